@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from lmsctl.formatters import emit
+from lmsctl.validate import validate_repository
+
+
+def run(root: Path, fmt: str) -> int:
+    _, report = validate_repository(root)
+    emit(report, fmt)
+    return 1 if report.has_errors else 0

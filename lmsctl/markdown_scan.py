@@ -1,0 +1,126 @@
+"""A fast line scanner for what ``validate`` needs from a lesson: front matter, quiz blocks,
+links and images, word count. Full Markdown parsing (markdown-it) is left to lint rules that need
+structure, on demand (``Lesson.tokens``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from lmsctl.model import Link
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
+_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_LINK = re.compile(
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]"
+    r"\(\s*(?:<(?P<url1>[^>\n]*)>|(?P<url2>[^)\s]+))(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
+_HTML_SRC = re.compile(r"<(?P<tag>img|video|source|audio|track|a)\b[^>]*?\s(?:src|href)\s*=\s*"
+                       r"(?:\"(?P<u1>[^\"]*)\"|'(?P<u2>[^']*)')", re.IGNORECASE)
+_WORD = re.compile(r"[\w'’-]+")
+
+
+@cache
+def markdown_parser() -> MarkdownIt:
+    """The markdown-it parser lint rules use: CommonMark plus tables and strikethrough."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    text: str  # the YAML between the --- lines
+    start_line: int  # 1-based line of the first YAML line
+    body_line: int  # 1-based line where the body starts
+
+
+def split_front_matter(text: str) -> FrontMatter | None:
+    """The front matter block at the very top (``---`` ... ``---`` or ``...``), or None."""
+    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+        return None
+    lines = text.splitlines(keepends=True)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n") in ("---", "..."):
+            return FrontMatter("".join(lines[1:i]), 2, i + 2)
+    return None
+
+
+@dataclass(frozen=True)
+class FencedBlock:
+    info: str
+    indent: int
+    start_line: int  # 1-based line of the opening fence
+    end_line: int  # 1-based line of the closing fence (0 when the block is never closed)
+    content: str
+
+
+@dataclass(frozen=True)
+class Scan:
+    fences: tuple[FencedBlock, ...]
+    links: tuple[Link, ...]
+    word_count: int
+
+
+def scan(body: str, first_line: int) -> Scan:
+    """Fenced blocks, links and the word count of ``body`` whose first line is ``first_line``."""
+    fences: list[FencedBlock] = []
+    links: list[Link] = []
+    words = 0
+    lines = body.split("\n")
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        m = _FENCE.match(line)
+        if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
+            fence = m.group("fence")
+            indent = len(m.group("indent").expandtabs(4))
+            info = m.group("info").strip()
+            start = i
+            content: list[str] = []
+            i += 1
+            closed = 0
+            while i < n:
+                stripped = lines[i].strip()
+                if stripped.startswith(fence[0] * len(fence)) and set(stripped) == {fence[0]}:
+                    closed = first_line + i
+                    break
+                raw = lines[i]
+                content.append(raw[indent:] if raw[:indent].strip() == "" else raw.lstrip())
+                i += 1
+            fences.append(FencedBlock(info, indent, first_line + start, closed,
+                                      "\n".join(content) + ("\n" if content else "")))
+            if info.split()[:1] != ["quiz"]:
+                words += sum(len(_WORD.findall(c)) for c in content) // 2
+            i += 1
+            continue
+        if line.startswith("    ") and line.strip() and (i == 0 or not lines[i - 1].strip()):
+            i += 1  # indented code: no links, counted lightly
+            continue
+        visible = _INLINE_CODE.sub(lambda x: " " * len(x.group(0)), line)
+        for lm in _LINK.finditer(visible):
+            url = lm.group("url1") if lm.group("url1") is not None else lm.group("url2")
+            links.append(Link(url=url or "", text=lm.group("text"), line=first_line + i,
+                              column=lm.start() + 1, image=lm.group("bang") == "!"))
+        for hm in _HTML_SRC.finditer(visible):
+            url = hm.group("u1") if hm.group("u1") is not None else hm.group("u2")
+            links.append(Link(url=url or "", text="", line=first_line + i,
+                              column=hm.start() + 1, image=hm.group("tag").lower() != "a"))
+        words += len(_WORD.findall(visible))
+        i += 1
+    return Scan(tuple(fences), tuple(links), words)
+
+
+def html_fragments(tokens: list[Any]) -> list[Any]:
+    """The html_block and html_inline tokens of a token stream (for safety rules)."""
+    out = []
+    for tok in tokens:
+        if tok.type == "html_block":
+            out.append(tok)
+        for child in tok.children or []:
+            if child.type == "html_inline":
+                out.append(child)
+    return out
