@@ -21,7 +21,6 @@ _LINK = re.compile(
 )
 _HTML_SRC = re.compile(r"<(?P<tag>img|video|source|audio|track|a)\b[^>]*?\s(?:src|href)\s*=\s*"
                        r"(?:\"(?P<u1>[^\"]*)\"|'(?P<u2>[^']*)')", re.IGNORECASE)
-_WORD = re.compile(r"[\w'’-]+")
 
 
 @cache
@@ -94,13 +93,17 @@ def scan(body: str, first_line: int) -> Scan:
             fences.append(FencedBlock(info, indent, first_line + start, closed,
                                       "\n".join(content) + ("\n" if content else "")))
             if info.split()[:1] != ["quiz"]:
-                words += sum(len(_WORD.findall(c)) for c in content) // 2
+                words += sum(len(c.split()) for c in content) // 2
             i += 1
             continue
         if line.startswith("    ") and line.strip() and (i == 0 or not lines[i - 1].strip()):
             i += 1  # indented code: no links, counted lightly
             continue
-        visible = _INLINE_CODE.sub(lambda x: " " * len(x.group(0)), line)
+        visible = _INLINE_CODE.sub(lambda x: " " * len(x.group(0)), line) if "`" in line else line
+        if "](" not in visible and "<" not in visible:
+            words += len(visible.split())
+            i += 1
+            continue
         for lm in _LINK.finditer(visible):
             url = lm.group("url1") if lm.group("url1") is not None else lm.group("url2")
             links.append(Link(url=url or "", text=lm.group("text"), line=first_line + i,
@@ -109,7 +112,7 @@ def scan(body: str, first_line: int) -> Scan:
             url = hm.group("u1") if hm.group("u1") is not None else hm.group("u2")
             links.append(Link(url=url or "", text="", line=first_line + i,
                               column=hm.start() + 1, image=hm.group("tag").lower() != "a"))
-        words += len(_WORD.findall(visible))
+        words += len(visible.split())
         i += 1
     return Scan(tuple(fences), tuple(links), words)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -95,10 +97,22 @@ def is_local(url: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+@cache
+def _realdir(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def _real(path: str) -> Path:
+    """``realpath`` with the folder part cached: many links share a few folders."""
+    folder, name = os.path.split(os.path.normpath(path))
+    full = os.path.join(_realdir(folder), name)
+    return Path(os.path.realpath(full) if os.path.islink(full) else full)
+
+
 def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    course_dir = (repo.root / course.rel_dir).resolve()
-    lesson_dir = (repo.root / lesson.rel).parent
+    course_dir = Path(_realdir(str(repo.root / course.rel_dir)))
+    lesson_dir = str((repo.root / lesson.rel).parent)
     for link in lesson.links:
         if not is_local(link.url):
             continue
@@ -114,7 +128,7 @@ def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic
                             f"{what} '{link.url}' is an absolute path",
                             "Link to files relative to the lesson: ../assets/<file>."))
             continue
-        resolved = (lesson_dir / target).resolve()
+        resolved = _real(os.path.join(lesson_dir, target))
         if not resolved.is_relative_to(course_dir):
             out.append(diag("LMS208", lesson.rel, link.line, link.column,
                             f"{what} '{link.url}' is outside the course folder {course.rel_dir}/"))
@@ -147,4 +161,5 @@ def _lessons(repo: Repository) -> list[Diagnostic]:
 
 
 def check_references(repo: Repository) -> list[Diagnostic]:
+    _realdir.cache_clear()
     return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_lessons(repo)]

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
@@ -33,7 +34,22 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def validator(name: str) -> Draft7Validator:
+    """The jsonschema validator: slow, but its errors carry paths; used to explain failures."""
     return Draft7Validator(load_schema(name))
+
+
+@cache
+def fast_validator(name: str) -> Any:
+    """A compiled validator (fastjsonschema) that answers "valid or not" quickly."""
+    return fastjsonschema.compile(load_schema(name))
+
+
+def is_valid(name: str, data: Any) -> bool:
+    try:
+        fast_validator(name)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def slugify(text: str) -> str:
@@ -151,6 +167,8 @@ def translate(error: ValidationError, doc: YamlDoc, rel: str) -> Diagnostic:
 def check(name: str, doc: YamlDoc, rel: str) -> list[Diagnostic]:
     """All schema problems of a document, one diagnostic each (the deepest error of a branch)."""
     out: list[Diagnostic] = []
+    if is_valid(name, doc.data):
+        return out
     for error in validator(name).iter_errors(doc.data):
         if error.validator in ("anyOf", "oneOf") and not error.schema.get("x-message"):
             from jsonschema.exceptions import best_match
