@@ -162,10 +162,12 @@ def _load_quiz(
         problems.append(diag("LMS120", rel, fence_line, indent + 1, "quiz block is empty",
                              "Write at least one question: - question: ... with choices:"))
         return Quiz(fence_line, end_line, (), doc), problems
-    schema_problems = schema.check("quiz", doc, rel)
-    problems += schema_problems
     if not isinstance(doc.data, list):
+        line, col = doc.pos(())
+        problems.append(diag("LMS120", rel, line, col, "a quiz block must be a list of "
+                             "questions, each starting with '- question:'"))
         return Quiz(fence_line, end_line, (), doc), problems
+    problems += schema.check("quiz", doc, rel)
     for qi, raw in enumerate(doc.data):
         if not isinstance(raw, dict):
             continue

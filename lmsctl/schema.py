@@ -69,8 +69,20 @@ _TYPE_WORDS = {
 }
 
 
-def _describe(path: Key) -> str:
-    parts = [p for p in path]
+def describe(path: Key, schema_name: str = "") -> str:
+    parts = list(path)
+    if schema_name == "quiz":
+        if not parts:
+            return "the quiz block"
+        words = [f"question {parts[0] + 1}" if isinstance(parts[0], int) else str(parts[0])]
+        if len(parts) >= 3 and parts[1] == "choices" and isinstance(parts[2], int):
+            words.insert(0, f"choice {parts[2] + 1} of")
+            rest = parts[3:]
+        else:
+            rest = parts[1:]
+        if rest:
+            words.insert(0, f"'{rest[-1]}' of")
+        return " ".join(words)
     if not parts:
         return "the document"
     last = parts[-1]
@@ -89,7 +101,9 @@ def _hint_from_schema(schema: dict[str, Any]) -> str:
     return str(schema.get("description", ""))
 
 
-def translate(error: ValidationError, doc: YamlDoc, rel: str) -> Diagnostic:
+def translate(
+    error: ValidationError, doc: YamlDoc, rel: str, schema_name: str = ""
+) -> Diagnostic:
     """One jsonschema error -> one plain-words diagnostic at the right place."""
     path: Key = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -97,6 +111,10 @@ def translate(error: ValidationError, doc: YamlDoc, rel: str) -> Diagnostic:
     value = error.instance
     line, col = doc.pos(path)
     custom = schema.get("x-message")
+
+    def _describe(p: Key) -> str:
+        return describe(p, schema_name)
+
     if kind == "required":
         missing = str(error.message).split("'")[1]
         props = schema.get("properties", {})
@@ -174,5 +192,5 @@ def check(name: str, doc: YamlDoc, rel: str) -> list[Diagnostic]:
             from jsonschema.exceptions import best_match
 
             error = best_match(error.context or [error])
-        out.append(translate(error, doc, rel))
+        out.append(translate(error, doc, rel, name))
     return out
