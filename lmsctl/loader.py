@@ -93,8 +93,15 @@ def load_yaml_file(
     if doc.data is None:
         return None, [*problems, diag("LMS101", rel, 1, 1, "file has no content",
                                       "Fill in the keys; lmsctl new-course writes a start.")]
-    problems += schema.check(schema_name, doc, rel)
+    problems += _not_at(schema.check(schema_name, doc, rel), problems)
     return doc, problems
+
+
+def _not_at(found: list[Diagnostic], already: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop follow-on schema errors at a place where a YAML problem is already reported
+    (an alias read as empty would otherwise also be 'not a list')."""
+    taken = {(d.line, d.column) for d in already}
+    return [d for d in found if (d.line, d.column) not in taken]
 
 
 def _strs(value: Any) -> tuple[str, ...]:
@@ -167,7 +174,7 @@ def _load_quiz(
         problems.append(diag("LMS120", rel, line, col, "a quiz block must be a list of "
                              "questions, each starting with '- question:'"))
         return Quiz(fence_line, end_line, (), doc), problems
-    problems += schema.check("quiz", doc, rel)
+    problems += _not_at(schema.check("quiz", doc, rel), problems)
     for qi, raw in enumerate(doc.data):
         if not isinstance(raw, dict):
             continue
@@ -215,7 +222,7 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
             problems += more
             if fm_doc is not None:
                 if isinstance(fm_doc.data, dict):
-                    problems += schema.check("lesson", fm_doc, rel)
+                    problems += _not_at(schema.check("lesson", fm_doc, rel), more)
                     title = _str(fm_doc.data.get("title"))
                     duration = _int(fm_doc.data.get("duration"), None)
                     description = _str(fm_doc.data.get("description"))
