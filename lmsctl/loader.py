@@ -188,7 +188,9 @@ def _load_quiz(
             choices.append(Choice(text=_str(c.get("text")), correct=c.get("correct") is True,
                                   explanation=_str(c.get("explanation")), line=cline,
                                   column=ccol))
-        if choices and not any(c.correct for c in choices):
+        undecided = any(isinstance(c, dict) and "correct" in c and not isinstance(
+            c["correct"], bool) for c in raw_choices)  # already reported by the schema
+        if choices and not undecided and not any(c.correct for c in choices):
             kline, kcol = doc.key_pos((qi, "choices"))
             problems.append(diag("LMS121", rel, kline, kcol,
                                  f"question {first_index + qi + 1} has no correct choice"))

@@ -138,9 +138,13 @@ def translate(
         expected = schema.get("type")
         words = (" or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
                  if isinstance(expected, list) else _TYPE_WORDS.get(str(expected), str(expected)))
+        hint = _hint_from_schema(schema) or "Change the value."
+        if expected == "boolean" and isinstance(value, str):
+            hint = f"Write true or false; lmsctl reads {value!r} as text, not as yes/no."
+        elif expected == "string" and isinstance(value, (int, float, bool)):
+            hint = f"Put the value in quotes: \"{value}\"."
         return diag("LMS104", rel, line, col,
-                    f"{_describe(path)} must be {words}, not {_show(value)}",
-                    _hint_from_schema(schema) or "Change the value.")
+                    f"{_describe(path)} must be {words}, not {_show(value)}", hint)
     if kind == "enum":
         options = ", ".join(str(o) for o in schema.get("enum", []))
         return diag("LMS104", rel, line, col,

@@ -193,3 +193,18 @@ def test_arbitrary_content_never_raises(tmp_path_factory: pytest.TempPathFactory
     _, report = validate_repository(root)
     for d in report.diagnostics:
         assert d.line >= 1 and d.column >= 1 and d.message
+
+
+def test_yes_for_correct_is_one_clear_message(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({LESSON: MINIMAL_LESSON.replace("correct: true", "correct: yes")})
+    _, report = validate_repository(root)
+    assert [(d.rule, d.line, d.column) for d in report.sorted()] == [("LMS104", 15, 16)]
+    assert "true or false" in report.diagnostics[0].hint
+
+
+def test_number_where_text_belongs_suggests_quotes(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({COURSE: MINIMAL_COURSE.replace("title: Sales basics", "title: 2026")})
+    _, report = validate_repository(root)
+    [d] = report.sorted()
+    assert (d.rule, d.line, d.column) == ("LMS104", 1, 8)
+    assert 'quotes: "2026"' in d.hint
