@@ -327,6 +327,36 @@ def test_question_form() -> None:
     assert {"course", "lesson"} <= set(ids)
 
 
+def test_site_feedback_links_fill_the_forms() -> None:
+    """The site's "Flag as outdated" and "Ask a question" links name a form of ours, only its
+    field ids, and its labels (GitHub silently ignores parameters that match no field)."""
+    feedback = pytest.importorskip("lmsctl.feedback")
+    from urllib.parse import parse_qsl, urlsplit
+
+    from lmsctl.loader import load_repository
+
+    repo, _ = load_repository(ROOT)
+    course = repo.courses[0]
+    pages = [feedback.lesson_links(repo.config, course, course.lessons[0], "https://x/y/"),
+             feedback.course_links(repo.config, course, "https://x/")]
+    checked = 0
+    for links in pages:
+        for key in ("outdated", "question"):
+            if key not in links:
+                continue
+            url = urlsplit(links[key])
+            params = dict(parse_qsl(url.query))
+            form = issue_form(params.pop("template"))
+            params.pop("title")
+            assert set(params.pop("labels").split(",")) <= set(form["labels"])
+            assert params and set(params) <= set(field_ids(form)), (key, params)
+            checked += 1
+    assert checked == 3
+    for name in (feedback.OUTDATED_TEMPLATE, feedback.QUESTION_TEMPLATE,
+                 feedback.REQUEST_TEMPLATE):
+        assert (GH / "ISSUE_TEMPLATE" / name).is_file()
+
+
 def test_issue_config_links_to_the_site() -> None:
     data = load(GH / "ISSUE_TEMPLATE/config.yml")
     assert data["blank_issues_enabled"] is False
