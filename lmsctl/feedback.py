@@ -46,19 +46,23 @@ def _path(*segments: str) -> str:
     return "/".join(quote(s, safe="/") for s in segments)
 
 
-def issue_url(config: Config, template: str, title: str, fields: dict[str, str],
+def issue_url(config: Config, template: str, title: str | None, fields: dict[str, str],
               labels: tuple[str, ...] = ()) -> str | None:
-    """A new-issue URL prefilled with ``title`` and the form ``fields`` (None without a repo)."""
+    """A new-issue URL prefilled with ``title`` (None: the form's own) and the form
+    ``fields`` (None without a repository URL)."""
     base = config.repo_url.rstrip("/")
     if not base:
         return None
     if _is_gitlab(base):
         description = "\n".join(f"**{k}:** {v}" for k, v in fields.items() if v)
-        params = [("issue[title]", _clip(title))]
+        params = [("issue[title]", _clip(title))] if title else []
         if description:
             params.append(("issue[description]", description + "\n\n"))
-        return f"{base}/-/issues/new?{_query(params)}"
-    params = [("template", template), ("title", _clip(title))]
+        query = _query(params)
+        return f"{base}/-/issues/new" + (f"?{query}" if query else "")
+    params = [("template", template)]
+    if title:
+        params.append(("title", _clip(title)))
     if labels:
         params.append(("labels", ",".join(labels)))
     params += [(k, v) for k, v in fields.items() if v]
@@ -109,5 +113,5 @@ def course_links(config: Config, course: Course, page_url: str) -> dict[str, str
 
 
 def request_course_url(config: Config) -> str | None:
-    """The "Request a course" form (None without a repository URL)."""
-    return issue_url(config, REQUEST_TEMPLATE, "Course request: ", {}, (REQUEST_LABEL,))
+    """The "Request a course" form (None without a repository URL); the form sets the title."""
+    return issue_url(config, REQUEST_TEMPLATE, None, {}, (REQUEST_LABEL,))
