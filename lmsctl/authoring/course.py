@@ -17,6 +17,7 @@ from lmsctl.authoring.inputs import (
     check_skills,
     check_summary,
     check_title,
+    course_ids,
     shown_list,
 )
 from lmsctl.authoring.questions import Answers, Question
@@ -32,6 +33,7 @@ from lmsctl.diagnostics import Diagnostic, Severity
 from lmsctl.loader import load_config, load_course
 from lmsctl.model import Config, Repository
 from lmsctl.references import check_references
+from lmsctl.rules import diag
 from lmsctl.yamlstrict import parse_yaml
 
 COURSE_SCHEMA = "../../schemas/course.schema.json"
@@ -166,7 +168,15 @@ def check_generated_course(root: Path, folder: Path, config: Config,
     course, problems, _ = load_course(root, folder)
     if course is not None:
         repo = Repository(root=root, config=config, courses=(course,), paths=())
-        problems = [*problems, *check_references(repo)]
+        # Prerequisites name other courses, which this one-course repository lacks: they are
+        # checked against the course folders instead.
+        problems += [d for d in check_references(repo) if d.rule not in ("LMS201", "LMS202")]
+        known = set(course_ids(root))
+        for i, pre in enumerate(course.prerequisites):
+            if pre not in known:
+                line, col = course.doc.pos(("prerequisites", i))
+                problems.append(diag("LMS201", course.rel, line, col,
+                                     f"prerequisite '{pre}' is not a course"))
     staged_rel = folder.relative_to(root).as_posix()
     out: list[Diagnostic] = []
     for d in problems:

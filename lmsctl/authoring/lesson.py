@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from pathlib import Path
@@ -21,9 +22,11 @@ from lmsctl.authoring.inputs import (
 )
 from lmsctl.authoring.quoting import yaml_str
 from lmsctl.authoring.templates import TemplateError, lesson_template, render_text
-from lmsctl.diagnostics import Severity
-from lmsctl.loader import SLUG, lesson_id, load_config, load_lesson
+from lmsctl.diagnostics import Diagnostic, Severity
+from lmsctl.loader import SLUG, lesson_id, load_config, load_course, load_lesson
 from lmsctl.markdown_scan import split_front_matter
+from lmsctl.model import Repository
+from lmsctl.references import check_references
 from lmsctl.schema import slugify
 from lmsctl.yamlstrict import parse_yaml
 
@@ -136,6 +139,24 @@ def render_lesson(root: Path, course_id: str, course: dict[str, Any], title: str
     return text
 
 
+def check_staged_lesson(root: Path, course_dir: Path, staged: Path,
+                        final_rel: str) -> list[Diagnostic]:
+    """Validate a staged lesson as if it were at ``final_rel`` (its images and linked files
+    are looked up from there)."""
+    lesson, problems = load_lesson(root, staged, course_dir.name)
+    staged_rel = staged.relative_to(root).as_posix()
+    if lesson is not None:
+        config, _ = load_config(root)
+        course, _, _ = load_course(root, course_dir)
+        if course is not None:
+            placed = dataclasses.replace(lesson, rel=final_rel)
+            repo = Repository(root=root, config=config, paths=(),
+                              courses=(dataclasses.replace(course, lessons=(placed,)),))
+            problems += [d for d in check_references(repo) if d.path == final_rel]
+    return [dataclasses.replace(d, path=final_rel) if d.path == staged_rel else d
+            for d in problems if d.severity is Severity.ERROR]
+
+
 def create_lesson(root: Path, course_id: str, title: str) -> Created:
     """Add the next numbered lesson to a course; all of it, checked, or nothing."""
     course_dir = _course_dir(root, course_id)
@@ -173,9 +194,9 @@ def create_lesson(root: Path, course_id: str, title: str) -> Created:
         with fs.staging(lessons_dir, slug) as staging:
             staged = staging / file_name
             staged.write_bytes(text.encode("utf-8"))
-            lesson, problems = load_lesson(root, staged, course_id)
-            errors = [d for d in problems if d.severity is Severity.ERROR]
-            if errors or lesson is None:
+            errors = check_staged_lesson(root, course_dir, staged, f"{rel_dir}/lessons/"
+                                         f"{file_name}")
+            if errors:
                 shown = "; ".join(f"line {d.line}: {d.message}" for d in errors[:5])
                 raise TemplateError(f"the lesson template produced a lesson that does not "
                                     f"validate: {shown}; nothing was written",

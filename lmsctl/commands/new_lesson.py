@@ -19,7 +19,9 @@ def run(root: Path, course_id: str, title: str) -> int:
         click.echo(f"note: {note}", err=True)
     flag = repo_flag(root)
     click.echo(f"""
-Next steps: replace the example text and the <!-- notes --> in {created.paths[0]},
-preview it with lmsctl serve --course {course_id}{flag}, and check it with
-lmsctl lint courses/{course_id}{flag}.""")
+Next steps:
+  1. Write the lesson:  replace the example text and the <!-- notes --> in
+                        {created.paths[0]}
+  2. Preview it:        lmsctl serve --course {course_id}{flag}
+  3. Check it:          lmsctl lint courses/{course_id}{flag}""")
     return 0
