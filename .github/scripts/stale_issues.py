@@ -52,6 +52,7 @@ class StaleCourse:
     reviewed: str | None
     due: str | None
     days_overdue: int
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,13 @@ def title_for(course_id: str) -> str:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _course_path(value: Any, course_id: str) -> str:
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_./-]+/course\.yml", value) and (
+            ".." not in value.split("/")):
+        return value
+    return f"courses/{course_id}/course.yml"
 
 
 def read_stale(text: str) -> list[StaleCourse]:
@@ -99,6 +107,7 @@ def read_stale(text: str) -> list[StaleCourse]:
             id=course_id, title=_text(raw.get("title")) or course_id, owners=owners,
             last_change=_text(raw.get("last_change")), reviewed=_text(raw.get("reviewed")),
             due=_text(raw.get("due")), days_overdue=overdue,
+            path=_course_path(raw.get("path"), course_id),
         ))
     return out
 
@@ -114,7 +123,7 @@ def _md(text: str) -> str:
 def body_for(course: StaleCourse, site_url: str = "", repo_url: str = "") -> str:
     days = f"{course.days_overdue} day{'' if course.days_overdue == 1 else 's'}"
     owners = " ".join(course.owners) if course.owners else "(no owners listed in course.yml)"
-    course_file = f"courses/{course.id}/course.yml"
+    course_file = course.path or f"courses/{course.id}/course.yml"
     if repo_url:
         course_file = f"[{course_file}]({repo_url.rstrip('/')}/blob/HEAD/{course_file})"
     else:
