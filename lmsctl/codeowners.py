@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from lmsctl.diagnostics import Diagnostic, Severity
-from lmsctl.loader import load_repository
-from lmsctl.model import Repository
+from lmsctl.loader import SLUG, load_config, load_yaml_file
 from lmsctl.rules import diag
 from lmsctl.yamlstrict import YamlDoc
 
@@ -44,6 +43,8 @@ END = "# END lmsctl codeowners"
 MAX_BYTES = 3 * 1024 * 1024
 #: A GitHub user (``@jdoe``) or team (``@acme/sales-enablement``); same as the schemas' pattern.
 HANDLE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
+#: Diagnostics that make a YAML file's meaning doubtful (duplicate keys, anchors, tags).
+STRUCTURAL = frozenset({"LMS105", "LMS106", "LMS107"})
 #: Paths owned by the maintainers in a newly written header (before the generated section).
 TOOLCHAIN_PATHS = ("/lmsctl/", "/schemas/", "/.github/", "/lmsctl.yml", "/courses/_templates/")
 
@@ -170,8 +171,7 @@ def _owners_problems(doc: YamlDoc | None, rel: str, what: str) -> list[Diagnosti
     return out
 
 
-def _maintainer_problems(repo: Repository) -> list[Diagnostic]:
-    doc = repo.config.doc
+def _maintainer_problems(doc: YamlDoc | None) -> list[Diagnostic]:
     if doc is None or not isinstance(doc.data, dict) or "maintainers" not in doc.data:
         return []
     value = doc.data["maintainers"]
@@ -201,41 +201,73 @@ def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def entries(repo: Repository) -> list[Entry]:
-    """One entry per course folder and path file, sorted by pattern."""
-    out: list[Entry] = []
-    for course in repo.courses:
-        covers = (course.rel, *(lesson.rel for lesson in course.lessons))
-        out.append(Entry(f"/{course.rel_dir}/", _dedupe(course.owners), course.rel, covers))
-    for path in repo.paths:
-        out.append(Entry(f"/{path.rel}", _dedupe(path.owners), path.rel, (path.rel,)))
-    return sorted(out, key=lambda e: e.pattern)
+def _files_under(root: Path, folder: Path) -> tuple[str, ...]:
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        out += [(Path(dirpath) / f).relative_to(root).as_posix() for f in sorted(filenames)]
+    return tuple(out)
 
 
-def owner_problems(repo: Repository, load_problems: Sequence[Diagnostic],
-                   include_config: bool) -> list[Diagnostic]:
-    """Why CODEOWNERS cannot be generated faithfully: a course or path file that could not be
-    read (its owners are unknown), an id that is not a slug, or owners that are not handles."""
-    loaded = {c.rel for c in repo.courses} | {p.rel for p in repo.paths}
-    owner_files = [f for f in repo.files
-                   if (f.startswith("courses/") and f.endswith("/course.yml"))
-                   or f.startswith("paths/")]
-    out: list[Diagnostic] = []
-    for rel in owner_files:
-        if rel not in loaded:
-            out += [d for d in load_problems if d.path == rel and d.severity is Severity.ERROR]
-    out += [d for d in load_problems
-            if d.rule == "LMS200" and d.severity is Severity.ERROR]
-    if include_config:
-        out += [d for d in load_problems
-                if d.path == "lmsctl.yml" and d.severity is Severity.ERROR
-                and repo.config.doc is None]
-        out += _maintainer_problems(repo)
-    for course in repo.courses:
-        out += _owners_problems(course.doc, course.rel, "course")
-    for path in repo.paths:
-        out += _owners_problems(path.doc, path.rel, "path")
-    return sorted(set(out), key=Diagnostic.sort_key)
+def _owned_file(root: Path, file: Path, schema_name: str, pattern: str, what: str,
+                covers: tuple[str, ...]) -> tuple[Entry | None, list[Diagnostic]]:
+    rel = file.relative_to(root).as_posix()
+    doc, problems = load_yaml_file(root, file, schema_name)
+    if doc is None or not isinstance(doc.data, dict):
+        # Unreadable: its owners are unknown, so a generated file would silently drop them.
+        return None, [d for d in problems if d.severity is Severity.ERROR]
+    # A duplicate key, an alias or a tag: what the file says is not what it looks like.
+    found = [d for d in problems if d.rule in STRUCTURAL and d.severity is Severity.ERROR]
+    found += _owners_problems(doc, rel, what)
+    if found:
+        return None, found
+    owners = _dedupe(str(o) for o in doc.data["owners"])
+    return Entry(pattern, owners, rel, covers), []
+
+
+def read_owners(root: Path) -> tuple[list[Entry], list[Diagnostic]]:
+    """One entry per course folder and path file, sorted by pattern, and the problems that
+    stop CODEOWNERS from being generated faithfully: a course.yml or path file that cannot be
+    read, an id that is not a slug, owners that are missing or not handles.
+
+    Only course.yml and the path files are read (not the lessons), and the folders are found
+    the way ``loader.load_repository`` finds them.
+    """
+    items: list[Entry] = []
+    problems: list[Diagnostic] = []
+    courses = root / "courses"
+    if courses.is_dir():
+        for folder in sorted(courses.iterdir()):
+            if not folder.is_dir() or folder.name.startswith(("_", ".")):
+                continue
+            yml = folder / "course.yml"
+            if not yml.is_file():
+                continue  # not a course (validate reports it); nothing to own
+            rel = f"courses/{folder.name}/course.yml"
+            if not SLUG.match(folder.name):
+                problems.append(diag("LMS200", rel, 1, 1,
+                                     f"course folder name '{folder.name}' is not a valid id"))
+                continue
+            entry, more = _owned_file(root, yml, "course", f"/courses/{folder.name}/", "course",
+                                      _files_under(root, folder))
+            problems += more
+            if entry:
+                items.append(entry)
+    paths = root / "paths"
+    if paths.is_dir():
+        for file in sorted(paths.iterdir()):
+            if file.suffix not in (".yml", ".yaml") or file.name.startswith("."):
+                continue
+            rel = f"paths/{file.name}"
+            if not SLUG.match(file.stem):
+                problems.append(diag("LMS200", rel, 1, 1,
+                                     f"path file name '{file.stem}' is not a valid id"))
+                continue
+            entry, more = _owned_file(root, file, "path", f"/{rel}", "path", (rel,))
+            problems += more
+            if entry:
+                items.append(entry)
+    return sorted(items, key=lambda e: e.pattern), sorted(set(problems), key=Diagnostic.sort_key)
 
 
 # --------------------------------------------------------------------------------------------
@@ -418,14 +450,20 @@ def read_current(root: Path) -> str | None:
 
 
 def plan(root: Path) -> Plan:
-    """Read the repository and the current file; compute the expected file and its problems."""
+    """Read the owners and the current file; compute the expected file and its problems."""
     root = root.resolve()
-    repo, load_problems = load_repository(root)
     current = read_current(root)
     fresh = current is None or not current.strip()
     result = Plan(path=root / REL_PATH, current=current, expected=None)
-    result.entries = entries(repo)
-    result.problems = owner_problems(repo, load_problems, include_config=fresh)
+    result.entries, result.problems = read_owners(root)
+    maintainers: tuple[str, ...] = ()
+    if fresh:
+        # The maintainers only matter for a new file's header.
+        config, config_problems = load_config(root)
+        maintainers = config.maintainers
+        if config.doc is None:
+            result.problems += [d for d in config_problems if d.severity is Severity.ERROR]
+        result.problems += _maintainer_problems(config.doc)
     for other in OTHER_LOCATIONS:
         if (root / other).is_file():
             result.notes.append(
@@ -433,13 +471,13 @@ def plan(root: Path) -> Plan:
                 f"Move its lines into {REL_PATH} (outside the generated section) and delete it.")
     if fresh:
         result.wrote_header = True
-        if not repo.config.maintainers:
+        if not maintainers:
             result.notes.append(
                 "lmsctl.yml names no maintainers, so the new header gives the toolchain "
                 'no code owners; add maintainers: ["@org/team"] to lmsctl.yml or edit the header.')
     if result.problems:
         return result
-    expected = merge(current, result.entries, repo.config.maintainers)
+    expected = merge(current, result.entries, maintainers)
     if len(expected.encode("utf-8")) > MAX_BYTES:
         raise CodeownersError(
             f"the generated {REL_PATH} would be larger than GitHub's limit of "

@@ -297,6 +297,19 @@ def test_unreadable_course_yml_blocks(repo: Path) -> None:
     assert not (repo / CO).exists()
 
 
+@pytest.mark.parametrize(("extra", "rule"), [
+    ('owners: ["@other"]\n', "LMS105"),  # which owners? YAML would silently take one
+    ('x: &o ["@a"]\n', "LMS106"),
+])
+def test_doubtful_yaml_blocks(repo: Path, extra: str, rule: str) -> None:
+    rel = "courses/advanced-negotiation/course.yml"
+    (repo / rel).write_text(second_course() + extra, encoding="utf-8")
+    code, _, err = cli_run(repo)
+    assert code == 1
+    assert f"error {rule}" in err and rel in err
+    assert not (repo / CO).exists()
+
+
 def test_invalid_id_blocks(repo: Path) -> None:
     (repo / "paths/Sales Onboarding.yml").write_text(PATH_YML, encoding="utf-8")
     code, _, err = cli_run(repo)
