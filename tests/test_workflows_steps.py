@@ -102,18 +102,26 @@ def test_codeowners_step_fails_for_a_new_course_without_codeowners(checkout: Pat
     assert "hint: run lmsctl codeowners" in done.stderr
 
 
+def run_lint_step(checkout: Path, summary: Path) -> subprocess.CompletedProcess[str]:
+    """The lint step, or a skip while lint's github format has not landed (issue 5)."""
+    if importlib.util.find_spec("lmsctl.report_formats") is None:
+        pytest.skip("lmsctl lint --format github lands with issue 5 (lmsctl.report_formats)")
+    done = run_step("Lint the changed courses", checkout, summary)
+    if done.returncode == 2 and "not available yet" in done.stderr:
+        pytest.skip("lmsctl lint does not offer --format github yet (issue 5)")
+    return done
+
+
 def test_lint_step_annotates_and_summarises_the_changed_course(checkout: Path,
                                                                tmp_path: Path) -> None:
     """The PR breaks one course: annotations for it on stdout, and a step summary naming the
     changed course and its owners (the github format is lint's, issue 5)."""
-    if importlib.util.find_spec("lmsctl.report_formats") is None:
-        pytest.skip("lmsctl lint --format github lands with issue 5 (lmsctl.report_formats)")
     course = checkout / "courses/sales-basics/course.yml"
     course.write_text(course.read_text(encoding="utf-8").replace(
         "skills: [", "skills: [no-such-skill, ", 1), encoding="utf-8")
     git(checkout, "commit", "-q", "-am", "Sales basics: a skill that does not exist")
     summary = tmp_path / "summary.md"
-    done = run_step("Lint the changed courses", checkout, summary)
+    done = run_lint_step(checkout, summary)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "::error file=courses/sales-basics/course.yml,line=" in done.stdout
     assert "no-such-skill" in done.stdout
@@ -123,9 +131,7 @@ def test_lint_step_annotates_and_summarises_the_changed_course(checkout: Path,
 
 
 def test_lint_step_passes_for_a_clean_change(checkout: Path, tmp_path: Path) -> None:
-    if importlib.util.find_spec("lmsctl.report_formats") is None:
-        pytest.skip("lmsctl lint --format github lands with issue 5 (lmsctl.report_formats)")
-    done = run_step("Lint the changed courses", checkout, tmp_path / "summary.md")
+    done = run_lint_step(checkout, tmp_path / "summary.md")
     assert "::error" not in done.stdout, done.stdout
     assert done.returncode == 0, done.stdout + done.stderr
 
