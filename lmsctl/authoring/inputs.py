@@ -251,13 +251,16 @@ def check_skills(values: str | Iterable[str], declared: Sequence[Skill]) -> list
 def check_audience(values: str | Iterable[str]) -> list[str]:
     """Roles such as ``sales`` or ``engineering`` (slugs)."""
     roles: list[str] = []
-    for item in split_list(values):
+    items = split_list(values)
+    for item in items:
         if not SLUG.match(item) or len(item) > MAX_ID_LENGTH:
             fixed = _shorten_slug(slugify(item))
+            suggestion = " ".join(dict.fromkeys(
+                f for f in (_shorten_slug(slugify(i)) for i in items) if f))
             raise Refusal(f"audience '{item}' is not a valid role id",
                           "Roles are lowercase words joined by hyphens"
                           + (f": write '{fixed}'." if fixed else ", e.g. sales."),
-                          " ".join(roles + ([fixed] if fixed else [])) or None)
+                          suggestion or None)
         if item not in roles:
             roles.append(item)
     return roles

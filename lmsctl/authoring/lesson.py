@@ -89,7 +89,8 @@ def append_to_lessons(text: str, file_name: str) -> str | None:
         prefix = text[line_start:first.start_mark.index]
         if not re.fullmatch(r"[ ]*-[ ]+", prefix):
             return None
-        line_end = text.find("\n", last.end_mark.index)
+        end = last.end_mark.index
+        line_end = end - 1 if text[end - 1:end] == "\n" else text.find("\n", end)
         addition = prefix + yaml_str(file_name) + "\n"
         if line_end == -1:
             new = text + "\n" + addition

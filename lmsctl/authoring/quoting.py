@@ -45,11 +45,17 @@ def _double_quoted(text: str) -> str:
 
 
 def _plain_reads_back(text: str, flow: bool) -> bool:
+    """True when ``text`` unquoted reads back as itself, both with lmsctl's strict parser and
+    with YAML 1.1 tools (where yes, no, on, off and dates are not text)."""
     source = f"k: [{text}]\n" if flow else f"k: {text}\n"
+    expected = {"k": [text] if flow else text}
     doc, problems = parse_yaml(source, "<generated>")
-    if doc is None or problems:
+    if doc is None or problems or doc.data != expected:
         return False
-    return bool(doc.data == {"k": [text] if flow else text})
+    try:
+        return bool(yaml.safe_load(source) == expected)
+    except yaml.YAMLError:
+        return False
 
 
 def _plain_candidate(text: str, flow: bool) -> bool:
