@@ -16,11 +16,13 @@ Decisions (documented for authors in the README):
 - Bots (``[bot]`` in the name or e-mail) are left out: a change made only by bots neither
   credits anyone nor counts as a content change (it does not make a course "fresh").
 - Merge commits are skipped (their content is in the commits they merge).
-- A *review record* is a commit that, within a course, changes only ``course.yml`` by at most
-  one line added and one removed (what ``lmsctl review`` produces), or any commit carrying a
-  ``Reviewed-by:`` trailer (the people named in it reviewed every course the commit touches).
-  Review records credit reviewers; they are not content changes (the page's "last updated"
-  stays the date of the last real change; "last reviewed" comes from ``reviewed:``).
+- A *review edit* is a commit that, within a course, changes only ``course.yml`` by one line
+  added and at most one removed (what ``lmsctl review`` produces): its author and co-authors
+  reviewed the course, and it is not a content change (the page's "last updated" stays the
+  date of the last real change; "last reviewed" comes from ``reviewed:``).
+- A ``Reviewed-by: Name <email>`` trailer credits that person as a reviewer of every course
+  the commit touches; the commit itself counts as usual.
+- Review edits and commits with ``Reviewed-by:`` are the course's *review records*.
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ def _lesson_of(path: str) -> tuple[str, str] | None:
     return parts[1], lesson_id(parts[3])
 
 
-def _rank(changes: Iterable[Change], extra: Iterable[Person] = ()) -> tuple[Person, ...]:
+def _rank(changes: Iterable[Change]) -> tuple[Person, ...]:
     """People of ``changes`` (newest first), most contributions first; ties: who came first."""
     count: Counter[Person] = Counter()
     first: dict[Person, int] = {}
@@ -158,13 +160,14 @@ def _rank(changes: Iterable[Change], extra: Iterable[Person] = ()) -> tuple[Pers
         for p in dict.fromkeys(change.people):
             count[p] += 1
             first.setdefault(p, i)
-    n = len(first)
-    for p in extra:
-        if p not in first:
-            first[p] = n
-            n += 1
-            count[p] += 0
     return tuple(sorted(first, key=lambda p: (-count[p], first[p], p.name.lower())))
+
+
+def reviewers_of(change: Change, review_edit: bool) -> tuple[Person, ...]:
+    """Who reviewed in this change: the ``Reviewed-by:`` people, and the author (and
+    co-authors) of a review edit."""
+    people = list(change.people) if review_edit else []
+    return tuple(dict.fromkeys([*people, *change.reviewers]))
 
 
 @dataclass(frozen=True)
@@ -175,10 +178,17 @@ class Contribution:
     courses_authored: tuple[str, ...]  # courses whose creating commit they authored/co-authored
     lessons_improved: tuple[tuple[str, str], ...]  # (course id, lesson id) changed later
     courses_reviewed: tuple[str, ...]
-    courses: tuple[str, ...]  # every course they touched, most recent first
+    courses: tuple[str, ...]  # every course they contributed to, most recent first
     changes: int
     first: dt.date
     last: dt.date
+
+
+@dataclass
+class _CourseIndex:
+    content: list[Change] = field(default_factory=list)  # newest first
+    reviews: list[Change] = field(default_factory=list)  # review edits and Reviewed-by changes
+    reviewers: dict[str, tuple[Person, ...]] = field(default_factory=dict)  # sha -> people
 
 
 class History:
@@ -191,6 +201,7 @@ class History:
         self.available = available
         self.shallow = shallow
         self.reason = reason  # why the history is not available, for messages
+        self._courses: dict[str, CourseHistory] = {}
 
     @classmethod
     def unavailable(cls, reason: str) -> History:
@@ -199,9 +210,8 @@ class History:
     # -- indexes, built once on first use -------------------------------------------------
 
     @cached_property
-    def _by_course(self) -> dict[str, tuple[list[Change], list[Change]]]:
-        """course id -> (content changes, review records), newest first."""
-        index: dict[str, tuple[list[Change], list[Change]]] = {}
+    def _by_course(self) -> dict[str, _CourseIndex]:
+        index: dict[str, _CourseIndex] = {}
         for change in self.changes:
             touched: dict[str, list[tuple[str, int | None, int | None]]] = {}
             for path, added, deleted in change.stats or ((f, None, None) for f in change.files):
@@ -209,19 +219,20 @@ class History:
                 if cid is not None:
                     touched.setdefault(cid, []).append((path, added, deleted))
             for cid, stats in touched.items():
-                content, reviews = index.setdefault(cid, ([], []))
-                if change.reviewers or _is_review_edit(cid, stats):
-                    reviews.append(change)
-                else:
-                    content.append(change)
+                entry = index.setdefault(cid, _CourseIndex())
+                review_edit = _is_review_edit(cid, stats)
+                if not review_edit:
+                    entry.content.append(change)
+                people = reviewers_of(change, review_edit)
+                if people:
+                    entry.reviews.append(change)
+                    entry.reviewers[change.sha] = people
         return index
 
     @cached_property
     def _by_lesson(self) -> dict[tuple[str, str], list[Change]]:
         index: dict[tuple[str, str], list[Change]] = {}
         for change in self.changes:
-            if change.reviewers:
-                continue
             for key in dict.fromkeys(k for f in change.files if (k := _lesson_of(f))):
                 index.setdefault(key, []).append(change)
         return index
@@ -229,24 +240,31 @@ class History:
     # -- queries ----------------------------------------------------------------------------
 
     def course(self, course_id: str) -> CourseHistory:
-        content, reviews = self._by_course.get(course_id, ([], []))
-        every = sorted([*content, *reviews], key=_order_key)
-        first = every[-1] if every else None
+        found = self._courses.get(course_id)
+        if found is not None:
+            return found
+        entry = self._by_course.get(course_id, _CourseIndex())
+        every = [*entry.content, *(c for c in entry.reviews if c not in entry.content)]
+        first = max(every, key=_order_key) if every else None  # the oldest: largest sort key
         reviewers: list[Person] = []
-        for change in reviews:
-            for p in change.reviewers or (change.author,):
-                if p not in reviewers:
-                    reviewers.append(p)
-        return CourseHistory(
+        for change in entry.reviews:
+            reviewers += [p for p in entry.reviewers[change.sha] if p not in reviewers]
+        found = self._courses[course_id] = CourseHistory(
             course_id=course_id,
             created=first.date if first else None,
-            last_change=content[0].date if content else None,
-            contributors=_rank(content),
-            changes=tuple(content),
-            reviews=tuple(reviews),
+            last_change=entry.content[0].date if entry.content else None,
+            contributors=_rank(entry.content),
+            changes=tuple(entry.content),
+            reviews=tuple(entry.reviews),
             reviewers=tuple(reviewers),
             first=first,
         )
+        return found
+
+    def course_reviewers(self, course_id: str, change: Change) -> tuple[Person, ...]:
+        """Who reviewed ``course_id`` in ``change`` (empty when it is not a review record)."""
+        entry = self._by_course.get(course_id)
+        return entry.reviewers.get(change.sha, ()) if entry else ()
 
     def lesson(self, course_id: str, lesson_id: str) -> LessonHistory:
         changes = self._by_lesson.get((course_id, lesson_id), [])
@@ -267,66 +285,49 @@ class History:
         after ``since`` when given, only the courses in ``course_ids`` when given (e.g. the
         published ones). Sorted by courses authored, then lessons improved, then reviews."""
         wanted = set(course_ids) if course_ids is not None else None
-        authored: dict[Person, list[str]] = {}
-        improved: dict[Person, list[tuple[str, str]]] = {}
-        reviewed: dict[Person, list[str]] = {}
-        courses: dict[Person, list[str]] = {}
-        counts: Counter[Person] = Counter()
-        first: dict[Person, dt.date] = {}
-        last: dict[Person, dt.date] = {}
+        authored: dict[Person, dict[str, None]] = {}
+        improved: dict[Person, dict[tuple[str, str], None]] = {}
+        reviewed: dict[Person, dict[str, None]] = {}
+        latest: dict[Person, dict[str, dt.date]] = {}  # person -> course -> last contribution
+        shas: dict[Person, set[str]] = {}
+        earliest: dict[Person, dt.date] = {}
 
         def note(p: Person, cid: str, change: Change) -> None:
-            courses.setdefault(p, [])
-            if cid not in courses[p]:
-                courses[p].append(cid)
-            last[p] = max(last.get(p, change.date), change.date)
-            first[p] = min(first.get(p, change.date), change.date)
+            courses = latest.setdefault(p, {})
+            courses[cid] = max(courses.get(cid, change.date), change.date)
+            shas.setdefault(p, set()).add(change.sha)
+            earliest[p] = min(earliest.get(p, change.date), change.date)
 
-        seen: set[tuple[Person, str]] = set()
         for cid in self._by_course:
             if wanted is not None and cid not in wanted:
                 continue
             ch = self.course(cid)
-            creator = ch.first if ch.first is not None and ch.first in ch.changes else None
             for change in ch.changes:  # newest first
                 if since is not None and change.date < since:
                     continue
+                lessons = [k for f in change.files if (k := _lesson_of(f)) and k[0] == cid]
                 for p in change.people:
                     note(p, cid, change)
-                    if (p, change.sha) not in seen:
-                        seen.add((p, change.sha))
-                        counts[p] += 1
-                    if change is creator:
-                        if cid not in authored.setdefault(p, []):
-                            authored[p].append(cid)
-                        continue
-                    for f in change.files:
-                        key = _lesson_of(f)
-                        if key is not None and key[0] == cid:
-                            improved.setdefault(p, [])
-                            if key not in improved[p]:
-                                improved[p].append(key)
+                    if change is ch.first:
+                        authored.setdefault(p, {})[cid] = None
+                    else:
+                        improved.setdefault(p, {}).update(dict.fromkeys(lessons))
             for change in ch.reviews:
                 if since is not None and change.date < since:
                     continue
-                for p in change.reviewers or (change.author,):
+                for p in self.course_reviewers(cid, change):
                     note(p, cid, change)
-                    if (p, change.sha) not in seen:
-                        seen.add((p, change.sha))
-                        counts[p] += 1
-                    if cid not in reviewed.setdefault(p, []):
-                        reviewed[p].append(cid)
-        people = [
-            Contribution(
+                    reviewed.setdefault(p, {})[cid] = None
+        people: list[Contribution] = []
+        for p, courses in latest.items():
+            people.append(Contribution(
                 person=p,
                 courses_authored=tuple(authored.get(p, ())),
                 lessons_improved=tuple(improved.get(p, ())),
                 courses_reviewed=tuple(reviewed.get(p, ())),
-                courses=tuple(sorted(courses[p], key=lambda c: c)),
-                changes=counts[p], first=first[p], last=last[p],
-            )
-            for p in courses
-        ]
+                courses=tuple(sorted(courses, key=lambda c: (-courses[c].toordinal(), c))),
+                changes=len(shas[p]), first=earliest[p], last=max(courses.values()),
+            ))
         people.sort(key=lambda c: (-len(c.courses_authored), -len(c.lessons_improved),
                                    -len(c.courses_reviewed), -c.changes, c.person.name.lower()))
         return people

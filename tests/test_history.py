@@ -189,23 +189,38 @@ def test_lesson_history_follows_the_lesson_id_across_renumbering(tmp_path: Path)
     assert lesson.contributors == (Person(*ANN), Person(*BOB))
 
 
-def test_review_records_are_not_content_changes(tmp_path: Path) -> None:
+def test_review_edits_are_not_content_changes(tmp_path: Path) -> None:
     r = GitRepo.init(tmp_path / "r", minimal_files())
     r.commit("Create", date="2024-01-01", author=ANN)
     r.append(COURSE_YML, "reviewed: 2024-06-01\n")
     r.commit("Review sales-basics", date="2024-06-01", author=BOB)
     text = (r.root / COURSE_YML).read_text().replace("2024-06-01", "2024-09-01")
     r.write({COURSE_YML: text})
-    r.commit("Review again", date="2024-09-01", author=CAT)
-    r.append(LESSON, "\nchecked\n")
-    r.commit("Checked the examples", date="2024-10-01", author=ANN,
-             trailers=[("Reviewed-by", "Bob Builder <bob@example.org>")])
+    r.commit("Review again", date="2024-09-01", author=CAT, coauthors=[ANN])
     sales = read_history(r.root).course("sales-basics")
-    assert sales.last_change == D(2024, 1, 1)
-    assert [c.subject for c in sales.reviews] == ["Checked the examples", "Review again",
-                                                 "Review sales-basics"]
-    assert sales.reviewers == (Person(*BOB), Person(*CAT))
+    assert sales.last_change == D(2024, 1, 1) and sales.created == D(2024, 1, 1)
+    assert [c.subject for c in sales.reviews] == ["Review again", "Review sales-basics"]
+    assert sales.reviewers == (Person(*CAT), Person(*ANN), Person(*BOB))
     assert sales.contributors == (Person(*ANN),)
+    assert [c.subject for c in sales.changes] == ["Create"]
+
+
+def test_reviewed_by_trailers_credit_reviewers_of_a_content_change(tmp_path: Path) -> None:
+    r = GitRepo.init(tmp_path / "r", minimal_files())
+    r.commit("Create", date="2024-01-01", author=ANN)
+    r.append(LESSON, "\nchecked\n")
+    r.commit("Checked the examples", date="2024-10-01", author=CAT,
+             trailers=[("Reviewed-by", "Bob Builder <bob@example.org>")])
+    history = read_history(r.root)
+    sales = history.course("sales-basics")
+    assert sales.last_change == D(2024, 10, 1)
+    assert [c.subject for c in sales.reviews] == ["Checked the examples"]
+    assert sales.reviewers == (Person(*BOB),)
+    assert sales.contributors == (Person(*ANN), Person(*CAT))  # a tie: who came first
+    people = {c.person.name: c for c in history.contributions()}
+    assert people["Bob Builder"].courses_reviewed == ("sales-basics",)
+    assert people["Bob Builder"].lessons_improved == ()
+    assert people["Cat Coder"].lessons_improved == (("sales-basics", "discovery-questions"),)
 
 
 def test_a_one_line_change_with_a_lesson_is_content(tmp_path: Path) -> None:
