@@ -202,3 +202,12 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
 def test_bad_today_is_a_usage_error(repo: GitRepo) -> None:
     result = stale(repo.root, "--today", "2024-02-30")
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_unreadable_course_files_are_named(repo: GitRepo) -> None:
+    repo.write({"courses/broken/course.yml": "title: [unclosed\n",
+                "courses/broken/lessons/01-a.md": MINIMAL_LESSON})
+    repo.commit("Add a broken course", date="2024-02-01")
+    result = stale(repo.root, "--today", str(CREATED))
+    assert result.exit_code == 0
+    assert "courses/broken/course.yml" in result.stderr and "lmsctl validate" in result.stderr

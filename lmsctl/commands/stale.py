@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from lmsctl.diagnostics import Severity
 from lmsctl.errors import LmsctlError, UsageError
 from lmsctl.freshness import Freshness, freshness, parse_date
 from lmsctl.history import History, read_history
@@ -56,10 +57,13 @@ def parse_today(text: str | None, option: str = "--today") -> dt.date:
 def check_history(history: History, fmt: str) -> None:
     """Refuse to report from a missing or shallow history (the dates would be wrong)."""
     if not history.available:
-        raise LmsctlError(
-            f"cannot read the git history: {history.reason}",
-            "lmsctl stale needs the course repository's git history: run it inside a git "
-            "clone (not a downloaded archive) with git installed.")
+        hint = ("lmsctl stale needs the course repository's git history: run it inside a git "
+                "clone (not a downloaded archive) with git installed.")
+        if "dubious ownership" in history.reason:
+            hint = ("git refuses a repository owned by another user: run `git config --global "
+                    "--add safe.directory <the repository folder>` (in a container, the "
+                    "checkout's owner differs from the user running lmsctl).")
+        raise LmsctlError(f"cannot read the git history: {history.reason}", hint)
     if history.shallow:
         if fmt == "github":
             click.echo("::error title=Shallow clone::lmsctl stale needs the full git history; "
@@ -167,10 +171,18 @@ def step_summary(rows: list[Row], today: dt.date) -> str:
 
 def run(root: Path, fmt: str, within: int | None, today: str | None) -> int:
     day = parse_today(today)
-    repo, _problems = load_repository(root)
+    repo, problems = load_repository(root)
     history = read_history(repo)
     check_history(history, fmt)
     rows = collect(repo, history, day, within)
+    unread = sorted({d.path for d in problems if d.severity is Severity.ERROR
+                     and d.path.endswith("/course.yml")
+                     and repo.course(d.path.split("/")[1]) is None})
+    if unread:
+        click.echo(f"note: {len(unread)} course file{'s' if len(unread) != 1 else ''} could not "
+                   f"be read and {'are' if len(unread) != 1 else 'is'} not checked: "
+                   f"{', '.join(unread[:5])}{', ...' if len(unread) > 5 else ''} "
+                   "(run lmsctl validate)", err=True)
     if fmt == "json":
         payload = {"today": day.isoformat(), "within": within,
                    "courses": [r.to_dict() for r in rows]}
