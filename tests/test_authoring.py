@@ -124,6 +124,15 @@ def test_next_steps_name_the_repo_when_run_from_elsewhere(
     assert "--repo" not in inside.stdout
 
 
+def test_a_note_when_no_team_owns_the_course(sample_repo: Path) -> None:
+    alone = invoke(sample_repo, "new-course", "a1", "--title", "A", "--owner", "@a",
+                   "--no-input")
+    assert "note: every owner is a person; add your team too" in alone.stderr
+    team = invoke(sample_repo, "new-course", "a2", "--title", "A", "--owner", "@a",
+                  "--owner", "@acme/x", "--no-input")
+    assert "note:" not in team.stderr
+
+
 def test_empty_assets_folder_is_kept_for_git(sample_repo: Path) -> None:
     assert invoke(sample_repo, "new-course", "a-course", "--title", "A", "--owner", "@a",
                   "--no-input").exit_code == 0

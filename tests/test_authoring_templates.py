@@ -35,7 +35,7 @@ ALL_OF = re.compile(r"\b(all|none) of the above\b", re.IGNORECASE)
 def create(root: Path, course_id: str, template: str, *extra: str) -> Path:
     result = CliRunner().invoke(cli, [
         "new-course", course_id, "--title", "Pricing: the basics", "--owner", "@jdoe",
-        "--template", template, "--skill", "negotiation", "--audience", "sales",
+        "--owner", "@acme/sales-enablement", "--template", template, "--skill", "negotiation", "--audience", "sales",
         "--no-input", "--repo", str(root), *extra])
     assert result.exit_code == 0, result.stderr
     return root / "courses" / course_id
@@ -94,7 +94,7 @@ def test_new_lesson_lints_clean(sample_repo: Path) -> None:
 def test_new_path_lints_clean(sample_repo: Path) -> None:
     pytest.importorskip("lmsctl.lint", reason="the lint rule set (issue 5) has not landed")
     runner = CliRunner()
-    assert runner.invoke(cli, ["new-path", "reps", "--title", "Reps", "--owner", "@a",
+    assert runner.invoke(cli, ["new-path", "reps", "--title", "Reps", "--owner", "@acme/sales",
                                "--course", "sales-basics", "--no-input", "--repo",
                                str(sample_repo)]).exit_code == 0
     result = runner.invoke(cli, ["lint", "--format", "json", "--repo", str(sample_repo)])

@@ -80,6 +80,13 @@ def repo_flag(root: Path) -> str:
     return "" if inside else f" --repo {click.format_filename(root)}"
 
 
+def team_note(owners: Sequence[str]) -> None:
+    """Lint reports content owned only by people (LMS708); say so while it is easy to fix."""
+    if not any("/" in owner for owner in owners):
+        click.echo("note: every owner is a person; add your team too (--owner @org/team, or in "
+                   "owners:), so that reviews go on when someone is away.", err=True)
+
+
 def show_templates(root: Path) -> int:
     templates, problems = all_templates(root)
     width = max(len(t.name) for t in templates)
@@ -100,6 +107,7 @@ def print_next_steps(root: Path, created: authoring.Created, spec: authoring.Cou
     if not (root / "schemas" / "course.schema.json").is_file():
         click.echo("note: schemas/course.schema.json is missing, so editors cannot check "
                    "course.yml as you type.", err=True)
+    team_note(spec.owners)
     owners = " and ".join(spec.owners)
     click.echo(f"""
 Next steps:

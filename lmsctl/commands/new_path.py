@@ -8,7 +8,7 @@ import click
 
 from lmsctl.authoring import path as authoring
 from lmsctl.authoring.questions import Answers
-from lmsctl.commands.new_course import ask_questions, repo_flag
+from lmsctl.commands.new_course import ask_questions, repo_flag, team_note
 
 
 def run(root: Path, *, path_id: str | None, title: str | None, summary: str | None,
@@ -19,6 +19,7 @@ def run(root: Path, *, path_id: str | None, title: str | None, summary: str | No
     answers = ask_questions(questions, given, no_input, "new-path")
     spec = authoring.spec_from_answers(answers)
     created = authoring.create_path(root, spec)
+    team_note(spec.owners)
     flag = repo_flag(root)
     click.echo(f"Created learning path '{spec.id}' with {len(spec.courses)} "
                f"course{'' if len(spec.courses) == 1 else 's'}:")
