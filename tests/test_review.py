@@ -229,3 +229,14 @@ def test_stamp_changes_one_line_only(text: str) -> None:
 def test_stamp_refuses_duplicate_reviewed_lines() -> None:
     with pytest.raises(StampError):
         stamp_reviewed(MINIMAL_COURSE + "reviewed: 2020-01-01\nreviewed: 2020-01-02\n", DAY)
+
+
+def test_a_symlinked_course_file_is_edited_in_place(make_repo: Callable[..., Path]) -> None:
+    root = make_repo()
+    real = root / "shared-course.yml"
+    real.write_bytes((root / COURSE_YML).read_bytes())
+    (root / COURSE_YML).unlink()
+    (root / COURSE_YML).symlink_to(real)
+    assert review(root, "sales-basics", "--date", DAY).exit_code == 0
+    assert (root / COURSE_YML).is_symlink()
+    assert real.read_text().endswith(f"reviewed: {DAY}\n")

@@ -91,7 +91,11 @@ def run(root: Path, course_id: str, date: str | None) -> int:
         raise LmsctlError(
             f"{rel}: {exc}, so it was not changed",
             f"Add the line `reviewed: {value}` to {rel} by hand (a top-level key).") from exc
-    _write_atomic(path, new_text.encode("utf-8"))
+    target = path.resolve()  # a symlinked course.yml: edit the file it points to
+    if not target.is_relative_to(root.resolve()):
+        raise LmsctlError(f"{rel} points outside the repository, so it was not changed",
+                          f"Add the line `reviewed: {value}` to the file by hand.")
+    _write_atomic(target, new_text.encode("utf-8"))
     was = f" (was {previous})" if isinstance(previous, str) else ""
     click.echo(f"{rel}: reviewed: {value}{was}")
     click.echo(f"  next: commit it, e.g. git commit -m \"Review {course_id}\" {rel}")
