@@ -1,16 +1,39 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import click
 
 from lmsctl.errors import UsageError
 from lmsctl.formatters import FORMATTERS, emit
-from lmsctl.validate import validate_repository
+from lmsctl.lint import apply_fixes, lint_repository, rel_paths
+from lmsctl.report_formats import append_step_summary
 
 
 def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix: bool) -> int:
-    """Validation only, until the quality rule set lands (issue 5)."""
+    """Validation plus every lint rule; exit 1 on any error."""
     if fmt not in FORMATTERS:
-        raise UsageError(f"format '{fmt}' is not available yet", "Use --format text or json.")
-    _, report = validate_repository(root)
+        raise UsageError(f"unknown format '{fmt}'",
+                         "Use --format " + ", ".join(sorted(FORMATTERS)) + ".")
+    rels = rel_paths(root, paths) if paths else None
+    _, report = lint_repository(root, rels, changed_since)
+    if fix:
+        fixes = apply_fixes(root, report)
+        for item in fixes:
+            click.echo(f"fixed {item}", err=True)
+        if fixes:
+            click.echo(f"{len(fixes)} fix(es) applied; the findings below are what is left.",
+                       err=True)
+            _, report = lint_repository(root, rels, changed_since)
+        else:
+            click.echo("Nothing to fix automatically.", err=True)
     emit(report, fmt)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:
+        try:
+            append_step_summary(report, summary)
+        except OSError as exc:
+            click.echo(f"warning: cannot write the step summary to {summary}: {exc.strerror}",
+                       err=True)
     return 1 if report.has_errors else 0

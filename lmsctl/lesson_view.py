@@ -1,0 +1,403 @@
+"""The structure of a lesson that the lint rules need, from one cheap pass over its text.
+
+``LessonView`` is built once per lesson and shared by every lint rule. It reads the Markdown the
+way the site renders it (Python-Markdown with the Material extensions: admonitions and tabs hold
+indented Markdown, not code) closely enough for linting, and keeps exact line and column numbers,
+which a Markdown parser's token stream does not. One Python loop over the lines finds fences,
+indented code, headings, tables and trailing whitespace; one regular expression pass over the
+remaining text finds code spans, comments, links, autolinks, HTML tags and bare URLs, in the order
+Markdown gives them precedence.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from lmsctl.model import Lesson
+from lmsctl.schema import slugify as lmsctl_slugify
+
+_ATX = re.compile(r"( {0,3})(#{1,6})(?!#)[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*\Z")
+_ATTR_ID = re.compile(r"\s*\{[^}]*#([A-Za-z0-9_:.-]+)[^}]*\}\s*\Z")
+_ATTR_LIST = re.compile(r"\s*\{:?[^}]*\}\s*\Z")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*\Z")
+_TABLE_DELIM = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
+_LIST_ITEM = re.compile(r"[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\Z)")
+_CONTAINER = re.compile(r"[ \t]{0,3}(?:!!!|\?\?\?\+?|===|\[\^[^\]]+\]:)")
+_FENCE_OPEN = re.compile(r"([ \t]*)(`{3,}|~{3,})[ \t]*(.*)\Z")
+
+#: Where something inline may start: a backslash escape, a code span, a comment or tag, a link
+#: or image, or the ``:`` of a URL. Everything else in the text is skipped at C speed.
+_TRIGGER = re.compile(r"[\\`<\[!:]")
+#: What may start at a trigger (tried with ``match`` at that position only).
+_INLINE = re.compile(
+    r"(?P<code>(?P<ticks>`+)(?!`).*?(?<!`)(?P=ticks)(?!`))"
+    r"|(?P<comment><!--(?s:.*?)-->)"
+    r"|(?P<link>(?P<bang>!?)\[(?P<text>(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])*)\]"
+    r"(?:\(\s*(?:<(?P<u1>[^>\n]*)>|(?P<u2>(?:[^()\s]|\([^()\s]*\))+))?"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)|\[(?P<ref>[^\]\n]*)\]))"
+    r"|(?P<auto><(?:https?|ftp|mailto):[^\s<>]*>)"
+    r"|(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s+[^\s\"'>/=]+"
+    r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>)"
+)
+_DEF = re.compile(r"\[(?!\^)(?P<dref>[^\]\n]+)\]:[ \t]*<?(?P<durl>[^\s>]+)>?")
+_URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'`]+")
+_NOT_BEFORE_URL = frozenset("/@.:%+-_")
+_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
+_URL_TRAILING = ".,:;!?*_~'\"]"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # the heading's text as written (inline Markdown kept, attribute list removed)
+    line: int
+    column: int
+    explicit_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MdLink:
+    """A Markdown link or image: inline ``[text](url)``, reference ``[text][ref]`` or a
+    reference definition ``[ref]: url`` (``definition`` True)."""
+
+    url: str
+    text: str
+    line: int
+    column: int
+    image: bool
+    ref: str | None = None
+    definition: bool = False
+
+
+@dataclass(frozen=True)
+class HtmlTag:
+    name: str  # lowercase
+    closing: bool
+    attrs: tuple[tuple[str, str | None], ...]  # lowercase name, unescaped value (None: bare)
+    line: int
+    column: int
+    end_offset: int  # offset in the body just after the tag
+
+    def attr(self, name: str) -> str | None:
+        return next((v if v is not None else "" for k, v in self.attrs if k == name), None)
+
+    def has(self, name: str) -> bool:
+        return any(k == name for k, _ in self.attrs)
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str  # between <!-- and -->
+    line: int
+    column: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Table:
+    line: int
+    column: int
+    header: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A bit of text at a place: bare URLs, trailing whitespace."""
+
+    text: str
+    line: int
+    column: int
+
+
+@dataclass
+class LessonView:
+    lesson: Lesson
+    headings: list[Heading] = field(default_factory=list)
+    links: list[MdLink] = field(default_factory=list)
+    tags: list[HtmlTag] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    bare_urls: list[Span] = field(default_factory=list)
+    trailing_space: list[Span] = field(default_factory=list)
+    quiz_lines: list[tuple[int, int]] = field(default_factory=list)  # (first, last) YAML lines
+    code_blocks: int = 0
+    masked: str = ""  # the body with code blanked (lines kept), for searches in prose
+    line_starts: list[int] = field(default_factory=list)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """File line and column (1-based) of an offset into ``masked``."""
+        i = bisect_right(self.line_starts, offset) - 1
+        return self.lesson.body_line + i, offset - self.line_starts[i] + 1
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """Every ``#fragment`` that reaches a place in this lesson: heading slugs as the site's
+        table of contents makes them (and lmsctl's own slugs), attribute-list ids, HTML ids."""
+        out: set[str] = set()
+        seen: dict[str, int] = {}
+        for h in self.headings:
+            if h.explicit_id:
+                out.add(h.explicit_id)
+                continue
+            slug = toc_slug(h.text)
+            if slug in seen:  # Python-Markdown's toc: the second "Intro" is intro_1
+                seen[slug] += 1
+                out.add(f"{slug}_{seen[slug]}")
+            else:
+                seen[slug] = 0
+                out.add(slug)
+            out.add(lmsctl_slugify(plain_text(h.text)))
+        for tag in self.tags:
+            for key in ("id", "name"):
+                value = tag.attr(key)
+                if value:
+                    out.add(value)
+        return frozenset(out)
+
+    @cached_property
+    def prose_lower(self) -> str:
+        return self.masked.lower()
+
+    @cached_property
+    def is_empty(self) -> bool:
+        """No text, quiz, image or code: only blank lines, headings and comments."""
+        if self.lesson.quizzes or self.code_blocks or self.links or self.tags:
+            return False
+        if self.lesson.word_count > 60:
+            return False
+        text = _COMMENT_RE.sub("", self.masked)
+        heading_lines = {h.line for h in self.headings}
+        for i, line in enumerate(text.split("\n")):
+            if line.strip() and self.lesson.body_line + i not in heading_lines:
+                return False
+        return True
+
+
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]+>|[`*_~]")
+
+
+def plain_text(markdown: str) -> str:
+    """The text of a heading as the page shows it (links, code and emphasis marks removed)."""
+    return html.unescape(_INLINE_MARKUP.sub(lambda m: m.group(1) or "", markdown)).strip()
+
+
+def toc_slug(text: str) -> str:
+    """Python-Markdown's toc slugify, as MkDocs uses it by default."""
+    value = unicodedata.normalize("NFKD", plain_text(text)).encode("ascii", "ignore")
+    word = re.sub(r"[^\w\s-]", "", value.decode("ascii")).strip().lower()
+    return re.sub(r"[-\s]+", "-", word)
+
+
+def _cells(row: str) -> tuple[str, ...]:
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return tuple(c.strip() for c in re.split(r"(?<!\\)\|", row))
+
+
+def _attrs(raw: str) -> tuple[tuple[str, str | None], ...]:
+    out: list[tuple[str, str | None]] = []
+    for m in _ATTR.finditer(raw):
+        value = next((v for v in m.group(2, 3, 4) if v is not None), None)
+        out.append((m.group(1).lower(), html.unescape(value) if value is not None else None))
+    return tuple(out)
+
+
+def trim_url(url: str) -> str:
+    while url and url[-1] in _URL_TRAILING:
+        url = url[:-1]
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url = url[:-1]
+    return url
+
+
+def build_view(lesson: Lesson) -> LessonView:
+    view = LessonView(lesson)
+    first = lesson.body_line
+    lines = lesson.body.split("\n")
+    masked: list[str] = []
+    n = len(lines)
+    prev_blank = True
+    prev_para = False  # the previous line is paragraph text (a setext underline may follow)
+    container = False  # inside a list item, admonition, tab or footnote (indented = content)
+    i = 0
+    while i < n:
+        line = lines[i]
+        if line.endswith("\r"):
+            line = line[:-1]
+        stripped = line.lstrip(" \t")
+        if not stripped:
+            if line:
+                view.trailing_space.append(Span(line, first + i, 1))
+            masked.append("")
+            prev_blank, prev_para = True, False
+            i += 1
+            continue
+        indent = len(line) - len(stripped)
+        lead = stripped[0]
+        if lead in "`~" and (m := _FENCE_OPEN.match(line)) is not None and not (
+            lead == "`" and "`" in m.group(3)
+        ):
+            fence = m.group(2)
+            is_quiz = m.group(3).split()[:1] == ["quiz"]
+            start = i
+            masked.append("")
+            i += 1
+            while i < n:
+                inner = lines[i].strip()
+                if inner.startswith(fence) and set(inner) == {fence[0]}:
+                    break
+                if is_quiz:
+                    raw = lines[i].rstrip("\r")
+                    if raw != raw.rstrip(" \t"):
+                        stripped_len = len(raw.rstrip(" \t"))
+                        view.trailing_space.append(Span(raw, first + i, stripped_len + 1))
+                masked.append("")
+                i += 1
+            if i < n:
+                masked.append("")
+            if is_quiz:
+                view.quiz_lines.append((first + start + 1, first + i - 1))
+            else:
+                view.code_blocks += 1
+            i += 1
+            prev_blank, prev_para = False, False
+            continue
+        if indent >= 4 or (lead != line[0] and "\t" in line[:indent]):
+            if prev_blank and not container:
+                view.code_blocks += 1  # indented code: skipped, like a fence
+                masked.append("")
+                i += 1
+                continue
+        else:
+            container = bool(_LIST_ITEM.match(line) or _CONTAINER.match(line))
+        masked.append(line)
+        if line[-1] in " \t":
+            body = line.rstrip(" \t")
+            hard_break = (line.endswith("  ") and i + 1 < n and lines[i + 1].strip() != ""
+                          and lead != "#")
+            if not hard_break:
+                view.trailing_space.append(Span(line, first + i, len(body) + 1))
+        if lead == "#" and indent <= 3:
+            hm = _ATX.match(line)
+            if hm is not None:
+                view.headings.append(_heading(len(hm.group(2)), hm.group(3), first + i,
+                                              indent + 1))
+                prev_blank, prev_para = False, False
+                i += 1
+                continue
+        if (lead in "=-" and prev_para and indent <= 3 and _SETEXT.match(line)
+                and i > 0):
+            above = lines[i - 1].rstrip("\r")
+            view.headings.append(_heading(1 if lead == "=" else 2, above.strip(), first + i - 1,
+                                          len(above) - len(above.lstrip()) + 1))
+            prev_blank, prev_para = False, False
+            i += 1
+            continue
+        if "|" in line and i + 1 < n and "-" in lines[i + 1] and _TABLE_DELIM.match(
+            lines[i + 1].rstrip("\r")
+        ):
+            view.tables.append(Table(first + i, indent + 1, _cells(line)))
+            prev_blank, prev_para = False, False
+            i += 1
+            continue
+        prev_para = lead not in "|<" and not _LIST_ITEM.match(line)
+        prev_blank = False
+        i += 1
+    text = "\n".join(masked)
+    view.masked = text
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    view.line_starts = starts
+    _inline(view, text)
+    return view
+
+
+def _heading(level: int, raw: str, line: int, column: int) -> Heading:
+    explicit = None
+    m = _ATTR_ID.search(raw)
+    if m is not None:
+        explicit = m.group(1)
+    raw = _ATTR_LIST.sub("", raw) if raw.endswith("}") else raw
+    return Heading(level, raw.strip(), line, column, explicit)
+
+
+def _inline(view: LessonView, text: str, start_at: int = 0, end_at: int | None = None) -> None:
+    pos = view.position
+    end = len(text) if end_at is None else end_at
+    p = start_at
+    while True:
+        t = _TRIGGER.search(text, p, end)
+        if t is None:
+            return
+        p = t.start()
+        ch = text[p]
+        if ch == "\\":
+            p += 2
+            continue
+        if ch == ":":
+            p += 1
+            if text.startswith("//", p):
+                s = p - 1
+                while s > 0 and text[s - 1].isalpha() and p - s < 6:
+                    s -= 1
+                before = text[s - 1] if s > 0 else " "
+                if (text[s:p - 1].lower() in ("http", "https", "ftp")
+                        and not before.isalnum() and before not in _NOT_BEFORE_URL):
+                    um = _URL.match(text, s, end)
+                    if um is not None:
+                        url = trim_url(um.group(0))
+                        if len(url) > url.index("://") + 3:
+                            line, col = pos(s)
+                            view.bare_urls.append(Span(url, line, col))
+                        p = s + len(url)
+            continue
+        if ch == "[":
+            line_start = text.rfind("\n", 0, p) + 1
+            if p - line_start <= 3 and not text[line_start:p].strip(" "):
+                dm = _DEF.match(text, p, end)
+                if dm is not None:
+                    line, col = pos(p)
+                    view.links.append(MdLink(dm.group("durl"), dm.group("dref"), line, col,
+                                             False, ref=dm.group("dref"), definition=True))
+                    p = dm.end()
+                    continue
+        m = _INLINE.match(text, p, end)
+        if m is None:
+            if ch == "`":  # an unmatched backtick run is literal text, all of it
+                while p < end and text[p] == "`":
+                    p += 1
+            else:
+                p += 1
+            continue
+        p = m.end()
+        if m.group("code") is not None:
+            continue
+        if m.group("comment") is not None:
+            line, col = pos(m.start())
+            end_line, _ = pos(m.end())
+            view.comments.append(Comment(m.group("comment")[4:-3], line, col, end_line))
+        elif m.group("link") is not None:
+            line, col = pos(m.start())
+            u = m.group("u1") if m.group("u1") is not None else m.group("u2")
+            ref = m.group("ref")
+            link_text = m.group("text")
+            view.links.append(MdLink(u or "", link_text, line, col, bool(m.group("bang")),
+                                     ref=(ref or link_text) if ref is not None else None))
+            if "](" in link_text or "][" in link_text:  # an image inside a link
+                _inline(view, text, m.start("text"), m.end("text"))
+        elif m.group("tag") is not None:
+            line, col = pos(m.start())
+            view.tags.append(HtmlTag(m.group("name").lower(), bool(m.group("close")),
+                                     _attrs(m.group("attrs")), line, col, m.end()))
