@@ -624,3 +624,31 @@ def test_new_path_refusals(sample_repo: Path, args: list[str], code: int,
     result = refused(sample_repo, "new-path", *args, code=code)
     for word in words:
         assert word in result.stderr
+
+
+# --- advice printed after creating ----------------------------------------------------------
+
+def test_summary_advice_matches_the_lint_rules(sample_repo: Path) -> None:
+    from lmsctl.authoring.inputs import CARD_SUMMARY
+
+    content = pytest.importorskip("lmsctl.rules.content")
+    assert (content.SUMMARY_MIN, content.SUMMARY_MAX) == CARD_SUMMARY
+    short = invoke(sample_repo, "new-course", "s1", *BASE, "--summary", "Short.")
+    assert "note: the summary has 6 characters" in short.stderr
+    long = invoke(sample_repo, "new-course", "s2", *BASE, "--summary", "x" * 201)
+    assert "cut off" in long.stderr
+    fine = invoke(sample_repo, "new-course", "s3", *BASE, "--summary", "y" * 60)
+    assert "summary" not in fine.stderr
+
+
+def test_codeowners_step_when_the_repository_uses_codeowners(sample_repo: Path) -> None:
+    without = invoke(sample_repo, "new-course", "c1", *BASE)
+    assert "lmsctl codeowners" not in without.stdout
+    build_tree(sample_repo, {".github/CODEOWNERS": "* @acme/learning-platform\n"})
+    with_it = invoke(sample_repo, "new-course", "c2", *BASE)
+    assert "lmsctl codeowners" in with_it.stdout
+    steps = with_it.stdout[with_it.stdout.index("Next steps"):]
+    assert steps.index("lmsctl lint") < steps.index("lmsctl codeowners") < \
+        steps.index("pull request")
+    path = invoke(sample_repo, "new-path", "p1", *BASE[:-1], "--course", "c2", "--no-input")
+    assert "lmsctl codeowners" in path.stdout

@@ -25,6 +25,8 @@ LEVELS = ("beginner", "intermediate", "advanced")
 MAX_ID_LENGTH = 64
 MAX_TITLE_LENGTH = 120
 MAX_SUMMARY_LENGTH = 400
+#: The length of a summary that fits a catalog card (lint LMS306/LMS307 warn outside it).
+CARD_SUMMARY = (40, 200)
 _SPLIT = re.compile(r"[\s,;]+")
 _GITHUB_URL = re.compile(r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9-]+)/?\Z")
 
@@ -190,6 +192,18 @@ def check_title(value: str) -> str:
 
 def check_summary(value: str) -> str:
     return check_line(value, "summary", MAX_SUMMARY_LENGTH)
+
+
+def summary_note(summary: str) -> str | None:
+    """Advice when a summary will not fit a catalog card well (lint warns about it)."""
+    low, high = CARD_SUMMARY
+    if len(summary) < low:
+        return (f"the summary has {len(summary)} characters; catalog cards read best with "
+                f"{low} to {high}: say what learners will be able to do.")
+    if len(summary) > high:
+        return (f"the summary has {len(summary)} characters; catalog cards show about {high}, "
+                "so the end will be cut off.")
+    return None
 
 
 def check_owners(values: str | Iterable[str]) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from lmsctl.authoring import course as authoring
-from lmsctl.authoring.inputs import Conflict, Refusal
+from lmsctl.authoring.inputs import Conflict, Refusal, summary_note
 from lmsctl.authoring.questions import Answers, Question, check_given, fill_without_input
 from lmsctl.authoring.templates import all_templates
 from lmsctl.errors import LmsctlError, UsageError
@@ -80,6 +80,24 @@ def repo_flag(root: Path) -> str:
     return "" if inside else f" --repo {click.format_filename(root)}"
 
 
+def print_steps(steps: Sequence[tuple[str, str]]) -> None:
+    """Numbered next steps; a step with an empty label continues the previous one."""
+    click.echo("\nNext steps:")
+    number = 0
+    for label, text in steps:
+        if label:
+            number += 1
+        head = f"{number}. {label}" if label else ""
+        click.echo(f"  {head:<24}{text}")
+
+
+def codeowners_step(root: Path, flag: str) -> list[tuple[str, str]]:
+    if not (root / ".github" / "CODEOWNERS").is_file():
+        return []
+    return [("Name the reviewers:",
+             f"lmsctl codeowners{flag}   (updates .github/CODEOWNERS; commit it too)")]
+
+
 def team_note(owners: Sequence[str]) -> None:
     """Lint reports content owned only by people (LMS708); say so while it is easy to fix."""
     if not any("/" in owner for owner in owners):
@@ -108,18 +126,24 @@ def print_next_steps(root: Path, created: authoring.Created, spec: authoring.Cou
         click.echo("note: schemas/course.schema.json is missing, so editors cannot check "
                    "course.yml as you type.", err=True)
     team_note(spec.owners)
+    note = summary_note(spec.summary)
+    if note:
+        click.echo(f"note: {note}", err=True)
     owners = " and ".join(spec.owners)
-    click.echo(f"""
-Next steps:
-  1. Work on a branch:    git switch -c course/{cid}
-  2. Write the course:    replace the example text and the <!-- notes --> in the lessons,
-                          and the objectives in course.yml. Add a lesson with
-                          lmsctl new-lesson {cid} "Lesson title"{flag}
-  3. Preview it:          lmsctl serve --course {cid}{flag}
-  4. Check it:            lmsctl validate{flag} && lmsctl lint courses/{cid}{flag}
-  5. Commit, push and open a pull request: {owners} and the CI checks review it.
-The course is a draft (status: draft in course.yml): previews show it, the published site does
-not. Change it to status: published when it is ready. CONTRIBUTING.md is the author's guide.""")
+    steps = [
+        ("Work on a branch:", f"git switch -c course/{cid}"),
+        ("Write the course:", "replace the example text and the <!-- notes --> in the lessons,"),
+        ("", "and the objectives in course.yml. Add a lesson with"),
+        ("", f'lmsctl new-lesson {cid} "Lesson title"{flag}'),
+        ("Preview it:", f"lmsctl serve --course {cid}{flag}"),
+        ("Check it:", f"lmsctl validate{flag} && lmsctl lint courses/{cid}{flag}"),
+    ]
+    steps += codeowners_step(root, flag)
+    steps.append(("Open a pull request:", f"commit, push; {owners} and the CI checks review it."))
+    print_steps(steps)
+    click.echo("The course is a draft (status: draft in course.yml): previews show it, the "
+               "published\nsite does not. Change it to status: published when it is ready. "
+               "CONTRIBUTING.md is\nthe author's guide.")
 
 
 def run(root: Path, *, course_id: str | None, title: str | None, owners: list[str],
