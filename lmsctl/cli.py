@@ -50,6 +50,10 @@ def handled(func: F) -> F:
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt,
                 SystemExit):
             raise
+        except BrokenPipeError:  # output piped into `head` and the like: not an error
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:  # noqa: BLE001 - the one place that catches everything
             log = _crash_log(exc)
             click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)

@@ -161,3 +161,15 @@ def test_rules_unknown_is_usage_error() -> None:
 def test_every_rule_is_documented() -> None:
     for rule in all_rules():
         assert rule.summary and rule.fix, rule.id
+
+
+def test_output_into_a_closed_pipe_is_not_an_error(make_repo: Callable[..., Path]) -> None:
+    root = broken(make_repo)
+    for i in range(40):  # enough output to fill the pipe
+        (root / f"courses/c{i}/course.yml").parent.mkdir(parents=True)
+        (root / f"courses/c{i}/course.yml").write_text("title: [\n", encoding="utf-8")
+    proc = subprocess.run(
+        f"{sys.executable} -m lmsctl.cli validate --format json --repo {root} | head -c 10",
+        shell=True, capture_output=True, text=True, check=False)
+    assert proc.stdout == '{\n  "diagn'
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
