@@ -1,0 +1,28 @@
+"""``lmsctl build``: the learning site, or a one-course preview, into --out (site/)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from lmsctl.site.pipeline import build_site
+
+
+def _shown(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def run(root: Path, out: Path | None, strict: bool, course: str | None, drafts: bool) -> int:
+    result = build_site(root, out, strict=strict, course=course, drafts=drafts)
+    where = _shown(result.out)
+    what = (f"a preview of {course} ({result.courses} course(s), {result.pages} pages)" if course
+            else f"{result.courses} courses, {result.pages} pages")
+    print(f"Built {what} into {where}/ in {result.seconds:.1f} s.", file=sys.stdout)
+    print(f"Open {where}/index.html in a browser, or run `lmsctl serve` to preview it with "
+          "live reload.", file=sys.stdout)
+    return 0
