@@ -258,7 +258,9 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
     return lesson, problems
 
 
-def load_course(root: Path, folder: Path) -> tuple[Course | None, list[Diagnostic], list[str]]:
+def load_course(
+    root: Path, folder: Path, lessons: bool = True
+) -> tuple[Course | None, list[Diagnostic], list[str]]:
     course_id = folder.name
     rel_dir = _rel(root, folder)
     problems: list[Diagnostic] = []
@@ -296,13 +298,13 @@ def load_course(root: Path, folder: Path) -> tuple[Course | None, list[Diagnosti
     elif lessons_dir.is_dir():
         lesson_paths = sorted(p for p in lessons_dir.iterdir()
                               if p.suffix == ".md" and not p.name.startswith("."))
-    lessons: list[Lesson] = []
-    for lp in lesson_paths:
+    loaded: list[Lesson] = []
+    for lp in lesson_paths if lessons else []:
         files.append(_rel(root, lp))
         lesson, more = load_lesson(root, lp, course_id)
         problems += more
         if lesson is not None:
-            lessons.append(lesson)
+            loaded.append(lesson)
     evaluation = _dict(data.get("evaluation"))
     course = Course(
         id=course_id, rel_dir=rel_dir, title=_str(data.get("title"), course_id),
@@ -315,7 +317,7 @@ def load_course(root: Path, folder: Path) -> tuple[Course | None, list[Diagnosti
         reviewed=data.get("reviewed") if isinstance(data.get("reviewed"), str) else None,
         language=_str(data.get("language"), "en"),
         pass_mark=_int(evaluation.get("pass_mark"), 80) or 0,
-        lessons=tuple(lessons), doc=doc,
+        lessons=tuple(loaded), doc=doc,
     )
     return course, problems, files
 
@@ -348,8 +350,11 @@ def load_path(root: Path, file: Path) -> tuple[LearningPath | None, list[Diagnos
     ), problems
 
 
-def load_repository(root: Path) -> tuple[Repository, list[Diagnostic]]:
-    """Load everything under ``root``; never raises for bad content, only reports it."""
+def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[Diagnostic]]:
+    """Load everything under ``root``; never raises for bad content, only reports it.
+
+    ``lessons=False`` reads only the metadata (config, course.yml, paths): courses then have no
+    lessons, for commands that need no more (stale, codeowners)."""
     root = root.resolve()
     problems: list[Diagnostic] = []
     files: list[str] = []
@@ -363,7 +368,7 @@ def load_repository(root: Path) -> tuple[Repository, list[Diagnostic]]:
         for folder in sorted(courses_dir.iterdir()):
             if not folder.is_dir() or folder.name.startswith(("_", ".")):
                 continue
-            course, more, read = load_course(root, folder)
+            course, more, read = load_course(root, folder, lessons)
             problems += more
             files += read
             if course is not None:

@@ -171,7 +171,7 @@ def step_summary(rows: list[Row], today: dt.date) -> str:
 
 def run(root: Path, fmt: str, within: int | None, today: str | None) -> int:
     day = parse_today(today)
-    repo, problems = load_repository(root)
+    repo, problems = load_repository(root, lessons=False)
     history = read_history(repo)
     check_history(history, fmt)
     rows = collect(repo, history, day, within)
