@@ -30,7 +30,6 @@ KINDS = ("disable-next-line", "disable-line", "disable-file", "disable", "enable
 _DIRECTIVE = re.compile(r"\s*lmsctl-([a-z-]+)(.*)\Z", re.S)
 _YAML_COMMENT = re.compile(r"(?:^|[ \t])#[ \t]*(lmsctl-[a-z-]+.*)$")
 RULE_ID = re.compile(r"LMS\d{3}\Z")
-END = 10**9  # "to the end of the file"
 
 
 @dataclass
@@ -46,22 +45,6 @@ class Directive:
     @property
     def label(self) -> str:
         return f"lmsctl-{self.kind}"
-
-
-@dataclass(frozen=True)
-class Range:
-    start: int
-    end: int
-    rules: frozenset[str] | None  # None: every rule
-    exempt: frozenset[str]  # rules re-enabled inside an every-rule range
-    directive: Directive
-
-    def covers(self, rule: str, line: int) -> bool:
-        if not self.start <= line <= self.end:
-            return False
-        if self.rules is None:
-            return rule not in self.exempt
-        return rule in self.rules
 
 
 def parse_directive(
@@ -152,66 +135,67 @@ def yaml_directives(
 
 
 class FileSuppressions:
-    """The directives of one file, ready to answer "is this finding suppressed?"."""
+    """The directives of one file, ready to answer "is this finding suppressed?".
+
+    Ranges follow the order of the comments: ``disable`` turns rules (or every rule) off from
+    its line on, ``enable`` turns them back on after its line; ``enable RULE`` inside a
+    ``disable`` of every rule re-enables just that rule.
+    """
 
     def __init__(self, path: str, directives: list[Directive]) -> None:
         self.path = path
         self.directives = directives
         self.by_line: dict[int, list[Directive]] = {}
-        self.ranges: list[Range] = []
         self.whole_file: list[Directive] = []
-        open_all: tuple[int, Directive, set[str]] | None = None
-        open_rules: dict[str, tuple[int, Directive]] = {}
-        for d in sorted(directives, key=lambda x: (x.line, x.column)):
+        self.ranges = sorted((d for d in directives if d.kind in ("disable", "enable")),
+                             key=lambda x: (x.line, x.column))
+        for d in directives:
             if d.kind in ("disable-next-line", "disable-line"):
                 self.by_line.setdefault(d.target, []).append(d)
             elif d.kind == "disable-file":
                 self.whole_file.append(d)
-            elif d.kind == "disable":
-                if not d.rules and open_all is None:
-                    open_all = (d.line, d, set())
-                for r in d.rules:
-                    open_rules.setdefault(r, (d.line, d))
-            else:  # enable
-                if not d.rules:
-                    if open_all is not None:
-                        self._close_all(open_all, d.line)
-                        open_all = None
-                    for r, (start, od) in open_rules.items():
-                        self.ranges.append(Range(start, d.line, frozenset({r}), frozenset(), od))
-                    open_rules.clear()
-                for r in d.rules:
-                    if r in open_rules:
-                        start, od = open_rules.pop(r)
-                        self.ranges.append(Range(start, d.line, frozenset({r}), frozenset(), od))
-                    elif open_all is not None:  # re-enable one rule inside "disable all"
-                        self._close_all(open_all, d.line)
-                        open_all = (d.line, open_all[1], open_all[2] | {r})
-        if open_all is not None:
-            self._close_all(open_all, END)
-        for r, (start, od) in open_rules.items():
-            self.ranges.append(Range(start, END, frozenset({r}), frozenset(), od))
 
-    def _close_all(self, opened: tuple[int, Directive, set[str]], end: int) -> None:
-        start, d, exempt = opened
-        self.ranges.append(Range(start, end, None, frozenset(exempt), d))
+    def _range_suppressors(self, rule: str, line: int) -> list[Directive]:
+        every: Directive | None = None
+        exempt: set[str] = set()
+        specific: dict[str, Directive] = {}
+        on_line: list[Directive] = []
+        for d in self.ranges:
+            if d.line > line:
+                break
+            if d.line == line:  # a disable on the line covers it; an enable takes effect after
+                if d.kind == "disable" and (not d.rules or rule in d.rules):
+                    on_line.append(d)
+                continue
+            if d.kind == "disable":
+                if not d.rules:
+                    every, exempt = d, set()
+                for r in d.rules:
+                    specific[r] = d
+                    exempt.discard(r)
+            elif not d.rules:
+                every, exempt = None, set()
+                specific.clear()
+            else:
+                for r in d.rules:
+                    specific.pop(r, None)
+                    exempt.add(r)
+        out = on_line
+        if rule in specific:
+            out.append(specific[rule])
+        if every is not None and rule not in exempt:
+            out.append(every)
+        return out
 
     def suppresses(self, rule: str, line: int) -> bool:
         """True when a directive covers ``rule`` at ``line``; marks every such directive used."""
-        hit = False
-        for d in self.by_line.get(line, ()):
-            if not d.rules or rule in d.rules:
-                d.used.add(rule if d.rules else "*")
-                hit = True
-        for rng in self.ranges:
-            if rng.covers(rule, line):
-                rng.directive.used.add(rule if rng.directive.rules else "*")
-                hit = True
-        for d in self.whole_file:
-            if not d.rules or rule in d.rules:
-                d.used.add(rule if d.rules else "*")
-                hit = True
-        return hit
+        hits = [d for d in self.by_line.get(line, ()) if not d.rules or rule in d.rules]
+        hits += [d for d in self.whole_file if not d.rules or rule in d.rules]
+        if self.ranges:
+            hits += self._range_suppressors(rule, line)
+        for d in hits:
+            d.used.add(rule if d.rules else "*")
+        return bool(hits)
 
     def unused(self) -> list[Diagnostic]:
         """LMS790 for each directive (and each rule it names) that suppressed nothing."""

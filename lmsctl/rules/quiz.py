@@ -96,7 +96,7 @@ _NEG_CASED = re.compile(r"\b(NOT|EXCEPT|NEVER|LEAST|FALSE|INCORRECT)\b")
 _NEG = re.compile(
     r"\bexcept\b"
     r"|\b(?:which|what)(?:\s+(?:one|ones|option|options|statement|statements|choice|choices|"
-    r"answer|answers|step|steps|of\s+(?:the|these)\s+\w+))?\s+(?:is|are|does|do|would|should|"
+    r"answer|answers|step|steps|of\s+(?:the|these|those)(?:\s+\w+)?))?\s+(?:is|are|does|do|would|should|"
     r"could|can|will)(?:\s+not|n't)\b"
     r"|\b(?:is|are)\s+(?:not\s+true|false|incorrect|not\s+correct)\b",
     re.I)
