@@ -35,7 +35,8 @@ ALL_OF = re.compile(r"\b(all|none) of the above\b", re.IGNORECASE)
 def create(root: Path, course_id: str, template: str, *extra: str) -> Path:
     result = CliRunner().invoke(cli, [
         "new-course", course_id, "--title", "Pricing: the basics", "--owner", "@jdoe",
-        "--owner", "@acme/sales-enablement", "--template", template, "--skill", "negotiation", "--audience", "sales",
+        "--owner", "@acme/sales-enablement", "--template", template, "--skill", "negotiation",
+        "--audience", "sales",
         "--no-input", "--repo", str(root), *extra])
     assert result.exit_code == 0, result.stderr
     return root / "courses" / course_id
