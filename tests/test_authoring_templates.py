@@ -74,7 +74,6 @@ def test_template_course_validates_without_a_single_finding(sample_repo: Path,
 
 @pytest.mark.parametrize("template", BUILT_IN)
 def test_template_course_lints_clean(sample_repo: Path, template: str) -> None:
-    pytest.importorskip("lmsctl.lint", reason="the lint rule set (issue 5) has not landed")
     create(sample_repo, "new-course", template)
     result = CliRunner().invoke(cli, ["lint", "--format", "json", "--repo", str(sample_repo)])
     found = [d for d in json.loads(result.stdout)["diagnostics"]
@@ -84,7 +83,6 @@ def test_template_course_lints_clean(sample_repo: Path, template: str) -> None:
 
 
 def test_new_lesson_lints_clean(sample_repo: Path) -> None:
-    pytest.importorskip("lmsctl.lint", reason="the lint rule set (issue 5) has not landed")
     runner = CliRunner()
     assert runner.invoke(cli, ["new-lesson", "sales-basics", "Follow-up emails", "--repo",
                                str(sample_repo)]).exit_code == 0
@@ -93,7 +91,6 @@ def test_new_lesson_lints_clean(sample_repo: Path) -> None:
 
 
 def test_new_path_lints_clean(sample_repo: Path) -> None:
-    pytest.importorskip("lmsctl.lint", reason="the lint rule set (issue 5) has not landed")
     runner = CliRunner()
     assert runner.invoke(cli, ["new-path", "reps", "--title", "Reps", "--owner", "@acme/sales",
                                "--course", "sales-basics", "--no-input", "--repo",
