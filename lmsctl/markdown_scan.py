@@ -23,6 +23,22 @@ _HTML_SRC = re.compile(r"<(?P<tag>img|video|source|audio|track|a)\b[^>]*?\s(?:sr
                        r"(?:\"(?P<u1>[^\"]*)\"|'(?P<u2>[^']*)')", re.IGNORECASE)
 
 
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
+def _mask_comments(line: str) -> tuple[str, bool]:
+    """Blank out ``<!-- ... -->`` on a line; True when a comment stays open at its end."""
+    out = line
+    start = out.find("<!--")
+    while start >= 0:
+        end = out.find("-->", start + 4)
+        if end < 0:
+            return out[:start] + " " * (len(out) - start), True
+        out = out[:start] + " " * (end + 3 - start) + out[end + 3:]
+        start = out.find("<!--", end + 3)
+    return out, False
+
+
 @cache
 def markdown_parser() -> MarkdownIt:
     """The markdown-it parser lint rules use: CommonMark plus tables and strikethrough."""
@@ -71,8 +87,17 @@ def scan(body: str, first_line: int) -> Scan:
     lines = body.split("\n")
     i = 0
     n = len(lines)
+    in_comment = in_list = in_code = False
+    blank = True
     while i < n:
         line = lines[i]
+        if in_comment:
+            end = line.find("-->")
+            if end < 0:
+                i += 1
+                continue
+            line = " " * (end + 3) + line[end + 3:]
+            in_comment = False
         m = _FENCE.match(line)
         if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
             fence = m.group("fence")
@@ -95,11 +120,28 @@ def scan(body: str, first_line: int) -> Scan:
             if info.split()[:1] != ["quiz"]:
                 words += sum(len(c.split()) for c in content) // 2
             i += 1
+            blank = True
             continue
-        if line.startswith("    ") and line.strip() and (i == 0 or not lines[i - 1].strip()):
-            i += 1  # indented code: no links, counted lightly
+        stripped = line.strip()
+        if not stripped:
+            blank = True
+            i += 1
             continue
+        indented = line.startswith("    ") or line.startswith("\t")
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif not indented and blank:
+            in_list = False
+        if indented and not in_list and (blank or in_code):
+            in_code = True  # indented code: no links, counted lightly
+            blank = False
+            i += 1
+            continue
+        in_code = False
+        blank = False
         visible = _INLINE_CODE.sub(lambda x: " " * len(x.group(0)), line) if "`" in line else line
+        if "<!--" in visible:
+            visible, in_comment = _mask_comments(visible)
         if "](" not in visible and "<" not in visible:
             words += len(visible.split())
             i += 1
