@@ -19,6 +19,7 @@ from lmsctl.suppressions import (
     parse_directive,
     yaml_directives,
 )
+from tests.conftest import build_tree
 from tests.test_lint_rules import (
     BASE_COURSE,
     BODY,
@@ -30,7 +31,6 @@ from tests.test_lint_rules import (
     question,
     quiz,
 )
-from tests.conftest import build_tree
 
 all_rules()
 
