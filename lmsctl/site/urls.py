@@ -65,14 +65,13 @@ def relative(target: str, page: str) -> str:
         target, fragment = target.split("#", 1)
         fragment = "#" + fragment
     base = page if page.endswith("/") or not page else posixpath.dirname(page) + "/"
-    base_dir = base.rstrip("/")
-    tgt = target.rstrip("/")
-    rel = posixpath.relpath(tgt or ".", base_dir or ".")
-    if rel == ".":
-        rel = "./"
-    elif target.endswith("/") or not target:
-        rel += "/"
-    return rel + fragment
+    up = base.split("/")[:-1]  # folders of the page
+    down = target.split("/")  # folders of the target, then its file name ("" for a folder)
+    common = 0
+    while common < len(up) and common < len(down) - 1 and up[common] == down[common]:
+        common += 1
+    rel = "../" * (len(up) - common) + "/".join(down[common:])
+    return (rel or "./") + fragment
 
 
 def absolute(site_url: str, target: str) -> str:
