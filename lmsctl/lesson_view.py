@@ -282,8 +282,9 @@ def build_view(lesson: Lesson) -> LessonView:
         masked.append(line)
         if line[-1] in " \t":
             body = line.rstrip(" \t")
-            hard_break = (line.endswith("  ") and i + 1 < n and lines[i + 1].strip() != ""
-                          and lead != "#")
+            following = lines[i + 1].lstrip() if i + 1 < n else ""
+            hard_break = (line.endswith("  ") and lead != "#" and following.strip() != ""
+                          and not following.startswith(("```", "~~~", "#")))
             if not hard_break:
                 view.trailing_space.append(Span(line, first + i, len(body) + 1))
         if lead == "#" and indent <= 3:

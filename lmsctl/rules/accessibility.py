@@ -144,8 +144,8 @@ def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonView
         elif words in VAGUE_LINK_TEXT:
             yield diag("LMS502", lesson.rel, link.line, link.column,
                        f"link text '{link.text.strip()}' does not say where the link goes",
-                       "Use the destination's name as the link text, e.g. "
-                       f"[the pricing guide]({link.url}) instead of [{link.text.strip()}].")
+                       "Use words that name the destination as the link text instead of "
+                       f"[{link.text.strip()}], e.g. [the pricing guide]({link.url}).")
     for tag in view.tags:
         if tag.closing or tag.name != "a" or tag.attr("href") is None:
             continue

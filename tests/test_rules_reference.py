@@ -1,0 +1,53 @@
+"""The rule reference is generated from the registry; docs/rules.md must not drift from it."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from lmsctl.rules import RULES, all_rules
+from lmsctl.rules.reference import reference_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "rules.md"
+
+
+def test_docs_rules_md_is_the_generated_reference() -> None:
+    expected = reference_markdown()
+    if os.environ.get("LMSCTL_UPDATE_GOLDEN"):
+        DOC.write_text(expected, encoding="utf-8")
+    assert DOC.read_text(encoding="utf-8") == expected, (
+        "docs/rules.md is out of date: run LMSCTL_UPDATE_GOLDEN=1 python -m pytest "
+        "tests/test_rules_reference.py, or python -c 'from lmsctl.rules.reference import "
+        "reference_markdown as r; open(\"docs/rules.md\", \"w\").write(r())'")
+
+
+def test_every_rule_has_an_anchored_section() -> None:
+    text = reference_markdown()
+    for rule in all_rules():
+        heading = f"## {rule.id} — {rule.summary} {{#{rule.id.lower()}}}"
+        assert heading in text.splitlines(), rule.id
+    assert len(re.findall(r"^## LMS\d{3} — ", text, re.M)) == len(RULES)
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.stage == "lint"],
+                         ids=lambda r: r.id)
+def test_lint_rules_are_fully_documented(rule: object) -> None:
+    from lmsctl.rules import Rule
+
+    assert isinstance(rule, Rule)
+    assert re.fullmatch(r"LMS[3-8]\d\d", rule.id)
+    assert rule.summary and not rule.summary.endswith(".") and len(rule.summary) <= 70
+    for part in (rule.description, rule.bad, rule.good, rule.fix):
+        assert part.strip(), rule.id
+    assert rule.bad != rule.good
+
+
+def test_examples_are_fenced_safely() -> None:
+    text = reference_markdown()
+    # the quiz examples contain ``` themselves, so their fence is longer
+    section = text.split("## LMS401 — ")[1].split("\n## ")[0]
+    assert "````\n```quiz" in section
