@@ -51,3 +51,27 @@ def test_examples_are_fenced_safely() -> None:
     # the quiz examples contain ``` themselves, so their fence is longer
     section = text.split("## LMS401 — ")[1].split("\n## ")[0]
     assert "````\n```quiz" in section
+
+
+QUIZ_RULES = [r for r in all_rules() if r.stage == "lint" and "```quiz" in r.bad + r.good]
+
+
+@pytest.mark.parametrize("rule", QUIZ_RULES, ids=lambda r: r.id)
+def test_quiz_examples_do_what_they_say(rule: object, tmp_path: Path) -> None:
+    """Each quiz example is a real quiz: the bad one trips its rule, the good one does not."""
+    from lmsctl.lint import lint_repository
+    from lmsctl.rules import Rule
+    from tests.conftest import build_tree
+    from tests.test_lint_rules import BODY, LESSON, base_files, lesson
+
+    assert isinstance(rule, Rule)
+    for example, should_fire in ((rule.bad, True), (rule.good, False)):
+        if "```quiz" not in example:
+            continue
+        root = build_tree(tmp_path / ("bad" if should_fire else "good"),
+                          {**base_files(), LESSON: lesson(BODY, example + "\n")})
+        _, report = lint_repository(root)
+        rules = [d.rule for d in report.sorted()]
+        assert (rule.id in rules) is should_fire, (example, rules)
+        if not should_fire:
+            assert rules == [], rules

@@ -14,76 +14,98 @@ from lmsctl.rules.checks import Context, course_check, lesson_check
 
 E, W = Severity.ERROR, Severity.WARNING
 
-_ONE = "```quiz\n- question: Which question is open?\n  choices:\n"
+
+def _example(stem: str, *choices: tuple[str, bool, str]) -> str:
+    """A quiz block for the reference: choices are (text, correct, explanation)."""
+    out = ["```quiz", f"- question: {stem}", "  choices:"]
+    for text, correct, explanation in choices:
+        out.append(f"    - text: {text}")
+        if correct:
+            out.append("      correct: true")
+        if explanation:
+            out.append(f"      explanation: {explanation}")
+    return "\n".join([*out, "```"])
+
+
+_OPEN = ("What made you look at this now?", True, "It invites the buyer to tell a story.")
+_BUDGET = ("Do you have a budget?", False, "A closed question; useful later, not to open.")
+_TUESDAY = ("Is Tuesday good for a demo?", False, "Scheduling, not discovery.")
+_STEM = "Which question opens a discovery call best?"
+
 for _rule in [
     Rule("LMS401", E, "Course has no quiz question",
          "Every course includes an evaluation: at least one ```quiz block with a question, so "
          "that learners (and the course's owners) can tell whether it worked. The course's "
          "`evaluation: {pass_mark: N}` applies to these questions.",
          "(a course whose lessons have no ```quiz block)",
-         _ONE + "    - text: What made you look at this now?\n      correct: true\n"
-         "      explanation: It invites a story.\n    - text: Do you have a budget?\n"
-         "      explanation: A closed question.\n```",
+         _example(_STEM, _OPEN, _BUDGET, _TUESDAY),
          "Add a ```quiz block with at least one question to a lesson, usually the last one.",
          "lint"),
     Rule("LMS402", E, "Question has a single choice",
          "A question with one choice cannot be answered wrongly, so it measures nothing.",
-         _ONE + "    - text: What made you look at this now?\n      correct: true\n```",
-         _ONE + "    - text: What made you look at this now?\n      correct: true\n"
-         "    - text: Do you have a budget?\n    - text: Is Tuesday good?\n```",
+         _example(_STEM, _OPEN), _example(_STEM, _OPEN, _BUDGET, _TUESDAY),
          "Add two or three plausible wrong choices (distractors) drawn from real mistakes.",
          "lint"),
     Rule("LMS403", W, "Question has only two choices",
          "With two choices a guess is right half the time, so the question says little about "
          "what the learner knows. Three or four choices work best.",
-         _ONE + "    - text: What made you look at this now?\n      correct: true\n"
-         "    - text: Do you have a budget?\n```",
-         _ONE + "    - text: What made you look at this now?\n      correct: true\n"
-         "    - text: Do you have a budget?\n    - text: Is Tuesday good?\n```",
+         _example(_STEM, _OPEN, _BUDGET), _example(_STEM, _OPEN, _BUDGET, _TUESDAY),
          "Add a third plausible choice, drawn from a mistake people really make.", "lint"),
     Rule("LMS404", W, "\"All of the above\" or \"None of the above\" choice",
          "These choices can be answered by spotting two true (or one false) options, and they "
          "read oddly when the site shuffles choices. A multiple-answer question says the same "
          "thing fairly.",
-         "    - text: All of the above\n      correct: true",
-         "(mark each right choice `correct: true`; the question becomes multiple-answer)",
+         _example("Which of these are open questions?",
+                  ("What made you look at this now?", False, "Open, it invites a story."),
+                  ("How do you decide on tools like this?", False, "Open, it asks how."),
+                  ("All of the above", True, "Both are open questions.")),
+         _example("Which of these are open questions? Select all that apply.",
+                  ("What made you look at this now?", True, "Open, it invites a story."),
+                  ("How do you decide on tools like this?", True, "Open, it asks how."),
+                  _BUDGET),
          "Remove the choice and mark every right choice `correct: true` instead.", "lint"),
     Rule("LMS405", W, "Question is phrased negatively",
          "Stems with NOT, EXCEPT, NEVER or \"which is not\" test careful reading rather than "
          "understanding, and learners under time pressure misread them.",
-         "- question: Which of these is NOT an open question?",
-         "- question: Which of these is an open question?",
+         _example("Which of these is NOT a closed question?", _OPEN, _BUDGET, _TUESDAY),
+         _example(_STEM, _OPEN, _BUDGET, _TUESDAY),
          "Ask for the right answer instead (\"Which of these is ...?\"), and make the former "
          "right answers the distractors.", "lint"),
     Rule("LMS406", W, "Choice without an explanation",
          "The explanation is shown after the learner checks an answer: it is where the quiz "
          "teaches. Every choice needs one, the right ones included.",
-         "    - text: Do you have a budget?",
-         "    - text: Do you have a budget?\n      explanation: A closed question; useful "
-         "later, not to open.",
+         _example(_STEM, (_OPEN[0], True, ""), _BUDGET, _TUESDAY),
+         _example(_STEM, _OPEN, _BUDGET, _TUESDAY),
          "Add `explanation:` under the choice: why it is right, or why it is wrong.", "lint"),
     Rule("LMS407", E, "Duplicate choices",
          "Two choices of one question have the same text (ignoring case, spaces and final "
          "punctuation), so learners cannot tell them apart.",
-         "    - text: Ask an open question\n    - text: Ask an open question.",
-         "    - text: Ask an open question\n    - text: Ask a closed question",
+         _example(_STEM, _OPEN, _BUDGET, ("Do you have a budget.", False, "Closed.")),
+         _example(_STEM, _OPEN, _BUDGET, _TUESDAY),
          "Reword or remove one of the two choices.", "lint"),
     Rule("LMS408", W, "Correct choice is much longer than the others",
          "The right answer is often the longest one, because it carries the qualifications. "
          "Learners learn to pick the longest choice; a choice at least 1.5 times (and 20 "
          "characters) longer than every wrong one gives the answer away.",
-         "    - text: Acknowledge the concern, then ask what they compare the price with and "
-         "why\n      correct: true\n    - text: Offer a discount\n    - text: Repeat features",
-         "    - text: Acknowledge, then ask what they compare with\n      correct: true\n"
-         "    - text: Offer a discount to keep the deal moving\n"
-         "    - text: Repeat the key product features",
+         _example("A buyer says the price is too high. What do you do first?",
+                  ("Acknowledge the concern, then ask what they are comparing the price with",
+                   True, "Clarifying first shows which objection you face."),
+                  ("Offer a discount", False, "Discounting first gives value away."),
+                  ("Repeat the features", False, "More features rarely answer it.")),
+         _example("A buyer says the price is too high. What do you do first?",
+                  ("Ask what they compare the price with", True,
+                   "Clarifying first shows which objection you face."),
+                  ("Offer a ten percent discount at once", False,
+                   "Discounting first gives value away."),
+                  ("Repeat the key product features", False, "More features rarely answer it.")),
          "Shorten the right choice, or make the wrong ones as specific.", "lint"),
     Rule("LMS409", W, "Every choice is correct",
          "When every choice is right there is nothing to decide; the question only checks "
          "that the learner ticks all boxes.",
-         "    - text: A\n      correct: true\n    - text: B\n      correct: true",
-         "    - text: A\n      correct: true\n    - text: B\n      correct: true\n"
-         "    - text: C (a plausible mistake)",
+         _example("Which are open questions? Select all that apply.",
+                  _OPEN, ("How do you decide today?", True, "Open, it asks how.")),
+         _example("Which are open questions? Select all that apply.",
+                  _OPEN, ("How do you decide today?", True, "Open, it asks how."), _BUDGET),
          "Add a plausible wrong choice, or turn the question into a statement in the lesson.",
          "lint"),
 ]:
