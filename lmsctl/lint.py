@@ -286,15 +286,27 @@ def changed_files(root: Path, ref: str) -> tuple[str, list[str]]:
     return base_rev, sorted(names)
 
 
-def _status_at(root: Path, rev: str, rel: str) -> str | None:
+@dataclass(frozen=True)
+class _Before:
+    status: str | None  # None: the file did not exist at the ref
+    title: str = ""
+    owners: tuple[str, ...] = ()
+
+
+def _course_at(root: Path, rev: str, rel: str) -> _Before:
+    """A course.yml as it was at ``rev`` (read with ``git show``, parsed strictly)."""
     shown = _git(root, "show", f"{rev}:./{rel}")
     if shown.returncode != 0:
-        return None
+        return _Before(None)
     doc, _ = parse_yaml(shown.stdout, rel)
     if doc is None or not isinstance(doc.data, dict):
-        return "published"
-    status = doc.data.get("status")
-    return status if isinstance(status, str) else "published"
+        return _Before("published")
+    data = doc.data
+    status, title, owners = data.get("status"), data.get("title"), data.get("owners")
+    return _Before(status if isinstance(status, str) else "published",
+                   title if isinstance(title, str) else "",
+                   tuple(o for o in owners if isinstance(o, str))
+                   if isinstance(owners, list) else ())
 
 
 def scope_for_changes(repo: Repository, ref: str) -> tuple[Scope, list[CourseChange]]:
@@ -314,16 +326,17 @@ def scope_for_changes(repo: Repository, ref: str) -> tuple[Scope, list[CourseCha
     for course_id in sorted(by_course):
         course = repo.course(course_id)
         rel_yml = f"courses/{course_id}/course.yml"
+        before = _course_at(repo.root, base, rel_yml)
         after: str | None
         if course is not None:
             after = course.status
-        else:
+        else:  # deleted, or present but unreadable (validate says why)
             after = "published" if (repo.root / rel_yml).exists() else None
         changes.append(CourseChange(
-            id=course_id, title=course.title if course else course_id,
-            rel_dir=f"courses/{course_id}", owners=course.owners if course else (),
-            before=_status_at(repo.root, base, rel_yml), after=after,
-            files=tuple(by_course[course_id])))
+            id=course_id, title=course.title if course else (before.title or course_id),
+            rel_dir=f"courses/{course_id}",
+            owners=course.owners if course else before.owners,
+            before=before.status, after=after, files=tuple(by_course[course_id])))
     if everything:
         return Scope(keep_validation=True), changes
     for path in repo.paths:

@@ -252,3 +252,18 @@ def test_course_yml_unchanged_by_lint(tmp_path: Path) -> None:
     before = (root / COURSE).read_bytes()
     invoke("lint", "--repo", str(root), "--fix")
     assert (root / COURSE).read_bytes() == before
+
+
+def test_changed_since_deleted_course_names_its_former_owners(git_repo: Path,
+                                                              tmp_path: Path) -> None:
+    path = git_repo / "paths/sales.yml"
+    path.write_text(path.read_text().replace(", other-course", ""))
+    git(git_repo, "rm", "-q", "-r", "courses/other-course")
+    summary = tmp_path / "s.md"
+    code, _, _ = invoke("lint", "--repo", str(git_repo), "--changed-since", "main",
+                        "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    text = summary.read_text(encoding="utf-8")
+    assert code == 0
+    assert "#### Other course (`other-course`)" in text
+    assert "**Status:** deleted (was draft)" in text
+    assert "**Owners who must review:** @acme/sales" in text
