@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from lmsctl import __version__
 from lmsctl.diagnostics import Diagnostic, Report, Severity
@@ -266,7 +267,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
             "level": SARIF_LEVEL[d.severity.value],
             "message": {"text": text},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": prefix + d.path, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": quote(prefix + d.path), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": d.line, "startColumn": d.column},
             }}],
             "partialFingerprints": {"lmsctlFingerprint/v1": prints[d]},

@@ -146,7 +146,9 @@ def test_sarif_validates_against_the_official_schema(report: LintReport) -> None
     assert len(run["results"]) == len(report.sorted())
     for result, d in zip(run["results"], report.sorted(), strict=True):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == d.rule
-        region = result["locations"][0]["physicalLocation"]["region"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == d.path.replace(" ", "%20")
+        region = location["region"]
         assert (region["startLine"], region["startColumn"]) == (d.line, d.column)
         assert result["level"] == {"error": "error", "warning": "warning",
                                    "info": "note"}[d.severity.value]

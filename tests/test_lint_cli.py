@@ -267,3 +267,18 @@ def test_changed_since_deleted_course_names_its_former_owners(git_repo: Path,
     assert "#### Other course (`other-course`)" in text
     assert "**Status:** deleted (was draft)" in text
     assert "**Owners who must review:** @acme/sales" in text
+
+
+def test_changed_since_in_a_sub_folder_of_the_checkout(tmp_path: Path) -> None:
+    mono = tmp_path / "mono"
+    build_tree(mono, {"README.md": "Monorepo.\n", "app/main.py": "print()\n"})
+    root = build_tree(mono / "learning", {**base_files(), **other_course("published")})
+    git(mono, "init", "-q", "-b", "main")
+    git(mono, "add", ".")
+    git(mono, "commit", "-q", "-m", "base")
+    (mono / "app/main.py").write_text("print(1)\n")
+    (root / OTHER_LESSON).write_text(lesson("See https://example.org/x."))
+    code, out, _ = invoke("lint", "--repo", str(root), "--changed-since", "HEAD",
+                          "--format", "github", env={"GITHUB_WORKSPACE": str(mono)})
+    assert code == 0
+    assert out.startswith(f"::warning file=learning/{OTHER_LESSON},line=4,col=5,title=LMS313::")
