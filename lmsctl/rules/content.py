@@ -81,14 +81,20 @@ for _rule in [
          "`#ask-then-listen`), or an id set with `{#id}`.",
          "[see above](#ask-than-listen)", "[see above](#ask-then-listen)",
          "Use the slug of an existing heading (the hint lists the lesson's anchors).", "lint"),
-    Rule("LMS312", W, "Link to a draft or archived course",
-         "A published course links to (or requires, as a prerequisite) a course that is a "
-         "draft, which the published site does not show, or archived, which learners should "
-         "no longer take.",
-         "[pricing](../../pricing-2019/)  # status: archived",
+    Rule("LMS312", E, "Link to a draft course",
+         "A published course links to (or requires, as a prerequisite) a course that is still "
+         "a draft. The published site does not include drafts, so the link would be broken "
+         "for learners.",
+         "[pricing](../../pricing-2026/)  # pricing-2026 has status: draft",
          "[pricing](../../handling-pricing-objections/)",
-         "Link to the published course that replaces it, or remove the link until the course "
-         "is published.", "lint"),
+         "Publish the linked course first (in the same pull request if it is ready), or remove "
+         "the link until it is published.", "lint"),
+    Rule("LMS314", W, "Link to an archived course",
+         "A published course links to (or requires, as a prerequisite) an archived course: it "
+         "is still on the site, but learners should no longer take it.",
+         "[pricing](../../pricing-2019/)  # pricing-2019 has status: archived",
+         "[pricing](../../handling-pricing-objections/)",
+         "Link to the course that replaces it, or remove the link.", "lint"),
     Rule("LMS313", W, "Bare URL",
          "A bare `https://...` in the text is not a link on the site (and screen readers spell "
          "it out). `lmsctl lint --fix` wraps bare URLs in `<...>`.",
@@ -272,7 +278,7 @@ def _bad_anchor(lesson: Lesson, line: int, col: int, fragment: str, view: Lesson
 
 
 def _inactive_link(lesson: Lesson, line: int, col: int, url: str, target: Course) -> Diagnostic:
-    return diag("LMS312", lesson.rel, line, col,
+    return diag("LMS312" if target.status == "draft" else "LMS314", lesson.rel, line, col,
                 f"link '{url}' goes to course '{target.id}', which is {target.status}")
 
 
@@ -284,10 +290,11 @@ def inactive_prerequisites(ctx: Context, course: Course) -> Iterator[Diagnostic]
         other = ctx.repo.course(pre)
         if other is not None and _inactive(other):
             line, col = course.doc.pos(("prerequisites", i))
-            yield diag("LMS312", course.rel, line, col,
+            yield diag("LMS312" if other.status == "draft" else "LMS314", course.rel, line, col,
                        f"prerequisite '{pre}' is a course that is {other.status}",
-                       "Require the published course that replaces it, or remove the "
-                       "prerequisite.")
+                       "Publish that course first, or remove the prerequisite."
+                       if other.status == "draft" else
+                       "Require the course that replaces it, or remove the prerequisite.")
 
 
 @lesson_check
