@@ -46,7 +46,7 @@ _INLINE = re.compile(
 )
 _DEF = re.compile(r"\[(?!\^)(?P<dref>[^\]\n]+)\]:[ \t]*<?(?P<durl>[^\s>]+)>?")
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'`]+")
-_NOT_BEFORE_URL = frozenset("/@.:%+-_")
+_NOT_BEFORE_URL = frozenset("/@.:%+-")
 _ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
 _URL_TRAILING = ".,:;!?*_~'\"]"
 

@@ -502,6 +502,7 @@ class Fix:
 
 FIXABLE = frozenset({"LMS313", "LMS320"})
 _URL_AT = re.compile(r"(?:https?|ftp)://[^\s<>\"'`]+")
+_TAG_START = re.compile(r"</?[A-Za-z]")
 
 
 def _fix_line(text: str, fixes: list[Diagnostic], path: str, number: int
@@ -509,7 +510,10 @@ def _fix_line(text: str, fixes: list[Diagnostic], path: str, number: int
     done: list[Fix] = []
     body = text.rstrip("\r\n")
     ending = text[len(body):]
-    for d in sorted((x for x in fixes if x.rule == "LMS313"), key=lambda x: -x.column):
+    # <url> inside raw HTML would be read as a tag and removed: leave such lines alone
+    raw_html = _TAG_START.search(body) is not None
+    for d in sorted((x for x in fixes if x.rule == "LMS313" and not raw_html),
+                    key=lambda x: -x.column):
         start = d.column - 1
         m = _URL_AT.match(body, start)
         if m is None or (start > 0 and body[start - 1] == "<"):

@@ -282,3 +282,13 @@ def test_changed_since_in_a_sub_folder_of_the_checkout(tmp_path: Path) -> None:
                           "--format", "github", env={"GITHUB_WORKSPACE": str(mono)})
     assert code == 0
     assert out.startswith(f"::warning file=learning/{OTHER_LESSON},line=4,col=5,title=LMS313::")
+
+
+def test_fix_leaves_urls_in_raw_html_alone(tmp_path: Path) -> None:
+    text = lesson("<p>See https://example.org/a in raw HTML.</p>\n\n_https://example.org/b_")
+    root = build_tree(tmp_path / "r", {**base_files(), LESSON: text})
+    code, _, err = invoke("lint", "--repo", str(root), "--fix")
+    fixed = (root / LESSON).read_text(encoding="utf-8")
+    assert "<p>See https://example.org/a in raw HTML.</p>" in fixed
+    assert "_<https://example.org/b>_" in fixed
+    assert err.count("wrapped bare URL") == 1
