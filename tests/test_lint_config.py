@@ -185,3 +185,29 @@ def test_pathological_input_is_scanned() -> None:
     body = "<a " + "b=c " * 3000 + "\n" + "<" * 5000 + "[" * 3000 + "`" * 2000
     v = bare_view(body)
     assert v.tags == [] and v.links == []
+
+
+FRAGMENTS = st.sampled_from([
+    "# H1", "## H2", "#### H4", "Text with https://example.org/x.", "[here](02-x.md)",
+    "[a](#nope)", "![](../assets/a.png)", "<img src=x>", "<script>x</script>", "| a | b |",
+    "|---|---|", "| | |", "```", "```quiz", "- question: Q?", "  choices:", "    - text: A",
+    "      correct: true", "<!-- lmsctl-disable-next-line LMS313 -->", "<!-- lmsctl-disable",
+    "-->", "<!-- lmsctl-enable -->", "    indented", "!!! tip", "- item", "===", "---", "",
+    "trailing  ", "<video src=v.mp4>", "<a href='javascript:x'>y</a>", "[x][r]", "[r]: 03.md",
+    "`code https://example.org`", "<https://example.org>", "\t",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(FRAGMENTS, max_size=25))
+def test_lint_never_crashes_and_reports_inside_the_file(tmp_path_factory: pytest.TempPathFactory,
+                                                        fragments: list[str]) -> None:
+    root = build_tree(tmp_path_factory.mktemp("fuzz"),
+                      {**base_files(), LESSON: lesson("\n".join(fragments))})
+    _, report = lint_repository(root)
+    text = (root / LESSON).read_text(encoding="utf-8").split("\n")
+    for d in report.sorted():
+        assert d.message and d.hint is not None
+        if d.path == LESSON:
+            assert 1 <= d.line <= len(text), d
+            assert 1 <= d.column <= len(text[d.line - 1]) + 1, d
