@@ -6,6 +6,7 @@ from __future__ import annotations
 from lmsctl.rules import (  # noqa: F401  (imported for their registrations)
     accessibility,
     content,
+    freshness,
     governance,
     quiz,
     safety,
