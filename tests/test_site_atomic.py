@@ -1,0 +1,204 @@
+"""A failed build leaves the previous site byte for byte as it was and no temporary folder
+behind, whether it fails on validation errors, on warnings under --strict, or on an exception
+in the middle of rendering; rendering in several processes gives the same site as one."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from lmsctl.cli import cli
+from lmsctl.site import render
+from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON
+from tests.site_support import build, leftovers, tree_hash
+
+LESSON = "courses/sales-basics/lessons/01-discovery-questions.md"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def built(make_repo: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path, str]:
+    """A repository, its built site (beside nothing else) and the site's hash."""
+    repo = make_repo()
+    out = tmp_path / "public" / "site"
+    code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out))
+    assert code == 0, stdout + stderr
+    assert "Built 1 courses" in stdout or "Built 1 course" in stdout
+    return repo, out, tree_hash(out)
+
+
+def test_validation_errors_fail_the_build_and_keep_the_old_site(
+        built: tuple[Path, Path, str]) -> None:
+    repo, out, before = built
+    lesson = repo / LESSON
+    lesson.write_text(MINIMAL_LESSON.replace("correct: true", "correct: maybe"),
+                      encoding="utf-8")
+    code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out))
+    assert code == 1
+    # The same diagnostics as lmsctl validate, in the same format.
+    _, validate_out, _ = run("validate", "--repo", str(repo))
+    assert stdout == validate_out
+    assert re.search(rf"^{LESSON}:\d+:\d+: error LMS\d+ ", stdout, re.MULTILINE)
+    assert "error: the site was not built" in stderr
+    assert "unchanged" in stderr
+    assert tree_hash(out) == before
+    assert leftovers(out.parent) == []
+
+
+def test_warnings_fail_only_under_strict(built: tuple[Path, Path, str]) -> None:
+    repo, out, before = built
+    text = MINIMAL_LESSON.replace("Because the customer knows things you do not.",
+                                  "Because the customer knows things; see [the next lesson]"
+                                  "(02-missing.md).")
+    (repo / LESSON).write_text(text, encoding="utf-8")
+    line = text.splitlines().index(next(x for x in text.splitlines() if "02-missing" in x)) + 1
+    code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out), "--strict")
+    assert code == 1
+    assert f"{LESSON}:{line}:" in stdout and "warning link '02-missing.md'" in stdout
+    assert "under --strict" in stderr
+    assert tree_hash(out) == before
+    assert leftovers(out.parent) == []
+    code, stdout, _ = run("build", "--repo", str(repo), "--out", str(out))
+    assert code == 0
+    assert "warning link '02-missing.md'" in stdout
+    assert tree_hash(out) != before
+
+
+def _fail_after(monkeypatch: pytest.MonkeyPatch, pages: int) -> None:
+    """Make MkDocs raise while writing its third page (a crash mid-render)."""
+    import mkdocs.commands.build as mkdocs_build
+
+    real = mkdocs_build._build_page
+    calls = {"n": 0}
+
+    def flaky(*args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] > pages:
+            raise RuntimeError("disk on fire")
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", flaky)
+
+
+def test_an_exception_mid_render_keeps_the_old_site(
+        built: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    repo, out, before = built
+    (repo / LESSON).write_text(MINIMAL_LESSON.replace("Good discovery", "Great discovery"),
+                               encoding="utf-8")
+    _fail_after(monkeypatch, 2)
+    code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out),
+                               env={"LMSCTL_LOG_DIR": str(tmp_path)})
+    assert code == 3
+    assert "internal error: RuntimeError: disk on fire" in stderr
+    assert tree_hash(out) == before
+    assert leftovers(out.parent) == []
+
+
+def _courses(n: int) -> dict[str, str | bytes | None]:
+    files: dict[str, str | bytes | None] = {}
+    for i in range(n):
+        cid = f"extra-{i}"
+        files[f"courses/{cid}/course.yml"] = MINIMAL_COURSE.replace(
+            "title: Sales basics", f"title: Extra {i}")
+        files[f"courses/{cid}/lessons/01-one.md"] = MINIMAL_LESSON
+        files[f"courses/{cid}/lessons/02-two.md"] = MINIMAL_LESSON.replace(
+            "Discovery questions", "Second")
+        files[f"courses/{cid}/assets/note.txt"] = f"asset {i}"
+    return files
+
+
+def test_an_exception_in_a_render_process_keeps_the_old_site(
+        make_repo: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(_courses(3))
+    out = tmp_path / "site"
+    build(repo, out)
+    before = tree_hash(out)
+    (repo / LESSON).write_text(MINIMAL_LESSON.replace("Good discovery", "Great discovery"),
+                               encoding="utf-8")
+    monkeypatch.setattr(render, "MIN_PAGES_PER_SHARD", 1)
+    _fail_after(monkeypatch, 1)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        build(repo, out, workers=2)
+    assert tree_hash(out) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_rendering_in_two_processes_gives_the_same_site(
+        make_repo: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(_courses(4))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the feed's date, for both builds
+    one, _ = build(repo, tmp_path / "one", workers=1)
+    monkeypatch.setattr(render, "MIN_PAGES_PER_SHARD", 1)
+    two, _ = build(repo, tmp_path / "two", workers=2)
+    assert (one.processes, two.processes) == (1, 2)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and p.name not in ("search_index.json", "sitemap.xml",
+                                                   "sitemap.xml.gz")}
+
+    a, b = files(tmp_path / "one"), files(tmp_path / "two")
+    assert sorted(a) == sorted(b)
+    assert [k for k in a if a[k] != b[k]] == []
+
+    def index(root: Path) -> list[tuple[str, str, str]]:
+        docs = json.loads((root / "search/search_index.json").read_text("utf-8"))["docs"]
+        return sorted((d["location"], d["title"], d["text"]) for d in docs)
+
+    assert index(tmp_path / "one") == index(tmp_path / "two")
+
+    def sitemap(root: Path) -> list[str]:
+        return sorted(re.findall(r"<loc>([^<]*)</loc>", (root / "sitemap.xml").read_text()))
+
+    assert sitemap(tmp_path / "one") == sitemap(tmp_path / "two")
+    assert len(sitemap(tmp_path / "one")) > 10
+    assert leftovers(tmp_path) == []
+
+
+def test_never_replaces_a_folder_lmsctl_did_not_build(
+        make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    repo = make_repo()
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes", encoding="utf-8")
+    code, _, stderr = run("build", "--repo", str(repo), "--out", str(out))
+    assert code == 2
+    assert "not built by lmsctl" in stderr and "hint:" in stderr
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "my notes"
+    code, _, stderr = run("build", "--repo", str(repo), "--out", str(repo))
+    assert code == 2 and "holds the course repository" in stderr
+    code, _, stderr = run("build", "--repo", str(repo), "--out", str(repo / "courses" / "x"))
+    assert code == 2 and "inside courses/" in stderr
+    assert leftovers(tmp_path) == [] and leftovers(repo) == []
+
+
+def test_default_output_is_site_in_the_repository(make_repo: Callable[..., Path]) -> None:
+    repo = make_repo()
+    code, stdout, _ = run("build", "--repo", str(repo))
+    assert code == 0
+    assert (repo / "site" / "index.html").is_file()
+    assert "index.html" in stdout
+    first = (repo / "site" / "catalog" / "index.html").read_text(encoding="utf-8")
+    (repo / "courses/sales-basics/course.yml").write_text(
+        MINIMAL_COURSE.replace("title: Sales basics", "title: Selling basics"), encoding="utf-8")
+    code, _, _ = run("build", "--repo", str(repo))
+    assert code == 0
+    second = (repo / "site" / "catalog" / "index.html").read_text(encoding="utf-8")
+    assert "Selling basics" in second and "Selling basics" not in first
+    assert leftovers(repo) == []
+
+
+def test_unknown_preview_course_exits_2(make_repo: Callable[..., Path]) -> None:
+    code, _, stderr = run("build", "--repo", str(make_repo()), "--course", "nope")
+    assert code == 2
+    assert "--course nope" in stderr and "hint:" in stderr
