@@ -93,34 +93,43 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
         stream.write(log.getvalue() + f"Built {result.pages} pages in {result.seconds:.1f} s.\n")
         stream.flush()
 
-    rebuild()
     server = LiveReloadServer(builder=rebuild, host=HOST, port=port, root=str(out),
                               mount_path=mount)
-    for path in watched_paths(root, course):
-        server.watch(str(path))
     mkdocs_log = logging.getLogger("mkdocs.livereload")
     mkdocs_log.setLevel(logging.WARNING)
+    closed = threading.Lock()
+
+    def close() -> None:
+        if closed.acquire(blocking=False):  # once, whoever asks first
+            server.shutdown()
+
     try:
         try:
             server.server_bind()
+            server.server_activate()
         except OSError as exc:
+            server.server_close()
             if exc.errno == errno.EADDRINUSE:
                 raise LmsctlError(f"port {port} on {HOST} is already in use",
                                   f"Stop the other server or pick another port: --port "
                                   f"{port + 1}.") from exc
             raise
-        server.server_bind = lambda: None  # type: ignore[method-assign]
+        # serve() binds and listens itself: it is done already.
+        server.server_bind = server.server_activate = lambda: None  # type: ignore[method-assign]
+        rebuild()
+        for path in watched_paths(root, course):
+            server.watch(str(path))
         if ready is not None:
             ready(server.url)
         if stop is not None:
             def stopper() -> None:
                 stop.wait()
-                server.shutdown()
+                close()
 
             threading.Thread(target=stopper, daemon=True).start()
         server.serve()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:
         stream.write("Stopped.\n")
     finally:
-        server.shutdown()
+        close()
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,127 @@
+"""``lmsctl serve``: a real server on 127.0.0.1 that rebuilds when a file changes, keeps the
+last good site when a rebuild fails, and says so when its port is taken."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from lmsctl.errors import LmsctlError
+from lmsctl.site.preview_server import serve
+from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON
+
+COURSE = "courses/sales-basics/course.yml"
+LESSON = "courses/sales-basics/lessons/01-discovery-questions.md"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - 127.0.0.1 only
+        return str(response.read().decode("utf-8"))
+
+
+def wait_for(predicate: Callable[[], bool], seconds: float = 30) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@contextmanager
+def serving(root: Path, course: str | None = None) -> Iterator[tuple[str, io.StringIO]]:
+    stream = io.StringIO()
+    ready = threading.Event()
+    stop = threading.Event()
+    urls: list[str] = []
+    errors: list[BaseException] = []
+
+    def on_ready(url: str) -> None:
+        urls.append(url)
+        ready.set()
+
+    def target() -> None:
+        try:
+            serve(root, course, free_port(), True, stream, ready=on_ready, stop=stop)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+            ready.set()
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    assert ready.wait(60), stream.getvalue()
+    assert not errors, errors
+    try:
+        yield urls[0], stream
+    finally:
+        stop.set()
+        thread.join(30)
+        assert not thread.is_alive()
+
+
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(
+        make_repo: Callable[..., Path]) -> None:
+    repo = make_repo()
+    with serving(repo) as (url, stream):
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/learn/")  # site URL path
+        course_page = url + "courses/sales-basics/"
+        html = get(course_page)
+        assert "<title>Sales basics - Test Learning</title>" in html
+        assert "livereload" in html  # the page reloads itself after a rebuild
+        (repo / COURSE).write_text(MINIMAL_COURSE.replace("title: Sales basics",
+                                                          "title: Selling basics"),
+                                   encoding="utf-8")
+        assert wait_for(lambda: "Selling basics - Test Learning" in get(course_page)), \
+            stream.getvalue()
+        (repo / LESSON).write_text(MINIMAL_LESSON.replace("correct: true", "correct: maybe"),
+                                   encoding="utf-8")
+        assert wait_for(lambda: "error: the site was not built" in stream.getvalue())
+        assert "Selling basics - Test Learning" in get(course_page)
+        assert f"{LESSON}:" in stream.getvalue()
+
+
+def test_first_build_failing_shows_the_problems_in_the_browser(
+        make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({LESSON: MINIMAL_LESSON.replace("correct: true", "correct: maybe")})
+    with serving(repo) as (url, _):
+        html = get(url)
+        assert "could not be built" in html and LESSON in html
+        (repo / LESSON).write_text(MINIMAL_LESSON, encoding="utf-8")
+        assert wait_for(lambda: "Test Learning" in get(url))
+
+
+def test_serve_one_course(make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({
+        "courses/other/course.yml": MINIMAL_COURSE.replace("Sales basics", "Other course"),
+        "courses/other/lessons/01-x.md": MINIMAL_LESSON,
+    })
+    with serving(repo, course="other") as (url, _):
+        assert "Other course" in get(url + "courses/other/")
+        with pytest.raises(urllib.error.HTTPError):
+            get(url + "courses/sales-basics/")
+
+
+def test_a_taken_port_is_a_clear_error(make_repo: Callable[..., Path]) -> None:
+    repo = make_repo()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(LmsctlError) as info:
+            serve(repo, None, port, True, io.StringIO())
+    assert f"port {port}" in info.value.message and "--port" in info.value.hint
