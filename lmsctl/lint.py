@@ -398,8 +398,8 @@ def _read_lines(path: Path) -> list[tuple[int, str]]:
     return list(enumerate(text.splitlines(), start=1))
 
 
-def _suppressions(ctx: Context, scope: Scope) -> tuple[dict[str, FileSuppressions],
-                                                       list[Diagnostic]]:
+def _suppressions(ctx: Context) -> tuple[dict[str, FileSuppressions], list[Diagnostic]]:
+    """Every suppression directive of the files in scope (parsed only where "lmsctl-" occurs)."""
     files: dict[str, FileSuppressions] = {}
     problems: list[Diagnostic] = []
     repo = ctx.repo
@@ -461,7 +461,7 @@ def lint_repository(
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
                   scope=scope.courses)
     found = _run_checks(ctx)
-    suppressions, more = _suppressions(ctx, scope)
+    suppressions, more = _suppressions(ctx)
     found += problems + more
     kept: list[Diagnostic] = []
     for d in found:
