@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from lmsctl.markdown_scan import code_spans
 from lmsctl.model import Lesson
 from lmsctl.schema import slugify as lmsctl_slugify
 
@@ -41,7 +42,7 @@ _INLINE = re.compile(
     r"(?:\(\s*(?:<(?P<u1>[^>\n]*)>|(?P<u2>(?:[^()\s]|\([^()\s]*\))+))?"
     r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)|\[(?P<ref>[^\]\n]*)\]))"
     r"|(?P<auto><(?:https?|ftp|mailto):[^\s<>]*>)"
-    r"|(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s+[^\s\"'>/=]+"
+    r"|(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s+[^\s\"'>/=<]+"
     r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>)"
 )
 _DEF = re.compile(r"\[(?!\^)(?P<dref>[^\]\n]+)\]:[ \t]*<?(?P<durl>[^\s>]+)>?")
@@ -338,12 +339,24 @@ def _inline(view: LessonView, text: str, start_at: int = 0, end_at: int | None =
     pos = view.position
     end = len(text) if end_at is None else end_at
     p = start_at
+    last_close = text.rfind("-->", 0, end)  # an "<!--" after it is literal text: no rescans
+    spans = code_spans(text) if "`" in text else {}
     while True:
         t = _TRIGGER.search(text, p, end)
         if t is None:
             return
         p = t.start()
         ch = text[p]
+        if ch == "<" and p + 4 > last_close and text.startswith("<!--", p):
+            p += 4
+            continue
+        if ch == "`":  # a code span (paired in linear time), or a literal backtick run
+            if p in spans:
+                p = spans[p]
+            else:
+                while p < end and text[p] == "`":
+                    p += 1
+            continue
         if ch == "\\":
             p += 2
             continue

@@ -14,13 +14,60 @@ from markdown_it import MarkdownIt
 from lmsctl.model import Link
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_TICKS = re.compile(r"`+")
 _LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]"
     r"\(\s*(?:<(?P<url1>[^>\n]*)>|(?P<url2>[^)\s]+))(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
 )
-_HTML_SRC = re.compile(r"<(?P<tag>img|video|source|audio|track|a)\b[^>]*?\s(?:src|href)\s*=\s*"
-                       r"(?:\"(?P<u1>[^\"]*)\"|'(?P<u2>[^']*)')", re.IGNORECASE)
+_HTML_SRC = re.compile(r"<(?P<tag>img|video|source|audio|track|a)\b[^<>]{0,2000}?"
+                       r"\s(?:src|href)\s*=\s*"
+                       r"(?:\"(?P<u1>[^\"<>]{0,4000})\"|'(?P<u2>[^'<>]{0,4000})')", re.IGNORECASE)
+
+
+def code_spans(text: str) -> dict[int, int]:
+    """Inline code spans as start -> end offsets, each within one line: a backtick run closes
+    at the next run of the same length. Linear time: runs are indexed by length once."""
+    spans: dict[int, int] = {}
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    i = 0
+    while i < len(runs):
+        # the runs of one line
+        line_end = text.find("\n", runs[i][0])
+        line_end = len(text) if line_end < 0 else line_end
+        j = i
+        while j < len(runs) and runs[j][0] < line_end:
+            j += 1
+        _pair_runs(runs[i:j], spans)
+        i = j
+    return spans
+
+
+def _pair_runs(runs: list[tuple[int, int]], spans: dict[int, int]) -> None:
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    cursor = dict.fromkeys(by_length, 0)
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        same = by_length[end - start]
+        k = cursor[end - start]
+        while k < len(same) and same[k] <= i:
+            k += 1
+        cursor[end - start] = k
+        if k == len(same):
+            i += 1  # no closing run: these backticks are literal
+            continue
+        spans[start] = runs[same[k]][1]
+        i = same[k] + 1
+
+
+def mask_code_spans(line: str) -> str:
+    """The line with its inline code spans blanked out (columns kept)."""
+    out = list(line)
+    for start, end in code_spans(line).items():
+        out[start:end] = " " * (end - start)
+    return "".join(out)
 
 
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -139,7 +186,7 @@ def scan(body: str, first_line: int) -> Scan:
             continue
         in_code = False
         blank = False
-        visible = _INLINE_CODE.sub(lambda x: " " * len(x.group(0)), line) if "`" in line else line
+        visible = mask_code_spans(line) if "`" in line else line
         if "<!--" in visible:
             visible, in_comment = _mask_comments(visible)
         if "](" not in visible and "<" not in visible:
