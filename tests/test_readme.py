@@ -35,3 +35,15 @@ def test_makefile_targets_exist() -> None:
     for command in quick_start_commands():
         target = command.split()[1]
         assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+def test_readme_lint_settings_example_is_valid(make_repo) -> None:  # type: ignore[no-untyped-def]
+    from lmsctl.validate import validate_repository
+    from tests.conftest import MINIMAL_CONFIG
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```yaml\n# lmsctl.yml\n(.*?)```", text, re.S)
+    assert snippet
+    root = make_repo({"lmsctl.yml": MINIMAL_CONFIG + snippet.group(1)})
+    _, report = validate_repository(root)
+    assert report.sorted() == []
