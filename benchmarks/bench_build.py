@@ -1,8 +1,8 @@
 """Time ``lmsctl build`` against a naive mkdocs-material site of the same pages.
 
-    python -m benchmarks.bench_build                   # 50, 200, 1000 courses; naive 50, 100, 200
+    python -m benchmarks.bench_build              # 50, 100, 200, 1000 courses; naive 50, 100, 200
     python -m benchmarks.bench_build --courses 50 200 --naive 50 100 --workers 1 2
-    python -m benchmarks.bench_build --quick           # 50 and 100 courses only
+    python -m benchmarks.bench_build --quick      # 50 and 100 courses only
 
 For each size N a synthetic catalog (``benchmarks.synth``: N courses x 6 lessons) is generated,
 then built with ``lmsctl build`` (in a fresh process each time, as a user runs it) and, for the
@@ -119,7 +119,7 @@ def run_naive(config: Path, out: Path) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--courses", type=int, nargs="+", default=[50, 200, 1000])
+    parser.add_argument("--courses", type=int, nargs="+", default=[50, 100, 200, 1000])
     parser.add_argument("--naive", type=int, nargs="+", default=[50, 100, 200])
     parser.add_argument("--workers", type=int, nargs="+", default=[0],
                         help="render processes to compare (0: lmsctl's default, all cores)")

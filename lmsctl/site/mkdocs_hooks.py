@@ -6,7 +6,14 @@ plugin). They read ``lmsctl-manifest.json`` written by ``lmsctl.site.compile`` a
 - sanitize every page whose content an author wrote (``lmsctl.html_policy.sanitize``), then
   put the quizzes, which lmsctl renders itself, in their slots;
 - pass the course's own lesson navigation and the lesson's header and footer to the theme
-  override (``theme/main.html``) as ``lmsctl`` in the template context.
+  override (``theme/main.html``) as ``lmsctl`` in the template context;
+- let the theme override render the parts of course and lesson pages that do not depend on the
+  page (tabs, footer, scripts, configuration) once per folder depth (``lmsctl_fragment``);
+- index lesson pages for Material's search with ``lmsctl.site.search_index`` (same entries,
+  less work) and add them to Material's ``search/search_index.json``.
+
+``extra.lmsctl.fast: false`` in ``mkdocs.yml`` turns the last two off (the output is the same;
+the tests compare both).
 """
 
 from __future__ import annotations
@@ -19,8 +26,10 @@ from typing import Any
 
 from lmsctl.html_policy import sanitize
 from lmsctl.loader import lesson_id
+from lmsctl.site import search_index
 
-_STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None}
+_STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
+                          "fragments": {}, "search": [], "fast": True}
 _SLOT = re.compile(r'<div class="lmsctl-quiz-slot">(\d+)</div>')
 _PRE_CLASS = re.compile(r'(<pre\b[^>]*\bclass=")([^"]*)(")')
 _HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -36,7 +45,29 @@ def on_config(config: Any) -> Any:
     shards = extra.get("shards") or []
     _STATE["shard"] = shard
     _STATE["mine"] = set(shards[shard]) if shard is not None and shard < len(shards) else None
+    _STATE["fragments"] = {}
+    _STATE["search"] = []
+    _STATE["fast"] = extra.get("fast", True) is not False
     return config
+
+
+def _fragment(*key: Any, caller: Any) -> str:
+    """``{% call lmsctl_fragment(name, base_url) %}...{% endcall %}``: the block's HTML,
+    rendered once per key for the whole build."""
+    fragments: dict[tuple[Any, ...], str] = _STATE["fragments"]
+    found = fragments.get(key)
+    if found is None:
+        found = fragments[key] = str(caller())
+    return found
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    env.globals["lmsctl_fragment"] = _fragment if _STATE["fast"] else _no_cache
+    return env
+
+
+def _no_cache(*key: Any, caller: Any) -> str:
+    return str(caller())
 
 
 def on_files(files: Any, config: Any) -> Any:
@@ -92,6 +123,11 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         html = _neutralize(sanitize(html))
         if entry.get("repo_base"):
             html = _repo_links(html, entry["repo_base"], entry.get("source", ""))
+    if entry.get("kind") == "lesson" and _STATE["fast"]:
+        title = page.meta.get("title") or page.title or ""
+        content = _SLOT.sub("", html)  # quizzes are left out of search, as Material would
+        _STATE["search"].extend(search_index.entries(content, page.url, str(title)))
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     quizzes = entry.get("quizzes")
     if quizzes:
         html = _SLOT.sub(lambda m: quizzes[int(m.group(1))] if int(m.group(1)) < len(quizzes)
@@ -112,9 +148,25 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         chrome["after"] = entry.get("after", "")
     elif kind == "course":
         chrome["sidebar"] = entry.get("sidebar", "")
+    if kind in ("lesson", "course") and not page.previous_page and not page.next_page:
+        chrome["cache"] = kind
     if entry.get("redirect"):
         from mkdocs.utils import get_relative_url
 
         chrome["redirect"] = get_relative_url(entry["redirect"], page.url)
     context["lmsctl"] = chrome
     return context
+
+
+def on_post_build(config: Any) -> None:
+    """Add the lesson entries to the index Material's search plugin has just written."""
+    if not _STATE["search"]:
+        return
+    path = os.path.join(config.site_dir, "search", "search_index.json")
+    if not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    data["docs"].extend(_STATE["search"])
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
