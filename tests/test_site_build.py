@@ -325,6 +325,8 @@ def test_lesson_feedback_links_and_helpful_control(site: Site) -> None:
 def test_search_index_covers_every_lesson_but_not_quiz_answers(site: Site) -> None:
     index = json.loads((site.out / "search/search_index.json").read_text(encoding="utf-8"))
     locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert "" not in locations and urls.CATALOG not in locations  # listings, not content
+    assert urls.SKILLS in locations
     for course in site.model.courses:
         assert urls.course_url(course.id) in locations
         for lesson in course.lessons:

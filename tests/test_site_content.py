@@ -341,3 +341,18 @@ def test_lesson_pages_carry_no_site_wide_lists(make_repo: Callable[..., Path],
     html = page(out, urls.lesson_url("advanced-selling", "more")).html
     assert "Unrelated" not in html
     assert len(re.findall(r'href="[^"]*courses/[^"]*"', html)) <= 6
+
+
+def test_content_in_another_language_says_so(make_repo: Callable[..., Path],
+                                             tmp_path: Path) -> None:
+    repo = make_repo({"courses/sales-basics/course.yml": MINIMAL_COURSE + "language: pt-BR\n"})
+    build(repo, tmp_path / "site")
+    lesson = page(tmp_path / "site", LESSON_URL)
+    wrappers = lesson.find("div", lang="pt-BR")
+    assert len(wrappers) == 1
+    inner = lesson.inside(wrappers[0])
+    assert any(e.tag == "h1" for e in inner)
+    assert any("data-lmsctl-question" in e.attrs for e in inner)
+    assert lesson.find("html", lang="en")  # the site's own words stay English
+    assert page(tmp_path / "site", urls.course_url("sales-basics")).find("div", lang="pt-BR")
+    assert page(tmp_path / "site", urls.CATALOG).find("div", lang="pt-BR") == []

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import posixpath
+import re
 import shutil
 from dataclasses import dataclass, field
 from html import escape
@@ -53,6 +54,8 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     "pymdownx.details",
 ]
 QUIZ_SLOT = '<div class="lmsctl-quiz-slot">{n}</div>'
+SITE_LANGUAGE = "en"
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,7 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
         "name": "material",
         "custom_dir": str(THEME_DIR),
         "font": False,
-        "language": "en",
+        "language": SITE_LANGUAGE,
         "features": ["navigation.tabs", "navigation.top", "search.suggest",
                      "search.highlight", "content.code.copy", "content.tabs.link"],
         "palette": [
@@ -308,14 +311,14 @@ class DocsWriter:
 
     def page(self, doc: str, title: str, body_html: str, *, trusted: bool = True,
              hide: tuple[str, ...] = ("toc", "navigation"), extra: dict[str, Any] | None = None,
-             description: str = "") -> None:
+             description: str = "", search: bool = True) -> None:
         meta: dict[str, Any] = {"title": title_meta(title)}
         if description:
             meta["description"] = title_meta(description)
         if hide:
             meta["hide"] = list(hide)
-        if not trusted:
-            meta["search"] = {"boost": 0.5}
+        if not search:
+            meta["search"] = {"exclude": True}  # a listing of what search finds anyway
         entry: dict[str, Any] = {"trusted": trusted, **(extra or {})}
         self.write(doc, _front_matter(meta) + "\n" + body_html + "\n", entry)
 
@@ -337,11 +340,11 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
     lesson_sources: dict[str, str] = {}
 
     writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
-                description=config.site_description)
-    writer.page("catalog.md", "Catalog", pages.catalog_page(ctx),
+                description=config.site_description, search=False)
+    writer.page("catalog.md", "Catalog", pages.catalog_page(ctx), search=False,
                 description="Every course, with filters by skill, level, role and duration.")
     writer.page("skills.md", "Skills", pages.skills_page(ctx))
-    writer.page("courses/index.md", "Courses", pages.courses_index_page(ctx),
+    writer.page("courses/index.md", "Courses", pages.courses_index_page(ctx), search=False,
                 extra={"redirect": urls.CATALOG})
     if selection.paths:
         writer.page("paths/index.md", "Learning paths", pages.paths_index_page(ctx))
@@ -357,7 +360,7 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
         writer.page(urls.course_doc(course.id), course.title,
                     pages.course_page(ctx, course, links.get("outdated")),
                     description=course.summary, hide=("toc",),
-                    extra={"kind": "course", "course": course.id,
+                    extra={"kind": "course", "course": course.id, **_lang(course),
                            "sidebar": pages.course_sidebar(ctx, course, course_page)})
         manifest_courses[course.id] = {
             "sidebar": pages.course_sidebar(ctx, course, lesson_page),
@@ -369,7 +372,7 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
                                                  urls.absolute(config.site_url, page_url))
             writer.write(doc, lesson_markdown(lesson), {
                 "kind": "lesson", "course": course.id, "lesson": lesson.id,
-                "url": page_url,
+                "url": page_url, **_lang(course),
                 "quizzes": [quiz_html(course.id, lesson, q) for q in lesson.quizzes],
                 "before": pages.lesson_head(ctx, course, lesson, i),
                 "after": pages.lesson_foot(ctx, course, i, lesson_links),
@@ -392,6 +395,14 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
         encoding="utf-8")
     return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
                     pages=len(writer.pages), shards=shards, lesson_sources=lesson_sources)
+
+
+def _lang(course: Course) -> dict[str, str]:
+    """The course's language, when it is not the site's (for the content's ``lang``)."""
+    language = course.language
+    if not language or language == SITE_LANGUAGE or not _LANG.match(language):
+        return {}
+    return {"lang": language}
 
 
 def _community_pages(repo: Repository, writer: DocsWriter, options: Options, history: History,

@@ -148,6 +148,8 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         chrome["after"] = entry.get("after", "")
     elif kind == "course":
         chrome["sidebar"] = entry.get("sidebar", "")
+    if entry.get("lang"):
+        chrome["lang"] = entry["lang"]
     if kind in ("lesson", "course") and not page.previous_page and not page.next_page:
         chrome["cache"] = kind
     if entry.get("redirect"):
