@@ -20,8 +20,9 @@ def _shown(path: Path) -> str:
 def run(root: Path, out: Path | None, strict: bool, course: str | None, drafts: bool) -> int:
     result = build_site(root, out, strict=strict, course=course, drafts=drafts)
     where = _shown(result.out)
-    what = (f"a preview of {course} ({result.courses} course(s), {result.pages} pages)" if course
-            else f"{result.courses} courses, {result.pages} pages")
+    courses = f"{result.courses} course" + ("" if result.courses == 1 else "s")
+    what = (f"a preview of {course} ({courses}, {result.pages} pages)" if course
+            else f"{courses}, {result.pages} pages")
     print(f"Built {what} into {where}/ in {result.seconds:.1f} s.", file=sys.stdout)
     print(f"To look at it: `lmsctl serve{' --course ' + course if course else ''}` (live "
           f"preview on 127.0.0.1), or `python -m http.server -d {where} 8000` and open "

@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,7 +119,10 @@ def _move_courses(main: Path, other: Path, course_ids: list[str]) -> None:
 
 
 def shard_count(pages: int, workers: int | None = None) -> int:
-    """How many processes to render ``pages`` pages with."""
+    """How many processes to render ``pages`` pages with (one where processes cannot be
+    forked)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # pragma: no cover - Windows
     workers = default_workers() if workers is None else workers
     return max(1, min(workers, pages // MIN_PAGES_PER_SHARD))
 
@@ -143,9 +146,9 @@ def render(compiled: Compiled, site_dir: Path) -> RenderResult:
         try:
             warnings += render_shard(config_file, str(site_dir), 0)
         finally:
-            results = [f.result() for f in futures]
-    for more in results:
-        warnings += more
+            wait(futures)  # never leave a process writing while the caller cleans up
+        for future in futures:
+            warnings += future.result()  # re-raises a render process's exception
     for k, out in enumerate(outs, start=1):
         _move_courses(site_dir, out, shards[k])
         _merge_search(site_dir, out)
