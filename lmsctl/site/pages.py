@@ -550,6 +550,8 @@ def course_sidebar(ctx: SiteContext, course: Course, page: str) -> str:
     if ctx.paths:
         sections.append((urls.PATHS, "Paths"))
     sections.append((urls.SKILLS, "Skills"))
+    if ctx.preview is None:
+        sections += [(urls.WHATS_NEW, "What's new"), (urls.CONTRIBUTORS, "Contributors")]
     site = "".join(f'<li class="md-nav__item"><a class="md-nav__link" '
                    f'href="{e(urls.relative(u, page))}">{t}</a></li>' for u, t in sections)
     course_href = urls.relative(urls.course_url(course.id), page)
