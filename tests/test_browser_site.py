@@ -234,7 +234,11 @@ def test_material_search_finds_lessons_offline(page: Any, served: Served) -> Non
     page.goto(f"{served.base}")
     box = page.locator("input.md-search__input")
     box.click()  # the search field in the header (wide screens)
-    box.fill("discount")
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function(  # Material's search worker has loaded the index
+        "m => !m.textContent.includes('Initializing')", arg=meta.element_handle(),
+        timeout=30_000)
+    box.press_sequentially("discount")
     results = page.locator(".md-search-result__item a")
     results.first.wait_for(timeout=30_000)  # the search worker indexes on first use
     hrefs = [r.get_attribute("href") for r in results.all()]
