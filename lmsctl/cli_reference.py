@@ -1,0 +1,43 @@
+"""The command-line reference (docs/cli.md), generated from the commands' own ``--help``, so the
+documentation cannot drift from the code (a test compares the two)."""
+
+from __future__ import annotations
+
+import click
+
+
+def render(group: click.Group) -> str:
+    parts = [
+        "# lmsctl command-line reference",
+        "",
+        "Generated from `lmsctl --help` by `python -m lmsctl.cli_reference`; do not edit.",
+        "",
+        "Exit codes: 0 ok, 1 findings or failed build, 2 usage error, 3 internal error.",
+        "",
+    ]
+    settings = {"terminal_width": 100, "max_content_width": 100,
+                "help_option_names": ["-h", "--help"]}
+    root_ctx = click.Context(group, info_name="lmsctl", **settings)  # type: ignore[arg-type]
+    parts += ["```text", group.get_help(root_ctx).rstrip(), "```", ""]
+    for name in sorted(group.list_commands(root_ctx)):
+        command = group.get_command(root_ctx, name)
+        if command is None:  # pragma: no cover - list_commands only names real commands
+            continue
+        ctx = click.Context(command, info_name=f"lmsctl {name}",
+                            **settings)  # type: ignore[arg-type]
+        parts += [f"## lmsctl {name}", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
+    return "\n".join(parts)
+
+
+def main() -> None:
+    from pathlib import Path
+
+    from lmsctl.cli import cli
+
+    target = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+    target.write_text(render(cli), encoding="utf-8")
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()
