@@ -1,13 +1,12 @@
 """A fast line scanner for what ``validate`` needs from a lesson: front matter, quiz blocks,
 links and images, word count. Full Markdown parsing (markdown-it) is left to lint rules that need
-structure, on demand (``Lesson.tokens``)."""
+structure (``markdown_parser``); lint has its own single-pass view (``lesson_view``)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -204,15 +203,3 @@ def scan(body: str, first_line: int) -> Scan:
         words += len(visible.split())
         i += 1
     return Scan(tuple(fences), tuple(links), words)
-
-
-def html_fragments(tokens: list[Any]) -> list[Any]:
-    """The html_block and html_inline tokens of a token stream (for safety rules)."""
-    out = []
-    for tok in tokens:
-        if tok.type == "html_block":
-            out.append(tok)
-        for child in tok.children or []:
-            if child.type == "html_inline":
-                out.append(child)
-    return out

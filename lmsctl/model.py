@@ -93,13 +93,6 @@ class Lesson:
             return self.duration_set
         return max(1, round(self.word_count / WORDS_PER_MINUTE + len(self.questions) * 0.5))
 
-    @cached_property
-    def tokens(self) -> list[Any]:
-        """markdown-it tokens of the body, parsed on first use (lint rules share them)."""
-        from lmsctl.markdown_scan import markdown_parser
-
-        return list(markdown_parser().parse(self.body))
-
 
 @dataclass(frozen=True)
 class Course:
