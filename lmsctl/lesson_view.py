@@ -15,7 +15,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from lmsctl.markdown_scan import code_spans
@@ -38,13 +38,15 @@ _TRIGGER = re.compile(r"[\\`<\[!:]")
 _INLINE = re.compile(
     r"(?P<code>(?P<ticks>`+)(?!`).*?(?<!`)(?P=ticks)(?!`))"
     r"|(?P<comment><!--(?s:.*?)-->)"
-    r"|(?P<link>(?P<bang>!?)\[(?P<text>(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])*)\]"
+    r"|(?P<link>(?P<bang>!?)\[(?P<text>(?:[^\[\]\\\n]|\\.|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)\]"
     r"(?:\(\s*(?:<(?P<u1>[^>\n]*)>|(?P<u2>(?:[^()\s]|\([^()\s]*\))+))?"
-    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)|\[(?P<ref>[^\]\n]*)\]))"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)|[ \t]?\[(?P<ref>[^\]\n]*)\]"
+    r"|(?P<short>)))"
     r"|(?P<auto><(?:https?|ftp|mailto):[^\s<>]*>)"
     r"|(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s+[^\s\"'>/=<]+"
     r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>)"
 )
+_LINK_TEXT_TRIGGER = re.compile(r"[<`\[]")
 _DEF = re.compile(r"\[(?!\^)(?P<dref>[^\]\n]+)\]:[ \t]*<?(?P<durl>[^\s>]+)>?")
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'`]+")
 _NOT_BEFORE_URL = frozenset("/@.:%+-")
@@ -59,6 +61,7 @@ class Heading:
     line: int
     column: int
     explicit_id: str | None = None
+    nested: bool = False  # inside an admonition, tab or list item
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,14 @@ class LessonView:
     quiz_lines: list[tuple[int, int]] = field(default_factory=list)  # (first, last) YAML lines
     code_blocks: int = 0
     masked: str = ""  # the body with code blanked (lines kept), for searches in prose
+    definitions: dict[str, str] = field(default_factory=dict)  # reference label -> URL
     line_starts: list[int] = field(default_factory=list)
+
+    def target(self, link: MdLink) -> str:
+        """Where a link goes: its URL, or for ``[text][label]`` the URL defined for the label."""
+        if link.ref is None or link.definition:
+            return link.url
+        return self.definitions.get(ref_label(link.ref), "")
 
     def position(self, offset: int) -> tuple[int, int]:
         """File line and column (1-based) of an offset into ``masked``."""
@@ -180,12 +190,36 @@ class LessonView:
 
 
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
-_INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]+>|[`*_~]")
+#: Inline Markdown in a heading or link text, and what of it the page's text is: a code span's
+#: text as written, an escaped character, a link's text, nothing of an image, an HTML tag or an
+#: emphasis mark. ``_`` inside a word is text, not emphasis (``snake_case``).
+_INLINE_MARKUP = re.compile(
+    r"(?P<ticks>`+)(?P<code>.+?)(?P=ticks)"
+    r"|\\(?P<escaped>[!-/:-@\[-`{-~])"
+    r"|!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"
+    r"|\[(?P<text>[^\]]*)\](?:\([^)]*\)|\[[^\]]*\])"
+    r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
+    r"|(?<![\w\\])(?P<under>__?)(?=\S)(?P<emph>.+?)(?<=\S)(?P=under)(?!\w)"
+    r"|[*~]"
+)
+
+
+def _shown(m: re.Match[str]) -> str:
+    if m.group("code") is not None:
+        code = m.group("code")
+        return code[1:-1] if len(code) > 2 and code[0] == code[-1] == " " else code
+    for name in ("escaped", "text"):
+        if m.group(name) is not None:
+            return m.group(name)
+    if m.group("emph") is not None:
+        return _INLINE_MARKUP.sub(_shown, m.group("emph"))
+    return ""
 
 
 def plain_text(markdown: str) -> str:
-    """The text of a heading as the page shows it (links, code and emphasis marks removed)."""
-    return html.unescape(_INLINE_MARKUP.sub(lambda m: m.group(1) or "", markdown)).strip()
+    """The text of a heading or link as the page shows it: the text of code spans and links,
+    without tags and emphasis marks, entities decoded."""
+    return html.unescape(_INLINE_MARKUP.sub(_shown, markdown)).strip()
 
 
 def toc_slug(text: str) -> str:
@@ -249,6 +283,8 @@ def build_view(lesson: Lesson) -> LessonView:
         ):
             fence = m.group(2)
             is_quiz = m.group(3).split()[:1] == ["quiz"]
+            if len(m.group(1).expandtabs(4)) < 4:
+                container = False  # a fence that is not indented ends a list or admonition
             start = i
             masked.append("")
             i += 1
@@ -279,7 +315,10 @@ def build_view(lesson: Lesson) -> LessonView:
                 i += 1
                 continue
         else:
-            container = bool(_LIST_ITEM.match(line) or _CONTAINER.match(line))
+            # a list item, admonition, tab or footnote starts; a line right below one (no
+            # blank line between) continues it, so its indented paragraphs are still content
+            container = bool(_LIST_ITEM.match(line) or _CONTAINER.match(line)) or (
+                container and not prev_blank)
         masked.append(line)
         if line[-1] in " \t":
             body = line.rstrip(" \t")
@@ -296,6 +335,14 @@ def build_view(lesson: Lesson) -> LessonView:
                 prev_blank, prev_para = False, False
                 i += 1
                 continue
+        elif lead == "#" and container and (hm := _ATX.match(stripped)) is not None:
+            # a heading inside an admonition, tab or list item: on the page and in its table
+            # of contents (an anchor), but not part of the lesson's outline rules
+            heading = _heading(len(hm.group(2)), hm.group(3), first + i, indent + 1)
+            view.headings.append(replace(heading, nested=True))
+            prev_blank, prev_para = False, False
+            i += 1
+            continue
         if (lead in "=-" and prev_para and indent <= 3 and _SETEXT.match(line)
                 and i > 0):
             above = lines[i - 1].rstrip("\r")
@@ -323,7 +370,18 @@ def build_view(lesson: Lesson) -> LessonView:
         pos = text.find("\n", pos + 1)
     view.line_starts = starts
     _inline(view, text)
+    if any(link.ref is not None for link in view.links):
+        defined = {ref_label(link.text): link.url for link in view.links if link.definition}
+        view.definitions = {k: defined[k] for k in defined}
+        # A reference to a label that is never defined stays literal text on the page.
+        view.links = [link for link in view.links if link.definition or link.ref is None
+                      or ref_label(link.ref) in defined]
     return view
+
+
+def ref_label(label: str) -> str:
+    """A reference label as Markdown matches it: case-insensitive, whitespace collapsed."""
+    return " ".join(label.split()).lower()
 
 
 def _heading(level: int, raw: str, line: int, column: int) -> Heading:
@@ -335,7 +393,8 @@ def _heading(level: int, raw: str, line: int, column: int) -> Heading:
     return Heading(level, raw.strip(), line, column, explicit)
 
 
-def _inline(view: LessonView, text: str, start_at: int = 0, end_at: int | None = None) -> None:
+def _inline(view: LessonView, text: str, start_at: int = 0, end_at: int | None = None,
+            in_link: bool = False) -> None:
     pos = view.position
     end = len(text) if end_at is None else end_at
     p = start_at
@@ -362,7 +421,7 @@ def _inline(view: LessonView, text: str, start_at: int = 0, end_at: int | None =
             continue
         if ch == ":":
             p += 1
-            if text.startswith("//", p):
+            if not in_link and text.startswith("//", p):  # a URL in link text is linked
                 s = p - 1
                 while s > 0 and text[s - 1].isalpha() and p - s < 6:
                     s -= 1
@@ -407,10 +466,18 @@ def _inline(view: LessonView, text: str, start_at: int = 0, end_at: int | None =
             u = m.group("u1") if m.group("u1") is not None else m.group("u2")
             ref = m.group("ref")
             link_text = m.group("text")
+            if m.group("short") is not None:
+                # A shortcut reference [label] is a link only if the label is defined (checked
+                # once the whole lesson is read); until then its text is scanned as text.
+                if link_text.strip() and not link_text.startswith("^"):
+                    view.links.append(MdLink("", link_text, line, col, bool(m.group("bang")),
+                                             ref=link_text))
+                p = m.start("text")
+                continue
             view.links.append(MdLink(u or "", link_text, line, col, bool(m.group("bang")),
                                      ref=(ref or link_text) if ref is not None else None))
-            if "](" in link_text or "][" in link_text:  # an image inside a link
-                _inline(view, text, m.start("text"), m.end("text"))
+            if _LINK_TEXT_TRIGGER.search(link_text):  # an image, a tag or code in the text
+                _inline(view, text, m.start("text"), m.end("text"), in_link=True)
         elif m.group("tag") is not None:
             line, col = pos(m.start())
             view.tags.append(HtmlTag(m.group("name").lower(), bool(m.group("close")),

@@ -104,11 +104,13 @@ def images(ctx: Context, course: Course, lesson: Lesson, view: LessonView
         if not link.image:
             continue
         alt = link.text.strip()
-        name = posixpath.basename(unquote(urlsplit(link.url).path)) or link.url
+        url = view.target(link)
+        name = posixpath.basename(unquote(urlsplit(url).path)) or url or f"[{link.ref}]"
         if not alt:
+            shown = f"({url})" if link.ref is None else f"[{link.ref}]"
             yield diag("LMS501", lesson.rel, link.line, link.column,
                        f"image {name} has no alt text",
-                       f"Describe what it shows: ![what the image shows]({link.url})")
+                       f"Describe what it shows: ![what the image shows]{shown}")
         elif _words(alt) in VAGUE_ALT or _FILE_NAME.match(alt) or alt == name:
             yield diag("LMS505", lesson.rel, link.line, link.column,
                        f"alt text '{alt}' of image {name} does not say what it shows")
@@ -137,15 +139,17 @@ def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonView
         if "![" in link.text or "<img" in link.text.lower():
             continue  # an image link: its alt text is the link text
         words = _words(link.text)
+        url = view.target(link)
+        shown = " ".join(link.text.split())
         if not words:
             yield diag("LMS502", lesson.rel, link.line, link.column,
-                       f"link to {link.url or link.ref} has no text",
-                       f"Write what the reader gets there: [the pricing guide]({link.url})")
+                       f"link to {url or link.ref} has no text",
+                       f"Write what the reader gets there: [the pricing guide]({url})")
         elif words in VAGUE_LINK_TEXT:
             yield diag("LMS502", lesson.rel, link.line, link.column,
-                       f"link text '{link.text.strip()}' does not say where the link goes",
+                       f"link text '{shown}' does not say where the link goes",
                        "Use words that name the destination as the link text instead of "
-                       f"[{link.text.strip()}], e.g. [the pricing guide]({link.url}).")
+                       f"[{shown}], e.g. [the pricing guide]({url}).")
     for tag in view.tags:
         if tag.closing or tag.name != "a" or tag.attr("href") is None:
             continue

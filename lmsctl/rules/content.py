@@ -129,6 +129,8 @@ def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonView
              ) -> Iterator[Diagnostic]:
     previous = 1  # the title
     for h in view.headings:
+        if h.nested:
+            continue  # inside an admonition, tab or list item: not the lesson's outline
         marks = "#" * h.level
         if h.level == 1:
             same = h.text.strip().lower() == lesson.title.strip().lower()
