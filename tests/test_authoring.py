@@ -246,6 +246,37 @@ def test_input_that_ends_early_writes_nothing(sample_repo: Path) -> None:
     assert "nothing was written" in result.stderr
 
 
+def test_piped_input_may_end_after_the_three_required_answers(sample_repo: Path) -> None:
+    """`printf 'id\\ntitle\\n@owner\\n' | lmsctl new-course`: the rest take their defaults."""
+    done = subprocess.run([sys.executable, "-m", "lmsctl.cli", "new-course", "--repo",
+                           str(sample_repo)],
+                          input="customer-calls\nCustomer calls that go well\n@mlopez\n",
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert ("note: the input ended; the defaults were used for: Level, Skills taught, "
+            "Audience, Summary, Template.") in done.stderr
+    assert "lmsctl serve --course customer-calls" in done.stdout
+    data = load_yaml(sample_repo / "courses" / "customer-calls" / "course.yml")
+    assert data["title"] == "Customer calls that go well" and data["owners"] == ["@mlopez"]
+    assert data["level"] == "beginner" and data["skills"] == [] and data["audience"] == []
+    assert (sample_repo / "courses" / "customer-calls" / "lessons" /
+            "01-why-it-matters.md").is_file()  # the default template
+    assert_valid(sample_repo)
+
+
+def test_input_that_ends_after_a_refused_optional_answer_writes_nothing(
+        sample_repo: Path) -> None:
+    result = refused(sample_repo, "new-course", input="x-course\nX\n@me\nexpert\n", code=2)
+    assert "unknown level 'expert'" in result.stderr
+    assert "input ended after a refused answer to 'Level'" in result.stderr
+
+
+def test_input_that_ends_before_the_title_writes_nothing(sample_repo: Path) -> None:
+    """The title has a default, but it is required: an id alone is not enough."""
+    result = refused(sample_repo, "new-course", input="x-course\n", code=2)
+    assert "input ended before 'Title' was answered" in result.stderr
+
+
 def test_no_input_at_all_is_a_usage_error(sample_repo: Path) -> None:
     result = refused(sample_repo, "new-course", input="", code=2)
     assert "'Course id'" in result.stderr

@@ -25,17 +25,31 @@ def _stdin_is_terminal() -> bool:
     return bool(isatty and isatty())
 
 
+class _InputEnded(Exception):
+    """Standard input ended (or Ctrl+C / Ctrl+D) while ``question`` was asked."""
+
+    def __init__(self, question: Question, refused: bool) -> None:
+        super().__init__(question.key)
+        self.question = question
+        self.refused = refused  # an answer to this question was refused just before
+
+
 def _ask(question: Question, answers: Answers) -> object:
     if question.intro is not None:
         click.echo(question.intro())
     default = question.default_text(answers)
+    refused = False
     while True:
-        text = click.prompt(question.prompt, default=default, show_default=bool(default))
+        try:
+            text = click.prompt(question.prompt, default=default, show_default=bool(default))
+        except click.Abort as exc:
+            raise _InputEnded(question, refused) from exc
         if not _stdin_is_terminal():
             click.echo(text)  # a piped answer is not echoed by the terminal; keep logs readable
         try:
             return question.parse(text)
         except (Refusal, Conflict) as exc:
+            refused = True
             click.echo(f"  {exc.message}", err=True)
             if exc.hint:
                 click.echo(f"  hint: {exc.hint}", err=True)
@@ -43,31 +57,50 @@ def _ask(question: Question, answers: Answers) -> object:
                 default = exc.suggestion
 
 
+def _name(question: Question) -> str:
+    return question.prompt.split(" (")[0]
+
+
 def ask_questions(questions: Sequence[Question], given: Answers, no_input: bool,
                   command: str) -> Answers:
     """Check the values given as options, then ask for the missing ones in order (or, with
-    ``no_input``, use defaults and name what is missing). Input that ends early is a usage
-    error; nothing has been written at that point."""
+    ``no_input``, use defaults and name what is missing).
+
+    Piped answers (one per line) may stop once the required questions are answered: the
+    optional ones then take their defaults, as Enter would. Input that ends before a required
+    answer, or right after a refused answer, is a usage error; Ctrl+C or Ctrl+D at a terminal
+    cancels. Nothing has been written then."""
     answers = check_given(questions, given)
     if no_input:
         return fill_without_input(questions, answers, command)
-    try:
-        for question in questions:
-            if question.key in answers:
-                continue
-            if not question.asked():
-                answers[question.key] = question.parse(question.default_text(answers) or "")
-                continue
+    for question in questions:
+        if question.key in answers:
+            continue
+        if not question.asked():
+            answers[question.key] = question.parse(question.default_text(answers) or "")
+            continue
+        try:
             answers[question.key] = _ask(question, answers)
-    except click.Abort as exc:
-        click.echo("", err=True)
-        if _stdin_is_terminal():
-            raise LmsctlError("cancelled; nothing was written") from exc
-        missing = next(q for q in questions if q.key not in answers)
-        raise UsageError(f"the input ended before '{missing.prompt.split(' (')[0]}' was "
-                         "answered; nothing was written",
-                         f"Give one answer per line, or pass the values as options with "
-                         f"--no-input (lmsctl {command} --help lists them).") from exc
+        except _InputEnded as ended:
+            click.echo("", err=True)
+            if _stdin_is_terminal():
+                raise LmsctlError("cancelled; nothing was written") from ended
+            rest = [q for q in questions if q.key not in answers]
+            if ended.refused or any(q.required for q in rest):
+                name = _name(ended.question)
+                what = (f"the input ended after a refused answer to '{name}'" if ended.refused
+                        else f"the input ended before '{name}' was answered")
+                raise UsageError(f"{what}; nothing was written",
+                                 f"Give one answer per line, or pass the values as options "
+                                 f"with --no-input (lmsctl {command} --help lists them)."
+                                 ) from ended
+            for rest_question in rest:
+                answers[rest_question.key] = rest_question.parse(
+                    rest_question.default_text(answers) or "")
+            shown = ", ".join(_name(q) for q in rest if q.asked())
+            click.echo(f"note: the input ended; the defaults were used for: {shown}.",
+                       err=True)
+            break
     return answers
 
 
