@@ -10,8 +10,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +167,52 @@ def test_preview_summary_step(tmp_path: Path) -> None:
     assert text.startswith("## Lint\n\nearlier content\n### Site preview\n")  # appended
     assert f"[site-preview]({url})" in text
     assert "python -m http.server --directory site-preview 8000" in text
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_preview_instructions_work_on_the_downloaded_zip(tmp_path: Path) -> None:
+    """Follow the summary's commands on a zip shaped like the one GitHub serves: upload-artifact
+    given one folder (``path: site-preview/``) stores its files at the top of the zip."""
+    if shutil.which("unzip") is None:
+        pytest.skip("needs the unzip command (apt-get install -y unzip)")
+    upload = step("Upload the preview")
+    assert upload["with"]["path"] == "site-preview/"
+    assert "--out site-preview" in step("Build the preview")["run"]
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    with zipfile.ZipFile(downloads / "site-preview.zip", "w") as archive:
+        archive.writestr("index.html", "<p>the preview home page</p>")
+        archive.writestr("courses/sales-basics/index.html", "<p>a course</p>")
+    summary = tmp_path / "summary.md"
+    (tmp_path / "work").mkdir()
+    done = run_step("Link the preview in the summary", tmp_path / "work", summary,
+                    {"ARTIFACT_URL": "https://example.org/a"})
+    assert done.returncode == 0, done.stderr
+    text = summary.read_text(encoding="utf-8")
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    unzip, serve = block
+    subprocess.run(["bash", "-c", unzip], cwd=downloads, check=True, capture_output=True)
+    port = _free_port()
+    assert serve.endswith(" 8000") and "<http://127.0.0.1:8000/>" in text
+    argv = serve.removesuffix(" 8000").split() + ["--bind", "127.0.0.1", str(port)]
+    argv[0] = sys.executable
+    server = subprocess.Popen(argv, cwd=downloads, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        page = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+                    page = answer.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "the preview home page" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
