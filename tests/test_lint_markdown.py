@@ -20,7 +20,7 @@ from lmsctl.lint import lint_repository
 from lmsctl.site.compile import MARKDOWN_EXTENSIONS
 from tests.conftest import build_tree
 from tests.test_lint_config import bare_view
-from tests.test_lint_rules import BODY, LESSON, base_files, lesson
+from tests.test_lint_rules import BODY, LESSON, base_files, lesson, question, quiz
 
 
 @pytest.fixture
@@ -162,3 +162,33 @@ def test_html_inside_link_text_is_checked(lint: Callable[..., list[Diagnostic]])
 def test_realistic_markdown_lints_clean(body: str, lint: Callable[..., list[Diagnostic]]
                                         ) -> None:
     assert lint({LESSON: lesson(BODY + "\n" + body)}) == []
+
+
+# ------------------------------------------------------------------- quizzes
+
+def test_quiz_rules_do_not_fire_on_real_answers_or_code(
+        lint: Callable[..., list[Diagnostic]]) -> None:
+    good = quiz(
+        question("What does `NOT NULL` mean in a column definition?",
+                 ("A value is required", True, "Right."), ("It defaults to zero", False, "No."),
+                 ("It must be unique", False, "No.")),
+        question("Where does the site keep quiz answers?",
+                 ("All answers stay in the browser", True, "Right."),
+                 ("On a server", False, "No."), ("In Git", False, "No.")),
+        question("What does the catalog list?",
+                 ("All options for filtering", True, "Right."), ("Nothing", False, "No."),
+                 ("Drafts", False, "No.")),
+    )
+    report = lint({LESSON: lesson(BODY, good)})
+    assert [d for d in report if d.rule in ("LMS404", "LMS405")] == []
+    bad = quiz(
+        question("Which statement is NOT true of `git log`?", ("A", True, "a"),
+                 ("B", False, "b"), ("C", False, "c")),
+        question("Which are open questions?", ("What now?", False, "Open."),
+                 ("Why now?", False, "Open."), ("All of these are correct.", True, "Both.")),
+        question("Which are closed?", ("Budget?", False, "Closed."),
+                 ("Tuesday?", False, "Closed."), ("None of them", True, "Both are.")),
+    )
+    report = lint({LESSON: lesson(BODY, bad)})
+    assert [d.rule for d in report if d.rule in ("LMS404", "LMS405")] == [
+        "LMS405", "LMS404", "LMS404"]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from lmsctl.diagnostics import Diagnostic, Severity
 from lmsctl.lesson_view import LessonView
+from lmsctl.markdown_scan import mask_code_spans
 from lmsctl.model import Choice, Course, Lesson, Question, Quiz
 from lmsctl.rules import Rule, diag, register
 from lmsctl.rules.checks import Context, course_check, lesson_check
@@ -111,9 +112,15 @@ for _rule in [
 ]:
     register(_rule)
 
+#: "All of the above", "None of these", "Both of them", "Both A and B": choices about the
+#: other choices. "All answers are stored in the browser" is a real answer: after "these",
+#: "them", "options" or "answers" only "are correct" (or the like) may follow.
 _ABOVE = re.compile(
-    r"^(?:all|none|both|neither)(?: of)? (?:the )?(?:above|these|the others|of them|them|"
-    r"options|answers)\b|^(?:both|all) (?:a|1) and (?:b|2)\b", re.I)
+    r"^(?:all|none|both|neither)(?: of)? (?:the )?(?:above|the others|other (?:choices|options|"
+    r"answers))\b"
+    r"|^(?:all|none|both|neither)(?: of)? (?:the )?(?:these|them|those|options|answers|choices)"
+    r"(?:\s+(?:is|are)(?:\s+(?:correct|right|true|wrong|incorrect|false))?|\s+apply)?\s*[.!]?\s*$"
+    r"|^(?:both|all) (?:a|1) and (?:b|2)\b", re.I)
 _NEG_CASED = re.compile(r"\b(NOT|EXCEPT|NEVER|LEAST|FALSE|INCORRECT)\b")
 _NEG = re.compile(
     r"\bexcept\b"
@@ -168,7 +175,8 @@ def questions(ctx: Context, course: Course, lesson: Lesson, view: LessonView
         elif count == 2:
             yield diag("LMS403", rel, q.line, q.column,
                        f"question {n} has two choices: a guess is right half the time")
-        m = _NEG_CASED.search(q.question) or _NEG.search(q.question)
+        stem = mask_code_spans(q.question)  # `NOT NULL` is code, not phrasing
+        m = _NEG_CASED.search(stem) or _NEG.search(stem)
         if m is not None:
             line, col = _word_column(lesson, quiz, qi, q, m.start(), m.group(0))
             yield diag("LMS405", rel, line, col,
