@@ -143,9 +143,27 @@ def format_github(report: Report, colour: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+_CODE_SPAN = re.compile(r"(`+)(?!`)[^\n]*?(?<!`)\1(?!`)")
+_MD_SPECIAL = re.compile(r"[\\\[\]*_~!#]")
+
+
+def _md_text(text: str) -> str:
+    """Author text shown as text in GitHub Markdown: no link, image, emphasis or HTML."""
+    return (_MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text).replace("&", "&amp;")
+            .replace("<", "&lt;").replace(">", "&gt;"))
+
+
 def _md_cell(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("|", "\\|").replace("\r", "").replace("\n", "<br>"))
+    """Text for a Markdown table cell: code spans (`correct: true`) stay code, the rest is
+    escaped so that a hint such as ``![alt](x.png)`` shows as written, not as an image."""
+    out: list[str] = []
+    last = 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(_md_text(text[last:m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_md_text(text[last:]))
+    return "".join(out).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
 def _table(report: Report, items: list[Diagnostic], prefix: str, limit: int) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from markdown_it import MarkdownIt
 
 from lmsctl.commands import lint as lint_command
 from lmsctl.diagnostics import Diagnostic, Report, Severity
@@ -126,6 +127,18 @@ def test_step_summary_escapes_table_cells() -> None:
     d = Diagnostic("LMS601", Severity.ERROR, "x.md", 3, 1, "<script> | pipe", "a\nb")
     text = step_summary(Report([d]))
     assert "| &lt;script&gt; \\| pipe | a<br>b |" in text
+
+
+def test_step_summary_shows_hints_as_written(report: LintReport) -> None:
+    """A hint such as ``![what the image shows](../assets/a.png)`` is text in the summary, not
+    a broken image; the only links are those to the rule reference."""
+    html = MarkdownIt("commonmark").enable("table").render(step_summary(report))
+    assert "<img" not in html
+    assert "<em>" not in html
+    links = re.findall(r'<a href="([^"]*)"', html)
+    assert links and all("/contributing/rules/" in href for href in links), links
+    assert "![what the image shows](../assets/a.png)" in html
+    assert "<code>correct: true</code>" in html  # code spans in hints stay code
 
 
 # ---------------------------------------------------------------------------------- sarif
