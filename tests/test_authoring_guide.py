@@ -7,6 +7,8 @@ import fnmatch
 import json
 import re
 import shlex
+import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -222,3 +224,113 @@ def test_template_readme_explains_the_filters() -> None:
                   "lesson.md.j2"):
         assert words in text
     assert textwrap.dedent(text) == text
+
+
+# --- the guide's examples are real output ---------------------------------------------------
+
+def _guide_session_answers() -> list[str]:
+    """The answers typed in the guide's `$ lmsctl new-course` session, one per prompt."""
+    session = GUIDE[GUIDE.index("$ lmsctl new-course\n"):]
+    session = session[:session.index("```")]
+    answers = []
+    for line in session.splitlines()[1:]:
+        found = re.match(r"^.*?[)\]]:(?: (.*))?$", line)
+        if found and not line.startswith(("Skills declared", "Templates:", "  ")):
+            answers.append(found.group(1) or "")
+    return answers
+
+
+def _guide_block_after(words: str) -> str:
+    rest = GUIDE[GUIDE.index(words):]
+    return rest.split("```text\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.fixture
+def guide_course(sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    """The course of the guide's session, made by answering its prompts as it shows them, in
+    a copy of this repository (with its CODEOWNERS); returns (root, stdout)."""
+    (sample_repo / ".github").mkdir()
+    (sample_repo / ".github" / "CODEOWNERS").write_bytes(
+        (ROOT / ".github" / "CODEOWNERS").read_bytes())
+    shutil.rmtree(sample_repo / "courses" / "customer-calls", ignore_errors=True)
+    monkeypatch.chdir(sample_repo)
+    answers = _guide_session_answers()
+    assert answers[0] == "customer-calls" and len(answers) == 8, answers
+    result = CliRunner().invoke(cli, ["new-course"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.stderr
+    return sample_repo, result.stdout
+
+
+def test_new_course_output_in_the_guide_is_the_real_output(
+        guide_course: tuple[Path, str]) -> None:
+    _, stdout = guide_course
+    shown = _guide_block_after("lmsctl writes the course and prints what to do next:")
+    assert shown.strip() and shown in stdout
+
+
+def test_preview_address_in_the_guide_is_what_serve_prints(
+        guide_course: tuple[Path, str]) -> None:
+    root, _ = guide_course
+    preview = GUIDE[GUIDE.index("## Preview your course"):]
+    command = re.search(r"```sh\n(lmsctl serve --course [a-z-]+)\n```", preview)
+    address = re.search(r"<(http://127\.0\.0\.1:8000/[^>]*)>", preview)
+    assert command and address
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv = [sys.executable, "-m", "lmsctl.cli", *shlex.split(command.group(1))[1:],
+            "--port", str(port)]
+    server = subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        assert server.stdout is not None
+        printed = ""
+        for line in server.stdout:
+            if line.startswith("Serving"):
+                printed = line
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    expected = address.group(1).replace(":8000/", f":{port}/")
+    assert f" on {expected} " in printed, printed
+
+
+def test_finding_example_in_the_guide_is_what_lint_prints(
+        guide_course: tuple[Path, str]) -> None:
+    root, _ = guide_course
+    shown = _guide_block_after("each finding is one line plus a hint:")
+    first = shown.splitlines()[0]
+    found = re.match(r"^(\S+?):(\d+):(\d+): (\w+) (LMS\d+) ", first)
+    assert found, first
+    rel, line = found.group(1), int(found.group(2))
+    image = re.search(r"\]\((\.\./assets/[^)]+)\)", shown)
+    assert image
+    lesson = root / rel
+    head = ["---", "title: Key ideas", "---"]
+    filler = [f"Paragraph {n} of the lesson." if n % 2 else "" for n in range(line - 5)]
+    lesson.write_text("\n".join([*head, *filler, "", f"![]({image.group(1)})", ""]),
+                      encoding="utf-8")
+    assert lesson.read_text("utf-8").splitlines()[line - 1].startswith("![]")
+    (lesson.parent / image.group(1)).write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = CliRunner().invoke(cli, ["lint", rel])
+    assert shown in result.stdout, result.stdout
+
+
+def test_ci_table_says_which_checks_wait_for_validate() -> None:
+    pr = yaml.safe_load((ROOT / ".github" / "workflows" / "pr.yml").read_text("utf-8"))
+    steps = pr["jobs"]["content"]["steps"]
+    waiting = {str(s["name"]).split(" ")[0].lower() for s in steps
+               if "steps.validate.outcome" in str(s.get("if", ""))
+               or "steps.build.outcome" in str(s.get("if", ""))}
+    assert waiting == {"build", "upload"}
+    assert "only the build and the\npreview wait for `lmsctl validate` to pass" in GUIDE
+
+
+def test_status_checks_named_in_the_guide_are_job_names() -> None:
+    names = {str(job["name"]) for path in (ROOT / ".github" / "workflows").glob("*.yml")
+             for job in yaml.safe_load(path.read_text("utf-8"))["jobs"].values()}
+    section = GUIDE[GUIDE.index("### Protect the main branch"):GUIDE.index("## File formats")]
+    checks = re.findall(r"\*\*([^*]+)\*\* check|and \*\*([^*]+)\*\*,", section)
+    named = {a or b for a, b in checks}
+    assert len(named) == 2 and named <= names, named - names
