@@ -179,12 +179,23 @@ def test_prompts_in_order_and_enter_accepts_defaults(sample_repo: Path) -> None:
     assert_valid(sample_repo)
 
 
+def unused_id(root: Path, wanted: str) -> str:
+    """``wanted``, or ``wanted-2``... when this repository's content (which the sample copies,
+    and which authors extend, e.g. with the guide's own customer-calls) already uses it."""
+    for candidate in [wanted, *(f"{wanted}-{n}" for n in range(2, 100))]:
+        if not (root / "courses" / candidate).exists() and not any(
+                (root / "paths" / f"{candidate}{ext}").exists() for ext in (".yml", ".yaml")):
+            return candidate
+    raise AssertionError(wanted)
+
+
 def test_three_answers_are_enough(sample_repo: Path) -> None:
     """The issue's "done when": three answers, Enter for the rest, a valid course."""
+    cid = unused_id(sample_repo, "customer-calls")
     result = invoke(sample_repo, "new-course",
-                    input="customer-calls\nCustomer calls that go well\n@mlopez\n" + "\n" * 5)
+                    input=f"{cid}\nCustomer calls that go well\n@mlopez\n" + "\n" * 5)
     assert result.exit_code == 0, result.stderr
-    assert "lmsctl serve --course customer-calls" in result.stdout
+    assert f"lmsctl serve --course {cid}" in result.stdout
     assert_valid(sample_repo)
 
 
@@ -248,18 +259,19 @@ def test_input_that_ends_early_writes_nothing(sample_repo: Path) -> None:
 
 def test_piped_input_may_end_after_the_three_required_answers(sample_repo: Path) -> None:
     """`printf 'id\\ntitle\\n@owner\\n' | lmsctl new-course`: the rest take their defaults."""
+    cid = unused_id(sample_repo, "customer-calls")
     done = subprocess.run([sys.executable, "-m", "lmsctl.cli", "new-course", "--repo",
                            str(sample_repo)],
-                          input="customer-calls\nCustomer calls that go well\n@mlopez\n",
+                          input=f"{cid}\nCustomer calls that go well\n@mlopez\n",
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert ("note: the input ended; the defaults were used for: Level, Skills taught, "
             "Audience, Summary, Template.") in done.stderr
-    assert "lmsctl serve --course customer-calls" in done.stdout
-    data = load_yaml(sample_repo / "courses" / "customer-calls" / "course.yml")
+    assert f"lmsctl serve --course {cid}" in done.stdout
+    data = load_yaml(sample_repo / "courses" / cid / "course.yml")
     assert data["title"] == "Customer calls that go well" and data["owners"] == ["@mlopez"]
     assert data["level"] == "beginner" and data["skills"] == [] and data["audience"] == []
-    assert (sample_repo / "courses" / "customer-calls" / "lessons" /
+    assert (sample_repo / "courses" / cid / "lessons" /
             "01-why-it-matters.md").is_file()  # the default template
     assert_valid(sample_repo)
 
@@ -340,8 +352,8 @@ def test_no_input_names_the_one_missing(sample_repo: Path) -> None:
     (["Éclair_Basics", *BASE], 2, ["use 'eclair-basics'"]),
     (["a" * 70, *BASE], 2, ["70 characters long; the limit is 64"]),
     (["ok-id", *BASE, "--template", "fancy"], 2,
-     ["unknown template 'fancy'", "standard, how-to, onboarding, policy-update, "
-      "sales-playbook", "--list-templates"]),
+     ["unknown template 'fancy'", "Known templates: standard, ", "how-to", "onboarding",
+      "policy-update", "sales-playbook", "--list-templates"]),
     (["ok-id", "--title", "T", "--owner", "jdoe", "--no-input"], 2,
      ["owner 'jdoe' is not a GitHub user or team", "write '@jdoe'"]),
     (["ok-id", "--title", "T", "--owner", "@bad/owner/x", "--no-input"], 2,
@@ -419,7 +431,10 @@ def test_list_templates(sample_repo: Path) -> None:
     result = invoke(sample_repo, "new-course", "--list-templates")
     assert result.exit_code == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert names == ["standard", "how-to", "onboarding", "policy-update", "sales-playbook"]
+    # The built-in ones and this repository's own (which authors may add to), standard first.
+    own = {p.parent.name for p in (sample_repo / "courses" / "_templates").glob("*/template.yml")}
+    assert "policy-update" in own
+    assert names == ["standard", *sorted({"how-to", "onboarding", "sales-playbook"} | own)]
     for line in result.stdout.splitlines():
         assert len(line.split(None, 1)[1]) > 20  # every template has a description
     assert "[courses/_templates/policy-update/]" in result.stdout
