@@ -29,6 +29,13 @@ _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*\Z")
 _TABLE_DELIM = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
 _LIST_ITEM = re.compile(r"[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\Z)")
 _CONTAINER = re.compile(r"[ \t]{0,3}(?:!!!|\?\?\?\+?|===|\[\^[^\]]+\]:)")
+#: A raw HTML block: a block-level tag at the start of a paragraph (Python-Markdown's list).
+_HTML_BLOCK = re.compile(
+    r"<(address|article|aside|blockquote|center|details|dl|div|fieldset|figure|footer|form|"
+    r"header|nav|ol|p|pre|section|table|ul|video|audio|iframe|script|style|noscript)(?=[\s>/])",
+    re.I)
+#: Elements whose text is code or not text: a URL there is not a bare URL.
+_NO_URL_ELEMENTS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
 _FENCE_OPEN = re.compile(r"([ \t]*)(`{3,}|~{3,})[ \t]*(.*)\Z")
 
 #: Where something inline may start: a backslash escape, a code span, a comment or tag, a link
@@ -129,6 +136,7 @@ class LessonView:
     bare_urls: list[Span] = field(default_factory=list)
     trailing_space: list[Span] = field(default_factory=list)
     quiz_lines: list[tuple[int, int]] = field(default_factory=list)  # (first, last) YAML lines
+    html_lines: set[int] = field(default_factory=set)  # lines of raw HTML blocks
     code_blocks: int = 0
     masked: str = ""  # the body with code blanked (lines kept), for searches in prose
     definitions: dict[str, str] = field(default_factory=dict)  # reference label -> URL
@@ -262,7 +270,12 @@ def build_view(lesson: Lesson) -> LessonView:
     n = len(lines)
     prev_blank = True
     prev_para = False  # the previous line is paragraph text (a setext underline may follow)
-    container = False  # inside a list item, admonition, tab or footnote (indented = content)
+    # How many list items, admonitions, tabs or footnotes the line is inside: their content is
+    # indented by 4 columns per level (Python-Markdown's rule), code by 4 more.
+    depth = 0
+    container = False
+    html_block: str | None = None  # the raw HTML block the line is in (not Markdown)
+    html_open = 0
     i = 0
     while i < n:
         line = lines[i]
@@ -278,13 +291,22 @@ def build_view(lesson: Lesson) -> LessonView:
             continue
         indent = len(line) - len(stripped)
         lead = stripped[0]
+        if html_block is None and indent == 0 and prev_blank and lead == "<" and (
+                hb := _HTML_BLOCK.match(stripped)) is not None:
+            html_block, html_open = hb.group(1).lower(), 0
+        if html_block is not None:
+            # a raw HTML block: shown as written, not read as Markdown
+            view.html_lines.add(first + i)
+            html_open += len(re.findall(rf"<{html_block}\b", line, re.I)) - len(
+                re.findall(rf"</{html_block}\s*>", line, re.I))
+            if html_open <= 0:
+                html_block = None
         if lead in "`~" and (m := _FENCE_OPEN.match(line)) is not None and not (
             lead == "`" and "`" in m.group(3)
         ):
             fence = m.group(2)
             is_quiz = m.group(3).split()[:1] == ["quiz"]
-            if len(m.group(1).expandtabs(4)) < 4:
-                container = False  # a fence that is not indented ends a list or admonition
+            depth = min(depth, len(m.group(1).expandtabs(4)) // 4)  # fences end containers
             start = i
             masked.append("")
             i += 1
@@ -308,17 +330,18 @@ def build_view(lesson: Lesson) -> LessonView:
             i += 1
             prev_blank, prev_para = False, False
             continue
-        if indent >= 4 or (lead != line[0] and "\t" in line[:indent]):
-            if prev_blank and not container:
-                view.code_blocks += 1  # indented code: skipped, like a fence
-                masked.append("")
-                i += 1
-                continue
-        else:
-            # a list item, admonition, tab or footnote starts; a line right below one (no
-            # blank line between) continues it, so its indented paragraphs are still content
-            container = bool(_LIST_ITEM.match(line) or _CONTAINER.match(line)) or (
-                container and not prev_blank)
+        columns = len(line[:indent].expandtabs(4))
+        if columns >= 4 * depth + 4 and prev_blank:
+            view.code_blocks += 1  # indented code: skipped, like a fence (prev_blank stays,
+            masked.append("")      # so the code's following lines are code too)
+            i += 1
+            continue
+        level = min(columns // 4, depth)
+        if _LIST_ITEM.match(stripped) or _CONTAINER.match(stripped):
+            depth = level + 1
+        elif prev_blank:
+            depth = level  # a less indented paragraph closes the containers it is outside of
+        container = depth > 0
         masked.append(line)
         if line[-1] in " \t":
             body = line.rstrip(" \t")
@@ -400,6 +423,7 @@ def _inline(view: LessonView, text: str, start_at: int = 0, end_at: int | None =
     p = start_at
     last_close = text.rfind("-->", 0, end)  # an "<!--" after it is literal text: no rescans
     spans = code_spans(text) if "`" in text else {}
+    no_urls_until = -1  # the end of a <code>, <pre> ... element: no bare URLs before it
     while True:
         t = _TRIGGER.search(text, p, end)
         if t is None:
@@ -421,7 +445,7 @@ def _inline(view: LessonView, text: str, start_at: int = 0, end_at: int | None =
             continue
         if ch == ":":
             p += 1
-            if not in_link and text.startswith("//", p):  # a URL in link text is linked
+            if not in_link and p > no_urls_until and text.startswith("//", p):
                 s = p - 1
                 while s > 0 and text[s - 1].isalpha() and p - s < 6:
                     s -= 1
@@ -480,5 +504,9 @@ def _inline(view: LessonView, text: str, start_at: int = 0, end_at: int | None =
                 _inline(view, text, m.start("text"), m.end("text"), in_link=True)
         elif m.group("tag") is not None:
             line, col = pos(m.start())
-            view.tags.append(HtmlTag(m.group("name").lower(), bool(m.group("close")),
-                                     _attrs(m.group("attrs")), line, col, m.end()))
+            name = m.group("name").lower()
+            view.tags.append(HtmlTag(name, bool(m.group("close")), _attrs(m.group("attrs")),
+                                     line, col, m.end()))
+            if name in _NO_URL_ELEMENTS and not m.group("close"):
+                close = re.compile(rf"</{name}\s*>", re.I).search(text, m.end(), end)
+                no_urls_until = max(no_urls_until, close.start() if close else end)

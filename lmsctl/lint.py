@@ -36,6 +36,7 @@ from lmsctl.rules.checks import (
     Context,
     Settings,
 )
+from lmsctl.rules.content import FIXABLE_URL_HINT
 from lmsctl.suppressions import FileSuppressions, parse_directive, yaml_directives
 from lmsctl.validate import validate_repository
 from lmsctl.yamlstrict import parse_yaml
@@ -512,7 +513,9 @@ def _fix_line(text: str, fixes: list[Diagnostic], path: str, number: int
     ending = text[len(body):]
     # <url> inside raw HTML would be read as a tag and removed: leave such lines alone
     raw_html = _TAG_START.search(body) is not None
-    for d in sorted((x for x in fixes if x.rule == "LMS313" and not raw_html),
+    wrappable = (x for x in fixes if x.rule == "LMS313" and not raw_html
+                 and (x.hint or "").endswith(FIXABLE_URL_HINT))
+    for d in sorted(wrappable,
                     key=lambda x: -x.column):
         start = d.column - 1
         m = _URL_AT.match(body, start)

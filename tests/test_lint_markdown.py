@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from lmsctl.diagnostics import Diagnostic
 from lmsctl.lesson_view import toc_slug
-from lmsctl.lint import lint_repository
+from lmsctl.lint import apply_fixes, lint_repository
 from lmsctl.site.compile import MARKDOWN_EXTENSIONS
 from tests.conftest import build_tree
 from tests.test_lint_config import bare_view
@@ -192,3 +192,54 @@ def test_quiz_rules_do_not_fire_on_real_answers_or_code(
     report = lint({LESSON: lesson(BODY, bad)})
     assert [d.rule for d in report if d.rule in ("LMS404", "LMS405")] == [
         "LMS405", "LMS404", "LMS404"]
+
+
+# ------------------------------------------------------- code in containers, raw HTML, --fix
+
+CODE_AND_HTML = """\
+1. Run this:
+
+        curl https://example.org/install.sh | sh
+
+2. Then this, with a nested list:
+
+    - Nested item
+
+        Nested paragraph with https://example.org/nested-bare.
+
+!!! tip
+    Example:
+
+        wget https://example.org/tip
+
+Inline <code>https://example.org/inline-code</code> and <kbd>https://example.org/k</kbd>.
+
+<pre>
+curl https://example.org/pre
+</pre>
+
+<details>
+<summary>More</summary>
+See https://example.org/details
+</details>
+"""
+
+
+def test_code_inside_lists_and_admonitions_and_html_is_left_alone(tmp_path: Path) -> None:
+    text = lesson(BODY + "\n" + CODE_AND_HTML)
+    lines = text.split("\n")
+    root = build_tree(tmp_path / "repo", {**base_files(), LESSON: text})
+    report = lint_repository(root)[1]
+    bare = {(d.line, d.column): d for d in report.sorted() if d.rule == "LMS313"}
+    nested = next(i for i, x in enumerate(lines) if "nested-bare" in x) + 1
+    details = lines.index("See https://example.org/details") + 1
+    assert sorted(bare) == [(nested, lines[nested - 1].index("https") + 1), (details, 5)]
+    assert "<a href=" in (bare[(details, 5)].hint or "")
+    applied = apply_fixes(root, report)
+    after = (root / LESSON).read_text(encoding="utf-8").split("\n")
+    # only the Markdown paragraph's URL is wrapped; code and raw HTML keep every byte
+    assert [(f.line, f.rule) for f in applied] == [(nested, "LMS313")]
+    assert after[nested - 1] == lines[nested - 1].replace(
+        "https://example.org/nested-bare", "<https://example.org/nested-bare>")
+    assert [x for i, x in enumerate(after) if i != nested - 1] == [
+        x for i, x in enumerate(lines) if i != nested - 1]

@@ -299,14 +299,22 @@ def inactive_prerequisites(ctx: Context, course: Course) -> Iterator[Diagnostic]
                        "Require the course that replaces it, or remove the prerequisite.")
 
 
+#: The end of the hint of a bare URL that ``lmsctl lint --fix`` may wrap in ``<...>``; a URL
+#: inside raw HTML gets another hint, and is left alone (``<url>`` there would be a tag).
+FIXABLE_URL_HINT = "(lmsctl lint --fix does that)."
+
+
 @lesson_check
 def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonView
               ) -> Iterator[Diagnostic]:
     for span in view.bare_urls:
+        if span.line in view.html_lines:
+            hint = f"This is inside HTML: write <a href=\"{span.text}\">what it is</a>."
+        else:
+            hint = (f"Write [what it is]({span.text}), or at least <{span.text}> "
+                    + FIXABLE_URL_HINT)
         yield diag("LMS313", lesson.rel, span.line, span.column,
-                   f"bare URL {span.text} is not a link on the site",
-                   f"Write [what it is]({span.text}), or at least <{span.text}> "
-                   "(lmsctl lint --fix does that).")
+                   f"bare URL {span.text} is not a link on the site", hint)
 
 
 @lesson_check
