@@ -52,9 +52,19 @@ def is_valid(name: str, data: Any) -> bool:
     return True
 
 
+#: Letters that are not an ASCII letter plus accents, so NFKD alone would drop them.
+_TRANSLITERATE = str.maketrans({
+    "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D",
+    "ı": "i", "ħ": "h", "Ħ": "H",
+})
+
+
 def slugify(text: str) -> str:
-    """``"Éclair basics!"`` -> ``eclair-basics``: accents transliterated, lowercase, hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """``"Éclair basics!"`` -> ``eclair-basics``, ``"Straße & Ørsted"`` -> ``strasse-orsted``:
+    accents and special letters transliterated, lowercase, hyphens."""
+    ascii_text = (unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+                  .encode("ascii", "ignore").decode("ascii"))
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 

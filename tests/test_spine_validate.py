@@ -29,9 +29,10 @@ def test_minimal_repository_is_clean(make_repo: Callable[..., Path]) -> None:
 def test_sample_repository_is_clean(sample_repo: Path) -> None:
     repo, report = validate_repository(sample_repo)
     assert report.sorted() == []
-    assert len(repo.courses) >= 4 and len(repo.paths) >= 2
+    # What the shipped sample promises; authors' own courses may differ in size.
+    assert sum(1 for c in repo.courses if 2 <= len(c.lessons) <= 5) >= 4
+    assert len(repo.paths) >= 2
     for course in repo.courses:
-        assert 2 <= len(course.lessons) <= 5
         assert course.questions, course.id
         for q in course.questions:
             assert all(c.explanation for c in q.choices), (course.id, q.question)
@@ -208,3 +209,14 @@ def test_number_where_text_belongs_suggests_quotes(make_repo: Callable[..., Path
     [d] = report.sorted()
     assert (d.rule, d.line, d.column) == ("LMS104", 1, 8)
     assert 'quotes: "2026"' in d.hint
+
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("Éclair basics", "eclair-basics"), ("Bad ID!", "bad-id"),
+    ("Straße & Ørsted", "strasse-orsted"), ("Œuvre  Æsir", "oeuvre-aesir"),
+    ("Łódź đak þing", "lodz-dak-thing"), ("日本語", ""),
+])
+def test_slugify(text: str, slug: str) -> None:
+    from lmsctl.schema import slugify
+
+    assert slugify(text) == slug
