@@ -65,6 +65,10 @@ def test_warnings_fail_only_under_strict(built: tuple[Path, Path, str]) -> None:
     code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out), "--strict")
     assert code == 1
     assert f"{LESSON}:{line}:" in stdout and "warning link '02-missing.md'" in stdout
+    missing = f"{LESSON.rsplit('/', 1)[0]}/02-missing.md"
+    assert f"{missing} does not exist" in stdout  # says which file, in the author's words
+    assert "but the target" not in stdout and "documentation files" not in stdout
+    assert "hint: " in stdout
     assert "under --strict" in stderr
     assert tree_hash(out) == before
     assert leftovers(out.parent) == []

@@ -30,6 +30,7 @@ from lmsctl.validate import validate_repository
 
 _DOC_FILE = re.compile(r"Doc file '(?P<doc>[^']+)' contains (?:a|an unrecognized relative) "
                        r"link '(?P<url>[^']*)'")
+_TARGET = re.compile(r"the target '(?P<target>[^']+)' is not found")
 
 
 @dataclass
@@ -140,10 +141,11 @@ def _locate(repo: Repository, compiled: compiler.Compiled, message: str) -> str 
                 found = next((x for x in lesson.links if x.url == url), None)
                 if found is not None:
                     line, col = found.line, found.column
-    what = message[m.end():].strip().rstrip(".")
-    what = what.replace("documentation files", "pages of the site")
-    return (f"{rel}:{line}:{col}: warning link '{url}' does not lead to a page of the site"
-            f"{' (' + what.lstrip(', ') + ')' if what else ''}")
+    target = _TARGET.search(message[m.end():])
+    why = f": {target.group('target')} does not exist" if target else ""
+    return (f"{rel}:{line}:{col}: warning link '{url}' does not lead to a page of the site{why}"
+            "\n    hint: Link to another lesson by its file name (02-name.md), to a file in the "
+            "course's assets/ folder, or to a full web address (https://...).")
 
 
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
