@@ -109,6 +109,29 @@ def test_wrong_answer_shows_its_explanation_right_answer_is_kept_on_reload(
     assert link.get_attribute("data-lmsctl-state") in ("started", "done")
 
 
+def test_a_changed_right_answer_regrades_the_kept_answer_everywhere(
+        page: Any, served: Served) -> None:
+    """An author fixes which choice is right: a learner's kept answer is graded again on the
+    lesson, and the course's progress follows (it is not left counting the old grade)."""
+    c = course(served, "sales-basics")
+    lesson = c.lessons[0]
+    question = lesson.questions[0]
+    wrong = next(i for i, ch in enumerate(question.choices) if not ch.correct)
+    scope = urlsplit(served.base).path
+    key = f"lmsctl:{scope}:quiz:{c.id}/{lesson.id}/{question.key}"
+    page.goto(f"{served.base}courses/{c.id}/")
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)",
+                  [key, f'{{"choices": [{wrong}], "result": "correct"}}'])
+    page.reload()
+    assert "1 of " in page.locator(".lmsctl-course__status").inner_text()  # the old grade
+
+    page.goto(f"{served.base}courses/{c.id}/{lesson.id}/")
+    fs = page.locator(f'[data-lmsctl-question="{question.key}"]')
+    assert fs.get_attribute("data-lmsctl-result") == "incorrect"
+    page.goto(f"{served.base}courses/{c.id}/")
+    assert "0 of " in page.locator(".lmsctl-course__status").inner_text()
+
+
 def test_check_without_an_answer_asks_for_one(page: Any, served: Served) -> None:
     c = course(served, "sales-basics")
     page.goto(f"{served.base}courses/{c.id}/{c.lessons[0].id}/")
@@ -261,6 +284,93 @@ def test_light_and_dark_palettes(served: Served, watch: Watch, scheme: str,
         assert colour != background
     finally:
         p.context.close()
+    watch.assert_clean()
+
+
+# WCAG contrast of a text element against what is painted behind it (background layers and
+# opacities composited), as a browser sees it.
+CONTRAST_JS = """(selectors) => {
+  const parse = (c) => {
+    const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) { return [0, 0, 0, 0]; }
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3]));
+  const lum = (c) => {
+    const f = v => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const out = [];
+  for (const sel of selectors) {
+    for (const el of document.querySelectorAll(sel)) {
+      const box = el.getBoundingClientRect();
+      if (!box.width || !box.height || !el.textContent.trim()) { continue; }
+      const layers = [];
+      let opacity = 1;
+      for (let e = el; e; e = e.parentElement) {
+        const style = getComputedStyle(e);
+        opacity *= Number(style.opacity);
+        const c = parse(style.backgroundColor);
+        const covered = layers.length > 0 && layers[layers.length - 1][3] >= 1;
+        if (c[3] > 0 && !covered) { layers.push(c); }
+      }
+      let bg = [255, 255, 255];
+      for (let i = layers.length - 1; i >= 0; i--) { bg = over(layers[i], bg); }
+      const fg0 = parse(getComputedStyle(el).color);
+      const fg = over([fg0[0], fg0[1], fg0[2], fg0[3] * opacity], bg);
+      const a = lum(fg), b = lum(bg);
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      out.push([sel, el.textContent.trim().slice(0, 40), ratio]);
+    }
+  }
+  return out;
+}"""
+#: lmsctl's own text and controls (Material's theme is Material's).
+OWN_TEXT = [".md-typeset .md-button", ".lmsctl-pager__dir", ".lmsctl-badge", ".lmsctl-meta",
+            ".lmsctl-card__meta", ".lmsctl-card__owners", ".lmsctl-question__number",
+            ".lmsctl-question__hint", ".lmsctl-feedback", ".lmsctl-explanation__verdict",
+            ".lmsctl-step__title a", ".lmsctl-crumbs", ".lmsctl-chip", ".lmsctl-lead",
+            ".lmsctl-course-nav__progress", ".lmsctl-course__status", ".lmsctl-card__progress",
+            ".lmsctl-filter label", ".lmsctl-count", ".lmsctl-gap"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_own_text_and_buttons_are_readable_in_both_palettes(served: Served, watch: Watch,
+                                                            scheme: str) -> None:
+    """WCAG AA: 4.5:1 for text, buttons included, in the light and the dark palette (after a
+    quiz has been checked, so that feedback colours are measured too)."""
+    p = open_page(served.chromium, watch, color_scheme=scheme)
+    c = course(served, "sales-basics")
+    low: list[tuple[str, str, str, float]] = []
+    try:
+        for url in ("", "catalog/", f"courses/{c.id}/", "paths/sales-onboarding/", "paths/",
+                    "skills/", f"courses/{c.id}/{c.lessons[0].id}/"):
+            p.goto(f"{served.base}{url}")
+            if url.endswith(f"{c.lessons[0].id}/"):
+                first, second = p.locator("[data-lmsctl-question]").all()[:2]
+                right = correct_choices(first)
+                answer(p, first, [next(i for i in range(9) if i not in right)])
+                answer(p, second, correct_choices(second))
+                p.click("[data-lmsctl-helpful-answer=yes]")
+                p.evaluate("document.activeElement.blur()")
+                p.mouse.move(0, 0)
+                p.wait_for_timeout(400)  # Material's colour transitions
+                low += [(url, sel, text, round(ratio, 2))
+                        for sel, text, ratio in p.evaluate(CONTRAST_JS, OWN_TEXT) if ratio < 4.5]
+                for button in ("[data-lmsctl-check]", "[data-lmsctl-helpful-answer=no]"):
+                    p.locator(button).first.focus()  # focused (and hovered) buttons too
+                    p.locator(button).first.hover()
+                    p.wait_for_timeout(400)
+                    low += [(url, f"{button}:focus", text, round(ratio, 2)) for _, text, ratio
+                            in p.evaluate(CONTRAST_JS, [button]) if ratio < 4.5]
+                continue
+            low += [(url, sel, text, round(ratio, 2))
+                    for sel, text, ratio in p.evaluate(CONTRAST_JS, OWN_TEXT) if ratio < 4.5]
+    finally:
+        p.context.close()
+    assert low == []
     watch.assert_clean()
 
 

@@ -386,3 +386,19 @@ def test_generated_mkdocs_project(tmp_path: Path, site: Site) -> None:
 
 def test_build_prints_nothing_when_all_is_well(site: Site) -> None:
     assert site.printed == ""
+
+
+def test_headings_of_lmsctl_pages_never_skip_a_level(site: Site) -> None:
+    """Screen reader users move by headings: on the pages lmsctl writes, each heading is at
+    most one level below the one before it (h1, then h2, ...)."""
+    urls_ = ["", "catalog/", "skills/", "paths/"]
+    urls_ += [urls.path_url(p.id) for p in site.model.paths]
+    urls_ += [urls.course_url(c.id) for c in site.model.courses]
+    skips = []
+    for url in urls_:
+        text = page(site.out, url).html
+        content = text[text.index('<article class="md-content__inner'):text.index("</article>")]
+        levels = [int(n) for n in re.findall(r"<h([1-6])\b", content)]
+        assert levels and levels[0] == 1, url
+        skips += [(url, a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    assert skips == []

@@ -146,7 +146,7 @@ def path_members(ctx: SiteContext, path: LearningPath) -> list[tuple[Course, boo
     return out
 
 
-def path_card(ctx: SiteContext, path: LearningPath, page: str) -> str:
+def path_card(ctx: SiteContext, path: LearningPath, page: str, heading: str = "h3") -> str:
     members = path_members(ctx, path)
     required = [c for c, optional in members if not optional] or [c for c, _ in members]
     total = sum(c.duration for c, _ in members)
@@ -154,7 +154,8 @@ def path_card(ctx: SiteContext, path: LearningPath, page: str) -> str:
     return (
         f'<article class="lmsctl-card lmsctl-card--path" data-lmsctl-path="{e(path.id)}"'
         f' data-lmsctl-courses="{e(" ".join(c.id for c in required))}">'
-        f'<h3 class="lmsctl-card__title"><a href="{e(href)}">{e(path.title)}</a></h3>'
+        f'<{heading} class="lmsctl-card__title"><a href="{e(href)}">{e(path.title)}</a>'
+        f"</{heading}>"
         f'<p class="lmsctl-card__summary">{e(path.summary)}</p>'
         f'<p class="lmsctl-card__meta">{plural(len(members), "course")} · {minutes(total)}</p>'
         f"{progress_bar(f'Progress on {path.title}', len(required))}"
@@ -347,7 +348,7 @@ def paths_index_page(ctx: SiteContext) -> str:
     members = {c.id: c for p in ctx.listed_paths for c, _ in path_members(ctx, p)}
     return ('<div class="lmsctl-paths"><p class="lmsctl-lead">Learning paths put courses in '
             'order for a role or a goal.</p><div class="lmsctl-grid">'
-            + "".join(path_card(ctx, p, page) for p in ctx.listed_paths)
+            + "".join(path_card(ctx, p, page, "h2") for p in ctx.listed_paths)
             + "</div>" + course_progress_data(ctx, members.values()) + "</div>")
 
 

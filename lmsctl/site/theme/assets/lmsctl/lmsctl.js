@@ -224,7 +224,11 @@
       var valid = saved.choices.every(function (i) { return typeof i === "number" && i >= 0 && i < inputs.length; });
       if (valid) {
         inputs.forEach(function (input) { input.checked = saved.choices.indexOf(Number(input.value)) >= 0; });
-        show(saved.choices, sameSet(saved.choices, correct) ? "correct" : "incorrect");
+        var regraded = sameSet(saved.choices, correct) ? "correct" : "incorrect";
+        /* The right answer may have changed since: keep the new grade, so that course, catalog
+           and path progress (read from storage) agree with what the lesson shows. */
+        if (regraded !== saved.result) { write(key, { choices: saved.choices, result: regraded }); }
+        show(saved.choices, regraded);
       }
     }
   }
