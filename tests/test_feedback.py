@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lmsctl.feedback import course_links, issue_url, lesson_links, request_course_url
@@ -78,6 +78,7 @@ def test_titles_with_special_characters_arrive_intact(
     assert query(url)["title"] == [f"Outdated: {NASTY} › Ünïcode “quotes” 'single' ; / ?"]
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=80)
        .filter(lambda t: t.split() != []))
 def test_any_title_round_trips(title: str) -> None:

@@ -50,6 +50,7 @@ def render(rec: dict[str, object]) -> str:
     return head + ("\0\n" + stats if stats else "\0")
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(records(), max_size=6))
 def test_parse_log_reads_back_what_git_prints(recs: list[dict[str, object]]) -> None:
     changes = parse_log("".join(render(r) for r in recs))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lmsctl.diagnostics import Diagnostic
@@ -168,7 +168,8 @@ def test_toc_slugs() -> None:
     assert toc_slug("Éclair & [links](x.md)") == "eclair-links"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.text(alphabet=st.sampled_from(list("ab #-|`<>[]()!:/\\\n=*_\"'hts.p")),
                max_size=300))
 def test_view_never_crashes_and_positions_are_in_the_file(body: str) -> None:
@@ -198,7 +199,8 @@ FRAGMENTS = st.sampled_from([
 ])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(FRAGMENTS, max_size=25))
 def test_lint_never_crashes_and_reports_inside_the_file(tmp_path_factory: pytest.TempPathFactory,
                                                         fragments: list[str]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import markdown
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lmsctl.diagnostics import Diagnostic
@@ -70,7 +70,8 @@ WORDS = st.sampled_from([
 ])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(WORDS, min_size=1, max_size=6))
 def test_anchor_slugs_are_the_sites(words: list[str]) -> None:
     text = " ".join(words)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lmsctl.diagnostics import Diagnostic
@@ -188,6 +188,7 @@ def directive_texts(draw: st.DrawFn) -> tuple[str, str, list[str]]:
     return text, kind, rules
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(directive_texts())
 def test_parse_directive_round_trip(item: tuple[str, str, list[str]]) -> None:
     text, kind, rules = item
@@ -198,6 +199,7 @@ def test_parse_directive_round_trip(item: tuple[str, str, list[str]]) -> None:
         assert d.target == 4 + text.count("\n")
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.text(max_size=80))
 def test_parse_directive_never_crashes(text: str) -> None:
     d, problems = parse_directive(text, "x.md", 1, 1, 1)
@@ -236,7 +238,8 @@ def _model(events: list[tuple[int, str, tuple[str, ...]]], rule: str, line: int)
     return rule in specific or (every and rule not in exempt)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(st.tuples(st.integers(1, 12), KIND,
                           st.lists(st.sampled_from(LINT_RULES), max_size=2, unique=True)
                           .map(tuple)), max_size=6, unique_by=lambda e: e[0]),
