@@ -67,9 +67,27 @@ def _attributes() -> dict[str, set[str]]:
     return attrs
 
 
+#: Attributes from which a browser loads something by itself (not on a click).
+EMBED_ATTRIBUTES = frozenset({"src", "srcset", "poster"})
+
+
+def is_remote(url: str) -> bool:
+    """True for a URL that another host serves (``https://...``, ``//host/...``)."""
+    value = url.strip().lower()
+    return value.startswith(("http:", "https:", "//", "ftp:"))
+
+
+def _no_remote_embeds(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in EMBED_ATTRIBUTES and any(is_remote(part.split()[0]) for part in
+                                             value.split(",") if part.strip()):
+        return None  # the site never makes a learner's browser fetch from another host
+    return value
+
+
 def sanitize(html: str) -> str:
     """Author HTML as the site may show it: allowlisted elements and attributes only, no
-    scripts, no event handlers, no ``javascript:``/``vbscript:`` URLs."""
+    scripts, no event handlers, no ``javascript:``/``vbscript:`` URLs, and no media loaded from
+    other hosts (links to them stay: a click is the learner's choice)."""
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -78,4 +96,5 @@ def sanitize(html: str) -> str:
         url_schemes=set(URL_SCHEMES),
         link_rel=None,
         strip_comments=True,
+        attribute_filter=_no_remote_embeds,
     )
