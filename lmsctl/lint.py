@@ -318,6 +318,8 @@ def scope_for_changes(repo: Repository, ref: str) -> tuple[Scope, list[CourseCha
     for name in names:
         parts = name.split("/")
         if parts[0] == "courses" and len(parts) >= 3:
+            if parts[1].startswith(("_", ".")):
+                continue  # courses/_templates/ and the like are not courses
             by_course.setdefault(parts[1], []).append(name)
         elif parts[0] == "paths" and len(parts) == 2:
             paths.add(name)

@@ -146,6 +146,15 @@ def test_changed_since_new_course(git_repo: Path, tmp_path: Path) -> None:
     assert "**Status:** new course (published)" in summary.read_text(encoding="utf-8")
 
 
+def test_changed_since_ignores_template_folders(git_repo: Path, tmp_path: Path) -> None:
+    build_tree(git_repo, {"courses/_templates/webinar/course.yml.j2": "title: {{ title }}\n"})
+    summary = tmp_path / "s.md"
+    code, _, _ = invoke("lint", "--repo", str(git_repo), "--changed-since", "main",
+                        "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert code == 0
+    assert "_templates" not in summary.read_text(encoding="utf-8")
+
+
 def test_changed_since_keeps_validation_errors_everywhere(git_repo: Path) -> None:
     git(git_repo, "rm", "-q", "-r", "courses/other-course")
     code, out, _ = invoke("lint", "--repo", str(git_repo), "--changed-since", "main")

@@ -148,6 +148,13 @@ def _locate(repo: Repository, compiled: compiler.Compiled, message: str) -> str 
             "course's assets/ folder, or to a full web address (https://...).")
 
 
+SHALLOW_HINT = ("Fetch the whole history: `git fetch --unshallow`, or in GitHub Actions "
+                "`fetch-depth: 0` on actions/checkout (GitLab: GIT_DEPTH: \"0\").")
+SHALLOW_WARNING = ("warning: this git clone is shallow, so last-updated dates, contributors, "
+                   "freshness and what's new would be wrong; they are left out of this build.\n"
+                   f"    hint: {SHALLOW_HINT}")
+
+
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                course: str | None = None, drafts: bool = False, workers: int | None = None,
                stdout: TextIO | None = None, with_history: bool = True) -> BuildResult:
@@ -180,6 +187,12 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     t = time.perf_counter()
     history = read_history(repo) if with_history else History.unavailable("not read")
     timings["history"] = time.perf_counter() - t
+    if history.shallow:
+        stdout.write(SHALLOW_WARNING + "\n")
+        if strict:
+            raise BuildError("the site was not built: the git clone is shallow (--strict)",
+                             SHALLOW_HINT)
+        history = History.unavailable("shallow clone")  # no dates rather than wrong ones
     today, now = _today()
     selection = compiler.select(repo, drafts, course)
     pages_estimate = sum(len(c.lessons) + 1 for c in selection.built)
