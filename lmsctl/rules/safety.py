@@ -59,6 +59,16 @@ for _rule in [
          "<span style=\"color: red\">Important</span>", "**Important**",
          "Remove the attribute; use Markdown emphasis or an admonition (!!! warning) for "
          "emphasis.", "lint"),
+    Rule("LMS606", E, "Media loaded from another host",
+         "The learning site loads nothing from the internet: an image, video or audio file "
+         "served by another host would be fetched by every learner's browser (a privacy leak, "
+         "and broken offline), so the site removes it. Links to other sites are fine: a click "
+         "is the learner's choice.",
+         "![Funnel](https://cdn.example.com/funnel.png)",
+         "![Funnel](../assets/funnel.png)",
+         "Download the file into this course's assets/ folder and link to it as "
+         "../assets/<file>; for a long video, link to it on the video platform instead.",
+         "lint"),
 ]:
     register(_rule)
 
@@ -107,6 +117,13 @@ def html(ctx: Context, course: Course, lesson: Lesson, view: LessonView
                     yield diag("LMS604", rel, tag.line, tag.column,
                                f"<{name} {attr}=...> uses a {scheme} URL")
                     continue
+                if attr in html_policy.EMBED_ATTRIBUTES and any(
+                        html_policy.is_remote(part.split()[0])
+                        for part in value.split(",") if part.strip()):
+                    yield diag("LMS606", rel, tag.line, tag.column,
+                               f"<{name} {attr}=...> loads a file from another host; the "
+                               "site removes it")
+                    continue
             if attr not in allowed and attr not in BUILD_ATTRIBUTES:
                 yield diag("LMS605", rel, tag.line, tag.column,
                            f"attribute {attr}= on <{name}> is not allowed and is removed from "
@@ -117,3 +134,7 @@ def html(ctx: Context, course: Course, lesson: Lesson, view: LessonView
             what = "image" if link.image else "link"
             yield diag("LMS604", rel, link.line, link.column,
                        f"{what} uses a {scheme} URL")
+        elif link.image and html_policy.is_remote(view.target(link)):
+            yield diag("LMS606", rel, link.line, link.column,
+                       f"image '{view.target(link)}' is loaded from another host; the site "
+                       "removes it")
