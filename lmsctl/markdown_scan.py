@@ -14,6 +14,7 @@ from lmsctl.model import Link
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
 _TICKS = re.compile(r"`+")
+_DEFINITION = re.compile(r" {0,3}\[(?!\^)(?P<label>[^\]\n]+)\]:[ \t]*<?(?P<url>[^\s>]+)>?")
 _LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]"
     r"\(\s*(?:<(?P<url1>[^>\n]*)>|(?P<url2>[^)\s]+))(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
@@ -188,6 +189,13 @@ def scan(body: str, first_line: int) -> Scan:
         visible = mask_code_spans(line) if "`" in line else line
         if "<!--" in visible:
             visible, in_comment = _mask_comments(visible)
+        definition = _DEFINITION.match(visible) if "]:" in visible else None
+        if definition is not None:  # [label]: url, used by [text][label] and ![alt][label]
+            links.append(Link(url=definition.group("url"), text=definition.group("label"),
+                              line=first_line + i, column=definition.start("url") + 1,
+                              image=False))
+            i += 1
+            continue
         if "](" not in visible and "<" not in visible:
             words += len(visible.split())
             i += 1

@@ -75,3 +75,9 @@ def test_scan_never_raises_and_stays_in_range(body: str, first: int) -> None:
     for fence in result.fences:
         assert first <= fence.start_line <= last
         assert fence.end_line == 0 or fence.start_line < fence.end_line <= last
+
+
+def test_reference_definitions_are_links() -> None:
+    body = "See ![the funnel][f].\n\n[f]: ../assets/funnel.png\n[^1]: A footnote.\n"
+    found = [(link.line, link.column, link.url) for link in scan(body, 3).links]
+    assert found == [(5, 6, "../assets/funnel.png")]

@@ -220,3 +220,8 @@ def test_slugify(text: str, slug: str) -> None:
     from lmsctl.schema import slugify
 
     assert slugify(text) == slug
+
+
+def test_missing_asset_named_by_reference_definition(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({LESSON: MINIMAL_LESSON + "\n![Funnel][f]\n\n[f]: ../assets/funnel.png\n"})
+    assert found(root) == [("LMS207", LESSON, 25, 6)]
