@@ -18,6 +18,8 @@ from lmsctl.model import Course, Repository
 from tests.browser_support import Watch, browser, open_page, static_server
 from tests.site_support import build, copy_sample
 
+expect = pytest.importorskip("playwright.sync_api", reason="pip install playwright").expect
+
 pytestmark = pytest.mark.browser
 
 
@@ -86,12 +88,16 @@ def test_wrong_answer_shows_its_explanation_right_answer_is_kept_on_reload(
     explanation = fs.locator(f'[data-lmsctl-explanation="{wrong}"]')
     assert explanation.is_visible()
     assert question.choices[wrong].explanation in explanation.inner_text()
-    assert "Not quite" in fs.locator("[data-lmsctl-feedback]").inner_text()
+    feedback = fs.locator("[data-lmsctl-feedback]")
+    expect(feedback).to_contain_text("Not quite")
+    # screen readers hear the explanation of the chosen answer in the live region too
+    expect(feedback.locator("[data-lmsctl-spoken]")).to_contain_text(
+        question.choices[wrong].explanation)
     assert not fs.locator(f'[data-lmsctl-explanation="{right[0]}"]').is_visible()
 
     answer(page, fs, right)
     assert fs.get_attribute("data-lmsctl-result") == "correct"
-    assert "Correct" in fs.locator("[data-lmsctl-feedback]").inner_text()
+    expect(fs.locator("[data-lmsctl-feedback]")).to_contain_text("Correct")
     assert fs.locator(f'[data-lmsctl-explanation="{right[0]}"]').is_visible()
     assert not explanation.is_visible()
 
@@ -138,7 +144,7 @@ def test_check_without_an_answer_asks_for_one(page: Any, served: Served) -> None
     fs = page.locator("[data-lmsctl-question]").first
     fs.locator("[data-lmsctl-check]").click()
     assert fs.get_attribute("data-lmsctl-result") is None
-    assert "Choose" in fs.locator("[data-lmsctl-feedback]").inner_text()
+    expect(fs.locator("[data-lmsctl-feedback]")).to_contain_text("Choose")
 
 
 def test_a_quiz_works_with_the_keyboard_alone(page: Any, served: Served) -> None:

@@ -198,10 +198,32 @@
         }
       });
       if (feedback) {
-        feedback.textContent = result === "correct"
+        var summary = result === "correct"
           ? "Correct!"
           : (multiple ? "Not quite: check each choice you picked, then try again."
                       : "Not quite: read the explanation, then try again.");
+        /* Screen readers hear the explanations too (they are shown beside each choice), and a
+           second check of the same answer is announced again: the region is emptied first. */
+        var spoken = [];
+        all("[data-lmsctl-choice]", fs).forEach(function (li) {
+          var index = Number(li.getAttribute("data-lmsctl-choice"));
+          if (selected.indexOf(index) < 0) { return; }
+          var label = li.querySelector("label");
+          var explanation = li.querySelector("[data-lmsctl-explanation]");
+          spoken.push((label ? label.textContent.trim() + ": " : "") +
+                      (explanation ? explanation.textContent.trim() : ""));
+        });
+        feedback.textContent = "";
+        window.setTimeout(function () {
+          feedback.textContent = summary;
+          if (spoken.length) {
+            var extra = document.createElement("span");
+            extra.className = "lmsctl-visually-hidden";
+            extra.setAttribute("data-lmsctl-spoken", "");
+            extra.textContent = " " + spoken.join(" ");
+            feedback.appendChild(extra);
+          }
+        }, 50);
       }
     }
 
