@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from lmsctl.diagnostics import Diagnostic, Severity
-from lmsctl.loader import SLUG, load_config, load_yaml_file
+from lmsctl.loader import SLUG, is_content_folder, load_config, load_yaml_file
 from lmsctl.rules import diag
 from lmsctl.yamlstrict import YamlDoc
 
@@ -238,7 +238,7 @@ def read_owners(root: Path) -> tuple[list[Entry], list[Diagnostic]]:
     courses = root / "courses"
     if courses.is_dir():
         for folder in sorted(courses.iterdir()):
-            if not folder.is_dir() or folder.name.startswith(("_", ".")):
+            if not is_content_folder(folder):
                 continue
             yml = folder / "course.yml"
             if not yml.is_file():

@@ -5,6 +5,7 @@ Each file is read and parsed once; schema validators are built once per process.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,34 @@ def find_root(start: Path) -> Path:
         f"no course repository at or above {start}",
         "Run lmsctl inside a repository that has lmsctl.yml and courses/, or pass --repo DIR.",
     )
+
+
+def is_content_folder(folder: Path) -> bool:
+    """A folder under courses/ that may be a course: not ``_templates`` and the like (``_``),
+    not hidden (``.``)."""
+    return folder.is_dir() and not folder.name.startswith(("_", "."))
+
+
+def course_ids(root: Path) -> list[str]:
+    """Ids of the course folders (content folders holding a course.yml), sorted; reads no
+    file."""
+    folder = root / "courses"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir()
+                  if is_content_folder(p) and (p / "course.yml").is_file())
+
+
+def unknown_course_hint(root: Path, course_id: str) -> str:
+    """How to fix a reference to a course that does not exist: the nearest ids, or the list."""
+    ids = course_ids(root)
+    close = difflib.get_close_matches(course_id, ids, n=3)
+    if close:
+        return "Did you mean " + " or ".join(close) + "?"
+    if ids:
+        return ("Course ids are the folder names under courses/; this repository has: "
+                + ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "") + ".")
+    return "There are no courses yet; lmsctl new-course creates one."
 
 
 def lesson_id(file_name: str) -> str:
@@ -366,7 +395,7 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
     courses_dir = root / "courses"
     if courses_dir.is_dir():
         for folder in sorted(courses_dir.iterdir()):
-            if not folder.is_dir() or folder.name.startswith(("_", ".")):
+            if not is_content_folder(folder):
                 continue
             course, more, read = load_course(root, folder, lessons)
             problems += more

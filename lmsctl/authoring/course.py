@@ -17,7 +17,6 @@ from lmsctl.authoring.inputs import (
     check_skills,
     check_summary,
     check_title,
-    course_ids,
     shown_list,
 )
 from lmsctl.authoring.questions import Answers, Question
@@ -30,7 +29,7 @@ from lmsctl.authoring.templates import (
     render_course,
 )
 from lmsctl.diagnostics import Diagnostic, Severity
-from lmsctl.loader import load_config, load_course
+from lmsctl.loader import course_ids, load_config, load_course
 from lmsctl.model import Config, Repository
 from lmsctl.references import check_references
 from lmsctl.rules import diag

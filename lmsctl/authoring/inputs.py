@@ -280,16 +280,6 @@ def check_audience(values: str | Iterable[str]) -> list[str]:
     return roles
 
 
-def course_ids(root: Path) -> list[str]:
-    """Ids of the course folders (those holding a course.yml), sorted."""
-    folder = root / "courses"
-    if not folder.is_dir():
-        return []
-    return sorted(p.name for p in folder.iterdir()
-                  if p.is_dir() and not p.name.startswith(("_", "."))
-                  and (p / "course.yml").is_file())
-
-
 def check_course_ids(values: str | Iterable[str], known: Sequence[str]) -> list[str]:
     """Existing course ids, in order, each once; at least one."""
     items = split_list(values)

@@ -17,13 +17,12 @@ from lmsctl.authoring.inputs import (
     Conflict,
     Refusal,
     check_title,
-    course_ids,
     shown_list,
 )
 from lmsctl.authoring.quoting import yaml_str
 from lmsctl.authoring.templates import TemplateError, lesson_template, render_text
 from lmsctl.diagnostics import Diagnostic, Severity
-from lmsctl.loader import SLUG, lesson_id, load_config, load_course, load_lesson
+from lmsctl.loader import SLUG, course_ids, lesson_id, load_config, load_course, load_lesson
 from lmsctl.markdown_scan import split_front_matter
 from lmsctl.model import Repository
 from lmsctl.references import check_references

@@ -14,13 +14,12 @@ from lmsctl.authoring.inputs import (
     check_owners,
     check_summary,
     check_title,
-    course_ids,
     shown_list,
 )
 from lmsctl.authoring.questions import Answers, Question
 from lmsctl.authoring.templates import TemplateError, path_template, render_text
 from lmsctl.diagnostics import Severity
-from lmsctl.loader import load_config, load_path
+from lmsctl.loader import course_ids, load_config, load_path
 from lmsctl.yamlstrict import parse_yaml
 
 PATH_SCHEMA = "../schemas/path.schema.json"

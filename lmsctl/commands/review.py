@@ -7,7 +7,6 @@ refuses (and writes nothing) when the file does not validate or cannot be edited
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import tempfile
 from pathlib import Path
@@ -18,16 +17,7 @@ from lmsctl.diagnostics import Report, Severity
 from lmsctl.errors import LmsctlError, UsageError
 from lmsctl.formatters import format_text
 from lmsctl.freshness import StampError, parse_date, stamp_reviewed
-from lmsctl.loader import SLUG, load_yaml_file
-
-
-def _course_ids(root: Path) -> list[str]:
-    folder = root / "courses"
-    if not folder.is_dir():
-        return []
-    return sorted(p.name for p in folder.iterdir()
-                  if p.is_dir() and not p.name.startswith(("_", ".")) and (p / "course.yml")
-                  .is_file())
+from lmsctl.loader import SLUG, course_ids, load_yaml_file, unknown_course_hint
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -55,14 +45,9 @@ def run(root: Path, course_id: str, date: str | None) -> int:
     if day > dt.date.today():
         raise UsageError(f"--date {day.isoformat()} is in the future",
                          "Record the day the review happened (default: today).")
-    ids = _course_ids(root)
-    if not SLUG.match(course_id) or course_id not in ids:
-        close = difflib.get_close_matches(course_id, ids, n=3)
-        hint = (f"Did you mean {' or '.join(close)}?" if close
-                else "Course ids are the folder names under courses/; "
-                     + (f"this repository has: {', '.join(ids[:10])}"
-                        + (", ..." if len(ids) > 10 else "") if ids else "there are none yet."))
-        raise LmsctlError(f"no course '{course_id}' (no courses/{course_id}/course.yml)", hint)
+    if not SLUG.match(course_id) or course_id not in course_ids(root):
+        raise LmsctlError(f"no course '{course_id}' (no courses/{course_id}/course.yml)",
+                          unknown_course_hint(root, course_id))
     path = root / "courses" / course_id / "course.yml"
     rel = f"courses/{course_id}/course.yml"
     doc, problems = load_yaml_file(root, path, "course")

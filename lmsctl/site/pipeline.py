@@ -8,7 +8,6 @@ them) or, under ``strict``, warnings; the previous site is then left untouched.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import sys
@@ -21,7 +20,7 @@ from lmsctl.diagnostics import Diagnostic, Report, Severity
 from lmsctl.errors import BuildError, UsageError
 from lmsctl.formatters import emit
 from lmsctl.history import History, read_history
-from lmsctl.loader import load_config, load_course, load_path
+from lmsctl.loader import course_ids, load_config, load_course, load_path, unknown_course_hint
 from lmsctl.model import Course, LearningPath, Repository
 from lmsctl.references import check_references
 from lmsctl.site import compile as compiler
@@ -56,25 +55,10 @@ def _today() -> tuple[dt.date, dt.datetime]:
     return dt.date.today(), now
 
 
-def _course_ids(root: Path) -> list[str]:
-    folder = root / "courses"
-    if not folder.is_dir():
-        return []
-    return sorted(p.name for p in folder.iterdir()
-                  if (p / "course.yml").is_file() and not p.name.startswith(("_", ".")))
-
-
 def unknown_course(root: Path, course_id: str) -> UsageError:
-    ids = _course_ids(root)
-    close = difflib.get_close_matches(course_id, ids, n=3)
-    if close:
-        hint = "Did you mean " + " or ".join(close) + "?"
-    elif ids:
-        hint = "Courses: " + ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
-    else:
-        hint = "There are no courses yet; lmsctl new-course creates one."
     return UsageError(f"--course {course_id}: there is no course with this id "
-                      f"(no courses/{course_id}/course.yml)", hint)
+                      f"(no courses/{course_id}/course.yml)",
+                      unknown_course_hint(root, course_id))
 
 
 def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
@@ -109,7 +93,7 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
     repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
                       files=tuple(files))
     prefix = f"courses/{course_id}/"
-    existing = set(_course_ids(root))
+    existing = set(course_ids(root))
     keep: list[Diagnostic] = []
     for d in [*problems, *check_references(repo)]:
         if not (d.path.startswith(prefix) or d.path == "lmsctl.yml"):
