@@ -21,14 +21,13 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lmsctl.diagnostics import Diagnostic, Severity
+from lmsctl.files import write_atomic as write_atomic  # noqa: F401  (re-exported)
 from lmsctl.loader import SLUG, is_content_folder, load_config, load_yaml_file
 from lmsctl.rules import diag
 from lmsctl.yamlstrict import YamlDoc
@@ -408,24 +407,6 @@ def overrides(text: str, items: Sequence[Entry]) -> list[Override]:
         if hit:
             out.append(Override(number, line, hit))
     return out
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename, so
-    readers see the old file or the new one, never half of one. Keeps the file's mode."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_current(root: Path) -> str | None:

@@ -11,12 +11,10 @@ cannot be turned off or suppressed: they must hold for the site to build.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import posixpath
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +24,7 @@ from typing import Any
 import lmsctl.report_formats  # noqa: F401  (registers the github, sarif, gitlab formats)
 from lmsctl.diagnostics import Diagnostic, Report, Severity
 from lmsctl.errors import UsageError
+from lmsctl.files import write_atomic
 from lmsctl.lesson_view import trim_url
 from lmsctl.model import Repository
 from lmsctl.rules import RULES, all_rules, diag
@@ -566,22 +565,9 @@ def apply_fixes(root: Path, report: Report) -> list[Fix]:
             changed.append(Fix(rel, len(lines), len(lines[-1]) + 1 if lines else 1, "LMS320",
                                "added the missing final newline"))
         if text != original:
-            _write_atomic(path, text)
+            write_atomic(path, text)
             applied += changed
     return applied
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def rel_paths(root: Path, paths: Iterable[Path], cwd: Path | None = None) -> list[str]:

@@ -7,30 +7,16 @@ refuses (and writes nothing) when the file does not validate or cannot be edited
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from lmsctl.diagnostics import Report, Severity
 from lmsctl.errors import LmsctlError, UsageError
+from lmsctl.files import write_atomic
 from lmsctl.formatters import format_text
 from lmsctl.freshness import StampError, parse_date, stamp_reviewed
 from lmsctl.loader import SLUG, course_ids, load_yaml_file, unknown_course_hint
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    mode = path.stat().st_mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run(root: Path, course_id: str, date: str | None) -> int:
@@ -80,7 +66,7 @@ def run(root: Path, course_id: str, date: str | None) -> int:
     if not target.is_relative_to(root.resolve()):
         raise LmsctlError(f"{rel} points outside the repository, so it was not changed",
                           f"Add the line `reviewed: {value}` to the file by hand.")
-    _write_atomic(target, new_text.encode("utf-8"))
+    write_atomic(target, new_text.encode("utf-8"))
     was = f" (was {previous})" if isinstance(previous, str) else ""
     click.echo(f"{rel}: reviewed: {value}{was}")
     click.echo(f"  next: commit it, e.g. git commit -m \"Review {course_id}\" {rel}")
