@@ -65,6 +65,22 @@ def title_from_id(item_id: str) -> str:
     return item_id.replace("-", " ").strip().capitalize()
 
 
+def identity_questions(root: Path, kind: str, prompt_example: str, id_example: str,
+                       title_example: str) -> list[Question]:
+    """The three questions every new course or path starts with: id, title and owners."""
+    id_key = f"{kind}_id"
+    return [
+        Question(id_key, "ID", f"{kind.capitalize()} id (lowercase words joined by hyphens, "
+                 f"e.g. {prompt_example})", lambda v: check_new_id(root, str(v), kind),
+                 required=True, example=id_example),
+        Question("title", "--title", "Title", lambda v: check_title(str(v)), required=True,
+                 default=lambda a: title_from_id(a.get(id_key, "")),
+                 example=f'--title "{title_example}"'),
+        Question("owners", "--owner", "Owners (GitHub @user or @org/team; separate several "
+                 "with spaces)", check_owners, required=True, many=True, example="--owner @you"),
+    ]
+
+
 def default_summary(title: str) -> str:
     sep = " " if title.rstrip()[-1:] in ".!?" else ", "
     return f"{title}{sep}in a few short lessons with a knowledge check at the end."
@@ -84,14 +100,8 @@ def course_questions(root: Path, config: Config | None = None) -> list[Question]
         return "\n".join(lines)
 
     return [
-        Question("course_id", "ID", "Course id (lowercase words joined by hyphens, e.g. "
-                 "handling-pricing-objections)", lambda v: check_new_id(root, str(v), "course"),
-                 required=True, example="handling-objections"),
-        Question("title", "--title", "Title", lambda v: check_title(str(v)), required=True,
-                 default=lambda a: title_from_id(a.get("course_id", "")),
-                 example='--title "Handling objections"'),
-        Question("owners", "--owner", "Owners (GitHub @user or @org/team; separate several "
-                 "with spaces)", check_owners, required=True, many=True, example="--owner @you"),
+        *identity_questions(root, "course", "handling-pricing-objections",
+                            "handling-objections", "Handling objections"),
         Question("level", "--level", f"Level ({', '.join(LEVELS)})",
                  lambda v: check_level(str(v)), default=lambda a: "beginner"),
         Question("skills", "--skill", "Skills taught (ids separated by spaces; Enter for none)",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lmsctl.authoring import files as fs
-from lmsctl.authoring.course import Created, title_from_id
+from lmsctl.authoring.course import Created, identity_questions
 from lmsctl.authoring.inputs import (
     Conflict,
     check_course_ids,
@@ -43,14 +43,8 @@ def path_questions(root: Path) -> list[Question]:
     """The questions of ``new-path``, in the order they are asked."""
     known = course_ids(root)
     return [
-        Question("path_id", "ID", "Path id (lowercase words joined by hyphens, e.g. "
-                 "sales-onboarding)", lambda v: check_new_id(root, str(v), "path"),
-                 required=True, example="sales-onboarding"),
-        Question("title", "--title", "Title", lambda v: check_title(str(v)), required=True,
-                 default=lambda a: title_from_id(a.get("path_id", "")),
-                 example='--title "Sales onboarding"'),
-        Question("owners", "--owner", "Owners (GitHub @user or @org/team; separate several "
-                 "with spaces)", check_owners, required=True, many=True, example="--owner @you"),
+        *identity_questions(root, "path", "sales-onboarding", "sales-onboarding",
+                            "Sales onboarding"),
         Question("courses", "--course", "Courses, in the order learners take them (ids "
                  "separated by spaces)", lambda v: check_course_ids(v, known), required=True,
                  many=True, intro=lambda: f"Courses: {shown_list(known, 40)}",
