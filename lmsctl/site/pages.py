@@ -608,28 +608,30 @@ def lesson_foot(ctx: SiteContext, course: Course, index: int, links: dict[str, s
         for key, label in labels if links.get(key))
     if items:
         parts.append(f'<ul class="lmsctl-feedback-links" aria-label="Feedback">{items}</ul>')
+    course_href = urls.relative(urls.course_url(course.id), page)
+
+    def lesson_href(other: Lesson) -> str:
+        return urls.relative(urls.lesson_url(course.id, other.id), page)
+
+    def link(css: str, rel: str, hook: str, href: str, direction: str, label: str) -> str:
+        rel_attr = f' rel="{rel}"' if rel else ""
+        hook_attr = f" data-lmsctl-{hook}" if hook else ""
+        return (f'<a class="md-button {css}"{rel_attr} href="{e(href)}"{hook_attr}>'
+                f'<span class="lmsctl-pager__dir">{direction}</span> {label}</a>')
+
+    prev_css, next_css = "lmsctl-pager__prev", "md-button--primary lmsctl-pager__next"
     pager = []
     if index > 0:
         prev = course.lessons[index - 1]
-        href = urls.relative(urls.lesson_url(course.id, prev.id), page)
-        pager.append(f'<a class="md-button lmsctl-pager__prev" rel="prev" href="{e(href)}" '
-                     f'data-lmsctl-prev><span class="lmsctl-pager__dir">Previous</span> '
-                     f"{e(prev.title)}</a>")
+        pager.append(link(prev_css, "prev", "prev", lesson_href(prev), "Previous",
+                          e(prev.title)))
     else:
-        href = urls.relative(urls.course_url(course.id), page)
-        pager.append(f'<a class="md-button lmsctl-pager__prev" href="{e(href)}">'
-                     f'<span class="lmsctl-pager__dir">Course</span> {e(course.title)}</a>')
+        pager.append(link(prev_css, "", "", course_href, "Course", e(course.title)))
     if index + 1 < len(course.lessons):
         nxt = course.lessons[index + 1]
-        href = urls.relative(urls.lesson_url(course.id, nxt.id), page)
-        pager.append(f'<a class="md-button md-button--primary lmsctl-pager__next" rel="next" '
-                     f'href="{e(href)}" data-lmsctl-next><span class="lmsctl-pager__dir">Next'
-                     f"</span> {e(nxt.title)}</a>")
+        pager.append(link(next_css, "next", "next", lesson_href(nxt), "Next", e(nxt.title)))
     else:
-        href = urls.relative(urls.course_url(course.id), page)
-        pager.append(f'<a class="md-button md-button--primary lmsctl-pager__next" '
-                     f'href="{e(href)}" data-lmsctl-next><span class="lmsctl-pager__dir">'
-                     f"Finish</span> Back to the course</a>")
+        pager.append(link(next_css, "", "next", course_href, "Finish", "Back to the course"))
     parts.append(f'<nav class="lmsctl-pager" aria-label="Lessons">{"".join(pager)}</nav>')
     parts.append("</div>")
     return "".join(parts)
