@@ -279,7 +279,9 @@ def changed_files(root: Path, ref: str) -> tuple[str, list[str]]:
     names: set[str] = set()
     diff = _git(root, "diff", "--name-only", "--relative", "--no-renames", base_rev)
     if diff.returncode != 0:
-        raise UsageError(f"--changed-since {ref}: git diff failed: {diff.stderr.strip()}")
+        raise UsageError(f"--changed-since {ref}: git diff failed: {diff.stderr.strip()}",
+                         "Check that the checkout is complete (in CI: fetch-depth: 0), or lint "
+                         "everything without --changed-since.")
     names.update(x for x in diff.stdout.splitlines() if x)
     untracked = _git(root, "ls-files", "--others", "--exclude-standard")
     names.update(x for x in untracked.stdout.splitlines() if x)
