@@ -74,8 +74,8 @@ def run_lmsctl(repo: Path, out: Path, workers: int | None, course: str | None = 
 
 def naive_project(repo: Path, folder: Path) -> Path:
     """The same lessons as a plain MkDocs project with every lesson in one global nav."""
-    from lmsctl.loader import load_repository
-    from lmsctl.site.compile import MARKDOWN_EXTENSIONS
+    from lmsctl.content.loader import load_repository
+    from lmsctl.targets.site.compile import MARKDOWN_EXTENSIONS
 
     model, _ = load_repository(repo)
     docs = folder / "docs"

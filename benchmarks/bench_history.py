@@ -125,10 +125,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from lmsctl.community import atom_feed, contributors_page, whats_new_page
-    from lmsctl.freshness import freshness
-    from lmsctl.history import read_history
-    from lmsctl.loader import load_repository
+    from lmsctl.content.community import atom_feed, contributors_page, whats_new_page
+    from lmsctl.content.freshness import freshness
+    from lmsctl.content.loader import load_repository
+    from lmsctl.core.history import read_history
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "catalog"

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 import click
 
 from lmsctl import __version__
-from lmsctl.errors import LmsctlError
-from lmsctl.loader import find_root
+from lmsctl.content.loader import find_root
+from lmsctl.core.errors import LmsctlError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,7 +74,7 @@ def repo_option(func: F) -> F:
 
 def root_of(repo: Path | None) -> Path:
     if repo is not None and not repo.is_dir():
-        from lmsctl.errors import UsageError
+        from lmsctl.core.errors import UsageError
 
         raise UsageError(f"--repo {repo}: no such folder")
     return find_root(repo or Path.cwd())

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from lmsctl.site.pipeline import BuildResult, build_site
+from lmsctl.targets.site.pipeline import BuildResult, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

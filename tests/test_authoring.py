@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from lmsctl.authoring.lesson import append_to_lessons, next_file_name
+from lmsctl.checks.validate import validate_repository
 from lmsctl.cli import cli
-from lmsctl.loader import find_root
-from lmsctl.validate import validate_repository
-from lmsctl.yamlstrict import parse_yaml
+from lmsctl.content.loader import find_root
+from lmsctl.core.yamlstrict import parse_yaml
 from tests.conftest import MINIMAL_LESSON, build_tree
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/course.schema.json"
@@ -676,7 +676,7 @@ def test_new_path_refusals(sample_repo: Path, args: list[str], code: int,
 
 def test_summary_advice_matches_the_lint_rules(sample_repo: Path) -> None:
     from lmsctl.authoring.inputs import CARD_SUMMARY
-    from lmsctl.rules import content
+    from lmsctl.checks.rules import content
 
     assert (content.SUMMARY_MIN, content.SUMMARY_MAX) == CARD_SUMMARY
     short = invoke(sample_repo, "new-course", "s1", *BASE, "--summary", "Short.")

@@ -19,8 +19,8 @@ import yaml
 from click.testing import CliRunner
 
 from lmsctl.authoring.course import course_questions
+from lmsctl.checks.validate import validate_repository
 from lmsctl.cli import cli
-from lmsctl.validate import validate_repository
 from tests.conftest import MINIMAL_CONFIG, build_tree
 
 ROOT = Path(__file__).resolve().parent.parent

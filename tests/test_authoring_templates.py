@@ -20,11 +20,11 @@ from lmsctl.authoring.course import CourseSpec, plan_course
 from lmsctl.authoring.inputs import Refusal, check_line
 from lmsctl.authoring.quoting import markdown_text, yaml_value
 from lmsctl.authoring.templates import builtin_templates
+from lmsctl.checks.validate import validate_repository
 from lmsctl.cli import cli
-from lmsctl.loader import load_config
-from lmsctl.markdown_scan import markdown_parser
-from lmsctl.validate import validate_repository
-from lmsctl.yamlstrict import parse_yaml
+from lmsctl.content.loader import load_config
+from lmsctl.content.markdown_scan import markdown_parser
+from lmsctl.core.yamlstrict import parse_yaml
 
 GOLDEN = Path(__file__).parent / "golden" / "authoring"
 BUILT_IN = [t.name for t in builtin_templates()]

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lmsctl.loader import load_repository
-from lmsctl.model import Course, Repository
+from lmsctl.content.loader import load_repository
+from lmsctl.core.model import Course, Repository
 from tests.browser_support import Watch, browser, open_page, static_server
 from tests.site_support import build, copy_sample
 

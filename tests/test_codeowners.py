@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsctl import codeowners
+from lmsctl.checks import codeowners
 from lmsctl.cli import cli
 from tests.conftest import MINIMAL_CONFIG, MINIMAL_COURSE, MINIMAL_LESSON
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lmsctl.community import atom_feed, contributors_page, updates, whats_new_page
-from lmsctl.history import History, read_history
-from lmsctl.loader import load_repository
-from lmsctl.model import Repository
+from lmsctl.content.community import atom_feed, contributors_page, updates, whats_new_page
+from lmsctl.content.loader import load_repository
+from lmsctl.core.history import History, read_history
+from lmsctl.core.model import Repository
 from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON, minimal_files
 from tests.gitrepo import ANN, BOB, BOT, CAT, GitRepo
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsctl.feedback import course_links, issue_url, lesson_links, request_course_url
-from lmsctl.loader import load_repository
-from lmsctl.model import Config, Course, Lesson
+from lmsctl.content.loader import load_repository
+from lmsctl.core.model import Config, Course, Lesson
+from lmsctl.targets.site.feedback import course_links, issue_url, lesson_links, request_course_url
 
 NASTY = 'Q&A: "Pricing" #1 – café & <b>100%</b> + more?'
 PAGE = "https://example.org/learn/courses/sales-basics/discovery-questions/?a=1&b=2#quiz"

@@ -11,16 +11,16 @@ import jsonschema
 import pytest
 from markdown_it import MarkdownIt
 
-from lmsctl.commands import lint as lint_command
-from lmsctl.diagnostics import Diagnostic, Report, Severity
-from lmsctl.lint import LintReport, lint_repository
-from lmsctl.report_formats import (
+from lmsctl.checks.lint import LintReport, lint_repository
+from lmsctl.checks.report_formats import (
     fingerprints,
     format_github,
     format_gitlab,
     format_sarif,
     step_summary,
 )
+from lmsctl.commands import lint as lint_command
+from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from tests.conftest import build_tree
 from tests.test_lint_rules import BODY, LESSON, base_files, lesson, question, quiz
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from lmsctl.history import Person, read_history
-from lmsctl.loader import load_repository
+from lmsctl.content.loader import load_repository
+from lmsctl.core.history import Person, read_history
 from tests.conftest import MINIMAL_LESSON, minimal_files
 from tests.gitrepo import ANN, BOB, BOT, CAT, GitRepo
 

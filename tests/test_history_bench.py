@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.bench_history import OLD, build_repository
-from lmsctl.history import read_history
-from lmsctl.loader import load_repository
+from lmsctl.content.loader import load_repository
+from lmsctl.core.history import read_history
 
 
 def test_benchmark_repository_matches_its_description(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsctl.history import Person, parse_log, read_history
+from lmsctl.core.history import Person, parse_log, read_history
 from tests.conftest import minimal_files
 from tests.gitrepo import GitRepo
 

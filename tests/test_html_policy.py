@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from lmsctl.cli import cli
-from lmsctl.html_policy import is_remote, sanitize
+from lmsctl.core.html_policy import is_remote, sanitize
 from tests.conftest import MINIMAL_LESSON
 
 LESSON = "courses/sales-basics/lessons/01-discovery-questions.md"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lmsctl.checks.lint import lint_repository
 from lmsctl.cli import cli
-from lmsctl.lint import lint_repository
 from tests.conftest import build_tree
 from tests.test_lint_rules import (
     BASE_COURSE,

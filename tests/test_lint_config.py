@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsctl.diagnostics import Diagnostic
-from lmsctl.lesson_view import LessonView, build_view, toc_slug
-from lmsctl.lint import glob_regex, lint_repository
-from lmsctl.loader import load_lesson
-from lmsctl.model import Lesson
+from lmsctl.checks.lint import glob_regex, lint_repository
+from lmsctl.content.lesson_view import LessonView, build_view, toc_slug
+from lmsctl.content.loader import load_lesson
+from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.model import Lesson
 from tests.conftest import MINIMAL_CONFIG, build_tree
 from tests.test_lint_rules import BODY, LESSON, base_files, lesson, other_course
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lmsctl.formatters import FORMATTERS
-from lmsctl.lint import lint_repository
+from lmsctl.checks.lint import lint_repository
+from lmsctl.checks.report_formats import FORMATTERS
 from tests.test_formats import broken_repo
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "lint"

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsctl.diagnostics import Diagnostic
-from lmsctl.lesson_view import toc_slug
-from lmsctl.lint import apply_fixes, lint_repository
-from lmsctl.site.compile import MARKDOWN_EXTENSIONS
+from lmsctl.checks.lint import apply_fixes, lint_repository
+from lmsctl.content.lesson_view import toc_slug
+from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.targets.site.compile import MARKDOWN_EXTENSIONS
 from tests.conftest import build_tree
 from tests.test_lint_config import bare_view
 from tests.test_lint_rules import BODY, LESSON, base_files, lesson, question, quiz

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from lmsctl.diagnostics import Diagnostic
-from lmsctl.lint import lint_repository
-from lmsctl.rules import RULES, all_rules
+from lmsctl.checks.lint import lint_repository
+from lmsctl.checks.registry import RULES, all_rules
+from lmsctl.core.diagnostics import Diagnostic
 from tests.conftest import MINIMAL_CONFIG, build_tree
 
 COURSE = "courses/sales-basics/course.yml"

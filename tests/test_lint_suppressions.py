@@ -10,15 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsctl.diagnostics import Diagnostic
-from lmsctl.lint import lint_repository
-from lmsctl.rules import all_rules
-from lmsctl.suppressions import (
+from lmsctl.checks.lint import lint_repository
+from lmsctl.checks.registry import all_rules
+from lmsctl.checks.suppressions import (
     Directive,
     FileSuppressions,
     parse_directive,
     yaml_directives,
 )
+from lmsctl.core.diagnostics import Diagnostic
 from tests.conftest import build_tree
 from tests.test_lint_rules import (
     BASE_COURSE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lmsctl.markdown_scan import scan, split_front_matter
+from lmsctl.content.markdown_scan import scan, split_front_matter
 
 BODY = """Intro ![a](x.png)
 

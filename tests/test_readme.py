@@ -38,7 +38,7 @@ def test_makefile_targets_exist() -> None:
 
 
 def test_readme_lint_settings_example_is_valid(make_repo) -> None:  # type: ignore[no-untyped-def]
-    from lmsctl.validate import validate_repository
+    from lmsctl.checks.validate import validate_repository
     from tests.conftest import MINIMAL_CONFIG
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")

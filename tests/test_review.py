@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lmsctl.cli import cli
-from lmsctl.freshness import StampError, stamp_reviewed
-from lmsctl.yamlstrict import parse_yaml
+from lmsctl.content.freshness import StampError, stamp_reviewed
+from lmsctl.core.yamlstrict import parse_yaml
 from tests.conftest import MINIMAL_COURSE, minimal_files
 from tests.gitrepo import BOB, GitRepo
 

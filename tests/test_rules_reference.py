@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lmsctl.rules import RULES, all_rules
-from lmsctl.rules.reference import reference_markdown
+from lmsctl.checks.registry import RULES, all_rules
+from lmsctl.checks.rules.reference import reference_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "rules.md"
@@ -21,7 +21,7 @@ def test_docs_rules_md_is_the_generated_reference() -> None:
         DOC.write_text(expected, encoding="utf-8")
     assert DOC.read_text(encoding="utf-8") == expected, (
         "docs/rules.md is out of date: run LMSCTL_UPDATE_GOLDEN=1 python -m pytest "
-        "tests/test_rules_reference.py, or python -c 'from lmsctl.rules.reference import "
+        "tests/test_rules_reference.py, or python -c 'from lmsctl.checks.rules.reference import "
         "reference_markdown as r; open(\"docs/rules.md\", \"w\").write(r())'")
 
 
@@ -36,7 +36,7 @@ def test_every_rule_has_an_anchored_section() -> None:
 @pytest.mark.parametrize("rule", [r for r in all_rules() if r.stage == "lint"],
                          ids=lambda r: r.id)
 def test_lint_rules_are_fully_documented(rule: object) -> None:
-    from lmsctl.rules import Rule
+    from lmsctl.core.diagnostics import Rule
 
     assert isinstance(rule, Rule)
     assert re.fullmatch(r"LMS[3-8]\d\d", rule.id)
@@ -59,8 +59,8 @@ QUIZ_RULES = [r for r in all_rules() if r.stage == "lint" and "```quiz" in r.bad
 @pytest.mark.parametrize("rule", QUIZ_RULES, ids=lambda r: r.id)
 def test_quiz_examples_do_what_they_say(rule: object, tmp_path: Path) -> None:
     """Each quiz example is a real quiz: the bad one trips its rule, the good one does not."""
-    from lmsctl.lint import lint_repository
-    from lmsctl.rules import Rule
+    from lmsctl.checks.lint import lint_repository
+    from lmsctl.core.diagnostics import Rule
     from tests.conftest import build_tree
     from tests.test_lint_rules import BODY, LESSON, base_files, lesson
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from lmsctl.cli import cli
-from lmsctl.site import render
+from lmsctl.targets.site import render
 from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON
 from tests.site_support import build, leftovers, tree_hash
 

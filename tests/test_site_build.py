@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from lmsctl.loader import load_repository
-from lmsctl.model import Repository
-from lmsctl.site import urls
-from lmsctl.site.pipeline import BuildResult
+from lmsctl.content.loader import load_repository
+from lmsctl.core.model import Repository
+from lmsctl.targets.site import urls
+from lmsctl.targets.site.pipeline import BuildResult
 from tests.site_support import build, copy_sample, internal_targets, leftovers, page
 
 
@@ -364,8 +364,8 @@ def test_contributing_guide_and_rule_reference(site: Site) -> None:
 def test_generated_mkdocs_project(tmp_path: Path, site: Site) -> None:
     """compile writes a plain MkDocs project: safe YAML, top sections only in the nav, no
     third-party plugins, no fonts, no repository widget (it would call GitHub's API)."""
-    from lmsctl.history import History
-    from lmsctl.site import compile as compiler
+    from lmsctl.core.history import History
+    from lmsctl.targets.site import compile as compiler
 
     selection = compiler.select(site.model, drafts=False)
     compiled = compiler.compile_site(site.model, selection, tmp_path / "work",

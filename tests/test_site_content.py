@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synth import PNG, generate
-from lmsctl.errors import UsageError
-from lmsctl.site import urls
+from lmsctl.core.errors import UsageError
+from lmsctl.targets.site import urls
 from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON
 from tests.gitrepo import ANN, BOB, GitRepo
 from tests.site_support import build, leftovers, page
@@ -261,7 +261,7 @@ def test_course_preview_reports_problems_of_that_course(
     repo = _preview_repo(make_repo)
     (repo / "courses/advanced-selling/lessons/01-more.md").write_text(
         MINIMAL_LESSON.replace("correct: true", "correct: maybe"), encoding="utf-8")
-    from lmsctl.errors import BuildError
+    from lmsctl.core.errors import BuildError
 
     with pytest.raises(BuildError):
         build(repo, tmp_path / "site", course="advanced-selling")

@@ -16,12 +16,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lmsctl.history import History
-from lmsctl.html_policy import sanitize
-from lmsctl.site import compile as compiler
-from lmsctl.site import render
-from lmsctl.site.search_index import entries
-from lmsctl.validate import validate_repository
+from lmsctl.checks.validate import validate_repository
+from lmsctl.core.history import History
+from lmsctl.core.html_policy import sanitize
+from lmsctl.targets.site import compile as compiler
+from lmsctl.targets.site import render
+from lmsctl.targets.site.search_index import entries
 from tests.site_support import copy_sample
 
 

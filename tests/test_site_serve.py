@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from lmsctl.errors import LmsctlError
-from lmsctl.site.preview_server import serve
+from lmsctl.core.errors import LmsctlError
+from lmsctl.targets.site.preview_server import serve
 from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON
 
 COURSE = "courses/sales-basics/course.yml"

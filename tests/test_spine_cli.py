@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lmsctl.checks.registry import all_rules
 from lmsctl.cli import cli
-from lmsctl.rules import all_rules
 from tests.conftest import MINIMAL_COURSE
 
 COURSE = "courses/sales-basics/course.yml"
@@ -96,8 +96,8 @@ def test_bad_format_is_usage_error(make_repo: Callable[..., Path]) -> None:
 
 
 def test_colour_only_on_tty_and_no_color_honoured(make_repo: Callable[..., Path]) -> None:
-    from lmsctl.formatters import format_text, use_colour
-    from lmsctl.validate import validate_repository
+    from lmsctl.checks.formatters import format_text, use_colour
+    from lmsctl.checks.validate import validate_repository
 
     _, report = validate_repository(broken(make_repo))
     assert "\033[31merror" in format_text(report, colour=True)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsctl.validate import validate_repository
+from lmsctl.checks.validate import validate_repository
 from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON, build_tree, minimal_files
 
 COURSE = "courses/sales-basics/course.yml"
@@ -217,7 +217,7 @@ def test_number_where_text_belongs_suggests_quotes(make_repo: Callable[..., Path
     ("Łódź đak þing", "lodz-dak-thing"), ("日本語", ""),
 ])
 def test_slugify(text: str, slug: str) -> None:
-    from lmsctl.schema import slugify
+    from lmsctl.core.ids import slugify
 
     assert slugify(text) == slug
 

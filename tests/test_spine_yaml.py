@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lmsctl.yamlstrict import decode_text, parse_yaml, resolve_plain
+from lmsctl.core.yamlstrict import decode_text, parse_yaml, resolve_plain
 
 
 def rules_at(text: str) -> list[tuple[str, int, int]]:

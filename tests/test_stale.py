@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from lmsctl.cli import cli
-from lmsctl.freshness import Freshness, freshness
-from lmsctl.history import History, read_history
-from lmsctl.loader import load_repository
+from lmsctl.content.freshness import Freshness, freshness
+from lmsctl.content.loader import load_repository
+from lmsctl.core.history import History, read_history
 from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON, minimal_files
 from tests.gitrepo import BOB, GitRepo
 

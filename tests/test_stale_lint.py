@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lmsctl.loader import load_repository
-from lmsctl.rules import RULES
-from lmsctl.rules.checks import Context
-from lmsctl.rules.freshness import reviewed_date
+from lmsctl.checks.registry import RULES
+from lmsctl.checks.rules.checks import Context
+from lmsctl.checks.rules.freshness import reviewed_date
+from lmsctl.content.loader import load_repository
 from tests.conftest import MINIMAL_COURSE
 
 COURSE_YML = "courses/sales-basics/course.yml"

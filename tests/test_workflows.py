@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from lmsctl.cli import cli
-from lmsctl.loader import load_config
+from lmsctl.content.loader import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 GH = ROOT / ".github"
@@ -330,10 +330,10 @@ def test_question_form() -> None:
 def test_site_feedback_links_fill_the_forms() -> None:
     """The site's "Flag as outdated" and "Ask a question" links name a form of ours, only its
     field ids, and its labels (GitHub silently ignores parameters that match no field)."""
-    feedback = pytest.importorskip("lmsctl.feedback")
+    feedback = pytest.importorskip("lmsctl.targets.site.feedback")
     from urllib.parse import parse_qsl, urlsplit
 
-    from lmsctl.loader import load_repository
+    from lmsctl.content.loader import load_repository
 
     repo, _ = load_repository(ROOT)
     course = repo.courses[0]

@@ -108,8 +108,8 @@ def test_codeowners_step_fails_for_a_new_course_without_codeowners(checkout: Pat
 
 def run_lint_step(checkout: Path, summary: Path) -> subprocess.CompletedProcess[str]:
     """The lint step, or a skip while lint's github format has not landed (issue 5)."""
-    if importlib.util.find_spec("lmsctl.report_formats") is None:
-        pytest.skip("lmsctl lint --format github lands with issue 5 (lmsctl.report_formats)")
+    if importlib.util.find_spec("lmsctl.checks.report_formats") is None:
+        pytest.skip("lmsctl lint --format github lands with issue 5 (lmsctl.checks.report_formats)")
     done = run_step("Lint the changed courses", checkout, summary)
     if done.returncode == 2 and "not available yet" in done.stderr:
         pytest.skip("lmsctl lint does not offer --format github yet (issue 5)")

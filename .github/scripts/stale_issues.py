@@ -237,7 +237,7 @@ def site_url_from_config(path: str = "lmsctl.yml") -> str:
     try:
         from pathlib import Path
 
-        from lmsctl.loader import load_config
+        from lmsctl.content.loader import load_config
     except ImportError:
         return ""
     config, _ = load_config(Path(path).resolve().parent)

@@ -28,12 +28,12 @@ from lmsctl.authoring.templates import (
     find_template,
     render_course,
 )
-from lmsctl.diagnostics import Diagnostic, Severity
-from lmsctl.loader import course_ids, load_config, load_course
-from lmsctl.model import Config, Repository
-from lmsctl.references import check_references
-from lmsctl.rules import diag
-from lmsctl.yamlstrict import parse_yaml
+from lmsctl.checks.references import check_references
+from lmsctl.content.loader import course_ids, load_config, load_course
+from lmsctl.core.diagnostics import Diagnostic, Severity
+from lmsctl.core.model import Config, Repository
+from lmsctl.core.spine import diag
+from lmsctl.core.yamlstrict import parse_yaml
 
 COURSE_SCHEMA = "../../schemas/course.schema.json"
 

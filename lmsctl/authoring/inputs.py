@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from lmsctl.authoring.quoting import bad_character, describe_character
-from lmsctl.errors import LmsctlError, UsageError
-from lmsctl.loader import SLUG
-from lmsctl.model import Skill
-from lmsctl.schema import load_schema, slugify
+from lmsctl.core.errors import LmsctlError, UsageError
+from lmsctl.core.ids import SLUG, slugify
+from lmsctl.core.model import Skill
+from lmsctl.core.schema import load_schema
 
 LEVELS = ("beginner", "intermediate", "advanced")
 #: Ids appear in folder names and URLs; longer ones are refused with a shortened suggestion.

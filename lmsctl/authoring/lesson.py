@@ -21,13 +21,13 @@ from lmsctl.authoring.inputs import (
 )
 from lmsctl.authoring.quoting import yaml_str
 from lmsctl.authoring.templates import TemplateError, lesson_template, render_text
-from lmsctl.diagnostics import Diagnostic, Severity
-from lmsctl.loader import SLUG, course_ids, lesson_id, load_config, load_course, load_lesson
-from lmsctl.markdown_scan import split_front_matter
-from lmsctl.model import Repository
-from lmsctl.references import check_references
-from lmsctl.schema import slugify
-from lmsctl.yamlstrict import parse_yaml
+from lmsctl.checks.references import check_references
+from lmsctl.content.loader import course_ids, load_config, load_course, load_lesson
+from lmsctl.content.markdown_scan import split_front_matter
+from lmsctl.core.diagnostics import Diagnostic, Severity
+from lmsctl.core.ids import SLUG, lesson_id, slugify
+from lmsctl.core.model import Repository
+from lmsctl.core.yamlstrict import parse_yaml
 
 _NUMBER = re.compile(r"^(\d+)")
 

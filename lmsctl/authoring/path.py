@@ -18,9 +18,9 @@ from lmsctl.authoring.inputs import (
 )
 from lmsctl.authoring.questions import Answers, Question
 from lmsctl.authoring.templates import TemplateError, path_template, render_text
-from lmsctl.diagnostics import Severity
-from lmsctl.loader import course_ids, load_config, load_path
-from lmsctl.yamlstrict import parse_yaml
+from lmsctl.content.loader import course_ids, load_config, load_path
+from lmsctl.core.diagnostics import Severity
+from lmsctl.core.yamlstrict import parse_yaml
 
 PATH_SCHEMA = "../schemas/path.schema.json"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lmsctl.authoring.inputs import Conflict, Refusal
-from lmsctl.errors import LmsctlError, UsageError
+from lmsctl.core.errors import LmsctlError, UsageError
 
 Answers = dict[str, Any]
 

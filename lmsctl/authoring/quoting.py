@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from lmsctl.yamlstrict import parse_yaml
+from lmsctl.core.yamlstrict import parse_yaml
 
 #: Unicode categories refused in a one-line value: control characters (tab, newline, ...),
 #: surrogates, and line and paragraph separators.

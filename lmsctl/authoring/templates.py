@@ -31,10 +31,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from lmsctl import __version__
 from lmsctl.authoring.inputs import Refusal
 from lmsctl.authoring.quoting import markdown_text, yaml_value
-from lmsctl.errors import LmsctlError
-from lmsctl.loader import SLUG
-from lmsctl.schema import slugify
-from lmsctl.yamlstrict import parse_yaml
+from lmsctl.core.errors import LmsctlError
+from lmsctl.core.ids import SLUG, slugify
+from lmsctl.core.yamlstrict import parse_yaml
 
 REPO_TEMPLATES = "courses/_templates"
 #: A repository's own lesson template for ``new-lesson`` (replaces the built-in one).

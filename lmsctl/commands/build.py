@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from lmsctl.site.pipeline import build_site
+from lmsctl.targets.site.pipeline import build_site
 
 
 def _shown(path: Path) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from lmsctl import codeowners
-from lmsctl.diagnostics import Report
-from lmsctl.errors import LmsctlError
-from lmsctl.formatters import format_text, use_colour
+from lmsctl.checks import codeowners
+from lmsctl.checks.formatters import format_text, use_colour
+from lmsctl.core.diagnostics import Report
+from lmsctl.core.errors import LmsctlError
 
 
 def _counts(plan: codeowners.Plan) -> str:

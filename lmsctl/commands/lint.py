@@ -5,10 +5,9 @@ from pathlib import Path
 
 import click
 
-from lmsctl.errors import UsageError
-from lmsctl.formatters import FORMATTERS, emit
-from lmsctl.lint import apply_fixes, lint_repository, rel_paths
-from lmsctl.report_formats import append_step_summary
+from lmsctl.checks.lint import apply_fixes, lint_repository, rel_paths
+from lmsctl.checks.report_formats import FORMATTERS, append_step_summary, emit
+from lmsctl.core.errors import UsageError
 
 
 def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix: bool) -> int:

@@ -16,8 +16,8 @@ from lmsctl.authoring import course as authoring
 from lmsctl.authoring.inputs import Conflict, Refusal, summary_note
 from lmsctl.authoring.questions import Answers, Question, check_given, fill_without_input
 from lmsctl.authoring.templates import all_templates
-from lmsctl.errors import LmsctlError, UsageError
-from lmsctl.loader import load_config
+from lmsctl.content.loader import load_config
+from lmsctl.core.errors import LmsctlError, UsageError
 
 
 def _stdin_is_terminal() -> bool:

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import click
 
-from lmsctl.diagnostics import Report, Severity
-from lmsctl.errors import LmsctlError, UsageError
-from lmsctl.files import write_atomic
-from lmsctl.formatters import format_text
-from lmsctl.freshness import StampError, parse_date, stamp_reviewed
-from lmsctl.loader import SLUG, course_ids, load_yaml_file, unknown_course_hint
+from lmsctl.checks.formatters import format_text
+from lmsctl.content.freshness import StampError, parse_date, stamp_reviewed
+from lmsctl.content.loader import course_ids, load_yaml_file, unknown_course_hint
+from lmsctl.core.diagnostics import Report, Severity
+from lmsctl.core.errors import LmsctlError, UsageError
+from lmsctl.core.files import write_atomic
+from lmsctl.core.ids import SLUG
 
 
 def run(root: Path, course_id: str, date: str | None) -> int:

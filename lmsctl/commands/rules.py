@@ -4,9 +4,9 @@ import difflib
 
 import click
 
-from lmsctl.errors import UsageError
-from lmsctl.rules import RULES, all_rules
-from lmsctl.rules.reference import GROUPS
+from lmsctl.checks.registry import RULES, all_rules
+from lmsctl.checks.rules.reference import GROUPS
+from lmsctl.core.errors import UsageError
 
 
 def run(rule_id: str | None) -> int:

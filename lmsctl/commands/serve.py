@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from lmsctl.site.preview_server import serve
+from lmsctl.targets.site.preview_server import serve
 
 
 def run(root: Path, course: str | None, port: int, drafts: bool) -> int:

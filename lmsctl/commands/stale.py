@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from lmsctl.diagnostics import Severity
-from lmsctl.errors import LmsctlError, UsageError
-from lmsctl.freshness import Freshness, freshness, parse_date
-from lmsctl.history import History, read_history
-from lmsctl.loader import load_repository
-from lmsctl.model import Course, Repository
+from lmsctl.content.freshness import Freshness, freshness, parse_date
+from lmsctl.content.loader import load_repository
+from lmsctl.core.diagnostics import Severity
+from lmsctl.core.errors import LmsctlError, UsageError
+from lmsctl.core.history import History, read_history
+from lmsctl.core.model import Course, Repository
 
 SHALLOW_HINT = (
     "The dates would be wrong: fetch the whole history. In GitHub Actions set `fetch-depth: 0` "

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmsctl.formatters import emit
-from lmsctl.validate import validate_repository
+from lmsctl.checks.report_formats import emit
+from lmsctl.checks.validate import validate_repository
 
 
 def run(root: Path, fmt: str) -> int:

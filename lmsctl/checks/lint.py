@@ -1,0 +1,586 @@
+"""``lint``: validation plus the quality rules, with settings, suppressions, scope and fixes.
+
+    repo, report = lint_repository(root, paths=["courses/sales-basics"], changed_since="main")
+
+The run: validate (``validate_repository``) -> run every registered check once over the courses
+in scope (each lesson is scanned once, ``Context.view``) -> apply ``lmsctl.yml`` severities
+(``lint.rules`` and per-glob ``lint.overrides``; ``off`` drops a finding) -> apply suppression
+comments and report unused ones -> keep the findings in scope. Validation rules (LMS1xx/LMS2xx)
+cannot be turned off or suppressed: they must hold for the site to build.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lmsctl.checks.registry import COURSE_CHECKS, LESSON_CHECKS, REPO_CHECKS, RULES, all_rules, diag
+from lmsctl.checks.rules.checks import (
+    Context,
+    Settings,
+)
+from lmsctl.checks.rules.content import FIXABLE_URL_HINT
+from lmsctl.checks.suppressions import FileSuppressions, parse_directive, yaml_directives
+from lmsctl.checks.validate import validate_repository
+from lmsctl.content.lesson_view import trim_url
+from lmsctl.core.diagnostics import Diagnostic, Report, Severity
+from lmsctl.core.errors import UsageError
+from lmsctl.core.files import write_atomic
+from lmsctl.core.model import Repository
+from lmsctl.core.yamlstrict import parse_yaml
+
+LEVELS = ("error", "warning", "info", "off")
+RULES_PAGE = "contributing/rules/"
+
+
+# --------------------------------------------------------------------------------- settings
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A path glob as a regular expression: ``**`` any folders, ``*`` and ``?`` within one
+    name, ``[...]`` a character class. A pattern naming a folder matches everything in it."""
+    return _glob_regex(pattern.strip().lstrip("./").rstrip("/") or "**")
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    n = len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(c))
+                i += 1
+            else:
+                body = pattern[i + 1:end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"(?:/.*)?\Z")
+
+
+@dataclass(frozen=True)
+class Override:
+    patterns: tuple[str, ...]
+    rules: dict[str, str]
+
+    def matches(self, path: str) -> bool:
+        return any(glob_regex(p).match(path) for p in self.patterns)
+
+
+@dataclass
+class LintConfig:
+    settings: Settings = field(default_factory=Settings)
+    rules: dict[str, str] = field(default_factory=dict)
+    overrides: list[Override] = field(default_factory=list)
+
+    def level(self, rule: str, path: str) -> str | None:
+        """The configured level of ``rule`` for ``path`` (later overrides win), or None."""
+        level = self.rules.get(rule)
+        for override in self.overrides:
+            if rule in override.rules and override.matches(path):
+                level = override.rules[rule]
+        return level
+
+    def apply(self, d: Diagnostic) -> Diagnostic | None:
+        """``d`` at its configured severity, or None when the rule is off there."""
+        rule = RULES.get(d.rule)
+        if rule is None or rule.stage != "lint":
+            return d
+        level = self.level(d.rule, d.path)
+        if level is None:
+            return d
+        if level == "off":
+            return None
+        severity = Severity(level)
+        if severity is d.severity:
+            return d
+        return Diagnostic(d.rule, severity, d.path, d.line, d.column, d.message, d.hint)
+
+
+def _rule_map(raw: Any, doc_path: tuple[str | int, ...], repo: Repository,
+              problems: list[Diagnostic]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if not isinstance(raw, dict):
+        return out
+    doc = repo.config.doc
+    for key, value in raw.items():
+        rule_id = str(key).upper()
+        line, col = doc.key_pos((*doc_path, key)) if doc is not None else (1, 1)
+        rule = RULES.get(rule_id)
+        if rule is None:
+            problems.append(diag("LMS791", "lmsctl.yml", line, col,
+                                 f"lint setting for {key}: there is no such rule",
+                                 "Run `lmsctl rules` for the list of rule ids."))
+            continue
+        if rule.stage != "lint":
+            problems.append(diag("LMS791", "lmsctl.yml", line, col,
+                                 f"{rule_id} is a validation rule: it is always an error and "
+                                 "cannot be configured",
+                                 "Remove the setting; fix the problems it reports instead."))
+            continue
+        if isinstance(value, str) and value in LEVELS:
+            out[rule_id] = value
+    return out
+
+
+def read_config(repo: Repository) -> tuple[LintConfig, list[Diagnostic]]:
+    """The ``lint:`` section of lmsctl.yml (already schema-checked by validate)."""
+    raw = repo.config.lint if isinstance(repo.config.lint, dict) else {}
+    problems: list[Diagnostic] = []
+
+    def number(key: str, default: int) -> int:
+        value = raw.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 \
+            else default
+
+    defaults = Settings()
+    settings = Settings(
+        max_lesson_words=number("max_lesson_words", defaults.max_lesson_words),
+        max_file_kb=number("max_file_kb", defaults.max_file_kb),
+        max_media_mb=number("max_media_mb", defaults.max_media_mb),
+    )
+    rules = _rule_map(raw.get("rules"), ("lint", "rules"), repo, problems)
+    overrides: list[Override] = []
+    entries = raw.get("overrides")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        globs = entry.get("paths")
+        patterns = tuple(g for g in (globs if isinstance(globs, list) else [])
+                         if isinstance(g, str))
+        mapping = _rule_map(entry.get("rules"), ("lint", "overrides", i, "rules"), repo,
+                            problems)
+        if patterns:
+            overrides.append(Override(patterns, mapping))
+    return LintConfig(settings, rules, overrides), problems
+
+
+# ------------------------------------------------------------------------------------ scope
+
+
+@dataclass
+class Scope:
+    """What a run reports: everything, or findings in some files and folders."""
+
+    prefixes: tuple[str, ...] | None = None  # repository-relative files or folders
+    courses: frozenset[str] | None = None  # course ids whose content is checked
+    #: with --changed-since: validation findings are kept everywhere (they break the build)
+    keep_validation: bool = False
+
+    def holds(self, d: Diagnostic) -> bool:
+        if self.prefixes is None:
+            return True
+        if self.keep_validation:
+            rule = RULES.get(d.rule)
+            if rule is None or rule.stage != "lint":
+                return True
+        return any(d.path == p or d.path.startswith(p + "/") for p in self.prefixes)
+
+
+def scope_for_paths(repo: Repository, rels: list[str]) -> Scope:
+    cleaned = [r.strip("/") for r in rels]
+    if any(r in ("", ".") for r in cleaned):
+        return Scope()
+    courses = set()
+    for course in repo.courses:
+        for r in cleaned:
+            if (r == course.rel_dir or r.startswith(course.rel_dir + "/")
+                    or course.rel_dir.startswith(r + "/")):
+                courses.add(course.id)
+    return Scope(tuple(cleaned), frozenset(courses))
+
+
+# ------------------------------------------------------------------------- git changes
+
+
+@dataclass
+class CourseChange:
+    """A course touched since the ref, for the pull-request summary."""
+
+    id: str
+    title: str
+    rel_dir: str
+    owners: tuple[str, ...]
+    before: str | None  # status at the ref; None: the course is new
+    after: str | None  # status now; None: the course was deleted
+    files: tuple[str, ...]
+
+    @property
+    def status_change(self) -> str | None:
+        if self.before == self.after:
+            return None
+        if self.before is None:
+            return f"new course ({self.after})"
+        if self.after is None:
+            return f"deleted (was {self.before})"
+        return f"{self.before} -> {self.after}"
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                              check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0",
+                                                "LC_ALL": "C"})
+    except FileNotFoundError as exc:
+        raise UsageError("--changed-since needs git, which is not installed",
+                         "Install git, or lint without --changed-since.") from exc
+
+
+def changed_files(root: Path, ref: str) -> tuple[str, list[str]]:
+    """(merge base, repository-relative paths changed since ``ref``): committed on this branch
+    since it left ``ref`` (``ref...HEAD``), plus staged, unstaged and untracked changes."""
+    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        raise UsageError(f"--changed-since {ref}: {root} is not inside a git repository",
+                         "Run lint without --changed-since, or in a git checkout.")
+    if ref.startswith("-"):
+        raise UsageError(f"--changed-since {ref}: not a git ref",
+                         "Give a branch, tag or commit, e.g. --changed-since origin/main.")
+    resolved = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if resolved.returncode != 0:
+        raise UsageError(
+            f"--changed-since {ref}: no such branch, tag or commit in this repository",
+            "Fetch it first (git fetch origin main, then --changed-since origin/main); in "
+            "GitHub Actions check out with fetch-depth: 0.")
+    base = _git(root, "merge-base", resolved.stdout.strip(), "HEAD")
+    base_rev = base.stdout.strip() if base.returncode == 0 and base.stdout.strip() \
+        else resolved.stdout.strip()
+    names: set[str] = set()
+    diff = _git(root, "diff", "--name-only", "--relative", "--no-renames", base_rev)
+    if diff.returncode != 0:
+        raise UsageError(f"--changed-since {ref}: git diff failed: {diff.stderr.strip()}",
+                         "Check that the checkout is complete (in CI: fetch-depth: 0), or lint "
+                         "everything without --changed-since.")
+    names.update(x for x in diff.stdout.splitlines() if x)
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard")
+    names.update(x for x in untracked.stdout.splitlines() if x)
+    return base_rev, sorted(names)
+
+
+@dataclass(frozen=True)
+class _Before:
+    status: str | None  # None: the file did not exist at the ref
+    title: str = ""
+    owners: tuple[str, ...] = ()
+
+
+def _course_at(root: Path, rev: str, rel: str) -> _Before:
+    """A course.yml as it was at ``rev`` (read with ``git show``, parsed strictly)."""
+    shown = _git(root, "show", f"{rev}:./{rel}")
+    if shown.returncode != 0:
+        return _Before(None)
+    doc, _ = parse_yaml(shown.stdout, rel)
+    if doc is None or not isinstance(doc.data, dict):
+        return _Before("published")
+    data = doc.data
+    status, title, owners = data.get("status"), data.get("title"), data.get("owners")
+    return _Before(status if isinstance(status, str) else "published",
+                   title if isinstance(title, str) else "",
+                   tuple(o for o in owners if isinstance(o, str))
+                   if isinstance(owners, list) else ())
+
+
+def scope_for_changes(repo: Repository, ref: str) -> tuple[Scope, list[CourseChange]]:
+    base, names = changed_files(repo.root, ref)
+    by_course: dict[str, list[str]] = {}
+    paths: set[str] = set()
+    everything = False
+    for name in names:
+        parts = name.split("/")
+        if parts[0] == "courses" and len(parts) >= 3:
+            if parts[1].startswith(("_", ".")):
+                continue  # courses/_templates/ and the like are not courses
+            by_course.setdefault(parts[1], []).append(name)
+        elif parts[0] == "paths" and len(parts) == 2:
+            paths.add(name)
+        elif name == "lmsctl.yml" or parts[0] == "schemas":
+            everything = True
+    changes: list[CourseChange] = []
+    for course_id in sorted(by_course):
+        course = repo.course(course_id)
+        rel_yml = f"courses/{course_id}/course.yml"
+        before = _course_at(repo.root, base, rel_yml)
+        after: str | None
+        if course is not None:
+            after = course.status
+        else:  # deleted, or present but unreadable (validate says why)
+            after = "published" if (repo.root / rel_yml).exists() else None
+        changes.append(CourseChange(
+            id=course_id, title=course.title if course else (before.title or course_id),
+            rel_dir=f"courses/{course_id}",
+            owners=course.owners if course else before.owners,
+            before=before.status, after=after, files=tuple(by_course[course_id])))
+    if everything:
+        return Scope(keep_validation=True), changes
+    for path in repo.paths:
+        if any(m.id in by_course for m in path.courses):
+            paths.add(path.rel)
+    prefixes = tuple(sorted({f"courses/{c}" for c in by_course} | paths))
+    return (Scope(prefixes, frozenset(by_course), keep_validation=True), changes)
+
+
+# ----------------------------------------------------------------------------------- report
+
+
+@dataclass
+class LintReport(Report):
+    """A lint run's findings plus what the richer formats need."""
+
+    root: Path | None = None
+    rules_url: str = ""  # the published rule reference, ending in /; "" when unknown
+    changed_since: str | None = None
+    changes: list[CourseChange] = field(default_factory=list)
+
+    def help_uri(self, rule_id: str) -> str:
+        return f"{self.rules_url}#{rule_id.lower()}" if self.rules_url else ""
+
+
+def rules_url(repo: Repository) -> str:
+    site = repo.config.site_url
+    if not site:
+        return ""
+    return site.rstrip("/") + "/" + RULES_PAGE
+
+
+# ------------------------------------------------------------------------------------- run
+
+
+def _run_checks(ctx: Context) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for course in ctx.repo.courses:
+        if not ctx.in_scope(course):
+            continue
+        for course_check in COURSE_CHECKS:
+            out.extend(course_check(ctx, course))
+        for lesson in course.lessons:
+            view = ctx.view(lesson)
+            for lesson_check in LESSON_CHECKS:
+                out.extend(lesson_check(ctx, course, lesson, view))
+    for repo_check in REPO_CHECKS:
+        out.extend(repo_check(ctx))
+    return out
+
+
+def _read_lines(path: Path) -> list[tuple[int, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if "lmsctl-" not in text:
+        return []
+    return list(enumerate(text.splitlines(), start=1))
+
+
+def _suppressions(ctx: Context) -> tuple[dict[str, FileSuppressions], list[Diagnostic]]:
+    """Every suppression directive of the files in scope (parsed only where "lmsctl-" occurs)."""
+    files: dict[str, FileSuppressions] = {}
+    problems: list[Diagnostic] = []
+    repo = ctx.repo
+    for course in repo.courses:
+        if not ctx.in_scope(course):
+            continue
+        directives, more = yaml_directives(_read_lines(repo.root / course.rel), course.rel)
+        problems += more
+        if directives:
+            files[course.rel] = FileSuppressions(course.rel, directives)
+        for lesson in course.lessons:
+            if "lmsctl-" not in lesson.text:
+                continue
+            view = ctx.view(lesson)
+            found = []
+            for c in view.comments:
+                d, more = parse_directive(c.text, lesson.rel, c.line, c.column, c.end_line)
+                problems += more
+                if d is not None:
+                    found.append(d)
+            lines = lesson.text.split("\n")
+            yaml_lines = [(n, lines[n - 1]) for n in range(2, lesson.body_line - 1)]
+            for first, last in view.quiz_lines:
+                yaml_lines += [(n, lines[n - 1]) for n in range(first, last + 1)
+                               if n - 1 < len(lines)]
+            more_directives, more = yaml_directives(yaml_lines, lesson.rel)
+            problems += more
+            found += more_directives
+            if found:
+                files[lesson.rel] = FileSuppressions(lesson.rel, found)
+    for rel in [p.rel for p in repo.paths] + (["lmsctl.yml"] if repo.config.exists else []):
+        directives, more = yaml_directives(_read_lines(repo.root / rel), rel)
+        problems += more
+        if directives:
+            files[rel] = FileSuppressions(rel, directives)
+    return files, problems
+
+
+def lint_repository(
+    root: Path, paths: list[str] | None = None, changed_since: str | None = None
+) -> tuple[Repository, LintReport]:
+    """Validate and lint the repository at ``root``. ``paths`` (repository-relative files or
+    folders) and ``changed_since`` (a git ref) limit what is reported."""
+    all_rules()
+    repo, validation = validate_repository(root)
+    config, problems = read_config(repo)
+    changes: list[CourseChange] = []
+    if changed_since:
+        scope, changes = scope_for_changes(repo, changed_since)
+        if paths:
+            narrowed = scope_for_paths(repo, paths)
+            if narrowed.prefixes is not None:
+                scope = Scope(narrowed.prefixes, narrowed.courses, keep_validation=True)
+    elif paths:
+        scope = scope_for_paths(repo, paths)
+    else:
+        scope = Scope()
+    ctx = Context(repo, config.settings,
+                  validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
+                  scope=scope.courses)
+    found = _run_checks(ctx)
+    suppressions, more = _suppressions(ctx)
+    found += problems + more
+    kept: list[Diagnostic] = []
+    for d in found:
+        configured = config.apply(d)
+        if configured is None:
+            continue
+        sup = suppressions.get(d.path)
+        if sup is not None and d.rule != "LMS790" and sup.suppresses(d.rule, d.line):
+            continue
+        kept.append(configured)
+    for sup in suppressions.values():
+        for d in sup.unused():
+            configured = config.apply(d)
+            if configured is not None:
+                kept.append(configured)
+    report = LintReport(files_checked=validation.files_checked, root=repo.root,
+                        rules_url=rules_url(repo), changed_since=changed_since,
+                        changes=changes)
+    report.extend(d for d in validation.diagnostics if scope.holds(d))
+    report.extend(d for d in kept if scope.holds(d))
+    return repo, report
+
+
+# ------------------------------------------------------------------------------------- fix
+
+
+@dataclass(frozen=True)
+class Fix:
+    path: str
+    line: int
+    column: int
+    rule: str
+    description: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.rule} {self.description}"
+
+
+FIXABLE = frozenset({"LMS313", "LMS320"})
+_URL_AT = re.compile(r"(?:https?|ftp)://[^\s<>\"'`]+")
+_TAG_START = re.compile(r"</?[A-Za-z]")
+
+
+def _fix_line(text: str, fixes: list[Diagnostic], path: str, number: int
+              ) -> tuple[str, list[Fix]]:
+    done: list[Fix] = []
+    body = text.rstrip("\r\n")
+    ending = text[len(body):]
+    # <url> inside raw HTML would be read as a tag and removed: leave such lines alone
+    raw_html = _TAG_START.search(body) is not None
+    wrappable = (x for x in fixes if x.rule == "LMS313" and not raw_html
+                 and (x.hint or "").endswith(FIXABLE_URL_HINT))
+    for d in sorted(wrappable,
+                    key=lambda x: -x.column):
+        start = d.column - 1
+        m = _URL_AT.match(body, start)
+        if m is None or (start > 0 and body[start - 1] == "<"):
+            continue
+        url = trim_url(m.group(0))
+        body = f"{body[:start]}<{url}>{body[start + len(url):]}"
+        done.append(Fix(path, number, d.column, "LMS313", f"wrapped bare URL in <{url}>"))
+    if any(x.rule == "LMS320" and x.message == "trailing whitespace" for x in fixes):
+        stripped = body.rstrip(" \t")
+        if stripped != body:
+            done.append(Fix(path, number, len(stripped) + 1, "LMS320",
+                            f"removed {len(body) - len(stripped)} trailing space(s)"))
+            body = stripped
+    return body + ending, done
+
+
+def apply_fixes(root: Path, report: Report) -> list[Fix]:
+    """Apply the unambiguous fixes for ``report``'s findings; return what was changed. Files
+    are rewritten atomically, and only the characters a fix names change."""
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in report.sorted():
+        if d.rule in FIXABLE:
+            by_file.setdefault(d.path, []).append(d)
+    applied: list[Fix] = []
+    for rel, items in sorted(by_file.items()):
+        path = root / rel
+        try:
+            original = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        lines = original.splitlines(keepends=True)
+        by_line: dict[int, list[Diagnostic]] = {}
+        for d in items:
+            by_line.setdefault(d.line, []).append(d)
+        changed: list[Fix] = []
+        for number, fixes in by_line.items():
+            if 1 <= number <= len(lines):
+                lines[number - 1], done = _fix_line(lines[number - 1], fixes, rel, number)
+                changed += done
+        text = "".join(lines)
+        if text and not text.endswith(("\n", "\r")) and any(
+                d.rule == "LMS320" and "newline" in d.message for d in items):
+            newline = "\r\n" if "\r\n" in text else "\n"
+            text += newline
+            changed.append(Fix(rel, len(lines), len(lines[-1]) + 1 if lines else 1, "LMS320",
+                               "added the missing final newline"))
+        if text != original:
+            write_atomic(path, text)
+            applied += changed
+    return applied
+
+
+def rel_paths(root: Path, paths: Iterable[Path], cwd: Path | None = None) -> list[str]:
+    """Command-line paths (relative to ``cwd``) as repository-relative POSIX paths."""
+    base = (cwd or Path.cwd()).resolve()
+    out: list[str] = []
+    root = root.resolve()
+    for p in paths:
+        full = (p if p.is_absolute() else base / p).resolve()
+        if not full.is_relative_to(root):
+            raise UsageError(f"{p}: not inside the repository {root}",
+                             "Give files or folders of this repository (or use --repo).")
+        if not full.exists():
+            raise UsageError(f"{p}: no such file or folder",
+                             "Give existing lesson files, course folders or path files.")
+        rel = full.relative_to(root).as_posix()
+        out.append("." if rel in ("", ".") else posixpath.normpath(rel))
+    return out

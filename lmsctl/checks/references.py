@@ -1,0 +1,165 @@
+"""Reference checks over the loaded model (LMS2xx): ids, prerequisites, paths, skills, assets."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.ids import SLUG
+from lmsctl.core.model import Course, Lesson, Repository
+from lmsctl.core.spine import diag
+
+
+def _prerequisites(repo: Repository) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for course in repo.courses:
+        for i, pre in enumerate(course.prerequisites):
+            if repo.course(pre) is None:
+                line, col = course.doc.pos(("prerequisites", i))
+                out.append(diag("LMS201", course.rel, line, col,
+                                f"prerequisite '{pre}' is not a course"))
+    # Cycles: depth-first search, each cycle reported once at its smallest course id.
+    graph = {c.id: [p for p in c.prerequisites if repo.course(p)] for c in repo.courses}
+    seen_cycles: set[frozenset[str]] = set()
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                cycle = stack[stack.index(nxt):]
+                key = frozenset(cycle)
+                if key not in seen_cycles:
+                    seen_cycles.add(key)
+                    start = min(cycle)
+                    k = cycle.index(start)
+                    ordered = cycle[k:] + cycle[:k]
+                    course = repo.course(start)
+                    assert course is not None
+                    target = ordered[1] if len(ordered) > 1 else start
+                    i = course.prerequisites.index(target)
+                    line, col = course.doc.pos(("prerequisites", i))
+                    out.append(diag("LMS202", course.rel, line, col,
+                                    "prerequisites form a cycle: "
+                                    + " -> ".join([*ordered, start])))
+            elif state.get(nxt) is None:
+                visit(nxt, stack)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])
+    return out
+
+
+def _paths(repo: Repository) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for path in repo.paths:
+        seen: dict[str, int] = {}
+        for member in path.courses:
+            if repo.course(member.id) is None:
+                out.append(diag("LMS203", path.rel, member.line, member.column,
+                                f"path names '{member.id}', which is not a course"))
+            if member.id in seen:
+                out.append(diag("LMS204", path.rel, member.line, member.column,
+                                f"course '{member.id}' is already listed on line "
+                                f"{seen[member.id]}"))
+            else:
+                seen[member.id] = member.line
+    return out
+
+
+def _skills(repo: Repository) -> list[Diagnostic]:
+    declared = {s.id for s in repo.config.skills}
+    out: list[Diagnostic] = []
+    known = ", ".join(sorted(declared)) or "none yet"
+    for course in repo.courses:
+        for i, skill in enumerate(course.skills):
+            if skill not in declared:
+                line, col = course.doc.pos(("skills", i))
+                out.append(diag("LMS205", course.rel, line, col,
+                                f"skill '{skill}' is not declared in lmsctl.yml",
+                                f"Use a declared skill ({known}) or add '{skill}' under "
+                                "skills: in lmsctl.yml."))
+    return out
+
+
+def is_local(url: str) -> bool:
+    """True for links to files of the repository (not web, mail or same-page anchors)."""
+    if not url or url.startswith("#"):
+        return False
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc
+
+
+@cache
+def _realdir(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def _real(path: str) -> Path:
+    """``realpath`` with the folder part cached: many links share a few folders."""
+    folder, name = os.path.split(os.path.normpath(path))
+    full = os.path.join(_realdir(folder), name)
+    return Path(os.path.realpath(full) if os.path.islink(full) else full)
+
+
+def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    course_dir = Path(_realdir(str(repo.root / course.rel_dir)))
+    lesson_dir = str((repo.root / lesson.rel).parent)
+    for link in lesson.links:
+        if not is_local(link.url):
+            continue
+        target = unquote(urlsplit(link.url).path)
+        if not target:
+            continue
+        is_page = target.endswith(".md") or target.endswith("/")
+        if is_page and not link.image:
+            continue  # links to lessons and courses are checked by lint (LMS3xx)
+        what = "image" if link.image else "linked file"
+        if target.startswith("/") or Path(target).is_absolute():
+            out.append(diag("LMS208", lesson.rel, link.line, link.column,
+                            f"{what} '{link.url}' is an absolute path",
+                            "Link to files relative to the lesson: ../assets/<file>."))
+            continue
+        resolved = _real(os.path.join(lesson_dir, target))
+        if not resolved.is_relative_to(course_dir):
+            out.append(diag("LMS208", lesson.rel, link.line, link.column,
+                            f"{what} '{link.url}' is outside the course folder {course.rel_dir}/"))
+        elif not resolved.is_file():
+            out.append(diag("LMS207", lesson.rel, link.line, link.column,
+                            f"{what} '{link.url}' does not exist"))
+    return out
+
+
+def _lessons(repo: Repository) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for course in repo.courses:
+        listed = isinstance(course.doc.data, dict) and "lessons" in course.doc.data
+        if not course.lessons and not listed:
+            out.append(diag("LMS210", course.rel, 1, 1, f"course '{course.id}' has no lessons"))
+        seen: dict[str, str] = {}
+        for lesson in course.lessons:
+            if lesson.id in seen:
+                out.append(diag("LMS209", lesson.rel, 1, 1,
+                                f"lesson id '{lesson.id}' is also the id of {seen[lesson.id]}"))
+            else:
+                seen[lesson.id] = lesson.file_name
+            if not SLUG.match(lesson.id):
+                out.append(diag("LMS200", lesson.rel, 1, 1,
+                                f"lesson id '{lesson.id}' (from the file name) is not a valid id",
+                                "Rename the file to NN-<slug>.md, e.g. 01-why-customers-object"
+                                ".md."))
+            out += _assets(repo, course, lesson)
+    return out
+
+
+def check_references(repo: Repository) -> list[Diagnostic]:
+    _realdir.cache_clear()
+    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_lessons(repo)]

@@ -1,0 +1,92 @@
+"""The lint check registry and the context every check reads.
+
+A lint rule group (a module of ``lmsctl.checks.rules``) lists its ``Rule`` entries in ``RULES``
+and its check functions in ``CHECKS`` (a ``CheckList``): lesson checks are called once per lesson
+with the shared ``LessonView``, course checks once per course, repo checks once per run (paths,
+settings, files). Checks only read; they
+return diagnostics at the rule's default severity, and the engine applies settings and
+suppressions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from lmsctl.content.lesson_view import LessonView, build_view
+from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.model import Course, Lesson, Repository
+
+DEFAULT_MAX_LESSON_WORDS = 1500
+DEFAULT_MAX_FILE_KB = 1024
+DEFAULT_MAX_MEDIA_MB = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The numeric lint settings of ``lmsctl.yml`` (``lint:``), with their defaults."""
+
+    max_lesson_words: int = DEFAULT_MAX_LESSON_WORDS
+    max_file_kb: int = DEFAULT_MAX_FILE_KB
+    max_media_mb: int = DEFAULT_MAX_MEDIA_MB
+
+
+@dataclass
+class Context:
+    repo: Repository
+    settings: Settings = field(default_factory=Settings)
+    #: (path, line, column) of every validation finding, so lint does not say it twice
+    validated: frozenset[tuple[str, int, int]] = frozenset()
+    #: course ids whose content is linted in this run (None: all)
+    scope: frozenset[str] | None = None
+    #: per-run memo for rule modules (e.g. parsed .gitattributes)
+    cache: dict[str, Any] = field(default_factory=dict)
+    _views: dict[str, LessonView] = field(default_factory=dict)
+
+    def view(self, lesson: Lesson) -> LessonView:
+        """The lesson's structure, built once per run and shared by every rule."""
+        found = self._views.get(lesson.rel)
+        if found is None:
+            found = self._views[lesson.rel] = build_view(lesson)
+        return found
+
+    @cached_property
+    def lessons_by_rel(self) -> dict[str, tuple[Course, Lesson]]:
+        return {lesson.rel: (course, lesson) for course in self.repo.courses
+                for lesson in course.lessons}
+
+    @cached_property
+    def courses_by_dir(self) -> dict[str, Course]:
+        return {course.rel_dir: course for course in self.repo.courses}
+
+    def in_scope(self, course: Course) -> bool:
+        return self.scope is None or course.id in self.scope
+
+
+LessonCheck = Callable[[Context, Course, Lesson, LessonView], Iterable[Diagnostic]]
+CourseCheck = Callable[[Context, Course], Iterable[Diagnostic]]
+RepoCheck = Callable[[Context], Iterable[Diagnostic]]
+
+class CheckList:
+    """A rule group's own checks, in order: ``@CHECKS.lesson`` (once per lesson, with the shared
+    ``LessonView``), ``@CHECKS.course`` (once per course), ``@CHECKS.repo`` (once per run).
+    The registry (``lmsctl.checks.registry``) lists the groups explicitly."""
+
+    def __init__(self) -> None:
+        self.lessons: list[LessonCheck] = []
+        self.courses: list[CourseCheck] = []
+        self.repos: list[RepoCheck] = []
+
+    def lesson(self, func: LessonCheck) -> LessonCheck:
+        self.lessons.append(func)
+        return func
+
+    def course(self, func: CourseCheck) -> CourseCheck:
+        self.courses.append(func)
+        return func
+
+    def repo(self, func: RepoCheck) -> RepoCheck:
+        self.repos.append(func)
+        return func

@@ -1,0 +1,341 @@
+"""LMS3xx content rules: lesson structure and length, course metadata for the catalog, links
+between lessons and courses, bare URLs, whitespace."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
+
+from lmsctl.checks.rules.checks import CheckList, Context
+from lmsctl.content.lesson_view import LessonView, Span
+from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
+from lmsctl.core.model import Course, Lesson
+
+#: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).
+RULES: list[Rule] = []
+CHECKS = CheckList()
+diag = diag_from(RULES)
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+SUMMARY_MIN = 40
+SUMMARY_MAX = 200
+
+for _rule in [
+    Rule("LMS301", E, "Level-1 heading in a lesson body",
+         "The lesson's title (from the front matter) is the page's one level-1 heading; the "
+         "body's sections start at level 2. A `#` heading in the body gives the page two titles, "
+         "which confuses screen readers and the table of contents. A line starting with `#` "
+         "and no space is a heading too.",
+         "---\ntitle: Why customers object\n---\n# Why customers object\n\n# The real reasons",
+         "---\ntitle: Why customers object\n---\n## The real reasons",
+         "Start sections at `##`; delete a `#` heading that repeats the title.", "lint"),
+    Rule("LMS302", E, "Heading skips a level",
+         "Headings form the page's outline: a `####` straight after a `##` (or a first heading "
+         "of `###`) leaves a hole that screen-reader users navigating by heading stumble into.",
+         "## Pricing\n\n#### Discounts", "## Pricing\n\n### Discounts",
+         "Use the next level down (one more `#` than the heading above), or add the missing "
+         "level.", "lint"),
+    Rule("LMS303", E, "Lesson is empty",
+         "The lesson has no text, quiz, image or code: only its front matter (and perhaps "
+         "headings or comments). Learners would open a blank page.",
+         "---\ntitle: Wrapping up\n---\n", "---\ntitle: Wrapping up\n---\nYou can now ...",
+         "Write the lesson, or delete the file until it is ready.", "lint"),
+    Rule("LMS304", W, "Lesson is too long",
+         "Short lessons get finished: a lesson over about 1,500 words (set `lint: "
+         "{max_lesson_words: N}` in lmsctl.yml) is better split into two, each with its own "
+         "quiz. Code and quiz blocks count less than prose.",
+         "(a 2,400-word lesson)", "(two lessons of 1,200 words, each with a quiz)",
+         "Split the lesson at a natural break: `lmsctl new-lesson COURSE \"Title\"` adds the "
+         "next lesson.", "lint"),
+    Rule("LMS305", W, "Course has no objectives",
+         "Objectives tell learners what they will be able to do after the course, and tell "
+         "reviewers what the quizzes should check. The course page lists them.",
+         "title: Sales basics\nsummary: ...", "objectives:\n  - Ask open discovery questions",
+         "Add 2-4 `objectives:` to course.yml, each starting with a verb: \"Ask ...\", "
+         "\"Qualify ...\".", "lint"),
+    Rule("LMS306", W, "Summary is too short for a catalog card",
+         f"A course's or path's `summary` is the text of its catalog card. Under {SUMMARY_MIN} "
+         "characters it rarely says what the learner will be able to do.",
+         "summary: Sales stuff.",
+         "summary: Run a discovery call and leave every meeting with a clear next step.",
+         "Write one sentence on what the learner will be able to do, and for whom.", "lint"),
+    Rule("LMS307", W, "Summary is too long for a catalog card",
+         f"A course's or path's `summary` is the text of its catalog card, which shows about "
+         f"{SUMMARY_MAX} characters; the rest is cut off.",
+         "summary: In this course, which was written by the sales enablement team after many "
+         "requests, you will learn about ... (300 characters)",
+         "summary: Run a discovery call and leave every meeting with a clear next step.",
+         f"Shorten the summary to one sentence of at most {SUMMARY_MAX} characters; move the "
+         "detail into the objectives or the first lesson.", "lint"),
+    Rule("LMS310", E, "Link to a lesson or course that does not exist",
+         "Links between lessons are relative paths to the lesson's file (`02-clarify.md`, "
+         "`../../other-course/lessons/01-intro.md`) or to a course folder "
+         "(`../../other-course/`); the build turns them into page links. A link to a file that "
+         "is not a lesson, or to a folder that is not a course, would be broken on the site. "
+         "Absolute paths (`/courses/...`) break when the site lives under a sub-path.",
+         "[next lesson](02-clarfy.md)", "[next lesson](02-clarify.md)",
+         "Fix the path: relative to the lesson file, ending in the lesson's file name (with its "
+         "number) or in the course folder's name and a `/`.", "lint"),
+    Rule("LMS311", E, "Link to an anchor that does not exist",
+         "A `#fragment` must match a heading in the target lesson: the heading's text in "
+         "lowercase, with spaces as hyphens and punctuation removed (`## Ask, then listen` is "
+         "`#ask-then-listen`), or an id set with `{#id}`.",
+         "[see above](#ask-than-listen)", "[see above](#ask-then-listen)",
+         "Use the slug of an existing heading (the hint lists the lesson's anchors).", "lint"),
+    Rule("LMS312", E, "Link to a draft course",
+         "A published course links to (or requires, as a prerequisite) a course that is still "
+         "a draft. The published site does not include drafts, so the link would be broken "
+         "for learners.",
+         "[pricing](../../pricing-2026/)  # pricing-2026 has status: draft",
+         "[pricing](../../handling-pricing-objections/)",
+         "Publish the linked course first (in the same pull request if it is ready), or remove "
+         "the link until it is published.", "lint"),
+    Rule("LMS314", W, "Link to an archived course",
+         "A published course links to (or requires, as a prerequisite) an archived course: it "
+         "is still on the site, but learners should no longer take it.",
+         "[pricing](../../pricing-2019/)  # pricing-2019 has status: archived",
+         "[pricing](../../handling-pricing-objections/)",
+         "Link to the course that replaces it, or remove the link.", "lint"),
+    Rule("LMS313", W, "Bare URL",
+         "A bare `https://...` in the text is not a link on the site (and screen readers spell "
+         "it out). `lmsctl lint --fix` wraps bare URLs in `<...>`.",
+         "See https://example.org/pricing-guide for details.",
+         "See the [pricing guide](https://example.org/pricing-guide).",
+         "Write `[what it is](https://...)`, or at least `<https://...>`.", "lint"),
+    Rule("LMS320", INFO, "Trailing whitespace or no final newline",
+         "Spaces at the end of a line are invisible, make diffs noisy and, when there are two "
+         "or more, sometimes turn into line breaks. Two trailing spaces before a line of text "
+         "(a deliberate Markdown line break) are left alone. `lmsctl lint --fix` removes the "
+         "rest and adds a missing final newline.",
+         "Some text.   \n", "Some text.\n",
+         "Run `lmsctl lint --fix`, or remove the spaces at the end of the line.", "lint"),
+]:
+    RULES.append(_rule)
+
+
+def title_pos(lesson: Lesson) -> tuple[int, int]:
+    """Where lesson-wide findings are reported: the front matter's title (so that a trailing
+    ``# lmsctl-disable-line RULE`` there suppresses them)."""
+    if lesson.front_matter is not None:
+        return lesson.front_matter.key_pos(("title",))
+    return 1, 1
+
+
+def course_pos(course: Course) -> tuple[int, int]:
+    return course.doc.key_pos(("title",))
+
+
+@CHECKS.lesson
+def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+             ) -> Iterator[Diagnostic]:
+    previous = 1  # the title
+    for h in view.headings:
+        if h.nested:
+            continue  # inside an admonition, tab or list item: not the lesson's outline
+        marks = "#" * h.level
+        if h.level == 1:
+            same = h.text.strip().lower() == lesson.title.strip().lower()
+            yield diag("LMS301", lesson.rel, h.line, h.column,
+                       f"level-1 heading '{h.text}' in the body; the lesson title "
+                       f"'{lesson.title}' is the page's level-1 heading",
+                       "Delete this heading: it repeats the title from the front matter."
+                       if same else f"Make it a section: ## {h.text}")
+            continue
+        if h.level > previous + 1:
+            want = "#" * (previous + 1)
+            after = (f"follows a level-{previous} heading" if previous > 1
+                     else "is the first heading (the title is level 1)")
+            yield diag("LMS302", lesson.rel, h.line, h.column,
+                       f"heading '{marks} {h.text}' is level {h.level} but {after}",
+                       f"Make it {want} {h.text}, or add the missing level above it.")
+        previous = h.level
+
+
+@CHECKS.lesson
+def size(ctx: Context, course: Course, lesson: Lesson, view: LessonView) -> Iterator[Diagnostic]:
+    line, col = title_pos(lesson)
+    if view.is_empty:
+        yield diag("LMS303", lesson.rel, line, col,
+                   f"lesson '{lesson.title}' has no content after its front matter")
+        return
+    limit = ctx.settings.max_lesson_words
+    if lesson.word_count > limit:
+        yield diag("LMS304", lesson.rel, line, col,
+                   f"lesson has {lesson.word_count:,} words, more than {limit:,}",
+                   "Split it into two lessons at a natural break, each with its own quiz "
+                   f"(lmsctl new-lesson {course.id} \"Title\").")
+
+
+@CHECKS.course
+def objectives(ctx: Context, course: Course) -> Iterator[Diagnostic]:
+    if course.objectives:
+        return
+    data = course.doc.data if isinstance(course.doc.data, dict) else {}
+    line, col = course.doc.key_pos(("objectives",)) if "objectives" in data else course_pos(
+        course)
+    yield diag("LMS305", course.rel, line, col, f"course '{course.id}' has no objectives")
+
+
+def _summary(rel: str, summary: str, pos: tuple[int, int], what: str) -> Iterator[Diagnostic]:
+    text = " ".join(summary.split())
+    if not text:
+        return  # the schema requires it; validate reports a missing summary
+    if len(text) < SUMMARY_MIN:
+        yield diag("LMS306", rel, pos[0], pos[1],
+                   f"{what} summary has {len(text)} characters; a catalog card needs at least "
+                   f"{SUMMARY_MIN}")
+    elif len(text) > SUMMARY_MAX:
+        yield diag("LMS307", rel, pos[0], pos[1],
+                   f"{what} summary has {len(text)} characters; a catalog card shows at most "
+                   f"{SUMMARY_MAX}")
+
+
+@CHECKS.course
+def course_summary(ctx: Context, course: Course) -> Iterator[Diagnostic]:
+    yield from _summary(course.rel, course.summary, course.doc.pos(("summary",)), "course")
+
+
+@CHECKS.repo
+def path_summary(ctx: Context) -> Iterator[Diagnostic]:
+    for path in ctx.repo.paths:
+        if isinstance(path.doc.data, dict) and "summary" in path.doc.data:
+            yield from _summary(path.rel, path.summary, path.doc.pos(("summary",)), "path")
+
+
+def _inactive(course: Course) -> str | None:
+    return course.status if course.status in ("draft", "archived") else None
+
+
+def _close(name: str, options: list[str]) -> str:
+    found = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f" Did you mean {found[0]}?" if found else ""
+
+
+@CHECKS.lesson
+def links(ctx: Context, course: Course, lesson: Lesson, view: LessonView) -> Iterator[Diagnostic]:
+    lesson_dir = posixpath.dirname(lesson.rel)
+    published = course.status == "published"
+    for link in view.links:
+        url = link.url.strip()
+        if not url or link.ref is not None and not link.definition:
+            continue
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            continue
+        path = unquote(parts.path)
+        fragment = unquote(parts.fragment)
+        if not path:
+            if fragment and fragment not in view.anchors:
+                yield _bad_anchor(lesson, link.line, link.column, fragment, view, "this lesson")
+            continue
+        is_page = path.endswith((".md", "/"))
+        if path.startswith("/"):
+            if is_page:
+                yield diag("LMS310", lesson.rel, link.line, link.column,
+                           f"link '{url}' is an absolute path",
+                           "Link relative to this lesson: 02-next.md, or "
+                           "../../other-course/ for a course.")
+            continue
+        target = posixpath.normpath(posixpath.join(lesson_dir, path))
+        if path.endswith(".md"):
+            found = ctx.lessons_by_rel.get(target)
+            if found is None:
+                folder = posixpath.dirname(target)
+                siblings = [posixpath.basename(r) for r in ctx.lessons_by_rel
+                            if posixpath.dirname(r) == folder]
+                yield diag("LMS310", lesson.rel, link.line, link.column,
+                           f"link '{url}' points to {target}, which is not a lesson",
+                           "Link to an existing lesson file, with its number prefix."
+                           + _close(posixpath.basename(target), siblings))
+                continue
+            other_course, other = found
+            if fragment and fragment not in ctx.view(other).anchors:
+                yield _bad_anchor(lesson, link.line, link.column, fragment, ctx.view(other),
+                                  other.rel)
+            state = _inactive(other_course)
+            if published and state and other_course.id != course.id:
+                yield _inactive_link(lesson, link.line, link.column, url, other_course)
+        elif path.endswith("/") or posixpath.dirname(target) == "courses":
+            if posixpath.dirname(target) != "courses":
+                continue  # a folder inside a course (assets/): not a page link
+            linked = ctx.courses_by_dir.get(target)
+            if linked is None:
+                yield diag("LMS310", lesson.rel, link.line, link.column,
+                           f"link '{url}' points to {target}/, which is not a course",
+                           "Link to an existing course folder, e.g. ../../sales-basics/."
+                           + _close(posixpath.basename(target),
+                                    [c.id for c in ctx.repo.courses]))
+                continue
+            if published and _inactive(linked) and linked.id != course.id:
+                yield _inactive_link(lesson, link.line, link.column, url, linked)
+
+
+def _bad_anchor(lesson: Lesson, line: int, col: int, fragment: str, view: LessonView,
+                where: str) -> Diagnostic:
+    anchors = sorted(a for a in view.anchors if a)
+    listed = ", ".join(f"#{a}" for a in anchors[:8]) or "none"
+    near = difflib.get_close_matches(fragment, anchors, n=1, cutoff=0.5)
+    hint = (f"Did you mean #{near[0]}? " if near else "") + f"Anchors in {where}: {listed}."
+    return diag("LMS311", lesson.rel, line, col,
+                f"anchor '#{fragment}' matches no heading in {where}", hint)
+
+
+def _inactive_link(lesson: Lesson, line: int, col: int, url: str, target: Course) -> Diagnostic:
+    return diag("LMS312" if target.status == "draft" else "LMS314", lesson.rel, line, col,
+                f"link '{url}' goes to course '{target.id}', which is {target.status}")
+
+
+@CHECKS.course
+def inactive_prerequisites(ctx: Context, course: Course) -> Iterator[Diagnostic]:
+    if course.status != "published":
+        return
+    for i, pre in enumerate(course.prerequisites):
+        other = ctx.repo.course(pre)
+        if other is not None and _inactive(other):
+            line, col = course.doc.pos(("prerequisites", i))
+            yield diag("LMS312" if other.status == "draft" else "LMS314", course.rel, line, col,
+                       f"prerequisite '{pre}' is a course that is {other.status}",
+                       "Publish that course first, or remove the prerequisite."
+                       if other.status == "draft" else
+                       "Require the course that replaces it, or remove the prerequisite.")
+
+
+#: The end of the hint of a bare URL that ``lmsctl lint --fix`` may wrap in ``<...>``; a URL
+#: inside raw HTML gets another hint, and is left alone (``<url>`` there would be a tag).
+FIXABLE_URL_HINT = "(lmsctl lint --fix does that)."
+
+
+@CHECKS.lesson
+def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+              ) -> Iterator[Diagnostic]:
+    for span in view.bare_urls:
+        if span.line in view.html_lines:
+            hint = f"This is inside HTML: write <a href=\"{span.text}\">what it is</a>."
+        else:
+            hint = (f"Write [what it is]({span.text}), or at least <{span.text}> "
+                    + FIXABLE_URL_HINT)
+        yield diag("LMS313", lesson.rel, span.line, span.column,
+                   f"bare URL {span.text} is not a link on the site", hint)
+
+
+@CHECKS.lesson
+def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+               ) -> Iterator[Diagnostic]:
+    spans = list(view.trailing_space)
+    if lesson.body_line > 1:  # the front matter
+        for i, line in enumerate(lesson.text.split("\n", lesson.body_line - 1)[:-1], start=1):
+            line = line.rstrip("\r")
+            if line != line.rstrip(" \t"):
+                spans.append(Span(line, i, len(line.rstrip(" \t")) + 1))
+    for span in spans:
+        yield diag("LMS320", lesson.rel, span.line, span.column, "trailing whitespace",
+                   "Remove the spaces at the end of the line (lmsctl lint --fix does it).")
+    if lesson.text and not lesson.text.endswith("\n"):
+        last = lesson.text.count("\n") + 1
+        tail = lesson.text.rsplit("\n", 1)[-1]
+        yield diag("LMS320", lesson.rel, last, len(tail) + 1,
+                   "the file does not end with a newline",
+                   "Add a line break at the end (lmsctl lint --fix does it).")

@@ -1,0 +1,201 @@
+"""The immutable model of a course repository (DESIGN section 2).
+
+Everything here is plain data with source positions; ``loader`` builds it, the rules, the site
+builder and the history reader only read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from lmsctl.core.yamlstrict import YamlDoc
+
+WORDS_PER_MINUTE = 200
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool
+    explanation: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Question:
+    index: int  # 0-based position in its lesson, over all the lesson's quiz blocks
+    id: str | None
+    question: str
+    choices: tuple[Choice, ...]
+    line: int
+    column: int
+
+    @property
+    def multiple(self) -> bool:
+        return sum(1 for c in self.choices if c.correct) > 1
+
+    @property
+    def key(self) -> str:
+        """Stable storage key within the lesson: the question's ``id:`` or its index."""
+        return self.id or f"q{self.index + 1}"
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A ```quiz fenced block; lines are 1-based lines of the lesson file."""
+
+    start_line: int  # the opening fence
+    end_line: int  # the closing fence
+    questions: tuple[Question, ...]
+    doc: YamlDoc | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Markdown link or image (or an HTML ``<img src>``) found in a lesson body."""
+
+    url: str
+    text: str
+    line: int
+    column: int
+    image: bool
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    course_id: str
+    file_name: str
+    rel: str  # path from the repository root, with /
+    title: str
+    duration_set: int | None
+    description: str
+    text: str  # the whole file
+    body: str  # the Markdown after the front matter
+    body_line: int  # 1-based line of the file where ``body`` starts
+    quizzes: tuple[Quiz, ...]
+    links: tuple[Link, ...]
+    word_count: int
+    front_matter: YamlDoc | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for quiz in self.quizzes for q in quiz.questions)
+
+    @property
+    def duration(self) -> int:
+        """Minutes: the front matter's ``duration``, else estimated from words and questions."""
+        if self.duration_set is not None:
+            return self.duration_set
+        return max(1, round(self.word_count / WORDS_PER_MINUTE + len(self.questions) * 0.5))
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    rel_dir: str  # courses/<id>
+    title: str
+    summary: str
+    owners: tuple[str, ...]
+    level: str
+    skills: tuple[str, ...]
+    audience: tuple[str, ...]
+    tags: tuple[str, ...]
+    objectives: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    status: str
+    review_every: int | None
+    reviewed: str | None
+    language: str
+    pass_mark: int
+    lessons: tuple[Lesson, ...]
+    doc: YamlDoc = field(compare=False, repr=False)
+
+    @property
+    def rel(self) -> str:
+        return f"{self.rel_dir}/course.yml"
+
+    @property
+    def duration(self) -> int:
+        return sum(lesson.duration for lesson in self.lessons)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for lesson in self.lessons for q in lesson.questions)
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((x for x in self.lessons if x.id == lesson_id), None)
+
+
+@dataclass(frozen=True)
+class PathMember:
+    id: str
+    optional: bool
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    id: str
+    rel: str
+    title: str
+    summary: str
+    owners: tuple[str, ...]
+    audience: tuple[str, ...]
+    status: str
+    courses: tuple[PathMember, ...]
+    doc: YamlDoc = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Config:
+    site_title: str = "Learning"
+    site_url: str = ""
+    site_description: str = ""
+    repo_url: str = ""
+    branch: str = "main"
+    review_every: int = 365
+    featured_paths: tuple[str, ...] = ()
+    maintainers: tuple[str, ...] = ()
+    skills: tuple[Skill, ...] = ()
+    lint: dict[str, Any] = field(default_factory=dict, compare=False)
+    doc: YamlDoc | None = field(default=None, compare=False, repr=False)
+    exists: bool = False
+
+    def skill(self, skill_id: str) -> Skill | None:
+        return next((s for s in self.skills if s.id == skill_id), None)
+
+
+@dataclass(frozen=True)
+class Repository:
+    root: Path
+    config: Config
+    courses: tuple[Course, ...]
+    paths: tuple[LearningPath, ...]
+    files: tuple[str, ...] = ()  # every file read, repository-relative
+
+    @cached_property
+    def courses_by_id(self) -> dict[str, Course]:
+        return {c.id: c for c in self.courses}
+
+    @cached_property
+    def paths_by_id(self) -> dict[str, LearningPath]:
+        return {p.id: p for p in self.paths}
+
+    def course(self, course_id: str) -> Course | None:
+        return self.courses_by_id.get(course_id)
+
+    def path(self, path_id: str) -> LearningPath | None:
+        return self.paths_by_id.get(path_id)

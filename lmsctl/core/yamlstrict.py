@@ -1,0 +1,212 @@
+"""Strict YAML: every YAML lmsctl reads goes through ``parse_yaml``.
+
+PyYAML's (C, when present) parser produces events with positions; we build plain Python values
+from them ourselves, so that nothing is ever constructed from a tag, anchors and aliases are
+refused (no billion laughs), duplicate keys are errors at the second key, and only ``true`` and
+``false`` are booleans (``yes``, ``no``, ``on``, ``off`` and dates stay strings).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.spine import diag
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Largest YAML file read, in bytes (course.yml, paths, lmsctl.yml, front matter, quiz blocks).
+MAX_YAML_BYTES = 256 * 1024
+
+Key = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+
+
+@dataclass
+class YamlDoc:
+    """Values of one YAML document, with the 1-based (line, column) of every value and key.
+
+    ``positions[path]`` is where the value at ``path`` starts (``()`` is the document);
+    ``key_positions[path]`` is where the key of the mapping entry holding that value starts.
+    """
+
+    data: Any
+    positions: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Key, tuple[int, int]] = field(default_factory=dict)
+
+    def pos(self, path: Key) -> tuple[int, int]:
+        """Position of the value at ``path``, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p not in self.positions and p:
+            p = p[:-1]
+        return self.positions.get(p, (1, 1))
+
+    def key_pos(self, path: Key) -> tuple[int, int]:
+        return self.key_positions.get(tuple(path)) or self.pos(path)
+
+
+def resolve_plain(value: str) -> Any:
+    """The type of an unquoted scalar, by the rules lmsctl documents (YAML 1.2 core, no dates)."""
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
+        return float(value)
+    return value
+
+
+class _Builder:
+    def __init__(self, rel: str, line_offset: int, column_offset: int) -> None:
+        self.rel = rel
+        self.line_offset = line_offset
+        self.column_offset = column_offset
+        self.diagnostics: list[Diagnostic] = []
+        self.doc = YamlDoc(data=None)
+
+    def at(self, mark: Any) -> tuple[int, int]:
+        return (mark.line + 1 + self.line_offset, mark.column + 1 + self.column_offset)
+
+    def error(self, rule: str, mark: Any, message: str, hint: str | None = None) -> None:
+        line, col = self.at(mark)
+        self.diagnostics.append(diag(rule, self.rel, line, col, message, hint))
+
+    def check_node_event(self, ev: Any) -> None:
+        if getattr(ev, "anchor", None):
+            self.error("LMS106", ev.start_mark, f"anchor '&{ev.anchor}' is not allowed")
+        tag = getattr(ev, "tag", None)
+        if tag is not None:  # parsers report a tag only when the text has one
+            self.error("LMS107", ev.start_mark, f"tag '{tag}' is not allowed")
+
+    def build(self, events: list[Any]) -> None:
+        it = iter(events)
+        documents = 0
+        for ev in it:
+            if isinstance(ev, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.error("LMS100", ev.start_mark, "only one YAML document is allowed here",
+                               "Remove the second '---' line and what follows, or merge them.")
+                    return
+                first = next(it)
+                if isinstance(first, yaml.DocumentEndEvent):
+                    continue
+                self.doc.data = self.node(first, it, ())
+
+    def node(self, ev: Any, it: Any, path: Key) -> Any:
+        self.doc.positions[path] = self.at(ev.start_mark)
+        if isinstance(ev, yaml.AliasEvent):
+            self.error("LMS106", ev.start_mark, f"alias '*{ev.anchor}' is not allowed")
+            return None
+        self.check_node_event(ev)
+        if isinstance(ev, yaml.ScalarEvent):
+            if ev.style in (None, "") and ev.tag is None:
+                return resolve_plain(ev.value)
+            return ev.value
+        if isinstance(ev, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            for child in it:
+                if isinstance(child, yaml.SequenceEndEvent):
+                    break
+                items.append(self.node(child, it, (*path, len(items))))
+            return items
+        if isinstance(ev, yaml.MappingStartEvent):
+            mapping: dict[Any, Any] = {}
+            for kev in it:
+                if isinstance(kev, yaml.MappingEndEvent):
+                    break
+                key = self.node(kev, it, (*path, "\0key"))
+                vev = next(it)
+                if isinstance(key, (dict, list)):
+                    self.error("LMS104", kev.start_mark, "a key must be a plain word, not a list "
+                               "or mapping", "Write keys as `name: value`.")
+                    self.node(vev, it, (*path, "\0skip"))
+                    continue
+                key = "" if key is None else str(key)
+                if key in mapping:
+                    self.error("LMS105", kev.start_mark,
+                               f"duplicate key '{key}' (first defined on line "
+                               f"{self.doc.key_positions[(*path, key)][0]})")
+                    self.node(vev, it, (*path, "\0skip"))
+                    continue
+                self.doc.key_positions[(*path, key)] = self.at(kev.start_mark)
+                mapping[key] = self.node(vev, it, (*path, key))
+            self.doc.positions.pop((*path, "\0key"), None)
+            self.doc.positions.pop((*path, "\0skip"), None)
+            return mapping
+        return None  # pragma: no cover - the parser emits no other node events
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, str | None]:
+    problem = exc.problem or str(exc)
+    mark = exc.problem_mark
+    if mark is not None:
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if "\t" in line[: mark.column + 1] and not line[: mark.column].strip(" \t") or (
+            "\\t" in problem
+        ):
+            return ("tab character where YAML expects spaces",
+                    "Indent with spaces only; YAML does not allow tabs for indentation.")
+    if "mapping values are not allowed" in problem:
+        return ("a ': ' inside a value is read as a new key",
+                "Put the whole value in quotes, e.g. title: \"Pricing: the basics\".")
+    context = f" {exc.context}" if exc.context else ""
+    return f"{problem}{context}".strip(), None
+
+
+def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """Decode UTF-8 (a BOM is dropped); invalid bytes are reported at their line and column."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [diag("LMS101", rel, line, col,
+                           f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+                           "Save the file as UTF-8 (in most editors: File > Save with encoding "
+                           "> UTF-8).")]
+    return text.removeprefix("\ufeff"), []
+
+
+def parse_yaml(
+    text: str,
+    rel: str,
+    line_offset: int = 0,
+    column_offset: int = 0,
+    max_bytes: int = MAX_YAML_BYTES,
+) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """Parse one strict YAML document. Returns ``(None, diagnostics)`` when it cannot be read;
+    otherwise the document (possibly with diagnostics for refused constructs)."""
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        return None, [diag("LMS211", rel, 1 + line_offset, 1,
+                           f"YAML is larger than {max_bytes // 1024} KiB")]
+    builder = _Builder(rel, line_offset, column_offset)
+    try:
+        events = list(yaml.parse(text, Loader=_Parser))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message, hint = _syntax_message(exc, text)
+        line, col = builder.at(mark) if mark is not None else (1 + line_offset, 1)
+        return None, [diag("LMS100", rel, line, col, message, hint)]
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        pos = getattr(exc, "position", 0) or 0
+        before = text[:pos]
+        line = before.count("\n") + 1 + line_offset
+        col = pos - (before.rfind("\n") + 1) + 1
+        reason = getattr(exc, "reason", "unreadable character")
+        return None, [diag("LMS100", rel, line, col, f"{reason} in the text",
+                           "Remove the invisible control character (retype the line).")]
+    builder.build(events)
+    return builder.doc, builder.diagnostics

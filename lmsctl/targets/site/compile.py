@@ -1,0 +1,456 @@
+"""compile: the model becomes an MkDocs project in a private build folder.
+
+The folder holds ``docs/`` (one Markdown file per page, course assets), ``mkdocs.yml`` (written
+with ``yaml.safe_dump``) and ``lmsctl-manifest.json``: what the render hooks
+(``lmsctl/targets/site/mkdocs_hooks.py``) need per page (quiz HTML, lesson navigation, feedback
+links) and the split of courses into render shards. ``mkdocs build -f <folder>/mkdocs.yml``
+renders the same site as ``lmsctl build``, on one core.
+
+Lessons keep their repository path in ``docs/`` (``courses/<id>/lessons/NN-name.md``) and the
+hooks give them their stable URL (``courses/<id>/<lesson-id>/``), so the relative links authors
+write between lessons and to ``../assets/`` resolve exactly as they do in the repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import posixpath
+import re
+import shutil
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from lmsctl.checks.references import is_local
+from lmsctl.content import community
+from lmsctl.content.freshness import freshness, parse_date
+from lmsctl.core.history import History
+from lmsctl.core.model import Course, LearningPath, Lesson, Repository
+from lmsctl.targets.site import feedback, pages, urls
+from lmsctl.targets.site.pages import CourseFacts
+from lmsctl.targets.site.quiz_html import quiz_html
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+THEME_DIR = PACKAGE_DIR / "theme"
+HOOKS_FILE = PACKAGE_DIR / "mkdocs_hooks.py"
+MANIFEST = "lmsctl-manifest.json"
+CONFIG = "mkdocs.yml"
+DOCS = "docs"
+#: Python-Markdown extensions that ship with MkDocs and pymdown-extensions (not plugins).
+MARKDOWN_EXTENSIONS: list[Any] = [
+    "admonition",
+    {"tables": {"use_align_attribute": True}},
+    "footnotes",
+    "attr_list",
+    {"toc": {"permalink": True, "permalink_title": "Link to this section"}},
+    {"pymdownx.highlight": {"anchor_linenums": False}},
+    "pymdownx.superfences",
+    {"pymdownx.tabbed": {"alternate_style": True}},
+    "pymdownx.details",
+]
+QUIZ_SLOT = '<div class="lmsctl-quiz-slot">{n}</div>'
+SITE_LANGUAGE = "en"
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Options:
+    drafts: bool = False
+    course: str | None = None  # preview: this course and what it links to
+    today: dt.date = field(default_factory=dt.date.today)
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    shards: int = 1
+
+
+@dataclass
+class Selection:
+    """What this build publishes."""
+
+    built: list[Course]  # every course with pages
+    listed: list[Course]  # in the catalog, on home and skills (built minus archived)
+    paths: list[LearningPath]  # path pages
+    listed_paths: list[LearningPath]  # on home and the paths page
+    preview: Course | None = None
+
+    @property
+    def built_ids(self) -> set[str]:
+        return {c.id for c in self.built}
+
+
+@dataclass
+class Compiled:
+    folder: Path
+    config_file: Path
+    docs_dir: Path
+    pages: int
+    shards: list[list[str]]
+    lesson_sources: dict[str, str]  # docs path of each lesson -> repository path
+
+
+def linked_course_ids(course: Course) -> list[str]:
+    """Courses a course links to: prerequisites, then courses its lessons link to."""
+    found: dict[str, None] = dict.fromkeys(course.prerequisites)
+    for lesson in course.lessons:
+        base = posixpath.dirname(lesson.rel)
+        for link in lesson.links:
+            if not is_local(link.url):
+                continue
+            target = posixpath.normpath(posixpath.join(base, unquote(urlsplit(link.url).path)))
+            parts = target.split("/")
+            if len(parts) >= 2 and parts[0] == "courses" and parts[1] != course.id:
+                found[parts[1]] = None
+    return list(found)
+
+
+def select(repo: Repository, drafts: bool, preview: str | None = None) -> Selection:
+    statuses = {"published", "archived"} | ({"draft"} if drafts else set())
+    built = [c for c in repo.courses if c.status in statuses]
+    target: Course | None = None
+    if preview is not None:
+        target = repo.course(preview)
+        assert target is not None, "the preview course is checked before compiling"
+        wanted = [target.id, *linked_course_ids(target)]
+        built = [c for cid in dict.fromkeys(wanted) if (c := repo.course(cid)) is not None
+                 and (c is target or c.status in statuses)]
+    built.sort(key=lambda c: (c.title.lower(), c.id))
+    listed = [c for c in built if c.status != "archived"]
+    path_statuses = {"published", "archived"} | ({"draft"} if drafts else set())
+    paths = [p for p in repo.paths if p.status in path_statuses]
+    if target is not None:
+        paths = [p for p in paths if any(m.id == target.id for m in p.courses)]
+    listed_paths = [p for p in paths if p.status != "archived"]
+    return Selection(built, listed, paths, listed_paths, target)
+
+
+def course_facts(repo: Repository, course: Course, history: History,
+                 today: dt.date) -> CourseFacts:
+    ch = history.course(course.id)
+    return CourseFacts(
+        last_change=ch.last_change,
+        created=ch.created,
+        reviewed=parse_date(course.reviewed),
+        contributors_html=community.people_html(list(ch.contributors[:12])),
+        freshness=freshness(course, repo.config, ch, today),
+    )
+
+
+def _front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter for MkDocs, written as JSON (which is YAML) on one line: 20 times
+    faster than ``yaml.safe_dump`` and just as safe (no tags, every string quoted)."""
+    return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
+
+
+def title_meta(text: str) -> str:
+    """Titles go into MkDocs' templates unescaped (its Jinja has no autoescape)."""
+    return escape(text, quote=True)
+
+
+def lesson_markdown(lesson: Lesson) -> str:
+    """The lesson body with each ```quiz block replaced by a slot the hooks fill after
+    sanitizing (quizzes must not render as code, nor pass through the author-HTML policy)."""
+    lines = lesson.body.split("\n")
+    for n, quiz in reversed(list(enumerate(lesson.quizzes))):
+        start = quiz.start_line - lesson.body_line
+        end = quiz.end_line - lesson.body_line
+        if not (0 <= start <= end < len(lines)):
+            continue
+        opening = lines[start]
+        indent = opening[: len(opening) - len(opening.lstrip())]
+        lines[start:end + 1] = ["", indent + QUIZ_SLOT.format(n=n), ""]
+    meta: dict[str, Any] = {"title": title_meta(lesson.title)}
+    if lesson.description:
+        meta["description"] = title_meta(lesson.description)
+    return _front_matter(meta) + "\n".join(lines)
+
+
+def _safe_asset(course_dir: Path, path: Path) -> Path | None:
+    """The real file behind ``path`` if it stays inside the course folder (no symlink may
+    publish a file from elsewhere on the machine)."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not real.is_file() or not real.is_relative_to(course_dir):
+        return None
+    return real
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
+def copy_assets(repo: Repository, course: Course, docs: Path) -> None:
+    """``assets/`` of the course, plus any other file of the course folder its lessons link
+    to (downloads), into the docs tree at the same place."""
+    course_dir = (repo.root / course.rel_dir).resolve()
+    wanted: set[Path] = set()
+    assets = course_dir / "assets"
+    if assets.is_dir():
+        for folder, dirnames, filenames in os.walk(assets):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            wanted.update(Path(folder) / f for f in filenames if not f.startswith("."))
+    for lesson in course.lessons:
+        base = (repo.root / lesson.rel).parent
+        for link in lesson.links:
+            if not is_local(link.url):
+                continue
+            target = unquote(urlsplit(link.url).path)
+            if not target or target.endswith((".md", "/")) or target.startswith("/"):
+                continue
+            wanted.add(Path(os.path.normpath(base / target)))
+    for path in sorted(wanted):
+        real = _safe_asset(course_dir, path)
+        if real is None:
+            continue
+        try:
+            rel = Path(os.path.normpath(path)).relative_to(course_dir)
+        except ValueError:
+            continue
+        if rel.parts and rel.parts[0] == "lessons" and rel.suffix == ".md":
+            continue
+        _link_or_copy(real, docs / course.rel_dir / rel)
+
+
+def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
+    """Split courses over render processes, balancing lesson pages (greedy, largest first)."""
+    shards = max(1, min(shards, len(courses) or 1))
+    loads = [0] * shards
+    plan: list[list[str]] = [[] for _ in range(shards)]
+    for course in sorted(courses, key=lambda c: (-len(c.lessons), c.id)):
+        k = loads.index(min(loads))
+        plan[k].append(course.id)
+        loads[k] += len(course.lessons) + 1
+    return [sorted(p) for p in plan]
+
+
+def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[str, str]],
+                  shards: list[list[str]]) -> dict[str, Any]:
+    config = repo.config
+    nav: list[dict[str, str]] = [{"Home": "index.md"}, {"Catalog": "catalog.md"}]
+    if selection.paths:
+        nav.append({"Paths": "paths/index.md"})
+    nav.append({"Skills": "skills.md"})
+    nav += extra_nav
+    theme: dict[str, Any] = {
+        "name": "material",
+        "custom_dir": str(THEME_DIR),
+        "font": False,
+        "language": SITE_LANGUAGE,
+        "features": ["navigation.tabs", "navigation.top", "search.suggest",
+                     "search.highlight", "content.code.copy", "content.tabs.link"],
+        "palette": [
+            {"media": "(prefers-color-scheme: light)", "scheme": "default",
+             "primary": "indigo", "accent": "indigo",
+             "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"}},
+            {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
+             "primary": "indigo", "accent": "indigo",
+             "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"}},
+        ],
+    }
+    result: dict[str, Any] = {
+        "site_name": title_meta(config.site_title),
+        "docs_dir": DOCS,
+        "use_directory_urls": True,
+        "theme": theme,
+        "plugins": [{"search": {"lang": "en"}}],
+        "hooks": [str(HOOKS_FILE)],
+        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "extra_css": ["assets/lmsctl/lmsctl.css"],
+        "extra_javascript": ["assets/lmsctl/lmsctl.js"],
+        "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards}},
+        "nav": nav,
+        "validation": {
+            "nav": {"omitted_files": "ignore", "not_found": "warn", "absolute_links": "info"},
+            "links": {"not_found": "warn", "anchors": "info", "absolute_links": "info",
+                      "unrecognized_links": "info"},
+        },
+    }
+    if config.site_url:
+        result["site_url"] = config.site_url
+    if config.site_description:
+        result["site_description"] = title_meta(config.site_description)
+    return result
+
+
+class DocsWriter:
+    """Writes Markdown pages into ``docs/`` and remembers their per-page manifest entries."""
+
+    def __init__(self, docs: Path) -> None:
+        self.docs = docs
+        self.pages: dict[str, dict[str, Any]] = {}
+        self._folders: set[Path] = set()
+
+    def write(self, doc: str, text: str, entry: dict[str, Any] | None = None) -> None:
+        path = self.docs / doc
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        path.write_text(text, encoding="utf-8")
+        if entry is not None:
+            self.pages[doc] = entry
+
+    def page(self, doc: str, title: str, body_html: str, *, trusted: bool = True,
+             hide: tuple[str, ...] = ("toc", "navigation"), extra: dict[str, Any] | None = None,
+             description: str = "", search: bool = True) -> None:
+        meta: dict[str, Any] = {"title": title_meta(title)}
+        if description:
+            meta["description"] = title_meta(description)
+        if hide:
+            meta["hide"] = list(hide)
+        if not search:
+            meta["search"] = {"exclude": True}  # a listing of what search finds anyway
+        entry: dict[str, Any] = {"trusted": trusted, **(extra or {})}
+        self.write(doc, _front_matter(meta) + "\n" + body_html + "\n", entry)
+
+
+def compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
+                 history: History) -> Compiled:
+    """Write the MkDocs project for ``selection`` into ``folder`` (which must be empty)."""
+    docs = folder / DOCS
+    docs.mkdir(parents=True)
+    writer = DocsWriter(docs)
+    config = repo.config
+    facts = {c.id: course_facts(repo, c, history, options.today) for c in selection.built}
+    ctx = pages.SiteContext(repo=repo, selection_built=selection.built_ids,
+                            listed=selection.listed, paths=selection.paths,
+                            listed_paths=selection.listed_paths, facts=facts,
+                            drafts=options.drafts, preview=selection.preview,
+                            request_url=feedback.request_course_url(config))
+    manifest_courses: dict[str, Any] = {}
+    lesson_sources: dict[str, str] = {}
+
+    writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
+                description=config.site_description, search=False)
+    writer.page("catalog.md", "Catalog", pages.catalog_page(ctx), search=False,
+                description="Every course, with filters by skill, level, role and duration.")
+    writer.page("skills.md", "Skills", pages.skills_page(ctx))
+    writer.page("courses/index.md", "Courses", pages.courses_index_page(ctx), search=False,
+                extra={"redirect": urls.CATALOG})
+    if selection.paths:
+        writer.page("paths/index.md", "Learning paths", pages.paths_index_page(ctx))
+    for path in selection.paths:
+        writer.page(urls.path_doc(path.id), path.title, pages.path_page(ctx, path),
+                    description=path.summary)
+
+    for course in selection.built:
+        course_page = urls.course_url(course.id)
+        lesson_page = urls.lesson_url(course.id, "x")
+        links = feedback.course_links(config, course, urls.absolute(config.site_url,
+                                                                     course_page))
+        writer.page(urls.course_doc(course.id), course.title,
+                    pages.course_page(ctx, course, links.get("outdated")),
+                    description=course.summary, hide=("toc",),
+                    extra={"kind": "course", "course": course.id, **_lang(course),
+                           "sidebar": pages.course_sidebar(ctx, course, course_page)})
+        manifest_courses[course.id] = {
+            "sidebar": pages.course_sidebar(ctx, course, lesson_page),
+        }
+        for i, lesson in enumerate(course.lessons):
+            doc = urls.lesson_doc(course.id, lesson.file_name)
+            page_url = urls.lesson_url(course.id, lesson.id)
+            lesson_links = feedback.lesson_links(config, course, lesson,
+                                                 urls.absolute(config.site_url, page_url))
+            writer.write(doc, lesson_markdown(lesson), {
+                "kind": "lesson", "course": course.id, "lesson": lesson.id,
+                "url": page_url, **_lang(course),
+                "quizzes": [quiz_html(course.id, lesson, q) for q in lesson.quizzes],
+                "before": pages.lesson_head(ctx, course, lesson, i),
+                "after": pages.lesson_foot(ctx, course, i, lesson_links),
+            })
+            lesson_sources[doc] = lesson.rel
+        copy_assets(repo, course, docs)
+
+    extra_nav = _community_pages(repo, writer, options, history, selection)
+    extra_nav += _contributing_pages(repo, writer)
+
+    shards = plan_shards(selection.built, options.shards)
+    manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses}
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")),
+                                   encoding="utf-8")
+    config_file = folder / CONFIG
+    config_file.write_text(
+        "# Generated by lmsctl build: do not edit (it is rebuilt from the course repository).\n"
+        + yaml.safe_dump(mkdocs_config(repo, selection, extra_nav, shards), allow_unicode=True,
+                         sort_keys=False, width=100),
+        encoding="utf-8")
+    return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
+                    pages=len(writer.pages), shards=shards, lesson_sources=lesson_sources)
+
+
+def _lang(course: Course) -> dict[str, str]:
+    """The course's language, when it is not the site's (for the content's ``lang``)."""
+    language = course.language
+    if not language or language == SITE_LANGUAGE or not _LANG.match(language):
+        return {}
+    return {"lang": language}
+
+
+def _community_pages(repo: Repository, writer: DocsWriter, options: Options, history: History,
+                     selection: Selection) -> list[dict[str, str]]:
+    """/contributors/, /whats-new/ and /feed.xml from the history (skipped in previews)."""
+    if selection.preview is not None:
+        return []
+    drafts = options.drafts
+    writer.page("contributors.md", "Contributors",
+                community.contributors_page(repo, history, options.today, base_url="../",
+                                            include_drafts=drafts),
+                trusted=False)
+    writer.page("whats-new.md", "What's new",
+                pages.feed_link("../") + community.whats_new_page(repo, history, "../",
+                                                                  include_drafts=drafts),
+                trusted=False)
+    writer.write(urls.FEED, community.atom_feed(repo, history, repo.config.site_url,
+                                                options.now, include_drafts=drafts))
+    return [{"What's new": "whats-new.md"}, {"Contributors": "contributors.md"}]
+
+
+def _rule_reference() -> str | None:
+    """The lint rule reference, when the rules package provides it."""
+    try:
+        from importlib import import_module
+
+        module = import_module("lmsctl.checks.rules.reference")
+    except ImportError:
+        return None
+    func = getattr(module, "reference_markdown", None)
+    if func is None:
+        return None
+    text = func()
+    return text if isinstance(text, str) else None
+
+
+def _contributing_pages(repo: Repository, writer: DocsWriter) -> list[dict[str, str]]:
+    """The author's guide (CONTRIBUTING.md at the repository root) and the rule reference."""
+    guide = repo.root / "CONTRIBUTING.md"
+    rules = _rule_reference()
+    if not guide.is_file() and rules is None:
+        return []
+    repo_base = ""
+    if repo.config.repo_url:
+        middle = "-/blob" if "gitlab" in (urlsplit(repo.config.repo_url).hostname or "") \
+            else "blob"
+        repo_base = f"{repo.config.repo_url.rstrip('/')}/{middle}/{repo.config.branch or 'main'}/"
+    if guide.is_file():
+        text = guide.read_text(encoding="utf-8", errors="replace")
+        writer.write("contributing/index.md",
+                     _front_matter({"title": "Contributing"}) + text,
+                     {"trusted": False, "kind": "document", "repo_base": repo_base,
+                      "source": "CONTRIBUTING.md"})
+    else:
+        writer.page("contributing/index.md", "Contributing",
+                    '<p><a href="rules/">The lint rules</a> every course is checked with.</p>')
+    if rules is not None:
+        writer.write("contributing/rules.md",
+                     _front_matter({"title": "Lint rules"}) + rules,
+                     {"trusted": False, "kind": "document"})
+    return [{"Contributing": "contributing/index.md"}]

@@ -1,0 +1,174 @@
+"""MkDocs hooks of lmsctl (declared under ``hooks:`` in the generated ``mkdocs.yml``; not a
+plugin). They read ``lmsctl-manifest.json`` written by ``lmsctl.targets.site.compile`` and:
+
+- give lessons their stable URLs: ``courses/<id>/lessons/NN-name.md`` -> ``courses/<id>/name/``;
+- when rendering in several processes, leave out the pages of the other shards;
+- sanitize every page whose content an author wrote (``lmsctl.core.html_policy.sanitize``), then
+  put the quizzes, which lmsctl renders itself, in their slots;
+- pass the course's own lesson navigation and the lesson's header and footer to the theme
+  override (``theme/main.html``) as ``lmsctl`` in the template context;
+- let the theme override render the parts of course and lesson pages that do not depend on the
+  page (tabs, footer, scripts, configuration) once per folder depth (``lmsctl_fragment``);
+- index lesson pages for Material's search with ``lmsctl.targets.site.search_index`` (same entries,
+  less work) and add them to Material's ``search/search_index.json``.
+
+``extra.lmsctl.fast: false`` in ``mkdocs.yml`` turns the last two off (the output is the same;
+the tests compare both).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from typing import Any
+
+from lmsctl.core.html_policy import sanitize
+from lmsctl.core.ids import lesson_id
+from lmsctl.targets.site import search_index
+
+_STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
+                          "fragments": {}, "search": [], "fast": True}
+_SLOT = re.compile(r'<div class="lmsctl-quiz-slot">(\d+)</div>')
+_PRE_CLASS = re.compile(r'(<pre\b[^>]*\bclass=")([^"]*)(")')
+_HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+
+
+def on_config(config: Any) -> Any:
+    extra = config.extra.get("lmsctl") or {}
+    folder = os.path.dirname(os.path.abspath(config.config_file_path))
+    with open(os.path.join(folder, extra.get("manifest", "lmsctl-manifest.json")),
+              encoding="utf-8") as f:
+        _STATE["manifest"] = json.load(f)
+    shard = extra.get("shard")
+    shards = extra.get("shards") or []
+    _STATE["shard"] = shard
+    _STATE["mine"] = set(shards[shard]) if shard is not None and shard < len(shards) else None
+    _STATE["fragments"] = {}
+    _STATE["search"] = []
+    _STATE["fast"] = extra.get("fast", True) is not False
+    return config
+
+
+def _fragment(*key: Any, caller: Any) -> str:
+    """``{% call lmsctl_fragment(name, base_url) %}...{% endcall %}``: the block's HTML,
+    rendered once per key for the whole build."""
+    fragments: dict[tuple[Any, ...], str] = _STATE["fragments"]
+    found = fragments.get(key)
+    if found is None:
+        found = fragments[key] = str(caller())
+    return found
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    env.globals["lmsctl_fragment"] = _fragment if _STATE["fast"] else _no_cache
+    return env
+
+
+def _no_cache(*key: Any, caller: Any) -> str:
+    return str(caller())
+
+
+def on_files(files: Any, config: Any) -> Any:
+    from mkdocs.structure.files import InclusionLevel
+
+    shard = _STATE["shard"]
+    mine = _STATE["mine"]
+    for file in files:
+        parts = file.src_uri.split("/")
+        if (len(parts) == 4 and parts[0] == "courses" and parts[2] == "lessons"
+                and parts[3].endswith(".md")):
+            url = f"courses/{parts[1]}/{lesson_id(parts[3])}/"
+            file.dest_uri = url + "index.html"
+            file.url = url
+            file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, file.dest_uri))
+        if shard is None or mine is None:
+            continue
+        in_course = len(parts) > 2 and parts[0] == "courses"
+        if (in_course and parts[1] not in mine) or (not in_course and shard != 0):
+            file.inclusion = InclusionLevel.EXCLUDED
+    return files
+
+
+def _neutralize(html: str) -> str:
+    """Author HTML must not trigger theme features that load scripts from the internet
+    (Material fetches Mermaid from a CDN for ``<pre class="mermaid">``)."""
+
+    def fix(m: re.Match[str]) -> str:
+        classes = [c for c in m.group(2).split() if c != "mermaid"]
+        return m.group(1) + " ".join(classes) + m.group(3)
+
+    return _PRE_CLASS.sub(fix, html) if "mermaid" in html else html
+
+
+def _repo_links(html: str, repo_base: str, source: str) -> str:
+    """Relative links of a repository document (CONTRIBUTING.md) point to the repository."""
+
+    def fix(m: re.Match[str]) -> str:
+        url = m.group(2)
+        if not url or url.startswith(("#", "/")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+            return m.group(0)
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(source), url))
+        if target.startswith(".."):
+            return m.group(0)
+        return m.group(1) + repo_base + target + m.group(3)
+
+    return _HREF.sub(fix, html)
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    entry = _STATE["manifest"]["pages"].get(page.file.src_uri, {})
+    if not entry.get("trusted"):
+        html = _neutralize(sanitize(html))
+        if entry.get("repo_base"):
+            html = _repo_links(html, entry["repo_base"], entry.get("source", ""))
+    if entry.get("kind") == "lesson" and _STATE["fast"]:
+        title = page.meta.get("title") or page.title or ""
+        content = _SLOT.sub("", html)  # quizzes are left out of search, as Material would
+        _STATE["search"].extend(search_index.entries(content, page.url, str(title)))
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+    quizzes = entry.get("quizzes")
+    if quizzes:
+        html = _SLOT.sub(lambda m: quizzes[int(m.group(1))] if int(m.group(1)) < len(quizzes)
+                         else "", html)
+    return html
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    manifest = _STATE["manifest"]
+    entry = manifest["pages"].get(page.file.src_uri, {})
+    chrome: dict[str, str] = {}
+    kind = entry.get("kind")
+    if kind == "lesson":
+        sidebar = manifest["courses"][entry["course"]]["sidebar"]
+        marker = f'data-lmsctl-lesson="{entry["lesson"]}"'
+        chrome["sidebar"] = sidebar.replace(marker, marker + ' aria-current="page"', 1)
+        chrome["before"] = entry.get("before", "")
+        chrome["after"] = entry.get("after", "")
+    elif kind == "course":
+        chrome["sidebar"] = entry.get("sidebar", "")
+    if entry.get("lang"):
+        chrome["lang"] = entry["lang"]
+    if kind in ("lesson", "course") and not page.previous_page and not page.next_page:
+        chrome["cache"] = kind
+    if entry.get("redirect"):
+        from mkdocs.utils import get_relative_url
+
+        chrome["redirect"] = get_relative_url(entry["redirect"], page.url)
+    context["lmsctl"] = chrome
+    return context
+
+
+def on_post_build(config: Any) -> None:
+    """Add the lesson entries to the index Material's search plugin has just written."""
+    if not _STATE["search"]:
+        return
+    path = os.path.join(config.site_dir, "search", "search_index.json")
+    if not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    data["docs"].extend(_STATE["search"])
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))

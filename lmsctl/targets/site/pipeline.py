@@ -1,0 +1,215 @@
+"""The build pipeline: load -> validate -> compile -> render -> publish (DESIGN section 3).
+
+``build_site`` is what ``lmsctl build`` and ``lmsctl serve`` run. It raises ``BuildError``
+(exit 1) when the content has errors (printed first, exactly as ``lmsctl validate`` prints
+them) or, under ``strict``, warnings; the previous site is then left untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from lmsctl.checks.references import check_references
+from lmsctl.checks.report_formats import emit
+from lmsctl.checks.validate import validate_repository
+from lmsctl.content.loader import (
+    course_ids,
+    load_config,
+    load_course,
+    load_path,
+    unknown_course_hint,
+)
+from lmsctl.core.diagnostics import Diagnostic, Report, Severity
+from lmsctl.core.errors import BuildError, UsageError
+from lmsctl.core.history import History, read_history
+from lmsctl.core.model import Course, LearningPath, Repository
+from lmsctl.targets.site import compile as compiler
+from lmsctl.targets.site import publish, render
+
+_DOC_FILE = re.compile(r"Doc file '(?P<doc>[^']+)' contains (?:a|an unrecognized relative) "
+                       r"link '(?P<url>[^']*)'")
+_TARGET = re.compile(r"the target '(?P<target>[^']+)' is not found")
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    pages: int
+    courses: int
+    seconds: float
+    processes: int
+    report: Report
+    warnings: list[str] = field(default_factory=list)
+    preview: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _today() -> tuple[dt.date, dt.datetime]:
+    """Today, or the reproducible-builds ``SOURCE_DATE_EPOCH`` when set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        now = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        return now.date(), now
+    now = dt.datetime.now(dt.UTC)
+    return dt.date.today(), now
+
+
+def unknown_course(root: Path, course_id: str) -> UsageError:
+    return UsageError(f"--course {course_id}: there is no course with this id "
+                      f"(no courses/{course_id}/course.yml)",
+                      unknown_course_hint(root, course_id))
+
+
+def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
+    """Load only what a one-course preview needs: lmsctl.yml, the course, the courses it links
+    to, and the paths. The report holds the problems of the course itself (and lmsctl.yml),
+    with the same rules as ``validate``; other courses are not checked."""
+    root = root.resolve()
+    folder = root / "courses" / course_id
+    if not (folder / "course.yml").is_file():
+        raise unknown_course(root, course_id)
+    config, problems = load_config(root)
+    files = ["lmsctl.yml"] if config.exists else []
+    target, more, read = load_course(root, folder)
+    problems += more
+    files += read
+    courses: list[Course] = []
+    if target is not None:
+        courses.append(target)
+        for other in compiler.linked_course_ids(target):
+            other_dir = root / "courses" / other
+            if other != course_id and (other_dir / "course.yml").is_file():
+                course, _, _ = load_course(root, other_dir)
+                if course is not None:
+                    courses.append(course)
+    paths: list[LearningPath] = []
+    if (root / "paths").is_dir():
+        for file in sorted((root / "paths").iterdir()):
+            if file.suffix in (".yml", ".yaml") and not file.name.startswith("."):
+                path, _ = load_path(root, file)
+                if path is not None:
+                    paths.append(path)
+    repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
+                      files=tuple(files))
+    prefix = f"courses/{course_id}/"
+    existing = set(course_ids(root))
+    keep: list[Diagnostic] = []
+    for d in [*problems, *check_references(repo)]:
+        if not (d.path.startswith(prefix) or d.path == "lmsctl.yml"):
+            continue
+        if d.rule == "LMS202":
+            continue  # cycles need every course; the full build checks them
+        if d.rule == "LMS201" and any(f"'{x}'" in d.message for x in existing):
+            continue
+        keep.append(d)
+    report = Report(files_checked=len(files))
+    report.extend(keep)
+    return repo, report
+
+
+def _locate(repo: Repository, compiled: compiler.Compiled, message: str) -> str | None:
+    """An MkDocs link warning about a lesson, as ``path:line:col: warning ...`` at the link;
+    None when it is not about a lesson."""
+    m = _DOC_FILE.search(message)
+    if m is None:
+        return None
+    rel = compiled.lesson_sources.get(m.group("doc"))
+    if rel is None:
+        return None
+    url = m.group("url")
+    line, col = 1, 1
+    for course in repo.courses:
+        for lesson in course.lessons:
+            if lesson.rel == rel:
+                found = next((x for x in lesson.links if x.url == url), None)
+                if found is not None:
+                    line, col = found.line, found.column
+    target = _TARGET.search(message[m.end():])
+    why = f": {target.group('target')} does not exist" if target else ""
+    return (f"{rel}:{line}:{col}: warning link '{url}' does not lead to a page of the site{why}"
+            "\n    hint: Link to another lesson by its file name (02-name.md), to a file in the "
+            "course's assets/ folder, or to a full web address (https://...).")
+
+
+SHALLOW_HINT = ("Fetch the whole history: `git fetch --unshallow`, or in GitHub Actions "
+                "`fetch-depth: 0` on actions/checkout (GitLab: GIT_DEPTH: \"0\").")
+SHALLOW_WARNING = ("warning: this git clone is shallow, so last-updated dates, contributors, "
+                   "freshness and what's new would be wrong; they are left out of this build.\n"
+                   f"    hint: {SHALLOW_HINT}")
+
+
+def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
+               course: str | None = None, drafts: bool = False, workers: int | None = None,
+               stdout: TextIO | None = None, with_history: bool = True) -> BuildResult:
+    """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``)."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    stdout = stdout or sys.stdout
+    root = root.resolve()
+    out = (out if out is not None else root / "site")
+    out = out if out.is_absolute() else Path.cwd() / out
+    publish.check_out(root, out)
+
+    t = time.perf_counter()
+    if course is not None:
+        repo, report = load_preview(root, course)
+    else:
+        repo, report = validate_repository(root)
+    timings["validate"] = time.perf_counter() - t
+    warnings = [d for d in report.diagnostics if d.severity is Severity.WARNING]
+    if report.has_errors or (strict and warnings):
+        emit(report, "text", stdout)
+        counts = report.counts()
+        what = (f"{counts['error']} error(s)" if report.has_errors
+                else f"{counts['warning']} warning(s) under --strict")
+        raise BuildError(f"the site was not built: {what} (listed above)",
+                         f"Fix them and build again; the previous site in {out} is unchanged.")
+    if report.diagnostics:
+        emit(report, "text", stdout)
+
+    t = time.perf_counter()
+    history = read_history(repo) if with_history else History.unavailable("not read")
+    timings["history"] = time.perf_counter() - t
+    if history.shallow:
+        stdout.write(SHALLOW_WARNING + "\n")
+        if strict:
+            raise BuildError("the site was not built: the git clone is shallow (--strict)",
+                             SHALLOW_HINT)
+        history = History.unavailable("shallow clone")  # no dates rather than wrong ones
+    today, now = _today()
+    selection = compiler.select(repo, drafts, course)
+    pages_estimate = sum(len(c.lessons) + 1 for c in selection.built)
+    options = compiler.Options(drafts=drafts, course=course, today=today, now=now,
+                               shards=render.shard_count(pages_estimate, workers))
+    with publish.workspace(out) as space:
+        t = time.perf_counter()
+        compiled = compiler.compile_site(repo, selection, space.work, options, history)
+        timings["compile"] = time.perf_counter() - t
+        t = time.perf_counter()
+        result = render.render(compiled, space.stage)
+        timings["render"] = time.perf_counter() - t
+        located = [(msg, _locate(repo, compiled, msg)) for msg in result.warnings]
+        lesson_warnings = [loc for _, loc in located if loc is not None]
+        if preview_prefix := (f"courses/{course}/" if course else ""):
+            lesson_warnings = [w for w in lesson_warnings if w.startswith(preview_prefix)]
+        for line in lesson_warnings:
+            stdout.write(line + "\n")
+        if strict and lesson_warnings:
+            raise BuildError(
+                f"the site was not built: {len(lesson_warnings)} warning(s) under --strict "
+                "(listed above)",
+                f"Fix them and build again; the previous site in {out} is unchanged.")
+        t = time.perf_counter()
+        publish.swap_in(space.stage, out)
+        timings["publish"] = time.perf_counter() - t
+    return BuildResult(out=out, pages=compiled.pages, courses=len(selection.built),
+                       seconds=time.perf_counter() - started, processes=result.processes,
+                       report=report, warnings=lesson_warnings, preview=course,
+                       timings=timings)

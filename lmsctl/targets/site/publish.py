@@ -1,0 +1,101 @@
+"""publish: build beside the output folder, then swap the new site in at once.
+
+The staging folder (``.site-<token>/``) and the private build folder (``.lmsctl-build-<token>/``)
+live beside ``--out`` so the final step is a rename on one file system. On Linux the swap is a
+single ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, undone if the second fails. Both
+temporary folders are removed whatever happens, so a failed build leaves the previous site
+byte for byte as it was and nothing else behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lmsctl.core.errors import UsageError
+
+#: Written into every site lmsctl builds; a non-empty --out without it is never replaced.
+MARKER = ".lmsctl-site"
+_PROTECTED = ("courses", "paths", "schemas", "lmsctl", ".git", ".github", "tests")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    stage: Path  # the new site is rendered here
+    work: Path  # docs tree, mkdocs.yml, manifest, extra render shards
+
+
+def check_out(root: Path, out: Path) -> None:
+    """Refuse an output folder whose replacement would lose someone's files."""
+    root_r = root.resolve()
+    out_r = out.resolve()
+    hint = "Pass a new or empty folder with --out, or the folder of a previous lmsctl build."
+    if out_r == root_r or root_r.is_relative_to(out_r):
+        raise UsageError(f"--out {out} holds the course repository; it cannot be replaced",
+                         hint)
+    for name in _PROTECTED:
+        if out_r.is_relative_to(root_r / name):
+            raise UsageError(f"--out {out} is inside {name}/ of the repository", hint)
+    if out_r.exists():
+        if not out_r.is_dir():
+            raise UsageError(f"--out {out} is a file, not a folder", hint)
+        if any(out_r.iterdir()) and not (out_r / MARKER).exists():
+            raise UsageError(
+                f"--out {out} is not empty and was not built by lmsctl; refusing to replace it",
+                hint)
+
+
+@contextlib.contextmanager
+def workspace(out: Path) -> Iterator[Workspace]:
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(6)
+    space = Workspace(parent / f".site-{token}", parent / f".lmsctl-build-{token}")
+    space.work.mkdir()
+    try:
+        yield space
+    finally:
+        for folder in (space.stage, space.work):
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        func = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                     ctypes.c_uint]
+    func.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    return int(func(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)) == 0
+
+
+def swap_in(stage: Path, out: Path) -> None:
+    """Make ``stage`` the new ``out``; the old site is deleted afterwards."""
+    (stage / MARKER).write_text("Built by lmsctl; replaced as a whole by each build.\n",
+                                encoding="utf-8")
+    out = out.resolve()
+    if not out.exists():
+        os.rename(stage, out)
+        return
+    if _exchange(stage, out):
+        shutil.rmtree(stage, ignore_errors=True)  # now the old site
+        return
+    old = out.parent / f".site-old-{secrets.token_hex(6)}"
+    os.rename(out, old)
+    try:
+        os.rename(stage, out)
+    except OSError:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
