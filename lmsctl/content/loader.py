@@ -208,9 +208,11 @@ def _load_quiz(
             if not isinstance(c, dict):
                 continue
             cline, ccol = doc.pos((qi, "choices", ci))
+            cid = c.get("id")
             choices.append(Choice(text=_str(c.get("text")), correct=c.get("correct") is True,
                                   explanation=_str(c.get("explanation")), line=cline,
-                                  column=ccol))
+                                  column=ccol, index=ci,
+                                  id=cid if isinstance(cid, str) and SLUG.match(cid) else None))
         undecided = any(isinstance(c, dict) and "correct" in c and not isinstance(
             c["correct"], bool) for c in raw_choices)  # already reported by the schema
         if choices and not undecided and not any(c.correct for c in choices):

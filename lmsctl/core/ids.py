@@ -4,8 +4,11 @@ Ids are the stable keys of progress, links and analytics; every layer takes them
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
+from collections.abc import Iterable
 
 #: A course, lesson, path or skill id: lowercase letters, digits and single hyphens.
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
@@ -30,3 +33,36 @@ def slugify(text: str) -> str:
     ascii_text = (unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
                   .encode("ascii", "ignore").decode("ascii"))
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+#: Length of a content version (hex digits of SHA-256).
+VERSION_LENGTH = 12
+
+
+def content_version(text: str) -> str:
+    """A short, stable hash of a text (a lesson's source)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:VERSION_LENGTH]
+
+
+def question_version(question: str, choices: Iterable[tuple[str, str, bool]]) -> str:
+    """A question's content version: its text and its choices (id, text, correct)."""
+    payload = json.dumps([question, [list(c) for c in choices]], ensure_ascii=False,
+                         separators=(",", ":"))
+    return content_version(payload)
+
+
+def course_iri(base: str, course: str) -> str:
+    """Activity id of a course (DESIGN section 8); ``base`` ends with ``/``."""
+    return f"{base}courses/{course}/"
+
+
+def lesson_iri(base: str, course: str, lesson: str) -> str:
+    return f"{base}courses/{course}/{lesson}/"
+
+
+def question_iri(base: str, course: str, lesson: str, question_key: str) -> str:
+    return f"{lesson_iri(base, course, lesson)}#{question_key}"
+
+
+def path_iri(base: str, path: str) -> str:
+    return f"{base}paths/{path}/"

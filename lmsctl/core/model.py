@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from lmsctl.core.ids import content_version, question_version
 from lmsctl.core.yamlstrict import YamlDoc
 
 WORDS_PER_MINUTE = 200
@@ -23,6 +24,14 @@ class Choice:
     explanation: str
     line: int
     column: int
+    index: int = 0  # 0-based position as authored
+    id: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Stable id within the question: the choice's ``id:`` or ``c1``, ``c2`` by authored
+        position (display order may be shuffled; keys are not)."""
+        return self.id or f"c{self.index + 1}"
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,12 @@ class Question:
     def key(self) -> str:
         """Stable storage key within the lesson: the question's ``id:`` or its index."""
         return self.id or f"q{self.index + 1}"
+
+    @property
+    def version(self) -> str:
+        """Content version: a short hash of the text, the choices and which are correct, so
+        statistics never mix two versions of a question (DESIGN section 8)."""
+        return question_version(self.question, [(c.key, c.text, c.correct) for c in self.choices])
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,11 @@ class Lesson:
     @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for quiz in self.quizzes for q in quiz.questions)
+
+    @property
+    def version(self) -> str:
+        """Content version of the lesson: a short hash of its source."""
+        return content_version(self.text)
 
     @property
     def duration(self) -> int:
