@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from lmsctl.checks.rules.checks import CheckList, Context
-from lmsctl.content.lesson_view import LessonView
-from lmsctl.content.markdown_scan import mask_code_spans
+from lmsctl.content.markdown import mask_code_spans
 from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
+from lmsctl.core.document import LessonDocument as LessonView
 from lmsctl.core.model import Choice, Course, Lesson, Question, Quiz
 
 #: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 
 from lmsctl.checks.rules.checks import CheckList, Context
-from lmsctl.content.lesson_view import LessonView
 from lmsctl.core import html_policy
 from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
+from lmsctl.core.document import LessonDocument as LessonView
 from lmsctl.core.model import Course, Lesson
 
 #: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).
