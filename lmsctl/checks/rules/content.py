@@ -4,6 +4,7 @@ between lessons and courses, bare URLs, whitespace."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -72,6 +73,12 @@ for _rule in [
          "summary: Run a discovery call and leave every meeting with a clear next step.",
          f"Shorten the summary to one sentence of at most {SUMMARY_MAX} characters; move the "
          "detail into the objectives or the first lesson.", "lint"),
+    Rule("LMS308", W, "HTML in a title",
+         "Titles (a lesson's front matter `title:`, a course's `title:`) are plain text: the "
+         "site shows `<b>`, `<br>` or `&amp;` in them literally, as typed, in the page heading, "
+         "the navigation and the browser tab.",
+         "title: Pricing <em>without</em> discounts", "title: Pricing without discounts",
+         "Write the title as plain text; put emphasis in the lesson's text instead.", "lint"),
     Rule("LMS310", E, "Link to a lesson or course by an absolute path",
          "Links between lessons are relative paths to the lesson's file (`02-clarify.md`, "
          "`../../other-course/lessons/01-intro.md`) or to a course folder "
@@ -176,6 +183,32 @@ def size(ctx: Context, course: Course, lesson: Lesson, view: LessonView) -> Iter
                    f"lesson has {lesson.word_count:,} words, more than {limit:,}",
                    "Split it into two lessons at a natural break, each with its own quiz "
                    f"(lmsctl new-lesson {course.id} \"Title\").")
+
+
+_HTML_IN_TEXT = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
+
+
+def _html_in_title(rel: str, title: str, pos: tuple[int, int], what: str
+                   ) -> Iterator[Diagnostic]:
+    m = _HTML_IN_TEXT.search(title)
+    if m is not None:
+        yield diag("LMS308", rel, pos[0], pos[1],
+                   f"{what} title '{title}' contains HTML ({m.group(0)}), which the site "
+                   "shows as typed text",
+                   f"Write it as plain text, e.g. title: {_HTML_IN_TEXT.sub('', title).strip()}")
+
+
+@CHECKS.lesson
+def lesson_title(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+                 ) -> Iterator[Diagnostic]:
+    if lesson.front_matter is not None:
+        yield from _html_in_title(lesson.rel, lesson.title, lesson.front_matter.pos(("title",)),
+                                  "lesson")
+
+
+@CHECKS.course
+def course_title(ctx: Context, course: Course) -> Iterator[Diagnostic]:
+    yield from _html_in_title(course.rel, course.title, course.doc.pos(("title",)), "course")
 
 
 @CHECKS.course
