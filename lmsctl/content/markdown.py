@@ -66,9 +66,47 @@ _ATTR_TOKEN = re.compile(r"""([^ =}]+)="(.*?)"|([^ =}]+)='(.*?)'|([^ =}]+)=([^ =
 _ATTR_NAME = re.compile(r"[A-Za-z_:][\w:.-]*\Z")
 
 _TAG = re.compile(
-    r"<!--(?P<comment>(?s:.*?))-->"
-    r"|<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s+[^\s\"'>/=<]+"
+    r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s+[^\s\"'>/=<]+"
     r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>")
+
+
+_CODE_ELEMENT = re.compile(r"<(code|pre|kbd|samp)\b[^<>]*>", re.I)
+
+
+class _Markup:
+    """A tag or comment found in raw HTML (``comment`` None for a tag)."""
+
+    __slots__ = ("start", "end", "comment", "tag")
+
+    def __init__(self, start: int, end: int, comment: str | None,
+                 tag: re.Match[str] | None) -> None:
+        self.start, self.end, self.comment, self.tag = start, end, comment, tag
+
+
+def _markup(text: str, first_only: bool = False) -> list[_Markup]:
+    """Comments and tags of raw HTML, left to right, in linear time (an unclosed ``<!--``
+    hides the rest of the text, as in a browser)."""
+    out: list[_Markup] = []
+    pos = 0
+    while True:
+        i = text.find("<", pos)
+        if i < 0 or (first_only and i > 0):
+            return out
+        if text.startswith("<!--", i):
+            end = text.find("-->", i + 4)
+            if end < 0:
+                return out
+            out.append(_Markup(i, end + 3, text[i + 4:end], None))
+            pos = end + 3
+        else:
+            m = _TAG.match(text, i)
+            if m is None:
+                pos = i + 1
+            else:
+                out.append(_Markup(i, m.end(), None, m))
+                pos = m.end()
+        if first_only:
+            return out
 _ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
 _URL = re.compile(r"(?<![A-Za-z0-9/@.:%+-])(?:https?|ftp)://[^\s<>\"'`]+")
 _URL_TRAILING = ".,:;!?*_~'\"]"
@@ -743,30 +781,31 @@ class _Reader:
         blanked, for bare URLs."""
         masked = list(text)
         no_urls_until = -1
-        for m in _TAG.finditer(text):
-            if first_only and m.start() > 0:
-                break
-            line, col = position(m.start())
-            masked[m.start():m.end()] = " " * (m.end() - m.start())
-            if m.group("comment") is not None:
-                end_line, _ = position(m.end())
-                self.comments.append(Comment(m.group("comment"), line, col, end_line))
+        lower = text.lower() if "<a" in text.lower() else ""
+        for found in _markup(text, first_only):
+            line, col = position(found.start)
+            masked[found.start:found.end] = " " * (found.end - found.start)
+            if found.comment is not None:
+                end_line, _ = position(found.end)
+                self.comments.append(Comment(found.comment, line, col, end_line))
                 continue
+            m = found.tag
+            assert m is not None
             name = m.group("name").lower()
             closing = bool(m.group("close"))
             attrs = _tag_attrs(m.group("attrs"))
             inner = None
             if name == "a" and not closing:
-                end = text.lower().find("</a", m.end())
+                end = lower.find("</a", m.end(), m.end() + 4000)
                 inner = text[m.end():end] if end >= 0 else None
             tag = HtmlTag(name, closing, attrs, line, col, inner)
             self.tags.append(tag)
             ident = tag.attr("id")
             if ident:
                 self.ids.add(ident)
-            if name in _NO_URL_ELEMENTS and not closing:
+            if name in _NO_URL_ELEMENTS and not closing and m.end() > no_urls_until:
                 close = re.compile(rf"</{name}\s*>", re.I).search(text, m.end())
-                no_urls_until = max(no_urls_until, close.start() if close else len(text))
+                no_urls_until = close.start() if close else len(text)
                 masked[m.end():no_urls_until] = " " * (no_urls_until - m.end())
         return "".join(masked)
 
@@ -824,12 +863,10 @@ class _Reader:
                 self.ids.add(f"fnref{sub + 1 if sub else ''}:{label}")
         if html_parts:
             # inline HTML: tags (with positions) and <code> ... </code> not prose
-            for start, _raw in html_parts:
-                m = _TAG.match(content, start)
-                if m is None:
-                    continue
-                self.html(content[start:], _shifted(position, start), True)
-                blank(start, m.end())
+            for start, raw in html_parts:
+                self.html(content[start:start + 4000 + len(raw)], _shifted(position, start),
+                          True)
+                blank(start, start + len(raw))
             self._mask_code_elements(content, masked)
         text = "".join(masked)
         if not token.meta or not token.meta.get("title_line"):
@@ -847,10 +884,13 @@ class _Reader:
 
     @staticmethod
     def _mask_code_elements(content: str, masked: list[str]) -> None:
-        for m in re.finditer(r"<(code|pre|kbd|samp)\b[^>]*>", content, re.I):
+        until = -1
+        for m in _CODE_ELEMENT.finditer(content):
+            if m.start() < until:
+                continue  # inside the previous code element
             close = re.compile(rf"</{m.group(1)}\s*>", re.I).search(content, m.end())
-            end = close.start() if close else len(content)
-            masked[m.end():end] = " " * (end - m.end())
+            until = close.start() if close else len(content)
+            masked[m.end():until] = " " * (until - m.end())
 
     # the walk ---------------------------------------------------------------------------
     def walk(self, tokens: list[Token], env: dict[str, Any]) -> None:
@@ -898,8 +938,7 @@ class _Reader:
                 self.html_lines.update(range(self.first + start, self.first + end))
                 text = self.html(token.content, self.at.locator(token.content, start))
                 self.prose.append(text)
-                if _TAG.sub("", token.content).strip() or any(
-                        not t.closing for t in self.tags if t.line >= self.first + start):
+                if text.strip():
                     self.has_text = True
                 for um in _URL.finditer(text):
                     url = trim_url(um.group(0))
