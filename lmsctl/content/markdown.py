@@ -353,6 +353,27 @@ def _block_attr_lists(state: StateCore) -> None:
                 token.content = token.content[:m.start()]
 
 
+#: Characters without which a line of text can hold no link, image, HTML, code span or
+#: attribute list: reading a lesson (not rendering it) leaves such text unparsed.
+_INLINE_TRIGGERS = re.compile(r"[\[<`{]")
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's inline step; when only reading (``env["reading"]``), text that can hold
+    nothing the document records is not split into emphasis and entities (headings always
+    are: their ids come from their text)."""
+    reading = bool(state.env.get("reading"))
+    previous = ""
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            if (not reading or previous == "heading_open"
+                    or _INLINE_TRIGGERS.search(token.content) is not None):
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+        previous = token.type
+
+
 def _tab_titles(state: StateCore) -> None:
     for token in state.tokens:
         if token.type == "tab_title" and token.children == []:
@@ -488,6 +509,7 @@ def parser() -> MarkdownIt:
         fn = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
         md.inline.ruler.at(name, _positioned(fn))
     md.inline.ruler.push("attr_list", _inline_attr_list)
+    md.core.ruler.at("inline", _inline)
     md.core.ruler.before("inline", "block_attr_lists", _block_attr_lists)
     md.core.ruler.after("inline", "tab_titles", _tab_titles)
     md.core.ruler.push("ids", _ids)
@@ -754,6 +776,11 @@ def trim_url(url: str) -> str:
     return url
 
 
+#: Inline tokens that hold no link, image, HTML, code or id.
+_PLAIN = frozenset({"text", "softbreak", "hardbreak", "em_open", "em_close", "strong_open",
+                    "strong_close"})
+
+
 class _Reader:
     def __init__(self, body: str, first_line: int) -> None:
         self.body = body
@@ -814,6 +841,11 @@ class _Reader:
         content = token.content
         if token.map is None:
             return
+        children = token.children or []
+        if "://" not in content and all(c.type in _PLAIN for c in children):
+            if not (token.meta or {}).get("title_line"):
+                self.prose.append(content)  # plain text: nothing to place
+            return
         position = self.at.locator(content, token.map[0])
         masked = list(content)
         no_urls: list[tuple[int, int]] = []  # link texts: a URL there is the link's text
@@ -821,7 +853,6 @@ class _Reader:
         def blank(start: int, end: int) -> None:
             masked[start:end] = " " * (end - start)
 
-        children = token.children or []
         html_parts: list[tuple[int, str]] = []
         for child in children:
             meta = child.meta or {}
@@ -1027,7 +1058,7 @@ def _word_count(lines: list[str], code: set[int], quiz: set[int], html: set[int]
 def read(body: str, first_line: int = 1) -> LessonDocument:
     """The lesson document of ``body``, whose first line is line ``first_line`` of its file."""
     md = parser()
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {"reading": True}
     tokens = md.parse(body, env)
     reader = _Reader(body, first_line)
     reader.walk(tokens, env)
