@@ -23,13 +23,13 @@ from lmsctl.content.loader import (
     course_ids,
     load_config,
     load_course,
-    load_path,
+    load_paths,
     unknown_course_hint,
 )
 from lmsctl.core.diagnostics import Diagnostic, Report
 from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.core.history import History, read_history
-from lmsctl.core.model import Course, LearningPath, Repository
+from lmsctl.core.model import Course, Repository
 from lmsctl.core.spine import diag
 from lmsctl.targets.site import compile as compiler
 from lmsctl.targets.site import publish, render
@@ -90,13 +90,7 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
                 course, _, _ = load_course(root, other_dir)
                 if course is not None:
                     courses.append(course)
-    paths: list[LearningPath] = []
-    if (root / "paths").is_dir():
-        for file in sorted((root / "paths").iterdir()):
-            if file.suffix in (".yml", ".yaml") and not file.name.startswith("."):
-                path, _ = load_path(root, file)
-                if path is not None:
-                    paths.append(path)
+    paths, _, _ = load_paths(root)  # their problems are the full build's to report
     repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
                       files=tuple(files))
     prefix = f"courses/{course_id}/"
