@@ -80,8 +80,8 @@ def test_link_to_a_course_that_does_not_exist_is_a_validate_error(
         make_repo: Callable[..., Path], url: str) -> None:
     text = lesson_with(f"- Also read\n\n    > the [expense policy]({url}) first.\n")
     report = validate(make_repo({LESSON: text}))
-    assert findings(report, "LMS212") == [at(text, "[expense policy]")]
-    assert next(d for d in report if d.rule == "LMS212").hint
+    assert findings(report, "LMS214") == [at(text, "[expense policy]")]
+    assert next(d for d in report if d.rule == "LMS214").hint
 
 
 def test_broken_relative_reference_definition_in_indented_content_is_reported(
@@ -93,14 +93,14 @@ def test_broken_relative_reference_definition_in_indented_content_is_reported(
     line, _ = at(text, "[pic]:")
     assert [(d.line, d.column) for d in report if d.rule == "LMS207"] == [
         (line, at(text, "../assets/nope.png")[1])]
-    assert findings(report, "LMS212") == [at(text, "[next]:")]
+    assert findings(report, "LMS214") == [at(text, "[next]:")]
 
 
 def test_page_md_slash_anchor_is_checked(make_repo: Callable[..., Path]) -> None:
     text = lesson_with("See [why](01-discovery-questions.md/#why-ask) and "
                        "[this](01-discovery-questions.md#why-not).\n")
     report = lint(make_repo({LESSON: text}))
-    assert findings(report, "LMS212") == [at(text, "[why]")]
+    assert findings(report, "LMS214") == [at(text, "[why]")]
     assert findings(report, "LMS311") == [at(text, "[this]")]
 
 
@@ -136,7 +136,7 @@ def test_real_content_that_works_gives_no_finding(make_repo: Callable[..., Path]
     root = make_repo({LESSON: text, "courses/sales-basics/assets/fig.png": PNG})
     report = lint(root)
     noisy = [d for d in report if d.rule in ("LMS501", "LMS311", "LMS313", "LMS502",
-                                             "LMS212", "LMS207")]
+                                             "LMS214", "LMS207")]
     assert noisy == []
     before = (root / LESSON).read_bytes()
     lint_report = lint_repository(root)[1]
@@ -169,7 +169,7 @@ def test_tabs_details_and_warnings_in_indented_blocks(make_repo: Callable[..., P
     printed = io.StringIO()
     result = build_site(root, tmp_path / "site", stdout=printed, with_history=False)
     line, col = at(text, "[the draft]")
-    assert f"{LESSON}:{line}:{col}: warning link '{draft_lesson}'" in printed.getvalue()
+    assert f"{LESSON}:{line}:{col}: warning LMS212 link '{draft_lesson}'" in printed.getvalue()
     assert result.warnings
     page = (tmp_path / "site/courses/sales-basics/discovery-questions/index.html").read_text()
     assert re.search(r'<div class="tabbed-set tabbed-alternate" data-tabs="1:2">', page)

@@ -71,7 +71,7 @@ def test_warnings_fail_only_under_strict(built: tuple[Path, Path, str]) -> None:
     column = text.splitlines()[line - 1].index("[the draft]") + 1
     code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out), "--strict")
     assert code == 1
-    assert f"{LESSON}:{line}:{column}: warning link '{url}'" in stdout
+    assert f"{LESSON}:{line}:{column}: warning LMS212 link '{url}'" in stdout
     # says which file, in the author's words
     assert "courses/draft-course/lessons/01-intro.md is not published" in stdout
     assert "but the target" not in stdout and "documentation files" not in stdout
@@ -81,8 +81,21 @@ def test_warnings_fail_only_under_strict(built: tuple[Path, Path, str]) -> None:
     assert leftovers(out.parent) == []
     code, stdout, _ = run("build", "--repo", str(repo), "--out", str(out))
     assert code == 0
-    assert f"warning link '{url}'" in stdout
+    assert f"warning LMS212 link '{url}'" in stdout
     assert tree_hash(out) != before
+    # the same finding in a machine format: stdout holds only the report
+    code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out),
+                               "--format", "json")
+    assert code == 0 and "Built " in stderr
+    [finding] = json.loads(stdout)["diagnostics"]
+    assert (finding["rule"], finding["path"], finding["line"]) == ("LMS212", LESSON, line)
+    code, stdout, _ = run("build", "--repo", str(repo), "--out", str(out), "--format", "github")
+    assert stdout.startswith(f"::warning file={LESSON},line={line},")
+    code, stdout, _ = run("build", "--repo", str(repo), "--out", str(out), "--strict",
+                          "--format", "sarif")
+    assert code == 1
+    [result] = json.loads(stdout)["runs"][0]["results"]
+    assert result["ruleId"] == "LMS212"
 
 
 def _fail_after(monkeypatch: pytest.MonkeyPatch, pages: int) -> None:

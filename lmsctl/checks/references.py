@@ -171,11 +171,11 @@ def _dead_links(pages: Pages, lesson: Lesson) -> list[Diagnostic]:
         if not found.dead:
             continue
         if found.kind == links.NOT_A_PAGE:
-            out.append(diag("LMS212", lesson.rel, line, col,
+            out.append(diag("LMS214", lesson.rel, line, col,
                             f"link '{url}' ends in .md/, which is no page of the site",
                             f"Drop the slash after .md: {url.replace('.md/', '.md', 1)}."))
         elif found.kind == links.MISSING_COURSE:
-            out.append(diag("LMS212", lesson.rel, line, col,
+            out.append(diag("LMS214", lesson.rel, line, col,
                             f"link '{url}' points to {found.path}/, which is not a course",
                             "Link to an existing course folder, e.g. ../../sales-basics/."
                             + _close(found.path.rsplit("/", 1)[-1], sorted(pages.courses))))
@@ -183,7 +183,7 @@ def _dead_links(pages: Pages, lesson: Lesson) -> list[Diagnostic]:
             folder = os.path.dirname(found.path)
             siblings = sorted(os.path.basename(r) for r in pages.lessons
                               if os.path.dirname(r) == folder)
-            out.append(diag("LMS212", lesson.rel, line, col,
+            out.append(diag("LMS214", lesson.rel, line, col,
                             f"link '{url}' points to {found.path}, which is not a lesson",
                             "Link to an existing lesson file, with its number prefix."
                             + _close(os.path.basename(found.path), siblings)))

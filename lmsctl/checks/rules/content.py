@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from lmsctl.checks.references import Pages, page_links
 from lmsctl.checks.rules.checks import CheckList, Context
 from lmsctl.content import links as link_targets
-from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
+from lmsctl.core.diagnostics import Diagnostic, Fix, Rule, Severity, TextEdit, diag_from
 from lmsctl.core.document import LessonDocument as LessonView
 from lmsctl.core.document import Span
 from lmsctl.core.model import Course, Lesson
@@ -84,7 +84,7 @@ for _rule in [
          "`../../other-course/lessons/01-intro.md`) or to a course folder "
          "(`../../other-course/`); the build turns them into page links. Absolute paths "
          "(`/courses/...`) break when the site lives under a sub-path. (A link to a lesson or "
-         "course that does not exist is an error of `lmsctl validate`, LMS212.)",
+         "course that does not exist is an error of `lmsctl validate`, LMS214.)",
          "[the course](/courses/sales-basics/)", "[the course](../../sales-basics/)",
          "Fix the path: relative to the lesson file, ending in the lesson's file name (with its "
          "number) or in the course folder's name and a `/`.", "lint"),
@@ -259,7 +259,7 @@ def _close(name: str, options: list[str]) -> str:
 @CHECKS.lesson
 def links(ctx: Context, course: Course, lesson: Lesson, view: LessonView) -> Iterator[Diagnostic]:
     """Anchors, absolute paths and links to inactive courses (links that lead nowhere are
-    ``validate``'s LMS212)."""
+    ``validate``'s LMS214)."""
     published = course.status == "published"
     pages = _pages(ctx)
     for url, line, col in page_links(lesson):
@@ -328,22 +328,25 @@ def inactive_prerequisites(ctx: Context, course: Course) -> Iterator[Diagnostic]
                        "Require the course that replaces it, or remove the prerequisite.")
 
 
-#: The end of the hint of a bare URL that ``lmsctl lint --fix`` may wrap in ``<...>``; a URL
-#: inside raw HTML gets another hint, and is left alone (``<url>`` there would be a tag).
-FIXABLE_URL_HINT = "(lmsctl lint --fix does that)."
+def _replace(line: int, column: int, old: str, new: str, title: str) -> Fix:
+    return Fix(title, (TextEdit(line, column, line, column + len(old), new),))
 
 
 @CHECKS.lesson
 def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonView
               ) -> Iterator[Diagnostic]:
     for span in view.bare_urls:
+        fix = None
         if span.line in view.html_lines:
+            # <url> inside raw HTML would be read as a tag: no automatic fix there
             hint = f"This is inside HTML: write <a href=\"{span.text}\">what it is</a>."
         else:
             hint = (f"Write [what it is]({span.text}), or at least <{span.text}> "
-                    + FIXABLE_URL_HINT)
+                    "(lmsctl lint --fix does that).")
+            fix = _replace(span.line, span.column, span.text, f"<{span.text}>",
+                           f"wrapped bare URL in <{span.text}>")
         yield diag("LMS313", lesson.rel, span.line, span.column,
-                   f"bare URL {span.text} is not a link on the site", hint)
+                   f"bare URL {span.text} is not a link on the site", hint, fix)
 
 
 @CHECKS.lesson
@@ -356,11 +359,18 @@ def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonView
             if line != line.rstrip(" \t"):
                 spans.append(Span(line, i, len(line.rstrip(" \t")) + 1))
     for span in spans:
+        body = span.text.rstrip("\r\n")
+        spaces = body[span.column - 1:]
         yield diag("LMS320", lesson.rel, span.line, span.column, "trailing whitespace",
-                   "Remove the spaces at the end of the line (lmsctl lint --fix does it).")
+                   "Remove the spaces at the end of the line (lmsctl lint --fix does it).",
+                   _replace(span.line, span.column, spaces, "",
+                            f"removed {len(spaces)} trailing space(s)"))
     if lesson.text and not lesson.text.endswith("\n"):
         last = lesson.text.count("\n") + 1
         tail = lesson.text.rsplit("\n", 1)[-1]
+        newline = "\r\n" if "\r\n" in lesson.text else "\n"
         yield diag("LMS320", lesson.rel, last, len(tail) + 1,
                    "the file does not end with a newline",
-                   "Add a line break at the end (lmsctl lint --fix does it).")
+                   "Add a line break at the end (lmsctl lint --fix does it).",
+                   Fix("added the missing final newline",
+                       (TextEdit(last, len(tail) + 1, last, len(tail) + 1, newline),)))

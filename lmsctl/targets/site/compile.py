@@ -32,8 +32,10 @@ from lmsctl.checks.references import is_local
 from lmsctl.content import community
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
+from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.history import History
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
+from lmsctl.core.spine import diag
 from lmsctl.targets.site import feedback, pages, urls
 from lmsctl.targets.site.pages import CourseFacts
 from lmsctl.targets.site.quiz_html import quiz_html
@@ -92,8 +94,8 @@ class Compiled:
     pages: int
     shards: list[list[str]]
     lesson_sources: dict[str, str]  # docs path of each lesson -> repository path
-    #: problems found while writing lesson pages, as ``path:line:col: warning ...`` lines
-    warnings: list[str] = field(default_factory=list)
+    #: problems found while writing lesson pages (links to pages this build leaves out)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def linked_course_ids(course: Course) -> list[str]:
@@ -154,10 +156,6 @@ def title_meta(text: str) -> str:
     return escape(text, quote=True)
 
 
-LINK_HINT = ("Link to another lesson by its file name (02-name.md), to a file in the course's "
-             "assets/ folder, or to a full web address (https://...).")
-
-
 class LessonPages:
     """The site URL of every lesson file this build publishes."""
 
@@ -182,9 +180,9 @@ class LessonPages:
 
         return rewrite
 
-    def warnings(self, lesson: Lesson) -> list[str]:
-        """Links to lesson files this build does not publish, at their place."""
-        out: list[str] = []
+    def warnings(self, lesson: Lesson) -> list[Diagnostic]:
+        """Links to lesson files this build does not publish (LMS212), at their place."""
+        out: list[Diagnostic] = []
         folder = posixpath.dirname(lesson.rel)
         for link in lesson.document.links:
             parts = urlsplit(link.url)
@@ -194,9 +192,9 @@ class LessonPages:
                 continue
             target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
             if target not in self.urls:
-                out.append(f"{lesson.rel}:{link.line}:{link.column}: warning link "
-                           f"'{link.url}' does not lead to a page of the site: {target} is "
-                           f"not published in this build\n    hint: {LINK_HINT}")
+                out.append(diag("LMS212", lesson.rel, link.line, link.column,
+                                f"link '{link.url}' does not lead to a page of the site: "
+                                f"{target} is not published in this build"))
         return out
 
 
@@ -373,7 +371,7 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
     manifest_courses: dict[str, Any] = {}
     lesson_sources: dict[str, str] = {}
     lesson_pages = LessonPages(selection.built)
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
 
     writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
                 description=config.site_description, search=False)
