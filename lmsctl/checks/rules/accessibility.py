@@ -10,8 +10,7 @@ from urllib.parse import unquote, urlsplit
 from lmsctl.checks.rules.checks import CheckList, Context
 from lmsctl.content.markdown import inline_text
 from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
-from lmsctl.core.document import HtmlTag
-from lmsctl.core.document import LessonDocument as LessonView
+from lmsctl.core.document import HtmlTag, LessonDocument
 from lmsctl.core.model import Course, Lesson
 
 #: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).
@@ -90,20 +89,20 @@ def _is_media(url: str, extensions: tuple[str, ...]) -> bool:
     return path.endswith(extensions)
 
 
-def _has_transcript(view: LessonView) -> bool:
+def _has_transcript(view: LessonDocument) -> bool:
     if "transcript" in view.prose.lower():
         return True
     return any(_is_media(link.url, (".vtt", ".srt")) for link in view.links)
 
 
-def _html_link_text(view: LessonView, tag: HtmlTag) -> str | None:
+def _html_link_text(view: LessonDocument, tag: HtmlTag) -> str | None:
     if tag.inner is None or len(tag.inner) > 2000:
         return None
     return tag.inner
 
 
 @CHECKS.lesson
-def images(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def images(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
            ) -> Iterator[Diagnostic]:
     for link in view.links:
         if not link.image:
@@ -136,7 +135,7 @@ def images(ctx: Context, course: Course, lesson: Lesson, view: LessonView
 
 
 @CHECKS.lesson
-def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
               ) -> Iterator[Diagnostic]:
     for link in view.links:
         if link.image or link.definition:
@@ -172,7 +171,7 @@ def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonView
 
 
 @CHECKS.lesson
-def media(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def media(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
           ) -> Iterator[Diagnostic]:
     found: list[tuple[int, int, str, bool]] = []  # line, col, what, captioned
     tags = view.tags
@@ -210,7 +209,7 @@ def media(ctx: Context, course: Course, lesson: Lesson, view: LessonView
 
 
 @CHECKS.lesson
-def tables(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def tables(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
            ) -> Iterator[Diagnostic]:
     for table in view.tables:
         if not any(cell.strip() for cell in table.header):

@@ -12,8 +12,7 @@ from lmsctl.checks.references import Pages, page_links
 from lmsctl.checks.rules.checks import CheckList, Context
 from lmsctl.content import links as link_targets
 from lmsctl.core.diagnostics import Diagnostic, Fix, Rule, Severity, TextEdit, diag_from
-from lmsctl.core.document import LessonDocument as LessonView
-from lmsctl.core.document import Span
+from lmsctl.core.document import LessonDocument, Span
 from lmsctl.core.model import Course, Lesson
 
 #: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).
@@ -138,7 +137,7 @@ def course_pos(course: Course) -> tuple[int, int]:
 
 
 @CHECKS.lesson
-def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
              ) -> Iterator[Diagnostic]:
     previous = 1  # the title
     for h in view.headings:
@@ -163,7 +162,7 @@ def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonView
         previous = h.level
 
 
-def is_empty(lesson: Lesson, view: LessonView) -> bool:
+def is_empty(lesson: Lesson, view: LessonDocument) -> bool:
     """No text, quiz, image or code: only blank lines, headings and comments."""
     if view.quizzes or view.code or view.links or view.tags:
         return False
@@ -171,7 +170,8 @@ def is_empty(lesson: Lesson, view: LessonView) -> bool:
 
 
 @CHECKS.lesson
-def size(ctx: Context, course: Course, lesson: Lesson, view: LessonView) -> Iterator[Diagnostic]:
+def size(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
+         ) -> Iterator[Diagnostic]:
     line, col = title_pos(lesson)
     if is_empty(lesson, view):
         yield diag("LMS303", lesson.rel, line, col,
@@ -199,7 +199,7 @@ def _html_in_title(rel: str, title: str, pos: tuple[int, int], what: str
 
 
 @CHECKS.lesson
-def lesson_title(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def lesson_title(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                  ) -> Iterator[Diagnostic]:
     if lesson.front_matter is not None:
         yield from _html_in_title(lesson.rel, lesson.title, lesson.front_matter.pos(("title",)),
@@ -257,7 +257,8 @@ def _close(name: str, options: list[str]) -> str:
 
 
 @CHECKS.lesson
-def links(ctx: Context, course: Course, lesson: Lesson, view: LessonView) -> Iterator[Diagnostic]:
+def links(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
+          ) -> Iterator[Diagnostic]:
     """Anchors, absolute paths and links to inactive courses (links that lead nowhere are
     ``validate``'s LMS214)."""
     published = course.status == "published"
@@ -297,7 +298,7 @@ def _pages(ctx: Context) -> Pages:
     return found
 
 
-def _bad_anchor(lesson: Lesson, line: int, col: int, fragment: str, view: LessonView,
+def _bad_anchor(lesson: Lesson, line: int, col: int, fragment: str, view: LessonDocument,
                 where: str) -> Diagnostic:
     headings = [h.id for h in view.headings if h.id]
     anchors = headings + sorted(a for a in view.ids if a and a not in headings)
@@ -333,7 +334,7 @@ def _replace(line: int, column: int, old: str, new: str, title: str) -> Fix:
 
 
 @CHECKS.lesson
-def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
               ) -> Iterator[Diagnostic]:
     for span in view.bare_urls:
         fix = None
@@ -350,7 +351,7 @@ def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonView
 
 
 @CHECKS.lesson
-def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                ) -> Iterator[Diagnostic]:
     spans = list(view.trailing_space)
     if lesson.body_line > 1:  # the front matter
