@@ -167,6 +167,20 @@ def test_checks_see_what_the_page_has(body: str) -> None:
     html, toc = render(body)
     assert_agree(doc, sanitize(html))
     assert [t[1] for t in toc] == [h.id for h in doc.headings]
+    # every position points at the thing, however deeply it is nested
+    lines = body.split("\n")
+
+    def source(line: int, column: int) -> str:
+        return lines[line - 4][column - 1:]
+
+    for link in doc.links:
+        expected = "<" if link.url == "https://example.org/auto" and not link.text.strip(
+            "htps:/.examplorgu") else ("![" if link.image else "[")
+        assert source(link.line, link.column).startswith(expected), link
+    for tag in doc.tags:
+        assert source(tag.line, tag.column).startswith("<"), tag
+    for heading in doc.headings:
+        assert source(heading.line, heading.column).startswith("#"), heading
 
 
 BODY = """\

@@ -938,7 +938,12 @@ class _Reader:
             elif kind == "inline":
                 if heading is not None and token.map is not None:
                     start = token.map[0]
-                    line, col = self.first + start, self.at.indent(start) + 1
+                    source = self.lines[start] if start < len(self.lines) else ""
+                    col = _column_of(source, token.content.split("\n")[0]) + 1
+                    if heading.markup.startswith("#"):  # ATX: where its #s start
+                        marks = source.rfind(heading.markup, 0, col)
+                        col = marks + 1 if marks >= 0 else col
+                    line = self.first + start
                     self.headings.append(Heading(
                         int(heading.tag[1]), token.content.strip(), line, col,
                         str(heading.attrs.get("id", "")), heading.level > 0,
@@ -998,7 +1003,8 @@ class _Reader:
         start, end = token.map
         fenced = token.type == "fence"
         source = self.lines[start] if start < len(self.lines) else ""
-        column = len(source) - len(source.lstrip(" \t>")) + 1
+        found = source.find(token.markup) if fenced else -1
+        column = (found if found >= 0 else len(source) - len(source.lstrip(" \t>"))) + 1
         closed = 0
         if fenced:
             last = self.lines[end - 1].strip() if end - 1 < len(self.lines) else ""
