@@ -243,3 +243,26 @@ def test_the_built_site_page_agrees_with_the_lesson_document(tmp_path: Path) -> 
     lesson, _ = load_lesson(root, root / lesson_rel, "sales-basics")
     assert lesson is not None
     assert_agree(lesson.document, content)
+
+
+PIECES = st.sampled_from([
+    "!!! note", "??? tip", "???+ x", '=== "T"', '===! "U"', "\t", "    ", "  ", "\n", "\n\n",
+    "[^1]", "[^1]: n", "{#i}", "{: .c}", "{alt='a'}", "[a](b)", "![c](d)", "[r]: u", "[r]",
+    "<a name=x>", "</a>", "<!--", "-->", "`", "```", "```quiz", "~~~", "> ", "- ", "1. ",
+    "# ", "## h", "|a|b|", "|-|-|", "x", "https://e.org/x", "<div>", "</div>", "&amp;", "\\",
+])
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(PIECES, max_size=40).map("".join))
+def test_any_mix_of_constructs_is_read_and_rendered(body: str) -> None:
+    doc = read(body, 3)
+    lines = body.split("\n")
+    for item in [*doc.headings, *doc.links, *doc.tags, *doc.comments, *doc.bare_urls,
+                 *doc.tables, *doc.code, *doc.trailing_space]:
+        assert 3 <= item.line < 3 + len(lines), (item, body)
+        assert 1 <= item.column <= len(lines[item.line - 3]) + 1, (item, body)
+    html, toc = render(body)
+    assert [t[1] for t in toc] == [h.id for h in doc.headings]
+    sanitize(html)
