@@ -27,7 +27,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from markdown_it import MarkdownIt, helpers
-from markdown_it.common.utils import normalizeReference, unescapeAll
+from markdown_it.common.utils import unescapeAll
 from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -520,8 +520,8 @@ def parser() -> MarkdownIt:
 # ----------------------------------------------------------------------------- rendering
 
 
-def _attrs_html(attrs: dict[str, Any], skip: tuple[str, ...] = ()) -> str:
-    return "".join(f' {k}="{html.escape(str(v))}"' for k, v in attrs.items() if k not in skip)
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    return "".join(f' {k}="{html.escape(str(v))}"' for k, v in attrs.items())
 
 
 def _rewrite(env: dict[str, Any], url: str) -> str:
@@ -837,7 +837,7 @@ class _Reader:
         return "".join(masked)
 
     # inline -----------------------------------------------------------------------------
-    def inline(self, token: Token, nested: bool) -> None:
+    def inline(self, token: Token) -> None:
         content = token.content
         if token.map is None:
             return
@@ -952,11 +952,11 @@ class _Reader:
                     header.append(token.content)
                 elif not (token.meta or {}).get("title_line") and token.content.strip():
                     self.has_text = True
-                self.inline(token, heading is not None)
+                self.inline(token)
             elif kind == "heading_close":
                 heading = None
             elif kind == "tab_title":
-                self.inline(token, True)
+                self.inline(token)
             elif kind == "table_open":
                 table, header = token, []
             elif kind == "thead_open":
@@ -1048,7 +1048,8 @@ def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
     return out
 
 
-def _word_count(lines: list[str], code: set[int], quiz: set[int], html: set[int]) -> int:
+def _word_count(lines: list[str], code: set[int], quiz: set[int]) -> int:
+    """Words of the lesson's lines; code counts half, quizzes not at all."""
     words = 0
     code_words = 0
     for i, line in enumerate(lines):
@@ -1072,7 +1073,6 @@ def read(body: str, first_line: int = 1) -> LessonDocument:
                    (env.get("references") or {}).items()}
     # reference links point to the defined URL (labels are normalized the same way)
     links = tuple(sorted(reader.links, key=lambda x: (x.line, x.column)))
-    fence_and_code = reader.code_lines | reader.quiz_lines
     return LessonDocument(
         headings=tuple(reader.headings), links=links, tags=tuple(reader.tags),
         comments=tuple(reader.comments), tables=tuple(reader.tables), code=tuple(reader.code),
@@ -1080,14 +1080,9 @@ def read(body: str, first_line: int = 1) -> LessonDocument:
         trailing_space=tuple(_trailing_space(reader.lines, first_line, reader.code_lines)),
         ids=frozenset(reader.ids), html_lines=frozenset(reader.html_lines),
         definitions=definitions, prose="\n".join(reader.prose), has_text=reader.has_text,
-        word_count=_word_count(reader.lines, reader.code_lines, reader.quiz_lines, set()),
+        word_count=_word_count(reader.lines, reader.code_lines, reader.quiz_lines),
         hash=hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
-    ) if fence_and_code is not None else LessonDocument()
-
-
-def reference_key(label: str) -> str:
-    """A reference label normalized as the parser matches it."""
-    return str(normalizeReference(label))
+    )
 
 
 def mask_code_spans(text: str) -> str:
