@@ -174,6 +174,11 @@ class LmsctlFSLRSBackend(FSLRSBackend):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("ab") as file:
+                if file.tell() > store.offset:
+                    # the tail of a write that never finished (the server stopped mid-line):
+                    # it was never acknowledged, so the client sends it again
+                    file.truncate(store.offset)
+                    file.seek(store.offset)
                 file.write("".join(lines).encode("utf-8"))
                 file.flush()
                 os.fsync(file.fileno())

@@ -18,9 +18,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-
 #: The home page of the accounts' agents (a statement's ``authority``).
 AUTHORITY_HOME = "https://lmsctl.dev/lrs"
+
+
+#: The passwords are random 144-bit tokens (lmsctl.lrs.server.accounts), which no number of
+#: bcrypt rounds makes harder to guess; few rounds keep every first request of a session fast.
+BCRYPT_ROUNDS = 6
 
 
 def write_auth_file(credentials: Path, auth_file: Path) -> None:
@@ -44,7 +48,8 @@ def write_auth_file(credentials: Path, auth_file: Path) -> None:
             "agent": {"objectType": "Agent", "name": account["username"],
                       "account": {"homePage": AUTHORITY_HOME, "name": account["username"]}},
             "scopes": account["scopes"],
-            "hash": bcrypt.hashpw(account["password"].encode(), bcrypt.gensalt()).decode(),
+            "hash": bcrypt.hashpw(account["password"].encode(),
+                                  bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode(),
             "username": account["username"],
         })
     tmp = auth_file.with_suffix(".tmp")

@@ -156,6 +156,8 @@ def check_port(port: int) -> None:
     if not 0 < port < 65536:
         raise UsageError(f"--port {port}: not a port number", "Pick a port from 1024 to 65535.")
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # as uvicorn will: connections of a server that just stopped do not hold the port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError as exc:
