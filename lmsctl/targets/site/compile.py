@@ -32,7 +32,7 @@ from lmsctl.content import community
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.core.history import History
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
-from lmsctl.targets.site import feedback, pages, urls
+from lmsctl.targets.site import analytics_config, feedback, pages, urls
 from lmsctl.targets.site.pages import CourseFacts
 from lmsctl.targets.site.quiz_html import quiz_html
 
@@ -267,7 +267,8 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["assets/lmsctl/lmsctl.css"],
         "extra_javascript": ["assets/lmsctl/lmsctl.js"],
-        "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards}},
+        "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards,
+                                                 **analytics_config.mkdocs_extra(config)}},
         "nav": nav,
         "validation": {
             "nav": {"omitted_files": "ignore", "not_found": "warn", "absolute_links": "info"},
@@ -374,7 +375,9 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
     extra_nav += _contributing_pages(repo, writer)
 
     shards = plan_shards(selection.built, options.shards)
-    manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses}
+    manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses,
+                "config": analytics_config.manifest_facts(selection.built, selection.paths,
+                                                          SITE_LANGUAGE)}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")),
                                    encoding="utf-8")
     config_file = folder / CONFIG
