@@ -21,6 +21,7 @@ lint: install-test
 	$(PYTHON) -m mypy
 
 test: lint
+	node --test tests/js/
 	$(PYTHON) -m pytest -q
 
 bench: install

@@ -3,7 +3,7 @@ single answer, checkboxes for several, a Check button and a live feedback region
 
 Question text, choices and explanations are author text: they are escaped, never interpreted.
 The stable hooks of DESIGN section 5 (``data-lmsctl-question``, ``data-lmsctl-check``,
-``data-lmsctl-result``) are set here and by ``assets/lmsctl/lmsctl.js``.
+``data-lmsctl-result``) are set here and by the runtime (``lmsctl/runtime/quiz.js``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,79 @@
+/*
+ * main: the entry the site's pages load (<script type="module">). It wires the page's parts to
+ * one recorder hub (recorder.js): the state store (the local recorder, or the SCORM recorder
+ * inside an LMS) and, only when the page's configuration names an LRS, the xAPI recorder,
+ * imported then and never otherwise. No network of its own, no dependencies.
+ */
+import { readConfig } from "./config.js";
+import { all } from "./dom.js";
+import { createHub } from "./recorder.js";
+import { localRecorder } from "./recorders/local.js";
+import { localStorageOf, openStorage, prefixFor, siteScope } from "./storage.js";
+import { setupQuestion } from "./quiz.js";
+import { refresh } from "./progress-view.js";
+import { setupFeedback } from "./feedback.js";
+import { setupCatalog } from "./catalog.js";
+import { trackActiveTime } from "./lesson.js";
+
+const config = readConfig(document);
+const scope = typeof config.scope === "string" && config.scope ? config.scope : siteScope(window);
+const prefix = prefixFor(scope);
+const backend = localStorageOf(window);
+const local = localRecorder(prefix, backend);
+const browserStorage = openStorage(prefix, backend || {
+  getItem() { return null; }, setItem() {}, removeItem() {} });
+
+async function stateStore() {
+  if (!config.scorm) { return local; }
+  try {
+    const scorm = await import("./recorders/scorm.js");
+    return scorm.scormRecorder(config, local) || local;
+  } catch (e) { return local; }
+}
+
+function lessonOf() {
+  const head = document.querySelector(".lmsctl-lesson-head[data-lmsctl-course][data-lmsctl-lesson]");
+  if (!head) { return null; }
+  return { course: head.getAttribute("data-lmsctl-course"),
+           lesson: head.getAttribute("data-lmsctl-lesson"),
+           version: config.lessonVersion || head.getAttribute("data-lmsctl-version") || "" };
+}
+
+async function start() {
+  const store = await stateStore();
+  const analytics = config.analytics && typeof config.analytics === "object" ? config.analytics : null;
+  const hub = createHub(store, { waitForReporters: !!analytics });
+  if (store !== local && store.record) { hub.addReporter(store); }
+  let xapi = null;
+
+  const lesson = lessonOf();
+  if (lesson) {
+    hub.save("visited:" + lesson.course + "/" + lesson.lesson, true);
+    hub.save("location:" + lesson.course, lesson.lesson);
+    trackActiveTime(window, document, (ms) => {
+      hub.record({ verb: "experienced", course: lesson.course, lesson: lesson.lesson,
+                   durationMs: ms, version: lesson.version });
+    }, () => hub.flush());
+  }
+  const update = () => refresh(hub);
+  setupFeedback(hub, () => (xapi ? xapi.where() : "browser"), lesson ? lesson.version : "");
+  all("[data-lmsctl-question]").forEach((fs) => setupQuestion(fs, hub, update));
+  update();
+  setupCatalog();
+
+  /* Progress made in another tab shows here too. */
+  window.addEventListener("storage", (event) => {
+    if (event.key && event.key.indexOf(prefix) === 0) { update(); }
+  });
+
+  if (analytics) {
+    try {
+      const module = await import("./recorders/xapi.js");
+      xapi = module.xapiRecorder({ config, storage: browserStorage, window, document });
+      hub.addReporter(xapi);
+    } catch (e) { /* no learning records: the page works as without analytics */ }
+    hub.ready();
+  }
+}
+
+start();
