@@ -14,6 +14,7 @@ import { refresh } from "./progress-view.js";
 import { setupFeedback } from "./feedback.js";
 import { setupCatalog } from "./catalog.js";
 import { trackActiveTime } from "./lesson.js";
+import { learnerId } from "./learner.js";
 
 const config = readConfig(document);
 const scope = typeof config.scope === "string" && config.scope ? config.scope : siteScope(window);
@@ -43,8 +44,9 @@ async function start() {
   const store = await stateStore();
   const analytics = config.analytics && typeof config.analytics === "object" ? config.analytics : null;
   const hub = createHub(store, { waitForReporters: !!analytics });
-  if (store !== local && store.record) { hub.addReporter(store); }
-  let xapi = null;
+  /* Votes go with the learning records when the site sends them and the learner has not
+     opted out (recorders/xapi.js keeps the opt-out under the same key). */
+  const where = () => (analytics && browserStorage.get("xapi:optout") !== true ? "records" : "browser");
 
   const lesson = lessonOf();
   if (lesson) {
@@ -55,9 +57,11 @@ async function start() {
                    durationMs: ms, version: lesson.version });
     }, () => hub.flush());
   }
-  const update = () => refresh(hub);
-  setupFeedback(hub, () => (xapi ? xapi.where() : "browser"), lesson ? lesson.version : "");
-  all("[data-lmsctl-question]").forEach((fs) => setupQuestion(fs, hub, update));
+  const update = () => refresh(hub, config.paths);
+  setupFeedback(hub, where, lesson ? lesson.version : "");
+  const questions = all("[data-lmsctl-question]");
+  const learner = questions.length && window.crypto ? learnerId(browserStorage, window.crypto) : "";
+  questions.forEach((fs) => setupQuestion(fs, hub, update, learner));
   update();
   setupCatalog();
 
@@ -69,8 +73,7 @@ async function start() {
   if (analytics) {
     try {
       const module = await import("./recorders/xapi.js");
-      xapi = module.xapiRecorder({ config, storage: browserStorage, window, document });
-      hub.addReporter(xapi);
+      hub.addReporter(module.xapiRecorder({ config, storage: browserStorage, window, document }));
     } catch (e) { /* no learning records: the page works as without analytics */ }
     hub.ready();
   }

@@ -99,17 +99,31 @@ function refreshPaths(hub, byCourse) {
     setBar(el.querySelector("[data-lmsctl-progress-bar]"), p.done, p.total);
     const summary = el.querySelector("[data-lmsctl-path-summary]");
     if (summary) { summary.textContent = pathSummary(p.done, p.total); }
-    const path = el.getAttribute("data-lmsctl-path");
-    if (p.complete && path && !hub.load("completed:" + path)) {
-      hub.save("completed:" + path, true);
-      hub.record({ verb: "completed", path });
-    }
+    if (p.complete) { notePath(hub, el.getAttribute("data-lmsctl-path")); }
+  });
+}
+
+function notePath(hub, path) {
+  if (!path || hub.load("completed:" + path)) { return; }
+  hub.save("completed:" + path, true);
+  hub.record({ verb: "completed", path });
+}
+
+/**
+ * Paths the page config names with their required courses ({id, courses}): recorded
+ * "completed" once every required course has been recorded passed (on any page).
+ */
+function pathsOfConfig(hub, paths) {
+  (paths || []).forEach((p) => {
+    if (!p || typeof p !== "object" || !Array.isArray(p.courses) || !p.courses.length) { return; }
+    if (p.courses.every((c) => hub.load("passed:" + c))) { notePath(hub, p.id); }
   });
 }
 
 /** Show progress everywhere on the page; returns the courses' progress by id. */
-export function refresh(hub) {
+export function refresh(hub, paths) {
   const byCourse = refreshCourses(hub);
   refreshPaths(hub, byCourse);
+  pathsOfConfig(hub, paths);
   return byCourse;
 }

@@ -8,6 +8,7 @@
 import { all, words } from "./dom.js";
 import { grade } from "./progress.js";
 import { text } from "./messages.js";
+import { shuffleChoices } from "./shuffle.js";
 
 /** The question's facts from its markup (see the quiz template). */
 export function readQuestion(fs) {
@@ -39,11 +40,13 @@ export function choiceIds(question, indexes) {
 
 /**
  * Wire one question. hub: the page's recorder hub (state + events); changed(): called after a
- * Check, so progress elsewhere on the page follows.
+ * Check, so progress elsewhere on the page follows; learner: the learner's UUID, which seeds
+ * the order the choices are shown in (none: the authored order).
  */
-export function setupQuestion(fs, hub, changed) {
+export function setupQuestion(fs, hub, changed, learner) {
   const q = readQuestion(fs);
   const id = [q.course, q.lesson, q.key].join("/");
+  if (learner) { shuffleChoices(fs, learner, id); }
   const key = "quiz:" + id;
   const inputs = all("input[type=radio], input[type=checkbox]", fs);
   const button = fs.querySelector("[data-lmsctl-check]");
