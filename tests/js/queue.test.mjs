@@ -130,6 +130,10 @@ test("pagehide: one keepalive POST of at most 60 kB; the queue keeps them until 
   assert.ok(r.sent[0].keepalive);
   assert.ok(r.sent[0].ids.length >= 10 && r.sent[0].ids.length <= 12, String(r.sent[0].ids.length));
   assert.equal(r.queue.size(), 30);
+  // pagehide after the page was hidden: what was just sent is not sent again from this page
+  await r.queue.flush({ keepalive: true });
+  assert.equal(r.sent.length, 2);
+  assert.equal(r.sent[1].ids[0], st(r.sent[0].ids.length).id);
 });
 
 test("a full localStorage keeps the queue in the page", async () => {

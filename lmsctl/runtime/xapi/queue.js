@@ -63,6 +63,7 @@ export function createQueue(opts) {
   let sending = false;
   let timer = null;
   let timerAt = 0;
+  const leaving = new Set();  // ids this page already sent with keepalive (hidden, then pagehide)
 
   function load() {
     if (memory) { return memory.slice(); }
@@ -119,9 +120,10 @@ export function createQueue(opts) {
     let singles = 0;
     try {
       for (;;) {
-        const items = load();
+        const items = keepalive ? load().filter((x) => !leaving.has(x.s.id)) : load();
         if (!items.length) { return; }
         const batch = takeBatch(items, singles > 0 ? 1 : size, keepalive);
+        if (keepalive) { batch.forEach((x) => leaving.add(x.s.id)); }
         const status = await opts.send(batch.map((x) => x.s), { keepalive });
         if (singles > 0) { singles -= 1; }
         if (status === 200 || status === 204 || (status === 409 && batch.length === 1)) {
