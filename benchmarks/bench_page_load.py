@@ -43,7 +43,10 @@ analytics:
 COURSE, LESSON = "sales-basics", "discovery-questions"
 TIMING = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
-  const mark = (name) => { const m = performance.getEntriesByName(name)[0]; return m ? m.startTime : null; };
+  const mark = (name) => {
+    const m = performance.getEntriesByName(name)[0];
+    return m ? m.startTime : null;
+  };
   return {dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
           ready: mark("lmsctl:ready"), records: mark("lmsctl:records-ready")};
 }"""
