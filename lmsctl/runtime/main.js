@@ -1,14 +1,14 @@
 /*
  * main: the entry the site's pages load (<script type="module">). It wires the page's parts to
- * one recorder hub (recorder.js): the state store (the local recorder, or the SCORM recorder
- * inside an LMS) and, only when the page's configuration names an LRS, the xAPI recorder,
- * imported then and never otherwise. No network of its own, no dependencies.
+ * one recorder hub (recorder.js): the state store (the local recorder) and, only when the page's
+ * configuration names an LRS, the xAPI recorder, imported then and never otherwise. No network
+ * of its own, no dependencies.
  */
 import { readConfig } from "./config.js";
 import { all } from "./dom.js";
 import { createHub } from "./recorder.js";
 import { localRecorder } from "./recorders/local.js";
-import { localStorageOf, openStorage, prefixFor, siteScope } from "./storage.js";
+import { localStorageOf, openStorage, prefixFor, scopeOf } from "./storage.js";
 import { setupQuestion } from "./quiz.js";
 import { refresh } from "./progress-view.js";
 import { setupFeedback } from "./feedback.js";
@@ -17,20 +17,12 @@ import { trackActiveTime } from "./lesson.js";
 import { learnerId } from "./learner.js";
 
 const config = readConfig(document);
-const scope = typeof config.scope === "string" && config.scope ? config.scope : siteScope(window);
+const scope = scopeOf(config.scope, window);
 const prefix = prefixFor(scope);
 const backend = localStorageOf(window);
 const local = localRecorder(prefix, backend);
 const browserStorage = openStorage(prefix, backend || {
   getItem() { return null; }, setItem() {}, removeItem() {} });
-
-async function stateStore() {
-  if (!config.scorm) { return local; }
-  try {
-    const scorm = await import("./recorders/scorm.js");
-    return scorm.scormRecorder(config, local) || local;
-  } catch (e) { return local; }
-}
 
 function lessonOf() {
   const head = document.querySelector(".lmsctl-lesson-head[data-lmsctl-course][data-lmsctl-lesson]");
@@ -45,7 +37,7 @@ function mark(name) {
 }
 
 async function start() {
-  const store = await stateStore();
+  const store = local;
   const analytics = config.analytics && typeof config.analytics === "object" ? config.analytics : null;
   const hub = createHub(store, { waitForReporters: !!analytics });
   /* Votes go with the learning records when the site sends them and the learner has not

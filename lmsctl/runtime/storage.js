@@ -22,6 +22,17 @@ export function siteScope(global) {
   return "/";
 }
 
+/**
+ * The site's path from the page config's `scope` (the site root, relative to the page as
+ * "../../" or absolute as "/learning/"), else from Material's __md_scope, else "/".
+ */
+export function scopeOf(scope, global) {
+  if (typeof scope === "string" && scope) {
+    try { return new URL(scope, global.location.href).pathname; } catch (e) { /* fall through */ }
+  }
+  return siteScope(global);
+}
+
 /** A JSON key-value store over a Storage (window.localStorage) under one prefix. */
 export function openStorage(prefix, backend) {
   function get(key) {

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { webcrypto } from "node:crypto";
-import { openStorage, prefixFor, siteScope } from "../../lmsctl/runtime/storage.js";
+import { openStorage, prefixFor, scopeOf, siteScope } from "../../lmsctl/runtime/storage.js";
 import { createHub } from "../../lmsctl/runtime/recorder.js";
 import { localRecorder } from "../../lmsctl/runtime/recorders/local.js";
 import { inRange, matches } from "../../lmsctl/runtime/catalog.js";
@@ -39,6 +39,15 @@ test("storage never throws: broken JSON reads as null, a full store drops the wr
   assert.equal(r.get("k"), null);
   assert.equal(r.set("k", 1), false);
   r.remove("k");
+});
+
+test("site scope from the page config: relative to the page or absolute", () => {
+  const at = (href) => ({ location: { href } });
+  assert.equal(scopeOf("../../", at("https://x.org/learning/courses/c/")), "/learning/");
+  assert.equal(scopeOf("./", at("https://x.org/learning/")), "/learning/");
+  assert.equal(scopeOf("/learning/", at("https://x.org/learning/courses/c/l/")), "/learning/");
+  assert.equal(scopeOf("", { __md_scope: new URL("https://x.org/s/"), location: { href: "https://x.org/s/a/" } }), "/s/");
+  assert.equal(scopeOf(undefined, {}), "/");
 });
 
 test("site scope: Material's __md_scope pathname, else /", () => {
