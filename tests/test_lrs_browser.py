@@ -321,7 +321,7 @@ def test_opted_out_nothing_is_sent(site: Site) -> None:
     page.goto(f"{site.base}courses/{c.id}/{c.lessons[1].id}/")  # the opt-out is kept
     expect(page.locator("[data-lmsctl-optout]")).to_have_attribute("aria-pressed", "true")
     page.goto(f"{site.base}courses/{c.id}/")
-    page.wait_for_timeout(3000)
+    page.wait_for_timeout(2000)
     page.context.close()
     watch.assert_clean()
     assert lrs_requests(watch, site) == []
@@ -350,7 +350,7 @@ def test_without_analytics_the_pages_make_no_request_but_to_the_site(
         page.click("[data-lmsctl-helpful-answer=yes]")
         assert page.locator("[data-lmsctl-optout]").count() == 0
         page.goto(f"{url}/{sub_path}/courses/{c.id}/")
-        page.wait_for_timeout(2000)
+        page.wait_for_timeout(1000)
         page.context.close()
     watch.assert_clean()
     assert watch.requests
