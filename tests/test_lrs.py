@@ -202,6 +202,8 @@ def test_usage_says_what_to_put_in_lmsctl_yml(tmp_path: Path) -> None:
     assert "endpoint: http://127.0.0.1:8123/xAPI/" in text
     assert f'auth: "{launch.writer.authorization}"' in text
     assert f"curl -u lmsctl-reader:{launch.reader.password}" in text
+    assert (f"LMSCTL_LRS_AUTH=lmsctl-reader:{launch.reader.password} lmsctl analytics pull "
+            "--lrs http://127.0.0.1:8123/xAPI/") in text
     assert json.loads(launch.env["RALPH_RUNSERVER_CORS_ALLOW_ORIGINS"]) == [
         "https://learn.example.com", "http://127.0.0.1:8000"]
     assert "RALPH_SENTRY_DSN" not in launch.env  # only what lmsctl sets reaches Ralph
