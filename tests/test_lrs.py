@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lmsctl.cli import cli
 from lmsctl.lrs import server
@@ -303,3 +305,23 @@ def test_what_ralph_imports_from_lmsctl_imports_nothing_else_of_it() -> None:
                 assert top != "lmsctl" or module == "lmsctl.lrs.ralph_backend", (name, module)
     package = ast.parse((folder / "__init__.py").read_text(encoding="utf-8"))
     assert not [n for n in ast.walk(package) if isinstance(n, (ast.Import, ast.ImportFrom))]
+
+
+HOSTS = st.from_regex(r"[a-z][a-z0-9-]{0,10}(\.[a-z][a-z0-9-]{0,10}){0,3}", fullmatch=True)
+
+
+@given(scheme=st.sampled_from(["http", "https"]), host=HOSTS,
+       port=st.one_of(st.none(), st.integers(1, 65535)),
+       path=st.from_regex(r"(/[A-Za-z0-9._~-]{0,8}){0,4}", fullmatch=True))
+def test_origin_of_any_site_url_is_what_browsers_send(scheme: str, host: str, port: int | None,
+                                                      path: str) -> None:
+    url = f"{scheme}://{host}{f':{port}' if port else ''}{path}"
+    origin = server.origin_of(url)
+    assert origin == f"{scheme}://{host}{f':{port}' if port else ''}"
+    assert server.origin_of(origin) == origin
+
+
+@pytest.mark.parametrize("url", ["", "learn.example.com", "ftp://x.example/", "https://",
+                                 "mailto:a@b.example"])
+def test_origin_of_a_non_web_address_is_none(url: str) -> None:
+    assert server.origin_of(url) is None
