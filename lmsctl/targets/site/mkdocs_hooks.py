@@ -29,10 +29,11 @@ from typing import Any
 
 from lmsctl.core.html_policy import sanitize
 from lmsctl.core.ids import lesson_id
-from lmsctl.targets.site import search_index
+from lmsctl.targets.site import analytics_config, search_index
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
-                          "fragments": {}, "search": [], "fast": True, "bodies": {}}
+                          "fragments": {}, "search": [], "fast": True, "bodies": {},
+                          "analytics": None}
 _SLOT = re.compile(r'<div class="lmsctl-quiz-slot">(\d+)</div>')
 _PRE_CLASS = re.compile(r'(<pre\b[^>]*\bclass=")([^"]*)(")')
 _HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -52,6 +53,7 @@ def on_config(config: Any) -> Any:
     _STATE["search"] = []
     _STATE["bodies"] = {}
     _STATE["fast"] = extra.get("fast", True) is not False
+    _STATE["analytics"] = extra.get("analytics")
     return config
 
 
@@ -67,6 +69,8 @@ def _fragment(*key: Any, caller: Any) -> str:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     env.globals["lmsctl_fragment"] = _fragment if _STATE["fast"] else _no_cache
+    env.globals["lmsctl_fallback_config"] = analytics_config.config_script(
+        analytics_config.fallback_config(config.site_url or "", _STATE["analytics"]))
     return env
 
 
@@ -187,6 +191,8 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         from mkdocs.utils import get_relative_url
 
         chrome["redirect"] = get_relative_url(entry["redirect"], page.url)
+    chrome["config"] = analytics_config.page_config_script(
+        entry, page.url, manifest.get("config"), _STATE["analytics"])
     context["lmsctl"] = chrome
     return context
 
