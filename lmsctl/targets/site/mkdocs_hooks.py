@@ -81,7 +81,7 @@ def on_files(files: Any, config: Any) -> Any:
                 and parts[3].endswith(".md")):
             url = f"courses/{parts[1]}/{lesson_id(parts[3])}/"
             file.dest_uri = url + "index.html"
-            file.url = url
+            file.url = url if config.use_directory_urls else file.dest_uri
             file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, file.dest_uri))
         if shard is None or mine is None:
             continue

@@ -1,0 +1,37 @@
+"""``lmsctl export``: courses as packages for another LMS (SCORM 1.2, SCORM 2004, xAPI)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from lmsctl.core.errors import UsageError
+from lmsctl.targets.scorm.export import export_courses, path_courses
+
+
+def _shown(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def run(root: Path, fmt: str, courses: list[str], path: str | None, out: Path | None,
+        drafts: bool) -> int:
+    if courses and path:
+        raise UsageError("--course and --path cannot be used together",
+                         "Export the courses of a path with --path ID, or name courses with "
+                         "--course ID (repeatable).")
+    if not courses and not path:
+        raise UsageError("nothing to export: pass --course ID (repeatable) or --path ID",
+                         "For example: lmsctl export --format scorm12 --course COURSE-ID")
+    ids = path_courses(root, path) if path else courses
+    result = export_courses(root, ids, fmt, out or root / "dist", drafts=drafts)
+    for package in result.packages:
+        print(f"Exported {package.course} ({fmt}, {package.files} files, "
+              f"{package.bytes / 1024:.0f} KiB) to {_shown(package.zip)}", file=sys.stdout)
+    print(f"{len(result.packages)} package(s) in {result.seconds:.1f} s. Import each zip into "
+          "the LMS as a SCORM (or xAPI) package; see docs/export.md.", file=sys.stdout)
+    return 0

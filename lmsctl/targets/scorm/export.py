@@ -1,0 +1,194 @@
+"""``lmsctl export``: one zip per course, checked like ``lmsctl build`` and written atomically.
+
+Each course is checked with the rules ``lmsctl build --course`` applies (the course and
+lmsctl.yml; same Diagnostics, same text report, exit 1 on errors). Drafts are refused unless
+``drafts``. Every zip is written to a temporary file in the output folder and renamed into
+place, so a failed or interrupted export leaves no half-written zip; temporary files left by a
+killed export are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from lmsctl.checks.report_formats import emit
+from lmsctl.content.loader import load_path
+from lmsctl.core.diagnostics import Report
+from lmsctl.core.errors import BuildError, UsageError
+from lmsctl.core.model import Course, Repository
+from lmsctl.targets.scorm import manifest
+from lmsctl.targets.scorm.package import stage_course
+from lmsctl.targets.site.pipeline import load_preview
+
+XSD_DIR = Path(__file__).resolve().parent / "xsd"
+TEMP_PREFIX = ".lmsctl-export-"
+#: Zip entries get this date (or SOURCE_DATE_EPOCH's): the same course gives the same zip.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Exported:
+    course: str
+    zip: Path
+    files: int
+    bytes: int
+
+
+@dataclass
+class ExportResult:
+    packages: list[Exported] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def zip_name(course_id: str, fmt: str) -> str:
+    return f"{course_id}-{fmt}.zip"
+
+
+def path_courses(root: Path, path_id: str) -> list[str]:
+    """The course ids of a learning path, in order."""
+    file = next((root / "paths" / f"{path_id}{ext}" for ext in (".yml", ".yaml")
+                 if (root / "paths" / f"{path_id}{ext}").is_file()), None)
+    if file is None:
+        ids = sorted(p.stem for p in (root / "paths").glob("*.y*ml")) \
+            if (root / "paths").is_dir() else []
+        close = difflib.get_close_matches(path_id, ids, n=3)
+        hint = ("Did you mean " + " or ".join(close) + "?" if close else
+                "Path ids are the file names under paths/" +
+                (f"; this repository has: {', '.join(ids)}." if ids else "; there are none yet."))
+        raise UsageError(f"--path {path_id}: there is no path with this id "
+                         f"(no paths/{path_id}.yml)", hint)
+    path, problems = load_path(root, file)
+    if path is None:
+        report = Report(files_checked=1)
+        report.extend(problems)
+        raise _refused(report, f"paths/{file.name}", sys.stdout)
+    return [m.id for m in path.courses]
+
+
+def _refused(report: Report, what: str, stdout: TextIO) -> BuildError:
+    emit(report, "text", stdout)
+    counts = report.counts()
+    return BuildError(f"{what} was not exported: {counts['error']} error(s) (listed above)",
+                      "Fix them and export again; nothing was written.")
+
+
+def clean_stale(out: Path) -> None:
+    """Remove temporary files and folders a killed export left in ``out``."""
+    if not out.is_dir():
+        return
+    for entry in out.iterdir():
+        if entry.name.startswith(TEMP_PREFIX):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def _zip_date() -> tuple[int, int, int, int, int, int]:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit() and int(epoch) >= 315532800:  # zip dates start in 1980
+        t = time.gmtime(int(epoch))
+        return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
+    return _ZIP_DATE
+
+
+def write_zip(folder: Path, files: list[str], extra: dict[str, bytes], dest: Path) -> int:
+    """Zip ``files`` of ``folder`` plus ``extra`` (name -> bytes, first) into ``dest``
+    atomically; returns its size."""
+    date = _zip_date()
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".zip.tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as z:
+                for name in [*extra, *files]:
+                    info = zipfile.ZipInfo(name, date_time=date)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    data = extra[name] if name in extra else (folder / name).read_bytes()
+                    z.writestr(info, data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dest.stat().st_size
+
+
+def _check(root: Path, course_id: str, drafts: bool, stdout: TextIO) -> tuple[Repository,
+                                                                                  Course]:
+    repo, report = load_preview(root, course_id)
+    if report.has_errors:
+        raise _refused(report, course_id, stdout)
+    if report.diagnostics:
+        emit(report, "text", stdout)
+    course = repo.course(course_id)
+    if course is None:  # pragma: no cover - a course that loads has no errors
+        raise BuildError(f"{course_id} was not exported: its course.yml could not be read")
+    if course.status == "draft" and not drafts:
+        line, col = course.doc.pos(("status",))
+        raise BuildError(
+            f"{course.rel_dir}/course.yml:{line}:{col}: {course_id} is a draft (status: draft); "
+            "drafts are not exported",
+            "Publish it (status: published) when it is ready, or pass --drafts to export it "
+            "anyway.")
+    return repo, course
+
+
+def activity_base(repo: Repository) -> str:
+    url = repo.config.site_url
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def export_courses(root: Path, course_ids: list[str], fmt: str, out: Path, *,
+                   drafts: bool = False, stdout: TextIO | None = None) -> ExportResult:
+    """Export each course of ``course_ids`` as ``<out>/<course>-<fmt>.zip``. Every course is
+    checked before any zip is written."""
+    started = time.perf_counter()
+    stdout = stdout or sys.stdout
+    if fmt not in manifest.FORMATS:
+        raise UsageError(f"--format {fmt}: not an export format",
+                         "Use scorm12, scorm2004 or xapi.")
+    checked = [_check(root, cid, drafts, stdout) for cid in dict.fromkeys(course_ids)]
+    if fmt == "xapi":
+        for repo, _course in checked:
+            if not activity_base(repo):
+                raise UsageError(
+                    "lmsctl.yml: --format xapi needs the site's URL (site: url:), the base of "
+                    "the activity ids in tincan.xml and in the statements",
+                    "Add `site: {url: https://...}` to lmsctl.yml.")
+    out = out if out.is_absolute() else Path.cwd() / out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder", "Pass a folder with --out.")
+    out.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    result = ExportResult()
+    for repo, course in checked:
+        work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out))
+        try:
+            staged = stage_course(repo, course, fmt, work, work / "package",
+                                  activity_base(repo))
+            name, text = manifest.manifest(fmt, course, staged.files, activity_base(repo))
+            extra = {name: text.encode("utf-8")}
+            for schema in manifest.SCHEMA_FILES[fmt]:
+                extra[schema] = (XSD_DIR / fmt / schema).read_bytes()
+            dest = out / zip_name(course.id, fmt)
+            size = write_zip(staged.folder, staged.files, extra, dest)
+            result.packages.append(Exported(course.id, dest, len(staged.files) + len(extra),
+                                            size))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
