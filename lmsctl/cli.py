@@ -143,9 +143,10 @@ def build(out: Path | None, strict: bool, course: str | None, drafts: bool,
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["scorm12", "scorm2004", "xapi"]),
-              required=True, help="Package format: SCORM 1.2, SCORM 2004 (4th edition) or an "
-              "xAPI (TinCan) launched package.")
+@click.option("--format", "fmts", type=click.Choice(["scorm12", "scorm2004", "xapi"]),
+              required=True, multiple=True,
+              help="Package format: SCORM 1.2, SCORM 2004 (4th edition) or an xAPI (TinCan) "
+              "launched package; repeatable.")
 @click.option("--course", "courses", multiple=True, metavar="ID",
               help="Course to export; repeatable.")
 @click.option("--path", "path", metavar="ID", default=None,
@@ -155,12 +156,12 @@ def build(out: Path | None, strict: bool, course: str | None, drafts: bool,
 @click.option("--drafts", is_flag=True, help="Export draft courses too.")
 @repo_option
 @handled
-def export(fmt: str, courses: tuple[str, ...], path: str | None, out: Path | None,
-           drafts: bool, repo: Path | None) -> int:
+def export(fmts: tuple[str, ...], courses: tuple[str, ...], path: str | None,
+           out: Path | None, drafts: bool, repo: Path | None) -> int:
     """Export courses as zips for another LMS: <course>-<format>.zip, one per course."""
     from lmsctl.commands import export as cmd
 
-    return cmd.run(root_of(repo), fmt, list(courses), path, out, drafts)
+    return cmd.run(root_of(repo), list(fmts), list(courses), path, out, drafts)
 
 
 @cli.command()

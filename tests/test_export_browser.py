@@ -13,7 +13,6 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,9 +78,10 @@ def lms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lms]:
     www = base / "www"
     www.mkdir()
     data = {}
-    for fmt in ("scorm12", "scorm2004"):
-        result = export_courses(repo, [COURSE], fmt, base / "dist")
-        folder = unzip(result.packages[0].zip, www / f"pkg-{fmt}")
+    result = export_courses(repo, [COURSE], ["scorm12", "scorm2004"], base / "dist")
+    for package in result.packages:
+        fmt = package.format
+        folder = unzip(package.zip, www / f"pkg-{fmt}")
         launch = (folder / "index.html").read_text(encoding="utf-8")
         blob = launch.split('id="lmsctl-package">', 1)[1].split("</script>", 1)[0]
         data[fmt] = json.loads(blob.replace("<\\/", "</"))

@@ -18,8 +18,8 @@ def _shown(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def run(root: Path, fmt: str, courses: list[str], path: str | None, out: Path | None,
-        drafts: bool) -> int:
+def run(root: Path, fmts: list[str], courses: list[str], path: str | None,
+        out: Path | None, drafts: bool) -> int:
     if courses and path:
         raise UsageError("--course and --path cannot be used together",
                          "Export the courses of a path with --path ID, or name courses with "
@@ -28,9 +28,9 @@ def run(root: Path, fmt: str, courses: list[str], path: str | None, out: Path | 
         raise UsageError("nothing to export: pass --course ID (repeatable) or --path ID",
                          "For example: lmsctl export --format scorm12 --course COURSE-ID")
     ids = path_courses(root, path) if path else courses
-    result = export_courses(root, ids, fmt, out or root / "dist", drafts=drafts)
+    result = export_courses(root, ids, fmts, out or root / "dist", drafts=drafts)
     for package in result.packages:
-        print(f"Exported {package.course} ({fmt}, {package.files} files, "
+        print(f"Exported {package.course} ({package.format}, {package.files} files, "
               f"{package.bytes / 1024:.0f} KiB) to {_shown(package.zip)}", file=sys.stdout)
     print(f"{len(result.packages)} package(s) in {result.seconds:.1f} s. Import each zip into "
           "the LMS as a SCORM (or xAPI) package; see docs/export.md.", file=sys.stdout)

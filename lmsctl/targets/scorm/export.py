@@ -26,7 +26,7 @@ from lmsctl.core.diagnostics import Report
 from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.core.model import Course, Repository
 from lmsctl.targets.scorm import manifest
-from lmsctl.targets.scorm.package import stage_course
+from lmsctl.targets.scorm.package import collect, package_files, render_courses
 from lmsctl.targets.site.pipeline import load_preview
 
 XSD_DIR = Path(__file__).resolve().parent / "xsd"
@@ -38,6 +38,7 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 @dataclass
 class Exported:
     course: str
+    format: str
     zip: Path
     files: int
     bytes: int
@@ -101,20 +102,20 @@ def _zip_date() -> tuple[int, int, int, int, int, int]:
     return _ZIP_DATE
 
 
-def write_zip(folder: Path, files: list[str], extra: dict[str, bytes], dest: Path) -> int:
-    """Zip ``files`` of ``folder`` plus ``extra`` (name -> bytes, first) into ``dest``
-    atomically; returns its size."""
+def write_zip(files: dict[str, bytes | Path], dest: Path) -> int:
+    """Zip ``files`` (name in the zip -> bytes, or a file to read), in this order, into
+    ``dest`` atomically; returns its size."""
     date = _zip_date()
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".zip.tmp", dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as z:
-                for name in [*extra, *files]:
+                for name, content in files.items():
                     info = zipfile.ZipInfo(name, date_time=date)
                     info.compress_type = zipfile.ZIP_DEFLATED
                     info.external_attr = 0o644 << 16
-                    data = extra[name] if name in extra else (folder / name).read_bytes()
-                    z.writestr(info, data)
+                    z.writestr(info, content if isinstance(content, bytes)
+                               else content.read_bytes())
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
@@ -150,45 +151,55 @@ def activity_base(repo: Repository) -> str:
     return url if not url or url.endswith("/") else url + "/"
 
 
-def export_courses(root: Path, course_ids: list[str], fmt: str, out: Path, *,
+def export_courses(root: Path, course_ids: list[str], formats: str | list[str], out: Path, *,
                    drafts: bool = False, stdout: TextIO | None = None) -> ExportResult:
-    """Export each course of ``course_ids`` as ``<out>/<course>-<fmt>.zip``. Every course is
-    checked before any zip is written."""
+    """Export each course of ``course_ids`` in each format as ``<out>/<course>-<fmt>.zip``.
+    Every course is checked before any zip is written; all are rendered in one MkDocs build."""
     started = time.perf_counter()
     stdout = stdout or sys.stdout
-    if fmt not in manifest.FORMATS:
-        raise UsageError(f"--format {fmt}: not an export format",
-                         "Use scorm12, scorm2004 or xapi.")
+    fmts = list(dict.fromkeys([formats] if isinstance(formats, str) else formats))
+    for fmt in fmts:
+        if fmt not in manifest.FORMATS:
+            raise UsageError(f"--format {fmt}: not an export format",
+                             "Use scorm12, scorm2004 or xapi.")
     checked = [_check(root, cid, drafts, stdout) for cid in dict.fromkeys(course_ids)]
-    if fmt == "xapi":
-        for repo, _course in checked:
-            if not activity_base(repo):
-                raise UsageError(
-                    "lmsctl.yml: --format xapi needs the site's URL (site: url:), the base of "
-                    "the activity ids in tincan.xml and in the statements",
-                    "Add `site: {url: https://...}` to lmsctl.yml.")
+    if not checked:
+        raise UsageError("nothing to export: no course given",
+                         "Pass --course ID (repeatable) or --path ID.")
+    repo = checked[0][0]
+    base = activity_base(repo)
+    if "xapi" in fmts and not base:
+        raise UsageError(
+            "lmsctl.yml: --format xapi needs the site's URL (site: url:), the base of the "
+            "activity ids in tincan.xml and in the statements",
+            "Add `site: {url: https://...}` to lmsctl.yml.")
+    courses = [course for _, course in checked]
     out = out if out.is_absolute() else Path.cwd() / out
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder", "Pass a folder with --out.")
     out.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
     result = ExportResult()
-    for repo, course in checked:
-        work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out))
-        try:
-            staged = stage_course(repo, course, fmt, work, work / "package",
-                                  activity_base(repo))
-            name, text = manifest.manifest(fmt, course, staged.files, activity_base(repo))
-            extra = {name: text.encode("utf-8")}
-            for schema in manifest.SCHEMA_FILES[fmt]:
-                extra[schema] = (XSD_DIR / fmt / schema).read_bytes()
-            dest = out / zip_name(course.id, fmt)
-            size = write_zip(staged.folder, staged.files, extra, dest)
-            result.packages.append(Exported(course.id, dest, len(staged.files) + len(extra),
-                                            size))
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out))
+    try:
+        # the repository of the first check holds every course the others' checks loaded
+        everything = Repository(root=repo.root, config=repo.config, courses=tuple(courses),
+                                paths=(), files=repo.files)
+        stage, _ = render_courses(everything, courses, work)
+        for course in courses:
+            collected = collect(stage, course)
+            for fmt in fmts:
+                files = package_files(collected, course, fmt, base)
+                listed = [n for n in files if n != "imsmanifest.xml"]
+                name, text = manifest.manifest(fmt, course, listed, base)
+                head: dict[str, bytes | Path] = {name: text.encode("utf-8")}
+                for schema in manifest.SCHEMA_FILES[fmt]:
+                    head[schema] = XSD_DIR / fmt / schema
+                dest = out / zip_name(course.id, fmt)
+                size = write_zip({**head, **files}, dest)
+                result.packages.append(Exported(course.id, fmt, dest, len(head) + len(files),
+                                                size))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     result.seconds = time.perf_counter() - started
     return result
-
-

@@ -46,13 +46,16 @@ _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 _JS_IMPORT = re.compile(r"""(?:\bimport\s*(?:[\w*{}\s,]+\s*from\s*)?|\bimport\s*\()"""
                         r"""\s*["'](\.{1,2}/[^"']+)["']""")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+#: The sidebar's links to the site's sections (home, catalog, ...): not part of a package.
+_SITE_NAV = re.compile(r'<ul\b[^>]*\blmsctl-nav__site\b[^>]*>.*?</ul>', re.DOTALL)
 
 
 @dataclass(frozen=True)
-class Staged:
-    folder: Path  # the package's files (without its manifest)
-    files: list[str]  # every file, relative, sorted, "/"-separated
-    warnings: list[str]
+class Collected:
+    """The files of one course's package (all but the launch page and the manifest): path in
+    the package -> its rewritten bytes, or the rendered file to copy as is."""
+
+    files: dict[str, bytes | Path]
 
 
 def _local(url: str) -> bool:
@@ -98,7 +101,7 @@ class _Collector:
             self.todo.append(rel)
 
     def html(self, rel: str) -> bytes:
-        text = (self.stage / rel).read_text(encoding="utf-8")
+        text = _SITE_NAV.sub("", (self.stage / rel).read_text(encoding="utf-8"))
 
         def fix(m: re.Match[str]) -> str:
             url = m.group(3) if m.group(3) is not None else (m.group(4) or "")
@@ -194,37 +197,40 @@ def launch_page(course: Course, data: dict[str, object]) -> str:
             .replace("{{ data }}", blob))
 
 
-def stage_course(repo: Repository, course: Course, fmt: str, work: Path, dest: Path,
-                 activity_base: str) -> Staged:
-    """Render ``course`` in package mode under ``work`` and put the package's files (all but
-    the manifest) into ``dest`` (created)."""
-    today = dt.date.today()
+def render_courses(repo: Repository, courses: list[Course], work: Path) -> tuple[Path,
+                                                                               list[str]]:
+    """Render ``courses`` with the site pipeline in package mode into ``work/stage`` (one
+    MkDocs build for all of them); returns the folder and MkDocs' warnings."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     now = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit()
            else dt.datetime.now(dt.UTC))
-    selection = compiler.select(repo, drafts=True, preview=course.id, package=True)
-    options = compiler.Options(drafts=True, course=course.id, today=today, now=now, shards=1,
-                               package=True)
+    built = sorted(courses, key=lambda c: (c.title.lower(), c.id))
+    selection = compiler.Selection(built=built, listed=built, paths=[], listed_paths=[])
+    options = compiler.Options(drafts=True, today=now.date(), now=now, shards=1, package=True)
     compiled = compiler.compile_site(repo, selection, work / "build", options,
                                      History.unavailable("not needed in a package"))
     _copy_runtime(compiled.docs_dir)
     _add_page_script(compiled.config_file)
     stage = work / "stage"
     result = render.render(compiled, stage)
+    return stage, result.warnings
+
+
+def collect(stage: Path, course: Course) -> Collected:
+    """The course's pages in ``stage`` and every file they use, links rewritten."""
     collector = _Collector(stage, course.id)
     start = [urls.course_url(course.id) + "index.html"]
     start += [urls.lesson_url(course.id, lesson.id) + "index.html" for lesson in course.lessons]
     start += [PACKAGE_URL + "launch.js"]
     collector.run([s for s in start if (stage / s).is_file()])
-    dest.mkdir(parents=True)
-    for rel, content in collector.kept.items():
-        out = dest / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if content is None:
-            shutil.copyfile(stage / rel, out)
-        else:
-            out.write_bytes(content)
+    return Collected({rel: (stage / rel if content is None else content)
+                      for rel, content in sorted(collector.kept.items())})
+
+
+def package_files(collected: Collected, course: Course, fmt: str,
+                  activity_base: str) -> dict[str, bytes | Path]:
+    """Every file of the package of ``course`` in ``fmt`` but the manifest, sorted by path."""
     data = course_data(course, fmt, activity_base)
-    (dest / "index.html").write_text(launch_page(course, data), encoding="utf-8")
-    files = sorted({*collector.kept, "index.html"})
-    return Staged(dest, files, result.warnings)
+    files = dict(collected.files)
+    files["index.html"] = launch_page(course, data).encode("utf-8")
+    return dict(sorted(files.items()))

@@ -66,7 +66,7 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     shards: int = 1
-    #: Package mode (SCORM/xAPI exports, lmsctl.targets.scorm): the preview course alone, with
+    #: Package mode (SCORM/xAPI exports, lmsctl.targets.scorm): the courses' own pages, with
     #: no site-wide navigation or search, and file URLs (``.../index.html``) that work in a zip.
     package: bool = False
 
@@ -111,8 +111,7 @@ def linked_course_ids(course: Course) -> list[str]:
     return list(found)
 
 
-def select(repo: Repository, drafts: bool, preview: str | None = None,
-           package: bool = False) -> Selection:
+def select(repo: Repository, drafts: bool, preview: str | None = None) -> Selection:
     statuses = {"published", "archived"} | ({"draft"} if drafts else set())
     built = [c for c in repo.courses if c.status in statuses]
     target: Course | None = None
@@ -122,8 +121,6 @@ def select(repo: Repository, drafts: bool, preview: str | None = None,
         wanted = [target.id, *linked_course_ids(target)]
         built = [c for cid in dict.fromkeys(wanted) if (c := repo.course(cid)) is not None
                  and (c is target or c.status in statuses)]
-        if package:
-            built = [target]
     built.sort(key=lambda c: (c.title.lower(), c.id))
     listed = [c for c in built if c.status != "archived"]
     path_statuses = {"published", "archived"} | ({"draft"} if drafts else set())
@@ -281,8 +278,8 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
                       "unrecognized_links": "info"},
         },
     }
-    if package and selection.preview is not None:
-        _package_config(result, selection.preview)
+    if package:
+        _package_config(result, selection)
         return result
     if config.site_url:
         result["site_url"] = config.site_url
@@ -397,12 +394,12 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
                     pages=len(writer.pages), shards=shards, lesson_sources=lesson_sources)
 
 
-def _package_config(result: dict[str, Any], course: Course) -> None:
-    """mkdocs.yml in package mode: the course is the whole site (its title in the header, its
-    page the only navigation entry), no tabs or search, and ``.../index.html`` URLs."""
+def _package_config(result: dict[str, Any], selection: Selection) -> None:
+    """mkdocs.yml in package mode: the courses' pages only (the hooks leave the rest out), no
+    tabs or search, and ``.../index.html`` URLs that work from a zip."""
     result["theme"]["features"] = ["navigation.top", "content.code.copy", "content.tabs.link"]
-    result.update(site_name=title_meta(course.title), use_directory_urls=False, plugins=[],
-                  nav=[{title_meta(course.title): urls.course_doc(course.id)}])
+    result.update(use_directory_urls=False, plugins=[],
+                  nav=[{title_meta(c.title): urls.course_doc(c.id)} for c in selection.built])
     result["extra"]["lmsctl"]["package"] = True
 
 
