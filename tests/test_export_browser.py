@@ -78,7 +78,7 @@ def lms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lms]:
     www = base / "www"
     www.mkdir()
     data = {}
-    result = export_courses(repo, [COURSE], ["scorm12", "scorm2004"], base / "dist")
+    result = export_courses(repo, [COURSE], ["scorm12", "scorm2004", "xapi"], base / "dist")
     for package in result.packages:
         fmt = package.format
         folder = unzip(package.zip, www / f"pkg-{fmt}")
@@ -96,8 +96,7 @@ def content(page: Any) -> Any:
     """The course's frame inside the launch page's frame."""
     for _ in range(100):
         for frame in page.frames:
-            if frame.parent_frame is not None and frame.parent_frame.parent_frame is not None \
-                    and frame.url.endswith(".html"):
+            if frame.parent_frame is not None and "/courses/" in frame.url:
                 return frame
         page.wait_for_timeout(50)
     raise AssertionError("the course did not open inside the launch page")
@@ -222,3 +221,55 @@ def test_scorm12_in_scorm_again(lms: Lms) -> None:
 
 def test_scorm2004_in_scorm_again(lms: Lms) -> None:
     play(lms, "scorm2004", Watch())
+
+
+def test_without_an_lms_the_course_works_with_progress_in_the_browser(lms: Lms) -> None:
+    """The package served without any SCORM API: the launch page shows the course, a Check is
+    kept in localStorage across a reload, and nothing fails."""
+    watch = Watch()
+    page = open_page(lms.chromium, watch)
+    data = lms.data["scorm12"]
+    try:
+        page.goto(f"{lms.url}/pkg-scorm12/index.html")
+        frame = content(page)
+        frame.wait_for_load_state("load")
+        assert frame.url.endswith(data["start"])
+        q = data["questions"][0]
+        lesson = next(entry for entry in data["lessons"] if entry["id"] == q["lesson"])
+        frame.goto(f"{lms.url}/pkg-scorm12/{lesson['url']}")
+        fs = frame.locator(f'[data-lmsctl-question="{q["question"]}"]')
+        fs.locator(f'input[value="{q["choices"].index(q["correct"][0])}"]').click()
+        fs.locator("[data-lmsctl-check]").click()
+        assert fs.get_attribute("data-lmsctl-result") == "correct"
+        frame.goto(frame.url)
+        frame.wait_for_load_state("load")
+        fs = frame.locator(f'[data-lmsctl-question="{q["question"]}"]')
+        assert fs.get_attribute("data-lmsctl-result") == "correct"
+    finally:
+        page.context.close()
+    watch.assert_clean()
+
+
+def test_xapi_package_passes_the_launch_parameters_to_every_page(lms: Lms) -> None:
+    watch = Watch()
+    page = open_page(lms.chromium, watch)
+    data = lms.data["xapi"]
+    actor = json.dumps({"objectType": "Agent", "account": {"homePage": "https://lms.example",
+                                                           "name": "learner-7"}})
+    try:
+        from urllib.parse import urlencode
+
+        query = urlencode({"endpoint": f"{lms.url}/lrs/xAPI/", "auth": "Basic dGVzdDp0ZXN0",
+                           "actor": actor, "registration": "8f1c6a52-6d1f-4b8e-9d7b-2c1f0e3a4b5c"})
+        page.goto(f"{lms.url}/pkg-xapi/index.html?{query}")
+        frame = content(page)
+        frame.wait_for_load_state("load")
+        launch = frame.evaluate("() => window.lmsctlLaunch")
+        assert launch["endpoint"] == f"{lms.url}/lrs/xAPI/"
+        assert json.loads(launch["actor"])["account"]["name"] == "learner-7"
+        frame.goto(f"{lms.url}/pkg-xapi/{data['lessons'][0]['url']}")
+        frame.wait_for_load_state("load")
+        assert frame.evaluate("() => window.lmsctlLaunch.auth") == "Basic dGVzdDp0ZXN0"
+    finally:
+        page.context.close()
+    watch.assert_clean()

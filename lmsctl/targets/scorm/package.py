@@ -153,15 +153,17 @@ def _copy_runtime(docs: Path) -> None:
 
 
 def _add_page_script(config_file: Path) -> None:
-    """Every page of the package loads the package's page script (a module) beside the site's
+    """Every page of the package loads the package's page script (a module) before the site's
     scripts."""
     import yaml
 
     text = config_file.read_text(encoding="utf-8")
     head, _, body = text.partition("\n")
     config = yaml.safe_load(body)
-    config["extra_javascript"] = [*config.get("extra_javascript", []),
-                                  {"path": PAGE_SCRIPT, "type": "module"}]
+    # first: a module runs before the modules after it (the runtime's), so the launch
+    # parameters it passes on are there when they start
+    config["extra_javascript"] = [{"path": PAGE_SCRIPT, "type": "module"},
+                                  *config.get("extra_javascript", [])]
     config_file.write_text(head + "\n" + yaml.safe_dump(config, allow_unicode=True,
                                                          sort_keys=False, width=100),
                            encoding="utf-8")

@@ -16,6 +16,26 @@ function packageOf(win) {
 const pkg = packageOf(window);
 const recorder = pkg && pkg.recorder;
 
+/* xAPI package: the LMS launched index.html with ?endpoint=&auth=&actor=&registration= (the
+   TinCan launch). Those reach every page as window.lmsctlLaunch and in the page's runtime
+   configuration (#lmsctl-config "analytics"), which the runtime's xAPI recorder reads. */
+if (pkg && pkg.data.format === "xapi" && pkg.launch && pkg.launch.endpoint) {
+  const launch = pkg.launch;
+  window.lmsctlLaunch = launch;
+  const config = document.getElementById("lmsctl-config");
+  if (config) {
+    try {
+      const value = JSON.parse(config.textContent || "{}");
+      value.analytics = { ...(value.analytics || {}), endpoint: launch.endpoint,
+                          auth: launch.auth || "", activityBase: pkg.data.activityBase,
+                          siteUrl: pkg.data.activityBase };
+      if (launch.actor) { value.analytics.actor = launch.actor; }
+      if (launch.registration) { value.analytics.registration = launch.registration; }
+      config.textContent = JSON.stringify(value);
+    } catch (e) { /* a page without a readable configuration keeps its own */ }
+  }
+}
+
 if (recorder) {
   const data = pkg.data;
   const course = data.course;
