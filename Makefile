@@ -28,3 +28,4 @@ bench: install
 	$(PYTHON) -m benchmarks.bench_lint
 	$(PYTHON) -m benchmarks.bench_build
 	$(PYTHON) -m benchmarks.bench_history
+	$(PYTHON) -m benchmarks.bench_export
