@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
+from lmsctl.commands.build import _shown
 from lmsctl.core.errors import UsageError
 from lmsctl.targets.scorm.export import export_courses, path_courses
-
-
-def _shown(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
 
 
 def run(root: Path, fmts: list[str], courses: list[str], path: str | None,

@@ -112,6 +112,10 @@ test("SCORM 1.2: incomplete, failed, then passed with the score; finish writes t
   assert.equal(api.cmi.core.lesson_status, "passed");
   assert.equal(Number(api.cmi.core.score.raw), 100);
   assert.equal(Number(api.cmi.core.score.max), 100);
+  rec.save(keys[1], { choices: [1], result: "incorrect" }); // going back over the quiz
+  assert.equal(api.cmi.core.lesson_status, "passed", "a passed course stays passed");
+  assert.equal(Number(api.cmi.core.score.raw), 100, "and keeps its best score");
+  rec.save(keys[1], { choices: [0], result: "correct" });
   rec.save(`location:${course.course}`, course.lessons[0].id);
   assert.equal(api.cmi.core.lesson_location, course.lessons[0].id);
   rec.finish();

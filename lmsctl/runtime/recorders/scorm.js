@@ -186,6 +186,10 @@ export function createScormRecorder(options) {
   const questionKeys = course.questions.map((q) => q.key);
   const byKey = questionIndex(course);
 
+  /* Once passed, a course stays passed (and its score does not drop) when the learner goes
+     back over the quiz, in this session or a later one. */
+  let passedBefore = get(v2004 ? "cmi.success_status" : "cmi.core.lesson_status") === "passed";
+  let bestPercent = passedBefore ? Number(get(v2004 ? "cmi.score.raw" : "cmi.core.score.raw")) || 0 : 0;
   if (v2004) {
     const completion = get("cmi.completion_status");
     if (completion === "unknown" || completion === "not attempted" || completion === "") {
@@ -208,14 +212,20 @@ export function createScormRecorder(options) {
   function report() {
     const score = courseScore(questionKeys, records());
     const visited = course.lessons.filter((l) => state.get(`visited:${course.course}/${l.id}`)).length;
-    const passed = isCoursePassed(score, course.passMark, { visited, total: course.lessons.length });
+    const passed = passedBefore ||
+      isCoursePassed(score, course.passMark, { visited, total: course.lessons.length });
     const finishedQuiz = score.total > 0 && score.answered === score.total;
-    const percent = score.total ? floorTo((score.right * 100) / score.total, 2) : 0;
+    let percent = score.total ? floorTo((score.right * 100) / score.total, 2) : 0;
+    if (passed) {
+      passedBefore = true;
+      bestPercent = Math.max(bestPercent, percent);
+      percent = bestPercent;
+    }
     if (v2004) {
       set("cmi.score.min", 0);
       set("cmi.score.max", 100);
       set("cmi.score.raw", percent);
-      set("cmi.score.scaled", score.total ? floorTo(score.right / score.total, 4) : 0);
+      set("cmi.score.scaled", floorTo(percent / 100, 4));
       set("cmi.success_status", passed ? "passed" : (finishedQuiz ? "failed" : "unknown"));
       set("cmi.completion_status", passed || finishedQuiz ? "completed" : "incomplete");
     } else {
