@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: site test install install-test lint bench serve
+.PHONY: site test install install-test lint bench serve vendor-xapi
 
 install:
 	$(PIP) -e .
@@ -21,6 +21,7 @@ lint: install-test
 	$(PYTHON) -m mypy
 
 test: lint
+	node --test tests/js/
 	$(PYTHON) -m pytest -q
 
 bench: install
@@ -29,3 +30,7 @@ bench: install
 	$(PYTHON) -m benchmarks.bench_build
 	$(PYTHON) -m benchmarks.bench_history
 	$(PYTHON) -m benchmarks.bench_export
+
+# Update the vendored @xapi/xapi (lmsctl/runtime/vendor/xapi/) from the version package.json pins.
+vendor-xapi:
+	scripts/vendor-xapi.sh

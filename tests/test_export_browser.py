@@ -250,26 +250,42 @@ def test_without_an_lms_the_course_works_with_progress_in_the_browser(lms: Lms) 
     watch.assert_clean()
 
 
-def test_xapi_package_passes_the_launch_parameters_to_every_page(lms: Lms) -> None:
+def test_xapi_package_reports_with_the_launch_endpoint_actor_and_registration(lms: Lms) -> None:
+    """The LMS launches index.html with the TinCan parameters; the runtime's xAPI recorder on
+    the course's pages takes them: the statements it queues carry the launched actor and
+    registration (the endpoint here accepts nothing, so they stay queued)."""
     watch = Watch()
     page = open_page(lms.chromium, watch)
     data = lms.data["xapi"]
     actor = json.dumps({"objectType": "Agent", "account": {"homePage": "https://lms.example",
                                                            "name": "learner-7"}})
+    registration = "8f1c6a52-6d1f-4b8e-9d7b-2c1f0e3a4b5c"
     try:
         from urllib.parse import urlencode
 
         query = urlencode({"endpoint": f"{lms.url}/lrs/xAPI/", "auth": "Basic dGVzdDp0ZXN0",
-                           "actor": actor, "registration": "8f1c6a52-6d1f-4b8e-9d7b-2c1f0e3a4b5c"})
+                           "actor": actor, "registration": registration})
         page.goto(f"{lms.url}/pkg-xapi/index.html?{query}")
         frame = content(page)
         frame.wait_for_load_state("load")
+        q = data["questions"][0]
+        lesson = next(entry for entry in data["lessons"] if entry["id"] == q["lesson"])
+        frame.goto(f"{lms.url}/pkg-xapi/{lesson['url']}")
+        frame.wait_for_load_state("load")
         launch = frame.evaluate("() => window.lmsctlLaunch")
         assert launch["endpoint"] == f"{lms.url}/lrs/xAPI/"
-        assert json.loads(launch["actor"])["account"]["name"] == "learner-7"
-        frame.goto(f"{lms.url}/pkg-xapi/{data['lessons'][0]['url']}")
-        frame.wait_for_load_state("load")
-        assert frame.evaluate("() => window.lmsctlLaunch.auth") == "Basic dGVzdDp0ZXN0"
+        assert launch["actor"]["account"]["name"] == "learner-7"
+        fs = frame.locator(f'[data-lmsctl-question="{q["question"]}"]')
+        fs.locator(f'input[value="{q["choices"].index(q["correct"][0])}"]').click()
+        fs.locator("[data-lmsctl-check]").click()
+        queued = frame.evaluate("""() => Object.keys(localStorage)
+            .filter((k) => k.endsWith(":xapi:queue"))
+            .map((k) => JSON.parse(localStorage.getItem(k)))""")
+        statements = [json.dumps(item) for queue in queued for item in
+                      (queue if isinstance(queue, list) else queue.get("items", []))]
+        answered = [s for s in statements if "answered" in s]
+        assert answered, statements[:3]
+        assert "learner-7" in answered[0] and registration in answered[0]
     finally:
         page.context.close()
-    watch.assert_clean()
+    assert watch.external() == [] and watch.page_errors == []

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from lmsctl.checks.lrs_config import check_analytics
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.ids import SLUG
 from lmsctl.core.model import Course, Lesson, Repository
@@ -162,4 +163,5 @@ def _lessons(repo: Repository) -> list[Diagnostic]:
 
 def check_references(repo: Repository) -> list[Diagnostic]:
     _realdir.cache_clear()
-    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_lessons(repo)]
+    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_lessons(repo),
+            *check_analytics(repo.config)]

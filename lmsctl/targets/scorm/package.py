@@ -35,9 +35,8 @@ from lmsctl.targets.site import render, urls
 
 HERE = Path(__file__).resolve().parent
 LAUNCH_DIR = HERE / "launch"
-RUNTIME_DIR = HERE.parent.parent / "runtime"
 #: Where the runtime and the package scripts live inside the docs tree and the package.
-RUNTIME_URL = "assets/lmsctl/runtime/"
+RUNTIME_URL = compiler.RUNTIME_URL
 PACKAGE_URL = "assets/lmsctl/package/"
 PAGE_SCRIPT = PACKAGE_URL + "page.js"
 
@@ -143,13 +142,24 @@ class _Collector:
 
 
 def _copy_runtime(docs: Path) -> None:
-    """The learner-side runtime and the package scripts, into the docs tree (MkDocs copies
-    them to the output as static files)."""
-    if RUNTIME_DIR.is_dir():
-        shutil.copytree(RUNTIME_DIR, docs / RUNTIME_URL, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"))
+    """The whole learner-side runtime (the xAPI recorder too: an xAPI package needs it) and the
+    package scripts, into the docs tree (MkDocs copies them to the output as static files)."""
+    dest = docs / RUNTIME_URL
+    for rel in compiler.runtime_files(xapi=True):
+        if not (dest / rel).exists():  # the site build copied the rest
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(compiler.RUNTIME_DIR / rel, dest / rel)
     shutil.copytree(LAUNCH_DIR, docs / PACKAGE_URL, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.html"))
+
+
+def _sends_statements(rel: str) -> bool:
+    """A file of the runtime that only the xAPI recorder uses (``xapi/launch.js``, the launch
+    parameters' parser, is read by every package's page script)."""
+    if not rel.startswith(RUNTIME_URL):
+        return False
+    inner = Path(rel[len(RUNTIME_URL):])
+    return compiler.is_xapi_file(inner) and inner.as_posix() != "xapi/launch.js"
 
 
 def _add_page_script(config_file: Path) -> None:
@@ -225,14 +235,23 @@ def collect(stage: Path, course: Course) -> Collected:
     start += [urls.lesson_url(course.id, lesson.id) + "index.html" for lesson in course.lessons]
     start += [PACKAGE_URL + "launch.js"]
     collector.run([s for s in start if (stage / s).is_file()])
+    # vendored code travels with its licence and version
+    for rel in [r for r in collector.kept if "/vendor/" in r]:
+        folder = posixpath.dirname(rel)
+        for name in ("LICENSE", "VERSION"):
+            if (stage / folder / name).is_file():
+                collector.kept.setdefault(f"{folder}/{name}", None)
     return Collected({rel: (stage / rel if content is None else content)
                       for rel, content in sorted(collector.kept.items())})
 
 
-def package_files(collected: Collected, course: Course, fmt: str,
-                  activity_base: str) -> dict[str, bytes | Path]:
-    """Every file of the package of ``course`` in ``fmt`` but the manifest, sorted by path."""
+def package_files(collected: Collected, course: Course, fmt: str, activity_base: str,
+                  records: bool) -> dict[str, bytes | Path]:
+    """Every file of the package of ``course`` in ``fmt`` but the manifest, sorted by path.
+    A SCORM package has the xAPI recorder only when the site sends learning records
+    (``records``: ``analytics.xapi`` in lmsctl.yml), as the site does."""
     data = course_data(course, fmt, activity_base)
-    files = dict(collected.files)
+    files = {rel: content for rel, content in collected.files.items()
+             if fmt == "xapi" or records or not _sends_statements(rel)}
     files["index.html"] = launch_page(course, data).encode("utf-8")
     return dict(sorted(files.items()))

@@ -26,10 +26,10 @@ from typing import Any
 
 from lmsctl.core.html_policy import sanitize
 from lmsctl.core.ids import lesson_id
-from lmsctl.targets.site import search_index
+from lmsctl.targets.site import analytics_config, search_index
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
-                          "fragments": {}, "search": [], "fast": True}
+                          "fragments": {}, "search": [], "fast": True, "analytics": None}
 _SLOT = re.compile(r'<div class="lmsctl-quiz-slot">(\d+)</div>')
 _PRE_CLASS = re.compile(r'(<pre\b[^>]*\bclass=")([^"]*)(")')
 _HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -52,6 +52,7 @@ def on_config(config: Any) -> Any:
     _STATE["search"] = []
     _STATE["fast"] = extra.get("fast", True) is not False
     _STATE["package"] = extra.get("package", False) is True
+    _STATE["analytics"] = extra.get("analytics")
     return config
 
 
@@ -165,6 +166,8 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         from mkdocs.utils import get_relative_url
 
         chrome["redirect"] = get_relative_url(entry["redirect"], page.url)
+    chrome["config"] = analytics_config.page_config_script(
+        entry, page.url, manifest.get("config"), _STATE["analytics"])
     context["lmsctl"] = chrome
     return context
 

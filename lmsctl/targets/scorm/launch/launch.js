@@ -8,18 +8,13 @@
 import { createScormRecorder } from "../runtime/recorders/scorm.js";
 
 const data = JSON.parse(document.getElementById("lmsctl-package").textContent);
-const params = new URLSearchParams(window.location.search);
-const launch = {};
-for (const name of ["endpoint", "auth", "actor", "registration", "activity_id"]) {
-  if (params.has(name)) { launch[name] = params.get(name); }
-}
 
 let recorder = null;
 if (data.format === "scorm12" || data.format === "scorm2004") {
   recorder = createScormRecorder({ win: window, course: data,
                                    version: data.format === "scorm2004" ? "2004" : "1.2" });
 }
-window.lmsctlPackage = { data, recorder, launch };
+window.lmsctlPackage = { data, recorder, launchSearch: window.location.search };
 
 const frame = document.getElementById("lmsctl-frame");
 let start = data.start;

@@ -1,75 +1,72 @@
 /*
- * On every page of an exported course: when the launch page holds an LMS session
- * (window.parent.lmsctlPackage.recorder), the learner's state comes from the LMS and goes back
- * to it. The site's script (assets/lmsctl/lmsctl.js) keeps working with localStorage as on the
- * site; this module fills localStorage from the recorder before that script starts (modules run
- * before DOMContentLoaded), then passes every change and every Check to the recorder.
+ * On every page of an exported course, before the runtime's main.js (it is listed first, and
+ * modules run in order, before DOMContentLoaded).
+ *
+ * SCORM: when the launch page holds an LMS session (window.parent.lmsctlPackage.recorder), the
+ * learner's state comes from the LMS and goes back to it. The site's runtime keeps its local
+ * store (localStorage, the keys of lmsctl/runtime/README.md); this module fills that store
+ * from the SCORM recorder first, then hands every change and every Check to the recorder.
  * Without an LMS (the zip opened from a folder, or no API), nothing here runs: the course works
  * with progress kept in the browser.
+ *
+ * xAPI: the LMS launched index.html with ?endpoint=&auth=&actor=&registration= (the TinCan
+ * launch). The launch is kept where the runtime's xAPI recorder reads it ("xapi:launch"), and
+ * the page's configuration gets "analytics", so that main.js loads that recorder.
  */
+import { readConfig } from "../runtime/config.js";
+import { openStorage, prefixFor, scopeOf } from "../runtime/storage.js";
+import { parseLaunch } from "../runtime/xapi/launch.js";
+
 function packageOf(win) {
   try {
     return win.parent && win.parent !== win ? win.parent.lmsctlPackage || null : null;
   } catch (e) { return null; } /* another origin */
 }
 
-const pkg = packageOf(window);
-const recorder = pkg && pkg.recorder;
+function localStorageOf(win) {
+  try { return win.localStorage || null; } catch (e) { return null; }
+}
 
-/* xAPI package: the LMS launched index.html with ?endpoint=&auth=&actor=&registration= (the
-   TinCan launch). Those reach every page as window.lmsctlLaunch and in the page's runtime
-   configuration (#lmsctl-config "analytics"), which the runtime's xAPI recorder reads. */
-if (pkg && pkg.data.format === "xapi" && pkg.launch && pkg.launch.endpoint) {
-  const launch = pkg.launch;
-  window.lmsctlLaunch = launch;
-  const config = document.getElementById("lmsctl-config");
-  if (config) {
-    try {
-      const value = JSON.parse(config.textContent || "{}");
-      value.analytics = { ...(value.analytics || {}), endpoint: launch.endpoint,
-                          auth: launch.auth || "", activityBase: pkg.data.activityBase,
-                          siteUrl: pkg.data.activityBase };
-      if (launch.actor) { value.analytics.actor = launch.actor; }
-      if (launch.registration) { value.analytics.registration = launch.registration; }
-      config.textContent = JSON.stringify(value);
-    } catch (e) { /* a page without a readable configuration keeps its own */ }
+const pkg = packageOf(window);
+const backend = localStorageOf(window);
+const config = readConfig(document);
+const store = backend ? openStorage(prefixFor(scopeOf(config.scope, window)), backend) : null;
+
+if (pkg && store && pkg.data.format === "xapi") {
+  const launch = parseLaunch(pkg.launchSearch || "");
+  if (launch) {
+    store.set("xapi:launch", launch);
+    window.lmsctlLaunch = launch;
+    const el = document.getElementById("lmsctl-config");
+    if (el && !config.analytics) {
+      el.textContent = JSON.stringify({ ...config, analytics: {
+        endpoint: launch.endpoint, auth: launch.auth || "", activityBase: pkg.data.activityBase,
+        siteUrl: pkg.data.activityBase } });
+    }
   }
 }
+
+const recorder = pkg && store ? pkg.recorder : null;
 
 if (recorder) {
   const data = pkg.data;
   const course = data.course;
-  let scope = "/";
-  try { scope = window.__md_scope ? window.__md_scope.pathname : "/"; } catch (e) { scope = "/"; }
-  const prefix = `lmsctl:${scope}:`;
   const keys = [
-    ...data.questions.map((q) => `quiz:${course}/${q.key}`),
+    ...data.questions.flatMap((q) => [`quiz:${course}/${q.key}`, `attempts:${course}/${q.key}`]),
     ...data.lessons.flatMap((l) => [`visited:${course}/${l.id}`, `helpful:${course}/${l.id}`]),
+    `location:${course}`,
   ];
-  const read = (key) => {
-    try {
-      const raw = window.localStorage.getItem(prefix + key);
-      return raw === null ? null : JSON.parse(raw);
-    } catch (e) { return null; }
-  };
   /* The LMS is the learner's record: what this browser kept from another learner or another
      attempt does not count. */
   for (const key of keys) {
     const value = recorder.load(key);
-    try {
-      if (value === null) { window.localStorage.removeItem(prefix + key); }
-      else { window.localStorage.setItem(prefix + key, JSON.stringify(value)); }
-    } catch (e) { /* storage off: the page shows no saved state */ }
+    if (value === null || value === undefined) { store.remove(key); } else { store.set(key, value); }
   }
-  const sync = () => { for (const key of keys) { recorder.save(key, read(key)); } };
-  const head = () => document.querySelector(".lmsctl-lesson-head[data-lmsctl-course][data-lmsctl-lesson]");
-  const opened = Date.now();
+  const sync = () => { for (const key of keys) { recorder.save(key, store.get(key)); } };
 
   document.addEventListener("DOMContentLoaded", () => {
-    /* runs after the site script's own start (it registered first) */
+    /* main.js has started by now: the visit and the bookmark are in the store */
     sync();
-    const lessonHead = head();
-    if (lessonHead) { recorder.save(`location:${course}`, lessonHead.getAttribute("data-lmsctl-lesson")); }
     recorder.flush();
   });
 
@@ -82,26 +79,17 @@ if (recorder) {
     const lesson = question.getAttribute("data-lmsctl-lesson");
     const key = question.getAttribute("data-lmsctl-question");
     const info = data.questions.find((q) => q.key === `${lesson}/${key}`);
-    const storageKey = `quiz:${course}/${lesson}/${key}`;
-    const record = read(storageKey);
+    const record = store.get(`quiz:${course}/${lesson}/${key}`);
     if (!info || !record || !Array.isArray(record.choices)) { return; }
-    const attemptsKey = `attempts:${course}/${lesson}/${key}`;
-    const attempt = (Number(recorder.load(attemptsKey)) || 0) + 1;
-    recorder.save(storageKey, record);
+    sync();
     recorder.record({
       verb: "answered", course, lesson, question: key, version: info.version,
       choices: info.choices.map((id) => ({ id })), correct: info.correct,
       response: record.choices.map((i) => info.choices[i]).filter(Boolean),
-      success: record.result === "correct", attempt,
+      success: record.result === "correct",
+      attempt: Number(store.get(`attempts:${course}/${lesson}/${key}`)) || 1,
     });
   });
 
-  window.addEventListener("pagehide", () => {
-    const lessonHead = head();
-    if (lessonHead) {
-      recorder.record({ verb: "experienced", course, lesson: lessonHead.getAttribute("data-lmsctl-lesson"),
-                        durationMs: Date.now() - opened });
-    }
-    recorder.flush();
-  });
+  window.addEventListener("pagehide", () => { sync(); recorder.flush(); });
 }
