@@ -132,14 +132,17 @@ def rules(rule: str | None) -> int:
 @click.option("--course", "course", metavar="ID", default=None,
               help="Build only this course (and what it links to), for a fast preview.")
 @click.option("--drafts", is_flag=True, help="Include draft courses and paths (previews).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
+              show_default=True,
+              help="Format of the build's findings (validation, links, history), as for lint.")
 @repo_option
 @handled
-def build(out: Path | None, strict: bool, course: str | None, drafts: bool,
+def build(out: Path | None, strict: bool, course: str | None, drafts: bool, fmt: str,
           repo: Path | None) -> int:
     """Build the learning site; a failed build leaves the previous site as it was."""
     from lmsctl.commands import build as cmd
 
-    return cmd.run(root_of(repo), out, strict, course, drafts)
+    return cmd.run(root_of(repo), out, strict, course, drafts, fmt)
 
 
 @cli.command()
@@ -154,14 +157,17 @@ def build(out: Path | None, strict: bool, course: str | None, drafts: bool,
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: dist/ in the repository).")
 @click.option("--drafts", is_flag=True, help="Export draft courses too.")
+@click.option("--report", "report_format", type=click.Choice(FORMATS_LINT), default="text",
+              show_default=True,
+              help="Format of the findings of the courses' checks, as build --format.")
 @repo_option
 @handled
 def export(fmts: tuple[str, ...], courses: tuple[str, ...], path: str | None,
-           out: Path | None, drafts: bool, repo: Path | None) -> int:
+           out: Path | None, drafts: bool, report_format: str, repo: Path | None) -> int:
     """Export courses as zips for another LMS: <course>-<format>.zip, one per course."""
     from lmsctl.commands import export as cmd
 
-    return cmd.run(root_of(repo), list(fmts), list(courses), path, out, drafts)
+    return cmd.run(root_of(repo), list(fmts), list(courses), path, out, drafts, report_format)
 
 
 @cli.command()

@@ -72,14 +72,16 @@ def path_courses(root: Path, path_id: str) -> list[str]:
     if path is None:
         report = Report(files_checked=1)
         report.extend(problems)
-        raise _refused(report, f"paths/{file.name}", sys.stdout)
+        report.command = "export"
+        raise _refused(report, f"paths/{file.name}: the path was", sys.stdout)
     return [m.id for m in path.courses]
 
 
-def _refused(report: Report, what: str, stdout: TextIO) -> BuildError:
-    emit(report, "text", stdout)
+def _refused(report: Report, what: str, stdout: TextIO, fmt: str = "text") -> BuildError:
+    emit(report, fmt, stdout)
     counts = report.counts()
-    return BuildError(f"{what} was not exported: {counts['error']} error(s) (listed above)",
+    return BuildError(f"{what} not exported: {counts['error']} error(s)"
+                      + (" (listed above)" if fmt == "text" else ""),
                       "Fix them and export again; nothing was written.")
 
 
@@ -127,16 +129,34 @@ def write_zip(files: dict[str, bytes | Path], dest: Path) -> int:
     return dest.stat().st_size
 
 
-def _check(root: Path, course_id: str, drafts: bool, stdout: TextIO) -> tuple[Repository,
-                                                                                  Course]:
-    repo, report = load_preview(root, course_id)
+def _check(root: Path, course_ids: list[str], drafts: bool, stdout: TextIO,
+           fmt: str) -> list[tuple[Repository, Course]]:
+    """Each course checked as ``build --course`` checks it; one report of every finding, in
+    ``fmt`` (any lint format), like ``build``'s. Raises when any course has an error."""
+    report = Report(command="export")
+    loaded = []
+    for course_id in course_ids:
+        repo, found = load_preview(root, course_id)
+        report.files_checked += found.files_checked
+        report.extend(d for d in found.diagnostics if d not in report.diagnostics)
+        loaded.append((repo, repo.course(course_id)))
     if report.has_errors:
-        raise _refused(report, course_id, stdout)
-    if report.diagnostics:
-        emit(report, "text", stdout)
-    course = repo.course(course_id)
-    if course is None:  # pragma: no cover - a course that loads has no errors
-        raise BuildError(f"{course_id} was not exported: its course.yml could not be read")
+        names = ", ".join(course_ids)
+        raise _refused(report, f"{names}: {'it was' if len(course_ids) == 1 else 'they were'}",
+                       stdout, fmt)
+    if report.diagnostics or fmt != "text":
+        emit(report, fmt, stdout)
+    checked = []
+    for repo, course in loaded:
+        if course is None:  # pragma: no cover - a course that loads has no errors
+            raise BuildError("a course could not be read; nothing was exported")
+        checked.append((repo, _published(course, drafts)))
+    return checked
+
+
+def _published(course: Course, drafts: bool) -> Course:
+    """The course, unless it is a draft and drafts are not exported."""
+    course_id = course.id
     if course.status == "draft" and not drafts:
         line, col = course.doc.pos(("status",))
         raise BuildError(
@@ -144,7 +164,7 @@ def _check(root: Path, course_id: str, drafts: bool, stdout: TextIO) -> tuple[Re
             "drafts are not exported",
             "Publish it (status: published) when it is ready, or pass --drafts to export it "
             "anyway.")
-    return repo, course
+    return course
 
 
 def activity_base(repo: Repository) -> str:
@@ -153,9 +173,11 @@ def activity_base(repo: Repository) -> str:
 
 
 def export_courses(root: Path, course_ids: list[str], formats: str | list[str], out: Path, *,
-                   drafts: bool = False, stdout: TextIO | None = None) -> ExportResult:
+                   drafts: bool = False, stdout: TextIO | None = None,
+                   report_format: str = "text") -> ExportResult:
     """Export each course of ``course_ids`` in each format as ``<out>/<course>-<fmt>.zip``.
-    Every course is checked before any zip is written; all are rendered in one MkDocs build."""
+    Every course is checked before any zip is written (findings reported in
+    ``report_format``, as ``build --format`` does); all are rendered in one MkDocs build."""
     started = time.perf_counter()
     stdout = stdout or sys.stdout
     fmts = list(dict.fromkeys([formats] if isinstance(formats, str) else formats))
@@ -163,7 +185,7 @@ def export_courses(root: Path, course_ids: list[str], formats: str | list[str], 
         if fmt not in manifest.FORMATS:
             raise UsageError(f"--format {fmt}: not an export format",
                              "Use scorm12, scorm2004 or xapi.")
-    checked = [_check(root, cid, drafts, stdout) for cid in dict.fromkeys(course_ids)]
+    checked = _check(root, list(dict.fromkeys(course_ids)), drafts, stdout, report_format)
     if not checked:
         raise UsageError("nothing to export: no course given",
                          "Pass --course ID (repeatable) or --path ID.")
