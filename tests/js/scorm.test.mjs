@@ -190,3 +190,13 @@ test("a throwing LMS API never breaks the page", () => {
   rec.flush();
   rec.finish();
 });
+
+test("a course the LMS has as passed stays passed at the next launch, with its best score", needsLms, () => {
+  const course = makeCourse(4);
+  const api = new Scorm12API(settings);
+  api.loadFromJSON({ core: { lesson_status: "passed", score: { raw: "100" } } }, "");
+  const rec = createScormRecorder({ api, course, version: "1.2" });
+  course.questions.forEach((q) => rec.save(`quiz:${course.course}/${q.key}`, { choices: [0], result: "incorrect" }));
+  assert.equal(api.cmi.core.lesson_status, "passed");
+  assert.equal(Number(api.cmi.core.score.raw), 100);
+});
