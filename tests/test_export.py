@@ -314,3 +314,16 @@ def test_stale_temporary_files_are_cleaned_by_the_next_export(sample_repo: Path,
     assert code == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt",
                                                           "sales-basics-scorm12.zip"]
+
+
+def test_xapi_needs_the_base_of_the_activity_ids(make_repo: Callable[..., Path],
+                                                 tmp_path: Path) -> None:
+    from tests.conftest import MINIMAL_CONFIG
+
+    repo = make_repo({"lmsctl.yml": MINIMAL_CONFIG.replace(
+        "  url: https://example.org/learn/\n", "")})
+    code, _, err = run("export", "--format", "xapi", "--course", "sales-basics",
+                       "--repo", str(repo), "--out", str(tmp_path / "d"))
+    assert code == 2
+    assert "site: url:" in err and "hint:" in err
+    assert not (tmp_path / "d").exists()

@@ -168,8 +168,9 @@ def _published(course: Course, drafts: bool) -> Course:
 
 
 def activity_base(repo: Repository) -> str:
-    url = repo.config.site_url
-    return url if not url or url.endswith("/") else url + "/"
+    """The base of the activity ids (tincan.xml, interactions), the same as the site's
+    statements: ``analytics.activity_base``, else ``site.url``."""
+    return repo.config.activity_base
 
 
 def export_courses(root: Path, course_ids: list[str], formats: str | list[str], out: Path, *,
@@ -193,8 +194,8 @@ def export_courses(root: Path, course_ids: list[str], formats: str | list[str], 
     base = activity_base(repo)
     if "xapi" in fmts and not base:
         raise UsageError(
-            "lmsctl.yml: --format xapi needs the site's URL (site: url:), the base of the "
-            "activity ids in tincan.xml and in the statements",
+            "lmsctl.yml: --format xapi needs the base of the activity ids in tincan.xml and "
+            "in the statements: the site's URL (site: url:) or analytics: activity_base:",
             "Add `site: {url: https://...}` to lmsctl.yml.")
     courses = [course for _, course in checked]
     out = out if out.is_absolute() else Path.cwd() / out
