@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  createScormRecorder, decodeState, encodeState, findAPI, sessionTime12, sessionTime2004,
+  createScormRecorder, decodeState, encodeState, encodeWithin, findAPI, sessionTime12, sessionTime2004,
   SUSPEND_LIMIT_12,
 } from "../../lmsctl/runtime/recorders/scorm.js";
 
@@ -199,4 +199,22 @@ test("a course the LMS has as passed stays passed at the next launch, with its b
   course.questions.forEach((q) => rec.save(`quiz:${course.course}/${q.key}`, { choices: [0], result: "incorrect" }));
   assert.equal(api.cmi.core.lesson_status, "passed");
   assert.equal(Number(api.cmi.core.score.raw), 100);
+});
+
+test("a course too large for 4,096 characters keeps what fits: answers before attempts", () => {
+  const course = makeCourse(700, 3);
+  const state = answerAll(course, true);
+  const text = encodeWithin(course, state, SUSPEND_LIMIT_12);
+  assert.ok(text.length <= SUSPEND_LIMIT_12, `${text.length}`);
+  const back = decodeState(course, text);
+  const kept = course.questions.filter((q) => back.has(`quiz:${course.course}/${q.key}`));
+  assert.ok(kept.length > 400, `${kept.length} answers kept`);
+  for (const q of kept) {
+    assert.deepEqual(back.get(`quiz:${course.course}/${q.key}`), state.get(`quiz:${course.course}/${q.key}`));
+  }
+  assert.equal([...back.keys()].filter((k) => k.startsWith("attempts:")).length, 0);
+  for (const l of course.lessons) { assert.equal(back.get(`visited:${course.course}/${l.id}`), true); }
+  const small = makeCourse(10);
+  const smallState = answerAll(small, false);
+  assert.equal(encodeWithin(small, smallState, SUSPEND_LIMIT_12), encodeState(small, smallState));
 });

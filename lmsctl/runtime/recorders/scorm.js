@@ -63,7 +63,19 @@ function questionIndex(course) {
 
 /* state: Map of contract keys ("quiz:<course>/<lesson>/<q>", "visited:...", "helpful:...",
    "attempts:...") to values. Only the course's own keys are kept. */
-export function encodeState(course, state) {
+/* The encoding, made to fit in `limit` characters when it can: attempts are dropped first,
+   then the answers of the last questions (a course of several hundred questions). */
+export function encodeWithin(course, state, limit) {
+  let text = encodeState(course, state);
+  if (!limit || text.length <= limit) { return text; }
+  text = encodeState(course, state, { attempts: false });
+  if (text.length <= limit) { return text; }
+  const cut = text.lastIndexOf(",", limit);
+  return cut > 0 ? text.slice(0, cut) : text.slice(0, text.indexOf("|", 2) + 1);
+}
+
+export function encodeState(course, state, options) {
+  const withAttempts = !options || options.attempts !== false;
   const lessonPart = shortHash(course.lessons.map((l) => l.id).join(" ")) +
     course.lessons.map((lesson) => {
       const visited = state.get(`visited:${course.course}/${lesson.id}`) ? 1 : 0;
@@ -78,7 +90,7 @@ export function encodeState(course, state) {
     for (const index of record.choices) {
       if (Number.isInteger(index) && index >= 0 && index < q.choices.length) { mask |= 1n << BigInt(index); }
     }
-    const attempts = Number(state.get(`attempts:${course.course}/${q.key}`)) || 1;
+    const attempts = withAttempts ? Number(state.get(`attempts:${course.course}/${q.key}`)) || 1 : 1;
     return shortHash(q.key) + mask.toString(36) + (record.result === "correct" ? "+" : "-") +
       (attempts > 1 ? Math.min(attempts, 1295).toString(36) : "");
   });
@@ -238,7 +250,7 @@ export function createScormRecorder(options) {
   }
 
   function storeSuspend() {
-    const text = encodeState(course, state);
+    const text = encodeWithin(course, state, v2004 ? 64000 : SUSPEND_LIMIT_12);
     set("cmi.suspend_data", text);
   }
 
