@@ -24,12 +24,13 @@ test: lint
 	node --test tests/js/
 	$(PYTHON) -m pytest -q
 
-bench: install
+bench: install-test
 	$(PYTHON) -m benchmarks.bench_validate
 	$(PYTHON) -m benchmarks.bench_lint
 	$(PYTHON) -m benchmarks.bench_build
 	$(PYTHON) -m benchmarks.bench_history
 	$(PYTHON) -m benchmarks.bench_export
+	$(PYTHON) -m benchmarks.bench_page_load
 
 # Update the vendored @xapi/xapi (lmsctl/runtime/vendor/xapi/) from the version package.json pins.
 vendor-xapi:

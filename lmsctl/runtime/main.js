@@ -15,6 +15,7 @@ import { setupFeedback } from "./feedback.js";
 import { setupCatalog } from "./catalog.js";
 import { trackActiveTime } from "./lesson.js";
 import { learnerId } from "./learner.js";
+import { isOptedOut, wireOptOut } from "./optout.js";
 
 const config = readConfig(document);
 const scope = scopeOf(config.scope, window);
@@ -42,7 +43,8 @@ async function start() {
   const hub = createHub(store, { waitForReporters: !!analytics });
   /* Votes go with the learning records when the site sends them and the learner has not
      opted out (recorders/xapi.js keeps the opt-out under the same key). */
-  const where = () => (analytics && browserStorage.get("xapi:optout") !== true ? "records" : "browser");
+  const where = () => (analytics && !isOptedOut(browserStorage) ? "records" : "browser");
+  if (analytics) { wireOptOut(document, browserStorage); }
 
   const lesson = lessonOf();
   if (lesson) {
@@ -70,7 +72,7 @@ async function start() {
   if (analytics) {
     try {
       const module = await import("./recorders/xapi.js");
-      hub.addReporter(module.xapiRecorder({ config, storage: browserStorage, window, document }));
+      hub.addReporter(module.xapiRecorder({ config, storage: browserStorage, window }));
       mark("lmsctl:records-ready");
     } catch (e) { /* no learning records: the page works as without analytics */ }
     hub.ready();

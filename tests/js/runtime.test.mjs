@@ -10,6 +10,7 @@ import { inRange, matches } from "../../lmsctl/runtime/catalog.js";
 import { activeClock } from "../../lmsctl/runtime/lesson.js";
 import { learnerId, uuid } from "../../lmsctl/runtime/learner.js";
 import { memoryStorage } from "./support.mjs";
+import { isOptedOut, setOptOut } from "../../lmsctl/runtime/optout.js";
 
 test("storage keys are today's: lmsctl:<site-path>:<kind>:<ids>, values JSON", () => {
   const backend = memoryStorage();
@@ -139,4 +140,18 @@ test("learner id: a random v4 UUID, made once and kept", () => {
   assert.equal(learnerId(s, webcrypto), first);
   s.set("learner", "not-a-uuid");
   assert.notEqual(learnerId(s, webcrypto), "not-a-uuid");
+});
+
+test("opting out is kept and drops what was queued; opting in again keeps nothing old", () => {
+  const s = openStorage("lmsctl:/:", memoryStorage());
+  assert.equal(isOptedOut(s), false);
+  s.set("xapi:queue", [{ p: 2, s: { id: "x" } }]);
+  s.set("xapi:retry", { failures: 2, next: 5 });
+  setOptOut(s, true);
+  assert.equal(isOptedOut(s), true);
+  assert.equal(s.get("xapi:queue"), null);
+  assert.equal(s.get("xapi:retry"), null);
+  setOptOut(s, false);
+  assert.equal(isOptedOut(s), false);
+  assert.equal(s.get("xapi:queue"), null);
 });

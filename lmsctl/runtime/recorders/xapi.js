@@ -6,14 +6,14 @@
  *
  * Actor: the TinCan launch's actor when the site was launched with one (xapi/launch.js), else
  * the pseudonymous {account: {homePage: <site url>, name: <this browser's learner UUID>}}.
- * Opt-out: the footer control [data-lmsctl-optout]; opted out ("xapi:optout"), nothing is
- * queued or sent, and what was queued is dropped.
+ * Opt-out (optout.js, wired by main.js): opted out, nothing is queued or sent.
  */
 import XAPI from "../vendor/xapi/xapi.esm.js";
 import { learnerId, uuid } from "../learner.js";
 import { authHeader, currentLaunch } from "../xapi/launch.js";
 import { createQueue } from "../xapi/queue.js";
 import { buildStatement } from "../xapi/statements.js";
+import { isOptedOut } from "../optout.js";
 
 function withSlash(url) { return /\/$/.test(url) ? url : url + "/"; }
 
@@ -52,28 +52,9 @@ export function sender(endpoint, auth, fetchImpl) {
   };
 }
 
-/** Wire the opt-out control: a checkbox (checked = opted out) or a button (aria-pressed). */
-function wireOptOut(doc, optedOut, setOptOut) {
-  const controls = Array.prototype.slice.call(doc.querySelectorAll("[data-lmsctl-optout]"));
-  function show() {
-    const out = optedOut();
-    controls.forEach((c) => {
-      if (c.type === "checkbox") { c.checked = out; } else { c.setAttribute("aria-pressed", out ? "true" : "false"); }
-      c.setAttribute("data-lmsctl-optout", out ? "out" : "in");
-    });
-  }
-  controls.forEach((c) => {
-    c.addEventListener(c.type === "checkbox" ? "change" : "click", () => {
-      setOptOut(c.type === "checkbox" ? c.checked : !optedOut());
-      show();
-    });
-  });
-  show();
-}
-
 /**
  * The recorder. env: {config (the page config), storage (openStorage of the site), window,
- * document, fetch?, now?, setTimer?, random?, crypto?}.
+ * fetch?, now?, setTimer?, random?, crypto?}.
  */
 export function xapiRecorder(env) {
   const win = env.window || {};
@@ -86,9 +67,12 @@ export function xapiRecorder(env) {
   const siteUrl = withSlash(analytics.siteUrl || (win.location ? win.location.origin + "/" : "/"));
   const base = withSlash(analytics.activityBase || siteUrl);
   const fetchImpl = env.fetch || (win.fetch ? win.fetch.bind(win) : null);
-  const optedOut = () => storage.get("xapi:optout") === true;
+  const optedOut = () => isOptedOut(storage);
+  const send = sender(endpoint, auth, fetchImpl);
   const queue = createQueue({
-    storage, send: sender(endpoint, auth, fetchImpl), now: env.now, setTimer: env.setTimer,
+    storage, now: env.now, setTimer: env.setTimer,
+    /* opted out since the statements were queued: they are dropped, never sent */
+    send: (statements, options) => (optedOut() ? Promise.resolve(204) : send(statements, options)),
     random: env.random,
   });
   let actor = null;
@@ -118,12 +102,6 @@ export function xapiRecorder(env) {
     where() { return optedOut() || !endpoint ? "browser" : "records"; },
     queue,
   };
-  if (env.document) {
-    wireOptOut(env.document, optedOut, (out) => {
-      storage.set("xapi:optout", out);
-      if (out) { queue.clear(); }
-    });
-  }
   if (!optedOut() && endpoint) { queue.start(3000); }
   if (win.addEventListener) {
     win.addEventListener("online", () => { if (!optedOut()) { storage.set("xapi:retry", { failures: 0, next: 0 }); queue.flush({}); } });

@@ -245,11 +245,6 @@ def runtime_files(xapi: bool) -> list[Path]:
     return sorted(p for p in found if xapi or not is_xapi_file(p))
 
 
-def records_on(config: Any) -> bool:
-    """Whether the site sends learning records (``analytics.xapi`` in ``lmsctl.yml``)."""
-    return bool(getattr(getattr(config, "analytics", None), "recording", False))
-
-
 def copy_runtime(dest: Path, xapi: bool) -> None:
     """Copy the runtime into ``dest`` (the site's ``assets/lmsctl/runtime/``)."""
     for rel in runtime_files(xapi):
@@ -409,7 +404,7 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
             lesson_sources[doc] = lesson.rel
         copy_assets(repo, course, docs)
 
-    copy_runtime(docs / RUNTIME_URL, xapi=records_on(config))
+    copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording)
     extra_nav = _community_pages(repo, writer, options, history, selection)
     extra_nav += _contributing_pages(repo, writer)
 
