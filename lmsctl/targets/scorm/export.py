@@ -27,7 +27,6 @@ from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.core.model import Course, Repository
 from lmsctl.targets.scorm import manifest
 from lmsctl.targets.scorm.package import collect, package_files, render_courses
-from lmsctl.targets.site import compile as compiler
 from lmsctl.targets.site.pipeline import load_preview
 
 XSD_DIR = Path(__file__).resolve().parent / "xsd"
@@ -214,7 +213,7 @@ def export_courses(root: Path, course_ids: list[str], formats: str | list[str], 
             collected = collect(stage, course)
             for fmt in fmts:
                 files = package_files(collected, course, fmt, base,
-                                      compiler.records_on(repo.config))
+                                      repo.config.analytics.recording)
                 listed = [n for n in files if n != "imsmanifest.xml"]
                 name, text = manifest.manifest(fmt, course, listed, base)
                 head: dict[str, bytes | Path] = {name: text.encode("utf-8")}
