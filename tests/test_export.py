@@ -168,7 +168,9 @@ def test_relative_urls_only_nothing_from_the_network_no_link_out(exports: Export
                 target = os.path.normpath(os.path.join(os.path.dirname(name),
                                                        u.split("#")[0].split("?")[0]))
                 assert target in files, f"{name}: {u} leads out of the package"
-        assert b"<link" not in files["index.html"] or b"http" not in files["index.html"]
+        launch = files["index.html"].decode()
+        assert not re.search(r'\ssrc="(https?:)?//', launch), "the launch page loads nothing remote"
+        assert 'src="assets/lmsctl/package/launch.js"' in launch
 
 
 def test_same_look_as_the_site_without_site_navigation(exports: Exports) -> None:
