@@ -101,7 +101,7 @@ def test_new_path_lints_clean(sample_repo: Path) -> None:
 
 def test_golden_standard_course(sample_repo: Path) -> None:
     """The standard template's output, file by file. After a deliberate change, regenerate
-    with LMSCTL_UPDATE_GOLDEN=1 python -m pytest tests/test_authoring_templates.py."""
+    with LMSCTL_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_authoring_templates.py."""
     folder = create(sample_repo, "pricing-basics", "standard", "--level", "intermediate",
                     "--summary", "Talk about price with confidence.")
     produced = {p.relative_to(folder).as_posix(): p.read_bytes()

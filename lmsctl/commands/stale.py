@@ -10,9 +10,11 @@ from pathlib import Path
 
 import click
 
+from lmsctl.checks.lint import LintReport, rules_url
+from lmsctl.checks.report_formats import emit
 from lmsctl.content.freshness import Freshness, freshness, parse_date
 from lmsctl.content.loader import load_repository
-from lmsctl.core.diagnostics import Severity
+from lmsctl.core.diagnostics import Diagnostic, Severity
 from lmsctl.core.errors import LmsctlError, UsageError
 from lmsctl.core.history import History, read_history
 from lmsctl.core.model import Course, Repository
@@ -169,6 +171,28 @@ def step_summary(rows: list[Row], today: dt.date) -> str:
     return "\n".join(out) + "\n"
 
 
+def diagnostics(rows: list[Row]) -> list[Diagnostic]:
+    """The rows as findings (LMS803) for the formats every command shares (sarif, gitlab)."""
+    out: list[Diagnostic] = []
+    for r in rows:
+        f = r.fresh
+        line, col = 1, 1
+        if "reviewed" in (r.course.doc.data or {}):
+            line, col = r.course.doc.pos(("reviewed",))
+        owners = ", ".join(r.course.owners) or "no owners"
+        if f.stale:
+            message = (f"{r.course.title} is {f.days_overdue} days past its review date "
+                       f"{f.due.isoformat()} (last change {_when(f.last_change)}, last review "
+                       f"{_when(f.reviewed)})")
+        else:
+            message = f"{r.course.title} is due for review on {f.due.isoformat()}"
+        out.append(Diagnostic("LMS803", Severity.WARNING if f.stale else Severity.INFO,
+                              r.course.rel, line, col, message,
+                              f"Owners ({owners}): update the course or run `lmsctl review "
+                              f"{r.course.id}` and commit the new reviewed: date."))
+    return out
+
+
 def run(root: Path, fmt: str, within: int | None, today: str | None) -> int:
     day = parse_today(today)
     repo, problems = load_repository(root, lessons=False)
@@ -187,6 +211,11 @@ def run(root: Path, fmt: str, within: int | None, today: str | None) -> int:
         payload = {"today": day.isoformat(), "within": within,
                    "courses": [r.to_dict() for r in rows]}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif fmt in ("sarif", "gitlab"):
+        report = LintReport(root=root, rules_url=rules_url(repo))
+        report.extend(diagnostics(rows))
+        report.files_checked = len(repo.courses)
+        emit(report, fmt)
     elif fmt == "github":
         click.echo(format_github(rows), nl=False)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -136,6 +136,18 @@ def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonView
         if h.nested:
             continue  # inside an admonition, tab or list item: not the lesson's outline
         marks = "#" * h.level
+        if h.level == 1 and lesson.front_matter is None:
+            # No front matter: the lesson has no title yet; this heading is usually meant
+            # as one (LMS111 reports the missing front matter).
+            first = h is next(x for x in view.headings if x.level == 1 and not x.nested)
+            yield diag("LMS301", lesson.rel, h.line, h.column,
+                       f"level-1 heading '{h.text}' in the body; the lesson's title (the "
+                       "page's level-1 heading) belongs in front matter, which this lesson "
+                       "does not have",
+                       (f"Make it the title: replace this line with three lines: ---, then "
+                        f"title: {h.text}, then ---." if first
+                        else f"Make it a section: ## {h.text}"))
+            continue
         if h.level == 1:
             same = h.text.strip().lower() == lesson.title.strip().lower()
             yield diag("LMS301", lesson.rel, h.line, h.column,

@@ -33,6 +33,14 @@ for _rule in [
          "reviewed: 2052-01-15", "reviewed: 2025-01-15",
          "Write the day the review happened; `lmsctl review <course>` writes today's date.",
          "lint"),
+    Rule("LMS803", Severity.WARNING, "Course is past its review date",
+         "A published course not reviewed within `review_every` days (counted from its last "
+         "review or last change, from the git history) is stale: its content may be out of "
+         "date. Reported by `lmsctl stale` (it needs the git history), not by `lint`; with "
+         "`--within DAYS`, courses due soon are reported as info.",
+         "reviewed: 2023-01-15\nreview_every: 180", "reviewed: 2025-01-15\nreview_every: 180",
+         "An owner checks the course and either updates it or runs `lmsctl review <course>` "
+         "and commits the new reviewed: date.", "stale"),
 ]:
     RULES.append(_rule)
 

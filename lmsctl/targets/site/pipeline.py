@@ -147,8 +147,10 @@ SHALLOW_WARNING = ("warning: this git clone is shallow, so last-updated dates, c
 
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                course: str | None = None, drafts: bool = False, workers: int | None = None,
-               stdout: TextIO | None = None, with_history: bool = True) -> BuildResult:
-    """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``)."""
+               stdout: TextIO | None = None, with_history: bool = True,
+               fmt: str = "text") -> BuildResult:
+    """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``);
+    findings are written to ``stdout`` in ``fmt`` (a ``report_formats.FORMATTERS`` name)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     stdout = stdout or sys.stdout
@@ -165,14 +167,15 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     timings["validate"] = time.perf_counter() - t
     warnings = [d for d in report.diagnostics if d.severity is Severity.WARNING]
     if report.has_errors or (strict and warnings):
-        emit(report, "text", stdout)
+        emit(report, fmt, stdout)
         counts = report.counts()
         what = (f"{counts['error']} error(s)" if report.has_errors
                 else f"{counts['warning']} warning(s) under --strict")
         raise BuildError(f"the site was not built: {what} (listed above)",
-                         f"Fix them and build again; the previous site in {out} is unchanged.")
-    if report.diagnostics:
-        emit(report, "text", stdout)
+                         f"Fix them and build again; the previous site in {out} is unchanged.",
+                         tuple(report.sorted()))
+    if report.diagnostics or fmt != "text":
+        emit(report, fmt, stdout)
 
     t = time.perf_counter()
     history = read_history(repo) if with_history else History.unavailable("not read")
@@ -205,7 +208,8 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
             raise BuildError(
                 f"the site was not built: {len(lesson_warnings)} warning(s) under --strict "
                 "(listed above)",
-                f"Fix them and build again; the previous site in {out} is unchanged.")
+                f"Fix them and build again; the previous site in {out} is unchanged.",
+                tuple(lesson_warnings))
         t = time.perf_counter()
         publish.swap_in(space.stage, out)
         timings["publish"] = time.perf_counter() - t
