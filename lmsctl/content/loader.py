@@ -303,6 +303,15 @@ def load_course(
     doc, more = load_yaml_file(root, yml, "course")
     problems += more
     if doc is None or not isinstance(doc.data, dict):
+        # course.yml cannot be read: there is no course to build, but its lessons are still
+        # checked, so that one pass shows every problem (file-name order: the lessons: list,
+        # if any, is in the unreadable file).
+        lessons_dir = folder / "lessons"
+        if lessons and lessons_dir.is_dir():
+            for lp in sorted(p for p in lessons_dir.iterdir()
+                             if p.suffix == ".md" and not p.name.startswith(".")):
+                files.append(_rel(root, lp))
+                problems += load_lesson(root, lp, course_id)[1]
         return None, problems, files
     data = doc.data
     lessons_dir = folder / "lessons"
