@@ -7,6 +7,7 @@ them) or, under ``strict``, warnings; the previous site is then left untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -16,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from lmsctl.checks.lint import read_config
 from lmsctl.checks.references import check_references
 from lmsctl.checks.report_formats import emit
+from lmsctl.checks.rules.content import placeholder_findings
 from lmsctl.checks.validate import validate_repository
 from lmsctl.content.loader import (
     course_ids,
@@ -145,6 +148,25 @@ SHALLOW_WARNING = ("warning: this git clone is shallow, so last-updated dates, c
                    f"    hint: {SHALLOW_HINT}")
 
 
+def _placeholders(repo: Repository, course: str | None, drafts: bool,
+                  strict: bool) -> list[Diagnostic]:
+    """Template placeholder text (LMS308) in the courses this build publishes, at the severity
+    lmsctl.yml gives the rule: an error fails ``--strict`` builds; a plain build warns."""
+    config, _ = read_config(repo)
+    found: list[Diagnostic] = []
+    for c in repo.courses:
+        if (course is not None and c.id != course) or (c.status == "draft" and not drafts):
+            continue
+        for d in placeholder_findings(repo.root, c):
+            applied = config.apply(d)
+            if applied is None:
+                continue
+            if not strict and applied.severity is Severity.ERROR:
+                applied = dataclasses.replace(applied, severity=Severity.WARNING)
+            found.append(applied)
+    return found
+
+
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                course: str | None = None, drafts: bool = False, workers: int | None = None,
                stdout: TextIO | None = None, with_history: bool = True,
@@ -164,6 +186,7 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         repo, report = load_preview(root, course)
     else:
         repo, report = validate_repository(root)
+    report.extend(_placeholders(repo, course, drafts, strict))
     timings["validate"] = time.perf_counter() - t
     warnings = [d for d in report.diagnostics if d.severity is Severity.WARNING]
     if report.has_errors or (strict and warnings):
