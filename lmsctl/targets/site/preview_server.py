@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import escape
 from pathlib import Path
 from typing import Any, TextIO
@@ -126,6 +126,10 @@ class BuildStatus:
             return json.dumps({"failed": self.failed, "text": self.text}).encode("utf-8")
 
 
+#: What a preview is built from, at the top of the repository.
+TOP_LEVEL = frozenset({"courses", "paths", "lmsctl.yml", "CONTRIBUTING.md"})
+
+
 def is_watched(root: Path, path: str, course_ids: frozenset[str] | None) -> bool:
     """Whether a change at ``path`` can change the preview: lmsctl.yml, CONTRIBUTING.md,
     paths/, and courses/ (with --course: that course and the ones it links to), never hidden
@@ -137,7 +141,7 @@ def is_watched(root: Path, path: str, course_ids: frozenset[str] | None) -> bool
     parts = rel.parts
     if not parts or any(p.startswith(".") for p in parts):
         return False
-    if parts[0] in ("lmsctl.yml", "CONTRIBUTING.md", "paths"):
+    if parts[0] in TOP_LEVEL - {"courses"}:
         return True
     if parts[0] != "courses":
         return False
@@ -172,7 +176,25 @@ def _server_class() -> Any:
                 content[end:]
 
         def watch_repository(self, root: Path, wanted: Callable[[str], bool]) -> None:
+            """One recursive watch of the repository folder (which never disappears, unlike
+            a course folder on a branch switch). Only what the preview is built from is
+            polled: at the top, courses/, paths/, lmsctl.yml and CONTRIBUTING.md; below,
+            everything but hidden files and folders (.git is never read)."""
             import watchdog.events
+            import watchdog.observers.polling
+
+            base = os.fspath(root)
+
+            def listdir(path: str | None) -> Iterator[os.DirEntry[str]]:
+                with os.scandir(path) as entries:
+                    for entry in entries:
+                        if entry.name.startswith(".") or (path == base and
+                                                          entry.name not in TOP_LEVEL):
+                            continue
+                        yield entry
+
+            self.observer = watchdog.observers.polling.PollingObserverVFS(  # type: ignore[assignment]
+                os.stat, listdir, polling_interval=0.5)
 
             def callback(event: Any) -> None:
                 paths = [event.src_path, getattr(event, "dest_path", "") or ""]
