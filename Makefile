@@ -45,7 +45,7 @@ lint: install-test
 
 # Every tests/js/**/*.test.mjs with Node's own test runner (none yet is fine).
 js-test: node_modules/.lmsctl-installed
-	@files=$$(find tests/js -name '*.test.mjs' 2>/dev/null | sort); \
+	@files=$$(find tests/js -name '*.test.mjs' 2>/dev/null | sort | tr '\n' ' '); \
 	if [ -n "$$files" ]; then echo "node --test $$files"; node --test $$files; \
 	else echo "no JavaScript tests in tests/js/"; fi
 

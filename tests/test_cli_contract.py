@@ -271,3 +271,19 @@ def test_new_lesson_after_refuses_to_break_links(make_repo: Callable[..., Path])
     assert code == 2 and "link to them" in err and "nothing was written" in err
     assert _lessons(root) == ["01-discovery-questions.md", "02-next-steps.md",
                               "03-knowledge-check.md"]
+
+
+def test_build_format_json_writes_only_the_report(make_repo: Callable[..., Path]) -> None:
+    import json
+
+    root = make_repo({"courses/sales-basics/lessons/01-discovery-questions.md":
+                      MINIMAL_LESSON.replace("## Why ask", "![](../assets/nope.png)\n\n## Why ask")})
+    code, out, err = run("build", "--repo", str(root), "--format", "json")
+    assert code == 1
+    found = json.loads(out)["diagnostics"]
+    assert [d["rule"] for d in found if d["severity"] == "error"] == ["LMS207"]
+    assert "the site was not built" in err
+    root = make_repo({"courses/sales-basics/lessons/01-discovery-questions.md": MINIMAL_LESSON})
+    code, out, err = run("build", "--repo", str(root), "--format", "sarif")
+    assert code == 0, err
+    assert json.loads(out)["runs"][0]["results"] == [] and "Built 1 course" in err

@@ -106,3 +106,6 @@ def test_readme_commands_in_a_fresh_clone_on_a_stock_debian_python(tmp_path: Pat
     assert (clone / ".venv" / "bin" / "ruff").exists()
     assert (clone / "node_modules" / "axe-core").is_dir()
     assert "passed" in done.stdout
+    js = sorted((clone / "tests" / "js").rglob("*.test.mjs")) if (clone / "tests" / "js").is_dir() \
+        else []
+    assert ("node --test" in done.stdout) if js else ("no JavaScript tests" in done.stdout)

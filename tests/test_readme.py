@@ -90,3 +90,31 @@ def test_ci_installs_what_the_tests_need() -> None:
     for package in ("chromium", "nodejs", "npm", "python3-venv"):
         assert re.search(rf"need\+=\(.*\b{package}\b", ci), package
     assert "apt-get install" in ci
+
+
+@pytest.mark.parametrize(("tests", "code", "says"), [
+    ({}, 0, "no JavaScript tests in tests/js/"),
+    ({"tests/js/a/ok.test.mjs": "import test from 'node:test';\ntest('ok', () => {});\n"}, 0,
+     "node --test tests/js/a/ok.test.mjs"),
+    ({"tests/js/ok.test.mjs": "import test from 'node:test';\ntest('ok', () => {});\n",
+      "tests/js/bad.test.mjs": "import test from 'node:test';\nimport assert from "
+                               "'node:assert';\ntest('bad', () => assert.equal(1, 2));\n"}, 2,
+     "node --test tests/js/bad.test.mjs tests/js/ok.test.mjs"),
+])
+def test_make_runs_every_js_test(tmp_path: Path, tests: dict[str, str], code: int,
+                                 says: str) -> None:
+    """`make test` runs tests/js/**/*.test.mjs with node --test (and passes when there are
+    none); the npm install step is taken as done here (-o), the install test runs it."""
+    import shutil
+    import subprocess
+
+    if shutil.which("node") is None or shutil.which("make") is None:
+        pytest.skip("needs node and make: apt-get install -y nodejs make")
+    shutil.copy2(ROOT / "Makefile", tmp_path / "Makefile")
+    for rel, text in tests.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    done = subprocess.run(["make", "-s", "js-test", "-o", "node_modules/.lmsctl-installed"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == code, done.stdout + done.stderr
+    assert says in done.stdout

@@ -204,7 +204,7 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     history = read_history(repo) if with_history else History.unavailable("not read")
     timings["history"] = time.perf_counter() - t
     if history.shallow:
-        stdout.write(SHALLOW_WARNING + "\n")
+        (stdout if fmt == "text" else sys.stderr).write(SHALLOW_WARNING + "\n")
         if strict:
             raise BuildError("the site was not built: the git clone is shallow (--strict)",
                              SHALLOW_HINT)
@@ -225,8 +225,9 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         lesson_warnings = [loc for _, loc in located if loc is not None]
         if preview_prefix := (f"courses/{course}/" if course else ""):
             lesson_warnings = [w for w in lesson_warnings if w.startswith(preview_prefix)]
+        notes = stdout if fmt == "text" else sys.stderr  # stdout holds the report only
         for line in lesson_warnings:
-            stdout.write(line + "\n")
+            notes.write(line + "\n")
         if strict and lesson_warnings:
             raise BuildError(
                 f"the site was not built: {len(lesson_warnings)} warning(s) under --strict "
