@@ -23,7 +23,7 @@ from lmsctl.authoring.templates import builtin_templates
 from lmsctl.checks.validate import validate_repository
 from lmsctl.cli import cli
 from lmsctl.content.loader import load_config
-from lmsctl.content.markdown_scan import markdown_parser
+from lmsctl.content.markdown import parser as markdown_parser
 from lmsctl.core.yamlstrict import parse_yaml
 
 GOLDEN = Path(__file__).parent / "golden" / "authoring"
@@ -79,7 +79,7 @@ def test_template_course_lints_clean(sample_repo: Path, template: str) -> None:
     found = [d for d in json.loads(result.stdout)["diagnostics"]
              if d["path"].startswith("courses/new-course/")]
     # Only the template's placeholder text, a warning while the course is a draft (#16).
-    assert {d["rule"] for d in found} == {"LMS308"}
+    assert {d["rule"] for d in found} == {"LMS309"}
     assert {d["severity"] for d in found} == {"warning"}
     assert result.exit_code == 0, result.stdout
 
@@ -91,7 +91,7 @@ def test_new_lesson_lints_clean(sample_repo: Path) -> None:
     result = runner.invoke(cli, ["lint", "--format", "json", "--repo", str(sample_repo)])
     # Only the template's placeholder text: an error, as sales-basics is published (#16).
     found = json.loads(result.stdout)["diagnostics"]
-    assert found and {(d["rule"], d["severity"]) for d in found} == {("LMS308", "error")}
+    assert found and {(d["rule"], d["severity"]) for d in found} == {("LMS309", "error")}
     assert {d["path"] for d in found} == {"courses/sales-basics/lessons/04-follow-up-emails.md"}
 
 

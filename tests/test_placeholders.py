@@ -1,4 +1,4 @@
-"""Placeholder text (#16): each course template marks its placeholders; LMS308 reports the ones
+"""Placeholder text (#16): each course template marks its placeholders; LMS309 reports the ones
 left in a course: an error in a published course (lint and build --strict fail), a warning in a
 draft; the marker never shows on the page."""
 
@@ -68,7 +68,7 @@ def test_every_template_has_placeholders(sample_repo: Path) -> None:
 def test_draft_with_placeholders_warns(sample_repo: Path, template: str) -> None:
     new_course(sample_repo, template)
     code, out, _ = run("lint", "--format", "json", "--repo", str(sample_repo))
-    found = [d for d in json.loads(out)["diagnostics"] if d["rule"] == "LMS308"]
+    found = [d for d in json.loads(out)["diagnostics"] if d["rule"] == "LMS309"]
     assert found and {d["severity"] for d in found} == {"warning"}
     assert all("(a draft)" in d["message"] for d in found)
     assert code == 0
@@ -82,7 +82,7 @@ def test_published_course_with_placeholders_fails_lint_and_strict_build(
                                                            "status: published"),
                    encoding="utf-8")
     code, out, _ = run("lint", "--format", "json", "--repo", str(sample_repo))
-    found = [d for d in json.loads(out)["diagnostics"] if d["rule"] == "LMS308"]
+    found = [d for d in json.loads(out)["diagnostics"] if d["rule"] == "LMS309"]
     assert code == 1 and found and {d["severity"] for d in found} == {"error"}
     lesson = next(d for d in found if d["path"].endswith("01-why-it-matters.md"))
     text = (sample_repo / lesson["path"]).read_text(encoding="utf-8").splitlines()
@@ -92,9 +92,9 @@ def test_published_course_with_placeholders_fails_lint_and_strict_build(
 
     out_dir = sample_repo / "site"
     code, out, err = run("build", "--strict", "--repo", str(sample_repo))
-    assert code == 1 and "LMS308" in out and not out_dir.exists()
+    assert code == 1 and "LMS309" in out and not out_dir.exists()
     code, out, err = run("build", "--repo", str(sample_repo))  # a plain build warns
-    assert code == 0 and "warning LMS308" in out
+    assert code == 0 and "warning LMS309" in out
 
 
 def test_replaced_text_is_not_reported(sample_repo: Path) -> None:
@@ -106,7 +106,7 @@ def test_replaced_text_is_not_reported(sample_repo: Path) -> None:
                    r"Describe|Show|Point learners)", "Our own words on", line)
             for line in lines) + "\n", encoding="utf-8")
     code, out, _ = run("lint", "--format", "json", "--repo", str(sample_repo))
-    assert [d for d in json.loads(out)["diagnostics"] if d["rule"] == "LMS308"] == []
+    assert [d for d in json.loads(out)["diagnostics"] if d["rule"] == "LMS309"] == []
 
 
 def test_the_marker_is_invisible_on_the_page(sample_repo: Path) -> None:
@@ -127,6 +127,6 @@ def test_lint_settings_apply_to_the_build(sample_repo: Path) -> None:
     config = sample_repo / "lmsctl.yml"
     text = config.read_text(encoding="utf-8")
     assert "\nlint:" not in text
-    config.write_text(text + "lint:\n  rules: {LMS308: off}\n", encoding="utf-8")
+    config.write_text(text + "lint:\n  rules: {LMS309: off}\n", encoding="utf-8")
     code, out, err = run("build", "--strict", "--repo", str(sample_repo))
-    assert "LMS308" not in out
+    assert "LMS309" not in out
