@@ -19,13 +19,46 @@ from typing import Any, TypeVar
 import click
 
 from lmsctl import __version__
+from lmsctl.checks.report_formats import FORMATTERS
 from lmsctl.content.loader import find_root
 from lmsctl.core.errors import LmsctlError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMATS_VALIDATE = ["text", "json"]
-FORMATS_LINT = ["text", "json", "github", "sarif", "gitlab"]
+#: Every command that reports findings offers the same formats (one list: FORMATTERS).
+FORMATS = list(FORMATTERS)
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+        help="Output format: " + ", ".join(FORMATS) + " (the same for every command).",
+    )(func)
+
+
+def _first_paragraph(text: str | None) -> str:
+    import inspect
+
+    return " ".join(inspect.cleandoc(text or "").split("\n\n", 1)[0].split())
+
+
+class LmsctlCommand(click.Command):
+    """A command whose one-line help in ``lmsctl --help`` is never cut off with "...".
+    (Click shortens it to fit one line; here the whole first paragraph wraps instead.)"""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.short_help or _first_paragraph(self.help)
+
+
+class LmsctlGroup(click.Group):
+    """The top-level group (and any sub-group): commands made with ``@group.command()`` are
+    ``LmsctlCommand``s, sub-groups are ``LmsctlGroup``s, so no help text is truncated."""
+
+    command_class = LmsctlCommand
+    group_class = type  # sub-groups are LmsctlGroups too
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.short_help or _first_paragraph(self.help)
 
 
 def _crash_log(exc: BaseException) -> Path:
@@ -80,15 +113,14 @@ def root_of(repo: Path | None) -> Path:
     return find_root(repo or Path.cwd())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LmsctlGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lmsctl")
 def cli() -> None:
     """lmsctl: courses as files, peer review as validation, a static learning site as output."""
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS_VALIDATE), default="text",
-              show_default=True, help="Output format.")
+@format_option
 @repo_option
 @handled
 def validate(fmt: str, repo: Path | None) -> int:
@@ -100,8 +132,7 @@ def validate(fmt: str, repo: Path | None) -> int:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
-              show_default=True, help="Output format.")
+@format_option
 @click.option("--changed-since", "changed_since", metavar="REF", default=None,
               help="Lint only courses and paths that differ from this git ref.")
 @click.option("--fix", is_flag=True, help="Apply unambiguous mechanical fixes and list them.")
@@ -117,11 +148,14 @@ def lint(paths: tuple[Path, ...], fmt: str, changed_since: str | None, fix: bool
 
 @cli.command()
 @click.argument("rule", required=False)
+@repo_option
 @handled
-def rules(rule: str | None) -> int:
+def rules(rule: str | None, repo: Path | None) -> int:
     """List every rule, or explain one (lmsctl rules LMS401)."""
     from lmsctl.commands import rules as cmd
 
+    if repo is not None:
+        root_of(repo)  # the same check as every command; the rules do not depend on it
     return cmd.run(rule)
 
 
@@ -132,9 +166,7 @@ def rules(rule: str | None) -> int:
 @click.option("--course", "course", metavar="ID", default=None,
               help="Build only this course (and what it links to), for a fast preview.")
 @click.option("--drafts", is_flag=True, help="Include draft courses and paths (previews).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
-              show_default=True,
-              help="Format of the build's findings (validation, links, history), as for lint.")
+@format_option
 @repo_option
 @handled
 def build(out: Path | None, strict: bool, course: str | None, drafts: bool, fmt: str,
@@ -157,7 +189,7 @@ def build(out: Path | None, strict: bool, course: str | None, drafts: bool, fmt:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: dist/ in the repository).")
 @click.option("--drafts", is_flag=True, help="Export draft courses too.")
-@click.option("--report", "report_format", type=click.Choice(FORMATS_LINT), default="text",
+@click.option("--report", "report_format", type=click.Choice(FORMATS), default="text",
               show_default=True,
               help="Format of the findings of the courses' checks, as build --format.")
 @repo_option
@@ -216,13 +248,16 @@ def new_course(course_id: str | None, title: str | None, owners: tuple[str, ...]
 @cli.command("new-lesson")
 @click.argument("course_id", metavar="COURSE")
 @click.argument("title")
+@click.option("--after", "after", metavar="LESSON", default=None,
+              help="Place the lesson right after this one (its id or file name); default: "
+                   "after the last lesson.")
 @repo_option
 @handled
-def new_lesson(course_id: str, title: str, repo: Path | None) -> int:
-    """Add the next numbered lesson to a course."""
+def new_lesson(course_id: str, title: str, after: str | None, repo: Path | None) -> int:
+    """Add a numbered lesson to a course (after the last one, or --after LESSON)."""
     from lmsctl.commands import new_lesson as cmd
 
-    return cmd.run(root_of(repo), course_id, title)
+    return cmd.run(root_of(repo), course_id, title, after)
 
 
 @cli.command("new-path")
@@ -257,8 +292,7 @@ def codeowners(check: bool, repo: Path | None) -> int:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
-              show_default=True, help="Output format.")
+@format_option
 @click.option("--within", type=click.IntRange(min=0), default=None, metavar="DAYS",
               help="Also list courses due for review within DAYS.")
 @click.option("--today", default=None, metavar="YYYY-MM-DD", help="Pretend today is this date.")

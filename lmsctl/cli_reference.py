@@ -10,7 +10,7 @@ def render(group: click.Group) -> str:
     parts = [
         "# lmsctl command-line reference",
         "",
-        "Generated from `lmsctl --help` by `python -m lmsctl.cli_reference`; do not edit.",
+        "Generated from `lmsctl --help` by `python3 -m lmsctl.cli_reference`; do not edit.",
         "",
         "Exit codes: 0 ok, 1 findings or failed build, 2 usage error, 3 internal error.",
         "",

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_cli_reference_is_current() -> None:
     current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert current == render(cli), "run: python -m lmsctl.cli_reference"
+    assert current == render(cli), "run: .venv/bin/python -m lmsctl.cli_reference"
 
 
 def test_every_command_and_option_is_documented() -> None:

@@ -1,7 +1,7 @@
 """``lmsctl codeowners [--check]``: the generated section, what is kept, --check, bad owners.
 
 Golden files live in tests/golden/codeowners/; regenerate them after an intended change with
-``LMSCTL_UPDATE_GOLDEN=1 python -m pytest tests/test_codeowners.py`` and review the diff.
+``LMSCTL_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_codeowners.py`` and review the diff.
 """
 
 from __future__ import annotations

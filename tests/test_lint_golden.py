@@ -1,6 +1,6 @@
 """Snapshot tests: the full lint output of a small broken course in each stable format.
 
-Regenerate after a deliberate change with ``LMSCTL_UPDATE_GOLDEN=1 python -m pytest
+Regenerate after a deliberate change with ``LMSCTL_UPDATE_GOLDEN=1 .venv/bin/pytest
 tests/test_lint_golden.py`` and review the diff.
 """
 

@@ -183,6 +183,10 @@ CASES = [
                 "month.\nowners: [\"@acme/x\"]\ncourses: [sales-basics]\n"}, "path"),
     Case("LMS307", {COURSE: BASE_COURSE.replace("The first", "The " + "very " * 45 + "first")},
          [(COURSE, "The very")], {}),
+    Case("LMS309", L("Replace this paragraph with the one idea of this lesson, in a sentence or "
+                     "two. Plain words beat jargon: write it as you would explain it to a new "
+                     "colleague.\n\nMore text."), [(LESSON, "Replace this")],
+         L("Discovery starts with the customer's own words.\n\nMore text."), "template"),
     Case("LMS308", {SECOND: lesson(title="Pricing <em>without</em> discounts")},
          [(SECOND, "Pricing <em>")], {SECOND: lesson(title="Pricing without discounts")},
          "lesson"),

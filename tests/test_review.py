@@ -145,9 +145,10 @@ def test_refuses_what_it_cannot_edit_safely(course_file: Callable[..., Path]) ->
 def test_unknown_course_suggests_the_close_one(make_repo: Callable[..., Path]) -> None:
     root = make_repo()
     result = review(root, "sales-basic")
-    assert result.exit_code == 1
-    assert "no course 'sales-basic'" in result.stderr and "sales-basics" in result.stderr
-    assert review(root, "../lmsctl").exit_code == 1
+    assert result.exit_code == 2  # an unknown course is a usage error, as in every command
+    assert "no course 'sales-basic'" in result.stderr
+    assert "Did you mean sales-basics?" in result.stderr
+    assert review(root, "../lmsctl").exit_code == 2
 
 
 @pytest.mark.parametrize(("date", "message"), [("2024-13-01", "YYYY-MM-DD"),

@@ -20,8 +20,8 @@ def test_docs_rules_md_is_the_generated_reference() -> None:
     if os.environ.get("LMSCTL_UPDATE_GOLDEN"):
         DOC.write_text(expected, encoding="utf-8")
     assert DOC.read_text(encoding="utf-8") == expected, (
-        "docs/rules.md is out of date: run LMSCTL_UPDATE_GOLDEN=1 python -m pytest "
-        "tests/test_rules_reference.py, or python -c 'from lmsctl.checks.rules.reference import "
+        "docs/rules.md is out of date: run LMSCTL_UPDATE_GOLDEN=1 .venv/bin/pytest "
+        "tests/test_rules_reference.py, or .venv/bin/python -c 'from lmsctl.checks.rules.reference import "
         "reference_markdown as r; open(\"docs/rules.md\", \"w\").write(r())'")
 
 

@@ -166,7 +166,7 @@ def test_preview_summary_step(tmp_path: Path) -> None:
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## Lint\n\nearlier content\n### Site preview\n")  # appended
     assert f"[site-preview]({url})" in text
-    assert "python -m http.server --directory site-preview 8000" in text
+    assert "python3 -m http.server --directory site-preview 8000" in text
 
 
 def _free_port() -> int:

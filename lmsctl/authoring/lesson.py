@@ -61,9 +61,10 @@ def next_file_name(existing: list[str], slug: str) -> str:
     return f"{number:0{width}d}-{slug}.md"
 
 
-def append_to_lessons(text: str, file_name: str) -> str | None:
-    """course.yml text with ``file_name`` added at the end of its ``lessons:`` list (block or
-    flow style, comments kept), or None when there is no list that can be edited safely."""
+def append_to_lessons(text: str, file_name: str, after: str | None = None) -> str | None:
+    """course.yml text with ``file_name`` added to its ``lessons:`` list (block or flow style,
+    comments kept): at the end, or right after the item ``after``; None when there is no list
+    that can be edited safely."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -74,16 +75,29 @@ def append_to_lessons(text: str, file_name: str) -> str | None:
                 and k.value == "lessons" and isinstance(v, yaml.SequenceNode)), None)
     if seq is None:
         return None
+    values = [v.value if isinstance(v, yaml.ScalarNode) else None for v in seq.value]
+    anchor = None
+    if after is not None:
+        if after not in values:
+            return None
+        anchor = seq.value[values.index(after)]
+        if anchor is seq.value[-1]:
+            anchor = None  # after the last one: the same as appending
     if seq.flow_style:
         end = seq.end_mark.index
         if text[end - 1:end] != "]":
             return None
         item = yaml_str(file_name, flow=True)
-        new = text[:end - 1] + (", " if seq.value else "") + item + text[end - 1:]
+        if anchor is not None:
+            at = anchor.end_mark.index
+            new = text[:at] + ", " + item + text[at:]
+        else:
+            new = text[:end - 1] + (", " if seq.value else "") + item + text[end - 1:]
     else:
         if not seq.value:
             return None
-        first, last = seq.value[0], seq.value[-1]
+        first = seq.value[0]
+        last = anchor if anchor is not None else seq.value[-1]
         line_start = text.rfind("\n", 0, first.start_mark.index) + 1
         prefix = text[line_start:first.start_mark.index]
         if not re.fullmatch(r"[ ]*-[ ]+", prefix):
@@ -102,7 +116,9 @@ def append_to_lessons(text: str, file_name: str) -> str | None:
     old, updated = old_doc.data, new_doc.data
     if not isinstance(old, dict) or not isinstance(updated, dict):
         return None
-    if updated.get("lessons") != [*old.get("lessons", []), file_name]:
+    expected = list(old.get("lessons", []))
+    expected.insert(expected.index(after) + 1 if after in expected else len(expected), file_name)
+    if updated.get("lessons") != expected:
         return None
     if {k: v for k, v in updated.items() if k != "lessons"} != \
             {k: v for k, v in old.items() if k != "lessons"}:
@@ -157,8 +173,81 @@ def check_staged_lesson(root: Path, course_dir: Path, staged: Path,
             for d in problems if d.severity is Severity.ERROR]
 
 
-def create_lesson(root: Path, course_id: str, title: str) -> Created:
-    """Add the next numbered lesson to a course; all of it, checked, or nothing."""
+def _find_lesson(names: list[str], after: str, course_id: str) -> str:
+    """The file name of the lesson ``--after`` names (by id or file name)."""
+    wanted = after.strip().removesuffix(".md")
+    for name in names:
+        if wanted in (name.removesuffix(".md"), lesson_id(name)):
+            return name
+    ids = [lesson_id(n) for n in names]
+    guess = difflib.get_close_matches(lesson_id(wanted + ".md"), ids, n=1, cutoff=0.5)
+    raise Refusal(f"--after {after}: course '{course_id}' has no lesson with this id",
+                  (f"Did you mean {guess[0]}? " if guess else "")
+                  + f"Its lessons, in order: {shown_list(ids)}.", guess[0] if guess else None)
+
+
+def _renumbering(existing: list[str], after: str) -> tuple[int, int, list[tuple[str, str]]]:
+    """Where a lesson goes in file-name order right after ``after``: (number, width, renames).
+    The next free number when there is a gap; otherwise the lessons that follow move up by
+    one (their ids, URLs and learners' progress stay: ids do not include the number)."""
+    numbered = [(int(m.group(1)), len(m.group(1)), n) for n in existing
+                if (m := _NUMBER.match(n))]
+    width = max([2, *(w for _, w, _ in numbered)])
+    mine = int(_NUMBER.match(after).group(1)) if _NUMBER.match(after) else 0  # type: ignore[union-attr]
+    later = sorted((num, name) for num, _, name in numbered if num > mine)
+    if not later or later[0][0] > mine + 1:
+        return mine + 1, width, []
+    renames: list[tuple[str, str]] = []
+    expected = mine + 2
+    for num, name in later:
+        if num >= expected:
+            break  # a gap absorbs the shift
+        renames.append((name, f"{num + 1:0{width}d}" + name[len(_NUMBER.match(name).group(1)):]))  # type: ignore[union-attr]
+        expected = num + 2
+    return mine + 1, width, renames
+
+
+def _links_to(root: Path, names: list[str]) -> list[str]:
+    """Lesson files that mention any of ``names`` (a link would break if they were renamed)."""
+    found: list[str] = []
+    courses = root / "courses"
+    for md in sorted(courses.glob("*/lessons/*.md")):
+        try:
+            text = md.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if any(name in text for name in names):
+            found.append(md.relative_to(root).as_posix())
+    return found
+
+
+def _rename_all(folder: Path, renames: list[tuple[str, str]],
+                rel_dir: str) -> list[tuple[str, str]]:
+    """Rename lesson files (highest number first), never replacing a file; undone on error."""
+    done: list[tuple[str, str]] = []
+    try:
+        for old, new in reversed(renames):
+            fs.link_file(folder / old, folder / new)
+            (folder / old).unlink()
+            done.append((old, new))
+    except BaseException as exc:
+        _undo_renames(folder, done)
+        if isinstance(exc, fs.AlreadyExists):
+            raise Conflict(f"{rel_dir}/lessons/ changed while the lesson was being created; "
+                           "nothing was written", "Run the command again.") from exc
+        raise
+    return done
+
+
+def _undo_renames(folder: Path, done: list[tuple[str, str]]) -> None:
+    for old, new in reversed(done):
+        fs.link_file(folder / new, folder / old)
+        (folder / new).unlink()
+
+
+def create_lesson(root: Path, course_id: str, title: str, after: str | None = None) -> Created:
+    """Add a numbered lesson to a course (after the last one, or right after ``after``); all
+    of it, checked, or nothing."""
     course_dir = _course_dir(root, course_id)
     title = check_title(title)
     slug = slugify(title)[:MAX_ID_LENGTH].rstrip("-")
@@ -179,10 +268,27 @@ def create_lesson(root: Path, course_id: str, title: str) -> Created:
     course_raw = course_yml.read_bytes()
     course_text = course_raw.decode("utf-8", errors="replace")
     course = _course_data(course_text)
+    listed = course.get("lessons") if isinstance(course.get("lessons"), list) else None
     notes: list[str] = []
+    renames: list[tuple[str, str]] = []
+    after_name: str | None = None
+    if after is not None:
+        order = [str(x) for x in listed] if listed is not None else existing
+        after_name = _find_lesson(order, after, course_id)
+        if listed is None and after_name != existing[-1]:
+            number, width, renames = _renumbering(existing, after_name)
+            file_name = f"{number:0{width}d}-{slug}.md"
+            linked = _links_to(root, [old for old, _ in renames])
+            if linked:
+                raise Refusal(
+                    f"--after {after}: the lessons after it would be renumbered "
+                    f"({', '.join(old for old, _ in renames)}), but {shown_list(linked)} "
+                    "link to them by file name; nothing was written",
+                    "Renumber those lessons and fix the links by hand, or list the lessons "
+                    "in order under lessons: in course.yml (then --after just inserts).")
     updated: str | None = None
-    if isinstance(course.get("lessons"), list):
-        updated = append_to_lessons(course_text, file_name)
+    if listed is not None:
+        updated = append_to_lessons(course_text, file_name, after_name)
         if updated is None:
             notes.append(f"{rel_dir}/course.yml lists its lessons under lessons:, in a form "
                          f"lmsctl does not edit; add {file_name} there yourself, or the lesson "
@@ -201,9 +307,11 @@ def create_lesson(root: Path, course_id: str, title: str) -> Created:
                 raise TemplateError(f"the lesson template produced a lesson that does not "
                                     f"validate: {shown}; nothing was written",
                                     "Fix the lesson template.")
+            moved = _rename_all(lessons_dir, renames, rel_dir)
             try:
                 fs.link_file(staged, target)
             except fs.AlreadyExists as exc:
+                _undo_renames(lessons_dir, moved)
                 raise Conflict(f"{rel_dir}/lessons/{file_name} appeared while the lesson was "
                                "being created; nothing was written",
                                "Run the command again.") from exc
@@ -223,4 +331,7 @@ def create_lesson(root: Path, course_id: str, title: str) -> Created:
     paths = [f"{rel_dir}/lessons/{file_name}"]
     if updated is not None:
         paths.append(f"{rel_dir}/course.yml")
+    for old_name, new_name in renames:
+        notes.append(f"renamed {rel_dir}/lessons/{old_name} to {new_name} to make room (its "
+                     "id, URL and learners' progress are unchanged)")
     return Created("lesson", lesson_id(file_name), tuple(paths), tuple(notes))

@@ -11,6 +11,8 @@ cannot be turned off or suppressed: they must hold for the site to build.
 
 from __future__ import annotations
 
+import difflib
+import os
 import posixpath
 import re
 import subprocess
@@ -568,6 +570,26 @@ def apply_fixes(root: Path, report: Report) -> list[Applied]:
     return applied
 
 
+def closest_existing(path: Path, root: Path) -> Path | None:
+    """The existing file or folder whose path is closest to ``path`` (a typo in one part):
+    each missing part is matched against the names in the folder above it."""
+    found = root
+    parts = path.relative_to(root).parts
+    for part in parts:
+        if (found / part).exists():
+            found = found / part
+            continue
+        try:
+            names = sorted(x.name for x in found.iterdir() if not x.name.startswith("."))
+        except OSError:
+            return None
+        close = difflib.get_close_matches(part, names, n=1, cutoff=0.6)
+        if not close:
+            return None
+        found = found / close[0]
+    return found if found != root else None
+
+
 def rel_paths(root: Path, paths: Iterable[Path], cwd: Path | None = None) -> list[str]:
     """Command-line paths (relative to ``cwd``) as repository-relative POSIX paths."""
     base = (cwd or Path.cwd()).resolve()
@@ -579,8 +601,11 @@ def rel_paths(root: Path, paths: Iterable[Path], cwd: Path | None = None) -> lis
             raise UsageError(f"{p}: not inside the repository {root}",
                              "Give files or folders of this repository (or use --repo).")
         if not full.exists():
+            near = closest_existing(full, root)
+            shown = os.path.relpath(near, base) if near is not None else ""
             raise UsageError(f"{p}: no such file or folder",
-                             "Give existing lesson files, course folders or path files.")
+                             (f"Did you mean {shown}? " if near is not None else "")
+                             + "Give existing lesson files, course folders or path files.")
         rel = full.relative_to(root).as_posix()
         out.append("." if rel in ("", ".") else posixpath.normpath(rel))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -137,8 +138,11 @@ def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic
             out.append(diag("LMS208", lesson.rel, link.line, link.column,
                             f"{what} '{link.url}' is outside the course folder {course.rel_dir}/"))
         elif not resolved.is_file():
+            near = _closest_file(course_dir, lesson_dir, target)
             out.append(diag("LMS207", lesson.rel, link.line, link.column,
-                            f"{what} '{link.url}' does not exist"))
+                            f"{what} '{link.url}' does not exist",
+                            f"Did you mean {near}? (the path is relative to the lesson file)"
+                            if near else None))
     return out
 
 
@@ -194,6 +198,26 @@ def _dead_links(pages: Pages, lesson: Lesson) -> list[Diagnostic]:
 def _close(name: str, options: list[str]) -> str:
     found = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
     return f" Did you mean {found[0]}?" if found else ""
+
+
+def _closest_file(course_dir: Path, lesson_dir: str, target: str) -> str | None:
+    """The course's existing file whose path, written relative to the lesson as the author
+    wrote ``target``, is closest to it (a typo in the name or folder)."""
+    candidates: list[str] = []
+    for folder, dirs, names in os.walk(course_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if not name.startswith(".") and not name.endswith(".md"):
+                full = os.path.join(folder, name)
+                candidates.append(os.path.relpath(full, lesson_dir).replace(os.sep, "/"))
+        if len(candidates) > 5000:
+            break
+    wanted = posixpath.normpath(target)
+    close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
+    if not close:  # the right name in the wrong folder
+        by_name = [c for c in candidates if posixpath.basename(c) == posixpath.basename(wanted)]
+        close = by_name[:1]
+    return close[0] if close else None
 
 
 def _lessons(repo: Repository) -> list[Diagnostic]:

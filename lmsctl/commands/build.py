@@ -28,7 +28,7 @@ def run(root: Path, out: Path | None, strict: bool, course: str | None, drafts: 
             else f"{courses}, {result.pages} pages")
     print(f"Built {what} into {where}/ in {result.seconds:.1f} s.", file=say)
     print(f"To look at it: `lmsctl serve{' --course ' + course if course else ''}` (live "
-          f"preview on 127.0.0.1), or `python -m http.server -d {where} 8000` and open "
+          f"preview on 127.0.0.1), or `python3 -m http.server -d {where} 8000` and open "
           "http://127.0.0.1:8000/ (it works under any path of any static web server).",
           file=say)
     return 0

@@ -1,4 +1,4 @@
-"""``lmsctl new-lesson COURSE TITLE``: add the next numbered lesson to a course."""
+"""``lmsctl new-lesson COURSE TITLE [--after LESSON]``: add a numbered lesson to a course."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from lmsctl.authoring.lesson import create_lesson
 from lmsctl.commands.new_course import repo_flag
 
 
-def run(root: Path, course_id: str, title: str) -> int:
-    created = create_lesson(root, course_id, title)
+def run(root: Path, course_id: str, title: str, after: str | None = None) -> int:
+    created = create_lesson(root, course_id, title, after)
     click.echo(f"Created lesson '{created.id}' in course '{course_id}':")
     for path in created.paths:
         click.echo(f"  {path}")

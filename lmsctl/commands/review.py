@@ -33,8 +33,8 @@ def run(root: Path, course_id: str, date: str | None) -> int:
         raise UsageError(f"--date {day.isoformat()} is in the future",
                          "Record the day the review happened (default: today).")
     if not SLUG.match(course_id) or course_id not in course_ids(root):
-        raise LmsctlError(f"no course '{course_id}' (no courses/{course_id}/course.yml)",
-                          unknown_course_hint(root, course_id))
+        raise UsageError(f"no course '{course_id}' (no courses/{course_id}/course.yml)",
+                         unknown_course_hint(root, course_id))
     path = root / "courses" / course_id / "course.yml"
     rel = f"courses/{course_id}/course.yml"
     doc, problems = load_yaml_file(root, path, "course")

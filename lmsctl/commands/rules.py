@@ -29,7 +29,7 @@ def run(rule_id: str | None) -> int:
         raise UsageError(f"no rule '{rule_id}'",
                          (f"Did you mean {near[0]}? " if near else "")
                          + "Run `lmsctl rules` to list every rule id.")
-    checked = "validate and lint" if rule.stage != "lint" else "lint"
+    checked = {"lint": "lint", "stale": "lmsctl stale"}.get(rule.stage, "validate and lint")
     click.echo(f"{rule.id} ({rule.severity.value}, checked by {checked}): {rule.summary}")
     if rule.description:
         click.echo(f"\n{rule.description}")
@@ -39,7 +39,7 @@ def run(rule_id: str | None) -> int:
         click.echo("\nGood:\n" + "\n".join("    " + x for x in rule.good.splitlines()))
     if rule.fix:
         click.echo(f"\nHow to fix: {rule.fix}")
-    if rule.stage == "lint":
+    if rule.stage in ("lint", "stale"):
         click.echo(f"\nSilence one finding with <!-- lmsctl-disable-next-line {rule.id} --> "
                    f"(Markdown) or # lmsctl-disable-line {rule.id} (YAML); set its severity "
                    f"with lint: {{rules: {{{rule.id}: warning}}}} in lmsctl.yml.")

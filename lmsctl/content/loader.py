@@ -5,10 +5,12 @@ Each file is read and parsed once; schema validators are built once per process.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 from typing import Any
 
+from lmsctl.content import quiz_shape
 from lmsctl.content.markdown import read, split_front_matter
 from lmsctl.core import schema
 from lmsctl.core.diagnostics import Diagnostic
@@ -195,6 +197,23 @@ def _analytics(raw: dict[str, Any]) -> Analytics:
         activity_base=_str(raw.get("activity_base")).strip(),
         min_learners=_int(raw.get("min_learners"), 5) or 5,
     )
+def _no_false_quoting(d: Diagnostic, block: str, fence_line: int) -> Diagnostic:
+    """PyYAML's "mapping values are not allowed" means quotes only when the line's value holds
+    ': '; otherwise it is an indentation or shape mistake."""
+    if d.rule != "LMS100" or "inside a value is read as a new key" not in d.message or \
+            quiz_shape.colon_in_value(block, d.line - fence_line - 1):
+        return d
+    return dataclasses.replace(d, message="this line does not fit the shape of a quiz question "
+                               "(check its indentation against the lines above)",
+                               hint=quiz_shape.SHAPE)
+
+
+def _choices_hint(d: Diagnostic) -> Diagnostic:
+    if d.rule == "LMS104" and d.message.startswith("'choices' of question") and \
+            "must be a list" in d.message:
+        return dataclasses.replace(d, hint="Put each choice on its own line under `choices:`, "
+                                   "as `- text: ...`. " + quiz_shape.SHAPE)
+    return d
 
 
 def _load_quiz(
@@ -202,8 +221,16 @@ def _load_quiz(
 ) -> tuple[Quiz, list[Diagnostic]]:
     doc, problems = parse_yaml(block_content, rel, line_offset=fence_line, column_offset=indent)
     questions: list[Question] = []
+    if doc is None or any(d.rule == "LMS105" for d in problems):
+        # Say what the shape must be, at the line that breaks it (not PyYAML's words).
+        shape = quiz_shape.check_shape(block_content, fence_line + 1)
+        if shape is not None:
+            return Quiz(fence_line, end_line, ()), [
+                diag("LMS100" if doc is None else "LMS120", rel, fence_line + shape.line + 1,
+                     indent + shape.column + 1, shape.message, shape.hint)]
     if doc is None:
-        return Quiz(fence_line, end_line, ()), problems
+        return Quiz(fence_line, end_line, ()), [_no_false_quoting(d, block_content, fence_line)
+                                                for d in problems]
     if doc.data is None:
         problems.append(diag("LMS120", rel, fence_line, indent + 1, "quiz block is empty",
                              "Write at least one question: - question: ... with choices:"))
@@ -213,7 +240,7 @@ def _load_quiz(
         problems.append(diag("LMS120", rel, line, col, "a quiz block must be a list of "
                              "questions, each starting with '- question:'"))
         return Quiz(fence_line, end_line, (), doc), problems
-    problems += _not_at(schema.check("quiz", doc, rel), problems)
+    problems += [_choices_hint(d) for d in _not_at(schema.check("quiz", doc, rel), problems)]
     for qi, raw in enumerate(doc.data):
         if not isinstance(raw, dict):
             continue
@@ -341,6 +368,15 @@ def load_course(
     doc, more = load_yaml_file(root, yml, "course")
     problems += more
     if doc is None or not isinstance(doc.data, dict):
+        # course.yml cannot be read: there is no course to build, but its lessons are still
+        # checked, so that one pass shows every problem (file-name order: the lessons: list,
+        # if any, is in the unreadable file).
+        lessons_dir = folder / "lessons"
+        if lessons and lessons_dir.is_dir():
+            for lp in sorted(p for p in lessons_dir.iterdir()
+                             if p.suffix == ".md" and not p.name.startswith(".")):
+                files.append(_rel(root, lp))
+                problems += load_lesson(root, lp, course_id)[1]
         return None, problems, files
     data = doc.data
     lessons_dir = folder / "lessons"

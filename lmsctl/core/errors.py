@@ -25,4 +25,9 @@ class RepositoryNotFound(UsageError):
 
 
 class BuildError(LmsctlError):
-    """The site could not be built; the previous output is left as it was."""
+    """The site could not be built; the previous output is left as it was. ``findings`` holds
+    the problems that stopped it (Diagnostics, or plain lines), for the preview's overlay."""
+
+    def __init__(self, message: str, hint: str = "", findings: tuple[object, ...] = ()) -> None:
+        super().__init__(message, hint)
+        self.findings = findings

@@ -3,14 +3,18 @@ between lessons and courses, bare URLs, whitespace."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from lmsctl.checks.references import Pages, page_links
 from lmsctl.checks.rules.checks import CheckList, Context
 from lmsctl.content import links as link_targets
+from lmsctl.content.placeholders import find_placeholders, template_texts
 from lmsctl.core.diagnostics import Diagnostic, Fix, Rule, Severity, TextEdit, diag_from
 from lmsctl.core.document import LessonDocument, Span
 from lmsctl.core.model import Course, Lesson
@@ -144,6 +148,18 @@ def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
         if h.nested:
             continue  # inside an admonition, tab or list item: not the lesson's outline
         marks = "#" * h.level
+        if h.level == 1 and lesson.front_matter is None:
+            # No front matter: the lesson has no title yet; this heading is usually meant
+            # as one (LMS111 reports the missing front matter).
+            first = h is next(x for x in view.headings if x.level == 1 and not x.nested)
+            yield diag("LMS301", lesson.rel, h.line, h.column,
+                       f"level-1 heading '{h.text}' in the body; the lesson's title (the "
+                       "page's level-1 heading) belongs in front matter, which this lesson "
+                       "does not have",
+                       (f"Make it the title: replace this line with three lines: ---, then "
+                        f"title: {h.text}, then ---." if first
+                        else f"Make it a section: ## {h.text}"))
+            continue
         if h.level == 1:
             same = h.text.strip().lower() == lesson.title.strip().lower()
             yield diag("LMS301", lesson.rel, h.line, h.column,
@@ -375,3 +391,48 @@ def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonDocumen
                    "Add a line break at the end (lmsctl lint --fix does it).",
                    Fix("added the missing final newline",
                        (TextEdit(last, len(tail) + 1, last, len(tail) + 1, newline),)))
+
+
+# ------------------------------------------------------------------ placeholder text (LMS309)
+
+RULES.append(Rule(
+    "LMS309", E, "Placeholder text from a course template",
+    "A new course starts from a template whose example paragraphs, objectives and questions "
+    "are placeholders for the author's own (each template marks them with `<!-- "
+    "lmsctl:placeholder -->` or `# lmsctl:placeholder`). Text left as it was would reach "
+    "learners as if it were the course. An error in a published course (so `lint` and "
+    "`build --strict` fail), a warning in a draft.",
+    "<!-- lmsctl:placeholder -->\nReplace this paragraph with the one idea of this lesson, in "
+    "a sentence or two.",
+    "Discovery starts with the customer's words: ask what made them look at this now.",
+    "Replace the text with your own (the marker comment may stay; it is invisible), or delete "
+    "it.", "lint"))
+
+
+def placeholder_findings(root: Path, course: Course) -> Iterator[Diagnostic]:
+    """LMS309 for every line of ``course`` (course.yml and lessons) still holding a template's
+    placeholder text; an error unless the course is a draft. ``lmsctl build`` calls it too."""
+    texts = template_texts(root)
+    if not texts:
+        return
+    severity = W if course.status == "draft" else E
+    state = "a draft" if course.status == "draft" else f"a {course.status} course"
+    files: list[tuple[str, str, int]] = []
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        files.append((course.rel, (root / course.rel).read_text(encoding="utf-8"), 1))
+    files += [(lesson.rel, lesson.body, lesson.body_line) for lesson in course.lessons]
+    for rel, text, first in files:
+        for line, col, shown in find_placeholders(text, texts):
+            quote = shown if len(shown) <= 60 else shown[:57] + "..."
+            d = diag("LMS309", rel, first + line - 1, col,
+                     f"placeholder text from the course template is still here: '{quote}' "
+                     f"({state})",
+                     "Replace it with your own text (or delete it); `lmsctl rules LMS309` "
+                     "explains.")
+            yield d if severity is E else dataclasses.replace(d, severity=severity)
+
+
+@CHECKS.course
+def placeholder_text(ctx: Context, course: Course) -> Iterator[Diagnostic]:
+    if ctx.in_scope(course):
+        yield from placeholder_findings(ctx.repo.root, course)

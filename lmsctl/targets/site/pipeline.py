@@ -7,6 +7,7 @@ them) or, under ``strict``, warnings; the previous site is then left untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from lmsctl.checks.lint import read_config
 from lmsctl.checks.references import check_references
 from lmsctl.checks.report_formats import emit
+from lmsctl.checks.rules.content import placeholder_findings
 from lmsctl.checks.validate import validate_repository
 from lmsctl.content.loader import (
     course_ids,
@@ -25,7 +28,7 @@ from lmsctl.content.loader import (
     load_paths,
     unknown_course_hint,
 )
-from lmsctl.core.diagnostics import Diagnostic, Report
+from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.core.history import History, read_history
 from lmsctl.core.model import Course, Repository
@@ -117,7 +120,27 @@ def _shallow_finding() -> Diagnostic:
 def _fail(report: Report, fmt: str, stdout: TextIO, what: str, hint: str) -> BuildError:
     emit(report, fmt, stdout)
     return BuildError(f"the site was not built: {what}" + (" (listed above)"
-                                                           if fmt == "text" else ""), hint)
+                                                           if fmt == "text" else ""), hint,
+                      tuple(report.sorted()))
+
+
+def _placeholders(repo: Repository, course: str | None, drafts: bool,
+                  strict: bool) -> list[Diagnostic]:
+    """Template placeholder text (LMS309) in the courses this build publishes, at the severity
+    lmsctl.yml gives the rule: an error fails ``--strict`` builds; a plain build warns."""
+    config, _ = read_config(repo)
+    found: list[Diagnostic] = []
+    for c in repo.courses:
+        if (course is not None and c.id != course) or (c.status == "draft" and not drafts):
+            continue
+        for d in placeholder_findings(repo.root, c):
+            applied = config.apply(d)
+            if applied is None:
+                continue
+            if not strict and applied.severity is Severity.ERROR:
+                applied = dataclasses.replace(applied, severity=Severity.WARNING)
+            found.append(applied)
+    return found
 
 
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
@@ -140,6 +163,7 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         repo, report = load_preview(root, course)
     else:
         repo, report = validate_repository(root)
+    report.extend(_placeholders(repo, course, drafts, strict))
     report.command = "build"
     timings["validate"] = time.perf_counter() - t
     unchanged = f"Fix them and build again; the previous site in {out} is unchanged."

@@ -1,22 +1,31 @@
 """``lmsctl serve``: build into a temporary folder, serve it on 127.0.0.1, rebuild and reload the
 browser when a watched file changes (MkDocs' live-reload server, used as a library).
 
-A failed rebuild keeps the last good site on screen (the build is atomic) and prints the
-problems; when even the first build fails, the browser shows them until they are fixed.
+A failed rebuild keeps the last good site on screen (the build is atomic), prints the problems,
+and shows them in every open preview page as an overlay (the same text as the terminal, as text,
+never as HTML), which goes away with the next good build; when even the first build fails, the
+browser shows them until they are fixed.
+
+The whole repository folder is watched (recursively, with events filtered to course content), so
+the watch survives a `git switch` that removes and re-creates a course folder, and editors that
+save by writing a temporary file and renaming it over the original.
 """
 
 from __future__ import annotations
 
 import errno
 import io
+import json
 import logging
+import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from html import escape
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from lmsctl.content.loader import load_config
@@ -58,13 +67,157 @@ def _failure_page(out: Path, message: str) -> None:
         + "</pre></body></html>\n", encoding="utf-8")
 
 
+#: Where open pages ask whether the last rebuild failed (JSON: {"failed": bool, "text": str}).
+STATUS_PATH = "/.lmsctl/build-status"
+
+#: Injected into every served page, next to MkDocs' live-reload script: polls STATUS_PATH and
+#: shows the problems of a failed rebuild over the page (as text: textContent, never HTML).
+OVERLAY_SCRIPT = """
+(function () {
+  var box = null, last = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement("div");
+      box.setAttribute("data-lmsctl-build-errors", "");
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;" +
+        "z-index:2147483647;background:#fff5f5;color:#1a1a1a;border-bottom:4px solid #c62828;" +
+        "padding:1rem 1.5rem;font:14px/1.5 system-ui,sans-serif;box-shadow:0 4px 16px #0004";
+      var title = document.createElement("strong");
+      title.textContent = "The preview could not be rebuilt. Fix these problems; this page " +
+        "updates by itself when the site builds again (it shows the last good build).";
+      var pre = document.createElement("pre");
+      pre.style.cssText = "white-space:pre-wrap;margin:.75rem 0 0;font:13px/1.45 monospace";
+      box.appendChild(title);
+      box.appendChild(pre);
+      document.body.appendChild(box);
+    }
+    box.lastChild.textContent = text;
+  }
+  function hide() { if (box) { box.remove(); box = null; } }
+  function poll() {
+    fetch("@STATUS@", {cache: "no-store"}).then(function (r) { return r.json(); })
+    .then(function (s) {
+      var key = s.failed ? s.text : "";
+      if (key !== last) { last = key; if (s.failed) { show(s.text); } else { hide(); } }
+    }).catch(function () {}).then(function () { setTimeout(poll, 1000); });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", poll);
+  } else { poll(); }
+})();
+""".replace("@STATUS@", STATUS_PATH)
+
+
+class BuildStatus:
+    """The outcome of the last rebuild, shared with the server's request threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.failed = False
+        self.text = ""
+
+    def set(self, failed: bool, text: str = "") -> None:
+        with self._lock:
+            self.failed, self.text = failed, text
+
+    def to_json(self) -> bytes:
+        with self._lock:
+            return json.dumps({"failed": self.failed, "text": self.text}).encode("utf-8")
+
+
+#: What a preview is built from, at the top of the repository.
+TOP_LEVEL = frozenset({"courses", "paths", "lmsctl.yml", "CONTRIBUTING.md"})
+
+
+def is_watched(root: Path, path: str, course_ids: frozenset[str] | None) -> bool:
+    """Whether a change at ``path`` can change the preview: lmsctl.yml, CONTRIBUTING.md,
+    paths/, and courses/ (with --course: that course and the ones it links to), never hidden
+    files or folders (.git, editors' swap files)."""
+    try:
+        rel = Path(path).resolve().relative_to(root)
+    except (ValueError, OSError):
+        return False
+    parts = rel.parts
+    if not parts or any(p.startswith(".") for p in parts):
+        return False
+    if parts[0] in TOP_LEVEL - {"courses"}:
+        return True
+    if parts[0] != "courses":
+        return False
+    return course_ids is None or len(parts) == 1 or parts[1] in course_ids
+
+
+def _server_class() -> Any:
+    from mkdocs.livereload import LiveReloadServer
+
+    class PreviewServer(LiveReloadServer):
+        """MkDocs' live-reload server plus the build-status endpoint, the overlay script,
+        and one filtered recursive watch of the repository."""
+
+        status: BuildStatus
+
+        def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
+            if environ.get("PATH_INFO") == STATUS_PATH:
+                body = self.status.to_json()
+                start_response("200 OK", [("Content-Type", "application/json"),
+                                          ("Cache-Control", "no-store"),
+                                          ("Content-Length", str(len(body)))])
+                return [body]
+            return super()._serve_request(environ, start_response)
+
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            content = super()._inject_js_into_html(content, epoch)  # type: ignore[no-untyped-call]
+            try:
+                end = content.rindex(b"</body>")
+            except ValueError:
+                end = len(content)
+            return content[:end] + b"<script>" + OVERLAY_SCRIPT.encode() + b"</script>" + \
+                content[end:]
+
+        def watch_repository(self, root: Path, wanted: Callable[[str], bool]) -> None:
+            """One recursive watch of the repository folder (which never disappears, unlike
+            a course folder on a branch switch). Only what the preview is built from is
+            polled: at the top, courses/, paths/, lmsctl.yml and CONTRIBUTING.md; below,
+            everything but hidden files and folders (.git is never read)."""
+            import watchdog.events
+            import watchdog.observers.polling
+
+            base = os.fspath(root)
+
+            def listdir(path: str | None) -> Iterator[os.DirEntry[str]]:
+                with os.scandir(path) as entries:
+                    for entry in entries:
+                        if entry.name.startswith(".") or (path == base and
+                                                          entry.name not in TOP_LEVEL):
+                            continue
+                        yield entry
+
+            self.observer = watchdog.observers.polling.PollingObserverVFS(  # type: ignore[assignment]
+                os.stat, listdir, polling_interval=0.5)
+
+            def callback(event: Any) -> None:
+                paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+                if not any(p and wanted(os.fsdecode(p)) for p in paths):
+                    return
+                with self._rebuild_cond:
+                    self._want_rebuild = True
+                    self._rebuild_cond.notify_all()
+
+            handler = watchdog.events.FileSystemEventHandler()
+            handler.on_any_event = callback  # type: ignore[method-assign]
+            key = str(root)
+            self._watched_paths[key] = 1  # MkDocs starts its observer and injects scripts
+            self._watch_refs[key] = self.observer.schedule(handler, key, recursive=True)
+
+    return PreviewServer
+
+
 def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextIO,
           ready: Callable[[str], None] | None = None,
           stop: threading.Event | None = None) -> None:
     """Serve until interrupted (or until ``stop`` is set, for tests). ``ready`` is called
     with the URL once the server listens."""
-    from mkdocs.livereload import LiveReloadServer
-
     if course is not None:
         load_preview(root, course)  # an unknown course id is a usage error, before serving
     config, _ = load_config(root)
@@ -73,6 +226,14 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
         mount += "/"
     folder = Path(tempfile.mkdtemp(prefix="lmsctl-serve-"))
     out = folder / "site"
+    status = BuildStatus()
+    root = root.resolve()
+    watched_ids: list[frozenset[str] | None] = [None]
+
+    def update_watched_ids() -> None:
+        if course is not None:
+            watched_ids[0] = frozenset(p.name for p in watched_paths(root, course)
+                                       if p.parent == root / "courses") | {course}
 
     def rebuild() -> None:
         log = io.StringIO()
@@ -83,18 +244,26 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
             text = log.getvalue() + f"error: {exc.message}\n" + (f"  hint: {exc.hint}\n"
                                                              if exc.hint else "")
             stream.write(text)
+            stream.flush()
+            status.set(True, text)
             if not (out / "index.html").exists() or (out / MARKER).read_text() == "placeholder\n":
                 shutil.rmtree(out, ignore_errors=True)
                 _failure_page(out, text)
             return
         except Exception as exc:  # noqa: BLE001 - keep serving; the terminal says why
-            stream.write(f"internal error while building: {type(exc).__name__}: {exc}\n")
+            text = f"internal error while building: {type(exc).__name__}: {exc}\n"
+            stream.write(text)
+            status.set(True, text)
             return
+        finally:
+            update_watched_ids()
+        status.set(False)
         stream.write(log.getvalue() + f"Built {result.pages} pages in {result.seconds:.1f} s.\n")
         stream.flush()
 
-    server = LiveReloadServer(builder=rebuild, host=HOST, port=port, root=str(out),
-                              mount_path=mount)
+    server = _server_class()(builder=rebuild, host=HOST, port=port, root=str(out),
+                             mount_path=mount)
+    server.status = status
     mkdocs_log = logging.getLogger("mkdocs.livereload")
     mkdocs_log.setLevel(logging.WARNING)
     closed = threading.Lock()
@@ -115,19 +284,27 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
                                   f"{port + 1}.") from exc
             raise
         # serve() binds and listens itself: it is done already.
-        server.server_bind = server.server_activate = lambda: None  # type: ignore[method-assign]
+        server.server_bind = server.server_activate = lambda: None
         rebuild()
-        for path in watched_paths(root, course):
-            server.watch(str(path))
+        server.watch_repository(root, lambda path: is_watched(root, path, watched_ids[0]))
         if ready is not None:
-            ready(server.url)
+            def announce() -> None:
+                # Once the watch has taken its first look at the files (serve() starts it),
+                # so that a change made right after "ready" is never missed.
+                for _ in range(500):
+                    if server.observer.is_alive():
+                        break
+                    time.sleep(0.02)
+                ready(server.url)
+
+            threading.Thread(target=announce, daemon=True).start()
         if stop is not None:
             def stopper() -> None:
                 stop.wait()
                 close()
 
             threading.Thread(target=stopper, daemon=True).start()
-        server.serve()  # type: ignore[no-untyped-call]
+        server.serve()
     except KeyboardInterrupt:
         stream.write("Stopped.\n")
     finally:
