@@ -11,6 +11,11 @@ The dialect is CommonMark plus: tables; admonitions ``!!! note "Title"`` and col
 ``??? note`` / ``???+ note``; content tabs ``=== "Tab"``; footnotes ``[^1]``; attribute lists
 (``## Heading {#id .class}``, ``![](a.png){alt='...' width=20}``, ``[text](url){#id}``, and a
 paragraph's last line ``{: .class}``). Raw HTML is kept as written (the site sanitizes it).
+
+mdit-py-plugins gives the footnotes. Admonitions, content tabs and attribute lists are rules of
+this module: the plugins' versions differ from what Material's users write (the admonition
+plugin ends a block at two blank lines and titles ``!!! danger highlight`` "highlight"; the
+attrs plugin has Djot's syntax, without ``{: ...}`` or single quotes; there is no tabs plugin).
 """
 
 from __future__ import annotations
