@@ -34,6 +34,9 @@ SAME_AS_BEFORE = [
     '!!! note\n    Body.\n\n!!! warning "Careful here"\n    Body.',
     '!!! danger highlight\n    Several classes, the first gives the title.',
     '!!! note ""\n    No title at all.',
+    '!!! note\n    One.\n\n\n    Two, after two blank lines.\n\nAfter.',
+    'Text\n!!! note\n    An admonition right after a paragraph.\nNot in it.',
+    '- item\n\n    !!! tip "In a list"\n        Nested.\n\n        ??? note\n            Deeper.',
     '??? tip "Open me"\n    Hidden.\n\n???+ info\n    Shown.',
     '=== "One"\n\n    First.\n\n=== "Two"\n\n    Second.\n\n'
     '=== "Three"\n\n    Third.',

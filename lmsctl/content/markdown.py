@@ -11,6 +11,11 @@ The dialect is CommonMark plus: tables; admonitions ``!!! note "Title"`` and col
 ``??? note`` / ``???+ note``; content tabs ``=== "Tab"``; footnotes ``[^1]``; attribute lists
 (``## Heading {#id .class}``, ``![](a.png){alt='...' width=20}``, ``[text](url){#id}``, and a
 paragraph's last line ``{: .class}``). Raw HTML is kept as written (the site sanitizes it).
+
+mdit-py-plugins gives the footnotes. Admonitions, content tabs and attribute lists are rules of
+this module: the plugins' versions differ from what Material's users write (the admonition
+plugin ends a block at two blank lines and titles ``!!! danger highlight`` "highlight"; the
+attrs plugin has Djot's syntax, without ``{: ...}`` or single quotes; there is no tabs plugin).
 """
 
 from __future__ import annotations
@@ -33,7 +38,6 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from lmsctl.core.document import (
@@ -213,54 +217,65 @@ def _inline_attr_list(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _admonition_rule(original: Callable[..., bool]) -> Callable[..., bool]:
-    """mdit-py-plugins' admonition, limited to the syntax Python-Markdown and pymdownx.details
-    accept, with their classes and titles."""
-
-    def rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        pos = state.bMarks[start] + state.tShift[start]
-        line = state.src[pos:state.eMarks[start]]
-        if not line.startswith(("!!!", "???")):
+def _admonition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Admonitions ``!!! note "Title"`` and collapsible blocks ``??? note`` / ``???+ note``
+    with the syntax, classes and titles of Python-Markdown and pymdownx.details: the content is
+    every following line indented four more than the marker, blank lines included."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    pos = state.bMarks[start] + state.tShift[start]
+    line = state.src[pos:state.eMarks[start]]
+    if line.startswith("!!!"):
+        m = _ADMONITION.match(line)
+        if m is None:
             return False
-        if line.startswith("!!!"):
-            m = _ADMONITION.match(line)
-            if m is None:
-                return False
-            classes, title, details, opened = m.group(1), m.group(2), False, False
-        else:
-            m = _DETAILS.match(line)
-            if m is None:
-                return False
-            classes = m.group(2) or m.group(4) or ""
-            title = m.group(3)
-            details, opened = True, bool(m.group(1))
-            if not classes and title is None:
-                return False
-        count = len(state.tokens)
-        if not original(state, start, end, silent):
+        classes, title, details, opened = m.group(1), m.group(2), False, False
+    elif line.startswith("???"):
+        m = _DETAILS.match(line)
+        if m is None:
             return False
-        if silent:
-            return True
-        if title is None:
-            title = classes.split()[0].capitalize() if classes else ""
-        opening = state.tokens[count]
-        opening.meta = {"classes": classes, "details": details, "open": opened}
-        # the plugin's own title tokens, replaced by Python-Markdown's title
-        has_title = (len(state.tokens) > count + 1
-                     and state.tokens[count + 1].type == "admonition_title_open")
-        if has_title:
-            del state.tokens[count + 1:count + 4]
-        if title:
-            close = Token("admonition_title_close", "p", -1)
-            inline = Token("inline", "", 0)
-            inline.content, inline.map, inline.children = title, [start, start + 1], []
-            inline.meta = {"title_line": True}
-            title_open = Token("admonition_title_open", "p", 1)
-            title_open.map = [start, start + 1]
-            state.tokens[count + 1:count + 1] = [title_open, inline, close]
+        classes = m.group(2) or m.group(4) or ""
+        title = m.group(3)
+        details, opened = True, bool(m.group(1))
+        if not classes and title is None:
+            return False
+    else:
+        return False
+    if silent:
         return True
-
-    return rule
+    if title is None:
+        title = classes.split()[0].capitalize() if classes else ""
+    indent = state.sCount[start]
+    last = start
+    line_no = start + 1
+    while line_no < end:
+        if state.isEmpty(line_no):
+            line_no += 1
+            continue
+        if state.sCount[line_no] < indent + 4:
+            break
+        last = line_no
+        line_no += 1
+    opening = state.push("admonition_open", "div", 1)
+    opening.markup = line[:4] if line.startswith("???+") else line[:3]
+    opening.block = True
+    opening.map = [start, last + 1]
+    opening.meta = {"classes": classes, "details": details, "open": opened}
+    if title:
+        state.push("admonition_title_open", "p", 1).map = [start, start + 1]
+        inline = state.push("inline", "", 0)
+        inline.content, inline.map, inline.children = title, [start, start + 1], []
+        inline.meta = {"title_line": True}
+        state.push("admonition_title_close", "p", -1)
+    old = (state.parentType, state.lineMax, state.blkIndent)
+    state.parentType = "admonition"
+    state.lineMax = last + 1
+    state.blkIndent = indent + 4
+    state.md.block.tokenize(state, start + 1, last + 1)
+    state.parentType, state.lineMax, state.blkIndent = old
+    state.push("admonition_close", "div", -1).block = True
+    state.line = last + 1
+    return True
 
 
 def _tabs(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -498,10 +513,8 @@ def parser() -> MarkdownIt:
     md.validateLink = _any_url  # type: ignore[method-assign]
     md.normalizeLink = _as_written  # type: ignore[method-assign,assignment]
     md.normalizeLinkText = _as_written  # type: ignore[method-assign]
-    admon_plugin(md)
-    original = next(r.fn for r in md.block.ruler.__rules__ if r.name == "admonition")
-    md.block.ruler.at("admonition", _admonition_rule(original),
-                      {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before("fence", "admonition", _admonition,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
     footnote_plugin(md, inline=False)
     md.block.ruler.before("fence", "tabs", _tabs,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
