@@ -70,6 +70,10 @@ async function start() {
   });
 
   if (analytics) {
+    /* After the page has loaded: the recorder never delays the page (events wait in the hub). */
+    if (document.readyState !== "complete") {
+      await new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
+    }
     try {
       const module = await import("./recorders/xapi.js");
       hub.addReporter(module.xapiRecorder({ config, storage: browserStorage, window }));
