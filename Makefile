@@ -29,6 +29,7 @@ bench: install-test
 	$(PYTHON) -m benchmarks.bench_lint
 	$(PYTHON) -m benchmarks.bench_build
 	$(PYTHON) -m benchmarks.bench_history
+	$(PYTHON) -m benchmarks.bench_lrs
 	$(PYTHON) -m benchmarks.bench_page_load
 
 # Update the vendored @xapi/xapi (lmsctl/runtime/vendor/xapi/) from the version package.json pins.

@@ -66,6 +66,16 @@ def test_every_page_says_where_records_go(sites: dict[str, Path]) -> None:
         assert re.search(r'<button type="button"[^>]*data-lmsctl-optout', notice[0])
 
 
+def test_the_404_page_has_the_site_scope_and_the_notice(sites: dict[str, Path]) -> None:
+    html = (sites["on"] / "site" / "404.html").read_text(encoding="utf-8")
+    data = page_config(html)
+    assert data["scope"] == "/lmsctl/"  # served at any URL: the site's path from site.url
+    assert data["analytics"]["endpoint"] == "https://lrs.acme-learning.test/xAPI/"
+    assert "data-lmsctl-optout" in html
+    off = page_config((sites["off"] / "site" / "404.html").read_text(encoding="utf-8"))
+    assert off == {"scope": "/lmsctl/"}
+
+
 def test_lesson_page_configuration_matches_the_model(sites: dict[str, Path]) -> None:
     repo, _ = load_repository(sites["on"])
     paths_of = {c.id: [p.id for p in repo.paths if any(m.id == c.id for m in p.courses)]

@@ -96,6 +96,16 @@ def page_config(entry: dict[str, Any], page_url: str, facts: dict[str, Any] | No
     return data
 
 
+def fallback_config(site_url: str, analytics: dict[str, str] | None) -> dict[str, Any]:
+    """The configuration of a page the hooks do not see (404.html, served at any URL): its
+    scope is the site's path from ``site.url`` (``/`` without one)."""
+    path = urlsplit(site_url).path or "/"
+    data: dict[str, Any] = {"scope": path if path.endswith("/") else path + "/"}
+    if analytics:
+        data["analytics"] = dict(analytics)
+    return data
+
+
 def config_script(data: dict[str, Any]) -> str:
     """``data`` as the page's JSON configuration element (safe inside a script element)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

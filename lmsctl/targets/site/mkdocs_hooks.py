@@ -69,6 +69,8 @@ def _fragment(*key: Any, caller: Any) -> str:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     env.globals["lmsctl_fragment"] = _fragment if _STATE["fast"] else _no_cache
+    env.globals["lmsctl_fallback_config"] = analytics_config.config_script(
+        analytics_config.fallback_config(config.site_url or "", _STATE["analytics"]))
     return env
 
 
