@@ -30,6 +30,7 @@ bench: install-test
 	$(PYTHON) -m benchmarks.bench_build
 	$(PYTHON) -m benchmarks.bench_history
 	$(PYTHON) -m benchmarks.bench_lrs
+	$(PYTHON) -m benchmarks.bench_export
 	$(PYTHON) -m benchmarks.bench_page_load
 
 # Update the vendored @xapi/xapi (lmsctl/runtime/vendor/xapi/) from the version package.json pins.
