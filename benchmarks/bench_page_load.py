@@ -8,7 +8,7 @@ The sample site is built twice: as it is, and with ``analytics.xapi`` in ``lmsct
 measured time either way). Each load is a first visit (a fresh browser context: empty cache,
 empty localStorage) of the same quiz lesson, served from 127.0.0.1 under the site's sub-path,
 in headless Chromium (``/usr/bin/chromium`` through Playwright). For each site it prints the
-median over the runs of:
+median over the runs (the two sites' loads alternate) of:
 
 - ``DOMContentLoaded`` and ``load`` (navigation timing, from the start of the navigation);
 - ``ready``: the runtime has wired the page (the ``lmsctl:ready`` performance mark, set by
@@ -65,27 +65,33 @@ def make_site(base: Path, records: bool) -> tuple[Path, str]:
     return www, sub_path
 
 
-def measure(chromium: Any, url: str, runs: int, expect_records: bool) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {"dcl": [], "load": [], "ready": [], "records": []}
-    for _ in range(runs + 1):  # the first load warms the server and Chromium; not counted
-        context = chromium.new_context()
-        page = context.new_page()
-        page.goto(url, wait_until="load")
-        if expect_records:
-            page.wait_for_function("performance.getEntriesByName('lmsctl:records-ready').length")
-        else:
-            page.wait_for_function("performance.getEntriesByName('lmsctl:ready').length")
-        timing = page.evaluate(TIMING)
-        context.close()
-        if _ == 0:
-            continue
-        for key in out:
-            if timing[key] is not None:
-                out[key].append(float(timing[key]))
-    if expect_records and len(out["records"]) != runs:
-        raise SystemExit("the xAPI recorder did not load on every run: is analytics on?")
-    if not expect_records and out["records"]:
+def load_once(chromium: Any, url: str, records: bool) -> dict[str, float | None]:
+    """One first visit (fresh context): the timings, once the runtime (and recorder) is up."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    mark = "lmsctl:records-ready" if records else "lmsctl:ready"
+    page.wait_for_function(f"performance.getEntriesByName('{mark}').length")
+    timing: dict[str, float | None] = page.evaluate(TIMING)
+    context.close()
+    if not records and timing["records"] is not None:
         raise SystemExit("the xAPI recorder loaded on a site without analytics")
+    return timing
+
+
+def measure(chromium: Any, urls: dict[bool, str], runs: int) -> dict[bool, dict[str, list[float]]]:
+    """Loads of both sites, alternating (off, on, off, on...) so that the machine's load
+    weighs on both alike; one warm-up load of each is not counted."""
+    out: dict[bool, dict[str, list[float]]] = {
+        r: {"dcl": [], "load": [], "ready": [], "records": []} for r in urls}
+    for i in range(runs + 1):
+        for records, url in urls.items():
+            timing = load_once(chromium, url, records)
+            if i == 0:
+                continue
+            for key, value in timing.items():
+                if value is not None:
+                    out[records][key].append(float(value))
     return out
 
 
@@ -93,17 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args(argv)
-    rows = []
     with tempfile.TemporaryDirectory(prefix="lmsctl-bench-load-") as tmp, browser() as chromium:
-        for records in (False, True):
-            www, sub_path = make_site(Path(tmp) / ("on" if records else "off"), records)
-            with static_server(www) as base:
-                url = f"{base}/{sub_path}/courses/{COURSE}/{LESSON}/"
-                rows.append((records, measure(chromium, url, args.runs, records)))
+        sites = {r: make_site(Path(tmp) / ("on" if r else "off"), r) for r in (False, True)}
+        with static_server(sites[False][0]) as off, static_server(sites[True][0]) as on:
+            urls = {r: f"{base}/{sites[r][1]}/courses/{COURSE}/{LESSON}/"
+                    for r, base in ((False, off), (True, on))}
+            results = measure(chromium, urls, args.runs)
     print(f"lesson page load in Chromium, median of {args.runs} first visits (ms)")
     print(f"{'analytics':<10} {'DOMContentLoaded':>17} {'load':>8} {'ready':>8} {'records':>8}"
           f" {'load spread (p10-p90)':>22}")
-    for records, data in rows:
+    for records, data in results.items():
         med = {k: (statistics.median(v) if v else None) for k, v in data.items()}
         deciles = statistics.quantiles(data["load"], n=10)
         spread = f"{deciles[0]:.1f}-{deciles[-1]:.1f}"

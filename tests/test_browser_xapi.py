@@ -135,3 +135,36 @@ def test_shuffled_checks_votes_flags_and_leaving_reach_the_lrs(records: Records)
     assert re.fullmatch(r"PT(\d+(\.\d+)?S)", experienced[0]["result"]["duration"])
     ids = [s["id"] for s in found]
     assert len(ids) == len(set(ids))
+
+
+def test_leaving_a_page_sends_through_real_cors_with_keepalive(records: Records) -> None:
+    """Without Playwright's request interception (which answers CORS itself), as a learner's
+    browser does: the POST needs a CORS preflight to Ralph, and leaving the page sends the
+    lesson's ``experienced`` statement with ``fetch`` keepalive."""
+    r = records
+    course = r.model.course("sales-basics")
+    assert course is not None
+    context = r.chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{r.base}courses/{course.id}/{course.lessons[2].id}/")
+    page.wait_for_function("performance.getEntriesByName('lmsctl:records-ready').length")
+    actor = page.evaluate("""() => JSON.parse(localStorage.getItem(
+        Object.keys(localStorage).find(k => k.endsWith(':learner'))))""")
+    page.wait_for_timeout(1200)
+    page.goto(f"{r.base}catalog/")  # pagehide: the keepalive POST outlives the page
+    agent = {"objectType": "Agent", "account": {"homePage": r.model.config.site_url,
+                                                "name": actor}}
+    found: list[dict[str, Any]] = []
+    for _ in range(40):
+        found = r.lrs.all_statements(agent=agent)
+        if found:
+            break
+        page.wait_for_timeout(250)
+    context.close()
+    assert [s["verb"]["id"] for s in found] == ["http://adlnet.gov/expapi/verbs/experienced"]
+    assert found[0]["object"]["id"] == lesson_iri(r.model.config.activity_base, course.id,
+                                                  course.lessons[2].id)
+    assert errors == []

@@ -40,7 +40,10 @@ function mark(name) {
 async function start() {
   const store = local;
   const analytics = config.analytics && typeof config.analytics === "object" ? config.analytics : null;
-  const hub = createHub(store, { waitForReporters: !!analytics });
+  const hub = createHub(store, {
+    waitForReporters: !!analytics,
+    keep: (events) => { if (!isOptedOut(browserStorage)) { browserStorage.set("xapi:events", events); } },
+  });
   /* Votes go with the learning records when the site sends them and the learner has not
      opted out (recorders/xapi.js keeps the opt-out under the same key). */
   const where = () => (analytics && !isOptedOut(browserStorage) ? "records" : "browser");
@@ -66,16 +69,22 @@ async function start() {
 
   /* Progress made in another tab shows here too. */
   window.addEventListener("storage", (event) => {
-    if (event.key && event.key.indexOf(prefix) === 0) { update(); }
+    if (event.key && event.key.indexOf(prefix) === 0 && event.key.indexOf(":xapi:") < 0) { update(); }
   });
 
   if (analytics) {
+    /* After the page has loaded: the recorder never delays the page (events wait in the hub). */
+    if (document.readyState !== "complete") {
+      await new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
+    }
     try {
       const module = await import("./recorders/xapi.js");
       hub.addReporter(module.xapiRecorder({ config, storage: browserStorage, window }));
       mark("lmsctl:records-ready");
     } catch (e) { /* no learning records: the page works as without analytics */ }
-    hub.ready();
+    const earlier = browserStorage.get("xapi:events");
+    browserStorage.remove("xapi:events");
+    hub.ready(Array.isArray(earlier) ? earlier : []);
   }
 }
 

@@ -13,17 +13,15 @@
  * they arrive are kept and handed to them in order.
  */
 
-/** Events recorded by the runtime; see README.md for their fields. */
-export const VERBS = ["experienced", "answered", "passed", "completed", "rated", "flagged"];
-
 function quietly(fn) {
   try { return fn(); } catch (e) { return undefined; }
 }
 
 /**
  * The page's hub: state from `store`, events to `store` (when it reports too) and to every
- * reporter. waitForReporters: true while a reporter is still being loaded; events are buffered
- * until `ready()` is called.
+ * reporter. options.waitForReporters: true while a reporter is still being loaded; events are
+ * buffered (with their time as `at`) until `ready()` is called; options.keep(events): where
+ * buffered events go when the page is left before that.
  */
 export function createHub(store, options) {
   const reporters = [];
@@ -39,17 +37,24 @@ export function createHub(store, options) {
     save(key, value) { quietly(() => store.save(key, value)); },
     record(event) {
       quietly(() => store.record(event));
-      if (buffered) { buffered.push(event); } else { deliver(event); }
+      /* the time of the event, not of its delivery (xAPI timestamp) */
+      if (buffered) { buffered.push(Object.assign({ at: Date.now() }, event)); } else { deliver(event); }
     },
     flush() {
       quietly(() => store.flush());
       for (const r of reporters) { quietly(() => r.flush()); }
+      if (buffered && buffered.length && options && options.keep) {
+        /* the page is going away before its reporters arrived: keep the events for the next
+           page's reporters (hand them over with `ready(kept)` there) */
+        quietly(() => options.keep(buffered.splice(0)));
+      }
     },
     /** Add a reporter (any recorder): it gets every event from now on. */
     addReporter(reporter) { if (reporter) { reporters.push(reporter); } },
-    /** Reporters are loaded (or failed to load): hand over the buffered events. */
-    ready() {
-      const pending = buffered || [];
+    /** Reporters are loaded (or failed to load): hand over the events kept by an earlier
+     * page (`earlier`), then the buffered ones. */
+    ready(earlier) {
+      const pending = (earlier || []).concat(buffered || []);
       buffered = null;
       pending.forEach(deliver);
     },

@@ -243,6 +243,18 @@ test("real POSTs through @xapi/xapi: headers, exactly once after an outage, opt-
   }
 });
 
+test("an event kept from an earlier page keeps its own time as the statement's timestamp", () => {
+  const storage = openStorage("lmsctl:/s/:", memoryStorage());
+  const rec = xapiRecorder({
+    config: { analytics: { endpoint: "http://127.0.0.1:9/xAPI/", siteUrl: "https://x.org/" } },
+    storage, window: { location: { search: "", origin: "https://x.org" } }, crypto: webcrypto,
+    fetch: async () => { throw new Error("offline"); }, setTimer: () => 0,
+  });
+  const at = Date.UTC(2026, 11, 1, 9, 30, 0);
+  rec.record({ verb: "completed", path: "p", at });
+  assert.equal(rec.queue.items()[0].s.timestamp, "2026-12-01T09:30:00.000Z");
+});
+
 test("a TinCan launch gives the endpoint, auth, actor and registration, kept for later pages", async () => {
   const server = await lrs();
   try {

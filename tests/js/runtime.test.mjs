@@ -91,6 +91,23 @@ test("hub: events before a late reporter are buffered and handed over in order",
   assert.deepEqual(late.events.map((e) => e.n), [1, 2, 3]);
 });
 
+test("hub: events of a page left before its reporters arrived are kept for the next page", () => {
+  let kept = null;
+  const first = createHub(localRecorder("p:", memoryStorage()),
+                          { waitForReporters: true, keep: (events) => { kept = events; } });
+  first.record({ verb: "answered", n: 1 });
+  first.flush();                                   // pagehide before the xAPI module loaded
+  assert.equal(kept.length, 1);
+  assert.equal(kept[0].n, 1);
+  assert.equal(typeof kept[0].at, "number");      // the event's own time, for its timestamp
+  const second = createHub(localRecorder("p:", memoryStorage()), { waitForReporters: true });
+  second.record({ verb: "experienced", n: 2 });
+  const late = spy("late");
+  second.addReporter(late);
+  second.ready(kept);
+  assert.deepEqual(late.events.map((e) => e.n), [1, 2]);
+});
+
 test("hub: a store that throws reads as empty and never breaks the page", () => {
   const store = { name: "x", load() { throw new Error("x"); }, save() { throw new Error("x"); },
                   record() { throw new Error("x"); }, flush() { throw new Error("x"); } };

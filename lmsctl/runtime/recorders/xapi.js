@@ -91,7 +91,8 @@ export function xapiRecorder(env) {
     record(event) {
       if (optedOut() || !endpoint) { return; }
       const statement = buildStatement(event, {
-        id: uuid(cryptoImpl), timestamp: new Date(env.now ? env.now() : Date.now()).toISOString(),
+        id: uuid(cryptoImpl),
+        timestamp: new Date(typeof event.at === "number" ? event.at : (env.now ? env.now() : Date.now())).toISOString(),
         actor: actorOf(), base, language: env.config.language || "",
         paths: env.config.paths || [], registration: launch && launch.registration,
       });
