@@ -563,7 +563,7 @@ def apply_fixes(root: Path, report: Report) -> list[Fix]:
             changed.append(Fix(rel, len(lines), len(lines[-1]) + 1 if lines else 1, "LMS320",
                                "added the missing final newline"))
         if text != original:
-            write_atomic(path, text)
+            write_atomic(path, text, root=root)
             applied += changed
     return applied
 

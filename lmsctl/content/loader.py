@@ -6,6 +6,8 @@ Each file is read and parsed once; schema validators are built once per process.
 from __future__ import annotations
 
 import difflib
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,8 @@ from lmsctl.content.markdown_scan import scan, split_front_matter
 from lmsctl.core import schema
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.errors import RepositoryNotFound
+from lmsctl.core.files import inside
+from lmsctl.core.html_policy import config_url_problem
 from lmsctl.core.ids import SLUG, lesson_id, slugify
 from lmsctl.core.model import (
     Choice,
@@ -82,9 +86,44 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def outside(root: Path, path: Path, kind: str = "file") -> Diagnostic | None:
+    """The error for a path that leads (through a symlink) out of the repository: lmsctl
+    never reads such a file into the site, and never silently skips it either."""
+    if (path.exists() or path.is_symlink()) and not inside(root, path):
+        try:
+            target = str(path.resolve())
+        except (OSError, RuntimeError):
+            target = "a symlink loop"
+        return diag("LMS101", _rel(root, path), 1, 1,
+                    f"this {kind} is a symlink that leads outside the repository (to {target})",
+                    f"Replace the symlink by the {kind} itself, or point it at a {kind} inside "
+                    "the repository: lmsctl never publishes files from elsewhere.")
+    return None
+
+
+def outside_links(root: Path, folder: Path) -> list[Diagnostic]:
+    """Every symlink under ``folder`` (an assets folder) that leads out of the repository."""
+    found: list[Diagnostic] = []
+    if not folder.is_dir():
+        return found
+    for current, dirnames, filenames in os.walk(folder):
+        base = Path(current)
+        for name in [*dirnames, *filenames]:
+            entry = base / name
+            if entry.is_symlink():
+                problem = outside(root, entry, "folder" if entry.is_dir() else "file")
+                if problem is not None:
+                    found.append(problem)
+        dirnames[:] = [d for d in dirnames if not (base / d).is_symlink()]
+    return found
+
+
 def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
     """A file's text, or the diagnostics that say why it cannot be read."""
     rel = _rel(root, path)
+    problem = outside(root, path)
+    if problem is not None:
+        return None, [problem]
     if path.is_dir():
         return None, [diag("LMS101", rel, 1, 1, "this is a folder, but a file belongs here",
                            f"Remove or rename the folder and create the file {path.name}.")]
@@ -157,6 +196,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     if doc is None or not isinstance(doc.data, dict):
         return Config(exists=True), problems
     data = doc.data
+    problems += _config_url_problems(doc, "lmsctl.yml")
     site = _dict(data.get("site"))
     repo = _dict(data.get("repository"))
     defaults = _dict(data.get("defaults"))
@@ -167,10 +207,12 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     )
     return Config(
         site_title=_str(site.get("title"), "Learning"),
-        site_url=_str(site.get("url")),
+        site_url=_str(site.get("url")) if not _refused(problems, doc, ("site", "url")) else "",
         site_description=_str(site.get("description")),
-        repo_url=_str(repo.get("url")).rstrip("/"),
-        branch=_str(repo.get("branch"), "main"),
+        repo_url="" if _refused(problems, doc, ("repository", "url"))
+        else _str(repo.get("url")).rstrip("/"),
+        branch="main" if _refused(problems, doc, ("repository", "branch"))
+        else _str(repo.get("branch"), "main"),
         review_every=_int(defaults.get("review_every"), 365) or 365,
         featured_paths=_strs(data.get("featured_paths")),
         maintainers=_strs(data.get("maintainers")),
@@ -179,6 +221,58 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         doc=doc,
         exists=True,
     ), problems
+
+
+#: URLs in lmsctl.yml: (keys, query and fragment allowed). They end up in attributes of every
+#: page (canonical link, edit and feedback links), so only plain http(s) URLs are taken.
+CONFIG_URLS: tuple[tuple[tuple[str, ...], bool], ...] = (
+    (("site", "url"), False),
+    (("repository", "url"), False),
+    (("analytics", "xapi", "endpoint"), False),
+    (("analytics", "activity_base"), False),
+)
+_BRANCH = re.compile(r"^(?!-)(?!/)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$")
+
+
+def _config_value(data: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _config_url_problems(doc: YamlDoc, rel: str) -> list[Diagnostic]:
+    """Configuration URLs that are not plain http(s) URLs (a quote, space, control character,
+    another scheme; for the site's address also a query or fragment), and a branch name that
+    is not a plain git branch name: refused at their key."""
+    found: list[Diagnostic] = []
+    for keys, allow_query in CONFIG_URLS:
+        value = _config_value(doc.data, keys)
+        if not isinstance(value, str) or not value:
+            continue
+        why = config_url_problem(value, allow_query=allow_query)
+        if why is not None:
+            line, col = doc.pos(keys)
+            query = ", a query" if allow_query else ""
+            found.append(diag("LMS104", rel, line, col, f"{'.'.join(keys)} {why}",
+                              "Write a plain address such as https://learn.example.com/ "
+                              f"(http:// or https://, a host, a path{query}; no quotes, "
+                              "spaces or control characters)."))
+    branch = _config_value(doc.data, ("repository", "branch"))
+    if isinstance(branch, str) and not _BRANCH.match(branch):
+        line, col = doc.pos(("repository", "branch"))
+        found.append(diag("LMS104", rel, line, col,
+                          "repository.branch is not a plain branch name",
+                          "Use letters, digits, '.', '_', '-' and '/', e.g. main."))
+    return found
+
+
+def _refused(problems: list[Diagnostic], doc: YamlDoc, keys: tuple[str, ...]) -> bool:
+    """True when a value of lmsctl.yml was refused: it is then never written into a page."""
+    line, col = doc.pos(keys)
+    return any(d.rule == "LMS104" and d.path == "lmsctl.yml" and (d.line, d.column) == (line, col)
+               for d in problems)
 
 
 def _load_quiz(
@@ -290,6 +384,11 @@ def load_course(
     rel_dir = _rel(root, folder)
     problems: list[Diagnostic] = []
     files: list[str] = []
+    for sub, kind in ((folder, "course folder"), (folder / "lessons", "lessons folder")):
+        problem = outside(root, sub, kind)
+        if problem is not None:
+            return None, [problem], files
+    problems += outside_links(root, folder / "assets")
     yml = folder / "course.yml"
     if not yml.exists():
         return None, [diag("LMS110", f"{rel_dir}/course.yml", 1, 1,
@@ -387,9 +486,14 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
     problems += more
     if config.exists:
         files.append("lmsctl.yml")
+    for special, kind in ((root / "CONTRIBUTING.md", "file"), (root / "courses", "folder"),
+                          (root / "paths", "folder")):
+        problem = outside(root, special, kind)
+        if problem is not None:
+            problems.append(problem)
     courses: list[Course] = []
     courses_dir = root / "courses"
-    if courses_dir.is_dir():
+    if courses_dir.is_dir() and inside(root, courses_dir):
         for folder in sorted(courses_dir.iterdir()):
             if not is_content_folder(folder):
                 continue
@@ -400,7 +504,7 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
                 courses.append(course)
     paths: list[LearningPath] = []
     paths_dir = root / "paths"
-    if paths_dir.is_dir():
+    if paths_dir.is_dir() and inside(root, paths_dir):
         for file in sorted(paths_dir.iterdir()):
             if file.suffix not in (".yml", ".yaml") or file.name.startswith("."):
                 continue

@@ -26,3 +26,8 @@ class RepositoryNotFound(UsageError):
 
 class BuildError(LmsctlError):
     """The site could not be built; the previous output is left as it was."""
+
+
+class OutsideRepository(UsageError):
+    """A path read or written by lmsctl leads (through a symlink or ``..``) out of the course
+    repository. Exit code 2."""

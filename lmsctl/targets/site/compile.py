@@ -18,6 +18,7 @@ import json
 import os
 import posixpath
 import re
+import secrets
 import shutil
 from dataclasses import dataclass, field
 from html import escape
@@ -31,6 +32,7 @@ from lmsctl.checks.references import is_local
 from lmsctl.content import community
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.core.history import History
+from lmsctl.core.html_policy import slot
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
 from lmsctl.targets.site import feedback, pages, urls
 from lmsctl.targets.site.pages import CourseFacts
@@ -54,7 +56,6 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     {"pymdownx.tabbed": {"alternate_style": True}},
     "pymdownx.details",
 ]
-QUIZ_SLOT = '<div class="lmsctl-quiz-slot">{n}</div>'
 SITE_LANGUAGE = "en"
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -151,9 +152,10 @@ def title_meta(text: str) -> str:
     return escape(text, quote=True)
 
 
-def lesson_markdown(lesson: Lesson) -> str:
+def lesson_markdown(lesson: Lesson, nonce: str) -> str:
     """The lesson body with each ```quiz block replaced by a slot the hooks fill after
-    sanitizing (quizzes must not render as code, nor pass through the author-HTML policy)."""
+    sanitizing (quizzes must not render as code, nor pass through the author-HTML policy).
+    Slots carry the build's ``nonce``, which authors cannot know (``html_policy.slot``)."""
     lines = lesson.body.split("\n")
     for n, quiz in reversed(list(enumerate(lesson.quizzes))):
         start = quiz.start_line - lesson.body_line
@@ -162,7 +164,7 @@ def lesson_markdown(lesson: Lesson) -> str:
             continue
         opening = lines[start]
         indent = opening[: len(opening) - len(opening.lstrip())]
-        lines[start:end + 1] = ["", indent + QUIZ_SLOT.format(n=n), ""]
+        lines[start:end + 1] = ["", indent + slot(nonce, n), ""]
     meta: dict[str, Any] = {"title": title_meta(lesson.title)}
     if lesson.description:
         meta["description"] = title_meta(lesson.description)
@@ -328,6 +330,7 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
                             request_url=feedback.request_course_url(config))
     manifest_courses: dict[str, Any] = {}
     lesson_sources: dict[str, str] = {}
+    nonce = "lmsctl" + secrets.token_hex(16)  # marks lmsctl's widget slots for this build only
 
     writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
                 description=config.site_description, search=False)
@@ -360,7 +363,7 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
             page_url = urls.lesson_url(course.id, lesson.id)
             lesson_links = feedback.lesson_links(config, course, lesson,
                                                  urls.absolute(config.site_url, page_url))
-            writer.write(doc, lesson_markdown(lesson), {
+            writer.write(doc, lesson_markdown(lesson, nonce), {
                 "kind": "lesson", "course": course.id, "lesson": lesson.id,
                 "url": page_url, **_lang(course),
                 "quizzes": [quiz_html(course.id, lesson, q) for q in lesson.quizzes],
@@ -374,7 +377,8 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
     extra_nav += _contributing_pages(repo, writer)
 
     shards = plan_shards(selection.built, options.shards)
-    manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses}
+    manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses,
+                "nonce": nonce}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")),
                                    encoding="utf-8")
     config_file = folder / CONFIG

@@ -3,8 +3,11 @@ plugin). They read ``lmsctl-manifest.json`` written by ``lmsctl.targets.site.com
 
 - give lessons their stable URLs: ``courses/<id>/lessons/NN-name.md`` -> ``courses/<id>/name/``;
 - when rendering in several processes, leave out the pages of the other shards;
-- sanitize every page whose content an author wrote (``lmsctl.core.html_policy.sanitize``), then
-  put the quizzes, which lmsctl renders itself, in their slots;
+- sanitize every page whose content an author wrote (``lmsctl.core.html_policy.sanitize``) as
+  the last step on that content (relative links of repository documents are pointed at the
+  repository before it), clean the table of contents the theme builds from its headings the
+  same way, then put the quizzes, which lmsctl renders itself, into the slots marked with the
+  build's nonce (``html_policy.fill_slots``);
 - pass the course's own lesson navigation and the lesson's header and footer to the theme
   override (``theme/main.html``) as ``lmsctl`` in the template context;
 - let the theme override render the parts of course and lesson pages that do not depend on the
@@ -24,15 +27,13 @@ import posixpath
 import re
 from typing import Any
 
-from lmsctl.core.html_policy import sanitize
+from lmsctl.core.html_policy import fill_slots, safe_id, sanitize, text_only
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import search_index
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
                           "fragments": {}, "search": [], "fast": True}
-_SLOT = re.compile(r'<div class="lmsctl-quiz-slot">(\d+)</div>')
-_PRE_CLASS = re.compile(r'(<pre\b[^>]*\bclass=")([^"]*)(")')
-_HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_HREF = re.compile(r'(<a\s[^>]*?\bhref=")([^"]*)(")')
 
 
 def on_config(config: Any) -> Any:
@@ -91,17 +92,6 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
-def _neutralize(html: str) -> str:
-    """Author HTML must not trigger theme features that load scripts from the internet
-    (Material fetches Mermaid from a CDN for ``<pre class="mermaid">``)."""
-
-    def fix(m: re.Match[str]) -> str:
-        classes = [c for c in m.group(2).split() if c != "mermaid"]
-        return m.group(1) + " ".join(classes) + m.group(3)
-
-    return _PRE_CLASS.sub(fix, html) if "mermaid" in html else html
-
-
 def _repo_links(html: str, repo_base: str, source: str) -> str:
     """Relative links of a repository document (CONTRIBUTING.md) point to the repository."""
 
@@ -117,21 +107,33 @@ def _repo_links(html: str, repo_base: str, source: str) -> str:
     return _HREF.sub(fix, html)
 
 
+def _clean_toc(items: Any) -> None:
+    """The theme writes the table of contents from the headings' ids and titles itself, after
+    this hook: they get the same policy as the content (ids as ``safe_id`` makes them)."""
+    for item in items or []:
+        item.id = safe_id(item.id)
+        item.title = text_only(item.title)
+        _clean_toc(item.children)
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     entry = _STATE["manifest"]["pages"].get(page.file.src_uri, {})
+    nonce = _STATE["manifest"].get("nonce", "")
     if not entry.get("trusted"):
-        html = _neutralize(sanitize(html))
         if entry.get("repo_base"):
             html = _repo_links(html, entry["repo_base"], entry.get("source", ""))
+        html = sanitize(html)
+        _clean_toc(getattr(page, "toc", None))
+    widgets = entry.get("quizzes") or []
     if entry.get("kind") == "lesson" and _STATE["fast"]:
         title = page.meta.get("title") or page.title or ""
-        content = _SLOT.sub("", html)  # quizzes are left out of search, as Material would
-        _STATE["search"].extend(search_index.entries(content, page.url, str(title)))
+        content = fill_slots(html, nonce, []) if nonce else html  # quizzes are left out of
+        _STATE["search"].extend(search_index.entries(content, page.url, str(title)))  # search
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-    quizzes = entry.get("quizzes")
-    if quizzes:
-        html = _SLOT.sub(lambda m: quizzes[int(m.group(1))] if int(m.group(1)) < len(quizzes)
-                         else "", html)
+    if nonce:
+        html = fill_slots(html, nonce, widgets)
+        if nonce in html:
+            raise ValueError(f"{page.file.src_uri}: a quiz slot was not filled")
     return html
 
 
