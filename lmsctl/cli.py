@@ -57,9 +57,12 @@ def _crash_log(exc: BaseException) -> Path | None:
 
 
 def _environment_error(exc: OSError) -> None:
-    where = f" {exc.filename}" if exc.filename else ""
     what = exc.strerror or str(exc)
-    click.echo(f"error: cannot use{where}: {what}", err=True)
+    if exc.filename:
+        click.echo(f"error: cannot use {exc.filename}: {what}", err=True)
+    else:  # a write to stdout or stderr
+        _silence_stdout()
+        click.echo(f"error: cannot write the output: {what}", err=True)
     hints = {
         errno.ENOSPC: "Free some space on that device (or write the output elsewhere).",
         errno.EDQUOT: "Free some space (your disk quota is used up).",

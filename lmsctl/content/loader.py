@@ -104,8 +104,9 @@ def outside(root: Path, path: Path, kind: str = "file") -> Diagnostic | None:
 def outside_links(root: Path, folder: Path) -> list[Diagnostic]:
     """Every symlink under ``folder`` (an assets folder) that leads out of the repository."""
     found: list[Diagnostic] = []
-    if not folder.is_dir():
-        return found
+    problem = outside(root, folder, "folder")
+    if problem is not None or not folder.is_dir():
+        return [problem] if problem is not None else found
     for current, dirnames, filenames in os.walk(folder):
         base = Path(current)
         for name in [*dirnames, *filenames]:
