@@ -321,11 +321,56 @@ def _load_quiz(
     return Quiz(fence_line, end_line, tuple(questions), doc), problems
 
 
+#: A line that opens what looks like a quiz: any fence (``` or ~~~) whose info string starts
+#: with quiz in any case (``Quiz``, ``{.quiz}``), after any indentation, blockquote markers
+#: or list markers. Possessive quantifiers keep it linear on any line.
+_QUIZ_LIKE = re.compile(
+    r"^(?P<prefix>(?:[ \t]*+(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*+[ \t]*+)"
+    r"(?:`{3,}+|~{3,}+)[ \t]*+\{?[ \t]*+\.?quiz\b", re.IGNORECASE)
+
+
+def untaken_quizzes(body: str, body_line: int, fences: Any, rel: str) -> list[Diagnostic]:
+    """Fences that look like a quiz but are not read as one (``Quiz``, indented, in a
+    blockquote or a list): the site would show them as code, with their answers. A quiz
+    starts at the beginning of a line with exactly ```quiz. Lines inside other fenced blocks
+    (examples of quiz syntax) are left alone."""
+    if "quiz" not in body.lower():
+        return []
+    inside: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for block in fences:
+        if block.info.split()[:1] == ["quiz"] and block.indent == 0:
+            taken.add(block.start_line)
+        elif not _QUIZ_LIKE.match("```" + block.info):
+            inside.append((block.start_line + 1, block.end_line or 1 << 30))
+    problems: list[Diagnostic] = []
+    for i, line in enumerate(body.split("\n")):
+        if "quiz" not in line.lower():
+            continue
+        number = body_line + i
+        if number in taken or any(a <= number <= b for a, b in inside):
+            continue
+        m = _QUIZ_LIKE.match(line)
+        if m is None:
+            continue
+        problems.append(diag(
+            "LMS120", rel, number, len(m.group("prefix")) + 1,
+            "this fence looks like a quiz but is not read as one (a quiz starts at the "
+            "beginning of a line with exactly ```quiz, outside blockquotes and lists); the "
+            "site would show it as code, answers included",
+            "Write ```quiz in lowercase at the start of the line, not indented and not inside "
+            "a blockquote or list; to show quiz syntax as an example, put it in a ````markdown "
+            "fence."))
+    return problems
+
+
 def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, list[Diagnostic]]:
     text, problems = read_text(root, path, MAX_LESSON_BYTES)
     rel = _rel(root, path)
     if text is None:
         return None, problems
+    if "\r" in text:  # CRLF and lone CR read as newlines, as Markdown and editors do
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm = split_front_matter(text)
     title = ""
     duration: int | None = None
@@ -355,8 +400,9 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
     found = scan(body, body_line)
     quizzes: list[Quiz] = []
     index = 0
+    problems += untaken_quizzes(body, body_line, found.fences, rel)
     for block in found.fences:
-        if block.info.split()[:1] != ["quiz"]:
+        if block.info.split()[:1] != ["quiz"] or block.indent != 0:
             continue
         if not block.end_line:
             problems.append(diag("LMS120", rel, block.start_line, block.indent + 1,

@@ -217,15 +217,23 @@ def text_only(html: str) -> str:
     return nh3.clean(html, tags=set(), clean_content_tags=set(FORBIDDEN_TAGS))
 
 
-def fill_slots(html: str, nonce: str, widgets: list[str]) -> str:
-    """Put lmsctl's own widgets into the slots ``slot(nonce, n)`` left in sanitized HTML. Only
-    the build knows ``nonce``; a slot an author copies from another page fills nothing."""
+def fill_slots(html: str, nonce: str, widgets: list[str]) -> tuple[str, int]:
+    """Put lmsctl's own widgets into the slots ``slot(nonce, n)`` left in sanitized HTML;
+    returns the HTML and how many widgets found their slot. Only the build knows ``nonce``; a
+    slot an author copies from another page fills nothing."""
+    if not nonce:
+        return html, 0
     pattern = re.compile(r"<div>" + re.escape(nonce) + r"-(\d+)</div>")
+    placed: set[int] = set()
 
     def pick(m: re.Match[str]) -> str:
-        return widgets[int(m.group(1))] if int(m.group(1)) < len(widgets) else ""
+        n = int(m.group(1))
+        if n >= len(widgets) or n in placed:
+            return ""
+        placed.add(n)
+        return widgets[n]
 
-    return pattern.sub(pick, html)
+    return pattern.sub(pick, html), len(placed)
 
 
 def slot(nonce: str, n: int) -> str:

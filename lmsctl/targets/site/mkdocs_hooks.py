@@ -127,14 +127,23 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     widgets = entry.get("quizzes") or []
     if entry.get("kind") == "lesson" and _STATE["fast"]:
         title = page.meta.get("title") or page.title or ""
-        content = fill_slots(html, nonce, []) if nonce else html  # quizzes are left out of
-        _STATE["search"].extend(search_index.entries(content, page.url, str(title)))  # search
+        content = fill_slots(html, nonce, [])[0]  # quizzes are left out of search
+        _STATE["search"].extend(search_index.entries(content, page.url, str(title)))
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-    if nonce:
-        html = fill_slots(html, nonce, widgets)
-        if nonce in html:
-            raise ValueError(f"{page.file.src_uri}: a quiz slot was not filled")
+    if entry.get("kind") == "lesson":
+        html, filled = fill_slots(html, nonce, widgets)
+        if filled != len(widgets) or (nonce and nonce in html):
+            refuse(f"{page.file.src_uri}: a quiz is inside an HTML block or comment, so it "
+                   "would count toward progress but not be shown")
     return html
+
+
+def refuse(message: str) -> None:
+    """Stop the build for a page that breaks the output policy (reported as a build error
+    with the page; ``render.render_shard``)."""
+    from mkdocs.exceptions import PluginError
+
+    raise PluginError("lmsctl policy: " + message)
 
 
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
