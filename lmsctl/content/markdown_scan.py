@@ -16,8 +16,9 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^
 _TICKS = re.compile(r"`+")
 _DEFINITION = re.compile(r" {0,3}\[(?!\^)(?P<label>[^\]\n]+)\]:[ \t]*<?(?P<url>[^\s>]+)>?")
 _LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]"
-    r"\(\s*(?:<(?P<url1>[^>\n]*)>|(?P<url2>[^)\s]+))(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\\]++|\\.|\[[^\[\]]*+\])*+)\]"
+    r"\(\s*+(?:<(?P<url1>[^>\n]*+)>|(?P<url2>[^)\s]{1,2048}+))"
+    r"(?:\s++(?:\"[^\"]*+\"|'[^']*+'|\([^)]*+\)))?\s*+\)"
 )
 _HTML_SRC = re.compile(r"<(?P<tag>img|video|source|audio|track|a)\b[^<>]{0,2000}?"
                        r"\s(?:src|href)\s*=\s*"
