@@ -364,6 +364,52 @@ def untaken_quizzes(body: str, body_line: int, fences: Any, rel: str) -> list[Di
     return problems
 
 
+#: Documented limits that keep rendering fast and bounded (LMS212): nesting levels of lists
+#: and blockquotes (a level per marker, or per two columns of indentation), and brackets or
+#: tags in one paragraph (Markdown renderers retry inline openers: quadratic beyond that).
+MAX_NESTING = 64
+MAX_OPENERS = 1000
+_NEST = re.compile(r"[ \t]*+(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*+)*+")
+
+
+def too_complex(body: str, body_line: int, fences: Any, rel: str) -> list[Diagnostic]:
+    """LMS212: lines nested deeper than ``MAX_NESTING`` and paragraphs with more than
+    ``MAX_OPENERS`` ``[`` or ``<``, outside fenced code. One pass, linear in the text."""
+    inside = [(b.start_line, b.end_line or 1 << 30) for b in fences]
+    problems: list[Diagnostic] = []
+    para_start, brackets, tags, reported, deep = 0, 0, 0, False, False
+    fence_i = 0
+    for i, line in enumerate(body.split("\n")):
+        number = body_line + i
+        while fence_i < len(inside) and inside[fence_i][1] < number:
+            fence_i += 1
+        if fence_i < len(inside) and inside[fence_i][0] <= number <= inside[fence_i][1]:
+            continue
+        if not line.strip():
+            para_start, brackets, tags, reported, deep = 0, 0, 0, False, False
+            continue
+        para_start = para_start or number
+        m = _NEST.match(line)
+        prefix = m.group(0) if m else ""
+        depth = len(prefix.expandtabs(4)) // 2  # a marker and its space, or two columns
+        if depth > MAX_NESTING and not deep:
+            deep = True
+            problems.append(diag("LMS212", rel, number, 1,
+                                 f"nested about {depth} levels deep; the limit is {MAX_NESTING}",
+                                 "Flatten the list or blockquote; deeper nesting cannot be "
+                                 "rendered."))
+        brackets += line.count("[")
+        tags += line.count("<")
+        if not reported and (brackets > MAX_OPENERS or tags > MAX_OPENERS):
+            reported = True
+            what = "[" if brackets > MAX_OPENERS else "<"
+            problems.append(diag("LMS212", rel, para_start, 1,
+                                 f"this paragraph has more than {MAX_OPENERS} '{what}'",
+                                 "Split it into paragraphs (a blank line between them), or "
+                                 "put the text in a fenced code block if it is code."))
+    return problems
+
+
 def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, list[Diagnostic]]:
     text, problems = read_text(root, path, MAX_LESSON_BYTES)
     rel = _rel(root, path)
@@ -401,6 +447,7 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
     quizzes: list[Quiz] = []
     index = 0
     problems += untaken_quizzes(body, body_line, found.fences, rel)
+    problems += too_complex(body, body_line, found.fences, rel)
     for block in found.fences:
         if block.info.split()[:1] != ["quiz"] or block.indent != 0:
             continue

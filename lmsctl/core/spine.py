@@ -86,6 +86,11 @@ for _id, _summary, _fix, _bad, _good in [
     ("LMS211", "File is too large to read",
      "Split the file; lessons should be short anyway.",
      "(a 2 MB lesson)", "(two 1,000-word lessons)"),
+    ("LMS212", "Lesson nests too deeply or has too many brackets in one paragraph",
+     "Keep lists and blockquotes under 64 levels of nesting (indentation counts a level per "
+     "two columns) and a paragraph under 1,000 `[` and 1,000 `<`; split or flatten the text. "
+     "Beyond these limits the page renderer takes minutes or fails.",
+     "(a list nested 600 levels deep)", "(a list nested 3 levels deep)"),
 ]:
     RULES.append(Rule(id=_id, severity=E, summary=_summary, fix=_fix, bad=_bad, good=_good))
 
