@@ -17,7 +17,7 @@ _TICKS = re.compile(r"`+")
 _DEFINITION = re.compile(r" {0,3}\[(?!\^)(?P<label>[^\]\n]+)\]:[ \t]*<?(?P<url>[^\s>]+)>?")
 _LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\\]++|\\.|\[[^\[\]]*+\])*+)\]"
-    r"\(\s*+(?:<(?P<url1>[^>\n]*+)>|(?P<url2>[^)\s]{1,2048}+))"
+    r"\(\s*+(?:<(?P<url1>[^>\n]*+)>|(?P<url2>(?:[^()\s]++|\([^()\s]*+\))++))"
     r"(?:\s++(?:\"[^\"]*+\"|'[^']*+'|\([^)]*+\)))?\s*+\)"
 )
 _HTML_SRC = re.compile(r"<(?P<tag>img|video|source|audio|track|a)\b[^<>]{0,2000}?"
