@@ -25,9 +25,17 @@ import json
 import os
 import posixpath
 import re
+from html import escape, unescape
 from typing import Any
 
-from lmsctl.core.html_policy import fill_slots, safe_id, sanitize, text_only
+from lmsctl.core.html_policy import (
+    fill_slots,
+    normalize_url,
+    safe_id,
+    sanitize,
+    text_only,
+    url_scheme,
+)
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import search_index
 
@@ -93,16 +101,18 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def _repo_links(html: str, repo_base: str, source: str) -> str:
-    """Relative links of a repository document (CONTRIBUTING.md) point to the repository."""
+    """Relative links (``<a href>`` only; images stay local) of a repository document
+    (CONTRIBUTING.md) point to the repository. URLs are read as browsers read them
+    (``html_policy.normalize_url``); the sanitizer runs after this, on the result."""
 
     def fix(m: re.Match[str]) -> str:
-        url = m.group(2)
-        if not url or url.startswith(("#", "/")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+        url = normalize_url(unescape(m.group(2)))
+        if (not url or url.startswith(("#", "/", "\\")) or url_scheme(url) is not None):
             return m.group(0)
         target = posixpath.normpath(posixpath.join(posixpath.dirname(source), url))
         if target.startswith(".."):
             return m.group(0)
-        return m.group(1) + repo_base + target + m.group(3)
+        return m.group(1) + escape(repo_base + target, quote=True) + m.group(3)
 
     return _HREF.sub(fix, html)
 
