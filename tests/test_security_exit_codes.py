@@ -114,7 +114,7 @@ def test_real_bug_still_exits_3_with_a_log(make_repo: Callable[..., Path], tmp_p
     even when that folder does not exist yet."""
     logs = tmp_path / "logs" / "new"
     code = ("import sys, runpy; import lmsctl.content.loader as l; "
-            "l.scan = lambda *a, **k: 1 / 0; sys.argv = ['lmsctl', 'validate', '--repo', "
+            "l.read = lambda *a, **k: 1 / 0; sys.argv = ['lmsctl', 'validate', '--repo', "
             f"{str(make_repo())!r}]; runpy.run_module('lmsctl', run_name='__main__')")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "LMSCTL_LOG_DIR": str(logs)}, timeout=120,

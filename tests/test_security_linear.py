@@ -1,7 +1,7 @@
 """Security (#17), linear time and bounded depth: pathological lessons of 64 KiB (repeated
 unclosed link or image openers, comment openers, open tags, brackets, deep nesting) take
 validate, lint and build no more than 10 times as long as a normal lesson of that size, and
-nesting beyond the documented depth (LMS212) is an error at its line, never a crash.
+nesting beyond the documented depth (LMS215) is an error at its line, never a crash.
 
 Times are CPU seconds of this process (``time.process_time``), so that other work on the
 machine does not decide the outcome; builds render in this process (one shard)."""
@@ -109,7 +109,7 @@ def test_nesting_beyond_the_limit_is_an_error_at_its_line(body: str, line: int,
     root = _repo(tmp_path, body, "repo")
     result = CliRunner().invoke(cli, ["validate", "--repo", str(root)])
     assert result.exit_code == 1, result.output
-    assert f"{LESSON}:{line}:1: error LMS212" in result.output
+    assert f"{LESSON}:{line}:1: error LMS215" in result.output
 
 
 def test_deep_but_allowed_nesting_and_fenced_code_are_fine(tmp_path: Path) -> None:
@@ -118,4 +118,4 @@ def test_deep_but_allowed_nesting_and_fenced_code_are_fine(tmp_path: Path) -> No
     brackets = "```text\n" + "[" * 5000 + "\n```\n"
     root = _repo(tmp_path, nested + "\n" + code + "\n" + brackets, "repo")
     result = CliRunner().invoke(cli, ["validate", "--repo", str(root)])
-    assert "LMS212" not in result.output, result.output
+    assert "LMS215" not in result.output, result.output

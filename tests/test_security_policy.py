@@ -16,6 +16,7 @@ from lmsctl.cli import cli
 from lmsctl.core.html_policy import (
     RESERVED_ID_PREFIXES,
     SAFE_ID,
+    TAB_ID,
     config_url_problem,
     fill_slots,
     is_remote,
@@ -77,17 +78,26 @@ def test_ids_become_safe_slugs(value: str) -> None:
 @given(st.text(max_size=40))
 def test_safe_id_is_always_a_safe_slug_and_stable(value: str) -> None:
     out = safe_id(value)
-    assert SAFE_ID.match(out) and not out.startswith(RESERVED_ID_PREFIXES)
+    assert (SAFE_ID.match(out) and not out.startswith(RESERVED_ID_PREFIXES)) or \
+        TAB_ID.match(out)
     assert safe_id(out) == out
 
 
 def test_references_follow_renamed_ids_and_keep_good_ones() -> None:
-    out = sanitize('<input type="radio" id="__tabbed_1_1" name="__tabbed_1">'
-                   '<label for="__tabbed_1_1">a</label><a href="#__tabbed_1_1">t</a>'
+    out = sanitize('<input type="radio" id="__search" name="__drawer">'
+                   '<label for="__search">a</label><a href="#__search">t</a>'
                    '<h2 id="summary">S</h2><a href="#fn:1">1</a>')
-    assert 'id="u-tabbed_1_1"' in out and 'for="u-tabbed_1_1"' in out
-    assert 'href="#u-tabbed_1_1"' in out and 'name="u-tabbed_1"' in out
+    assert 'id="u-search"' in out and 'for="u-search"' in out
+    assert 'href="#u-search"' in out and 'name="u-drawer"' in out
     assert 'id="summary"' in out and 'href="#fn:1"' in out
+
+
+def test_content_tab_controls_keep_their_shape_only() -> None:
+    out = sanitize('<input type="radio" id="__tabbed_1_1" name="__tabbed_1">'
+                   '<label for="__tabbed_1_1">a</label><a href="#__tabbed_1_3">t</a>'
+                   '<input id="__tabbed_config">')
+    assert 'id="__tabbed_1_1"' in out and 'name="__tabbed_1"' in out
+    assert 'href="#__tabbed_1_3"' in out and 'id="u-tabbed_config"' in out
 
 
 def test_runtime_and_theme_hooks_are_lmsctl_only() -> None:

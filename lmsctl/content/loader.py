@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from lmsctl.content.markdown_scan import scan, split_front_matter
+from lmsctl.content.markdown import read, split_front_matter
 from lmsctl.core import schema
 from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.document import LessonDocument, ref_label
 from lmsctl.core.errors import RepositoryNotFound
 from lmsctl.core.files import inside
 from lmsctl.core.html_policy import config_url_problem
@@ -24,6 +25,7 @@ from lmsctl.core.model import (
     Course,
     LearningPath,
     Lesson,
+    Link,
     PathMember,
     Question,
     Quiz,
@@ -329,20 +331,19 @@ _QUIZ_LIKE = re.compile(
     r"(?:`{3,}+|~{3,}+)[ \t]*+\{?[ \t]*+\.?quiz\b", re.IGNORECASE)
 
 
-def untaken_quizzes(body: str, body_line: int, fences: Any, rel: str) -> list[Diagnostic]:
-    """Fences that look like a quiz but are not read as one (``Quiz``, indented, in a
-    blockquote or a list): the site would show them as code, with their answers. A quiz
-    starts at the beginning of a line with exactly ```quiz. Lines inside other fenced blocks
-    (examples of quiz syntax) are left alone."""
+def untaken_quizzes(body: str, body_line: int, code: Any, rel: str) -> list[Diagnostic]:
+    """Fences that look like a quiz but are not read as one (``Quiz``, ``{.quiz}``, indented
+    as code): the site would show them as code, with their answers. Lines inside other fenced
+    blocks (examples of quiz syntax, say in a ````markdown fence) are left alone."""
     if "quiz" not in body.lower():
         return []
     inside: list[tuple[int, int]] = []
     taken: set[int] = set()
-    for block in fences:
-        if block.info.split()[:1] == ["quiz"] and block.indent == 0:
-            taken.add(block.start_line)
-        elif not _QUIZ_LIKE.match("```" + block.info):
-            inside.append((block.start_line + 1, block.end_line or 1 << 30))
+    for block in code:
+        if block.is_quiz and block.fenced:
+            taken.add(block.line)
+        elif block.fenced and not _QUIZ_LIKE.match("```" + block.info):
+            inside.append((block.line + 1, block.end_line or 1 << 30))
     problems: list[Diagnostic] = []
     for i, line in enumerate(body.split("\n")):
         if "quiz" not in line.lower():
@@ -355,59 +356,73 @@ def untaken_quizzes(body: str, body_line: int, fences: Any, rel: str) -> list[Di
             continue
         problems.append(diag(
             "LMS120", rel, number, len(m.group("prefix")) + 1,
-            "this fence looks like a quiz but is not read as one (a quiz starts at the "
-            "beginning of a line with exactly ```quiz, outside blockquotes and lists); the "
-            "site would show it as code, answers included",
-            "Write ```quiz in lowercase at the start of the line, not indented and not inside "
-            "a blockquote or list; to show quiz syntax as an example, put it in a ````markdown "
-            "fence."))
+            "this fence looks like a quiz but is not read as one (a quiz fence is exactly "
+            "```quiz, in lowercase, not indented as code); the site would show it as code, "
+            "answers included",
+            "Write the fence as ```quiz in lowercase, indented like the text around it; to show "
+            "quiz syntax as an example, put it in a ````markdown fence."))
     return problems
 
 
-#: Documented limits that keep rendering fast and bounded (LMS212): nesting levels of lists
+#: Documented limits that keep rendering fast and bounded (LMS215): nesting levels of lists
 #: and blockquotes (a level per marker, or per two columns of indentation), and brackets or
 #: tags in one paragraph (Markdown renderers retry inline openers: quadratic beyond that).
 MAX_NESTING = 64
-MAX_OPENERS = 1000
+MAX_OPENERS = 10_000
 _NEST = re.compile(r"[ \t]*+(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*+)*+")
 
 
-def too_complex(body: str, body_line: int, fences: Any, rel: str) -> list[Diagnostic]:
-    """LMS212: lines nested deeper than ``MAX_NESTING`` and paragraphs with more than
-    ``MAX_OPENERS`` ``[`` or ``<``, outside fenced code. One pass, linear in the text."""
-    inside = [(b.start_line, b.end_line or 1 << 30) for b in fences]
+_FENCE_LINE = re.compile(r"[ \t]*+(?:>[ \t]*+)*+(`{3,}+|~{3,}+)")
+
+
+def too_complex(body: str, body_line: int, rel: str) -> tuple[list[Diagnostic], str]:
+    """LMS215: lines nested deeper than ``MAX_NESTING`` and paragraphs with more than
+    ``MAX_OPENERS`` ``[`` or ``<``, outside fenced code. One pass, linear in the text, before
+    the lesson is read: returns the problems and the body with those paragraphs blanked (the
+    same lines, empty), so that the reader never spends time on text that is refused anyway."""
     problems: list[Diagnostic] = []
-    para_start, brackets, tags, reported, deep = 0, 0, 0, False, False
-    fence_i = 0
-    for i, line in enumerate(body.split("\n")):
+    lines = body.split("\n")
+    refused: list[tuple[int, int]] = []  # 0-based line ranges of refused paragraphs
+    start, brackets, tags, bad = -1, 0, 0, False
+    fence = ""
+    for i, line in enumerate([*lines, ""]):
         number = body_line + i
-        while fence_i < len(inside) and inside[fence_i][1] < number:
-            fence_i += 1
-        if fence_i < len(inside) and inside[fence_i][0] <= number <= inside[fence_i][1]:
+        f = _FENCE_LINE.match(line)
+        if fence:
+            if f and f.group(1)[0] == fence[0] and len(f.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if f and start < 0:
+            fence = f.group(1)
             continue
         if not line.strip():
-            para_start, brackets, tags, reported, deep = 0, 0, 0, False, False
+            if bad:
+                refused.append((start, i))
+            start, brackets, tags, bad = -1, 0, 0, False
             continue
-        para_start = para_start or number
+        start = i if start < 0 else start
         m = _NEST.match(line)
-        prefix = m.group(0) if m else ""
-        depth = len(prefix.expandtabs(4)) // 2  # a marker and its space, or two columns
-        if depth > MAX_NESTING and not deep:
-            deep = True
-            problems.append(diag("LMS212", rel, number, 1,
+        depth = len(m.group(0).expandtabs(4)) // 2 if m else 0  # a marker and its space
+        if depth > MAX_NESTING and not bad:
+            bad = True
+            problems.append(diag("LMS215", rel, number, 1,
                                  f"nested about {depth} levels deep; the limit is {MAX_NESTING}",
                                  "Flatten the list or blockquote; deeper nesting cannot be "
                                  "rendered."))
         brackets += line.count("[")
         tags += line.count("<")
-        if not reported and (brackets > MAX_OPENERS or tags > MAX_OPENERS):
-            reported = True
+        if not bad and (brackets > MAX_OPENERS or tags > MAX_OPENERS):
+            bad = True
             what = "[" if brackets > MAX_OPENERS else "<"
-            problems.append(diag("LMS212", rel, para_start, 1,
+            problems.append(diag("LMS215", rel, body_line + start, 1,
                                  f"this paragraph has more than {MAX_OPENERS} '{what}'",
                                  "Split it into paragraphs (a blank line between them), or "
                                  "put the text in a fenced code block if it is code."))
-    return problems
+    if not refused:
+        return problems, body
+    for a, b in refused:
+        lines[a:b] = [""] * (b - a)
+    return problems, "\n".join(lines)
 
 
 def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, list[Diagnostic]]:
@@ -443,21 +458,20 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
                     problems.append(diag("LMS111", rel, fm.start_line, 1,
                                          "front matter must be keys and values",
                                          "Write it as `title: Why customers object`."))
-    found = scan(body, body_line)
+    limits, readable = too_complex(body, body_line, rel)
+    problems += limits
+    document = read(readable, body_line)
     quizzes: list[Quiz] = []
     index = 0
-    problems += untaken_quizzes(body, body_line, found.fences, rel)
-    problems += too_complex(body, body_line, found.fences, rel)
-    for block in found.fences:
-        if block.info.split()[:1] != ["quiz"] or block.indent != 0:
-            continue
+    problems += untaken_quizzes(body, body_line, document.code, rel)
+    for block in document.quizzes:
         if not block.end_line:
-            problems.append(diag("LMS120", rel, block.start_line, block.indent + 1,
+            problems.append(diag("LMS120", rel, block.line, block.column,
                                  "quiz block is never closed",
                                  "End the quiz with a line of three backticks (```)."))
             continue
-        quiz, more = _load_quiz(block.content, rel, block.start_line, block.end_line,
-                                block.indent, index)
+        quiz, more = _load_quiz(block.content, rel, block.line, block.end_line,
+                                block.column - 1, index)
         problems += more
         index += len(quiz.questions)
         quizzes.append(quiz)
@@ -465,10 +479,34 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
         id=lesson_id(path.name), course_id=course_id, file_name=path.name, rel=rel,
         title=title or lesson_id(path.name).replace("-", " ").capitalize(),
         duration_set=duration, description=description, text=text, body=body,
-        body_line=body_line, quizzes=tuple(quizzes), links=found.links,
-        word_count=found.word_count, front_matter=fm_doc,
+        body_line=body_line, quizzes=tuple(quizzes), links=file_links(document),
+        word_count=document.word_count, front_matter=fm_doc, document=document,
     )
     return lesson, problems
+
+
+def file_links(document: LessonDocument) -> tuple[Link, ...]:
+    """Every URL of a lesson that may name a file of the repository, at its place: links and
+    images (a reference's URL at its definition), and ``src``/``href`` of raw HTML."""
+    out: list[Link] = []
+    images = {ref_label(link.ref) for link in document.links if link.image and link.ref
+              and not link.definition}
+    for link in document.links:
+        if link.definition:
+            out.append(Link(link.url, link.text, link.line, link.url_column or link.column,
+                            image=ref_label(link.ref or "") in images))
+        elif link.ref is None:
+            out.append(Link(link.url, link.text, link.line, link.column, link.image))
+    for tag in document.tags:
+        if tag.closing or tag.name not in _SRC_TAGS:
+            continue
+        url = tag.attr("href" if tag.name == "a" else "src")
+        if url:
+            out.append(Link(url, "", tag.line, tag.column, image=tag.name != "a"))
+    return tuple(sorted(out, key=lambda x: (x.line, x.column)))
+
+
+_SRC_TAGS = frozenset({"img", "video", "source", "audio", "track", "a"})
 
 
 def load_course(
@@ -596,7 +634,19 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
             files += read
             if course is not None:
                 courses.append(course)
+    paths, more, read = load_paths(root)
+    problems += more
+    files += read
+    repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
+                      files=tuple(files))
+    return repo, problems
+
+
+def load_paths(root: Path) -> tuple[list[LearningPath], list[Diagnostic], list[str]]:
+    """Every learning path (``paths/*.yml``): the paths, their problems, the files read."""
     paths: list[LearningPath] = []
+    problems: list[Diagnostic] = []
+    files: list[str] = []
     paths_dir = root / "paths"
     if paths_dir.is_dir() and inside(root, paths_dir):
         for file in sorted(paths_dir.iterdir()):
@@ -607,6 +657,4 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
             problems += more
             if path is not None:
                 paths.append(path)
-    repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
-                      files=tuple(files))
-    return repo, problems
+    return paths, problems, files

@@ -66,7 +66,14 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     "circle": frozenset({"cx", "cy", "r", "fill", "stroke"}),
     "code": frozenset({"class"}),
     "span": frozenset({"class"}),
-    "div": frozenset({"class"}),
+    "div": frozenset({"class", "data-tabs"}),
+    "details": frozenset({"open"}),
+}
+#: Attribute values that must have a form (mkdocs-material's tab script reads ``data-tabs``
+#: as "set:count").
+ATTRIBUTE_VALUES: dict[tuple[str, str], re.Pattern[str]] = {
+    ("div", "data-tabs"): re.compile(r"[0-9]{1,6}:[0-9]{1,6}\Z"),
+    ("details", "open"): re.compile(r"(open)?\Z"),
 }
 #: URL schemes allowed in links. ``data:`` only for images (checked by the lint rule).
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto", "tel"})
@@ -93,6 +100,10 @@ SAFE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_.:-]*[a-z0-9])?$")
 #: Ids and names the theme (Material: ``__config``, ``__search``, ``__drawer``...) or the
 #: runtime (``lmsctl-*``) reads; an author's id never takes one of these shapes.
 RESERVED_ID_PREFIXES = ("__", "lmsctl", "md-", "md_", "user-content-")
+#: The one reserved shape kept: the radio buttons of content tabs the reader renders
+#: (``__tabbed_1_2``, named ``__tabbed_1``), which Material's tab script and ``#__tabbed_1_2``
+#: links select; they load nothing and configure nothing.
+TAB_ID = re.compile(r"__tabbed_[0-9]{1,6}(?:_[0-9]{1,6})?\Z")
 _ID_JUNK = re.compile(r"[^a-z0-9_.:]+")
 
 #: Characters the WHATWG URL parser strips from both ends, and those it removes anywhere.
@@ -129,7 +140,8 @@ def is_remote(url: str) -> bool:
 def safe_id(value: str) -> str:
     """An author's id (or name) as the site writes it: unchanged when it is a safe slug, else a
     slug made from it the same way every time (so ``for``, ``href="#..."`` still match)."""
-    if SAFE_ID.match(value) and not value.startswith(RESERVED_ID_PREFIXES):
+    if (SAFE_ID.match(value) and not value.startswith(RESERVED_ID_PREFIXES)) or \
+            TAB_ID.match(value):
         return value
     slug = _ID_JUNK.sub("-", value.lower()).strip("-_.:")
     slug = re.sub(r"-{2,}", "-", slug)
@@ -164,6 +176,9 @@ def _url_ok(attribute: str, value: str, allow_data_images: bool) -> bool:
 
 def _filter(tag: str, attribute: str, value: str) -> str | None:
     attribute = attribute.lower()
+    form = ATTRIBUTE_VALUES.get((tag, attribute))
+    if form is not None:
+        return value if form.match(value) else None
     if attribute.startswith(("data-lmsctl", "data-md")) or attribute.startswith("on"):
         return None
     if attribute in URL_ATTRIBUTES:

@@ -86,13 +86,33 @@ for _id, _summary, _fix, _bad, _good in [
     ("LMS211", "File is too large to read",
      "Split the file; lessons should be short anyway.",
      "(a 2 MB lesson)", "(two 1,000-word lessons)"),
-    ("LMS212", "Lesson nests too deeply or has too many brackets in one paragraph",
+    ("LMS215", "Lesson nests too deeply or has too many brackets in one paragraph",
      "Keep lists and blockquotes under 64 levels of nesting (indentation counts a level per "
-     "two columns) and a paragraph under 1,000 `[` and 1,000 `<`; split or flatten the text. "
+     "two columns) and a paragraph under 10,000 `[` and 10,000 `<`; split or flatten the text. "
      "Beyond these limits the page renderer takes minutes or fails.",
      "(a list nested 600 levels deep)", "(a list nested 3 levels deep)"),
+    ("LMS214", "Link to a lesson or course that does not exist",
+     "Link to a lesson by its file name, relative to the lesson (02-clarify.md, "
+     "../../other-course/lessons/01-intro.md), or to a course by its folder "
+     "(../../other-course/); the link on the page would otherwise lead nowhere.",
+     "[expenses](../../expense-policy/)  # no courses/expense-policy/",
+     "[expenses](../../travel-and-expenses/)"),
 ]:
     RULES.append(Rule(id=_id, severity=E, summary=_summary, fix=_fix, bad=_bad, good=_good))
+
+RULES += [
+    Rule("LMS212", Severity.WARNING, "Link does not lead to a page of the site",
+         "Found while building: the site engine could not resolve this link to a page or file "
+         "of the built site.", "[Next](../03-missing.md)", "[Next](02-how-to-ask.md)",
+         "Link to another lesson by its file name (02-name.md), to a file in the course's "
+         "assets/ folder, or to a full web address (https://...).", "build"),
+    Rule("LMS213", Severity.WARNING, "Git history is shallow: dates and contributors left out",
+         "A build from a shallow clone cannot know when courses changed or who wrote them, so "
+         "it leaves dates, contributors, freshness and what's new out (and fails under "
+         "--strict).", "", "",
+         "Fetch the whole history: `git fetch --unshallow`, or in GitHub Actions `fetch-depth: "
+         "0` on actions/checkout (GitLab: GIT_DEPTH: \"0\").", "build"),
+]
 
 #: ``diag(rule_id, path, line, column, message, hint=None)`` for the rules above.
 diag = diag_from(RULES)
