@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from lmsctl.checks.lrs_config import check_analytics
 from lmsctl.content import links
 from lmsctl.content.loader import course_ids
 from lmsctl.core.diagnostics import Diagnostic
@@ -221,4 +222,5 @@ def _lessons(repo: Repository) -> list[Diagnostic]:
 
 def check_references(repo: Repository) -> list[Diagnostic]:
     _realdir.cache_clear()
-    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_lessons(repo)]
+    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_lessons(repo),
+            *check_analytics(repo.config)]

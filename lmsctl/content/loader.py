@@ -20,6 +20,7 @@ from lmsctl.core.files import inside
 from lmsctl.core.html_policy import config_url_problem
 from lmsctl.core.ids import SLUG, lesson_id, slugify
 from lmsctl.core.model import (
+    Analytics,
     Choice,
     Config,
     Course,
@@ -31,6 +32,7 @@ from lmsctl.core.model import (
     Quiz,
     Repository,
     Skill,
+    XapiEndpoint,
 )
 from lmsctl.core.spine import diag
 from lmsctl.core.yamlstrict import MAX_YAML_BYTES, YamlDoc, decode_text, parse_yaml
@@ -221,6 +223,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         maintainers=_strs(data.get("maintainers")),
         skills=skills,
         lint=_dict(data.get("lint")),
+        analytics=_analytics(_accepted(_dict(data.get("analytics")), problems, doc)),
         doc=doc,
         exists=True,
     ), problems
@@ -271,11 +274,33 @@ def _config_url_problems(doc: YamlDoc, rel: str) -> list[Diagnostic]:
     return found
 
 
+def _accepted(analytics: dict[str, Any], problems: list[Diagnostic],
+              doc: YamlDoc) -> dict[str, Any]:
+    """The analytics settings without the URLs that were refused (never written anywhere)."""
+    out = dict(analytics)
+    if _refused(problems, doc, ("analytics", "activity_base")):
+        out.pop("activity_base", None)
+    if _refused(problems, doc, ("analytics", "xapi", "endpoint")):
+        out.pop("xapi", None)
+    return out
+
+
 def _refused(problems: list[Diagnostic], doc: YamlDoc, keys: tuple[str, ...]) -> bool:
     """True when a value of lmsctl.yml was refused: it is then never written into a page."""
     line, col = doc.pos(keys)
     return any(d.rule == "LMS104" and d.path == "lmsctl.yml" and (d.line, d.column) == (line, col)
                for d in problems)
+
+
+def _analytics(raw: dict[str, Any]) -> Analytics:
+    xapi = _dict(raw.get("xapi"))
+    endpoint, auth = _str(xapi.get("endpoint")).strip(), _str(xapi.get("auth")).strip()
+    return Analytics(
+        xapi=XapiEndpoint(endpoint=endpoint if endpoint.endswith("/") else endpoint + "/",
+                          auth=auth) if endpoint else None,
+        activity_base=_str(raw.get("activity_base")).strip(),
+        min_learners=_int(raw.get("min_learners"), 5) or 5,
+    )
 
 
 def _load_quiz(
