@@ -6,6 +6,7 @@ and their exit code (1 findings, 2 usage); anything unexpected exits 3 and says 
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -61,11 +62,49 @@ class LmsctlGroup(click.Group):
         return self.short_help or _first_paragraph(self.help)
 
 
-def _crash_log(exc: BaseException) -> Path:
-    folder = Path(os.environ.get("LMSCTL_LOG_DIR") or tempfile.gettempdir())
-    log = folder / f"lmsctl-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
-    return log
+#: Exit code after Ctrl+C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+#: Errors of the machine rather than of lmsctl: a message and exit 2, never "internal error".
+ENVIRONMENT_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EROFS,
+                                errno.EDQUOT, errno.EMFILE, errno.ENFILE, errno.EIO,
+                                errno.ENAMETOOLONG, errno.ELOOP, errno.EADDRINUSE,
+                                errno.EADDRNOTAVAIL})
+
+
+def _crash_log(exc: BaseException) -> Path | None:
+    """Write the traceback to a log file: in ``LMSCTL_LOG_DIR`` (created when missing), else
+    in the temporary folder. Never raises: None when no folder can take it."""
+    text = "".join(traceback.format_exception(exc))
+    name = f"lmsctl-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    for folder in (os.environ.get("LMSCTL_LOG_DIR"), tempfile.gettempdir()):
+        if not folder:
+            continue
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            log = Path(folder) / name
+            log.write_text(text, encoding="utf-8")
+            return log
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def _environment_error(exc: OSError) -> None:
+    what = exc.strerror or str(exc)
+    if exc.filename:
+        click.echo(f"error: cannot use {exc.filename}: {what}", err=True)
+    else:  # a write to stdout or stderr
+        _silence_stdout()
+        click.echo(f"error: cannot write the output: {what}", err=True)
+    hints = {
+        errno.ENOSPC: "Free some space on that device (or write the output elsewhere).",
+        errno.EDQUOT: "Free some space (your disk quota is used up).",
+        errno.EROFS: "That file system is read-only; write to another folder.",
+        errno.EADDRINUSE: "Another program uses that port; pick another with --port.",
+    }
+    hint = hints.get(exc.errno or 0, "Check that the file or folder exists and that you may "
+                                     "read and write it, then run the command again.")
+    click.echo(f"  hint: {hint}", err=True)
 
 
 def handled(func: F) -> F:
@@ -84,18 +123,67 @@ def handled(func: F) -> F:
                 SystemExit):
             raise
         except BrokenPipeError:  # output piped into `head` and the like: not an error
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _silence_stdout()
             sys.exit(0)
+        except OSError as exc:
+            if exc.errno not in ENVIRONMENT_ERRNOS:
+                _crash(exc)
+            _environment_error(exc)
+            sys.exit(2)
+        except RecursionError as exc:
+            _crash(exc)
         except Exception as exc:  # noqa: BLE001 - the one place that catches everything
-            log = _crash_log(exc)
-            click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
-            click.echo(f"  This is a bug in lmsctl, not in your content. The details are in "
-                       f"{log}; please attach that file to an issue.", err=True)
-            sys.exit(3)
+            _crash(exc)
+        _flush_stdout()
         sys.exit(code or 0)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _crash(exc: BaseException) -> None:
+    log = _crash_log(exc)
+    try:
+        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        if log is not None:
+            click.echo(f"  This is a bug in lmsctl, not in your content. The details are in "
+                       f"{log}; please attach that file to an issue.", err=True)
+        else:
+            click.echo("  This is a bug in lmsctl, not in your content; no log file could be "
+                       "written, so the details follow. Please attach them to an issue.",
+                       err=True)
+            click.echo("".join(traceback.format_exception(exc)), err=True)
+    except OSError:
+        pass
+    sys.exit(3)
+
+
+def _silence_stdout() -> None:
+    """Send what is still buffered for stdout nowhere (the reader is gone or the device is
+    full), so that Python's exit does not fail writing it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _flush_stdout() -> None:
+    """Output that cannot be written (stdout on a full device) is an error of the machine:
+    exit 2 with a message, never a traceback at exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(0)
+    except OSError as exc:
+        _silence_stdout()
+        try:
+            click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+            click.echo("  hint: write it to a device with free space (or to a file with "
+                       "> report.txt).", err=True)
+        except OSError:
+            pass
+        sys.exit(2)
 
 
 def repo_option(func: F) -> F:
@@ -204,7 +292,8 @@ def export(fmts: tuple[str, ...], courses: tuple[str, ...], path: str | None,
 
 @cli.command()
 @click.option("--course", "course", metavar="ID", default=None, help="Preview only this course.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--drafts/--no-drafts", default=True, show_default=True,
               help="Include draft courses.")
 @repo_option
@@ -339,7 +428,50 @@ def lrs(data: Path | None, port: int, origins: tuple[str, ...], python: str | No
 
 
 def main() -> None:
-    cli(prog_name="lmsctl")
+    """The console script: every way a run can end maps to an exit code, with a message.
+
+    Ctrl+C (or SIGTERM) anywhere prints "Aborted!" and exits 130; output that cannot be written
+    exits 2; only bugs exit 3."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        try:
+            os.getcwd()
+        except OSError:
+            click.echo("error: the current folder no longer exists", err=True)
+            click.echo("  hint: cd into the course repository again (it may have been "
+                       "deleted or moved), or pass --repo DIR from an existing folder.",
+                       err=True)
+            sys.exit(2)
+        try:
+            cli.main(prog_name="lmsctl", standalone_mode=False)
+        except click.exceptions.Exit as exc:
+            _flush_stdout()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            aborted()
+        _flush_stdout()
+        sys.exit(0)
+    except KeyboardInterrupt:  # a second Ctrl+C while handling the first
+        aborted()
+
+
+def aborted() -> None:
+    """Ctrl+C: one line, exit 130, whatever was going on."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # one message, even when pressed twice
+    _silence_stdout()
+    try:
+        sys.stderr.write("\nAborted!\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover

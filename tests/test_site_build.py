@@ -385,7 +385,8 @@ def test_generated_mkdocs_project(tmp_path: Path, site: Site) -> None:
     assert len(nav_files) <= 8
     lesson_doc = compiled.docs_dir / "courses/sales-basics/lessons/01-discovery-questions.md"
     text = lesson_doc.read_text(encoding="utf-8")
-    assert "```quiz" not in text and 'class="lmsctl-quiz-slot"' in text
+    manifest = json.loads((compiled.folder / "lmsctl-manifest.json").read_text("utf-8"))
+    assert "```quiz" not in text and f'class="lmsctl-slot">{manifest["nonce"]}-0<' in text
 
 
 def test_build_prints_nothing_when_all_is_well(site: Site) -> None:

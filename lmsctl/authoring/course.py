@@ -31,6 +31,7 @@ from lmsctl.authoring.templates import (
 from lmsctl.checks.references import check_references
 from lmsctl.content.loader import course_ids, load_config, load_course
 from lmsctl.core.diagnostics import Diagnostic, Severity
+from lmsctl.core.files import check_inside
 from lmsctl.core.model import Config, Repository
 from lmsctl.core.spine import diag
 from lmsctl.core.yamlstrict import parse_yaml
@@ -223,6 +224,7 @@ def create_course(root: Path, spec: CourseSpec) -> Created:
     if not any(rel.startswith("assets/") for rel in files):
         files["assets/.gitkeep"] = b""  # git keeps no empty folders
     courses_dir = root / "courses"
+    check_inside(root, courses_dir, "the folder")
     final_rel = f"courses/{spec.id}"
     made = fs.make_folders(courses_dir)
     try:

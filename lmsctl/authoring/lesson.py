@@ -25,6 +25,7 @@ from lmsctl.checks.references import check_references
 from lmsctl.content.loader import course_ids, load_config, load_course, load_lesson
 from lmsctl.content.markdown import split_front_matter
 from lmsctl.core.diagnostics import Diagnostic, Severity
+from lmsctl.core.files import check_inside
 from lmsctl.core.ids import SLUG, lesson_id, slugify
 from lmsctl.core.model import Repository
 from lmsctl.core.yamlstrict import parse_yaml
@@ -294,6 +295,8 @@ def create_lesson(root: Path, course_id: str, title: str, after: str | None = No
                          f"lmsctl does not edit; add {file_name} there yourself, or the lesson "
                          "is not part of the course")
     text = render_lesson(root, course_id, course, title, file_name)
+    check_inside(root, lessons_dir, "the folder")
+    check_inside(root, course_dir / "course.yml")
     made = fs.make_folders(lessons_dir)
     target = lessons_dir / file_name
     try:

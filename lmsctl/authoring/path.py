@@ -20,6 +20,7 @@ from lmsctl.authoring.questions import Answers, Question
 from lmsctl.authoring.templates import TemplateError, path_template, render_text
 from lmsctl.content.loader import course_ids, load_config, load_path
 from lmsctl.core.diagnostics import Severity
+from lmsctl.core.files import check_inside
 from lmsctl.core.yamlstrict import parse_yaml
 
 PATH_SCHEMA = "../schemas/path.schema.json"
@@ -90,6 +91,7 @@ def create_path(root: Path, spec: PathSpec) -> Created:
         raise ValueError("PathSpec values must be the checked ones (see lmsctl.authoring)")
     text = render_path(root, spec)
     paths_dir = root / "paths"
+    check_inside(root, paths_dir, "the folder")
     rel = f"paths/{spec.id}.yml"
     made = fs.make_folders(paths_dir)
     try:

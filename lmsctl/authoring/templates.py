@@ -32,6 +32,7 @@ from lmsctl import __version__
 from lmsctl.authoring.inputs import Refusal
 from lmsctl.authoring.quoting import markdown_text, yaml_value
 from lmsctl.core.errors import LmsctlError
+from lmsctl.core.files import inside
 from lmsctl.core.ids import SLUG, slugify
 from lmsctl.core.yamlstrict import parse_yaml
 
@@ -128,6 +129,9 @@ def repository_templates(root: Path) -> tuple[list[CourseTemplate], list[str]]:
     templates: list[CourseTemplate] = []
     problems: list[str] = []
     if not folder.is_dir():
+        return templates, problems
+    if not inside(root, folder):
+        problems.append(f"{REPO_TEMPLATES} leads outside the repository; it is not used")
         return templates, problems
     for entry in sorted(folder.iterdir()):
         if not entry.is_dir() or entry.name.startswith((".", "_")) or entry.is_symlink():

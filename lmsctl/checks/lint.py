@@ -177,9 +177,42 @@ def read_config(repo: Repository) -> tuple[LintConfig, list[Diagnostic]]:
                          if isinstance(g, str))
         mapping = _rule_map(entry.get("rules"), ("lint", "overrides", i, "rules"), repo,
                             problems)
+        problems += _dead_globs(repo, patterns, ("lint", "overrides", i, "paths"),
+                                globs if isinstance(globs, list) else [])
         if patterns:
             overrides.append(Override(patterns, mapping))
     return LintConfig(settings, rules, overrides), problems
+
+
+def _dead_globs(repo: Repository, patterns: tuple[str, ...], doc_path: tuple[str | int, ...],
+                raw: list[Any]) -> list[Diagnostic]:
+    """Override paths that can never match (findings are reported at repository-relative
+    POSIX paths) or that match no file of the repository: the override would silently do
+    nothing."""
+    problems: list[Diagnostic] = []
+    doc = repo.config.doc
+    files = list(repo.files) + [c.rel_dir for c in repo.courses]
+    for lesson_course in repo.courses:
+        files += [lesson.rel for lesson in lesson_course.lessons]
+    for j, pattern in enumerate(raw):
+        if not isinstance(pattern, str):
+            continue
+        line, col = doc.pos((*doc_path, j)) if doc is not None else (1, 1)
+        why = None
+        if not pattern.strip():
+            why = "is empty"
+        elif pattern.startswith(("/", "./", "../")) or "/../" in pattern or "\\" in pattern \
+                or pattern.endswith("/..") or pattern == "..":
+            why = ("can never match: findings are at paths relative to the repository root, "
+                   "written with / (like courses/sales-basics/lessons/*.md)")
+        elif not any(glob_regex(pattern).match(f) for f in files):
+            why = "matches no file of the repository"
+        if why is not None:
+            problems.append(diag("LMS791", "lmsctl.yml", line, col,
+                                 f"lint override path '{pattern}' {why}",
+                                 "Write a glob relative to the repository root, e.g. "
+                                 "courses/sales-basics/** or courses/*/lessons/*.md."))
+    return problems
 
 
 # ------------------------------------------------------------------------------------ scope
@@ -565,7 +598,7 @@ def apply_fixes(root: Path, report: Report) -> list[Applied]:
             continue
         text, done = apply_edits(original, items)
         if text != original:
-            write_atomic(path, text)
+            write_atomic(path, text, root=root)
             applied += [Applied(rel, d.line, d.column, d.rule, fix.title) for d, fix in done]
     return applied
 

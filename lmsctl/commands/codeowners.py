@@ -73,7 +73,7 @@ def run(root: Path, check: bool) -> int:
         click.echo(f"{rel} is already up to date ({_counts(plan)}).")
         return 0
     assert plan.expected is not None
-    codeowners.write_atomic(plan.path, plan.expected)
+    codeowners.write_atomic(plan.path, plan.expected, root=root)
     click.echo(f"Wrote {rel} ({_counts(plan)}).")
     if plan.wrote_header:
         click.echo("  It starts with a header you can edit (toolchain owners); lmsctl only "

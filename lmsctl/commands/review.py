@@ -67,7 +67,7 @@ def run(root: Path, course_id: str, date: str | None) -> int:
     if not target.is_relative_to(root.resolve()):
         raise LmsctlError(f"{rel} points outside the repository, so it was not changed",
                           f"Add the line `reviewed: {value}` to the file by hand.")
-    write_atomic(target, new_text.encode("utf-8"))
+    write_atomic(target, new_text.encode("utf-8"), root=root)
     was = f" (was {previous})" if isinstance(previous, str) else ""
     click.echo(f"{rel}: reviewed: {value}{was}")
     click.echo(f"  next: commit it, e.g. git commit -m \"Review {course_id}\" {rel}")

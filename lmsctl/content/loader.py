@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ from lmsctl.core import schema
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.document import LessonDocument, ref_label
 from lmsctl.core.errors import RepositoryNotFound
+from lmsctl.core.files import inside
+from lmsctl.core.html_policy import config_url_problem
 from lmsctl.core.ids import SLUG, lesson_id, slugify
 from lmsctl.core.model import (
     Analytics,
@@ -88,9 +92,45 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def outside(root: Path, path: Path, kind: str = "file") -> Diagnostic | None:
+    """The error for a path that leads (through a symlink) out of the repository: lmsctl
+    never reads such a file into the site, and never silently skips it either."""
+    if (path.exists() or path.is_symlink()) and not inside(root, path):
+        try:
+            target = str(path.resolve())
+        except (OSError, RuntimeError):
+            target = "a symlink loop"
+        return diag("LMS101", _rel(root, path), 1, 1,
+                    f"this {kind} is a symlink that leads outside the repository (to {target})",
+                    f"Replace the symlink by the {kind} itself, or point it at a {kind} inside "
+                    "the repository: lmsctl never publishes files from elsewhere.")
+    return None
+
+
+def outside_links(root: Path, folder: Path) -> list[Diagnostic]:
+    """Every symlink under ``folder`` (an assets folder) that leads out of the repository."""
+    found: list[Diagnostic] = []
+    problem = outside(root, folder, "folder")
+    if problem is not None or not folder.is_dir():
+        return [problem] if problem is not None else found
+    for current, dirnames, filenames in os.walk(folder):
+        base = Path(current)
+        for name in [*dirnames, *filenames]:
+            entry = base / name
+            if entry.is_symlink():
+                problem = outside(root, entry, "folder" if entry.is_dir() else "file")
+                if problem is not None:
+                    found.append(problem)
+        dirnames[:] = [d for d in dirnames if not (base / d).is_symlink()]
+    return found
+
+
 def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
     """A file's text, or the diagnostics that say why it cannot be read."""
     rel = _rel(root, path)
+    problem = outside(root, path)
+    if problem is not None:
+        return None, [problem]
     if path.is_dir():
         return None, [diag("LMS101", rel, 1, 1, "this is a folder, but a file belongs here",
                            f"Remove or rename the folder and create the file {path.name}.")]
@@ -163,6 +203,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     if doc is None or not isinstance(doc.data, dict):
         return Config(exists=True), problems
     data = doc.data
+    problems += _config_url_problems(doc, "lmsctl.yml")
     site = _dict(data.get("site"))
     repo = _dict(data.get("repository"))
     defaults = _dict(data.get("defaults"))
@@ -173,19 +214,84 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     )
     return Config(
         site_title=_str(site.get("title"), "Learning"),
-        site_url=_str(site.get("url")),
+        site_url=_str(site.get("url")) if not _refused(problems, doc, ("site", "url")) else "",
         site_description=_str(site.get("description")),
-        repo_url=_str(repo.get("url")).rstrip("/"),
-        branch=_str(repo.get("branch"), "main"),
+        repo_url="" if _refused(problems, doc, ("repository", "url"))
+        else _str(repo.get("url")).rstrip("/"),
+        branch="main" if _refused(problems, doc, ("repository", "branch"))
+        else _str(repo.get("branch"), "main"),
         review_every=_int(defaults.get("review_every"), 365) or 365,
         featured_paths=_strs(data.get("featured_paths")),
         maintainers=_strs(data.get("maintainers")),
         skills=skills,
         lint=_dict(data.get("lint")),
-        analytics=_analytics(_dict(data.get("analytics"))),
+        analytics=_analytics(_accepted(_dict(data.get("analytics")), problems, doc)),
         doc=doc,
         exists=True,
     ), problems
+
+
+#: URLs in lmsctl.yml: (keys, query and fragment allowed). They end up in attributes of every
+#: page (canonical link, edit and feedback links), so only plain http(s) URLs are taken.
+CONFIG_URLS: tuple[tuple[tuple[str, ...], bool], ...] = (
+    (("site", "url"), False),
+    (("repository", "url"), False),
+    (("analytics", "xapi", "endpoint"), False),
+    (("analytics", "activity_base"), False),
+)
+_BRANCH = re.compile(r"^(?!-)(?!/)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$")
+
+
+def _config_value(data: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _config_url_problems(doc: YamlDoc, rel: str) -> list[Diagnostic]:
+    """Configuration URLs that are not plain http(s) URLs (a quote, space, control character,
+    another scheme; for the site's address also a query or fragment), and a branch name that
+    is not a plain git branch name: refused at their key."""
+    found: list[Diagnostic] = []
+    for keys, allow_query in CONFIG_URLS:
+        value = _config_value(doc.data, keys)
+        if not isinstance(value, str) or not value:
+            continue
+        why = config_url_problem(value, allow_query=allow_query)
+        if why is not None:
+            line, col = doc.pos(keys)
+            query = ", a query" if allow_query else ""
+            found.append(diag("LMS104", rel, line, col, f"{'.'.join(keys)} {why}",
+                              "Write a plain address such as https://learn.example.com/ "
+                              f"(http:// or https://, a host, a path{query}; no quotes, "
+                              "spaces or control characters)."))
+    branch = _config_value(doc.data, ("repository", "branch"))
+    if isinstance(branch, str) and not _BRANCH.match(branch):
+        line, col = doc.pos(("repository", "branch"))
+        found.append(diag("LMS104", rel, line, col,
+                          "repository.branch is not a plain branch name",
+                          "Use letters, digits, '.', '_', '-' and '/', e.g. main."))
+    return found
+
+
+def _accepted(analytics: dict[str, Any], problems: list[Diagnostic],
+              doc: YamlDoc) -> dict[str, Any]:
+    """The analytics settings without the URLs that were refused (never written anywhere)."""
+    out = dict(analytics)
+    if _refused(problems, doc, ("analytics", "activity_base")):
+        out.pop("activity_base", None)
+    if _refused(problems, doc, ("analytics", "xapi", "endpoint")):
+        out.pop("xapi", None)
+    return out
+
+
+def _refused(problems: list[Diagnostic], doc: YamlDoc, keys: tuple[str, ...]) -> bool:
+    """True when a value of lmsctl.yml was refused: it is then never written into a page."""
+    line, col = doc.pos(keys)
+    return any(d.rule == "LMS104" and d.path == "lmsctl.yml" and (d.line, d.column) == (line, col)
+               for d in problems)
 
 
 def _analytics(raw: dict[str, Any]) -> Analytics:
@@ -269,11 +375,115 @@ def _load_quiz(
     return Quiz(fence_line, end_line, tuple(questions), doc), problems
 
 
+#: A line that opens what looks like a quiz: any fence (``` or ~~~) whose info string starts
+#: with quiz in any case (``Quiz``, ``{.quiz}``), after any indentation, blockquote markers
+#: or list markers. Possessive quantifiers keep it linear on any line.
+_QUIZ_LIKE = re.compile(
+    r"^(?P<prefix>(?:[ \t]*+(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*+[ \t]*+)"
+    r"(?:`{3,}+|~{3,}+)[ \t]*+\{?[ \t]*+\.?quiz\b", re.IGNORECASE)
+
+
+def untaken_quizzes(body: str, body_line: int, code: Any, rel: str) -> list[Diagnostic]:
+    """Fences that look like a quiz but are not read as one (``Quiz``, ``{.quiz}``, indented
+    as code): the site would show them as code, with their answers. Lines inside other fenced
+    blocks (examples of quiz syntax, say in a ````markdown fence) are left alone."""
+    if "quiz" not in body.lower():
+        return []
+    inside: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for block in code:
+        if block.is_quiz and block.fenced:
+            taken.add(block.line)
+        elif block.fenced and not _QUIZ_LIKE.match("```" + block.info):
+            inside.append((block.line + 1, block.end_line or 1 << 30))
+    problems: list[Diagnostic] = []
+    for i, line in enumerate(body.split("\n")):
+        if "quiz" not in line.lower():
+            continue
+        number = body_line + i
+        if number in taken or any(a <= number <= b for a, b in inside):
+            continue
+        m = _QUIZ_LIKE.match(line)
+        if m is None:
+            continue
+        problems.append(diag(
+            "LMS120", rel, number, len(m.group("prefix")) + 1,
+            "this fence looks like a quiz but is not read as one (a quiz fence is exactly "
+            "```quiz, in lowercase, not indented as code); the site would show it as code, "
+            "answers included",
+            "Write the fence as ```quiz in lowercase, indented like the text around it; to show "
+            "quiz syntax as an example, put it in a ````markdown fence."))
+    return problems
+
+
+#: Documented limits that keep rendering fast and bounded (LMS215): nesting levels of lists
+#: and blockquotes (a level per marker, or per two columns of indentation), and brackets or
+#: tags in one paragraph (Markdown renderers retry inline openers: quadratic beyond that).
+MAX_NESTING = 64
+MAX_OPENERS = 10_000
+_NEST = re.compile(r"[ \t]*+(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*+)*+")
+
+
+_FENCE_LINE = re.compile(r"[ \t]*+(?:>[ \t]*+)*+(`{3,}+|~{3,}+)")
+
+
+def too_complex(body: str, body_line: int, rel: str) -> tuple[list[Diagnostic], str]:
+    """LMS215: lines nested deeper than ``MAX_NESTING`` and paragraphs with more than
+    ``MAX_OPENERS`` ``[`` or ``<``, outside fenced code. One pass, linear in the text, before
+    the lesson is read: returns the problems and the body with those paragraphs blanked (the
+    same lines, empty), so that the reader never spends time on text that is refused anyway."""
+    problems: list[Diagnostic] = []
+    lines = body.split("\n")
+    refused: list[tuple[int, int]] = []  # 0-based line ranges of refused paragraphs
+    start, brackets, tags, bad = -1, 0, 0, False
+    fence = ""
+    for i, line in enumerate([*lines, ""]):
+        number = body_line + i
+        f = _FENCE_LINE.match(line)
+        if fence:
+            if f and f.group(1)[0] == fence[0] and len(f.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if f and start < 0:
+            fence = f.group(1)
+            continue
+        if not line.strip():
+            if bad:
+                refused.append((start, i))
+            start, brackets, tags, bad = -1, 0, 0, False
+            continue
+        start = i if start < 0 else start
+        m = _NEST.match(line)
+        depth = len(m.group(0).expandtabs(4)) // 2 if m else 0  # a marker and its space
+        if depth > MAX_NESTING and not bad:
+            bad = True
+            problems.append(diag("LMS215", rel, number, 1,
+                                 f"nested about {depth} levels deep; the limit is {MAX_NESTING}",
+                                 "Flatten the list or blockquote; deeper nesting cannot be "
+                                 "rendered."))
+        brackets += line.count("[")
+        tags += line.count("<")
+        if not bad and (brackets > MAX_OPENERS or tags > MAX_OPENERS):
+            bad = True
+            what = "[" if brackets > MAX_OPENERS else "<"
+            problems.append(diag("LMS215", rel, body_line + start, 1,
+                                 f"this paragraph has more than {MAX_OPENERS} '{what}'",
+                                 "Split it into paragraphs (a blank line between them), or "
+                                 "put the text in a fenced code block if it is code."))
+    if not refused:
+        return problems, body
+    for a, b in refused:
+        lines[a:b] = [""] * (b - a)
+    return problems, "\n".join(lines)
+
+
 def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, list[Diagnostic]]:
     text, problems = read_text(root, path, MAX_LESSON_BYTES)
     rel = _rel(root, path)
     if text is None:
         return None, problems
+    if "\r" in text:  # CRLF and lone CR read as newlines, as Markdown and editors do
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm = split_front_matter(text)
     title = ""
     duration: int | None = None
@@ -300,9 +510,12 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
                     problems.append(diag("LMS111", rel, fm.start_line, 1,
                                          "front matter must be keys and values",
                                          "Write it as `title: Why customers object`."))
-    document = read(body, body_line)
+    limits, readable = too_complex(body, body_line, rel)
+    problems += limits
+    document = read(readable, body_line)
     quizzes: list[Quiz] = []
     index = 0
+    problems += untaken_quizzes(body, body_line, document.code, rel)
     for block in document.quizzes:
         if not block.end_line:
             problems.append(diag("LMS120", rel, block.line, block.column,
@@ -355,6 +568,11 @@ def load_course(
     rel_dir = _rel(root, folder)
     problems: list[Diagnostic] = []
     files: list[str] = []
+    for sub, kind in ((folder, "course folder"), (folder / "lessons", "lessons folder")):
+        problem = outside(root, sub, kind)
+        if problem is not None:
+            return None, [problem], files
+    problems += outside_links(root, folder / "assets")
     yml = folder / "course.yml"
     if not yml.exists():
         return None, [diag("LMS110", f"{rel_dir}/course.yml", 1, 1,
@@ -461,9 +679,14 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
     problems += more
     if config.exists:
         files.append("lmsctl.yml")
+    for special, kind in ((root / "CONTRIBUTING.md", "file"), (root / "courses", "folder"),
+                          (root / "paths", "folder")):
+        problem = outside(root, special, kind)
+        if problem is not None:
+            problems.append(problem)
     courses: list[Course] = []
     courses_dir = root / "courses"
-    if courses_dir.is_dir():
+    if courses_dir.is_dir() and inside(root, courses_dir):
         for folder in sorted(courses_dir.iterdir()):
             if not is_content_folder(folder):
                 continue
@@ -486,7 +709,7 @@ def load_paths(root: Path) -> tuple[list[LearningPath], list[Diagnostic], list[s
     problems: list[Diagnostic] = []
     files: list[str] = []
     paths_dir = root / "paths"
-    if paths_dir.is_dir():
+    if paths_dir.is_dir() and inside(root, paths_dir):
         for file in sorted(paths_dir.iterdir()):
             if file.suffix not in (".yml", ".yaml") or file.name.startswith("."):
                 continue

@@ -579,7 +579,8 @@ def _renderer(md: MarkdownIt) -> None:
         if info[:1] == ["quiz"]:
             n = env.setdefault("quizzes", 0)
             env["quizzes"] = n + 1
-            return QUIZ_SLOT.format(n=n) + "\n"
+            slot = env.get("slot")
+            return (slot(n) if slot else QUIZ_SLOT.format(n=n)) + "\n"
         language = info[0].lstrip(".").strip("{}") if info else ""
         return str(highlighter.highlight(token.content, language)) + "\n"
 
@@ -713,13 +714,13 @@ def _renderer(md: MarkdownIt) -> None:
         md.add_render_rule(name, fn)
 
 
-def render(body: str, rewrite: Callable[[str], str] | None = None
-           ) -> tuple[str, list[tuple[int, str, str]]]:
-    """The lesson body's HTML (quizzes as ``QUIZ_SLOT``s, numbered in order) and its table of
-    contents: (level, id, text) of every heading. ``rewrite`` maps each link and image URL to
-    the one the page uses."""
+def render(body: str, rewrite: Callable[[str], str] | None = None,
+           slot: Callable[[int], str] | None = None) -> tuple[str, list[tuple[int, str, str]]]:
+    """The lesson body's HTML (quizzes as ``QUIZ_SLOT``s, or ``slot(n)``, numbered in order)
+    and its table of contents: (level, id, text) of every heading. ``rewrite`` maps each link
+    and image URL to the one the page uses."""
     md = parser()
-    env: dict[str, Any] = {"rewrite": rewrite}
+    env: dict[str, Any] = {"rewrite": rewrite, "slot": slot}
     tokens = md.parse(body, env)
     toc = [(int(t.tag[1]), str(t.attrs.get("id", "")), str((t.meta or {}).get("plain", "")))
            for t in tokens if t.type == "heading_open"]

@@ -31,3 +31,8 @@ class BuildError(LmsctlError):
     def __init__(self, message: str, hint: str = "", findings: tuple[object, ...] = ()) -> None:
         super().__init__(message, hint)
         self.findings = findings
+
+
+class OutsideRepository(UsageError):
+    """A path read or written by lmsctl leads (through a symlink or ``..``) out of the course
+    repository. Exit code 2."""

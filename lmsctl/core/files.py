@@ -1,22 +1,98 @@
-"""Writing an author's files safely: readers see the old file or the new one, never half."""
+"""Files of the course repository: the repository is a boundary, and writes are atomic.
+
+Every path lmsctl reads into the site or writes for an author is resolved (symlinks and ``..``
+followed) and must stay inside the repository (``inside``, ``check_inside``). ``write_atomic``
+writes through a temporary file beside the target that the next write into that folder removes
+if a killed process left it behind.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
+from lmsctl.core.errors import OutsideRepository
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+#: Temporary files of ``write_atomic``: ``.<name>.lmsctl-<pid>-<random>.tmp``.
+TMP_PATTERN = re.compile(r"^\..+\.lmsctl-(\d+)-[0-9a-f]+\.tmp$")
+
+
+def inside(root: Path, path: Path) -> bool:
+    """True when ``path``, with every symlink and ``..`` resolved, is ``root`` or below it."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
+def check_inside(root: Path, path: Path, what: str = "") -> Path:
+    """``path`` resolved, or ``OutsideRepository`` naming the path when it leaves ``root``."""
+    if not inside(root, path):
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = str(path)
+        target = os.path.realpath(path)
+        raise OutsideRepository(
+            f"{rel}: {what + ' ' if what else ''}leads outside the repository (to {target})",
+            "lmsctl only reads and writes files inside the course repository. Replace the "
+            "symlink by the file itself, or point it at a file inside the repository.")
+    return path.resolve()
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process with this id exists (ours or another user's)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove ``write_atomic`` temporary files left in ``folder`` by processes that died."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        m = TMP_PATTERN.match(name)
+        if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+
+
+def write_atomic(path: Path, data: str | bytes, *, root: Path | None = None) -> None:
     """Write ``data`` (text is UTF-8, newlines kept as given) to ``path`` through a temporary
     file in the same folder, flushed to disk, then a rename. Keeps the file's mode; a new file
-    gets 0644 and its folder is created."""
+    gets 0644 and its folder is created.
+
+    With ``root``: the path, resolved, must stay inside ``root`` (``OutsideRepository``
+    otherwise, nothing written). A symlink inside the repository is kept: its target is
+    written, never the link replaced by a regular file."""
+    if root is not None:
+        check_inside(root, path.parent, "the folder")
+        if path.is_symlink():
+            check_inside(root, path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path.parent)
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.parent / f".{path.name}.lmsctl-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
@@ -24,5 +100,5 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

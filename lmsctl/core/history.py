@@ -56,10 +56,39 @@ _CHUNK = 400  # contacts per git check-mailmap call
 _TIMEOUT = 600
 
 
+#: Anything that looks like an e-mail address (``local@domain``), however it is wrapped.
+_ADDRESS = re.compile(r"[^\s<>()\[\]{}\"',;:@]+@[^\s<>()\[\]{}\"',;:@]+")
+#: What is left of a name after its addresses are removed, when nothing is.
+ANONYMOUS = "Anonymous contributor"
+
+
+def public_name(text: str) -> str:
+    """A name as the site may show it: every e-mail address (and ``<``, ``>``) removed.
+    Addresses are never published, whatever an author, trailer or ``.mailmap`` holds."""
+    cleaned = _ADDRESS.sub(" ", text)
+    if "@" in cleaned:  # a handle ("@jdoe") is fine; anything else with an @ is not
+        cleaned = " ".join(w for w in cleaned.split() if "@" not in w[1:] and w != "@")
+    cleaned = re.sub(r"[<>\s]+", " ", cleaned)
+    cleaned = re.sub(r"\(\s*\)|\[\s*\]|\s+(?=[,;)])", "", cleaned)
+    return cleaned.strip(" -,;:|\"'")
+
+
+def without_addresses(text: str) -> str:
+    """Untrusted text from history (a commit subject) with e-mail addresses taken out."""
+    return _ADDRESS.sub("(address removed)", text) if "@" in text else text
+
+
 @dataclass(frozen=True)
 class Person:
-    name: str
+    name: str  # never an e-mail address (see ``public_name``)
     email: str
+
+    def __post_init__(self) -> None:
+        name = public_name(self.name)
+        if not name:
+            m = _NOREPLY.match(self.email)
+            name = m.group("handle") if m else ANONYMOUS
+        object.__setattr__(self, "name", name)
 
     @property
     def key(self) -> str:
@@ -359,7 +388,8 @@ def _parse_contact(text: str) -> Person | None:
     m = _CONTACT.match(text)
     if not m:
         name = text.strip()
-        return Person(name, "") if name else None
+        found = _ADDRESS.search(name)  # "Eve <eve@x.org> (Acme)", "eve@x.org" and the like
+        return Person(name, found.group(0).strip("<>") if found else "") if name else None
     return Person(m.group("name").strip() or m.group("email"), m.group("email"))
 
 
@@ -406,7 +436,7 @@ def parse_log(output: str, prefix: str = "") -> list[Change]:
         coauthors = [p for v in coauthored.split("\x1f") if (p := _parse_contact(v))]
         reviewers = [p for v in reviewed_by.split("\x1f") if (p := _parse_contact(v))]
         changes.append(Change(
-            sha=sha, date=date, subject=subject.strip(), author=author,
+            sha=sha, date=date, subject=without_addresses(subject.strip()), author=author,
             coauthors=tuple(coauthors), files=tuple(s[0] for s in stats), when=when,
             author_date=adate_d, reviewers=tuple(reviewers), stats=tuple(stats),
         ))

@@ -86,6 +86,11 @@ for _id, _summary, _fix, _bad, _good in [
     ("LMS211", "File is too large to read",
      "Split the file; lessons should be short anyway.",
      "(a 2 MB lesson)", "(two 1,000-word lessons)"),
+    ("LMS215", "Lesson nests too deeply or has too many brackets in one paragraph",
+     "Keep lists and blockquotes under 64 levels of nesting (indentation counts a level per "
+     "two columns) and a paragraph under 10,000 `[` and 10,000 `<`; split or flatten the text. "
+     "Beyond these limits the page renderer takes minutes or fails.",
+     "(a list nested 600 levels deep)", "(a list nested 3 levels deep)"),
     ("LMS214", "Link to a lesson or course that does not exist",
      "Link to a lesson by its file name, relative to the lesson (02-clarify.md, "
      "../../other-course/lessons/01-intro.md), or to a course by its folder "

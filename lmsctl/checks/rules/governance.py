@@ -301,7 +301,9 @@ RULES.append(Rule(
     "LMS791", Severity.WARNING, "Suppression or lint setting names no lint rule",
     "A suppression comment or a `lint:` setting in lmsctl.yml names something that is not a "
     "lint rule: a misspelled id, an unknown directive, or a validation rule (LMS1xx, LMS2xx), "
-    "which must hold for the site to build and cannot be silenced or downgraded.",
+    "which must hold for the site to build and cannot be silenced or downgraded; or a "
+    "`lint.overrides` path glob that can never match a file (absolute, `./`, `..`, "
+    "backslashes) or matches no file of the repository.",
     "<!-- lmsctl-disable-next-line LMS31 -->\nlint:\n  rules: {LMS207: warning}",
     "<!-- lmsctl-disable-next-line LMS313 -->\nlint:\n  rules: {LMS313: info}",
     "Use the id of a lint rule (`lmsctl rules` lists them) and one of lmsctl-disable, "

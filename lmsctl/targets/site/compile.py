@@ -18,6 +18,7 @@ import json
 import os
 import posixpath
 import re
+import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.history import History
+from lmsctl.core.html_policy import slot
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
 from lmsctl.core.spine import diag
 from lmsctl.targets.site import analytics_config, feedback, pages, urls
@@ -206,12 +208,14 @@ class LessonPages:
         return out
 
 
-def lesson_markdown(lesson: Lesson, rewrite: Callable[[str], str] | None = None
-                    ) -> tuple[str, list[list[Any]]]:
+def lesson_markdown(lesson: Lesson, rewrite: Callable[[str], str] | None = None,
+                    nonce: str = "") -> tuple[str, list[list[Any]]]:
     """The lesson's page source for MkDocs: front matter, then the body as HTML rendered by the
-    one Markdown reader (each ```quiz block a slot the hooks fill after sanitizing), and the
-    page's table of contents as [level, id, title HTML]."""
-    body, toc = render_markdown(lesson.body, rewrite)
+    one Markdown reader (each ```quiz block a slot the hooks fill after sanitizing, marked with
+    the build's ``nonce``, which authors cannot know: ``html_policy.slot``), and the page's
+    table of contents as [level, id, title HTML]."""
+    body, toc = render_markdown(lesson.body, rewrite,
+                                (lambda n: slot(nonce, n)) if nonce else None)
     meta: dict[str, Any] = {"title": title_meta(lesson.title)}
     if lesson.description:
         meta["description"] = title_meta(lesson.description)
@@ -406,6 +410,7 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
     lesson_sources: dict[str, str] = {}
     lesson_pages = LessonPages(selection.built)
     warnings: list[Diagnostic] = []
+    nonce = "lmsctl" + secrets.token_hex(16)  # marks lmsctl's widget slots for this build only
 
     writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
                 description=config.site_description, search=False)
@@ -438,7 +443,7 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
             page_url = urls.lesson_url(course.id, lesson.id)
             lesson_links = feedback.lesson_links(config, course, lesson,
                                                  urls.absolute(config.site_url, page_url))
-            text, toc = lesson_markdown(lesson, lesson_pages.rewriter(course, lesson))
+            text, toc = lesson_markdown(lesson, lesson_pages.rewriter(course, lesson), nonce)
             warnings += lesson_pages.warnings(lesson)
             writer.write(doc, text, {
                 "kind": "lesson", "course": course.id, "lesson": lesson.id,
@@ -457,7 +462,8 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
     shards = plan_shards(selection.built, options.shards)
     manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses,
                 "config": analytics_config.manifest_facts(selection.built, selection.paths,
-                                                          SITE_LANGUAGE)}
+                                                          SITE_LANGUAGE),
+                "nonce": nonce}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")),
                                    encoding="utf-8")
     config_file = folder / CONFIG

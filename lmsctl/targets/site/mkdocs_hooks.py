@@ -6,8 +6,11 @@ plugin). They read ``lmsctl-manifest.json`` written by ``lmsctl.targets.site.com
 - take lesson bodies as lmsctl rendered them (``lmsctl.content.markdown``: the same reading
   that validate and lint use) instead of Python-Markdown's, with the table of contents from
   their headings;
-- sanitize every page whose content an author wrote (``lmsctl.core.html_policy.sanitize``), then
-  put the quizzes, which lmsctl renders itself, in their slots;
+- sanitize every page whose content an author wrote (``lmsctl.core.html_policy.sanitize``) as
+  the last step on that content (relative links of repository documents are pointed at the
+  repository before it), clean the table of contents the theme builds from its headings the
+  same way, then put the quizzes, which lmsctl renders itself, into the slots marked with the
+  build's nonce (``html_policy.fill_slots``);
 - pass the course's own lesson navigation and the lesson's header and footer to the theme
   override (``theme/main.html``) as ``lmsctl`` in the template context;
 - let the theme override render the parts of course and lesson pages that do not depend on the
@@ -25,18 +28,24 @@ import json
 import os
 import posixpath
 import re
+from html import escape, unescape
 from typing import Any
 
-from lmsctl.core.html_policy import sanitize
+from lmsctl.core.html_policy import (
+    fill_slots,
+    normalize_url,
+    safe_id,
+    sanitize,
+    text_only,
+    url_scheme,
+)
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import analytics_config, search_index
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
                           "fragments": {}, "search": [], "fast": True, "bodies": {},
                           "analytics": None}
-_SLOT = re.compile(r'<div class="lmsctl-quiz-slot">(\d+)</div>')
-_PRE_CLASS = re.compile(r'(<pre\b[^>]*\bclass=")([^"]*)(")')
-_HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_HREF = re.compile(r'(<a\s[^>]*?\bhref=")([^"]*)(")')
 #: What package mode leaves out: the site's own pages and the search engine's scripts.
 _PACKAGE_SKIP = re.compile(r"^(?!courses/)[^/]+(/[^/]+)*\.md$|^(?!courses/).*\.xml$"
                            r"|^assets/javascripts/(lunr|workers)/|.*\.map$")
@@ -106,30 +115,30 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
-def _neutralize(html: str) -> str:
-    """Author HTML must not trigger theme features that load scripts from the internet
-    (Material fetches Mermaid from a CDN for ``<pre class="mermaid">``)."""
-
-    def fix(m: re.Match[str]) -> str:
-        classes = [c for c in m.group(2).split() if c != "mermaid"]
-        return m.group(1) + " ".join(classes) + m.group(3)
-
-    return _PRE_CLASS.sub(fix, html) if "mermaid" in html else html
-
-
 def _repo_links(html: str, repo_base: str, source: str) -> str:
-    """Relative links of a repository document (CONTRIBUTING.md) point to the repository."""
+    """Relative links (``<a href>`` only; images stay local) of a repository document
+    (CONTRIBUTING.md) point to the repository. URLs are read as browsers read them
+    (``html_policy.normalize_url``); the sanitizer runs after this, on the result."""
 
     def fix(m: re.Match[str]) -> str:
-        url = m.group(2)
-        if not url or url.startswith(("#", "/")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+        url = normalize_url(unescape(m.group(2)))
+        if (not url or url.startswith(("#", "/", "\\")) or url_scheme(url) is not None):
             return m.group(0)
         target = posixpath.normpath(posixpath.join(posixpath.dirname(source), url))
         if target.startswith(".."):
             return m.group(0)
-        return m.group(1) + repo_base + target + m.group(3)
+        return m.group(1) + escape(repo_base + target, quote=True) + m.group(3)
 
     return _HREF.sub(fix, html)
+
+
+def _clean_toc(items: Any) -> None:
+    """The theme writes the table of contents from the headings' ids and titles itself, after
+    this hook: they get the same policy as the content (ids as ``safe_id`` makes them)."""
+    for item in items or []:
+        item.id = safe_id(item.id)
+        item.title = text_only(item.title)
+        _clean_toc(item.children)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -158,23 +167,35 @@ def _toc(items: list[list[Any]]) -> Any:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     entry = _STATE["manifest"]["pages"].get(page.file.src_uri, {})
+    nonce = _STATE["manifest"].get("nonce", "")
     if entry.get("html"):
         html = _STATE["bodies"].pop(page.file.src_uri, html)
         page.toc = _toc(entry.get("toc") or [])
     if not entry.get("trusted"):
-        html = _neutralize(sanitize(html))
         if entry.get("repo_base"):
             html = _repo_links(html, entry["repo_base"], entry.get("source", ""))
+        html = sanitize(html)
+        _clean_toc(getattr(page, "toc", None))
+    widgets = entry.get("quizzes") or []
     if entry.get("kind") == "lesson" and _STATE["fast"]:
         title = page.meta.get("title") or page.title or ""
-        content = _SLOT.sub("", html)  # quizzes are left out of search, as Material would
+        content = fill_slots(html, nonce, [])[0]  # quizzes are left out of search
         _STATE["search"].extend(search_index.entries(content, page.url, str(title)))
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-    quizzes = entry.get("quizzes")
-    if quizzes:
-        html = _SLOT.sub(lambda m: quizzes[int(m.group(1))] if int(m.group(1)) < len(quizzes)
-                         else "", html)
+    if entry.get("kind") == "lesson":
+        html, filled = fill_slots(html, nonce, widgets)
+        if filled != len(widgets) or (nonce and nonce in html):
+            refuse(f"{page.file.src_uri}: a quiz is inside an HTML block or comment, so it "
+                   "would count toward progress but not be shown")
     return html
+
+
+def refuse(message: str) -> None:
+    """Stop the build for a page that breaks the output policy (reported as a build error
+    with the page; ``render.render_shard``)."""
+    from mkdocs.exceptions import PluginError
+
+    raise PluginError("lmsctl policy: " + message)
 
 
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:

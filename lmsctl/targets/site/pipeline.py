@@ -52,9 +52,15 @@ class BuildResult:
 
 def _today() -> tuple[dt.date, dt.datetime]:
     """Today, or the reproducible-builds ``SOURCE_DATE_EPOCH`` when set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        now = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            now = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch[:40]} is not a date lmsctl can use",
+                "Set it to the seconds since 1970-01-01 UTC of the last change, e.g. "
+                "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or unset it.") from exc
         return now.date(), now
     now = dt.datetime.now(dt.UTC)
     return dt.date.today(), now

@@ -1,8 +1,11 @@
 """publish: build beside the output folder, then swap the new site in at once.
 
-The staging folder (``.site-<token>/``) and the private build folder (``.lmsctl-build-<token>/``)
-live beside ``--out`` so the final step is a rename on one file system. On Linux the swap is a
-single ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, undone if the second fails. Both
+The staging folder (``.site-<pid>-<token>/``) and the private build folder
+(``.lmsctl-build-<pid>-<token>/``) live beside ``--out`` so the final step is a rename on one file
+system. Their names carry the process id: a build that was killed (and so could not clean up)
+leaves folders that the next build in the same place removes, once their process is gone.
+On Linux the swap is a single ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, undone if
+the second fails. Both
 temporary folders are removed whatever happens, so a failed build leaves the previous site
 byte for byte as it was and nothing else behind.
 """
@@ -12,17 +15,22 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from lmsctl.core.errors import UsageError
+from lmsctl.core.errors import OutsideRepository, UsageError
+from lmsctl.core.files import inside, pid_alive
 
 #: Written into every site lmsctl builds; a non-empty --out without it is never replaced.
 MARKER = ".lmsctl-site"
 _PROTECTED = ("courses", "paths", "schemas", "lmsctl", ".git", ".github", "tests")
+#: Temporary folders of a build: ``.site-<pid>-<hex>``, ``.site-old-<pid>-<hex>``,
+#: ``.lmsctl-build-<pid>-<hex>`` (git-ignored, removed by the next build once <pid> is gone).
+TEMPORARY = re.compile(r"^\.(?:site|site-old|lmsctl-build)-(\d+)-[0-9a-f]+$")
 
 
 @dataclass(frozen=True)
@@ -34,8 +42,13 @@ class Workspace:
 def check_out(root: Path, out: Path) -> None:
     """Refuse an output folder whose replacement would lose someone's files."""
     root_r = root.resolve()
+    out_abs = Path(os.path.abspath(out))
     out_r = out.resolve()
     hint = "Pass a new or empty folder with --out, or the folder of a previous lmsctl build."
+    if out_abs.is_relative_to(root_r) and not inside(root_r, out_abs):
+        raise OutsideRepository(
+            f"--out {out} is inside the repository but leads outside it (to {out_r})",
+            "Remove the symlink; to build elsewhere, pass that folder itself with --out.")
     if out_r == root_r or root_r.is_relative_to(out_r):
         raise UsageError(f"--out {out} holds the course repository; it cannot be replaced",
                          hint)
@@ -51,13 +64,39 @@ def check_out(root: Path, out: Path) -> None:
                 hint)
 
 
+def remove_stale(parent: Path) -> list[Path]:
+    """Remove the temporary folders that killed builds left in ``parent``; returns them."""
+    removed: list[Path] = []
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = TEMPORARY.match(entry.name)
+        if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))) \
+                and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def unwritable(out: Path, exc: OSError) -> UsageError:
+    return UsageError(f"--out {out}: cannot write there ({exc.strerror or exc})",
+                      "Pass a folder you can write to with --out, or fix the permissions of "
+                      "its parent folder.")
+
+
 @contextlib.contextmanager
 def workspace(out: Path) -> Iterator[Workspace]:
     parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(6)
+    token = f"{os.getpid()}-{secrets.token_hex(6)}"
     space = Workspace(parent / f".site-{token}", parent / f".lmsctl-build-{token}")
-    space.work.mkdir()
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(parent)
+        space.work.mkdir()
+    except OSError as exc:
+        raise unwritable(out, exc) from exc
     try:
         yield space
     finally:
@@ -84,14 +123,20 @@ def swap_in(stage: Path, out: Path) -> None:
     """Make ``stage`` the new ``out``; the old site is deleted afterwards."""
     (stage / MARKER).write_text("Built by lmsctl; replaced as a whole by each build.\n",
                                 encoding="utf-8")
-    out = out.resolve()
+    try:
+        _swap(stage, out.resolve())
+    except OSError as exc:
+        raise unwritable(out, exc) from exc
+
+
+def _swap(stage: Path, out: Path) -> None:
     if not out.exists():
         os.rename(stage, out)
         return
     if _exchange(stage, out):
         shutil.rmtree(stage, ignore_errors=True)  # now the old site
         return
-    old = out.parent / f".site-old-{secrets.token_hex(6)}"
+    old = out.parent / f".site-old-{os.getpid()}-{secrets.token_hex(6)}"
     os.rename(out, old)
     try:
         os.rename(stage, out)

@@ -20,7 +20,11 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lmsctl.core.errors import BuildError
 from lmsctl.targets.site.compile import Compiled
+
+#: How lmsctl's hooks start the message of a page they refuse (``mkdocs_hooks.refuse``).
+POLICY_PREFIX = "lmsctl policy: "
 
 #: Below this many pages one process is faster than forking a second one.
 MIN_PAGES_PER_SHARD = 150
@@ -58,6 +62,7 @@ def render_shard(config_file: str, site_dir: str, shard: int | None) -> list[str
     warnings are reported by lmsctl with the author's file)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
 
     logger = logging.getLogger("mkdocs")
     saved = (logger.level, logger.propagate, list(logger.handlers))
@@ -72,6 +77,14 @@ def render_shard(config_file: str, site_dir: str, shard: int | None) -> list[str
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
+        except Abort as exc:  # lmsctl's hooks refused a page (html_policy): the author's error
+            refused = [m for m in capture.messages if m.startswith(POLICY_PREFIX)]
+            if not refused:
+                raise
+            raise BuildError(
+                "the site was not built: " + "; ".join(m[len(POLICY_PREFIX):]
+                                                      for m in refused),
+                "Fix the lesson (lmsctl validate shows where), then build again.") from exc
         finally:
             config.plugins.on_shutdown()
     finally:
