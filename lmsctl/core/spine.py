@@ -86,6 +86,10 @@ for _id, _summary, _fix, _bad, _good in [
     ("LMS211", "File is too large to read",
      "Split the file; lessons should be short anyway.",
      "(a 2 MB lesson)", "(two 1,000-word lessons)"),
+    ("LMS212", "Unknown goal",
+     "Use a goal declared under `goals:` in lmsctl.yml (the hint suggests the nearest), or "
+     "declare the goal there with its title and owner.",
+     "goals: [faster-ramp-upp]", "goals: [faster-ramp-up]"),
 ]:
     RULES.append(Rule(id=_id, severity=E, summary=_summary, fix=_fix, bad=_bad, good=_good))
 
