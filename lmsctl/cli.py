@@ -301,15 +301,20 @@ def analytics_report(course: tuple[str, ...], path: tuple[str, ...], since: str 
 
 
 @analytics.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
               show_default=True, help="Output format.")
+@click.option("--changed-since", "changed_since", metavar="REF", default=None,
+              help="Only courses that differ from this git ref (a pull request's).")
 @repo_option
 @handled
-def analytics_check(fmt: str, repo: Path | None) -> int:
-    """Insights as findings (LMS9xx) at the questions' and lessons' lines."""
+def analytics_check(paths: tuple[Path, ...], fmt: str, changed_since: str | None,
+                    repo: Path | None) -> int:
+    """Insights as findings (LMS9xx) at the questions' and lessons' lines; exit 1 only when
+    lmsctl.yml makes one an error."""
     from lmsctl.commands import analytics as cmd
 
-    return cmd.check(root_of(repo), fmt)
+    return cmd.check(root_of(repo), list(paths), fmt, changed_since)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from lmsctl.analytics.pull import pull_file, pull_lrs
 from lmsctl.analytics.report import format_csv, format_text, to_json
 from lmsctl.analytics.run import figures, findings_by_course, insight_source, parse_since
 from lmsctl.analytics.store import connect, store_path
-from lmsctl.checks.lint import lint_repository
+from lmsctl.checks.lint import lint_repository, rel_paths
 from lmsctl.checks.report_formats import FORMATTERS, emit
 from lmsctl.content.loader import load_repository
 from lmsctl.core.errors import UsageError
@@ -77,13 +77,14 @@ def report(root: Path, course: tuple[str, ...], path: tuple[str, ...], since: st
     return 0
 
 
-def check(root: Path, fmt: str) -> int:
-    """Validation plus the insight rules only."""
+def check(root: Path, paths: list[Path], fmt: str, changed_since: str | None) -> int:
+    """The insight findings only (``lmsctl lint --analytics`` shows them with every other
+    rule's): same Diagnostics, settings, suppressions and formats."""
     if fmt not in FORMATTERS:
         raise UsageError(f"unknown format '{fmt}'",
                          "Use --format " + ", ".join(sorted(FORMATTERS)) + ".")
-    _, lint = lint_repository(root, extra=insight_source(root))
-    lint.diagnostics = [d for d in lint.diagnostics if d.rule.startswith("LMS9")
-                        or d.severity.value == "error"]
+    rels = rel_paths(root, paths) if paths else None
+    _, lint = lint_repository(root, rels, changed_since, extra=insight_source(root))
+    lint.diagnostics = [d for d in lint.diagnostics if d.rule.startswith("LMS9")]
     emit(lint, fmt)
     return 1 if lint.has_errors else 0

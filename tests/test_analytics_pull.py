@@ -1,0 +1,174 @@
+"""Reading statement files (NDJSON, JSON arrays, StatementResult) and pulling them into the
+store: malformed statements are counted and named, never a traceback; a second pull adds only
+what is new (real DuckDB)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lmsctl.analytics.statements import (
+    Problem,
+    Row,
+    parse_duration,
+    read_file,
+    read_json_array,
+    read_ndjson,
+)
+from tests.xapi_support import BASE, Statements
+
+pytest.importorskip("duckdb", reason="pip install -e '.[test]' (DuckDB)")
+
+from lmsctl.cli import cli  # noqa: E402
+
+GOOD = Statements(BASE)
+for _i in range(3):
+    GOOD.experienced(f"p{_i}", "sales-basics", "discovery-questions", 30 + _i)
+GOOD_LINES = [json.dumps(s) for s in GOOD.items]
+
+BAD_LINES = {
+    "{not json": "not valid JSON",
+    "[1, 2]": "not a JSON object",
+    json.dumps({"actor": {"mbox": "mailto:a@b.c"}, "verb": {"id": "v"}, "object": {"id": "o"}}):
+        "no statement id",
+    json.dumps({"id": "x", "actor": {"name": "no id"}, "verb": {"id": "v"},
+                "object": {"id": "o"}}): "actor has no identifier",
+    json.dumps({"id": "x", "actor": {"mbox": "mailto:a@b.c"}, "object": {"id": "o"}}):
+        "verb.id is missing",
+    json.dumps({"id": "x", "actor": {"mbox": "mailto:a@b.c"}, "verb": {"id": "v"},
+                "object": {"id": "o"}, "timestamp": "yesterday"}): "not an ISO 8601 date",
+    json.dumps({"id": "x", "actor": {"mbox": "mailto:a@b.c"}, "verb": {"id": "v"},
+                "object": {"id": "o"}, "result": {"duration": "5 minutes"}}):
+        "not an ISO 8601 duration",
+}
+
+
+def test_ndjson_names_each_malformed_line() -> None:
+    lines = [GOOD_LINES[0], *BAD_LINES, "", GOOD_LINES[1]]
+    out = list(read_ndjson(lines))
+    rows = [x for x in out if isinstance(x, Row)]
+    problems = [x for x in out if isinstance(x, Problem)]
+    assert [r.id for r in rows] == [GOOD.items[0]["id"], GOOD.items[1]["id"]]
+    assert [p.where for p in problems] == [f"line {n}" for n in range(2, 2 + len(BAD_LINES))]
+    for problem, why in zip(problems, BAD_LINES.values(), strict=True):
+        assert why in problem.reason
+
+
+def test_rows_read_the_profile_fields() -> None:
+    s = Statements(BASE)
+    a = s.answered("ann", "c", "l", "q1", "abcdef012345", ["c1", "c3"], False, attempt=2)
+    (row,) = read_ndjson([json.dumps(a)])
+    assert isinstance(row, Row)
+    assert (row.verb, row.object) == ("http://adlnet.gov/expapi/verbs/answered",
+                                      f"{BASE}courses/c/l/#q1")
+    assert (row.success, row.response, row.version, row.attempt) == (
+        False, "c1[,]c3", "abcdef012345", 2)
+    assert row.actor == f"account:{BASE}|ann"
+    assert row.raw == json.dumps(a)  # stored exactly as received
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("PT1M30S", 90), ("PT0.5S", 0.5), ("P1DT1H", 90000), ("PT2H", 7200), ("P1W", 604800),
+    ("PT1,5S", 1.5)])
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration(text) == pytest.approx(seconds)
+
+
+def test_json_array_and_statement_result(tmp_path: Path) -> None:
+    array = GOOD.write_array(tmp_path / "a.json")
+    assert [r.id for r in read_file(array) if isinstance(r, Row)] == [
+        s["id"] for s in GOOD.items]
+    result = tmp_path / "r.json"
+    result.write_text(json.dumps({"statements": GOOD.items, "more": ""}, indent=2),
+                      encoding="utf-8")
+    assert len([r for r in read_file(result) if isinstance(r, Row)]) == 3
+    broken = tmp_path / "b.json"
+    broken.write_text("[" + GOOD_LINES[0] + ", 5, " + GOOD_LINES[1], encoding="utf-8")
+    out = list(read_file(broken))
+    assert isinstance(out[0], Row) and out[1] == Problem("item 2", "not a JSON object")
+    assert isinstance(out[2], Row)
+    assert out[3] == Problem("item 4", "the array is not closed with ]")
+
+
+statement_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.one_of(st.sampled_from(GOOD_LINES), st.text(max_size=40),
+                          statement_values.map(json.dumps)), max_size=12))
+def test_ndjson_reader_never_raises_and_accounts_for_every_line(lines: list[str]) -> None:
+    flat = [x for line in lines for x in line.splitlines() or [""]]
+    out = list(read_ndjson(flat))
+    assert len(out) == sum(1 for x in flat if x.strip())
+    good = {json.dumps(s) for s in GOOD.items}
+    for line, item in zip([x for x in flat if x.strip()], out, strict=True):
+        if line.strip() in good:
+            assert isinstance(item, Row)
+        if isinstance(item, Problem):
+            assert item.where.startswith("line ") and item.reason
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(GOOD.items), max_size=6),
+       st.sampled_from(["", " ", "\n", "\n  "]))
+def test_json_array_reader_round_trips(items: list[dict[str, object]], space: str) -> None:
+    text = "[" + space + ("," + space).join(json.dumps(i) for i in items) + space + "]"
+    rows = list(read_json_array(io.StringIO(text)))
+    assert [r.id for r in rows if isinstance(r, Row)] == [i["id"] for i in items]
+    assert all(isinstance(r, Row) for r in rows)
+
+
+def test_pull_from_file_is_incremental_and_names_problems(
+        make_repo: Callable[..., Path]) -> None:
+    root = make_repo()
+    file = root / "export.ndjson"
+    file.write_text("\n".join([*GOOD_LINES[:2], "{oops"]) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["analytics", "pull", "--from", str(file), "--repo", str(root)])
+    assert first.exit_code == 0
+    assert "2 statements read, 2 new, 1 malformed" in first.output
+    assert "line 3: not valid JSON" in first.output
+    assert "Traceback" not in first.output
+    file.write_text("\n".join(GOOD_LINES) + "\n", encoding="utf-8")
+    second = runner.invoke(cli, ["analytics", "pull", "--from", str(file), "--repo", str(root)])
+    assert "3 statements read, 1 new, 0 malformed" in second.output
+    assert "holds 3" in second.output
+    assert (root / ".lmsctl" / "analytics.duckdb").is_file()
+
+
+def test_pull_usage_errors(make_repo: Callable[..., Path]) -> None:
+    root = make_repo()
+    runner = CliRunner()
+    neither = runner.invoke(cli, ["analytics", "pull", "--repo", str(root)])
+    assert neither.exit_code == 2 and "exactly one of --lrs URL and --from FILE" in neither.output
+    missing = runner.invoke(cli, ["analytics", "pull", "--from", "nope.json", "--repo",
+                                  str(root)])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    creds = runner.invoke(cli, ["analytics", "pull", "--lrs", "http://u:p@127.0.0.1:9/xAPI/",
+                                "--repo", str(root)])
+    assert creds.exit_code == 2 and "LMSCTL_LRS_AUTH" in creds.output
+
+
+def test_pull_from_an_lrs_that_is_not_there(make_repo: Callable[..., Path]) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    root = make_repo()
+    result = CliRunner().invoke(cli, ["analytics", "pull", "--lrs",
+                                      f"http://127.0.0.1:{port}/xAPI/", "--repo", str(root)])
+    assert result.exit_code == 1
+    assert "cannot reach the LRS" in result.output and "Traceback" not in result.output
