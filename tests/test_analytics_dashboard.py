@@ -1,6 +1,7 @@
 """The HTML dashboard in real Chromium: every chart visible, sortable by "needs attention", no
 request leaves 127.0.0.1 (also from file://), no console error, no learner's actor."""
 
+# ruff: noqa: F811
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -2,6 +2,7 @@
 ``lmsctl lint --analytics`` and ``lmsctl analytics check``, with thresholds from lmsctl.yml,
 severities and suppressions like every rule (real DuckDB, real lint engine)."""
 
+# ruff: noqa: F811
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.test_analytics_measures import C, L1, L2, repo_with, versions  # noqa: F401
+from tests.test_analytics_measures import L1, L2, C, repo_with, versions  # noqa: F401
 from tests.xapi_support import BASE, Statements
 
 pytest.importorskip("duckdb", reason="pip install -e '.[test]' (DuckDB)")
@@ -22,8 +23,9 @@ from lmsctl.content.loader import load_repository  # noqa: E402
 
 def statements(root: Path) -> Statements:
     """30 learners: L1 q1 right first time for 5 (facility 0.167 < 0.2), every wrong first
-    attempt picks c2 (c3 never picked); 30 reach L1, 10 reach L2 and L3 (drop-off 67%); L1 gets 4 yes
-    and 6 no (reaction -20 over 10 ratings); an older version of L1 q1 nobody got right."""
+    attempt picks c2 (c3 never picked); 30 reach L1, 10 reach L2 and L3 (drop-off 67%); L1
+    gets 4 yes and 6 no (reaction -20 over 10 ratings); an older version of L1 q1 nobody got
+    right."""
     repo, _ = load_repository(root)
     v = versions(repo)
     s = Statements(BASE)

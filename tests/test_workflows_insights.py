@@ -4,6 +4,7 @@ reaches only the base branch's lmsctl) and the weekly insights.yml with
 test_workflows_stale: GitHub cannot be reached from the tests), fed by a real
 ``lmsctl analytics report --format json``."""
 
+# ruff: noqa: F811
 from __future__ import annotations
 
 import json
@@ -20,7 +21,6 @@ import yaml
 from click.testing import CliRunner
 
 from lmsctl.cli import cli
-
 from tests.test_analytics_insights import pull, statements
 from tests.test_analytics_measures import C, repo_with  # noqa: F401
 from tests.test_workflows import lmsctl_calls, triggers
