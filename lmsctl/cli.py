@@ -232,7 +232,7 @@ def codeowners(check: bool, repo: Path | None) -> int:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
               show_default=True, help="Output format.")
 @click.option("--within", type=click.IntRange(min=0), default=None, metavar="DAYS",
               help="Also list courses due for review within DAYS.")

@@ -11,7 +11,6 @@ cannot be turned off or suppressed: they must hold for the site to build.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import subprocess
@@ -31,6 +30,7 @@ from lmsctl.checks.rules.content import FIXABLE_URL_HINT
 from lmsctl.checks.suppressions import FileSuppressions, parse_directive, yaml_directives
 from lmsctl.checks.validate import validate_repository
 from lmsctl.content.lesson_view import trim_url
+from lmsctl.core import git
 from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from lmsctl.core.errors import UsageError
 from lmsctl.core.files import write_atomic
@@ -246,12 +246,13 @@ class CourseChange:
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0",
-                                                "LC_ALL": "C"})
-    except FileNotFoundError as exc:
+        return git.run_text(root, args)
+    except git.GitNotFound as exc:
         raise UsageError("--changed-since needs git, which is not installed",
                          "Install git, or lint without --changed-since.") from exc
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"--changed-since: cannot run git in {root}: {exc}",
+                         "Check that the folder exists and git works there (git status).") from exc
 
 
 def changed_files(root: Path, ref: str) -> tuple[str, list[str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -29,6 +29,9 @@ class Diagnostic:
     column: int
     message: str
     hint: str = ""
+    #: Facts behind the finding for machine formats (json ``data``, SARIF ``properties``), e.g.
+    #: a stale course's dates and owners; not part of the finding's identity.
+    data: Mapping[str, object] | None = field(default=None, compare=False, hash=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)
@@ -42,6 +45,7 @@ class Diagnostic:
             "column": self.column,
             "message": self.message,
             "hint": self.hint,
+            **({"data": dict(self.data)} if self.data else {}),
         }
 
 
@@ -51,11 +55,17 @@ class Report:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
+    #: The command that made the report, named in summaries (``lmsctl lint: 2 errors``).
+    command: str = "lint"
+    #: Keep the order findings were added in (e.g. most overdue first) instead of file order.
+    keep_order: bool = False
 
     def extend(self, items: Iterable[Diagnostic]) -> None:
         self.diagnostics.extend(items)
 
     def sorted(self) -> list[Diagnostic]:
+        if self.keep_order:
+            return list(dict.fromkeys(self.diagnostics))
         return sorted(set(self.diagnostics), key=Diagnostic.sort_key)
 
     def counts(self) -> dict[str, int]:
