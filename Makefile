@@ -24,7 +24,9 @@ test: lint
 	$(PYTHON) -m pytest -q
 
 bench: install
+	$(PIP) -e '.[analytics]'
 	$(PYTHON) -m benchmarks.bench_validate
 	$(PYTHON) -m benchmarks.bench_lint
 	$(PYTHON) -m benchmarks.bench_build
 	$(PYTHON) -m benchmarks.bench_history
+	$(PYTHON) -m benchmarks.bench_analytics
