@@ -317,6 +317,27 @@ def analytics_check(paths: tuple[Path, ...], fmt: str, changed_since: str | None
     return cmd.check(root_of(repo), list(paths), fmt, changed_since)
 
 
+@cli.command()
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the statements and accounts (default: .lmsctl/lrs in the "
+              "repository).")
+@click.option("--port", type=int, default=8100, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--origin", "origins", multiple=True, metavar="URL",
+              help="Another site origin browsers may send from; repeatable (site.url and "
+              "http://127.0.0.1:8000 are allowed already).")
+@click.option("--python", "python", default=None, metavar="PATH",
+              help="A Python with ralph-malph[lrs] 5.1 (default: this one, or "
+              ".lmsctl/ralph-venv).")
+@repo_option
+@handled
+def lrs(data: Path | None, port: int, origins: tuple[str, ...], python: str | None,
+        repo: Path | None) -> int:
+    """Run the embedded LRS (Ralph) on 127.0.0.1 for the site's learning records."""
+    from lmsctl.commands import lrs as cmd
+
+    return cmd.run(repo, data, port, list(origins), python)
+
+
 def main() -> None:
     cli(prog_name="lmsctl")
 

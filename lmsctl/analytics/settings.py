@@ -12,7 +12,8 @@
         reaction_low: 50
         reaction_ratings: 10
 
-Read defensively from the raw document (already schema-checked by validate): a wrong value falls
+The activity base and ``min_learners`` come from the model (``Config.analytics``); the
+thresholds are read from the document (already schema-checked by validate): a wrong value falls
 back to its default here and validate reports it at its line.
 """
 
@@ -59,12 +60,8 @@ def read_settings(repo: Repository) -> AnalyticsSettings:
     raw = data.get("analytics")
     configured = isinstance(raw, dict)
     section: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    base = section.get("activity_base")
-    if not isinstance(base, str) or not base:
-        base = repo.config.site_url
-    if base and not base.endswith("/"):
-        base += "/"
-    min_learners = int(_number(section, "min_learners", DEFAULT_MIN_LEARNERS, 1, 1_000_000))
+    base = repo.config.activity_base  # analytics.activity_base, else site.url; ends in /
+    min_learners = repo.config.analytics.min_learners or DEFAULT_MIN_LEARNERS
     ins = section.get("insights")
     ins = ins if isinstance(ins, dict) else {}
     d = Thresholds()

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from lmsctl.checks.lrs_config import check_analytics
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.ids import SLUG
 from lmsctl.core.model import Course, Lesson, Repository
@@ -186,4 +187,4 @@ def _lessons(repo: Repository) -> list[Diagnostic]:
 def check_references(repo: Repository) -> list[Diagnostic]:
     _realdir.cache_clear()
     return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_goals(repo),
-            *_lessons(repo)]
+            *_lessons(repo), *check_analytics(repo.config)]

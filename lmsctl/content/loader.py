@@ -15,6 +15,7 @@ from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.errors import RepositoryNotFound
 from lmsctl.core.ids import SLUG, lesson_id, slugify
 from lmsctl.core.model import (
+    Analytics,
     Choice,
     Config,
     Course,
@@ -26,6 +27,7 @@ from lmsctl.core.model import (
     Quiz,
     Repository,
     Skill,
+    XapiEndpoint,
 )
 from lmsctl.core.spine import diag
 from lmsctl.core.yamlstrict import MAX_YAML_BYTES, YamlDoc, decode_text, parse_yaml
@@ -182,9 +184,21 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         skills=skills,
         goals=goals,
         lint=_dict(data.get("lint")),
+        analytics=_analytics(_dict(data.get("analytics"))),
         doc=doc,
         exists=True,
     ), problems
+
+
+def _analytics(raw: dict[str, Any]) -> Analytics:
+    xapi = _dict(raw.get("xapi"))
+    endpoint, auth = _str(xapi.get("endpoint")).strip(), _str(xapi.get("auth")).strip()
+    return Analytics(
+        xapi=XapiEndpoint(endpoint=endpoint if endpoint.endswith("/") else endpoint + "/",
+                          auth=auth) if endpoint else None,
+        activity_base=_str(raw.get("activity_base")).strip(),
+        min_learners=_int(raw.get("min_learners"), 5) or 5,
+    )
 
 
 def _load_quiz(

@@ -191,6 +191,27 @@ class Goal:
 
 
 @dataclass(frozen=True)
+class XapiEndpoint:
+    """Where the site sends learning records (``analytics.xapi`` in lmsctl.yml)."""
+
+    endpoint: str  # the LRS's xAPI base, always ending in "/"
+    auth: str  # the Authorization header value of a write-only account
+
+
+@dataclass(frozen=True)
+class Analytics:
+    """``analytics:`` in lmsctl.yml (DESIGN sections 8 and 9). Recording is off without xapi."""
+
+    xapi: XapiEndpoint | None = None
+    activity_base: str = ""  # as written; see Config.activity_base
+    min_learners: int = 5
+
+    @property
+    def recording(self) -> bool:
+        return self.xapi is not None
+
+
+@dataclass(frozen=True)
 class Config:
     site_title: str = "Learning"
     site_url: str = ""
@@ -203,8 +224,16 @@ class Config:
     skills: tuple[Skill, ...] = ()
     goals: tuple[Goal, ...] = ()
     lint: dict[str, Any] = field(default_factory=dict, compare=False)
+    analytics: Analytics = field(default_factory=Analytics)
     doc: YamlDoc | None = field(default=None, compare=False, repr=False)
     exists: bool = False
+
+    @property
+    def activity_base(self) -> str:
+        """The start of every xAPI activity id: ``analytics.activity_base``, else ``site.url``;
+        always ending in ``/`` (empty when neither is set)."""
+        base = self.analytics.activity_base or self.site_url
+        return base if not base or base.endswith("/") else base + "/"
 
     def skill(self, skill_id: str) -> Skill | None:
         return next((s for s in self.skills if s.id == skill_id), None)

@@ -90,6 +90,18 @@ for _id, _summary, _fix, _bad, _good in [
      "Use a goal declared under `goals:` in lmsctl.yml (the hint suggests the nearest), or "
      "declare the goal there with its title and owner.",
      "goals: [faster-ramp-upp]", "goals: [faster-ramp-up]"),
+    ("LMS220", "The site cannot send learning records to this LRS endpoint",
+     "Give the LRS's xAPI base URL with its path (e.g. https://lrs.example.com/xAPI/), over "
+     "https:// when the site is (browsers block http:// requests from https:// pages; "
+     "http://127.0.0.1 and http://localhost are allowed for lmsctl lrs).",
+     "site: {url: https://learn.example.com/}\n"
+     "analytics: {xapi: {endpoint: http://lrs.example.com, auth: ...}}",
+     "site: {url: https://learn.example.com/}\n"
+     "analytics: {xapi: {endpoint: https://lrs.example.com/xAPI/, auth: ...}}"),
+    ("LMS221", "Learning records need a base for activity ids",
+     "Set site.url (or analytics.activity_base): every activity id starts with it.",
+     "site: {title: Learning}\nanalytics: {xapi: {...}}",
+     "site: {title: Learning, url: https://learn.example.com/}\nanalytics: {xapi: {...}}"),
 ]:
     RULES.append(Rule(id=_id, severity=E, summary=_summary, fix=_fix, bad=_bad, good=_good))
 
