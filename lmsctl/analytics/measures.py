@@ -171,17 +171,20 @@ def declared_goals(repo: Repository) -> list[tuple[str, str, str]]:
 
 
 def _catalog_rows(repo: Repository, base: str) -> list[tuple[Any, ...]]:
+    """(activity id, kind, course, lesson, question key, path, lesson position, current
+    content version of a question) of every activity of the repository."""
     rows: list[tuple[Any, ...]] = []
     for course in repo.courses:
-        rows.append((course_iri(base, course.id), "course", course.id, None, None, None, 0))
+        rows.append((course_iri(base, course.id), "course", course.id, None, None, None, 0,
+                     None))
         for i, lesson in enumerate(course.lessons):
             rows.append((lesson_iri(base, course.id, lesson.id), "lesson", course.id, lesson.id,
-                         None, None, i))
+                         None, None, i, None))
             for q in lesson.questions:
                 rows.append((question_iri(base, course.id, lesson.id, q.key), "question",
-                             course.id, lesson.id, q.key, None, i))
+                             course.id, lesson.id, q.key, None, i, q.version))
     for path in repo.paths:
-        rows.append((path_iri(base, path.id), "path", None, None, None, path.id, 0))
+        rows.append((path_iri(base, path.id), "path", None, None, None, path.id, 0, None))
     return rows
 
 
@@ -190,10 +193,11 @@ def prepare(con: duckdb.DuckDBPyConnection, repo: Repository, base: str,
     """Temporary tables: ``catalog`` (our activities) and ``facts`` (statements about them,
     after ``since``, without voided ones)."""
     con.execute("CREATE OR REPLACE TEMP TABLE catalog (iri VARCHAR, kind VARCHAR, "
-                "course VARCHAR, lesson VARCHAR, question VARCHAR, path VARCHAR, ord INTEGER)")
+                "course VARCHAR, lesson VARCHAR, question VARCHAR, path VARCHAR, ord INTEGER, "
+                "version VARCHAR)")
     rows = _catalog_rows(repo, base)
     if rows:
-        con.executemany("INSERT INTO catalog VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO catalog VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE facts AS "
         "SELECT s.actor, s.verb, s.object, s.ts, s.success, s.response, s.duration, "
@@ -303,14 +307,13 @@ def compute(con: duckdb.DuckDBPyConnection, repo: Repository, settings: Analytic
                    unnest(string_split(response, '[,]')) AS choice
             FROM first_attempts WHERE response IS NOT NULL AND response <> '')
         GROUP BY ALL""", width=5)
+    # choices and key of older content versions come from their statements' definitions
     definitions: dict[tuple[str, str, str, str], str] = {}
     for course_id, lesson_id, key, version, raw in con.execute(f"""
-            SELECT course, lesson, question, version, any_value(raw) FROM (
-                SELECT f.course, f.lesson, f.question, f.version, s.raw
-                FROM first_attempts f JOIN catalog c ON c.course = f.course
-                     AND c.lesson = f.lesson AND c.question = f.question
-                JOIN statements s ON s.object = c.iri AND s.version = f.version
-                WHERE s.verb = '{VERB_ANSWERED}' AND f.score IS NOT NULL)
+            SELECT c.course, c.lesson, c.question, s.version, any_value(s.raw)
+            FROM statements s JOIN catalog c ON s.object = c.iri
+            WHERE s.verb = '{VERB_ANSWERED}' AND c.kind = 'question'
+                  AND s.version IS NOT NULL AND s.version <> c.version
             GROUP BY ALL""").fetchall():
         definitions[(course_id, lesson_id, key, version)] = raw
 
