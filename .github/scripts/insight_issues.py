@@ -33,7 +33,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from stale_issues import HANDLE, SLUG, Gh, InputError, _md, sync_marked  # noqa: E402
+from stale_issues import (  # noqa: E402
+    HANDLE,
+    SLUG,
+    Gh,
+    InputError,
+    _md,
+    run_sync,
+    sync_marked,
+)
 
 LABEL = "insights"
 LABEL_COLOUR = "fbca04"
@@ -168,25 +176,14 @@ def main(argv: list[str] | None = None) -> int:
     gh = Gh(dry_run=args.dry_run, label=LABEL, colour=LABEL_COLOUR,
             description=LABEL_DESCRIPTION)
     wanted = {c.id: (title_for(c.id), body_for(c, args.repo_url)) for c in courses}
-    try:
-        done = sync_marked(wanted, gh, MARKER,
-                           lambda cid: f"`{cid}` no longer needs attention: its insight "
-                                       "findings are gone. Closing; thank you!")
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"{len(courses)} course{'' if len(courses) == 1 else 's'} need attention")
-    for kind, items in done.items():
-        if items:
-            print(f"{kind}: {', '.join(items)}")
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(f"### Courses that need attention: {len(courses)}\n\n")
-            for kind, items in done.items():
-                if items:
-                    handle.write(f"- {kind}: {', '.join(items)}\n")
-    return 1 if gh.failures else 0
+
+    def closing(course_id: str) -> str:
+        return (f"`{course_id}` no longer needs attention: its insight findings are gone. "
+                "Closing; thank you!")
+
+    return run_sync(gh, lambda: sync_marked(wanted, gh, MARKER, closing),
+                    f"{len(courses)} course{'' if len(courses) == 1 else 's'} need attention",
+                    f"Courses that need attention: {len(courses)}")
 
 
 if __name__ == "__main__":

@@ -283,9 +283,8 @@ def sync_marked(wanted: dict[str, tuple[str, str]], gh: Gh, marker: re.Pattern[s
         elif gh.edit(found.number, title, body):
             done["updated"].append(f"{course_id} #{found.number}")
     for course_id, open_issue in sorted(existing.items()):
-        if course_id not in wanted:
-            if gh.close(open_issue.number, closing(course_id)):
-                done["closed"].append(f"{course_id} #{open_issue.number}")
+        if course_id not in wanted and gh.close(open_issue.number, closing(course_id)):
+            done["closed"].append(f"{course_id} #{open_issue.number}")
     for course_id, issue in duplicates:
         oldest = existing[course_id]
         if gh.close(issue.number, f"Duplicate of #{oldest.number}."):
@@ -325,19 +324,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.stale_json}: {exc}", file=sys.stderr)
         return 2
     gh = Gh(dry_run=args.dry_run)
+    return run_sync(gh, lambda: sync(courses, gh, args.site_url, args.repo_url),
+                    f"{len(courses)} stale course{'' if len(courses) == 1 else 's'}",
+                    f"Stale courses: {len(courses)}")
+
+
+def run_sync(gh: Gh, work: Callable[[], dict[str, list[str]]], headline: str,
+             summary_title: str) -> int:
+    """Do ``work`` (a sync), print what it did and add it to the step summary; exit code 1
+    when a gh call failed."""
     try:
-        done = sync(courses, gh, args.site_url, args.repo_url)
+        done = work()
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"{len(courses)} stale course{'' if len(courses) == 1 else 's'}")
+    print(headline)
     for kind, items in done.items():
         if items:
             print(f"{kind}: {', '.join(items)}")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(f"### Stale courses: {len(courses)}\n\n")
+            handle.write(f"### {summary_title}\n\n")
             for kind, items in done.items():
                 if items:
                     handle.write(f"- {kind}: {', '.join(items)}\n")
