@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lmsctl.analytics.statements import Problem, check, read_file
+from lmsctl.analytics.statements import Problem, one_line, read_file
 from lmsctl.analytics.store import PullResult, Writer, last_stored
 from lmsctl.core.errors import LmsctlError, UsageError
 
@@ -131,7 +131,7 @@ def pull_lrs(con: duckdb.DuckDBPyConnection, endpoint: str,
             page += 1
             doc = _get(url, auth, endpoint)
             items = doc["statements"]
-            writer.add(check(s, f"page {page}, statement {i}")
+            writer.add((f"page {page}, statement {i}", one_line(s))
                        for i, s in enumerate(items, start=1))
             more = doc.get("more")
             url = urllib.parse.urljoin(endpoint, more) if isinstance(more, str) and more else ""

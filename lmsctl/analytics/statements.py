@@ -1,13 +1,15 @@
-"""Reading xAPI statements: one statement checked and projected into the columns the measures
-query, and the two file forms LRSs export (a JSON array, or NDJSON: one statement a line).
+"""Reading xAPI statements as LRSs export them: a JSON array, an xAPI StatementResult object,
+or NDJSON (one statement a line), and the pages of an LRS.
 
-A statement that cannot be used is never an exception: the readers yield a ``Problem`` naming
-where it is (``line 12`` or ``item 3``) and why, and go on with the next one.
+The readers only cut the input into statements, each with where it is (``line 12``, ``item 3``,
+``page 2, statement 7``) and its JSON text on one line; the store checks each one and reads its
+columns, in SQL (``store.STAGE``). What cannot even be cut (bytes that are not UTF-8, an array
+that is not closed) is a ``Problem`` that names the place and why; nothing here raises for bad
+input.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -28,31 +30,8 @@ VERB_VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 VERSION_EXT = "/xapi/ext/content-version"
 ATTEMPT_EXT = "/attempt"
 
-_NUM = r"(\d+(?:[.,]\d+)?)"
-_DURATION = re.compile(
-    rf"P(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM}D)?"
-    rf"(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?\Z")
-_DURATION_SECONDS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
-
-
-@dataclass(frozen=True)
-class Row:
-    """A statement as stored: ``raw`` exactly as received, then columns read from it."""
-
-    id: str
-    raw: str
-    actor: str  # the actor's identifier; used to count distinct learners, never shown
-    verb: str
-    object: str | None
-    timestamp: str | None  # UTC, ISO 8601
-    stored: str | None
-    success: bool | None
-    response: str | None
-    duration: float | None  # seconds
-    score_raw: float | None
-    version: str | None
-    attempt: int | None
-    grouping: str  # ids of context.contextActivities.grouping, separated by spaces
+#: A statement as read, not yet checked: where it is and its JSON text on one line.
+Line = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -64,149 +43,46 @@ class Problem:
         return f"{self.where}: {self.reason}"
 
 
-class Malformed(ValueError):
-    """Why a statement cannot be used."""
-
-
-def parse_duration(text: str) -> float:
-    """ISO 8601 duration (xAPI ``result.duration``) in seconds; years and months count as 365
-    and 30 days."""
-    m = _DURATION.match(text)
-    if m is None or text in ("P", "PT") or text.endswith("T"):
-        raise Malformed(f"result.duration {text!r} is not an ISO 8601 duration (e.g. PT1M30S)")
-    return sum(float(v.replace(",", ".")) * unit
-               for v, unit in zip(m.groups(), _DURATION_SECONDS, strict=True) if v)
-
-
-def parse_timestamp(text: Any, name: str) -> str:
-    if not isinstance(text, str):
-        raise Malformed(f"{name} is not a string")
+def json_problem(text: str) -> str:
+    """Why ``text`` is not valid JSON, in the decoder's words."""
     try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise Malformed(f"{name} {text[:40]!r} is not an ISO 8601 date and time") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).isoformat()
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg}, column {exc.colno})"
+    except RecursionError:
+        return "not valid JSON (nested too deeply)"
+    return "not valid JSON"
 
 
-def actor_key(actor: Any) -> str:
-    """The inverse functional identifier of an agent (xAPI 1.0.3, 2.4.2.1)."""
-    if not isinstance(actor, dict):
-        raise Malformed("actor is missing or not an object")
-    for key in ("mbox", "mbox_sha1sum", "openid"):
-        value = actor.get(key)
-        if isinstance(value, str) and value:
-            return f"{key}:{value}"
-    account = actor.get("account")
-    if isinstance(account, dict):
-        home, name = account.get("homePage"), account.get("name")
-        if isinstance(home, str) and isinstance(name, str) and name:
-            return f"account:{home}|{name}"
-    raise Malformed("actor has no identifier (mbox, mbox_sha1sum, openid or account)")
+def one_line(value: Any) -> str:
+    """A parsed statement as JSON text on one line."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _ids(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
-    return [x["id"] for x in items if isinstance(x, dict) and isinstance(x.get("id"), str)]
-
-
-def _extension(extensions: Any, suffix: str) -> Any:
-    if isinstance(extensions, dict):
-        for key, value in extensions.items():
-            if isinstance(key, str) and key.endswith(suffix):
-                return value
-    return None
-
-
-def to_row(statement: Any, raw: str | None = None) -> Row:
-    """Check one statement and read its columns; raises ``Malformed`` saying why not."""
-    if not isinstance(statement, dict):
-        raise Malformed("not a JSON object")
-    sid = statement.get("id")
-    if not isinstance(sid, str) or not sid:
-        raise Malformed("no statement id (an LRS gives every statement one)")
-    actor = actor_key(statement.get("actor"))
-    verb = statement.get("verb")
-    if not isinstance(verb, dict) or not isinstance(verb.get("id"), str):
-        raise Malformed("verb.id is missing")
-    obj = statement.get("object")
-    if not isinstance(obj, dict):
-        raise Malformed("object is missing or not an object")
-    object_id = obj.get("id") if isinstance(obj.get("id"), str) else None
-    timestamp = stored = None
-    if statement.get("timestamp") is not None:
-        timestamp = parse_timestamp(statement["timestamp"], "timestamp")
-    if statement.get("stored") is not None:
-        stored = parse_timestamp(statement["stored"], "stored")
-    result = statement.get("result")
-    result = result if isinstance(result, dict) else {}
-    success = result.get("success") if isinstance(result.get("success"), bool) else None
-    response = result.get("response") if isinstance(result.get("response"), str) else None
-    duration = None
-    if result.get("duration") is not None:
-        if not isinstance(result["duration"], str):
-            raise Malformed("result.duration is not a string")
-        duration = parse_duration(result["duration"])
-    score = result.get("score")
-    score_raw = None
-    if isinstance(score, dict):
-        value = score.get("raw")
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            score_raw = float(value)
-    attempt = _extension(result.get("extensions"), ATTEMPT_EXT)
-    context = statement.get("context")
-    context = context if isinstance(context, dict) else {}
-    version = _extension(context.get("extensions"), VERSION_EXT)
-    activities = context.get("contextActivities")
-    grouping = _ids(activities.get("grouping")) if isinstance(activities, dict) else []
-    return Row(
-        id=sid,
-        raw=raw if raw is not None else json.dumps(statement, ensure_ascii=False,
-                                                   separators=(",", ":")),
-        actor=actor, verb=verb["id"], object=object_id,
-        timestamp=timestamp or stored, stored=stored, success=success, response=response,
-        duration=duration, score_raw=score_raw,
-        version=version if isinstance(version, str) else None,
-        attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
-        grouping=" ".join(g for g in grouping if " " not in g),
-    )
-
-
-def check(statement: Any, where: str, raw: str | None = None) -> Row | Problem:
-    try:
-        return to_row(statement, raw)
-    except Malformed as exc:
-        return Problem(where, str(exc))
-
-
-def read_ndjson(lines: Iterable[str], first_line: int = 1) -> Iterator[Row | Problem]:
-    """NDJSON: one statement a line; blank lines are skipped."""
+def read_ndjson(lines: Iterable[str], first_line: int = 1) -> Iterator[Line | Problem]:
+    """NDJSON: one statement a line, passed on as it is; blank lines are skipped."""
     for number, line in enumerate(lines, start=first_line):
         text = line.strip()
         if not text:
             continue
-        if _UNDECODABLE.search(text):
-            yield Problem(f"line {number}", "not UTF-8 text")
+        if _UNSAFE.search(text):
+            yield Problem(f"line {number}", "not UTF-8 text" if _UNDECODABLE.search(text)
+                          else json_problem(text))
             continue
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield Problem(f"line {number}", f"not valid JSON ({exc.msg}, column {exc.colno})")
-            continue
-        except RecursionError:
-            yield Problem(f"line {number}", "not valid JSON (nested too deeply)")
-            continue
-        yield check(value, f"line {number}", text if "\n" not in text else None)
+        # a carriage return inside a line can only be whitespace between JSON tokens
+        yield f"line {number}", text.replace("\r", " ") if "\r" in text else text
 
 
 _DECODER = json.JSONDecoder()
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+#: What cannot be in one line of JSON text: control characters (raw ones are not allowed in
+#: JSON strings; the store uses \x1f to separate fields) and undecodable bytes.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\udc80-\udcff]")
 _SPACE = re.compile(r"[ \t\r\n]*")
 CHUNK = 1 << 20
 
 
-def read_json_array(stream: IO[str]) -> Iterator[Row | Problem]:
+def read_json_array(stream: IO[str]) -> Iterator[Line | Problem]:
     """A JSON array of statements, read element by element (a 1 GB export never sits in
     memory at once); ``{"statements": [...]}`` (an xAPI StatementResult) works too."""
     buf = stream.read(CHUNK)
@@ -223,7 +99,7 @@ def read_json_array(stream: IO[str]) -> Iterator[Row | Problem]:
             yield Problem("file", "a JSON object without a \"statements\" list")
             return
         for i, item in enumerate(items, start=1):
-            yield check(item, f"item {i}")
+            yield f"item {i}", one_line(item)
         return
     if not buf.startswith("[", pos):
         yield Problem("file", "neither a JSON array nor NDJSON (one statement per line)")
@@ -263,13 +139,13 @@ def read_json_array(stream: IO[str]) -> Iterator[Row | Problem]:
                 yield Problem(f"item {index + 1}", "not valid JSON (nested too deeply)")
                 return
         index += 1
-        yield check(value, f"item {index}")
+        yield f"item {index}", one_line(value)
         pos = end
         if pos > CHUNK:
             buf, pos = buf[pos:], 0
 
 
-def read_file(path: Path) -> Iterator[Row | Problem]:
+def read_file(path: Path) -> Iterator[Line | Problem]:
     """A JSON array, an xAPI StatementResult object or NDJSON (decided by how it starts)."""
     with path.open("r", encoding="utf-8", errors="surrogateescape", newline="") as fh:
         head = fh.readline()
