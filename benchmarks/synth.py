@@ -149,11 +149,11 @@ def generate_statements(root: Path, out: Path, learners: int, seed: int = 11,
             fh.write(json.dumps(statement, separators=(",", ":")) + "\n")
             written += 1
 
-        for n in range(learners):
+        for _ in range(learners):
             if limit is not None and written >= limit:
                 break
-            actor = {"objectType": "Agent",
-                     "account": {"homePage": base, "name": str(uuid.UUID(int=rng.getrandbits(128)))}}
+            name = str(uuid.UUID(int=rng.getrandbits(128)))
+            actor = {"objectType": "Agent", "account": {"homePage": base, "name": name}}
             skill = rng.gauss(0, 1)
             when = start + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 90))
             for course in rng.sample(courses, k=min(len(courses), rng.randint(1, 8))):
