@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 STORE = Path(".lmsctl") / "analytics.duckdb"
 INSTALL_HINT = "Install the analytics extra: pip install 'lmsctl[analytics]'."
-BATCH = 200_000
+BATCH = 100_000
+#: DuckDB's memory limit (it spills to a temporary folder beyond it).
+MEMORY_LIMIT = "1GB"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS statements (
@@ -83,6 +85,9 @@ def connect(path: Path, create: bool = True) -> duckdb.DuckDBPyConnection:
         raise LmsctlError(f"cannot open the statement store {path}: {exc}",
                           "Is another lmsctl analytics command running? Otherwise delete the "
                           "file and pull again.") from None
+    # bounded memory whatever the machine (DuckDB spills to disk beyond it); no progress bar
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
     if create:
         con.execute(SCHEMA)
@@ -113,7 +118,9 @@ _SECONDS = " + ".join(f"coalesce(try_cast(replace(nullif(p.{k}, ''), ',', '.') A
                       f" * {v}" for k, v in _PARTS.items())
 #: The parts of a statement the columns are read from (one JSON parse per statement).
 SHAPE = json.dumps({
-    "id": "JSON", "actor": "JSON", "verb": {"id": "JSON"}, "object": "JSON",
+    "id": "JSON", "verb": {"id": "JSON"}, "object": "JSON",
+    "actor": {"mbox": "VARCHAR", "mbox_sha1sum": "VARCHAR", "openid": "VARCHAR",
+              "account": {"homePage": "VARCHAR", "name": "VARCHAR"}},
     "timestamp": "VARCHAR", "stored": "VARCHAR",
     "result": {"success": "JSON", "response": "VARCHAR", "duration": "VARCHAR",
                "score": {"raw": "JSON"}, "extensions": "JSON"},
@@ -137,19 +144,19 @@ WITH src AS (
                   delim='\x1f', quote='', escape='', header=false, auto_detect=false,
                   strict_mode=false, max_line_size=100000000)
 ), parsed AS (
-    SELECT *, CASE WHEN valid THEN json_type(line) END AS kind,
-           CASE WHEN valid AND json_type(line) = 'OBJECT'
+    SELECT *, valid AND starts_with(line, '{{') AS is_object,
+           CASE WHEN valid AND starts_with(line, '{{')
                 THEN json_transform(line, '{SHAPE}') END AS j
     FROM src
 ), cols AS (
     SELECT *,
         CASE WHEN json_type(j.id) = 'VARCHAR' THEN j.id ->> '$' END AS sid,
-        CASE WHEN json_type(j.actor) = 'OBJECT' THEN coalesce(
-            'mbox:' || nullif(j.actor ->> '$.mbox', ''),
-            'mbox_sha1sum:' || nullif(j.actor ->> '$.mbox_sha1sum', ''),
-            'openid:' || nullif(j.actor ->> '$.openid', ''),
-            'account:' || (j.actor ->> '$.account.homePage') || '|'
-                || nullif(j.actor ->> '$.account.name', '')) END AS actor_key,
+        coalesce(
+            'mbox:' || nullif(j.actor.mbox, ''),
+            'mbox_sha1sum:' || nullif(j.actor.mbox_sha1sum, ''),
+            'openid:' || nullif(j.actor.openid, ''),
+            'account:' || j.actor.account.homePage || '|' || nullif(j.actor.account.name, ''))
+            AS actor_key,
         CASE WHEN json_type(j.verb.id) = 'VARCHAR' THEN j.verb.id ->> '$' END AS verb_id,
         try_cast(j.timestamp AS TIMESTAMPTZ) AS ts_value,
         try_cast(j.stored AS TIMESTAMPTZ) AS stored_value,
@@ -162,10 +169,8 @@ WITH src AS (
 SELECT seq, place, line,
     CASE
         WHEN NOT valid THEN 'not valid JSON'
-        WHEN kind <> 'OBJECT' THEN 'not a JSON object'
+        WHEN NOT is_object THEN 'not a JSON object'
         WHEN sid IS NULL OR sid = '' THEN 'no statement id (an LRS gives every statement one)'
-        WHEN j.actor IS NULL OR json_type(j.actor) <> 'OBJECT'
-            THEN 'actor is missing or not an object'
         WHEN actor_key IS NULL
             THEN 'actor has no identifier (mbox, mbox_sha1sum, openid or account)'
         WHEN verb_id IS NULL THEN 'verb.id is missing'
