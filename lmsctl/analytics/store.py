@@ -89,6 +89,7 @@ def connect(path: Path, create: bool = True) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
+    con.execute("SET TimeZone = 'UTC'")  # weeks and --since dates in UTC on every machine
     if create:
         con.execute(SCHEMA)
     return con
