@@ -105,7 +105,7 @@ def _goals(repo: Repository) -> list[Diagnostic]:
                 continue
             line, col = doc.pos(("goals", i))
             near = difflib.get_close_matches(goal, declared, n=1)
-            out.append(diag("LMS212", rel, line, col,
+            out.append(diag("LMS214", rel, line, col,
                             f"goal '{goal}' is not declared in lmsctl.yml",
                             (f"Did you mean '{near[0]}'? " if near else "")
                             + f"Use a declared goal ({known}) or add '{goal}' under goals: in "
