@@ -275,14 +275,19 @@ def compute(con: duckdb.DuckDBPyConnection, repo: Repository, settings: Analytic
             (week, figure(_reaction(yes, no), raters, least)))
 
     # item analysis over each learner's first attempt at a question's content version
+    # (the first attempt: the lowest attempt number, then the earliest, then the smallest id)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE first_attempts AS
-        SELECT course, lesson, question, version, actor, success::INTEGER AS score, response
-        FROM facts
-        WHERE verb = '{VERB_ANSWERED}' AND kind = 'question' AND version IS NOT NULL
-              AND success IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY object, version, actor
-                                   ORDER BY attempt NULLS LAST, ts NULLS LAST, id) = 1""")
+        SELECT course, lesson, question, version, actor, first.score, first.response
+        FROM (
+            SELECT course, lesson, question, version, actor,
+                   arg_min({{'score': success::INTEGER, 'response': response}},
+                           (coalesce(attempt, 2147483647),
+                            coalesce(ts, '9999-12-31'::TIMESTAMPTZ), id)) AS first
+            FROM facts
+            WHERE verb = '{VERB_ANSWERED}' AND kind = 'question' AND version IS NOT NULL
+                  AND success IS NOT NULL
+            GROUP BY course, lesson, question, version, actor)""")
     item_rows = _by_key(con, """
         SELECT course, lesson, question, version, count(*), avg(score)
         FROM first_attempts GROUP BY course, lesson, question, version""", width=4)
@@ -309,13 +314,16 @@ def compute(con: duckdb.DuckDBPyConnection, repo: Repository, settings: Analytic
         GROUP BY ALL""", width=5)
     # choices and key of older content versions come from their statements' definitions
     definitions: dict[tuple[str, str, str, str], str] = {}
-    for course_id, lesson_id, key, version, raw in con.execute(f"""
-            SELECT c.course, c.lesson, c.question, s.version, any_value(s.raw)
-            FROM statements s JOIN catalog c ON s.object = c.iri
-            WHERE s.verb = '{VERB_ANSWERED}' AND c.kind = 'question'
-                  AND s.version IS NOT NULL AND s.version <> c.version
-            GROUP BY ALL""").fetchall():
-        definitions[(course_id, lesson_id, key, version)] = raw
+    if con.execute("SELECT 1 FROM first_attempts f JOIN catalog c ON c.course = f.course "
+                   "AND c.lesson = f.lesson AND c.question = f.question "
+                   "WHERE f.version <> c.version LIMIT 1").fetchone():
+        for course_id, lesson_id, key, version, raw in con.execute(f"""
+                SELECT c.course, c.lesson, c.question, s.version, any_value(s.raw)
+                FROM statements s JOIN catalog c ON s.object = c.iri
+                WHERE s.verb = '{VERB_ANSWERED}' AND c.kind = 'question'
+                      AND s.version IS NOT NULL AND s.version <> c.version
+                GROUP BY ALL""").fetchall():
+            definitions[(course_id, lesson_id, key, version)] = raw
 
     wanted = set(courses) if courses else None
     out_courses: list[CourseFigures] = []
