@@ -1,5 +1,5 @@
 """Business goals: declared in lmsctl.yml, named by courses and paths, validated like skills
-(LMS214 at the goal's line, with "did you mean"), and the report's usage errors."""
+(LMS219 at the goal's line, with "did you mean"), and the report's usage errors."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_unknown_goal_is_an_error_at_its_line_with_did_you_mean(
                                  "goals:\n  - faster-ramp\n  - world-peace\n"
                                  "courses: [sales-basics]\n"),
     })
-    found = [d for d in validate(root) if d["rule"] == "LMS214"]
+    found = [d for d in validate(root) if d["rule"] == "LMS219"]
     course_line = MINIMAL_COURSE.count("\n") + 1
     assert [(d["path"], d["line"], d["column"]) for d in found] == [
         ("courses/sales-basics/course.yml", course_line, 9), ("paths/onboarding.yml", 5, 5)]

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from lmsctl.core.document import LessonDocument
 from lmsctl.core.ids import content_version, question_version
 from lmsctl.core.yamlstrict import YamlDoc
 
@@ -96,6 +97,9 @@ class Lesson:
     links: tuple[Link, ...]
     word_count: int
     front_matter: YamlDoc | None = field(default=None, compare=False, repr=False)
+    #: what the one Markdown reader found in ``body`` (headings, links, quizzes, code...)
+    document: LessonDocument = field(default_factory=LessonDocument, compare=False,
+                                     repr=False)
 
     @property
     def questions(self) -> tuple[Question, ...]:

@@ -86,7 +86,13 @@ for _id, _summary, _fix, _bad, _good in [
     ("LMS211", "File is too large to read",
      "Split the file; lessons should be short anyway.",
      "(a 2 MB lesson)", "(two 1,000-word lessons)"),
-    ("LMS214", "Unknown goal",
+    ("LMS214", "Link to a lesson or course that does not exist",
+     "Link to a lesson by its file name, relative to the lesson (02-clarify.md, "
+     "../../other-course/lessons/01-intro.md), or to a course by its folder "
+     "(../../other-course/); the link on the page would otherwise lead nowhere.",
+     "[expenses](../../expense-policy/)  # no courses/expense-policy/",
+     "[expenses](../../travel-and-expenses/)"),
+    ("LMS219", "Unknown goal",
      "Use a goal declared under `goals:` in lmsctl.yml (the hint suggests the nearest), or "
      "declare the goal there with its title and owner.",
      "goals: [faster-ramp-upp]", "goals: [faster-ramp-up]"),

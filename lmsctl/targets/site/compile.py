@@ -19,19 +19,23 @@ import os
 import posixpath
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 
 from lmsctl.checks.references import is_local
 from lmsctl.content import community
 from lmsctl.content.freshness import freshness, parse_date
+from lmsctl.content.markdown import render as render_markdown
+from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.history import History
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
+from lmsctl.core.spine import diag
 from lmsctl.targets.site import feedback, pages, urls
 from lmsctl.targets.site.pages import CourseFacts
 from lmsctl.targets.site.quiz_html import quiz_html
@@ -54,7 +58,6 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     {"pymdownx.tabbed": {"alternate_style": True}},
     "pymdownx.details",
 ]
-QUIZ_SLOT = '<div class="lmsctl-quiz-slot">{n}</div>'
 SITE_LANGUAGE = "en"
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -91,6 +94,8 @@ class Compiled:
     pages: int
     shards: list[list[str]]
     lesson_sources: dict[str, str]  # docs path of each lesson -> repository path
+    #: problems found while writing lesson pages (links to pages this build leaves out)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def linked_course_ids(course: Course) -> list[str]:
@@ -151,22 +156,59 @@ def title_meta(text: str) -> str:
     return escape(text, quote=True)
 
 
-def lesson_markdown(lesson: Lesson) -> str:
-    """The lesson body with each ```quiz block replaced by a slot the hooks fill after
-    sanitizing (quizzes must not render as code, nor pass through the author-HTML policy)."""
-    lines = lesson.body.split("\n")
-    for n, quiz in reversed(list(enumerate(lesson.quizzes))):
-        start = quiz.start_line - lesson.body_line
-        end = quiz.end_line - lesson.body_line
-        if not (0 <= start <= end < len(lines)):
-            continue
-        opening = lines[start]
-        indent = opening[: len(opening) - len(opening.lstrip())]
-        lines[start:end + 1] = ["", indent + QUIZ_SLOT.format(n=n), ""]
+class LessonPages:
+    """The site URL of every lesson file this build publishes."""
+
+    def __init__(self, courses: list[Course]) -> None:
+        self.urls = {lesson.rel: urls.lesson_url(c.id, lesson.id) for c in courses
+                     for lesson in c.lessons}
+
+    def rewriter(self, course: Course, lesson: Lesson) -> Callable[[str], str]:
+        """Links to lesson files become links to their pages (relative to this page)."""
+        page = urls.lesson_url(course.id, lesson.id)
+        folder = posixpath.dirname(lesson.rel)
+
+        def rewrite(url: str) -> str:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+                return url
+            target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+            to = self.urls.get(target)
+            if to is None:
+                return url
+            return urlunsplit(("", "", urls.relative(to, page), parts.query, parts.fragment))
+
+        return rewrite
+
+    def warnings(self, lesson: Lesson) -> list[Diagnostic]:
+        """Links to lesson files this build does not publish (LMS212), at their place."""
+        out: list[Diagnostic] = []
+        folder = posixpath.dirname(lesson.rel)
+        for link in lesson.document.links:
+            parts = urlsplit(link.url)
+            if (link.image or (link.ref is not None and not link.definition) or parts.scheme
+                    or parts.netloc or not parts.path.endswith(".md")
+                    or parts.path.startswith("/")):
+                continue
+            target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+            if target not in self.urls:
+                out.append(diag("LMS212", lesson.rel, link.line, link.column,
+                                f"link '{link.url}' does not lead to a page of the site: "
+                                f"{target} is not published in this build"))
+        return out
+
+
+def lesson_markdown(lesson: Lesson, rewrite: Callable[[str], str] | None = None
+                    ) -> tuple[str, list[list[Any]]]:
+    """The lesson's page source for MkDocs: front matter, then the body as HTML rendered by the
+    one Markdown reader (each ```quiz block a slot the hooks fill after sanitizing), and the
+    page's table of contents as [level, id, title HTML]."""
+    body, toc = render_markdown(lesson.body, rewrite)
     meta: dict[str, Any] = {"title": title_meta(lesson.title)}
     if lesson.description:
         meta["description"] = title_meta(lesson.description)
-    return _front_matter(meta) + "\n".join(lines)
+    return (_front_matter(meta) + body,
+            [[level, ident, escape(text, quote=False)] for level, ident, text in toc])
 
 
 def _safe_asset(course_dir: Path, path: Path) -> Path | None:
@@ -328,6 +370,8 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
                             request_url=feedback.request_course_url(config))
     manifest_courses: dict[str, Any] = {}
     lesson_sources: dict[str, str] = {}
+    lesson_pages = LessonPages(selection.built)
+    warnings: list[Diagnostic] = []
 
     writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
                 description=config.site_description, search=False)
@@ -360,9 +404,11 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
             page_url = urls.lesson_url(course.id, lesson.id)
             lesson_links = feedback.lesson_links(config, course, lesson,
                                                  urls.absolute(config.site_url, page_url))
-            writer.write(doc, lesson_markdown(lesson), {
+            text, toc = lesson_markdown(lesson, lesson_pages.rewriter(course, lesson))
+            warnings += lesson_pages.warnings(lesson)
+            writer.write(doc, text, {
                 "kind": "lesson", "course": course.id, "lesson": lesson.id,
-                "url": page_url, **_lang(course),
+                "url": page_url, **_lang(course), "html": True, "toc": toc,
                 "quizzes": [quiz_html(course.id, lesson, q) for q in lesson.quizzes],
                 "before": pages.lesson_head(ctx, course, lesson, i),
                 "after": pages.lesson_foot(ctx, course, i, lesson_links),
@@ -384,7 +430,8 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
                          sort_keys=False, width=100),
         encoding="utf-8")
     return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
-                    pages=len(writer.pages), shards=shards, lesson_sources=lesson_sources)
+                    pages=len(writer.pages), shards=shards, lesson_sources=lesson_sources,
+                    warnings=warnings)
 
 
 def _lang(course: Course) -> dict[str, str]:

@@ -3,6 +3,9 @@ plugin). They read ``lmsctl-manifest.json`` written by ``lmsctl.targets.site.com
 
 - give lessons their stable URLs: ``courses/<id>/lessons/NN-name.md`` -> ``courses/<id>/name/``;
 - when rendering in several processes, leave out the pages of the other shards;
+- take lesson bodies as lmsctl rendered them (``lmsctl.content.markdown``: the same reading
+  that validate and lint use) instead of Python-Markdown's, with the table of contents from
+  their headings;
 - sanitize every page whose content an author wrote (``lmsctl.core.html_policy.sanitize``), then
   put the quizzes, which lmsctl renders itself, in their slots;
 - pass the course's own lesson navigation and the lesson's header and footer to the theme
@@ -29,7 +32,7 @@ from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import search_index
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
-                          "fragments": {}, "search": [], "fast": True}
+                          "fragments": {}, "search": [], "fast": True, "bodies": {}}
 _SLOT = re.compile(r'<div class="lmsctl-quiz-slot">(\d+)</div>')
 _PRE_CLASS = re.compile(r'(<pre\b[^>]*\bclass=")([^"]*)(")')
 _HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -47,6 +50,7 @@ def on_config(config: Any) -> Any:
     _STATE["mine"] = set(shards[shard]) if shard is not None and shard < len(shards) else None
     _STATE["fragments"] = {}
     _STATE["search"] = []
+    _STATE["bodies"] = {}
     _STATE["fast"] = extra.get("fast", True) is not False
     return config
 
@@ -117,8 +121,35 @@ def _repo_links(html: str, repo_base: str, source: str) -> str:
     return _HREF.sub(fix, html)
 
 
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """A lesson's body is already HTML: Python-Markdown gets nothing to do."""
+    entry = _STATE["manifest"]["pages"].get(page.file.src_uri, {})
+    if entry.get("html"):
+        _STATE["bodies"][page.file.src_uri] = markdown
+        return ""
+    return markdown
+
+
+def _toc(items: list[list[Any]]) -> Any:
+    """MkDocs' table of contents from [level, id, title HTML] rows, nested by level."""
+    from mkdocs.structure.toc import get_toc
+
+    root: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for level, ident, name in items:
+        token = {"level": level, "id": ident, "name": name, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return get_toc(root)  # type: ignore[arg-type]
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     entry = _STATE["manifest"]["pages"].get(page.file.src_uri, {})
+    if entry.get("html"):
+        html = _STATE["bodies"].pop(page.file.src_uri, html)
+        page.toc = _toc(entry.get("toc") or [])
     if not entry.get("trusted"):
         html = _neutralize(sanitize(html))
         if entry.get("repo_base"):
