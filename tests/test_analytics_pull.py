@@ -116,6 +116,18 @@ def test_json_array_and_statement_result(tmp_path: Path) -> None:
                                                 "item 4: the array is not closed with ]"]
 
 
+def test_bytes_that_are_not_utf8_are_named(tmp_path: Path) -> None:
+    bad = GOOD_LINES[1].replace("p1", "p\u00e9").encode("utf-8").replace(b"\xc3\xa9", b"\xe9")
+    lines = tmp_path / "latin1.ndjson"
+    lines.write_bytes(GOOD_LINES[0].encode() + b"\n" + bad + b"\n")
+    found, rows = store(list(read_file(lines)))
+    assert len(rows) == 1 and [str(p) for p in found.problems] == ["line 2: not UTF-8 text"]
+    array = tmp_path / "latin1.json"
+    array.write_bytes(b"[" + GOOD_LINES[0].encode() + b",\n" + bad + b"]")
+    found, rows = store(list(read_file(array)))
+    assert len(rows) == 1 and [str(p) for p in found.problems] == ["item 2: not UTF-8 text"]
+
+
 def test_single_statement_ndjson_file(tmp_path: Path) -> None:
     one = tmp_path / "one.ndjson"
     one.write_text(GOOD_LINES[0], encoding="utf-8")  # no newline at the end

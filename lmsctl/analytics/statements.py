@@ -82,6 +82,13 @@ _SPACE = re.compile(r"[ \t\r\n]*")
 CHUNK = 1 << 20
 
 
+def _item(index: int, value: Any) -> Line | Problem:
+    text = one_line(value)
+    if _UNDECODABLE.search(text):
+        return Problem(f"item {index}", "not UTF-8 text")
+    return f"item {index}", text
+
+
 def read_json_array(stream: IO[str]) -> Iterator[Line | Problem]:
     """A JSON array of statements, read element by element (a 1 GB export never sits in
     memory at once); ``{"statements": [...]}`` (an xAPI StatementResult) works too."""
@@ -99,7 +106,7 @@ def read_json_array(stream: IO[str]) -> Iterator[Line | Problem]:
             yield Problem("file", "a JSON object without a \"statements\" list")
             return
         for i, item in enumerate(items, start=1):
-            yield f"item {i}", one_line(item)
+            yield _item(i, item)
         return
     if not buf.startswith("[", pos):
         yield Problem("file", "neither a JSON array nor NDJSON (one statement per line)")
@@ -139,7 +146,7 @@ def read_json_array(stream: IO[str]) -> Iterator[Line | Problem]:
                 yield Problem(f"item {index + 1}", "not valid JSON (nested too deeply)")
                 return
         index += 1
-        yield f"item {index}", one_line(value)
+        yield _item(index, value)
         pos = end
         if pos > CHUNK:
             buf, pos = buf[pos:], 0
