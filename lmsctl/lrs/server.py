@@ -273,6 +273,8 @@ def usage(launch: Launch) -> str:
         f"  user {launch.reader.username}, password {launch.reader.password}",
         f"  curl -u {launch.reader.username}:{launch.reader.password} "
         f"-H 'X-Experience-API-Version: 1.0.3' {statements}",
+        f"  LMSCTL_LRS_AUTH={launch.reader.username}:{launch.reader.password} "
+        f"lmsctl analytics pull --lrs {launch.endpoint}",
         "",
         "Ctrl+C stops it.",
     ])

@@ -36,13 +36,18 @@ from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.history import History
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
 from lmsctl.core.spine import diag
-from lmsctl.targets.site import feedback, pages, urls
+from lmsctl.targets.site import analytics_config, feedback, pages, urls
 from lmsctl.targets.site.pages import CourseFacts
 from lmsctl.targets.site.quiz_html import quiz_html
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
 HOOKS_FILE = PACKAGE_DIR / "mkdocs_hooks.py"
+#: The learner-side runtime: plain ES modules, package data in ``lmsctl/runtime/`` (its
+#: README.md says what each module does). The site ships it at ``assets/lmsctl/runtime/`` and
+#: every page loads ``main.js`` with ``<script type="module">``; no bundler.
+RUNTIME_DIR = PACKAGE_DIR.parent.parent / "runtime"
+RUNTIME_URL = "assets/lmsctl/runtime/"
 MANIFEST = "lmsctl-manifest.json"
 CONFIG = "mkdocs.yml"
 DOCS = "docs"
@@ -69,6 +74,9 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     shards: int = 1
+    #: Package mode (SCORM/xAPI exports, lmsctl.targets.scorm): the courses' own pages, with
+    #: no site-wide navigation or search, and file URLs (``.../index.html``) that work in a zip.
+    package: bool = False
 
 
 @dataclass
@@ -263,6 +271,28 @@ def copy_assets(repo: Repository, course: Course, docs: Path) -> None:
         _link_or_copy(real, docs / course.rel_dir / rel)
 
 
+def is_xapi_file(rel: Path) -> bool:
+    """The xAPI recorder and what only it uses (``recorders/xapi.js``, ``xapi/``,
+    ``vendor/xapi/``)."""
+    return rel.name == "xapi.js" or "xapi" in rel.parts[:-1]
+
+
+def runtime_files(xapi: bool) -> list[Path]:
+    """The runtime's files a page may load, relative to ``RUNTIME_DIR``: its modules and the
+    licence and version of what it vendors (not its README). The xAPI recorder's files only
+    when the site sends learning records (``xapi``): otherwise the site has no code that could
+    send a statement."""
+    found = (p.relative_to(RUNTIME_DIR) for p in RUNTIME_DIR.rglob("*") if p.is_file()
+             and (p.suffix == ".js" or p.name in ("LICENSE", "VERSION")))
+    return sorted(p for p in found if xapi or not is_xapi_file(p))
+
+
+def copy_runtime(dest: Path, xapi: bool) -> None:
+    """Copy the runtime into ``dest`` (the site's ``assets/lmsctl/runtime/``)."""
+    for rel in runtime_files(xapi):
+        _link_or_copy(RUNTIME_DIR / rel, dest / rel)
+
+
 def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
     """Split courses over render processes, balancing lesson pages (greedy, largest first)."""
     shards = max(1, min(shards, len(courses) or 1))
@@ -276,7 +306,7 @@ def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
 
 
 def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[str, str]],
-                  shards: list[list[str]]) -> dict[str, Any]:
+                  shards: list[list[str]], package: bool = False) -> dict[str, Any]:
     config = repo.config
     nav: list[dict[str, str]] = [{"Home": "index.md"}, {"Catalog": "catalog.md"}]
     if selection.paths:
@@ -308,8 +338,9 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
         "hooks": [str(HOOKS_FILE)],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["assets/lmsctl/lmsctl.css"],
-        "extra_javascript": ["assets/lmsctl/lmsctl.js"],
-        "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards}},
+        "extra_javascript": [{"path": RUNTIME_URL + "main.js", "type": "module"}],
+        "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards,
+                                                 **analytics_config.mkdocs_extra(config)}},
         "nav": nav,
         "validation": {
             "nav": {"omitted_files": "ignore", "not_found": "warn", "absolute_links": "info"},
@@ -317,6 +348,9 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
                       "unrecognized_links": "info"},
         },
     }
+    if package:
+        _package_config(result, selection)
+        return result
     if config.site_url:
         result["site_url"] = config.site_url
     if config.site_description:
@@ -416,22 +450,35 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
             lesson_sources[doc] = lesson.rel
         copy_assets(repo, course, docs)
 
+    copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording)
     extra_nav = _community_pages(repo, writer, options, history, selection)
     extra_nav += _contributing_pages(repo, writer)
 
     shards = plan_shards(selection.built, options.shards)
-    manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses}
+    manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses,
+                "config": analytics_config.manifest_facts(selection.built, selection.paths,
+                                                          SITE_LANGUAGE)}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")),
                                    encoding="utf-8")
     config_file = folder / CONFIG
     config_file.write_text(
         "# Generated by lmsctl build: do not edit (it is rebuilt from the course repository).\n"
-        + yaml.safe_dump(mkdocs_config(repo, selection, extra_nav, shards), allow_unicode=True,
+        + yaml.safe_dump(mkdocs_config(repo, selection, extra_nav, shards, options.package),
+                         allow_unicode=True,
                          sort_keys=False, width=100),
         encoding="utf-8")
     return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
                     pages=len(writer.pages), shards=shards, lesson_sources=lesson_sources,
                     warnings=warnings)
+
+
+def _package_config(result: dict[str, Any], selection: Selection) -> None:
+    """mkdocs.yml in package mode: the courses' pages only (the hooks leave the rest out), no
+    tabs or search, and ``.../index.html`` URLs that work from a zip."""
+    result["theme"]["features"] = ["navigation.top", "content.code.copy", "content.tabs.link"]
+    result.update(use_directory_urls=False, plugins=[],
+                  nav=[{title_meta(c.title): urls.course_doc(c.id)} for c in selection.built])
+    result["extra"]["lmsctl"]["package"] = True
 
 
 def _lang(course: Course) -> dict[str, str]:

@@ -29,13 +29,17 @@ from typing import Any
 
 from lmsctl.core.html_policy import sanitize
 from lmsctl.core.ids import lesson_id
-from lmsctl.targets.site import search_index
+from lmsctl.targets.site import analytics_config, search_index
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
-                          "fragments": {}, "search": [], "fast": True, "bodies": {}}
+                          "fragments": {}, "search": [], "fast": True, "bodies": {},
+                          "analytics": None}
 _SLOT = re.compile(r'<div class="lmsctl-quiz-slot">(\d+)</div>')
 _PRE_CLASS = re.compile(r'(<pre\b[^>]*\bclass=")([^"]*)(")')
 _HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+#: What package mode leaves out: the site's own pages and the search engine's scripts.
+_PACKAGE_SKIP = re.compile(r"^(?!courses/)[^/]+(/[^/]+)*\.md$|^(?!courses/).*\.xml$"
+                           r"|^assets/javascripts/(lunr|workers)/|.*\.map$")
 
 
 def on_config(config: Any) -> Any:
@@ -52,6 +56,8 @@ def on_config(config: Any) -> Any:
     _STATE["search"] = []
     _STATE["bodies"] = {}
     _STATE["fast"] = extra.get("fast", True) is not False
+    _STATE["package"] = extra.get("package", False) is True
+    _STATE["analytics"] = extra.get("analytics")
     return config
 
 
@@ -67,6 +73,8 @@ def _fragment(*key: Any, caller: Any) -> str:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     env.globals["lmsctl_fragment"] = _fragment if _STATE["fast"] else _no_cache
+    env.globals["lmsctl_fallback_config"] = analytics_config.config_script(
+        analytics_config.fallback_config(config.site_url or "", _STATE["analytics"]))
     return env
 
 
@@ -80,12 +88,15 @@ def on_files(files: Any, config: Any) -> Any:
     shard = _STATE["shard"]
     mine = _STATE["mine"]
     for file in files:
+        if _STATE.get("package") and _PACKAGE_SKIP.match(file.src_uri):
+            file.inclusion = InclusionLevel.EXCLUDED  # not in an exported course (package mode)
+            continue
         parts = file.src_uri.split("/")
         if (len(parts) == 4 and parts[0] == "courses" and parts[2] == "lessons"
                 and parts[3].endswith(".md")):
             url = f"courses/{parts[1]}/{lesson_id(parts[3])}/"
             file.dest_uri = url + "index.html"
-            file.url = url
+            file.url = url if config.use_directory_urls else file.dest_uri
             file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, file.dest_uri))
         if shard is None or mine is None:
             continue
@@ -167,6 +178,8 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    if _STATE.get("package"):
+        page.previous_page = page.next_page = None  # a package holds one course: none leads out
     manifest = _STATE["manifest"]
     entry = manifest["pages"].get(page.file.src_uri, {})
     chrome: dict[str, str] = {}
@@ -187,6 +200,8 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         from mkdocs.utils import get_relative_url
 
         chrome["redirect"] = get_relative_url(entry["redirect"], page.url)
+    chrome["config"] = analytics_config.page_config_script(
+        entry, page.url, manifest.get("config"), _STATE["analytics"])
     context["lmsctl"] = chrome
     return context
 

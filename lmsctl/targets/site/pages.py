@@ -3,7 +3,7 @@ navigation and feedback around lessons.
 
 Everything an author wrote in YAML (titles, summaries, objectives, skills, owners) is text and
 is escaped here. Links are relative to the page (``urls.relative``), so the site works under
-any sub-path. The ``data-lmsctl-*`` attributes are what ``assets/lmsctl/lmsctl.js`` reads to
+any sub-path. The ``data-lmsctl-*`` attributes are what the runtime (``lmsctl/runtime/``) reads to
 show progress kept in the learner's browser.
 """
 

@@ -3,7 +3,7 @@ single answer, checkboxes for several, a Check button and a live feedback region
 
 Question text, choices and explanations are author text: they are escaped, never interpreted.
 The stable hooks of DESIGN section 5 (``data-lmsctl-question``, ``data-lmsctl-check``,
-``data-lmsctl-result``) are set here and by ``assets/lmsctl/lmsctl.js``.
+``data-lmsctl-result``) are set here and by the runtime (``lmsctl/runtime/quiz.js``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def question_html(course_id: str, lesson: Lesson, question: Question, number: in
     parts = [
         f'<fieldset class="lmsctl-question" id="{_attr(dom)}" data-lmsctl-question="{_attr(key)}"'
         f' data-lmsctl-course="{_attr(course_id)}" data-lmsctl-lesson="{_attr(lesson.id)}"'
-        f' data-lmsctl-key="{_attr(key)}"'
+        f' data-lmsctl-key="{_attr(key)}" data-lmsctl-version="{question.version}"'
         f' data-lmsctl-multiple="{"true" if question.multiple else "false"}"'
         f' data-lmsctl-correct="{correct}" aria-describedby="{_attr(dom)}-hint">',
         f'<legend class="lmsctl-question__legend"><span class="lmsctl-question__number">'
@@ -39,7 +39,8 @@ def question_html(course_id: str, lesson: Lesson, question: Question, number: in
     for i, choice in enumerate(question.choices):
         cid = f"{dom}-c{i}"
         parts.append(
-            f'<li class="lmsctl-choice" data-lmsctl-choice="{i}">'
+            f'<li class="lmsctl-choice" data-lmsctl-choice="{i}"'
+            f' data-lmsctl-choice-id="{_attr(choice.key)}">'
             f'<input type="{kind}" name="{_attr(dom)}" id="{_attr(cid)}" value="{i}">'
             f'<label for="{_attr(cid)}">{escape(choice.text)}</label>'
             f'<div class="lmsctl-explanation" data-lmsctl-explanation="{i}" hidden>'
