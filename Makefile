@@ -58,6 +58,7 @@ bench: install-test
 	$(BIN)/python -m benchmarks.bench_build
 	$(BIN)/python -m benchmarks.bench_history
 	$(BIN)/python -m benchmarks.bench_reader
+	$(BIN)/python -m benchmarks.bench_analytics
 	$(BIN)/python -m benchmarks.bench_lrs
 	$(BIN)/python -m benchmarks.bench_export
 	$(BIN)/python -m benchmarks.bench_page_load

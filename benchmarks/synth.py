@@ -1,14 +1,19 @@
 """Generate a synthetic course catalog for benchmarks: N courses x 6 lessons of ~600 words,
-each lesson with headings, a list, code, a table, an image and a quiz.
+each lesson with headings, a list, code, a table, an image and a quiz; and, for analytics,
+realistic xAPI statements of N learners on that catalog (DESIGN section 8).
 
     python -m benchmarks.synth OUT_DIR --courses 1000 [--lessons 6]
+    python -m benchmarks.synth OUT_DIR --courses 50 --learners 10000 --statements OUT.ndjson
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import random
 import shutil
+import uuid
 from pathlib import Path
 
 WORDS = (
@@ -103,13 +108,129 @@ def generate(out: Path, courses: int, lessons: int = 6, seed: int = 7) -> None:
             f"courses:\n{members}\n", encoding="utf-8")
 
 
+ADL = "http://adlnet.gov/expapi/verbs/"
+RATED = "http://id.tincanapi.com/verb/rated"
+
+
+def generate_statements(root: Path, out: Path, learners: int, seed: int = 11,
+                        limit: int | None = None) -> int:
+    """NDJSON statements of ``learners`` pseudonymous learners on the catalog at ``root``, the
+    way the site's recorder sends them: each learner takes a few courses, reads lessons in order
+    and some stop early, answers each question (a wrong first attempt is retried), rates some
+    lessons, and passes when right often enough; paths are completed. Returns the count."""
+    from lmsctl.content.loader import load_repository
+    from lmsctl.core.ids import course_iri, lesson_iri, path_iri, question_iri
+
+    repo, _ = load_repository(root)
+    base = repo.config.site_url
+    rng = random.Random(seed)
+    courses = list(repo.courses)
+    paths_of: dict[str, list[str]] = {}
+    for path in repo.paths:
+        for m in path.courses:
+            paths_of.setdefault(m.id, []).append(path.id)
+    difficulty = {c.id: [rng.uniform(0.1, 0.97) for _ in c.questions] for c in courses}
+    start = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
+    written = 0
+    ns = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
+    with out.open("w", encoding="utf-8") as fh:
+        def emit(actor: dict[str, object], verb: str, obj: dict[str, object], when: dt.datetime,
+                 result: dict[str, object] | None, context: dict[str, object]) -> None:
+            nonlocal written
+            stamp = when.isoformat().replace("+00:00", "Z")
+            statement: dict[str, object] = {
+                "id": str(uuid.uuid5(ns, str(written))), "actor": actor,
+                "verb": {"id": verb}, "object": obj, "context": context,
+                "timestamp": stamp, "stored": stamp,
+                "authority": {"objectType": "Agent",
+                              "account": {"homePage": base, "name": "site"}}}
+            if result is not None:
+                statement["result"] = result
+            fh.write(json.dumps(statement, separators=(",", ":")) + "\n")
+            written += 1
+
+        for _ in range(learners):
+            if limit is not None and written >= limit:
+                break
+            name = str(uuid.UUID(int=rng.getrandbits(128)))
+            actor = {"objectType": "Agent", "account": {"homePage": base, "name": name}}
+            skill = rng.gauss(0, 1)
+            when = start + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 90))
+            for course in rng.sample(courses, k=min(len(courses), rng.randint(1, 8))):
+                c_iri = course_iri(base, course.id)
+                grouping = [{"id": c_iri}] + [{"id": path_iri(base, p)}
+                                              for p in paths_of.get(course.id, [])]
+                right = asked = 0
+                for li, lesson in enumerate(course.lessons):
+                    if li and rng.random() < 0.08 + 0.04 * li:
+                        break  # stops here
+                    l_iri = lesson_iri(base, course.id, lesson.id)
+                    when += dt.timedelta(seconds=rng.randint(120, 900))
+                    ctx = {"platform": "lmsctl", "language": course.language,
+                           "contextActivities": {"parent": [{"id": c_iri}],
+                                                 "grouping": grouping},
+                           "extensions": {f"{base}xapi/ext/content-version": lesson.version}}
+                    emit(actor, ADL + "experienced",
+                         {"objectType": "Activity", "id": l_iri}, when,
+                         {"duration": f"PT{rng.randint(60, 900)}S"}, ctx)
+                    for question in lesson.questions:
+                        qi = course.questions.index(question)
+                        p_right = 1 / (1 + 2.718 ** -(skill + 4 * (difficulty[course.id][qi]
+                                                                   - 0.5)))
+                        correct = [c.key for c in question.choices if c.correct]
+                        wrong = [c.key for c in question.choices if not c.correct]
+                        definition = {
+                            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                            "interactionType": "choice",
+                            "choices": [{"id": c.key, "description": {"en": c.text}}
+                                        for c in question.choices],
+                            "correctResponsesPattern": ["[,]".join(correct)]}
+                        q_ctx = {**ctx, "contextActivities": {"parent": [{"id": l_iri}],
+                                                              "grouping": grouping},
+                                 "extensions": {f"{base}xapi/ext/content-version":
+                                                question.version}}
+                        for attempt in (1, 2, 3):
+                            ok = rng.random() < p_right or attempt == 3
+                            response = correct if ok else [rng.choice(wrong[:2] or correct)]
+                            emit(actor, ADL + "answered",
+                                 {"objectType": "Activity",
+                                  "id": question_iri(base, course.id, lesson.id, question.key),
+                                  "definition": definition},
+                                 when, {"success": ok, "response": "[,]".join(response),
+                                        "extensions": {f"{base}xapi/ext/attempt": attempt}},
+                                 q_ctx)
+                            asked += attempt == 1
+                            right += ok and attempt == 1
+                            if ok:
+                                break
+                    if rng.random() < 0.3:
+                        emit(actor, RATED, {"objectType": "Activity", "id": l_iri}, when,
+                             {"score": {"raw": 1 if rng.random() < 0.75 else -1,
+                                        "min": -1, "max": 1}}, ctx)
+                if asked and right * 100 >= course.pass_mark * asked:
+                    emit(actor, ADL + "passed", {"objectType": "Activity", "id": c_iri}, when,
+                         {"success": True, "completion": True,
+                          "score": {"raw": right, "min": 0, "max": asked,
+                                    "scaled": right / asked}},
+                         {"platform": "lmsctl", "contextActivities": {"grouping": grouping}})
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--courses", type=int, default=1000)
     parser.add_argument("--lessons", type=int, default=6)
+    parser.add_argument("--learners", type=int, default=0,
+                        help="Also write xAPI statements of this many learners.")
+    parser.add_argument("--statements", type=Path, default=None,
+                        help="Where to write them (NDJSON; default OUT/statements.ndjson).")
     args = parser.parse_args()
     generate(args.out, args.courses, args.lessons)
+    if args.learners:
+        target = args.statements or args.out / "statements.ndjson"
+        count = generate_statements(args.out, target, args.learners)
+        print(f"{count} statements of {args.learners} learners in {target}")
 
 
 if __name__ == "__main__":

@@ -224,14 +224,17 @@ def validate(fmt: str, repo: Path | None) -> int:
 @click.option("--changed-since", "changed_since", metavar="REF", default=None,
               help="Lint only courses and paths that differ from this git ref.")
 @click.option("--fix", is_flag=True, help="Apply unambiguous mechanical fixes and list them.")
+@click.option("--analytics", is_flag=True,
+              help="Add the insight rules (LMS9xx) from the statements that `lmsctl analytics "
+                   "pull` stored.")
 @repo_option
 @handled
 def lint(paths: tuple[Path, ...], fmt: str, changed_since: str | None, fix: bool,
-         repo: Path | None) -> int:
+         analytics: bool, repo: Path | None) -> int:
     """Run every rule (validation plus quality rules); exit 1 on any error."""
     from lmsctl.commands import lint as cmd
 
-    return cmd.run(root_of(repo), list(paths), fmt, changed_since, fix)
+    return cmd.run(root_of(repo), list(paths), fmt, changed_since, fix, analytics)
 
 
 @cli.command()
@@ -404,6 +407,65 @@ def review(course_id: str, date: str | None, repo: Path | None) -> int:
     from lmsctl.commands import review as cmd
 
     return cmd.run(root_of(repo), course_id, date)
+
+
+@cli.group()
+def analytics() -> None:
+    """Learning analytics: pull xAPI statements, report figures, find insights."""
+
+
+@analytics.command("pull")
+@click.option("--lrs", metavar="URL", default=None,
+              help="The LRS's xAPI endpoint; its read-only credential comes from the "
+                   "LMSCTL_LRS_AUTH environment variable ('key:secret' or 'Basic ...').")
+@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE", help="A JSON array or NDJSON file of statements exported from an "
+                                   "LRS.")
+@repo_option
+@handled
+def analytics_pull(lrs: str | None, source: Path | None, repo: Path | None) -> int:
+    """Add new statements to the local store (.lmsctl/analytics.duckdb)."""
+    from lmsctl.commands import analytics as cmd
+
+    return cmd.pull(root_of(repo), lrs, source)
+
+
+@analytics.command("report")
+@click.option("--course", "course", multiple=True, metavar="ID",
+              help="Only this course; repeatable.")
+@click.option("--path", "path", multiple=True, metavar="ID", help="Only this path; repeatable.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Only statements from this date on (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]),
+              default="text", show_default=True, help="Output format (html: a dashboard).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Write the report into DIR (html default: "
+                                  ".lmsctl/dashboard/).")
+@repo_option
+@handled
+def analytics_report(course: tuple[str, ...], path: tuple[str, ...], since: str | None,
+                     fmt: str, out: Path | None, repo: Path | None) -> int:
+    """Figures per course, lesson, question, path and goal; withheld under min_learners."""
+    from lmsctl.commands import analytics as cmd
+
+    return cmd.report(root_of(repo), course, path, since, fmt, out)
+
+
+@analytics.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
+              show_default=True, help="Output format.")
+@click.option("--changed-since", "changed_since", metavar="REF", default=None,
+              help="Only courses that differ from this git ref (a pull request's).")
+@repo_option
+@handled
+def analytics_check(paths: tuple[Path, ...], fmt: str, changed_since: str | None,
+                    repo: Path | None) -> int:
+    """Insights as findings (LMS9xx) at the questions' and lessons' lines; exit 1 only when
+    lmsctl.yml makes one an error."""
+    from lmsctl.commands import analytics as cmd
+
+    return cmd.check(root_of(repo), list(paths), fmt, changed_since)
 
 
 @cli.command()

@@ -19,14 +19,25 @@ def render(group: click.Group) -> str:
                 "help_option_names": ["-h", "--help"]}
     root_ctx = click.Context(group, info_name="lmsctl", **settings)  # type: ignore[arg-type]
     parts += ["```text", group.get_help(root_ctx).rstrip(), "```", ""]
-    for name in sorted(group.list_commands(root_ctx)):
-        command = group.get_command(root_ctx, name)
+    parts += _commands(group, root_ctx, "lmsctl", settings)
+    return "\n".join(parts)
+
+
+def _commands(group: click.Group, parent: click.Context, prefix: str,
+              settings: dict[str, object]) -> list[str]:
+    """Each command's help, and each sub-command's after its group's (lmsctl analytics pull)."""
+    parts: list[str] = []
+    for name in sorted(group.list_commands(parent)):
+        command = group.get_command(parent, name)
         if command is None:  # pragma: no cover - list_commands only names real commands
             continue
-        ctx = click.Context(command, info_name=f"lmsctl {name}",
+        ctx = click.Context(command, info_name=f"{prefix} {name}", parent=None,
                             **settings)  # type: ignore[arg-type]
-        parts += [f"## lmsctl {name}", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
-    return "\n".join(parts)
+        parts += [f"## {prefix} {name}", "", "```text", command.get_help(ctx).rstrip(), "```",
+                  ""]
+        if isinstance(command, click.Group):
+            parts += _commands(command, ctx, f"{prefix} {name}", settings)
+    return parts
 
 
 def main() -> None:

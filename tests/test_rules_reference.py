@@ -39,7 +39,7 @@ def test_lint_rules_are_fully_documented(rule: object) -> None:
     from lmsctl.core.diagnostics import Rule
 
     assert isinstance(rule, Rule)
-    assert re.fullmatch(r"LMS[3-8]\d\d", rule.id)
+    assert re.fullmatch(r"LMS[3-9]\d\d", rule.id)
     assert rule.summary and not rule.summary.endswith(".") and len(rule.summary) <= 70
     for part in (rule.description, rule.bad, rule.good, rule.fix):
         assert part.strip(), rule.id

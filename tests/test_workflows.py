@@ -160,6 +160,7 @@ def test_write_permissions_only_where_needed(path: Path) -> None:
     allowed = {
         ("publish.yml", "deploy"): {"pages": "write", "id-token": "write"},
         ("stale.yml", "issues"): {"contents": "read", "issues": "write"},
+        ("insights.yml", "issues"): {"contents": "read", "issues": "write"},
     }
     for job_id, job in load(path)["jobs"].items():
         perms = job.get("permissions")

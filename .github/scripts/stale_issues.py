@@ -27,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +66,11 @@ class Issue:
 
     @property
     def course_id(self) -> str | None:
-        found = MARKER.search(self.body or "")
+        return self.marked(MARKER)
+
+    def marked(self, marker: re.Pattern[str]) -> str | None:
+        """The course id in the issue's hidden marker, or None (not an issue of ours)."""
+        found = marker.search(self.body or "")
         return found.group(1) if found else None
 
 
@@ -166,9 +171,11 @@ def body_for(course: StaleCourse, site_url: str = "", repo_url: str = "") -> str
 class Gh:
     """The few ``gh`` calls this script makes. ``dry_run`` prints writes instead of doing them."""
 
-    def __init__(self, dry_run: bool = False) -> None:
+    def __init__(self, dry_run: bool = False, label: str = LABEL,
+                 colour: str = LABEL_COLOUR, description: str = LABEL_DESCRIPTION) -> None:
         self.dry_run = dry_run
         self.failures = 0
+        self.label, self.colour, self.description = label, colour, description
 
     def _run(self, args: list[str], write: bool, stdin: str | None = None) -> str | None:
         if write and self.dry_run:
@@ -197,15 +204,15 @@ class Gh:
             raise InputError(f"gh {' '.join(args[:2])} did not return JSON: {exc.msg}") from exc
 
     def ensure_label(self) -> None:
-        labels = self._json(["label", "list", "--search", LABEL, "--json", "name",
+        labels = self._json(["label", "list", "--search", self.label, "--json", "name",
                              "--limit", "100"])
-        if any(isinstance(x, dict) and x.get("name") == LABEL for x in labels):
+        if any(isinstance(x, dict) and x.get("name") == self.label for x in labels):
             return
-        self._run(["label", "create", LABEL, "--color", LABEL_COLOUR,
-                   "--description", LABEL_DESCRIPTION], write=True)
+        self._run(["label", "create", self.label, "--color", self.colour,
+                   "--description", self.description], write=True)
 
     def open_issues(self) -> list[Issue]:
-        raw = self._json(["issue", "list", "--label", LABEL, "--state", "open",
+        raw = self._json(["issue", "list", "--label", self.label, "--state", "open",
                           "--limit", str(LIST_LIMIT), "--json", "number,title,body"])
         return [Issue(int(x["number"]), str(x.get("title") or ""), str(x.get("body") or ""))
                 for x in raw if isinstance(x, dict) and isinstance(x.get("number"), int)]
@@ -222,7 +229,8 @@ class Gh:
             os.unlink(handle.name)
 
     def create(self, title: str, body: str) -> bool:
-        return self._with_body(["issue", "create", "--title", title, "--label", LABEL], body)
+        return self._with_body(["issue", "create", "--title", title, "--label", self.label],
+                               body)
 
     def edit(self, number: int, title: str, body: str) -> bool:
         return self._with_body(["issue", "edit", str(number), "--title", title], body)
@@ -248,43 +256,50 @@ def site_url_from_config(path: str = "lmsctl.yml") -> str:
     return config.site_url
 
 
-def sync(courses: list[StaleCourse], gh: Gh, site_url: str = "", repo_url: str = "") -> dict[
-        str, list[str]]:
-    """Make the open ``stale`` issues match ``courses``; returns what was done, by kind."""
+def sync_marked(wanted: dict[str, tuple[str, str]], gh: Gh, marker: re.Pattern[str],
+                closing: Callable[[str], str]) -> dict[str, list[str]]:
+    """Make the open issues with ``gh``'s label and a ``marker`` match ``wanted`` (course id
+    -> title and body): open the missing, edit the changed, close those no longer wanted (with
+    ``closing(course id)`` as comment) and duplicates (keeping the oldest)."""
     done: dict[str, list[str]] = {"opened": [], "updated": [], "unchanged": [], "closed": []}
     gh.ensure_label()
     existing: dict[str, Issue] = {}
-    duplicates: list[Issue] = []
+    duplicates: list[tuple[str, Issue]] = []
     for issue in sorted(gh.open_issues(), key=lambda x: x.number):
-        course_id = issue.course_id
+        course_id = issue.marked(marker)
         if course_id is None:
             continue  # labelled by a person: not ours
         if course_id in existing:
-            duplicates.append(issue)  # made by hand or by a race: keep the oldest
+            duplicates.append((course_id, issue))  # made by hand or by a race: keep the oldest
         else:
             existing[course_id] = issue
-    stale_ids = {c.id for c in courses}
-    for course in courses:
-        title, body = title_for(course.id), body_for(course, site_url, repo_url)
-        found = existing.get(course.id)
+    for course_id, (title, body) in wanted.items():
+        found = existing.get(course_id)
         if found is None:
             if gh.create(title, body):
-                done["opened"].append(course.id)
+                done["opened"].append(course_id)
         elif found.title == title and _same(found.body, body):
-            done["unchanged"].append(f"{course.id} #{found.number}")
+            done["unchanged"].append(f"{course_id} #{found.number}")
         elif gh.edit(found.number, title, body):
-            done["updated"].append(f"{course.id} #{found.number}")
+            done["updated"].append(f"{course_id} #{found.number}")
     for course_id, open_issue in sorted(existing.items()):
-        if course_id not in stale_ids:
-            note = (f"`{course_id}` is no longer past its review date (it was reviewed or "
-                    "changed, or it was removed). Closing; thank you!")
-            if gh.close(open_issue.number, note):
-                done["closed"].append(f"{course_id} #{open_issue.number}")
-    for issue in duplicates:
-        oldest = existing[issue.course_id or ""]
+        if course_id not in wanted and gh.close(open_issue.number, closing(course_id)):
+            done["closed"].append(f"{course_id} #{open_issue.number}")
+    for course_id, issue in duplicates:
+        oldest = existing[course_id]
         if gh.close(issue.number, f"Duplicate of #{oldest.number}."):
-            done["closed"].append(f"{issue.course_id} #{issue.number} (duplicate)")
+            done["closed"].append(f"{course_id} #{issue.number} (duplicate)")
     return done
+
+
+def sync(courses: list[StaleCourse], gh: Gh, site_url: str = "", repo_url: str = "") -> dict[
+        str, list[str]]:
+    """Make the open ``stale`` issues match ``courses``; returns what was done, by kind."""
+    wanted = {c.id: (title_for(c.id), body_for(c, site_url, repo_url)) for c in courses}
+    return sync_marked(
+        wanted, gh, MARKER,
+        lambda course_id: (f"`{course_id}` is no longer past its review date (it was reviewed "
+                           "or changed, or it was removed). Closing; thank you!"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -309,19 +324,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.stale_json}: {exc}", file=sys.stderr)
         return 2
     gh = Gh(dry_run=args.dry_run)
+    return run_sync(gh, lambda: sync(courses, gh, args.site_url, args.repo_url),
+                    f"{len(courses)} stale course{'' if len(courses) == 1 else 's'}",
+                    f"Stale courses: {len(courses)}")
+
+
+def run_sync(gh: Gh, work: Callable[[], dict[str, list[str]]], headline: str,
+             summary_title: str) -> int:
+    """Do ``work`` (a sync), print what it did and add it to the step summary; exit code 1
+    when a gh call failed."""
     try:
-        done = sync(courses, gh, args.site_url, args.repo_url)
+        done = work()
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"{len(courses)} stale course{'' if len(courses) == 1 else 's'}")
+    print(headline)
     for kind, items in done.items():
         if items:
             print(f"{kind}: {', '.join(items)}")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(f"### Stale courses: {len(courses)}\n\n")
+            handle.write(f"### {summary_title}\n\n")
             for kind, items in done.items():
                 if items:
                     handle.write(f"- {kind}: {', '.join(items)}\n")

@@ -16,13 +16,14 @@ import os
 import posixpath
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from lmsctl.checks.registry import COURSE_CHECKS, LESSON_CHECKS, REPO_CHECKS, RULES, all_rules, diag
+from lmsctl.checks.rules import insights
 from lmsctl.checks.rules.checks import (
     Context,
     Settings,
@@ -473,11 +474,18 @@ def _suppressions(ctx: Context) -> tuple[dict[str, FileSuppressions], list[Diagn
     return files, problems
 
 
+#: Findings from outside the rule checks (``lint --analytics``: insights from statements),
+#: given the repository; they get settings, suppressions and scope like every finding.
+ExtraFindings = Callable[[Repository], Iterable[Diagnostic]]
+
+
 def lint_repository(
-    root: Path, paths: list[str] | None = None, changed_since: str | None = None
+    root: Path, paths: list[str] | None = None, changed_since: str | None = None,
+    extra: ExtraFindings | None = None,
 ) -> tuple[Repository, LintReport]:
     """Validate and lint the repository at ``root``. ``paths`` (repository-relative files or
-    folders) and ``changed_since`` (a git ref) limit what is reported."""
+    folders) and ``changed_since`` (a git ref) limit what is reported; ``extra`` adds findings
+    made elsewhere (insights)."""
     all_rules()
     repo, validation = validate_repository(root)
     config, problems = read_config(repo)
@@ -496,6 +504,8 @@ def lint_repository(
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
                   scope=scope.courses)
     found = _run_checks(ctx)
+    if extra is not None:
+        found += extra(repo)
     suppressions, more = _suppressions(ctx)
     found += problems + more
     kept: list[Diagnostic] = []
@@ -507,8 +517,12 @@ def lint_repository(
         if sup is not None and d.rule != "LMS790" and sup.suppresses(d.rule, d.line):
             continue
         kept.append(configured)
+    # without statements the insight rules did not run: their suppressions are not unused
+    not_run = () if extra is not None else tuple(f" {r.id} suppresses" for r in insights.RULES)
     for sup in suppressions.values():
         for d in sup.unused():
+            if any(x in d.message for x in not_run):
+                continue
             configured = config.apply(d)
             if configured is not None:
                 kept.append(configured)

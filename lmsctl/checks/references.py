@@ -1,4 +1,5 @@
-"""Reference checks over the loaded model (LMS2xx): ids, prerequisites, paths, skills, assets."""
+"""Reference checks over the loaded model (LMS2xx): ids, prerequisites, paths, skills, goals,
+assets."""
 
 from __future__ import annotations
 
@@ -91,6 +92,27 @@ def _skills(repo: Repository) -> list[Diagnostic]:
                                 f"skill '{skill}' is not declared in lmsctl.yml",
                                 f"Use a declared skill ({known}) or add '{skill}' under "
                                 "skills: in lmsctl.yml."))
+    return out
+
+
+def _goals(repo: Repository) -> list[Diagnostic]:
+    """Goals named by courses and paths must be declared under goals: in lmsctl.yml."""
+    declared = sorted(g.id for g in repo.config.goals)
+    known = ", ".join(declared) or "none yet"
+    out: list[Diagnostic] = []
+    named = [(c.rel, c.doc, c.goals) for c in repo.courses]
+    named += [(p.rel, p.doc, p.goals) for p in repo.paths]
+    for rel, doc, goals in named:
+        for i, goal in enumerate(goals):
+            if goal in declared:
+                continue
+            line, col = doc.pos(("goals", i))
+            near = difflib.get_close_matches(goal, declared, n=1)
+            out.append(diag("LMS219", rel, line, col,
+                            f"goal '{goal}' is not declared in lmsctl.yml",
+                            (f"Did you mean '{near[0]}'? " if near else "")
+                            + f"Use a declared goal ({known}) or add '{goal}' under goals: in "
+                            "lmsctl.yml with its title and owner."))
     return out
 
 
@@ -246,5 +268,5 @@ def _lessons(repo: Repository) -> list[Diagnostic]:
 
 def check_references(repo: Repository) -> list[Diagnostic]:
     _realdir.cache_clear()
-    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_lessons(repo),
-            *check_analytics(repo.config)]
+    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_goals(repo),
+            *_lessons(repo), *check_analytics(repo.config)]

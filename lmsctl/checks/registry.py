@@ -3,18 +3,27 @@
 Adding a group is one line in ``GROUPS``; nothing registers itself on import, so nothing depends
 on import order. Rule ids are stable: LMS1xx files and schemas, LMS2xx references (``validate``),
 LMS3xx content, LMS4xx quiz quality, LMS5xx accessibility, LMS6xx safety, LMS7xx governance and
-files, LMS8xx freshness (``lint``).
+files, LMS8xx freshness (``lint``), LMS9xx insights from learners' statements (``lint
+--analytics``).
 """
 
 from __future__ import annotations
 
-from lmsctl.checks.rules import accessibility, content, freshness, governance, quiz, safety
+from lmsctl.checks.rules import (
+    accessibility,
+    content,
+    freshness,
+    governance,
+    insights,
+    quiz,
+    safety,
+)
 from lmsctl.checks.rules.checks import CourseCheck, LessonCheck, RepoCheck
 from lmsctl.core import spine
 from lmsctl.core.diagnostics import Rule, diag_from
 
 #: The lint rule groups, in rule-number order.
-GROUPS = (content, quiz, accessibility, safety, governance, freshness)
+GROUPS = (content, quiz, accessibility, safety, governance, freshness, insights)
 
 #: Every rule by id: the validation rules, then each lint group's.
 RULES: dict[str, Rule] = {}

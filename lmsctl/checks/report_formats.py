@@ -33,7 +33,8 @@ GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 #: GitHub caps a step summary at 1 MiB; keep well below.
 SUMMARY_MAX_ROWS = 2000
 _CATEGORY = {"1": "files", "2": "references", "3": "content", "4": "quiz", "5": "accessibility",
-             "6": "safety", "7": "governance", "8": "freshness"}
+             "6": "safety", "7": "governance", "8": "freshness",
+             "9": "insights"}
 
 
 # -------------------------------------------------------------------------------- helpers

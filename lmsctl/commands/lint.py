@@ -10,13 +10,20 @@ from lmsctl.checks.report_formats import FORMATTERS, append_step_summary, emit
 from lmsctl.core.errors import UsageError
 
 
-def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix: bool) -> int:
-    """Validation plus every lint rule; exit 1 on any error."""
+def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix: bool,
+        analytics: bool = False) -> int:
+    """Validation plus every lint rule (and with ``analytics`` the insights); exit 1 on any
+    error."""
     if fmt not in FORMATTERS:
         raise UsageError(f"unknown format '{fmt}'",
                          "Use --format " + ", ".join(sorted(FORMATTERS)) + ".")
     rels = rel_paths(root, paths) if paths else None
-    _, report = lint_repository(root, rels, changed_since)
+    extra = None
+    if analytics:
+        from lmsctl.analytics.run import insight_source
+
+        extra = insight_source(root)
+    _, report = lint_repository(root, rels, changed_since, extra)
     if fix:
         fixes = apply_fixes(root, report)
         for item in fixes:
@@ -24,7 +31,7 @@ def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix:
         if fixes:
             click.echo(f"{len(fixes)} fix(es) applied; the findings below are what is left.",
                        err=True)
-            _, report = lint_repository(root, rels, changed_since)
+            _, report = lint_repository(root, rels, changed_since, extra)
         else:
             click.echo("Nothing to fix automatically.", err=True)
     emit(report, fmt)

@@ -26,6 +26,7 @@ from lmsctl.core.model import (
     Choice,
     Config,
     Course,
+    Goal,
     LearningPath,
     Lesson,
     Link,
@@ -212,6 +213,10 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         Skill(id=str(k), title=_str(v.get("title"), str(k)), description=_str(v.get("description")))
         for k, v in skills_raw.items() if isinstance(v, dict)
     )
+    goals = tuple(
+        Goal(id=str(k), title=_str(v.get("title"), str(k)), owner=_str(v.get("owner")))
+        for k, v in _dict(data.get("goals")).items() if isinstance(v, dict)
+    )
     return Config(
         site_title=_str(site.get("title"), "Learning"),
         site_url=_str(site.get("url")) if not _refused(problems, doc, ("site", "url")) else "",
@@ -224,6 +229,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         featured_paths=_strs(data.get("featured_paths")),
         maintainers=_strs(data.get("maintainers")),
         skills=skills,
+        goals=goals,
         lint=_dict(data.get("lint")),
         analytics=_analytics(_accepted(_dict(data.get("analytics")), problems, doc)),
         doc=doc,
@@ -634,7 +640,7 @@ def load_course(
         reviewed=data.get("reviewed") if isinstance(data.get("reviewed"), str) else None,
         language=_str(data.get("language"), "en"),
         pass_mark=_int(evaluation.get("pass_mark"), 80) or 0,
-        lessons=tuple(loaded), doc=doc,
+        lessons=tuple(loaded), doc=doc, goals=_strs(data.get("goals")),
     )
     return course, problems, files
 
@@ -663,7 +669,7 @@ def load_path(root: Path, file: Path) -> tuple[LearningPath | None, list[Diagnos
         id=path_id, rel=rel, title=_str(data.get("title"), path_id),
         summary=_str(data.get("summary")), owners=_strs(data.get("owners")),
         audience=_strs(data.get("audience")), status=_str(data.get("status"), "published"),
-        courses=tuple(members), doc=doc,
+        courses=tuple(members), doc=doc, goals=_strs(data.get("goals")),
     ), problems
 
 

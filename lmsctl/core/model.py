@@ -138,6 +138,7 @@ class Course:
     pass_mark: int
     lessons: tuple[Lesson, ...]
     doc: YamlDoc = field(compare=False, repr=False)
+    goals: tuple[str, ...] = ()  # business goal ids declared in lmsctl.yml
 
     @property
     def rel(self) -> str:
@@ -174,6 +175,7 @@ class LearningPath:
     status: str
     courses: tuple[PathMember, ...]
     doc: YamlDoc = field(compare=False, repr=False)
+    goals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,15 @@ class Skill:
     id: str
     title: str
     description: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A business goal (OKR) that learning serves; courses and paths name theirs."""
+
+    id: str
+    title: str
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -215,6 +226,7 @@ class Config:
     featured_paths: tuple[str, ...] = ()
     maintainers: tuple[str, ...] = ()
     skills: tuple[Skill, ...] = ()
+    goals: tuple[Goal, ...] = ()
     lint: dict[str, Any] = field(default_factory=dict, compare=False)
     analytics: Analytics = field(default_factory=Analytics)
     doc: YamlDoc | None = field(default=None, compare=False, repr=False)

@@ -97,6 +97,10 @@ for _id, _summary, _fix, _bad, _good in [
      "(../../other-course/); the link on the page would otherwise lead nowhere.",
      "[expenses](../../expense-policy/)  # no courses/expense-policy/",
      "[expenses](../../travel-and-expenses/)"),
+    ("LMS219", "Unknown goal",
+     "Use a goal declared under `goals:` in lmsctl.yml (the hint suggests the nearest), or "
+     "declare the goal there with its title and owner.",
+     "goals: [faster-ramp-upp]", "goals: [faster-ramp-up]"),
     ("LMS220", "The site cannot send learning records to this LRS endpoint",
      "Give the LRS's xAPI base URL with its path (e.g. https://lrs.example.com/xAPI/), over "
      "https:// when the site is (browsers block http:// requests from https:// pages; "

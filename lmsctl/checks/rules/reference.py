@@ -12,6 +12,7 @@ from lmsctl.core.diagnostics import Rule
 GROUPS = {
     "1": "Files and YAML", "2": "References", "3": "Content", "4": "Quiz quality",
     "5": "Accessibility", "6": "Safety", "7": "Governance and files", "8": "Freshness",
+    "9": "Insights",
 }
 
 INTRO = """\
