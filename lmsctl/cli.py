@@ -453,8 +453,7 @@ def analytics_report(course: tuple[str, ...], path: tuple[str, ...], since: str 
 
 @analytics.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
-              show_default=True, help="Output format.")
+@format_option
 @click.option("--changed-since", "changed_since", metavar="REF", default=None,
               help="Only courses that differ from this git ref (a pull request's).")
 @repo_option
