@@ -38,6 +38,12 @@ def _options(name: str) -> dict[str, click.Parameter]:
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
 def test_every_command_takes_repo(name: str) -> None:
+    command = cli.commands[name]
+    if isinstance(command, click.Group):  # every sub-command of a group takes it
+        for sub_name, sub in command.commands.items():
+            opts = {opt for p in sub.params for opt in getattr(p, "opts", [])}
+            assert "--repo" in opts, f"lmsctl {name} {sub_name} has no --repo"
+        return
     assert "--repo" in _options(name), f"lmsctl {name} has no --repo"
 
 

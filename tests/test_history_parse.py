@@ -75,7 +75,9 @@ def test_parse_log_with_prefix_keeps_only_the_subfolder() -> None:
 
 
 # printable text git keeps as it is (git trims "crud" such as dots and quotes around names)
-real_subject = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")),
+# (no "@": an address in a subject is removed on purpose, see tests/test_security_privacy.py)
+real_subject = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs"),
+                                     blacklist_characters="@"),
                        min_size=1, max_size=60).map(str.strip).filter(bool)
 real_name = st.from_regex(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9 &'\"-]{0,20}[A-Za-zÀ-ÿ0-9]",
                           fullmatch=True)
