@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from lmsctl.content.community import atom_feed, contributors_page, updates, whats_new_page
+from lmsctl.content.community import updates
 from lmsctl.content.loader import load_repository
 from lmsctl.core.history import History, read_history
 from lmsctl.core.model import Repository
+from lmsctl.targets.site.community_pages import atom_feed, contributors_page, whats_new_page
 from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON, minimal_files
 from tests.gitrepo import ANN, BOB, BOT, CAT, GitRepo
 
@@ -89,7 +90,7 @@ def test_contributors_ranked_all_time_and_recent(repo: GitRepo) -> None:
 def test_contributors_page_links_escapes_and_hides_emails(repo: GitRepo) -> None:
     model, history = load(repo.root)
     page = contributors_page(model, history, TODAY)
-    assert 'Eve &quot;Evil&quot; &amp; Co' in page and "Pricing &amp; &lt;value&gt;" in page
+    assert 'Eve &#34;Evil&#34; &amp; Co' in page and "Pricing &amp; &lt;value&gt;" in page
     assert "@example.org" not in page  # no e-mail addresses on the public site
     assert "Draft" not in page and "secret" not in page
     hrefs = {a.get("href") for a in parse(page).iter("a")}

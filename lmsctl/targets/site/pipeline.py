@@ -8,6 +8,7 @@ them) or, under ``strict``, warnings; the previous site is then left untouched.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import os
 import re
 import sys
@@ -147,8 +148,10 @@ SHALLOW_WARNING = ("warning: this git clone is shallow, so last-updated dates, c
 
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                course: str | None = None, drafts: bool = False, workers: int | None = None,
-               stdout: TextIO | None = None, with_history: bool = True) -> BuildResult:
-    """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``)."""
+               stdout: TextIO | None = None, with_history: bool = True,
+               translations: gettext.NullTranslations | None = None) -> BuildResult:
+    """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``).
+    ``translations``: the message catalog of the pages (default: English)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     stdout = stdout or sys.stdout
@@ -187,7 +190,8 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     selection = compiler.select(repo, drafts, course)
     pages_estimate = sum(len(c.lessons) + 1 for c in selection.built)
     options = compiler.Options(drafts=drafts, course=course, today=today, now=now,
-                               shards=render.shard_count(pages_estimate, workers))
+                               shards=render.shard_count(pages_estimate, workers),
+                               translations=translations)
     with publish.workspace(out) as space:
         t = time.perf_counter()
         compiled = compiler.compile_site(repo, selection, space.work, options, history)
