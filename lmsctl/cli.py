@@ -132,14 +132,17 @@ def rules(rule: str | None) -> int:
 @click.option("--course", "course", metavar="ID", default=None,
               help="Build only this course (and what it links to), for a fast preview.")
 @click.option("--drafts", is_flag=True, help="Include draft courses and paths (previews).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
+              show_default=True,
+              help="Format of the build's findings (validation, links, history), as for lint.")
 @repo_option
 @handled
-def build(out: Path | None, strict: bool, course: str | None, drafts: bool,
+def build(out: Path | None, strict: bool, course: str | None, drafts: bool, fmt: str,
           repo: Path | None) -> int:
     """Build the learning site; a failed build leaves the previous site as it was."""
     from lmsctl.commands import build as cmd
 
-    return cmd.run(root_of(repo), out, strict, course, drafts)
+    return cmd.run(root_of(repo), out, strict, course, drafts, fmt)
 
 
 @cli.command()
@@ -229,7 +232,7 @@ def codeowners(check: bool, repo: Path | None) -> int:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(FORMATS_LINT), default="text",
               show_default=True, help="Output format.")
 @click.option("--within", type=click.IntRange(min=0), default=None, metavar="DAYS",
               help="Also list courses due for review within DAYS.")

@@ -5,6 +5,7 @@ module level, inside functions, and under ``TYPE_CHECKING``."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,17 @@ def test_function_level_and_relative_imports_are_seen(tmp_path: Path) -> None:
                    "from .ids import SLUG\n", encoding="utf-8")
     known = {"lmsctl.core.model", "lmsctl.core.ids", "lmsctl.core"}
     assert imports_of("lmsctl.core.m", src, known) == {"lmsctl.core.model", "lmsctl.core.ids"}
+
+
+def test_the_repository_stands_alone() -> None:
+    """Docs, README, code and tests never point outside the repository (a clone has nothing
+    beside it)."""
+    root = PACKAGE.parent
+    outside = re.compile("|".join([re.escape(".." + "/shared"), re.escape("/" + "work/")]))
+    places = [root / "README.md", root / "CONTRIBUTING.md", root / "Makefile",
+              *(root / "docs").rglob("*.md"), *PACKAGE.rglob("*.py"),
+              *(root / "tests").rglob("*.py"), *(root / ".ci").iterdir()]
+    found = [f"{p.relative_to(root)}:{n}" for p in places if p.is_file()
+             for n, line in enumerate(p.read_text("utf-8", "replace").splitlines(), 1)
+             if outside.search(line)]
+    assert found == []

@@ -25,7 +25,7 @@ from tests.conftest import build_tree
 from tests.test_lint_rules import BODY, LESSON, base_files, lesson, question, quiz
 
 ROOT = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = Path("/work/shared/reference/sarif-schema-2.1.0.json")
+SARIF_SCHEMA = Path(__file__).resolve().parent / "reference" / "sarif-schema-2.1.0.json"
 GITHUB_LINE = re.compile(
     r"^::(error|warning|notice) file=([^,:]*),line=(\d+),col=(\d+),title=([^,:]*)::(.*)$")
 

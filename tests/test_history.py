@@ -257,15 +257,18 @@ def test_contributions_authored_improved_reviewed_and_window(repo: GitRepo) -> N
 
 def test_one_git_log_for_the_whole_repository(repo: GitRepo,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """Counts the real subprocesses: one log, one rev-parse, one batched check-mailmap."""
+    """Counts the real git commands (every one goes through lmsctl.core.git.run): one log, one
+    rev-parse, one batched check-mailmap."""
+    from lmsctl.core import git
+
     calls: list[list[str]] = []
-    real = subprocess.run
+    real = git.run
 
-    def counting(args: list[str], **kwargs: Any) -> Any:
-        calls.append(list(args))
-        return real(args, **kwargs)
+    def counting(root: Path, args: Any, timeout: float = git.DEFAULT_TIMEOUT) -> Any:
+        calls.append(["git", *args])
+        return real(root, args, timeout)
 
-    monkeypatch.setattr(subprocess, "run", counting)
+    monkeypatch.setattr(git, "run", counting)
     for i in range(5):
         repo.write({f"courses/c{i}/course.yml": "title: x\n"})
     history = read_history(repo.root)

@@ -19,7 +19,7 @@ line_text = st.text(st.characters(blacklist_categories=("Cs",),
 name_text = line_text.filter(lambda s: "<" not in s and ">" not in s)
 email = st.from_regex(r"[a-z0-9.]{1,10}@[a-z]{1,8}\.org", fullmatch=True)
 path_text = st.lists(st.text(st.characters(blacklist_categories=("Cs",),
-                                           blacklist_characters="\x00/\n\r\t"),
+                                           blacklist_characters="\x00/\n\r\t\x1e"),
                              min_size=1, max_size=12), min_size=1, max_size=4).map("/".join)
 
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsctl.checks.lint import apply_fixes, lint_repository
+from lmsctl.checks.lint import apply_edits, apply_fixes, lint_repository
 from lmsctl.content.lesson_view import toc_slug
-from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
 from lmsctl.targets.site.compile import MARKDOWN_EXTENSIONS
 from tests.conftest import build_tree
 from tests.test_lint_config import bare_view
@@ -244,3 +244,45 @@ def test_code_inside_lists_and_admonitions_and_html_is_left_alone(tmp_path: Path
         "https://example.org/nested-bare", "<https://example.org/nested-bare>")
     assert [x for i, x in enumerate(after) if i != nested - 1] == [
         x for i, x in enumerate(lines) if i != nested - 1]
+
+
+# -- fixes are text edits attached by the rule ----------------------------------------------------
+
+
+def _d(rule: str, line: int, column: int, fix: Fix) -> tuple[Diagnostic, Fix]:
+    return (Diagnostic(rule, Severity.INFO, "x.md", line, column, "m", "h", fix=fix), fix)
+
+
+def test_edits_apply_from_the_end_and_skip_overlaps() -> None:
+    text = "see https://a.example/x and more  \nline two\n"
+    wrap = Fix("wrap", (TextEdit(1, 5, 1, 5 + len("https://a.example/x"),
+                                 "<https://a.example/x>"),))
+    trim = Fix("trim", (TextEdit(1, 33, 1, 35, ""),))
+    clash = Fix("clash", (TextEdit(1, 10, 1, 12, "!!"),))  # inside the wrapped URL
+    out, applied = apply_edits(text, [_d("LMS313", 1, 5, wrap), _d("LMS320", 1, 33, trim),
+                                      _d("LMS999", 1, 10, clash)])
+    assert out == "see <https://a.example/x> and more\nline two\n"
+    assert [fix.title for _, fix in applied] == ["wrap", "trim"]
+
+
+def test_edits_outside_the_text_are_skipped() -> None:
+    text = "a\n"
+    far = Fix("far", (TextEdit(9, 1, 9, 1, "x"),))
+    past_end = Fix("past", (TextEdit(1, 5, 1, 5, "x"),))
+    end = Fix("end", (TextEdit(2, 1, 2, 1, "b\n"),))
+    out, applied = apply_edits(text, [_d("R", 9, 1, far), _d("R", 1, 5, past_end),
+                                      _d("R", 2, 1, end)])
+    assert out == "a\nb\n" and [f.title for _, f in applied] == ["end"]
+
+
+def test_fix_applies_edits_not_message_text(tmp_path: Path) -> None:
+    """--fix applies what a rule attached; a finding without a fix is never 'fixed' from its
+    wording, however much it looks like a fixable one."""
+    lesson = tmp_path / "l.md"
+    lesson.write_text("see https://a.example/x\n", encoding="utf-8")
+    worded = Diagnostic("LMS313", Severity.WARNING, "l.md", 1, 5,
+                        "bare URL https://a.example/x is not a link on the site",
+                        "Write [what it is](https://a.example/x), or at least "
+                        "<https://a.example/x> (lmsctl lint --fix does that).")
+    assert apply_fixes(tmp_path, Report([worded])) == []
+    assert lesson.read_text(encoding="utf-8") == "see https://a.example/x\n"

@@ -178,7 +178,7 @@ def test_review_then_commit_clears_the_stale_report(tmp_path: Path) -> None:
     repo.commit("Review sales-basics", date=DAY, author=BOB)
     result = CliRunner().invoke(cli, ["stale", "--repo", str(repo.root), "--format", "json",
                                       "--today", DAY])
-    assert result.exit_code == 0 and json.loads(result.stdout)["courses"] == []
+    assert result.exit_code == 0 and json.loads(result.stdout)["diagnostics"] == []
 
 
 # -- property: whatever the layout, exactly one line changes or is added ---------------------

@@ -64,7 +64,7 @@ def test_warnings_fail_only_under_strict(built: tuple[Path, Path, str]) -> None:
     line = text.splitlines().index(next(x for x in text.splitlines() if "02-missing" in x)) + 1
     code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out), "--strict")
     assert code == 1
-    assert f"{LESSON}:{line}:" in stdout and "warning link '02-missing.md'" in stdout
+    assert f"{LESSON}:{line}:" in stdout and "warning LMS212 link '02-missing.md'" in stdout
     missing = f"{LESSON.rsplit('/', 1)[0]}/02-missing.md"
     assert f"{missing} does not exist" in stdout  # says which file, in the author's words
     assert "but the target" not in stdout and "documentation files" not in stdout
@@ -74,8 +74,21 @@ def test_warnings_fail_only_under_strict(built: tuple[Path, Path, str]) -> None:
     assert leftovers(out.parent) == []
     code, stdout, _ = run("build", "--repo", str(repo), "--out", str(out))
     assert code == 0
-    assert "warning link '02-missing.md'" in stdout
+    assert "warning LMS212 link '02-missing.md'" in stdout
     assert tree_hash(out) != before
+    # the same finding in a machine format: stdout holds only the report
+    code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out),
+                               "--format", "json")
+    assert code == 0 and "Built " in stderr
+    [finding] = json.loads(stdout)["diagnostics"]
+    assert (finding["rule"], finding["path"], finding["line"]) == ("LMS212", LESSON, line)
+    code, stdout, _ = run("build", "--repo", str(repo), "--out", str(out), "--format", "github")
+    assert stdout.startswith(f"::warning file={LESSON},line={line},")
+    code, stdout, _ = run("build", "--repo", str(repo), "--out", str(out), "--strict",
+                          "--format", "sarif")
+    assert code == 1
+    [result] = json.loads(stdout)["runs"][0]["results"]
+    assert result["ruleId"] == "LMS212"
 
 
 def _fail_after(monkeypatch: pytest.MonkeyPatch, pages: int) -> None:

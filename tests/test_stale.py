@@ -109,17 +109,22 @@ def test_a_course_never_committed_counts_from_today(tmp_path: Path) -> None:
 # -- the command ----------------------------------------------------------------------------------
 
 
+def rows(output: str) -> list[dict[str, object]]:
+    """The courses of ``lmsctl stale --format json``: each finding's facts (``data``)."""
+    return [d["data"] for d in json.loads(output)["diagnostics"]]
+
+
 def test_json_on_each_boundary_day(repo: GitRepo) -> None:
     before = stale(repo.root, "--format", "json", "--today", str(DUE - dt.timedelta(days=1)))
     assert before.exit_code == 0, before.output
-    assert json.loads(before.stdout)["courses"] == []
+    assert rows(before.stdout) == []
     on = stale(repo.root, "--format", "json", "--today", str(DUE), "--within", "0")
     assert on.exit_code == 0
-    [row] = json.loads(on.stdout)["courses"]
+    [row] = rows(on.stdout)
     assert row["due"] == str(DUE) and row["stale"] is False and row["days_overdue"] == 0
     after = stale(repo.root, "--format", "json", "--today", str(DUE + dt.timedelta(days=1)))
     assert after.exit_code == 1
-    [row] = json.loads(after.stdout)["courses"]
+    [row] = rows(after.stdout)
     assert {k: row[k] for k in ("id", "title", "owners", "last_change", "reviewed", "due",
                                 "days_overdue", "stale")} == {
         "id": "sales-basics", "title": "Sales basics", "owners": ["@jdoe"],
@@ -129,23 +134,28 @@ def test_json_on_each_boundary_day(repo: GitRepo) -> None:
 
 def test_within_lists_courses_due_soon_without_failing(repo: GitRepo) -> None:
     today = DUE - dt.timedelta(days=10)
-    assert json.loads(stale(repo.root, "--format", "json", "--today", str(today),
-                            "--within", "9").stdout)["courses"] == []
+    assert rows(stale(repo.root, "--format", "json", "--today", str(today),
+                      "--within", "9").stdout) == []
     result = stale(repo.root, "--format", "json", "--today", str(today), "--within", "10")
     assert result.exit_code == 0
-    assert [r["days_left"] for r in json.loads(result.stdout)["courses"]] == [10]
+    assert [r["days_left"] for r in rows(result.stdout)] == [10]
+    [finding] = json.loads(result.stdout)["diagnostics"]
+    assert finding["rule"] == "LMS804" and finding["severity"] == "info"
 
 
 def test_text_lists_owners_dates_and_what_to_do(repo: GitRepo) -> None:
     result = stale(repo.root, "--today", str(DUE + dt.timedelta(days=5)))
     assert result.exit_code == 1
     out = result.stdout
-    assert "courses/sales-basics/course.yml" in out and "Sales basics" in out
-    assert "5 days overdue" in out and "@jdoe" in out
-    assert f"last change: {CREATED}" in out and "last review: never" in out
-    assert "lmsctl review" in out
+    assert out.startswith("courses/sales-basics/course.yml:1:1: warning LMS803 Sales basics "
+                          "is 5 days past its review date")
+    assert "@jdoe" in out
+    assert f"last change {CREATED}" in out and "last review never" in out
+    assert "hint: An owner checks the course and either updates it or runs `lmsctl review " \
+           "sales-basics`" in out
+    assert f"Today is {DUE + dt.timedelta(days=5)}." in out
     ok = stale(repo.root, "--today", str(CREATED))
-    assert ok.exit_code == 0 and "no stale courses" in ok.stdout
+    assert ok.exit_code == 0 and "All good: no problems in 1 file" in ok.stdout
 
 
 def test_most_overdue_first_and_drafts_left_out(repo: GitRepo) -> None:
@@ -158,8 +168,7 @@ def test_most_overdue_first_and_drafts_left_out(repo: GitRepo) -> None:
     })
     repo.commit("Add pricing and a draft", date="2024-02-10")
     result = stale(repo.root, "--format", "json", "--today", "2025-01-01")
-    assert [r["id"] for r in json.loads(result.stdout)["courses"]] == ["sales-basics",
-                                                                       "pricing"]
+    assert [r["id"] for r in rows(result.stdout)] == ["sales-basics", "pricing"]
 
 
 def test_github_annotations_point_at_the_course_file(repo: GitRepo, tmp_path: Path) -> None:
@@ -172,10 +181,12 @@ def test_github_annotations_point_at_the_course_file(repo: GitRepo, tmp_path: Pa
     line = MINIMAL_COURSE.count("\n") + 2
     warnings = [x for x in result.stdout.splitlines() if x.startswith("::warning ")]
     assert warnings == [warnings[0]] and warnings[0].startswith(
-        f"::warning file=courses/sales-basics/course.yml,line={line},title=Stale course::")
+        f"::warning file=courses/sales-basics/course.yml,line={line},col=1,title=LMS803::"
+        "Sales basics is 176 days past its review date")
     assert "@jdoe" in warnings[0]
     table = summary.read_text(encoding="utf-8")
-    assert "| `sales-basics` Sales basics | @jdoe |" in table
+    assert table.startswith("## lmsctl stale")
+    assert "courses/sales-basics/course.yml" in table and "LMS803" in table
 
 
 def test_shallow_clone_is_an_error_that_says_how_to_fix_it(repo: GitRepo,
@@ -185,7 +196,9 @@ def test_shallow_clone_is_an_error_that_says_how_to_fix_it(repo: GitRepo,
     assert result.exit_code == 2
     assert "shallow clone" in result.stderr and "fetch-depth: 0" in result.stderr
     gh = stale(clone.root, "--format", "github", "--today", "2025-01-01")
-    assert gh.exit_code == 2 and gh.stdout.startswith("::error title=Shallow clone::")
+    assert gh.exit_code == 2 and gh.stdout.startswith(
+        "::error file=lmsctl.yml,line=1,col=1,title=LMS805::lmsctl stale needs the full git "
+        "history")
 
 
 def test_not_a_git_repository(tmp_path: Path) -> None:

@@ -113,10 +113,19 @@ def gh(tmp_path: Path) -> FakeGh:
     return FakeGh(tmp_path)
 
 
+def findings(courses: list[dict[str, Any]]) -> str:
+    """What ``lmsctl stale --format json`` prints for these courses: a finding each."""
+    return json.dumps({"diagnostics": [
+        {"rule": "LMS803" if c.get("stale", c.get("days_overdue", 0) > 0) else "LMS804",
+         "severity": "warning",
+         "path": c.get("path", "x"), "line": 1, "column": 1, "message": "m", "hint": "h",
+         "data": c} for c in courses]})
+
+
 def run_script(tmp_path: Path, gh: FakeGh, courses: list[dict[str, Any]] | str,
                *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     stale = tmp_path / "stale.json"
-    stale.write_text(courses if isinstance(courses, str) else json.dumps({"courses": courses}),
+    stale.write_text(courses if isinstance(courses, str) else findings(courses),
                      encoding="utf-8")
     return subprocess.run(
         [sys.executable, str(SCRIPT), str(stale), "--site-url", "https://learn.example/",
@@ -175,7 +184,7 @@ def test_found_by_marker_even_when_renamed(tmp_path: Path, gh: FakeGh) -> None:
 
 
 def test_unchanged_issue_is_not_touched(tmp_path: Path, gh: FakeGh) -> None:
-    body = stale_issues.body_for(stale_issues.read_stale(json.dumps({"courses": [course()]}))[0],
+    body = stale_issues.body_for(stale_issues.read_stale(findings([course()]))[0],
                                  "https://learn.example/", "https://github.com/acme/lmsctl")
     gh.issues = [{"number": 9, "title": "Review due: sales-basics",
                   "body": body.replace("\n", "\r\n")}]  # GitHub may hand back CRLF
@@ -234,9 +243,10 @@ def test_listing_failure_stops_before_writing(tmp_path: Path, gh: FakeGh) -> Non
 
 @pytest.mark.parametrize(("text", "message"), [
     ("not json", "not JSON"),
-    ('{"stale": []}', 'expected an object with a "courses" list'),
-    ('{"courses": [{"title": "x"}]}', 'courses[0] has no "id"'),
-    ('{"courses": [{"id": "../etc"}]}', "is not a course id"),
+    ('{"courses": []}', 'expected an object with a "diagnostics" list'),
+    ('{"diagnostics": [{"rule": "LMS803", "data": {"title": "x"}}]}',
+     'diagnostics[0] has no "data" with an "id"'),
+    ('{"diagnostics": [{"rule": "LMS803", "data": {"id": "../etc"}}]}', "is not a course id"),
 ])
 def test_bad_input_exits_2(tmp_path: Path, gh: FakeGh, text: str, message: str) -> None:
     done = run_script(tmp_path, gh, text)
@@ -263,9 +273,9 @@ def test_step_summary(tmp_path: Path, gh: FakeGh) -> None:
 
 
 def test_titles_cannot_inject_markup_or_mentions() -> None:
-    [c] = stale_issues.read_stale(json.dumps({"courses": [
+    [c] = stale_issues.read_stale(findings([
         course(title="<img src=x onerror=alert(1)> @everyone [x](http://evil)",
-               owners=["@ok", "not a handle", "@x/y z"])]}))
+               owners=["@ok", "not a handle", "@x/y z"])]))
     body = stale_issues.body_for(c)
     assert "\\<img" in body and "<img" not in body.replace("\\<img", "")
     assert "\\@everyone" in body
@@ -330,7 +340,7 @@ def test_stale_steps_end_to_end(make_repo: Callable[..., Path], gh: FakeGh) -> N
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert "lmsctl stale exited 1" in listed.stdout  # stale found: tolerated
     data = json.loads((repo / "stale.json").read_text(encoding="utf-8"))
-    assert [c["id"] for c in data["courses"]] == ["sales-basics"]
+    assert [d["data"]["id"] for d in data["diagnostics"]] == ["sales-basics"]
     # The next step runs the script from the checkout; use this repository's copy.
     (repo / ".github/scripts").mkdir(parents=True)
     (repo / ".github/scripts/stale_issues.py").write_bytes(SCRIPT.read_bytes())

@@ -37,6 +37,8 @@ MARKER = re.compile(r"<!--\s*lmsctl-stale:\s*([a-z0-9]+(?:-[a-z0-9]+)*)\s*-->")
 HANDLE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIST_LIMIT = 1000
+#: The rule of a stale course in lmsctl stale's findings.
+STALE_RULE = "LMS803"
 
 
 class InputError(Exception):
@@ -83,25 +85,27 @@ def _course_path(value: Any, course_id: str) -> str:
 
 
 def read_stale(text: str) -> list[StaleCourse]:
-    """The stale courses of ``lmsctl stale --format json``; entries not stale are skipped."""
+    """The stale courses of ``lmsctl stale --format json``: its LMS803 findings, whose ``data``
+    holds the course's facts; other findings (LMS804, due soon) are skipped."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("courses"), list):
-        raise InputError('expected an object with a "courses" list (lmsctl stale --format json)')
+    if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list):
+        raise InputError('expected an object with a "diagnostics" list (lmsctl stale --format '
+                         'json)')
     out: list[StaleCourse] = []
-    for i, raw in enumerate(data["courses"]):
+    for i, finding in enumerate(data["diagnostics"]):
+        if not isinstance(finding, dict) or finding.get("rule") != STALE_RULE:
+            continue  # due soon (--within), or another finding
+        raw = finding.get("data")
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            raise InputError(f'courses[{i}] has no "id"')
+            raise InputError(f'diagnostics[{i}] has no "data" with an "id"')
         course_id = raw["id"]
         if not SLUG.match(course_id):
-            raise InputError(f"courses[{i}]: '{course_id}' is not a course id")
+            raise InputError(f"diagnostics[{i}]: '{course_id}' is not a course id")
         overdue = raw.get("days_overdue")
         overdue = overdue if isinstance(overdue, int) and not isinstance(overdue, bool) else 0
-        stale = raw.get("stale")
-        if stale is False or (stale is None and overdue <= 0):
-            continue  # listed because it is due soon (--within), not stale
         owners = tuple(o for o in raw.get("owners") or [] if isinstance(o, str) and HANDLE.match(o))
         out.append(StaleCourse(
             id=course_id, title=_text(raw.get("title")) or course_id, owners=owners,

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from lmsctl.authoring.quoting import bad_character, describe_character
+from lmsctl.core import git
 from lmsctl.core.errors import LmsctlError, UsageError
 from lmsctl.core.ids import SLUG, slugify
 from lmsctl.core.model import Skill
@@ -120,11 +121,8 @@ def _path_file(root: Path, path_id: str) -> Path | None:
 def removed_in_history(root: Path, rel: str) -> str | None:
     """The short hash of the commit that deleted ``rel``, when git history has one."""
     try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%h", "--no-renames",
-             "--diff-filter=D", "--", rel],
-            capture_output=True, text=True, timeout=30, check=False,
-        )
+        done = git.run_text(root, ["log", "-1", "--format=%h", "--no-renames",
+                                   "--diff-filter=D", "--", rel], timeout=30)
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:

@@ -11,7 +11,6 @@ cannot be turned off or suppressed: they must hold for the site to build.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import subprocess
@@ -26,11 +25,10 @@ from lmsctl.checks.rules.checks import (
     Context,
     Settings,
 )
-from lmsctl.checks.rules.content import FIXABLE_URL_HINT
 from lmsctl.checks.suppressions import FileSuppressions, parse_directive, yaml_directives
 from lmsctl.checks.validate import validate_repository
-from lmsctl.content.lesson_view import trim_url
-from lmsctl.core.diagnostics import Diagnostic, Report, Severity
+from lmsctl.core import git
+from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity
 from lmsctl.core.errors import UsageError
 from lmsctl.core.files import write_atomic
 from lmsctl.core.model import Repository
@@ -245,12 +243,13 @@ class CourseChange:
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0",
-                                                "LC_ALL": "C"})
-    except FileNotFoundError as exc:
+        return git.run_text(root, args)
+    except git.GitNotFound as exc:
         raise UsageError("--changed-since needs git, which is not installed",
                          "Install git, or lint without --changed-since.") from exc
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"--changed-since: cannot run git in {root}: {exc}",
+                         "Check that the folder exists and git works there (git status).") from exc
 
 
 def changed_files(root: Path, ref: str) -> tuple[str, list[str]]:
@@ -489,7 +488,9 @@ def lint_repository(
 
 
 @dataclass(frozen=True)
-class Fix:
+class Applied:
+    """A fix applied by ``--fix``, as printed."""
+
     path: str
     line: int
     column: int
@@ -500,71 +501,69 @@ class Fix:
         return f"{self.path}:{self.line}:{self.column}: {self.rule} {self.description}"
 
 
-FIXABLE = frozenset({"LMS313", "LMS320"})
-_URL_AT = re.compile(r"(?:https?|ftp)://[^\s<>\"'`]+")
-_TAG_START = re.compile(r"</?[A-Za-z]")
+def _offsets(text: str) -> list[int]:
+    """Offset of the start of each line (1-based line n starts at ``offsets[n - 1]``)."""
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(i + 1)
+    return starts
 
 
-def _fix_line(text: str, fixes: list[Diagnostic], path: str, number: int
-              ) -> tuple[str, list[Fix]]:
-    done: list[Fix] = []
-    body = text.rstrip("\r\n")
-    ending = text[len(body):]
-    # <url> inside raw HTML would be read as a tag and removed: leave such lines alone
-    raw_html = _TAG_START.search(body) is not None
-    wrappable = (x for x in fixes if x.rule == "LMS313" and not raw_html
-                 and (x.hint or "").endswith(FIXABLE_URL_HINT))
-    for d in sorted(wrappable,
-                    key=lambda x: -x.column):
-        start = d.column - 1
-        m = _URL_AT.match(body, start)
-        if m is None or (start > 0 and body[start - 1] == "<"):
-            continue
-        url = trim_url(m.group(0))
-        body = f"{body[:start]}<{url}>{body[start + len(url):]}"
-        done.append(Fix(path, number, d.column, "LMS313", f"wrapped bare URL in <{url}>"))
-    if any(x.rule == "LMS320" and x.message == "trailing whitespace" for x in fixes):
-        stripped = body.rstrip(" \t")
-        if stripped != body:
-            done.append(Fix(path, number, len(stripped) + 1, "LMS320",
-                            f"removed {len(body) - len(stripped)} trailing space(s)"))
-            body = stripped
-    return body + ending, done
+def apply_edits(text: str, fixes: Iterable[tuple[Diagnostic, Fix]]
+                ) -> tuple[str, list[tuple[Diagnostic, Fix]]]:
+    """Apply each fix's edits to ``text``; a fix whose edits fall outside the text or overlap an
+    earlier-applied fix is skipped (the next run reports it again). Returns the new text and
+    the fixes applied."""
+    starts = _offsets(text)
+
+    def offset(line: int, column: int) -> int | None:
+        if not 1 <= line <= len(starts):
+            return None
+        end = starts[line] - 1 if line < len(starts) else len(text)
+        at = starts[line - 1] + column - 1
+        return at if starts[line - 1] <= at <= end else None
+
+    planned: list[tuple[int, int, str, Diagnostic, Fix]] = []
+    taken: list[tuple[int, int]] = []
+    for d, fix in fixes:
+        spans = []
+        for e in fix.edits:
+            a, b = offset(e.line, e.column), offset(e.end_line, e.end_column)
+            if a is None or b is None or b < a:
+                break
+            spans.append((a, b, e.new_text))
+        else:
+            if any(a < y and x < b or (a == b == x == y) for a, b, _ in spans
+                   for x, y in taken):
+                continue
+            taken += [(a, b) for a, b, _ in spans]
+            planned += [(a, b, new, d, fix) for a, b, new in spans]
+    out = text
+    for a, b, new, _, _ in sorted(planned, key=lambda p: (p[0], p[1]), reverse=True):
+        out = out[:a] + new + out[b:]
+    applied = list(dict.fromkeys((d, fix) for _, _, _, d, fix in planned))
+    return out, applied
 
 
-def apply_fixes(root: Path, report: Report) -> list[Fix]:
-    """Apply the unambiguous fixes for ``report``'s findings; return what was changed. Files
-    are rewritten atomically, and only the characters a fix names change."""
-    by_file: dict[str, list[Diagnostic]] = {}
+def apply_fixes(root: Path, report: Report) -> list[Applied]:
+    """Apply the fixes the rules attached to ``report``'s findings; return what was changed.
+    Files are rewritten atomically, and only the characters an edit names change."""
+    by_file: dict[str, list[tuple[Diagnostic, Fix]]] = {}
     for d in report.sorted():
-        if d.rule in FIXABLE:
-            by_file.setdefault(d.path, []).append(d)
-    applied: list[Fix] = []
+        if d.fix is not None:
+            by_file.setdefault(d.path, []).append((d, d.fix))
+    applied: list[Applied] = []
     for rel, items in sorted(by_file.items()):
         path = root / rel
         try:
             original = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        lines = original.splitlines(keepends=True)
-        by_line: dict[int, list[Diagnostic]] = {}
-        for d in items:
-            by_line.setdefault(d.line, []).append(d)
-        changed: list[Fix] = []
-        for number, fixes in by_line.items():
-            if 1 <= number <= len(lines):
-                lines[number - 1], done = _fix_line(lines[number - 1], fixes, rel, number)
-                changed += done
-        text = "".join(lines)
-        if text and not text.endswith(("\n", "\r")) and any(
-                d.rule == "LMS320" and "newline" in d.message for d in items):
-            newline = "\r\n" if "\r\n" in text else "\n"
-            text += newline
-            changed.append(Fix(rel, len(lines), len(lines[-1]) + 1 if lines else 1, "LMS320",
-                               "added the missing final newline"))
+        text, done = apply_edits(original, items)
         if text != original:
             write_atomic(path, text)
-            applied += changed
+            applied += [Applied(rel, d.line, d.column, d.rule, fix.title) for d, fix in done]
     return applied
 
 

@@ -139,7 +139,7 @@ def format_github(report: Report, colour: bool = False) -> str:
         out.append(f"::{GITHUB_LEVEL[d.severity.value]} {props}::"
                    f"{_gh_data(_full_message(report, d))}")
     s = report.summary()
-    out.append(f"lmsctl lint: {s['errors']} error(s), {s['warnings']} warning(s), "
+    out.append(f"lmsctl {report.command}: {s['errors']} error(s), {s['warnings']} warning(s), "
                f"{s['infos']} info(s) in {s['files']} files")
     return "\n".join(out) + "\n"
 
@@ -178,7 +178,8 @@ def _table(report: Report, items: list[Diagnostic], prefix: str, limit: int) -> 
         rows.append(f"| {d.severity.value} | {rule} | {where} | {_md_cell(d.message)} | "
                     f"{_md_cell(d.hint)} |")
     if len(items) > limit:
-        rows.append(f"\n…and {len(items) - limit} more: run `lmsctl lint` for the full list.")
+        rows.append(f"\n…and {len(items) - limit} more: run `lmsctl {report.command}` for the "
+                    "full list.")
     return rows
 
 
@@ -193,9 +194,11 @@ def step_summary(report: Report) -> str:
     step), and with ``--changed-since`` each changed course's findings, owners and status."""
     prefix = path_prefix(report, ("GITHUB_WORKSPACE",))
     items = report.sorted()
-    out = ["## lmsctl lint", ""]
+    command = report.command
+    out = [f"## lmsctl {command}", ""]
     verdict = "failed" if report.has_errors else "passed"
-    out.append(f"**Lint {verdict}:** {_counts(items)} in {report.files_checked} files.")
+    out.append(f"**{command.capitalize()} {verdict}:** {_counts(items)} in "
+               f"{report.files_checked} files.")
     base = getattr(report, "rules_url", "")
     if base:
         out.append(f"Every rule is explained, with how to fix it, in the [rule reference]({base}).")
@@ -293,6 +296,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
         }
         if d.rule in index:
             result["ruleIndex"] = index[d.rule]
+        if d.data:
+            result["properties"] = dict(d.data)
         results.append(result)
     driver: dict[str, Any] = {"name": "lmsctl", "version": __version__,
                               "semanticVersion": __version__, "rules": driver_rules}

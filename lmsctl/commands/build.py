@@ -17,15 +17,18 @@ def _shown(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def run(root: Path, out: Path | None, strict: bool, course: str | None, drafts: bool) -> int:
-    result = build_site(root, out, strict=strict, course=course, drafts=drafts)
+def run(root: Path, out: Path | None, strict: bool, course: str | None, drafts: bool,
+        fmt: str = "text") -> int:
+    # machine formats keep stdout for the report; the human summary goes to stderr
+    result = build_site(root, out, strict=strict, course=course, drafts=drafts, fmt=fmt)
+    say = sys.stdout if fmt == "text" else sys.stderr
     where = _shown(result.out)
     courses = f"{result.courses} course" + ("" if result.courses == 1 else "s")
     what = (f"a preview of {course} ({courses}, {result.pages} pages)" if course
             else f"{courses}, {result.pages} pages")
-    print(f"Built {what} into {where}/ in {result.seconds:.1f} s.", file=sys.stdout)
+    print(f"Built {what} into {where}/ in {result.seconds:.1f} s.", file=say)
     print(f"To look at it: `lmsctl serve{' --course ' + course if course else ''}` (live "
           f"preview on 127.0.0.1), or `python -m http.server -d {where} 8000` and open "
           "http://127.0.0.1:8000/ (it works under any path of any static web server).",
-          file=sys.stdout)
+          file=say)
     return 0

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from lmsctl.checks.registry import diag
+from lmsctl.checks.report_formats import FORMATTERS, append_step_summary, emit
 from lmsctl.content.freshness import Freshness, freshness, parse_date
 from lmsctl.content.loader import load_repository
-from lmsctl.core.diagnostics import Severity
+from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from lmsctl.core.errors import LmsctlError, UsageError
 from lmsctl.core.history import History, read_history
 from lmsctl.core.model import Course, Repository
@@ -20,28 +21,6 @@ from lmsctl.core.model import Course, Repository
 SHALLOW_HINT = (
     "The dates would be wrong: fetch the whole history. In GitHub Actions set `fetch-depth: 0` "
     "on actions/checkout (with: {fetch-depth: 0}); locally run `git fetch --unshallow`.")
-
-
-@dataclass(frozen=True)
-class Row:
-    course: Course
-    fresh: Freshness
-
-    def to_dict(self) -> dict[str, object]:
-        f = self.fresh
-        return {
-            "id": self.course.id,
-            "title": self.course.title,
-            "path": self.course.rel,
-            "owners": list(self.course.owners),
-            "last_change": f.last_change.isoformat() if f.last_change else None,
-            "reviewed": f.reviewed.isoformat() if f.reviewed else None,
-            "review_every": f.review_every,
-            "due": f.due.isoformat(),
-            "days_overdue": f.days_overdue,
-            "days_left": f.days_left,
-            "stale": f.stale,
-        }
 
 
 def parse_today(text: str | None, option: str = "--today") -> dt.date:
@@ -66,115 +45,86 @@ def check_history(history: History, fmt: str) -> None:
         raise LmsctlError(f"cannot read the git history: {history.reason}", hint)
     if history.shallow:
         if fmt == "github":
-            click.echo("::error title=Shallow clone::lmsctl stale needs the full git history; "
-                       "set fetch-depth: 0 on actions/checkout")
+            report = Report(command="stale", diagnostics=[diag("LMS805", "lmsctl.yml", 1, 1,
+                                  "lmsctl stale needs the full git history; set fetch-depth: 0 "
+                                  "on actions/checkout", "")])
+            click.echo(FORMATTERS["github"](report, False), nl=False)
         raise UsageError("this is a shallow clone, so the git history is incomplete",
                          SHALLOW_HINT)
-
-
-def collect(repo: Repository, history: History, today: dt.date,
-            within: int | None) -> list[Row]:
-    """Published courses that are stale, or due within ``within`` days; most overdue first."""
-    rows: list[Row] = []
-    for course in repo.courses:
-        if course.status != "published":
-            continue
-        fresh = freshness(course, repo.config, history, today)
-        if fresh.stale or (within is not None and fresh.due_within(within)):
-            rows.append(Row(course, fresh))
-    rows.sort(key=lambda r: (r.fresh.due, r.course.id))
-    return rows
 
 
 def _when(d: dt.date | None) -> str:
     return d.isoformat() if d else "never"
 
 
-def format_text(rows: list[Row], today: dt.date, within: int | None) -> str:
-    stale = [r for r in rows if r.fresh.stale]
-    soon = [r for r in rows if not r.fresh.stale]
-    lines: list[str] = []
-    for r in rows:
-        f = r.fresh
-        state = (f"{f.days_overdue} day{'s' if f.days_overdue != 1 else ''} overdue" if f.stale
-                 else "due today" if f.days_left == 0
-                 else f"due in {f.days_left} day{'s' if f.days_left != 1 else ''}")
-        lines.append(f"{r.course.rel}: {'stale' if f.stale else 'due soon'}: "
-                     f"{r.course.title} ({state})")
-        lines.append(f"    owners: {', '.join(r.course.owners) or '(none)'}")
-        lines.append(f"    last change: {_when(f.last_change)}, last review: "
-                     f"{_when(f.reviewed)}, review every {f.review_every} days, due "
-                     f"{f.due.isoformat()}")
-        if f.problem:
-            lines.append(f"    note: {f.problem}")
-    if stale:
-        lines.append(f"{len(stale)} stale course{'s' if len(stale) != 1 else ''}"
-                     + (f", {len(soon)} due within {within} days" if within is not None else "")
-                     + f" (today is {today.isoformat()}).")
-        lines.append("    hint: an owner checks the course and either updates it or runs "
-                     "`lmsctl review <course>` and commits the new reviewed: date.")
-    elif soon:
-        lines.append(f"No stale courses; {len(soon)} due within {within} days "
-                     f"(today is {today.isoformat()}).")
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def facts(course: Course, f: Freshness) -> dict[str, object]:
+    """What a finding about a course's freshness says, for machine formats (json ``data``)."""
+    return {
+        "id": course.id,
+        "title": course.title,
+        "path": course.rel,
+        "owners": list(course.owners),
+        "last_change": f.last_change.isoformat() if f.last_change else None,
+        "reviewed": f.reviewed.isoformat() if f.reviewed else None,
+        "review_every": f.review_every,
+        "due": f.due.isoformat(),
+        "days_overdue": f.days_overdue,
+        "days_left": f.days_left,
+        "stale": f.stale,
+    }
+
+
+def finding(course: Course, f: Freshness) -> Diagnostic:
+    """LMS803 (stale) or LMS804 (due soon) at the course's ``reviewed:`` line (or line 1)."""
+    line, column = 1, 1
+    if "reviewed" in (course.doc.data or {}):
+        line, column = course.doc.key_pos(("reviewed",))
+    owners = ", ".join(course.owners) or "no owners"
+    dates = (f"last change {_when(f.last_change)}, last review {_when(f.reviewed)}, review "
+             f"every {f.review_every} days")
+    if f.stale:
+        message = (f"{course.title} is {_plural(f.days_overdue, 'day')} past its review date "
+                   f"{f.due.isoformat()} ({dates}); owners: {owners}")
+        hint = (f"An owner checks the course and either updates it or runs `lmsctl review "
+                f"{course.id}` and commits the new reviewed: date.")
+        rule = "LMS803"
     else:
-        extra = f" and none due within {within} days" if within is not None else ""
-        lines.append(f"All good: no stale courses{extra} (today is {today.isoformat()}).")
-    return "\n".join(lines) + "\n"
+        when = ("today" if f.days_left == 0 else f"in {_plural(f.days_left, 'day')}")
+        message = (f"{course.title} is due for review {when}, on {f.due.isoformat()} "
+                   f"({dates}); owners: {owners}")
+        hint = "Plan the review with the course's owners before the due date."
+        rule = "LMS804"
+    if f.problem:
+        hint += f" Note: {f.problem}"
+    return replace(diag(rule, course.rel, line, column, message, hint), data=facts(course, f))
 
 
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def format_github(rows: list[Row]) -> str:
-    lines: list[str] = []
-    for r in rows:
-        f = r.fresh
-        line = 1
-        if "reviewed" in (r.course.doc.data or {}):
-            line = r.course.doc.key_pos(("reviewed",))[0]
-        owners = ", ".join(r.course.owners) or "no owners"
-        if f.stale:
-            level, title = "warning", "Stale course"
-            message = (f"{r.course.title} is {f.days_overdue} days past its review date "
-                       f"{f.due.isoformat()} (last change {_when(f.last_change)}, last review "
-                       f"{_when(f.reviewed)}). Owners ({owners}): update it or run "
-                       f"`lmsctl review {r.course.id}`.")
-        else:
-            level, title = "notice", "Review due soon"
-            message = (f"{r.course.title} is due for review on {f.due.isoformat()} "
-                       f"(in {f.days_left} days). Owners: {owners}.")
-        lines.append(f"::{level} file={_gh_prop(r.course.rel)},line={line},"
-                     f"title={_gh_prop(title)}::{_gh_data(message)}")
-    return "".join(x + "\n" for x in lines)
-
-
-def step_summary(rows: list[Row], today: dt.date) -> str:
-    """A Markdown table for $GITHUB_STEP_SUMMARY."""
-    if not rows:
-        return f"### Freshness\n\nNo stale courses on {today.isoformat()}.\n"
-    out = ["### Freshness", "", f"Courses to review (today is {today.isoformat()}):", "",
-           "| Course | Owners | Last change | Last review | Due | Overdue |",
-           "| --- | --- | --- | --- | --- | --- |"]
-    for r in rows:
-        f = r.fresh
-        cell = r.course.title.replace("|", "\\|")
-        out.append(f"| `{r.course.id}` {cell} | {' '.join(r.course.owners)} | "
-                   f"{_when(f.last_change)} | {_when(f.reviewed)} | {f.due.isoformat()} | "
-                   f"{f.days_overdue if f.stale else '-'} |")
-    return "\n".join(out) + "\n"
+def collect(repo: Repository, history: History, today: dt.date,
+            within: int | None) -> list[Diagnostic]:
+    """Published courses that are stale, or due within ``within`` days; most overdue first."""
+    found: list[tuple[dt.date, str, Diagnostic]] = []
+    for course in repo.courses:
+        if course.status != "published":
+            continue
+        fresh = freshness(course, repo.config, history, today)
+        if fresh.stale or (within is not None and fresh.due_within(within)):
+            found.append((fresh.due, course.id, finding(course, fresh)))
+    return [d for _, _, d in sorted(found, key=lambda x: (x[0], x[1]))]
 
 
 def run(root: Path, fmt: str, within: int | None, today: str | None) -> int:
     day = parse_today(today)
+    if fmt not in FORMATTERS:
+        raise UsageError(f"--format {fmt}: unknown format",
+                         "Use --format " + ", ".join(sorted(FORMATTERS)) + ".")
     repo, problems = load_repository(root, lessons=False)
     history = read_history(repo)
     check_history(history, fmt)
-    rows = collect(repo, history, day, within)
+    found = collect(repo, history, day, within)
     unread = sorted({d.path for d in problems if d.severity is Severity.ERROR
                      and d.path.endswith("/course.yml")
                      and repo.course(d.path.split("/")[1]) is None})
@@ -183,17 +133,12 @@ def run(root: Path, fmt: str, within: int | None, today: str | None) -> int:
                    f"be read and {'are' if len(unread) != 1 else 'is'} not checked: "
                    f"{', '.join(unread[:5])}{', ...' if len(unread) > 5 else ''} "
                    "(run lmsctl validate)", err=True)
-    if fmt == "json":
-        payload = {"today": day.isoformat(), "within": within,
-                   "courses": [r.to_dict() for r in rows]}
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-    elif fmt == "github":
-        click.echo(format_github(rows), nl=False)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(step_summary(rows, day))
-        click.echo(format_text(rows, day, within), nl=False)
-    else:
-        click.echo(format_text(rows, day, within), nl=False)
-    return 1 if any(r.fresh.stale for r in rows) else 0
+    report = Report(found, files_checked=len(repo.courses), command="stale", keep_order=True)
+    emit(report, fmt)
+    if fmt == "text":
+        click.echo(f"Today is {day.isoformat()}" + (f"; listing courses due within {within} days"
+                                                    if within is not None else "") + ".")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:
+        append_step_summary(report, summary)
+    return 1 if any(d.rule == "LMS803" for d in found) else 0

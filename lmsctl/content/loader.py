@@ -398,7 +398,19 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
             files += read
             if course is not None:
                 courses.append(course)
+    paths, more, read = load_paths(root)
+    problems += more
+    files += read
+    repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
+                      files=tuple(files))
+    return repo, problems
+
+
+def load_paths(root: Path) -> tuple[list[LearningPath], list[Diagnostic], list[str]]:
+    """Every learning path (``paths/*.yml``): the paths, their problems, the files read."""
     paths: list[LearningPath] = []
+    problems: list[Diagnostic] = []
+    files: list[str] = []
     paths_dir = root / "paths"
     if paths_dir.is_dir():
         for file in sorted(paths_dir.iterdir()):
@@ -409,6 +421,4 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
             problems += more
             if path is not None:
                 paths.append(path)
-    repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
-                      files=tuple(files))
-    return repo, problems
+    return paths, problems, files

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -18,6 +18,26 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace the text from (``line``, ``column``) up to, not including, (``end_line``,
+    ``end_column``) with ``new_text``; 1-based, columns in characters. An empty range inserts."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A finding's fix, attached by the rule that found it: what it does, and its edits."""
+
+    title: str
+    edits: tuple[TextEdit, ...]
+
+
 @dataclass(frozen=True, order=False)
 class Diagnostic:
     """A finding at a place: ``path`` is relative to the repository root with ``/``; 1-based."""
@@ -29,6 +49,11 @@ class Diagnostic:
     column: int
     message: str
     hint: str = ""
+    #: Facts behind the finding for machine formats (json ``data``, SARIF ``properties``), e.g.
+    #: a stale course's dates and owners; not part of the finding's identity.
+    data: Mapping[str, object] | None = field(default=None, compare=False, hash=False)
+    #: The rule's fix as text edits, when it has a safe one (``lmsctl lint --fix``).
+    fix: Fix | None = field(default=None, compare=False, hash=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)
@@ -42,6 +67,11 @@ class Diagnostic:
             "column": self.column,
             "message": self.message,
             "hint": self.hint,
+            **({"data": dict(self.data)} if self.data else {}),
+            **({"fix": {"title": self.fix.title, "edits": [
+                {"line": e.line, "column": e.column, "end_line": e.end_line,
+                 "end_column": e.end_column, "new_text": e.new_text}
+                for e in self.fix.edits]}} if self.fix else {}),
         }
 
 
@@ -51,11 +81,17 @@ class Report:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
+    #: The command that made the report, named in summaries (``lmsctl lint: 2 errors``).
+    command: str = "lint"
+    #: Keep the order findings were added in (e.g. most overdue first) instead of file order.
+    keep_order: bool = False
 
     def extend(self, items: Iterable[Diagnostic]) -> None:
         self.diagnostics.extend(items)
 
     def sorted(self) -> list[Diagnostic]:
+        if self.keep_order:
+            return list(dict.fromkeys(self.diagnostics))
         return sorted(set(self.diagnostics), key=Diagnostic.sort_key)
 
     def counts(self) -> dict[str, int]:
@@ -87,11 +123,11 @@ class Rule:
     stage: str = "validate"  # "validate" or "lint"
 
     def diag(self, path: str, line: int, column: int, message: str,
-             hint: str | None = None) -> Diagnostic:
+             hint: str | None = None, fix: Fix | None = None) -> Diagnostic:
         """A finding of this rule at its default severity; the hint defaults to the fix text."""
         return Diagnostic(rule=self.id, severity=self.severity, path=path, line=max(1, line),
                           column=max(1, column), message=message,
-                          hint=self.fix if hint is None else hint)
+                          hint=self.fix if hint is None else hint, fix=fix)
 
 
 DiagFactory = Callable[..., Diagnostic]
@@ -103,9 +139,9 @@ def diag_from(rules: Sequence[Rule]) -> DiagFactory:
     by_id: dict[str, Rule] = {}
 
     def diag(rule_id: str, path: str, line: int, column: int, message: str,
-             hint: str | None = None) -> Diagnostic:
+             hint: str | None = None, fix: Fix | None = None) -> Diagnostic:
         if len(by_id) != len(rules):
             by_id.update((r.id, r) for r in rules)
-        return by_id[rule_id].diag(path, line, column, message, hint)
+        return by_id[rule_id].diag(path, line, column, message, hint, fix)
 
     return diag

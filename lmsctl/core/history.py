@@ -28,9 +28,7 @@ Decisions (documented for authors in the README):
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -38,6 +36,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from lmsctl.core import git
+from lmsctl.core.ids import lesson_id
 from lmsctl.core.model import Repository
 
 #: Start of each commit record in our ``git log`` output (cannot occur in a commit subject).
@@ -147,7 +147,6 @@ def _lesson_of(path: str) -> tuple[str, str] | None:
     if (len(parts) != 4 or parts[0] != "courses" or parts[2] != "lessons"
             or not parts[3].endswith(".md") or parts[1].startswith(("_", "."))):
         return None
-    from lmsctl.core.ids import lesson_id
 
     return parts[1], lesson_id(parts[3])
 
@@ -352,21 +351,8 @@ def _is_review_edit(course_id: str, stats: list[tuple[str, int | None, int | Non
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _git_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "LC_ALL": "C",
-                "GIT_OPTIONAL_LOCKS": "0"})
-    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        env.pop(var, None)
-    return env
-
-
 def _git(root: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false",
-         "-c", "color.ui=never", *args],
-        cwd=root, capture_output=True, env=_git_env(), timeout=_TIMEOUT, check=False,
-    )
+    return git.run(root, args, timeout=_TIMEOUT)
 
 
 def _parse_contact(text: str) -> Person | None:
@@ -469,7 +455,7 @@ def _canonical(changes: list[Change], mailmap: dict[Person, Person]) -> list[Cha
 def read_history(repo: Repository | Path) -> History:
     """Read the whole history of the repository holding ``repo`` (see the module docs)."""
     root = repo.root if isinstance(repo, Repository) else Path(repo)
-    if shutil.which("git") is None:
+    if not git.available():
         return History.unavailable("git is not installed")
     try:
         probe = _git(root, ["rev-parse", "--is-shallow-repository", "--show-prefix"])

@@ -89,5 +89,19 @@ for _id, _summary, _fix, _bad, _good in [
 ]:
     RULES.append(Rule(id=_id, severity=E, summary=_summary, fix=_fix, bad=_bad, good=_good))
 
+RULES += [
+    Rule("LMS212", Severity.WARNING, "Link does not lead to a page of the site",
+         "Found while building: the site engine could not resolve this link to a page or file "
+         "of the built site.", "[Next](../03-missing.md)", "[Next](02-how-to-ask.md)",
+         "Link to another lesson by its file name (02-name.md), to a file in the course's "
+         "assets/ folder, or to a full web address (https://...).", "build"),
+    Rule("LMS213", Severity.WARNING, "Git history is shallow: dates and contributors left out",
+         "A build from a shallow clone cannot know when courses changed or who wrote them, so "
+         "it leaves dates, contributors, freshness and what's new out (and fails under "
+         "--strict).", "", "",
+         "Fetch the whole history: `git fetch --unshallow`, or in GitHub Actions `fetch-depth: "
+         "0` on actions/checkout (GitLab: GIT_DEPTH: \"0\").", "build"),
+]
+
 #: ``diag(rule_id, path, line, column, message, hint=None)`` for the rules above.
 diag = diag_from(RULES)

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from lmsctl.checks.rules.checks import CheckList, Context
 from lmsctl.content.lesson_view import LessonView, Span
-from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
+from lmsctl.core.diagnostics import Diagnostic, Fix, Rule, Severity, TextEdit, diag_from
 from lmsctl.core.model import Course, Lesson
 
 #: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).
@@ -303,22 +303,25 @@ def inactive_prerequisites(ctx: Context, course: Course) -> Iterator[Diagnostic]
                        "Require the course that replaces it, or remove the prerequisite.")
 
 
-#: The end of the hint of a bare URL that ``lmsctl lint --fix`` may wrap in ``<...>``; a URL
-#: inside raw HTML gets another hint, and is left alone (``<url>`` there would be a tag).
-FIXABLE_URL_HINT = "(lmsctl lint --fix does that)."
+def _replace(line: int, column: int, old: str, new: str, title: str) -> Fix:
+    return Fix(title, (TextEdit(line, column, line, column + len(old), new),))
 
 
 @CHECKS.lesson
 def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonView
               ) -> Iterator[Diagnostic]:
     for span in view.bare_urls:
+        fix = None
         if span.line in view.html_lines:
+            # <url> inside raw HTML would be read as a tag: no automatic fix there
             hint = f"This is inside HTML: write <a href=\"{span.text}\">what it is</a>."
         else:
             hint = (f"Write [what it is]({span.text}), or at least <{span.text}> "
-                    + FIXABLE_URL_HINT)
+                    "(lmsctl lint --fix does that).")
+            fix = _replace(span.line, span.column, span.text, f"<{span.text}>",
+                           f"wrapped bare URL in <{span.text}>")
         yield diag("LMS313", lesson.rel, span.line, span.column,
-                   f"bare URL {span.text} is not a link on the site", hint)
+                   f"bare URL {span.text} is not a link on the site", hint, fix)
 
 
 @CHECKS.lesson
@@ -331,11 +334,18 @@ def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonView
             if line != line.rstrip(" \t"):
                 spans.append(Span(line, i, len(line.rstrip(" \t")) + 1))
     for span in spans:
+        body = span.text.rstrip("\r\n")
+        spaces = body[span.column - 1:]
         yield diag("LMS320", lesson.rel, span.line, span.column, "trailing whitespace",
-                   "Remove the spaces at the end of the line (lmsctl lint --fix does it).")
+                   "Remove the spaces at the end of the line (lmsctl lint --fix does it).",
+                   _replace(span.line, span.column, spaces, "",
+                            f"removed {len(spaces)} trailing space(s)"))
     if lesson.text and not lesson.text.endswith("\n"):
         last = lesson.text.count("\n") + 1
         tail = lesson.text.rsplit("\n", 1)[-1]
+        newline = "\r\n" if "\r\n" in lesson.text else "\n"
         yield diag("LMS320", lesson.rel, last, len(tail) + 1,
                    "the file does not end with a newline",
-                   "Add a line break at the end (lmsctl lint --fix does it).")
+                   "Add a line break at the end (lmsctl lint --fix does it).",
+                   Fix("added the missing final newline",
+                       (TextEdit(last, len(tail) + 1, last, len(tail) + 1, newline),)))

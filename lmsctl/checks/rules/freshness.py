@@ -33,6 +33,23 @@ for _rule in [
          "reviewed: 2052-01-15", "reviewed: 2025-01-15",
          "Write the day the review happened; `lmsctl review <course>` writes today's date.",
          "lint"),
+    Rule("LMS803", Severity.WARNING, "Course is past its review date",
+         "A published course must be checked by an owner every `review_every` days (default in "
+         "lmsctl.yml). It is due `review_every` days after the later of its last content change "
+         "and its `reviewed:` date; after that day it is stale, and the site shows a badge.",
+         "reviewed: 2023-01-10   # review_every: 180, nothing changed since",
+         "reviewed: 2025-03-01   # an owner checked it: lmsctl review <course>",
+         "An owner checks the course and either updates it or runs `lmsctl review <course>` "
+         "and commits the new reviewed: date.", "stale"),
+    Rule("LMS804", Severity.INFO, "Course review is due soon",
+         "Listed by `lmsctl stale --within DAYS`: the course's review date falls within the "
+         "next DAYS days.", "", "",
+         "Plan the review with the course's owners before the due date.", "stale"),
+    Rule("LMS805", Severity.ERROR, "Git history is incomplete (shallow clone)",
+         "Freshness is computed from the dates of the commits that touch a course; a shallow "
+         "clone lacks them, so every date would be wrong.", "", "",
+         "Fetch the whole history: in GitHub Actions set `fetch-depth: 0` on actions/checkout "
+         "(with: {fetch-depth: 0}); locally run `git fetch --unshallow`.", "stale"),
 ]:
     RULES.append(_rule)
 

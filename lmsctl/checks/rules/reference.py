@@ -62,8 +62,8 @@ def _example(label: str, text: str) -> list[str]:
 
 
 def rule_section(rule: Rule) -> list[str]:
-    checked = ("`lmsctl validate` and `lmsctl lint`" if rule.stage != "lint"
-               else "`lmsctl lint`")
+    checked = {"lint": "`lmsctl lint`", "stale": "`lmsctl stale` (it reads the git history)",
+               "build": "`lmsctl build`"}.get(rule.stage, "`lmsctl validate` and `lmsctl lint`")
     out = [f"## {rule.id} — {rule.summary} {{#{rule.id.lower()}}}", "",
            f"**Default severity:** {rule.severity.value} · **Checked by:** {checked}", ""]
     if rule.description:
@@ -78,6 +78,12 @@ def rule_section(rule: Rule) -> list[str]:
         out += [f"Turn it off or change its severity with `lint: {{rules: {{{rule.id}: off}}}}` "
                 f"in lmsctl.yml; silence one finding with `lmsctl-disable-next-line {rule.id}`.",
                 ""]
+    elif rule.stage == "build":
+        out += ["Reported by `lmsctl build` (any `--format`); a warning fails the build under "
+                "`--strict`.", ""]
+    elif rule.stage == "stale":
+        out += ["Reported by `lmsctl stale` (and the weekly Stale courses workflow), not by "
+                "`lint`: whether a course is stale depends on the date and the git history.", ""]
     else:
         out += ["A validation rule: always an error, never suppressed.", ""]
     return out

@@ -24,13 +24,14 @@ from lmsctl.content.loader import (
     course_ids,
     load_config,
     load_course,
-    load_path,
+    load_paths,
     unknown_course_hint,
 )
-from lmsctl.core.diagnostics import Diagnostic, Report, Severity
+from lmsctl.core.diagnostics import Diagnostic, Report
 from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.core.history import History, read_history
-from lmsctl.core.model import Course, LearningPath, Repository
+from lmsctl.core.model import Course, Repository
+from lmsctl.core.spine import diag
 from lmsctl.targets.site import compile as compiler
 from lmsctl.targets.site import publish, render
 
@@ -47,7 +48,7 @@ class BuildResult:
     seconds: float
     processes: int
     report: Report
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     preview: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -90,13 +91,7 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
                 course, _, _ = load_course(root, other_dir)
                 if course is not None:
                     courses.append(course)
-    paths: list[LearningPath] = []
-    if (root / "paths").is_dir():
-        for file in sorted((root / "paths").iterdir()):
-            if file.suffix in (".yml", ".yaml") and not file.name.startswith("."):
-                path, _ = load_path(root, file)
-                if path is not None:
-                    paths.append(path)
+    paths, _, _ = load_paths(root)  # their problems are the full build's to report
     repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
                       files=tuple(files))
     prefix = f"courses/{course_id}/"
@@ -115,9 +110,9 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
     return repo, report
 
 
-def _locate(repo: Repository, compiled: compiler.Compiled, message: str) -> str | None:
-    """An MkDocs link warning about a lesson, as ``path:line:col: warning ...`` at the link;
-    None when it is not about a lesson."""
+def _locate(repo: Repository, compiled: compiler.Compiled, message: str) -> Diagnostic | None:
+    """An MkDocs link warning about a lesson, as a finding (LMS212) at the link; None when it
+    is not about a lesson."""
     m = _DOC_FILE.search(message)
     if m is None:
         return None
@@ -134,23 +129,34 @@ def _locate(repo: Repository, compiled: compiler.Compiled, message: str) -> str 
                     line, col = found.line, found.column
     target = _TARGET.search(message[m.end():])
     why = f": {target.group('target')} does not exist" if target else ""
-    return (f"{rel}:{line}:{col}: warning link '{url}' does not lead to a page of the site{why}"
-            "\n    hint: Link to another lesson by its file name (02-name.md), to a file in the "
-            "course's assets/ folder, or to a full web address (https://...).")
+    return diag("LMS212", rel, line, col,
+                f"link '{url}' does not lead to a page of the site{why}")
 
 
 SHALLOW_HINT = ("Fetch the whole history: `git fetch --unshallow`, or in GitHub Actions "
                 "`fetch-depth: 0` on actions/checkout (GitLab: GIT_DEPTH: \"0\").")
-SHALLOW_WARNING = ("warning: this git clone is shallow, so last-updated dates, contributors, "
-                   "freshness and what's new would be wrong; they are left out of this build.\n"
-                   f"    hint: {SHALLOW_HINT}")
+
+
+def _shallow_finding() -> Diagnostic:
+    return diag("LMS213", "lmsctl.yml", 1, 1,
+                "this git clone is shallow, so last-updated dates, contributors, freshness and "
+                "what's new would be wrong; they are left out of this build", SHALLOW_HINT)
+
+
+def _fail(report: Report, fmt: str, stdout: TextIO, what: str, hint: str) -> BuildError:
+    emit(report, fmt, stdout)
+    return BuildError(f"the site was not built: {what}" + (" (listed above)"
+                                                           if fmt == "text" else ""), hint)
 
 
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                course: str | None = None, drafts: bool = False, workers: int | None = None,
                stdout: TextIO | None = None, with_history: bool = True,
+               fmt: str = "text",
                translations: gettext.NullTranslations | None = None) -> BuildResult:
     """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``).
+    Every finding (validation, a shallow clone, links the site cannot resolve) is one report,
+    written to ``stdout`` in ``fmt`` (any lint format) when the build ends or fails.
     ``translations``: the message catalog of the pages (default: English)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -165,26 +171,23 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         repo, report = load_preview(root, course)
     else:
         repo, report = validate_repository(root)
+    report.command = "build"
     timings["validate"] = time.perf_counter() - t
-    warnings = [d for d in report.diagnostics if d.severity is Severity.WARNING]
-    if report.has_errors or (strict and warnings):
-        emit(report, "text", stdout)
-        counts = report.counts()
-        what = (f"{counts['error']} error(s)" if report.has_errors
-                else f"{counts['warning']} warning(s) under --strict")
-        raise BuildError(f"the site was not built: {what} (listed above)",
-                         f"Fix them and build again; the previous site in {out} is unchanged.")
-    if report.diagnostics:
-        emit(report, "text", stdout)
+    unchanged = f"Fix them and build again; the previous site in {out} is unchanged."
+    if report.has_errors:
+        raise _fail(report, fmt, stdout, f"{report.counts()['error']} error(s)", unchanged)
+    if strict and report.counts()["warning"]:
+        raise _fail(report, fmt, stdout, f"{report.counts()['warning']} warning(s) under "
+                    "--strict", unchanged)
 
     t = time.perf_counter()
     history = read_history(repo) if with_history else History.unavailable("not read")
     timings["history"] = time.perf_counter() - t
     if history.shallow:
-        stdout.write(SHALLOW_WARNING + "\n")
+        report.extend([_shallow_finding()])
         if strict:
-            raise BuildError("the site was not built: the git clone is shallow (--strict)",
-                             SHALLOW_HINT)
+            raise _fail(report, fmt, stdout, "the git clone is shallow (--strict)",
+                        SHALLOW_HINT)
         history = History.unavailable("shallow clone")  # no dates rather than wrong ones
     today, now = _today()
     selection = compiler.select(repo, drafts, course)
@@ -199,20 +202,19 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         t = time.perf_counter()
         result = render.render(compiled, space.stage)
         timings["render"] = time.perf_counter() - t
-        located = [(msg, _locate(repo, compiled, msg)) for msg in result.warnings]
-        lesson_warnings = [loc for _, loc in located if loc is not None]
+        lesson_warnings = [d for d in (_locate(repo, compiled, msg) for msg in result.warnings)
+                           if d is not None]
         if preview_prefix := (f"courses/{course}/" if course else ""):
-            lesson_warnings = [w for w in lesson_warnings if w.startswith(preview_prefix)]
-        for line in lesson_warnings:
-            stdout.write(line + "\n")
+            lesson_warnings = [w for w in lesson_warnings if w.path.startswith(preview_prefix)]
+        report.extend(lesson_warnings)
         if strict and lesson_warnings:
-            raise BuildError(
-                f"the site was not built: {len(lesson_warnings)} warning(s) under --strict "
-                "(listed above)",
-                f"Fix them and build again; the previous site in {out} is unchanged.")
+            raise _fail(report, fmt, stdout, f"{len(lesson_warnings)} warning(s) under "
+                        "--strict", unchanged)
         t = time.perf_counter()
         publish.swap_in(space.stage, out)
         timings["publish"] = time.perf_counter() - t
+    if report.diagnostics or fmt != "text":
+        emit(report, fmt, stdout)
     return BuildResult(out=out, pages=compiled.pages, courses=len(selection.built),
                        seconds=time.perf_counter() - started, processes=result.processes,
                        report=report, warnings=lesson_warnings, preview=course,
