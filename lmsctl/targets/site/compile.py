@@ -140,6 +140,7 @@ def course_facts(repo: Repository, course: Course, history: History,
         created=ch.created,
         reviewed=parse_date(course.reviewed),
         contributors=tuple(ch.contributors[:12]),
+        reviewers=tuple(p for p in ch.reviewers if not p.is_bot)[:12],
         freshness=freshness(course, repo.config, ch, today),
     )
 

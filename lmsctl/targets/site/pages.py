@@ -49,6 +49,7 @@ class CourseFacts:
     reviewed: dt.date | None
     contributors: tuple[Person, ...]
     freshness: Freshness | None
+    reviewers: tuple[Person, ...] = ()  # review records and Reviewed-by: trailers (no bots)
 
 
 @dataclass
