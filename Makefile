@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: site test install install-test lint bench serve
+.PHONY: site test install install-test lint bench serve vendor-xapi
 
 install:
 	$(PIP) -e .
@@ -21,10 +21,18 @@ lint: install-test
 	$(PYTHON) -m mypy
 
 test: lint
+	node --test tests/js/
 	$(PYTHON) -m pytest -q
 
-bench: install
+bench: install-test
 	$(PYTHON) -m benchmarks.bench_validate
 	$(PYTHON) -m benchmarks.bench_lint
 	$(PYTHON) -m benchmarks.bench_build
 	$(PYTHON) -m benchmarks.bench_history
+	$(PYTHON) -m benchmarks.bench_lrs
+	$(PYTHON) -m benchmarks.bench_export
+	$(PYTHON) -m benchmarks.bench_page_load
+
+# Update the vendored @xapi/xapi (lmsctl/runtime/vendor/xapi/) from the version package.json pins.
+vendor-xapi:
+	scripts/vendor-xapi.sh

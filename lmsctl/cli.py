@@ -146,6 +146,31 @@ def build(out: Path | None, strict: bool, course: str | None, drafts: bool, fmt:
 
 
 @cli.command()
+@click.option("--format", "fmts", type=click.Choice(["scorm12", "scorm2004", "xapi"]),
+              required=True, multiple=True,
+              help="Package format: SCORM 1.2, SCORM 2004 (4th edition) or an xAPI (TinCan) "
+              "launched package; repeatable.")
+@click.option("--course", "courses", multiple=True, metavar="ID",
+              help="Course to export; repeatable.")
+@click.option("--path", "path", metavar="ID", default=None,
+              help="Export every course of this learning path.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: dist/ in the repository).")
+@click.option("--drafts", is_flag=True, help="Export draft courses too.")
+@click.option("--report", "report_format", type=click.Choice(FORMATS_LINT), default="text",
+              show_default=True,
+              help="Format of the findings of the courses' checks, as build --format.")
+@repo_option
+@handled
+def export(fmts: tuple[str, ...], courses: tuple[str, ...], path: str | None,
+           out: Path | None, drafts: bool, report_format: str, repo: Path | None) -> int:
+    """Export courses as zips for another LMS: <course>-<format>.zip, one per course."""
+    from lmsctl.commands import export as cmd
+
+    return cmd.run(root_of(repo), list(fmts), list(courses), path, out, drafts, report_format)
+
+
+@cli.command()
 @click.option("--course", "course", metavar="ID", default=None, help="Preview only this course.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--drafts/--no-drafts", default=True, show_default=True,
@@ -256,6 +281,27 @@ def review(course_id: str, date: str | None, repo: Path | None) -> int:
     from lmsctl.commands import review as cmd
 
     return cmd.run(root_of(repo), course_id, date)
+
+
+@cli.command()
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the statements and accounts (default: .lmsctl/lrs in the "
+              "repository).")
+@click.option("--port", type=int, default=8100, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--origin", "origins", multiple=True, metavar="URL",
+              help="Another site origin browsers may send from; repeatable (site.url and "
+              "http://127.0.0.1:8000 are allowed already).")
+@click.option("--python", "python", default=None, metavar="PATH",
+              help="A Python with ralph-malph[lrs] 5.1 (default: this one, or "
+              ".lmsctl/ralph-venv).")
+@repo_option
+@handled
+def lrs(data: Path | None, port: int, origins: tuple[str, ...], python: str | None,
+        repo: Path | None) -> int:
+    """Run the embedded LRS (Ralph) on 127.0.0.1 for the site's learning records."""
+    from lmsctl.commands import lrs as cmd
+
+    return cmd.run(repo, data, port, list(origins), python)
 
 
 def main() -> None:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# A real Ralph LRS (``lmsctl lrs``) for the tests that ask for these fixtures.
+from tests.ralph_support import lrs, lrs_factory, ralph_python  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 
 MINIMAL_CONFIG = """\

@@ -23,7 +23,7 @@ from lmsctl.authoring.templates import builtin_templates
 from lmsctl.checks.validate import validate_repository
 from lmsctl.cli import cli
 from lmsctl.content.loader import load_config
-from lmsctl.content.markdown_scan import markdown_parser
+from lmsctl.content.markdown import parser as markdown_parser
 from lmsctl.core.yamlstrict import parse_yaml
 
 GOLDEN = Path(__file__).parent / "golden" / "authoring"

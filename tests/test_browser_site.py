@@ -72,6 +72,38 @@ def correct_choices(fieldset: Any) -> list[int]:
     return [int(x) for x in fieldset.get_attribute("data-lmsctl-correct").split()]
 
 
+def displayed(fieldset: Any) -> list[int]:
+    """The authored indexes of a question's choices in the order the page shows them."""
+    return [int(v) for v in fieldset.locator("input").evaluate_all(
+        "els => els.map(e => e.value)")]
+
+
+def test_choices_are_shuffled_per_learner_and_kept_on_reload(served: Served,
+                                                               watch: Watch) -> None:
+    """Each learner sees the choices in their own order, the same after a reload; ids and
+    values stay the authored ones."""
+    c = course(served, "sales-basics")
+    url = f"{served.base}courses/{c.id}/{c.lessons[0].id}/"
+    orders = []
+    for _ in range(3):  # three learners: three fresh browser profiles
+        p = open_page(served.chromium, watch)
+        p.goto(url)
+        questions = p.locator("[data-lmsctl-question]").all()
+        first = [displayed(fs) for fs in questions]
+        for fs, order in zip(questions, first, strict=True):
+            n = len(order)
+            assert sorted(order) == list(range(n))
+            ids = fs.locator("[data-lmsctl-choice]").evaluate_all(
+                "els => els.map(e => [Number(e.dataset.lmsctlChoice), e.dataset.lmsctlChoiceId])")
+            assert all(cid == f"c{i + 1}" for i, cid in ids)
+        p.reload()
+        assert [displayed(fs) for fs in p.locator("[data-lmsctl-question]").all()] == first
+        orders.append(first)
+        p.context.close()
+    watch.assert_clean()
+    assert len({str(o) for o in orders}) > 1, "three learners saw the same order everywhere"
+
+
 def test_wrong_answer_shows_its_explanation_right_answer_is_kept_on_reload(
         page: Any, served: Served) -> None:
     c = course(served, "sales-basics")
@@ -152,9 +184,10 @@ def test_a_quiz_works_with_the_keyboard_alone(page: Any, served: Served) -> None
     page.goto(f"{served.base}courses/{c.id}/{c.lessons[0].id}/")
     fs = page.locator("[data-lmsctl-question]").first
     right = correct_choices(fs)[0]
+    shown = displayed(fs)  # choices are shown in the learner's own order
     first_input = fs.locator("input").first
     first_input.focus()
-    for _ in range(right):
+    for _ in range(shown.index(right)):
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
     assert fs.locator(f'input[value="{right}"]').is_checked()

@@ -49,3 +49,13 @@ def test_built_lesson_loads_nothing_from_other_hosts(make_repo: Callable[..., Pa
     page = (out / "courses" / "sales-basics" / "discovery-questions" / "index.html").read_text()
     assert 'alt="Remote"' in page
     assert "cdn.example" not in page
+
+
+def test_material_tab_and_details_markup_kept_and_nothing_broader() -> None:
+    out = sanitize('<div class="tabbed-set tabbed-alternate" data-tabs="1:3"></div>'
+                   '<details class="tip" open="open"><summary>s</summary></details>')
+    assert 'data-tabs="1:3"' in out and 'open="open"' in out
+    # only the form Material writes, only where it writes it
+    out = sanitize('<div data-tabs="javascript:x"></div><span data-tabs="1:2"></span>'
+                   '<p open="open">p</p><details open="yes"></details>')
+    assert "data-tabs" not in out and "open" not in out

@@ -71,7 +71,7 @@ A paragraph with an attribute list.
     assert 'class="admonition tip"' in article
     assert '<th align="left">' in article and '<td align="right">' in article
     # Theme and lmsctl scripts are still there, outside the author's content.
-    assert 'src="../../../assets/lmsctl/lmsctl.js"' in html
+    assert '<script src="../../../assets/lmsctl/runtime/main.js" type="module">' in html
 
 
 def test_author_text_is_escaped_in_titles_quizzes_and_cards(
@@ -324,7 +324,9 @@ def test_a_page_costs_the_same_whatever_the_size_of_the_catalog(tmp_path: Path) 
         generate(tmp_path / f"synth{n}", n, lessons=2)
         out = tmp_path / f"site{n}"
         build(tmp_path / f"synth{n}", out, with_history=False)
-        sizes[n] = {url: (out / url / "index.html").read_bytes()
+        # the generated catalogs put course-0001 in different paths; the page names only its own
+        sizes[n] = {url: re.sub(rb'"paths":\[[^]]*\]', b"",
+                                (out / url / "index.html").read_bytes())
                     for url in (urls.lesson_url("course-0001", "part-1"),
                                 urls.lesson_url("course-0001", "part-2"))}
     assert sizes[3] == sizes[12]

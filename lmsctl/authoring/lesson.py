@@ -23,7 +23,7 @@ from lmsctl.authoring.quoting import yaml_str
 from lmsctl.authoring.templates import TemplateError, lesson_template, render_text
 from lmsctl.checks.references import check_references
 from lmsctl.content.loader import course_ids, load_config, load_course, load_lesson
-from lmsctl.content.markdown_scan import split_front_matter
+from lmsctl.content.markdown import split_front_matter
 from lmsctl.core.diagnostics import Diagnostic, Severity
 from lmsctl.core.ids import SLUG, lesson_id, slugify
 from lmsctl.core.model import Repository

@@ -421,7 +421,8 @@ def _suppressions(ctx: Context) -> tuple[dict[str, FileSuppressions], list[Diagn
                     found.append(d)
             lines = lesson.text.split("\n")
             yaml_lines = [(n, lines[n - 1]) for n in range(2, lesson.body_line - 1)]
-            for first, last in view.quiz_lines:
+            for block in view.quizzes:
+                first, last = block.line + 1, (block.end_line or block.line + 1) - 1
                 yaml_lines += [(n, lines[n - 1]) for n in range(first, last + 1)
                                if n - 1 < len(lines)]
             more_directives, more = yaml_directives(yaml_lines, lesson.rel)

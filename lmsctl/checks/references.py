@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from lmsctl.checks.lrs_config import check_analytics
+from lmsctl.content import links
+from lmsctl.content.loader import course_ids
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.ids import SLUG
 from lmsctl.core.model import Course, Lesson, Repository
@@ -138,8 +142,63 @@ def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic
     return out
 
 
+class Pages:
+    """The lessons and courses of a repository, for ``links.target``."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.lessons = {lesson.rel for c in repo.courses for lesson in c.lessons}
+        # course folders on disk count too (a preview loads only the courses it needs)
+        self.courses = {c.id for c in repo.courses} | set(course_ids(repo.root))
+        self.lesson_ids = {(c.id, lesson.id) for c in repo.courses for lesson in c.lessons}
+
+    def target(self, lesson: Lesson, url: str) -> links.Target:
+        return links.target(lesson.rel, url, self.lessons, self.courses, self.lesson_ids)
+
+
+def page_links(lesson: Lesson) -> list[tuple[str, int, int]]:
+    """(url, line, column) of every link of a lesson that may lead to a page: Markdown links
+    (a reference's at its definition) and ``<a href>``."""
+    out = [(link.url, link.line, link.column) for link in lesson.document.links
+           if not link.image and (link.ref is None or link.definition)]
+    out += [(tag.attr("href") or "", tag.line, tag.column) for tag in lesson.document.tags
+            if tag.name == "a" and not tag.closing and tag.attr("href")]
+    return out
+
+
+def _dead_links(pages: Pages, lesson: Lesson) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for url, line, col in page_links(lesson):
+        found = pages.target(lesson, url)
+        if not found.dead:
+            continue
+        if found.kind == links.NOT_A_PAGE:
+            out.append(diag("LMS214", lesson.rel, line, col,
+                            f"link '{url}' ends in .md/, which is no page of the site",
+                            f"Drop the slash after .md: {url.replace('.md/', '.md', 1)}."))
+        elif found.kind == links.MISSING_COURSE:
+            out.append(diag("LMS214", lesson.rel, line, col,
+                            f"link '{url}' points to {found.path}/, which is not a course",
+                            "Link to an existing course folder, e.g. ../../sales-basics/."
+                            + _close(found.path.rsplit("/", 1)[-1], sorted(pages.courses))))
+        else:
+            folder = os.path.dirname(found.path)
+            siblings = sorted(os.path.basename(r) for r in pages.lessons
+                              if os.path.dirname(r) == folder)
+            out.append(diag("LMS214", lesson.rel, line, col,
+                            f"link '{url}' points to {found.path}, which is not a lesson",
+                            "Link to an existing lesson file, with its number prefix."
+                            + _close(os.path.basename(found.path), siblings)))
+    return out
+
+
+def _close(name: str, options: list[str]) -> str:
+    found = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f" Did you mean {found[0]}?" if found else ""
+
+
 def _lessons(repo: Repository) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    pages = Pages(repo)
     for course in repo.courses:
         listed = isinstance(course.doc.data, dict) and "lessons" in course.doc.data
         if not course.lessons and not listed:
@@ -157,9 +216,11 @@ def _lessons(repo: Repository) -> list[Diagnostic]:
                                 "Rename the file to NN-<slug>.md, e.g. 01-why-customers-object"
                                 ".md."))
             out += _assets(repo, course, lesson)
+            out += _dead_links(pages, lesson)
     return out
 
 
 def check_references(repo: Repository) -> list[Diagnostic]:
     _realdir.cache_clear()
-    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_lessons(repo)]
+    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_lessons(repo),
+            *check_analytics(repo.config)]

@@ -9,22 +9,26 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from lmsctl.content.markdown_scan import scan, split_front_matter
+from lmsctl.content.markdown import read, split_front_matter
 from lmsctl.core import schema
 from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.document import LessonDocument, ref_label
 from lmsctl.core.errors import RepositoryNotFound
 from lmsctl.core.ids import SLUG, lesson_id, slugify
 from lmsctl.core.model import (
+    Analytics,
     Choice,
     Config,
     Course,
     LearningPath,
     Lesson,
+    Link,
     PathMember,
     Question,
     Quiz,
     Repository,
     Skill,
+    XapiEndpoint,
 )
 from lmsctl.core.spine import diag
 from lmsctl.core.yamlstrict import MAX_YAML_BYTES, YamlDoc, decode_text, parse_yaml
@@ -176,9 +180,21 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         maintainers=_strs(data.get("maintainers")),
         skills=skills,
         lint=_dict(data.get("lint")),
+        analytics=_analytics(_dict(data.get("analytics"))),
         doc=doc,
         exists=True,
     ), problems
+
+
+def _analytics(raw: dict[str, Any]) -> Analytics:
+    xapi = _dict(raw.get("xapi"))
+    endpoint, auth = _str(xapi.get("endpoint")).strip(), _str(xapi.get("auth")).strip()
+    return Analytics(
+        xapi=XapiEndpoint(endpoint=endpoint if endpoint.endswith("/") else endpoint + "/",
+                          auth=auth) if endpoint else None,
+        activity_base=_str(raw.get("activity_base")).strip(),
+        min_learners=_int(raw.get("min_learners"), 5) or 5,
+    )
 
 
 def _load_quiz(
@@ -257,19 +273,17 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
                     problems.append(diag("LMS111", rel, fm.start_line, 1,
                                          "front matter must be keys and values",
                                          "Write it as `title: Why customers object`."))
-    found = scan(body, body_line)
+    document = read(body, body_line)
     quizzes: list[Quiz] = []
     index = 0
-    for block in found.fences:
-        if block.info.split()[:1] != ["quiz"]:
-            continue
+    for block in document.quizzes:
         if not block.end_line:
-            problems.append(diag("LMS120", rel, block.start_line, block.indent + 1,
+            problems.append(diag("LMS120", rel, block.line, block.column,
                                  "quiz block is never closed",
                                  "End the quiz with a line of three backticks (```)."))
             continue
-        quiz, more = _load_quiz(block.content, rel, block.start_line, block.end_line,
-                                block.indent, index)
+        quiz, more = _load_quiz(block.content, rel, block.line, block.end_line,
+                                block.column - 1, index)
         problems += more
         index += len(quiz.questions)
         quizzes.append(quiz)
@@ -277,10 +291,34 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
         id=lesson_id(path.name), course_id=course_id, file_name=path.name, rel=rel,
         title=title or lesson_id(path.name).replace("-", " ").capitalize(),
         duration_set=duration, description=description, text=text, body=body,
-        body_line=body_line, quizzes=tuple(quizzes), links=found.links,
-        word_count=found.word_count, front_matter=fm_doc,
+        body_line=body_line, quizzes=tuple(quizzes), links=file_links(document),
+        word_count=document.word_count, front_matter=fm_doc, document=document,
     )
     return lesson, problems
+
+
+def file_links(document: LessonDocument) -> tuple[Link, ...]:
+    """Every URL of a lesson that may name a file of the repository, at its place: links and
+    images (a reference's URL at its definition), and ``src``/``href`` of raw HTML."""
+    out: list[Link] = []
+    images = {ref_label(link.ref) for link in document.links if link.image and link.ref
+              and not link.definition}
+    for link in document.links:
+        if link.definition:
+            out.append(Link(link.url, link.text, link.line, link.url_column or link.column,
+                            image=ref_label(link.ref or "") in images))
+        elif link.ref is None:
+            out.append(Link(link.url, link.text, link.line, link.column, link.image))
+    for tag in document.tags:
+        if tag.closing or tag.name not in _SRC_TAGS:
+            continue
+        url = tag.attr("href" if tag.name == "a" else "src")
+        if url:
+            out.append(Link(url, "", tag.line, tag.column, image=tag.name != "a"))
+    return tuple(sorted(out, key=lambda x: (x.line, x.column)))
+
+
+_SRC_TAGS = frozenset({"img", "video", "source", "audio", "track", "a"})
 
 
 def load_course(

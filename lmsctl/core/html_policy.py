@@ -3,6 +3,8 @@ what the built pages keep (enforced by ``sanitize`` with nh3, whatever the rule 
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 #: Elements authors may write as raw HTML in lessons (beside what Markdown itself produces).
@@ -53,7 +55,14 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     "circle": frozenset({"cx", "cy", "r", "fill", "stroke"}),
     "code": frozenset({"class"}),
     "span": frozenset({"class"}),
-    "div": frozenset({"class"}),
+    "div": frozenset({"class", "data-tabs"}),
+    "details": frozenset({"open"}),
+}
+#: Attribute values that must have a form (mkdocs-material's tab script reads ``data-tabs``
+#: as "set:count").
+ATTRIBUTE_VALUES: dict[tuple[str, str], re.Pattern[str]] = {
+    ("div", "data-tabs"): re.compile(r"[0-9]{1,6}:[0-9]{1,6}\Z"),
+    ("details", "open"): re.compile(r"(open)?\Z"),
 }
 #: URL schemes allowed in href/src. ``data:`` only for images (checked by the lint rule).
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto", "tel"})
@@ -78,6 +87,9 @@ def is_remote(url: str) -> bool:
 
 
 def _no_remote_embeds(tag: str, attribute: str, value: str) -> str | None:
+    form = ATTRIBUTE_VALUES.get((tag, attribute))
+    if form is not None:
+        return value if form.match(value) else None
     if attribute in EMBED_ATTRIBUTES and any(is_remote(part.split()[0]) for part in
                                              value.split(",") if part.strip()):
         return None  # the site never makes a learner's browser fetch from another host

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from lmsctl.core.document import LessonDocument
 from lmsctl.core.ids import content_version, question_version
 from lmsctl.core.yamlstrict import YamlDoc
 
@@ -96,6 +97,9 @@ class Lesson:
     links: tuple[Link, ...]
     word_count: int
     front_matter: YamlDoc | None = field(default=None, compare=False, repr=False)
+    #: what the one Markdown reader found in ``body`` (headings, links, quizzes, code...)
+    document: LessonDocument = field(default_factory=LessonDocument, compare=False,
+                                     repr=False)
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -180,6 +184,27 @@ class Skill:
 
 
 @dataclass(frozen=True)
+class XapiEndpoint:
+    """Where the site sends learning records (``analytics.xapi`` in lmsctl.yml)."""
+
+    endpoint: str  # the LRS's xAPI base, always ending in "/"
+    auth: str  # the Authorization header value of a write-only account
+
+
+@dataclass(frozen=True)
+class Analytics:
+    """``analytics:`` in lmsctl.yml (DESIGN sections 8 and 9). Recording is off without xapi."""
+
+    xapi: XapiEndpoint | None = None
+    activity_base: str = ""  # as written; see Config.activity_base
+    min_learners: int = 5
+
+    @property
+    def recording(self) -> bool:
+        return self.xapi is not None
+
+
+@dataclass(frozen=True)
 class Config:
     site_title: str = "Learning"
     site_url: str = ""
@@ -191,8 +216,16 @@ class Config:
     maintainers: tuple[str, ...] = ()
     skills: tuple[Skill, ...] = ()
     lint: dict[str, Any] = field(default_factory=dict, compare=False)
+    analytics: Analytics = field(default_factory=Analytics)
     doc: YamlDoc | None = field(default=None, compare=False, repr=False)
     exists: bool = False
+
+    @property
+    def activity_base(self) -> str:
+        """The start of every xAPI activity id: ``analytics.activity_base``, else ``site.url``;
+        always ending in ``/`` (empty when neither is set)."""
+        base = self.analytics.activity_base or self.site_url
+        return base if not base or base.endswith("/") else base + "/"
 
     def skill(self, skill_id: str) -> Skill | None:
         return next((s for s in self.skills if s.id == skill_id), None)

@@ -86,6 +86,24 @@ for _id, _summary, _fix, _bad, _good in [
     ("LMS211", "File is too large to read",
      "Split the file; lessons should be short anyway.",
      "(a 2 MB lesson)", "(two 1,000-word lessons)"),
+    ("LMS214", "Link to a lesson or course that does not exist",
+     "Link to a lesson by its file name, relative to the lesson (02-clarify.md, "
+     "../../other-course/lessons/01-intro.md), or to a course by its folder "
+     "(../../other-course/); the link on the page would otherwise lead nowhere.",
+     "[expenses](../../expense-policy/)  # no courses/expense-policy/",
+     "[expenses](../../travel-and-expenses/)"),
+    ("LMS220", "The site cannot send learning records to this LRS endpoint",
+     "Give the LRS's xAPI base URL with its path (e.g. https://lrs.example.com/xAPI/), over "
+     "https:// when the site is (browsers block http:// requests from https:// pages; "
+     "http://127.0.0.1 and http://localhost are allowed for lmsctl lrs).",
+     "site: {url: https://learn.example.com/}\n"
+     "analytics: {xapi: {endpoint: http://lrs.example.com, auth: ...}}",
+     "site: {url: https://learn.example.com/}\n"
+     "analytics: {xapi: {endpoint: https://lrs.example.com/xAPI/, auth: ...}}"),
+    ("LMS221", "Learning records need a base for activity ids",
+     "Set site.url (or analytics.activity_base): every activity id starts with it.",
+     "site: {title: Learning}\nanalytics: {xapi: {...}}",
+     "site: {title: Learning, url: https://learn.example.com/}\nanalytics: {xapi: {...}}"),
 ]:
     RULES.append(Rule(id=_id, severity=E, summary=_summary, fix=_fix, bad=_bad, good=_good))
 

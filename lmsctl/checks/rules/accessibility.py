@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 from lmsctl.checks.rules.checks import CheckList, Context
-from lmsctl.content.lesson_view import HtmlTag, LessonView, plain_text
+from lmsctl.content.markdown import inline_text
 from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
+from lmsctl.core.document import HtmlTag, LessonDocument
 from lmsctl.core.model import Course, Lesson
 
 #: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).
@@ -80,7 +81,7 @@ for _rule in [
 
 
 def _words(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", plain_text(text).lower()).split())
+    return " ".join(re.sub(r"[^\w\s]", " ", inline_text(text).lower()).split())
 
 
 def _is_media(url: str, extensions: tuple[str, ...]) -> bool:
@@ -88,21 +89,20 @@ def _is_media(url: str, extensions: tuple[str, ...]) -> bool:
     return path.endswith(extensions)
 
 
-def _has_transcript(view: LessonView) -> bool:
-    if "transcript" in view.prose_lower:
+def _has_transcript(view: LessonDocument) -> bool:
+    if "transcript" in view.prose.lower():
         return True
     return any(_is_media(link.url, (".vtt", ".srt")) for link in view.links)
 
 
-def _html_link_text(view: LessonView, tag: HtmlTag) -> str | None:
-    end = view.masked.find("</a", tag.end_offset)
-    if end == -1 or end - tag.end_offset > 2000:
+def _html_link_text(view: LessonDocument, tag: HtmlTag) -> str | None:
+    if tag.inner is None or len(tag.inner) > 2000:
         return None
-    return view.masked[tag.end_offset:end]
+    return tag.inner
 
 
 @CHECKS.lesson
-def images(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def images(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
            ) -> Iterator[Diagnostic]:
     for link in view.links:
         if not link.image:
@@ -135,7 +135,7 @@ def images(ctx: Context, course: Course, lesson: Lesson, view: LessonView
 
 
 @CHECKS.lesson
-def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
               ) -> Iterator[Diagnostic]:
     for link in view.links:
         if link.image or link.definition:
@@ -145,6 +145,8 @@ def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonView
         words = _words(link.text)
         url = view.target(link)
         shown = " ".join(link.text.split())
+        if not words and not url.strip():
+            continue  # [](){#id}: an anchor, not a link anyone follows
         if not words:
             yield diag("LMS502", lesson.rel, link.line, link.column,
                        f"link to {url or link.ref} has no text",
@@ -169,7 +171,7 @@ def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonView
 
 
 @CHECKS.lesson
-def media(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def media(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
           ) -> Iterator[Diagnostic]:
     found: list[tuple[int, int, str, bool]] = []  # line, col, what, captioned
     tags = view.tags
@@ -207,7 +209,7 @@ def media(ctx: Context, course: Course, lesson: Lesson, view: LessonView
 
 
 @CHECKS.lesson
-def tables(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def tables(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
            ) -> Iterator[Diagnostic]:
     for table in view.tables:
         if not any(cell.strip() for cell in table.header):

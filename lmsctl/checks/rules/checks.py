@@ -2,7 +2,7 @@
 
 A lint rule group (a module of ``lmsctl.checks.rules``) lists its ``Rule`` entries in ``RULES``
 and its check functions in ``CHECKS`` (a ``CheckList``): lesson checks are called once per lesson
-with the shared ``LessonView``, course checks once per course, repo checks once per run (paths,
+with the shared ``LessonDocument``, course checks once per course, repo checks once per run (paths,
 settings, files). Checks only read; they
 return diagnostics at the rule's default severity, and the engine applies settings and
 suppressions.
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from lmsctl.content.lesson_view import LessonView, build_view
 from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.document import LessonDocument
 from lmsctl.core.model import Course, Lesson, Repository
 
 DEFAULT_MAX_LESSON_WORDS = 1500
@@ -43,14 +43,11 @@ class Context:
     scope: frozenset[str] | None = None
     #: per-run memo for rule modules (e.g. parsed .gitattributes)
     cache: dict[str, Any] = field(default_factory=dict)
-    _views: dict[str, LessonView] = field(default_factory=dict)
 
-    def view(self, lesson: Lesson) -> LessonView:
-        """The lesson's structure, built once per run and shared by every rule."""
-        found = self._views.get(lesson.rel)
-        if found is None:
-            found = self._views[lesson.rel] = build_view(lesson)
-        return found
+    def view(self, lesson: Lesson) -> LessonDocument:
+        """The lesson's document: what the one Markdown reader found when the lesson was
+        loaded (the same reading the page is rendered from)."""
+        return lesson.document
 
     @cached_property
     def lessons_by_rel(self) -> dict[str, tuple[Course, Lesson]]:
@@ -65,13 +62,13 @@ class Context:
         return self.scope is None or course.id in self.scope
 
 
-LessonCheck = Callable[[Context, Course, Lesson, LessonView], Iterable[Diagnostic]]
+LessonCheck = Callable[[Context, Course, Lesson, LessonDocument], Iterable[Diagnostic]]
 CourseCheck = Callable[[Context, Course], Iterable[Diagnostic]]
 RepoCheck = Callable[[Context], Iterable[Diagnostic]]
 
 class CheckList:
     """A rule group's own checks, in order: ``@CHECKS.lesson`` (once per lesson, with the shared
-    ``LessonView``), ``@CHECKS.course`` (once per course), ``@CHECKS.repo`` (once per run).
+    ``LessonDocument``), ``@CHECKS.course`` (once per course), ``@CHECKS.repo`` (once per run).
     The registry (``lmsctl.checks.registry``) lists the groups explicitly."""
 
     def __init__(self) -> None:

@@ -4,13 +4,15 @@ between lessons and courses, bare URLs, whitespace."""
 from __future__ import annotations
 
 import difflib
-import posixpath
+import re
 from collections.abc import Iterator
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+from lmsctl.checks.references import Pages, page_links
 from lmsctl.checks.rules.checks import CheckList, Context
-from lmsctl.content.lesson_view import LessonView, Span
+from lmsctl.content import links as link_targets
 from lmsctl.core.diagnostics import Diagnostic, Fix, Rule, Severity, TextEdit, diag_from
+from lmsctl.core.document import LessonDocument, Span
 from lmsctl.core.model import Course, Lesson
 
 #: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).
@@ -27,8 +29,8 @@ for _rule in [
     Rule("LMS301", E, "Level-1 heading in a lesson body",
          "The lesson's title (from the front matter) is the page's one level-1 heading; the "
          "body's sections start at level 2. A `#` heading in the body gives the page two titles, "
-         "which confuses screen readers and the table of contents. A line starting with `#` "
-         "and no space is a heading too.",
+         "which confuses screen readers and the table of contents. (`#hashtag` with no space "
+         "after the `#` is text, not a heading.)",
          "---\ntitle: Why customers object\n---\n# Why customers object\n\n# The real reasons",
          "---\ntitle: Why customers object\n---\n## The real reasons",
          "Start sections at `##`; delete a `#` heading that repeats the title.", "lint"),
@@ -70,13 +72,19 @@ for _rule in [
          "summary: Run a discovery call and leave every meeting with a clear next step.",
          f"Shorten the summary to one sentence of at most {SUMMARY_MAX} characters; move the "
          "detail into the objectives or the first lesson.", "lint"),
-    Rule("LMS310", E, "Link to a lesson or course that does not exist",
+    Rule("LMS308", W, "HTML in a title",
+         "Titles (a lesson's front matter `title:`, a course's `title:`) are plain text: the "
+         "site shows `<b>`, `<br>` or `&amp;` in them literally, as typed, in the page heading, "
+         "the navigation and the browser tab.",
+         "title: Pricing <em>without</em> discounts", "title: Pricing without discounts",
+         "Write the title as plain text; put emphasis in the lesson's text instead.", "lint"),
+    Rule("LMS310", E, "Link to a lesson or course by an absolute path",
          "Links between lessons are relative paths to the lesson's file (`02-clarify.md`, "
          "`../../other-course/lessons/01-intro.md`) or to a course folder "
-         "(`../../other-course/`); the build turns them into page links. A link to a file that "
-         "is not a lesson, or to a folder that is not a course, would be broken on the site. "
-         "Absolute paths (`/courses/...`) break when the site lives under a sub-path.",
-         "[next lesson](02-clarfy.md)", "[next lesson](02-clarify.md)",
+         "(`../../other-course/`); the build turns them into page links. Absolute paths "
+         "(`/courses/...`) break when the site lives under a sub-path. (A link to a lesson or "
+         "course that does not exist is an error of `lmsctl validate`, LMS214.)",
+         "[the course](/courses/sales-basics/)", "[the course](../../sales-basics/)",
          "Fix the path: relative to the lesson file, ending in the lesson's file name (with its "
          "number) or in the course folder's name and a `/`.", "lint"),
     Rule("LMS311", E, "Link to an anchor that does not exist",
@@ -129,7 +137,7 @@ def course_pos(course: Course) -> tuple[int, int]:
 
 
 @CHECKS.lesson
-def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
              ) -> Iterator[Diagnostic]:
     previous = 1  # the title
     for h in view.headings:
@@ -154,10 +162,18 @@ def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonView
         previous = h.level
 
 
+def is_empty(lesson: Lesson, view: LessonDocument) -> bool:
+    """No text, quiz, image or code: only blank lines, headings and comments."""
+    if view.quizzes or view.code or view.links or view.tags:
+        return False
+    return lesson.word_count <= 60 and not view.has_text
+
+
 @CHECKS.lesson
-def size(ctx: Context, course: Course, lesson: Lesson, view: LessonView) -> Iterator[Diagnostic]:
+def size(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
+         ) -> Iterator[Diagnostic]:
     line, col = title_pos(lesson)
-    if view.is_empty:
+    if is_empty(lesson, view):
         yield diag("LMS303", lesson.rel, line, col,
                    f"lesson '{lesson.title}' has no content after its front matter")
         return
@@ -167,6 +183,32 @@ def size(ctx: Context, course: Course, lesson: Lesson, view: LessonView) -> Iter
                    f"lesson has {lesson.word_count:,} words, more than {limit:,}",
                    "Split it into two lessons at a natural break, each with its own quiz "
                    f"(lmsctl new-lesson {course.id} \"Title\").")
+
+
+_HTML_IN_TEXT = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
+
+
+def _html_in_title(rel: str, title: str, pos: tuple[int, int], what: str
+                   ) -> Iterator[Diagnostic]:
+    m = _HTML_IN_TEXT.search(title)
+    if m is not None:
+        yield diag("LMS308", rel, pos[0], pos[1],
+                   f"{what} title '{title}' contains HTML ({m.group(0)}), which the site "
+                   "shows as typed text",
+                   f"Write it as plain text, e.g. title: {_HTML_IN_TEXT.sub('', title).strip()}")
+
+
+@CHECKS.lesson
+def lesson_title(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
+                 ) -> Iterator[Diagnostic]:
+    if lesson.front_matter is not None:
+        yield from _html_in_title(lesson.rel, lesson.title, lesson.front_matter.pos(("title",)),
+                                  "lesson")
+
+
+@CHECKS.course
+def course_title(ctx: Context, course: Course) -> Iterator[Diagnostic]:
+    yield from _html_in_title(course.rel, course.title, course.doc.pos(("title",)), "course")
 
 
 @CHECKS.course
@@ -215,67 +257,51 @@ def _close(name: str, options: list[str]) -> str:
 
 
 @CHECKS.lesson
-def links(ctx: Context, course: Course, lesson: Lesson, view: LessonView) -> Iterator[Diagnostic]:
-    lesson_dir = posixpath.dirname(lesson.rel)
+def links(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
+          ) -> Iterator[Diagnostic]:
+    """Anchors, absolute paths and links to inactive courses (links that lead nowhere are
+    ``validate``'s LMS214)."""
     published = course.status == "published"
-    for link in view.links:
-        url = link.url.strip()
-        if not url or link.ref is not None and not link.definition:
+    pages = _pages(ctx)
+    for url, line, col in page_links(lesson):
+        found = pages.target(lesson, url)
+        if found.kind == link_targets.ANCHOR:
+            if found.fragment and found.fragment not in view.ids:
+                yield _bad_anchor(lesson, line, col, found.fragment, view, "this lesson")
             continue
-        parts = urlsplit(url)
-        if parts.scheme or parts.netloc:
+        if found.dead:
             continue
-        path = unquote(parts.path)
-        fragment = unquote(parts.fragment)
-        if not path:
-            if fragment and fragment not in view.anchors:
-                yield _bad_anchor(lesson, link.line, link.column, fragment, view, "this lesson")
+        if found.absolute:
+            if urlsplit(url).path.endswith((".md", "/")):
+                yield diag("LMS310", lesson.rel, line, col, f"link '{url}' is an absolute path",
+                           "Link relative to this lesson: 02-next.md, or ../../other-course/ "
+                           "for a course.")
             continue
-        is_page = path.endswith((".md", "/"))
-        if path.startswith("/"):
-            if is_page:
-                yield diag("LMS310", lesson.rel, link.line, link.column,
-                           f"link '{url}' is an absolute path",
-                           "Link relative to this lesson: 02-next.md, or "
-                           "../../other-course/ for a course.")
-            continue
-        target = posixpath.normpath(posixpath.join(lesson_dir, path))
-        if path.endswith(".md"):
-            found = ctx.lessons_by_rel.get(target)
-            if found is None:
-                folder = posixpath.dirname(target)
-                siblings = [posixpath.basename(r) for r in ctx.lessons_by_rel
-                            if posixpath.dirname(r) == folder]
-                yield diag("LMS310", lesson.rel, link.line, link.column,
-                           f"link '{url}' points to {target}, which is not a lesson",
-                           "Link to an existing lesson file, with its number prefix."
-                           + _close(posixpath.basename(target), siblings))
-                continue
-            other_course, other = found
-            if fragment and fragment not in ctx.view(other).anchors:
-                yield _bad_anchor(lesson, link.line, link.column, fragment, ctx.view(other),
+        if found.kind == link_targets.LESSON:
+            other_course, other = ctx.lessons_by_rel[found.path]
+            if found.fragment and found.fragment not in ctx.view(other).ids:
+                yield _bad_anchor(lesson, line, col, found.fragment, ctx.view(other),
                                   other.rel)
-            state = _inactive(other_course)
-            if published and state and other_course.id != course.id:
-                yield _inactive_link(lesson, link.line, link.column, url, other_course)
-        elif path.endswith("/") or posixpath.dirname(target) == "courses":
-            if posixpath.dirname(target) != "courses":
-                continue  # a folder inside a course (assets/): not a page link
-            linked = ctx.courses_by_dir.get(target)
-            if linked is None:
-                yield diag("LMS310", lesson.rel, link.line, link.column,
-                           f"link '{url}' points to {target}/, which is not a course",
-                           "Link to an existing course folder, e.g. ../../sales-basics/."
-                           + _close(posixpath.basename(target),
-                                    [c.id for c in ctx.repo.courses]))
-                continue
-            if published and _inactive(linked) and linked.id != course.id:
-                yield _inactive_link(lesson, link.line, link.column, url, linked)
+            if published and _inactive(other_course) and other_course.id != course.id:
+                yield _inactive_link(lesson, line, col, url, other_course)
+        elif found.kind == link_targets.COURSE:
+            linked = ctx.courses_by_dir.get(found.path)
+            if (linked is not None and published and _inactive(linked)
+                    and linked.id != course.id):
+                yield _inactive_link(lesson, line, col, url, linked)
 
 
-def _bad_anchor(lesson: Lesson, line: int, col: int, fragment: str, view: LessonView,
+def _pages(ctx: Context) -> Pages:
+    found = ctx.cache.get("pages")
+    if not isinstance(found, Pages):
+        found = ctx.cache["pages"] = Pages(ctx.repo)
+    return found
+
+
+def _bad_anchor(lesson: Lesson, line: int, col: int, fragment: str, view: LessonDocument,
                 where: str) -> Diagnostic:
-    anchors = sorted(a for a in view.anchors if a)
+    headings = [h.id for h in view.headings if h.id]
+    anchors = headings + sorted(a for a in view.ids if a and a not in headings)
     listed = ", ".join(f"#{a}" for a in anchors[:8]) or "none"
     near = difflib.get_close_matches(fragment, anchors, n=1, cutoff=0.5)
     hint = (f"Did you mean #{near[0]}? " if near else "") + f"Anchors in {where}: {listed}."
@@ -308,7 +334,7 @@ def _replace(line: int, column: int, old: str, new: str, title: str) -> Fix:
 
 
 @CHECKS.lesson
-def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
               ) -> Iterator[Diagnostic]:
     for span in view.bare_urls:
         fix = None
@@ -325,7 +351,7 @@ def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonView
 
 
 @CHECKS.lesson
-def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                ) -> Iterator[Diagnostic]:
     spans = list(view.trailing_space)
     if lesson.body_line > 1:  # the front matter

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from lmsctl.checks.rules.checks import CheckList, Context
-from lmsctl.content.lesson_view import LessonView
-from lmsctl.content.markdown_scan import mask_code_spans
+from lmsctl.content.markdown import mask_code_spans
 from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
+from lmsctl.core.document import LessonDocument
 from lmsctl.core.model import Choice, Course, Lesson, Question, Quiz
 
 #: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).
@@ -167,7 +167,7 @@ def _choice_label(i: int, choice: Choice) -> str:
 
 
 @CHECKS.lesson
-def questions(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def questions(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
               ) -> Iterator[Diagnostic]:
     rel = lesson.rel
     for quiz, qi, q in _questions(lesson):

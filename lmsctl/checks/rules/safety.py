@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 
 from lmsctl.checks.rules.checks import CheckList, Context
-from lmsctl.content.lesson_view import LessonView
 from lmsctl.core import html_policy
 from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
+from lmsctl.core.document import LessonDocument
 from lmsctl.core.model import Course, Lesson
 
 #: This group's rules and checks, listed explicitly (``lmsctl.checks.registry`` reads them).
@@ -93,7 +93,7 @@ def dangerous_url(value: str, image: bool) -> str | None:
 
 
 @CHECKS.lesson
-def html(ctx: Context, course: Course, lesson: Lesson, view: LessonView
+def html(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
          ) -> Iterator[Diagnostic]:
     rel = lesson.rel
     for tag in view.tags:

@@ -20,20 +20,24 @@ import os
 import posixpath
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 
 from lmsctl.checks.references import is_local
 from lmsctl.content.freshness import freshness, parse_date
+from lmsctl.content.markdown import render as render_markdown
+from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.history import History
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
+from lmsctl.core.spine import diag
+from lmsctl.targets.site import analytics_config, feedback, i18n, pages, urls
 from lmsctl.targets.site import community_pages as community
-from lmsctl.targets.site import feedback, i18n, pages, urls
 from lmsctl.targets.site.i18n import _, render
 from lmsctl.targets.site.pages import CourseFacts
 from lmsctl.targets.site.quiz_html import quiz_html
@@ -41,6 +45,11 @@ from lmsctl.targets.site.quiz_html import quiz_html
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
 HOOKS_FILE = PACKAGE_DIR / "mkdocs_hooks.py"
+#: The learner-side runtime: plain ES modules, package data in ``lmsctl/runtime/`` (its
+#: README.md says what each module does). The site ships it at ``assets/lmsctl/runtime/`` and
+#: every page loads ``main.js`` with ``<script type="module">``; no bundler.
+RUNTIME_DIR = PACKAGE_DIR.parent.parent / "runtime"
+RUNTIME_URL = "assets/lmsctl/runtime/"
 MANIFEST = "lmsctl-manifest.json"
 CONFIG = "mkdocs.yml"
 DOCS = "docs"
@@ -56,7 +65,6 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     {"pymdownx.tabbed": {"alternate_style": True}},
     "pymdownx.details",
 ]
-QUIZ_SLOT = '<div class="lmsctl-quiz-slot">{n}</div>'
 SITE_LANGUAGE = "en"
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -70,6 +78,9 @@ class Options:
     shards: int = 1
     #: The message catalog of the pages (None: English, the source language).
     translations: gettext.NullTranslations | None = None
+    #: Package mode (SCORM/xAPI exports, lmsctl.targets.scorm): the courses' own pages, with
+    #: no site-wide navigation or search, and file URLs (``.../index.html``) that work in a zip.
+    package: bool = False
 
 
 @dataclass
@@ -95,6 +106,8 @@ class Compiled:
     pages: int
     shards: list[list[str]]
     lesson_sources: dict[str, str]  # docs path of each lesson -> repository path
+    #: problems found while writing lesson pages (links to pages this build leaves out)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def linked_course_ids(course: Course) -> list[str]:
@@ -156,22 +169,59 @@ def title_meta(text: str) -> str:
     return escape(text, quote=True)
 
 
-def lesson_markdown(lesson: Lesson) -> str:
-    """The lesson body with each ```quiz block replaced by a slot the hooks fill after
-    sanitizing (quizzes must not render as code, nor pass through the author-HTML policy)."""
-    lines = lesson.body.split("\n")
-    for n, quiz in reversed(list(enumerate(lesson.quizzes))):
-        start = quiz.start_line - lesson.body_line
-        end = quiz.end_line - lesson.body_line
-        if not (0 <= start <= end < len(lines)):
-            continue
-        opening = lines[start]
-        indent = opening[: len(opening) - len(opening.lstrip())]
-        lines[start:end + 1] = ["", indent + QUIZ_SLOT.format(n=n), ""]
+class LessonPages:
+    """The site URL of every lesson file this build publishes."""
+
+    def __init__(self, courses: list[Course]) -> None:
+        self.urls = {lesson.rel: urls.lesson_url(c.id, lesson.id) for c in courses
+                     for lesson in c.lessons}
+
+    def rewriter(self, course: Course, lesson: Lesson) -> Callable[[str], str]:
+        """Links to lesson files become links to their pages (relative to this page)."""
+        page = urls.lesson_url(course.id, lesson.id)
+        folder = posixpath.dirname(lesson.rel)
+
+        def rewrite(url: str) -> str:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+                return url
+            target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+            to = self.urls.get(target)
+            if to is None:
+                return url
+            return urlunsplit(("", "", urls.relative(to, page), parts.query, parts.fragment))
+
+        return rewrite
+
+    def warnings(self, lesson: Lesson) -> list[Diagnostic]:
+        """Links to lesson files this build does not publish (LMS212), at their place."""
+        out: list[Diagnostic] = []
+        folder = posixpath.dirname(lesson.rel)
+        for link in lesson.document.links:
+            parts = urlsplit(link.url)
+            if (link.image or (link.ref is not None and not link.definition) or parts.scheme
+                    or parts.netloc or not parts.path.endswith(".md")
+                    or parts.path.startswith("/")):
+                continue
+            target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+            if target not in self.urls:
+                out.append(diag("LMS212", lesson.rel, link.line, link.column,
+                                f"link '{link.url}' does not lead to a page of the site: "
+                                f"{target} is not published in this build"))
+        return out
+
+
+def lesson_markdown(lesson: Lesson, rewrite: Callable[[str], str] | None = None
+                    ) -> tuple[str, list[list[Any]]]:
+    """The lesson's page source for MkDocs: front matter, then the body as HTML rendered by the
+    one Markdown reader (each ```quiz block a slot the hooks fill after sanitizing), and the
+    page's table of contents as [level, id, title HTML]."""
+    body, toc = render_markdown(lesson.body, rewrite)
     meta: dict[str, Any] = {"title": title_meta(lesson.title)}
     if lesson.description:
         meta["description"] = title_meta(lesson.description)
-    return _front_matter(meta) + "\n".join(lines)
+    return (_front_matter(meta) + body,
+            [[level, ident, escape(text, quote=False)] for level, ident, text in toc])
 
 
 def _safe_asset(course_dir: Path, path: Path) -> Path | None:
@@ -226,6 +276,28 @@ def copy_assets(repo: Repository, course: Course, docs: Path) -> None:
         _link_or_copy(real, docs / course.rel_dir / rel)
 
 
+def is_xapi_file(rel: Path) -> bool:
+    """The xAPI recorder and what only it uses (``recorders/xapi.js``, ``xapi/``,
+    ``vendor/xapi/``)."""
+    return rel.name == "xapi.js" or "xapi" in rel.parts[:-1]
+
+
+def runtime_files(xapi: bool) -> list[Path]:
+    """The runtime's files a page may load, relative to ``RUNTIME_DIR``: its modules and the
+    licence and version of what it vendors (not its README). The xAPI recorder's files only
+    when the site sends learning records (``xapi``): otherwise the site has no code that could
+    send a statement."""
+    found = (p.relative_to(RUNTIME_DIR) for p in RUNTIME_DIR.rglob("*") if p.is_file()
+             and (p.suffix == ".js" or p.name in ("LICENSE", "VERSION")))
+    return sorted(p for p in found if xapi or not is_xapi_file(p))
+
+
+def copy_runtime(dest: Path, xapi: bool) -> None:
+    """Copy the runtime into ``dest`` (the site's ``assets/lmsctl/runtime/``)."""
+    for rel in runtime_files(xapi):
+        _link_or_copy(RUNTIME_DIR / rel, dest / rel)
+
+
 def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
     """Split courses over render processes, balancing lesson pages (greedy, largest first)."""
     shards = max(1, min(shards, len(courses) or 1))
@@ -239,7 +311,7 @@ def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
 
 
 def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[str, str]],
-                  shards: list[list[str]]) -> dict[str, Any]:
+                  shards: list[list[str]], package: bool = False) -> dict[str, Any]:
     config = repo.config
     nav: list[dict[str, str]] = [{_("Home"): "index.md"}, {_("Catalog"): "catalog.md"}]
     if selection.paths:
@@ -271,8 +343,9 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
         "hooks": [str(HOOKS_FILE)],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["assets/lmsctl/lmsctl.css"],
-        "extra_javascript": ["assets/lmsctl/lmsctl.js"],
-        "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards}},
+        "extra_javascript": [{"path": RUNTIME_URL + "main.js", "type": "module"}],
+        "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards,
+                                                 **analytics_config.mkdocs_extra(config)}},
         "nav": nav,
         "validation": {
             "nav": {"omitted_files": "ignore", "not_found": "warn", "absolute_links": "info"},
@@ -280,6 +353,9 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
                       "unrecognized_links": "info"},
         },
     }
+    if package:
+        _package_config(result, selection)
+        return result
     if config.site_url:
         result["site_url"] = config.site_url
     if config.site_description:
@@ -339,6 +415,8 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                             request_url=feedback.request_course_url(config))
     manifest_courses: dict[str, Any] = {}
     lesson_sources: dict[str, str] = {}
+    lesson_pages = LessonPages(selection.built)
+    warnings: list[Diagnostic] = []
 
     writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
                 description=config.site_description, search=False)
@@ -371,9 +449,11 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             page_url = urls.lesson_url(course.id, lesson.id)
             lesson_links = feedback.lesson_links(config, course, lesson,
                                                  urls.absolute(config.site_url, page_url))
-            writer.write(doc, lesson_markdown(lesson), {
+            text, toc = lesson_markdown(lesson, lesson_pages.rewriter(course, lesson))
+            warnings += lesson_pages.warnings(lesson)
+            writer.write(doc, text, {
                 "kind": "lesson", "course": course.id, "lesson": lesson.id,
-                "url": page_url, **_lang(course),
+                "url": page_url, **_lang(course), "html": True, "toc": toc,
                 "quizzes": [quiz_html(course.id, lesson, q) for q in lesson.quizzes],
                 "before": pages.lesson_head(ctx, course, lesson, i),
                 "after": pages.lesson_foot(ctx, course, i, lesson_links),
@@ -381,21 +461,35 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             lesson_sources[doc] = lesson.rel
         copy_assets(repo, course, docs)
 
+    copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording)
     extra_nav = _community_pages(repo, writer, options, history, selection)
     extra_nav += _contributing_pages(repo, writer)
 
     shards = plan_shards(selection.built, options.shards)
-    manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses}
+    manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses,
+                "config": analytics_config.manifest_facts(selection.built, selection.paths,
+                                                          SITE_LANGUAGE)}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")),
                                    encoding="utf-8")
     config_file = folder / CONFIG
     config_file.write_text(
         "# Generated by lmsctl build: do not edit (it is rebuilt from the course repository).\n"
-        + yaml.safe_dump(mkdocs_config(repo, selection, extra_nav, shards), allow_unicode=True,
+        + yaml.safe_dump(mkdocs_config(repo, selection, extra_nav, shards, options.package),
+                         allow_unicode=True,
                          sort_keys=False, width=100),
         encoding="utf-8")
     return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
-                    pages=len(writer.pages), shards=shards, lesson_sources=lesson_sources)
+                    pages=len(writer.pages), shards=shards, lesson_sources=lesson_sources,
+                    warnings=warnings)
+
+
+def _package_config(result: dict[str, Any], selection: Selection) -> None:
+    """mkdocs.yml in package mode: the courses' pages only (the hooks leave the rest out), no
+    tabs or search, and ``.../index.html`` URLs that work from a zip."""
+    result["theme"]["features"] = ["navigation.top", "content.code.copy", "content.tabs.link"]
+    result.update(use_directory_urls=False, plugins=[],
+                  nav=[{title_meta(c.title): urls.course_doc(c.id)} for c in selection.built])
+    result["extra"]["lmsctl"]["package"] = True
 
 
 def _lang(course: Course) -> dict[str, str]:

@@ -3,6 +3,9 @@ plugin). They read ``lmsctl-manifest.json`` written by ``lmsctl.targets.site.com
 
 - give lessons their stable URLs: ``courses/<id>/lessons/NN-name.md`` -> ``courses/<id>/name/``;
 - when rendering in several processes, leave out the pages of the other shards;
+- take lesson bodies as lmsctl rendered them (``lmsctl.content.markdown``: the same reading
+  that validate and lint use) instead of Python-Markdown's, with the table of contents from
+  their headings;
 - sanitize every page whose content an author wrote (``lmsctl.core.html_policy.sanitize``), then
   put the quizzes, which lmsctl renders itself, in their slots;
 - pass the course's own lesson navigation and the lesson's header and footer to the theme
@@ -26,13 +29,17 @@ from typing import Any
 
 from lmsctl.core.html_policy import sanitize
 from lmsctl.core.ids import lesson_id
-from lmsctl.targets.site import not_found, search_index
+from lmsctl.targets.site import analytics_config, not_found, search_index
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
-                          "fragments": {}, "search": [], "fast": True}
+                          "fragments": {}, "search": [], "fast": True, "bodies": {},
+                          "analytics": None}
 _SLOT = re.compile(r'<div class="lmsctl-quiz-slot">(\d+)</div>')
 _PRE_CLASS = re.compile(r'(<pre\b[^>]*\bclass=")([^"]*)(")')
 _HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+#: What package mode leaves out: the site's own pages and the search engine's scripts.
+_PACKAGE_SKIP = re.compile(r"^(?!courses/)[^/]+(/[^/]+)*\.md$|^(?!courses/).*\.xml$"
+                           r"|^assets/javascripts/(lunr|workers)/|.*\.map$")
 
 
 def on_config(config: Any) -> Any:
@@ -47,7 +54,10 @@ def on_config(config: Any) -> Any:
     _STATE["mine"] = set(shards[shard]) if shard is not None and shard < len(shards) else None
     _STATE["fragments"] = {}
     _STATE["search"] = []
+    _STATE["bodies"] = {}
     _STATE["fast"] = extra.get("fast", True) is not False
+    _STATE["package"] = extra.get("package", False) is True
+    _STATE["analytics"] = extra.get("analytics")
     return config
 
 
@@ -63,6 +73,8 @@ def _fragment(*key: Any, caller: Any) -> str:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     env.globals["lmsctl_fragment"] = _fragment if _STATE["fast"] else _no_cache
+    env.globals["lmsctl_fallback_config"] = analytics_config.config_script(
+        analytics_config.fallback_config(config.site_url or "", _STATE["analytics"]))
     return env
 
 
@@ -76,12 +88,15 @@ def on_files(files: Any, config: Any) -> Any:
     shard = _STATE["shard"]
     mine = _STATE["mine"]
     for file in files:
+        if _STATE.get("package") and _PACKAGE_SKIP.match(file.src_uri):
+            file.inclusion = InclusionLevel.EXCLUDED  # not in an exported course (package mode)
+            continue
         parts = file.src_uri.split("/")
         if (len(parts) == 4 and parts[0] == "courses" and parts[2] == "lessons"
                 and parts[3].endswith(".md")):
             url = f"courses/{parts[1]}/{lesson_id(parts[3])}/"
             file.dest_uri = url + "index.html"
-            file.url = url
+            file.url = url if config.use_directory_urls else file.dest_uri
             file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, file.dest_uri))
         if shard is None or mine is None:
             continue
@@ -117,8 +132,35 @@ def _repo_links(html: str, repo_base: str, source: str) -> str:
     return _HREF.sub(fix, html)
 
 
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """A lesson's body is already HTML: Python-Markdown gets nothing to do."""
+    entry = _STATE["manifest"]["pages"].get(page.file.src_uri, {})
+    if entry.get("html"):
+        _STATE["bodies"][page.file.src_uri] = markdown
+        return ""
+    return markdown
+
+
+def _toc(items: list[list[Any]]) -> Any:
+    """MkDocs' table of contents from [level, id, title HTML] rows, nested by level."""
+    from mkdocs.structure.toc import get_toc
+
+    root: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for level, ident, name in items:
+        token = {"level": level, "id": ident, "name": name, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return get_toc(root)  # type: ignore[arg-type]
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     entry = _STATE["manifest"]["pages"].get(page.file.src_uri, {})
+    if entry.get("html"):
+        html = _STATE["bodies"].pop(page.file.src_uri, html)
+        page.toc = _toc(entry.get("toc") or [])
     if not entry.get("trusted"):
         html = _neutralize(sanitize(html))
         if entry.get("repo_base"):
@@ -136,6 +178,8 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    if _STATE.get("package"):
+        page.previous_page = page.next_page = None  # a package holds one course: none leads out
     manifest = _STATE["manifest"]
     entry = manifest["pages"].get(page.file.src_uri, {})
     chrome: dict[str, str] = {}
@@ -156,6 +200,8 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         from mkdocs.utils import get_relative_url
 
         chrome["redirect"] = get_relative_url(entry["redirect"], page.url)
+    chrome["config"] = analytics_config.page_config_script(
+        entry, page.url, manifest.get("config"), _STATE["analytics"])
     context["lmsctl"] = chrome
     return context
 

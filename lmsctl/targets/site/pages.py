@@ -5,7 +5,7 @@ The HTML comes from the Jinja templates in ``templates/`` (autoescaped: everythi
 wrote in YAML is text) and every learner-visible string from the message catalog
 (``lmsctl.targets.site.i18n``). This module gathers what each template shows. Links are relative
 to the page (``urls.relative``), so the site works under any sub-path. The ``data-lmsctl-*``
-attributes are what the learner-side script reads to show progress kept in the browser.
+attributes are what the runtime (``lmsctl/runtime/``) reads to show progress kept in the browser.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -34,10 +33,6 @@ from lmsctl.core.model import Course, Repository
 from lmsctl.core.spine import diag
 from lmsctl.targets.site import compile as compiler
 from lmsctl.targets.site import publish, render
-
-_DOC_FILE = re.compile(r"Doc file '(?P<doc>[^']+)' contains (?:a|an unrecognized relative) "
-                       r"link '(?P<url>[^']*)'")
-_TARGET = re.compile(r"the target '(?P<target>[^']+)' is not found")
 
 
 @dataclass
@@ -110,29 +105,6 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
     return repo, report
 
 
-def _locate(repo: Repository, compiled: compiler.Compiled, message: str) -> Diagnostic | None:
-    """An MkDocs link warning about a lesson, as a finding (LMS212) at the link; None when it
-    is not about a lesson."""
-    m = _DOC_FILE.search(message)
-    if m is None:
-        return None
-    rel = compiled.lesson_sources.get(m.group("doc"))
-    if rel is None:
-        return None
-    url = m.group("url")
-    line, col = 1, 1
-    for course in repo.courses:
-        for lesson in course.lessons:
-            if lesson.rel == rel:
-                found = next((x for x in lesson.links if x.url == url), None)
-                if found is not None:
-                    line, col = found.line, found.column
-    target = _TARGET.search(message[m.end():])
-    why = f": {target.group('target')} does not exist" if target else ""
-    return diag("LMS212", rel, line, col,
-                f"link '{url}' does not lead to a page of the site{why}")
-
-
 SHALLOW_HINT = ("Fetch the whole history: `git fetch --unshallow`, or in GitHub Actions "
                 "`fetch-depth: 0` on actions/checkout (GitLab: GIT_DEPTH: \"0\").")
 
@@ -202,8 +174,7 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         t = time.perf_counter()
         result = render.render(compiled, space.stage)
         timings["render"] = time.perf_counter() - t
-        lesson_warnings = [d for d in (_locate(repo, compiled, msg) for msg in result.warnings)
-                           if d is not None]
+        lesson_warnings = list(compiled.warnings)
         if preview_prefix := (f"courses/{course}/" if course else ""):
             lesson_warnings = [w for w in lesson_warnings if w.path.startswith(preview_prefix)]
         report.extend(lesson_warnings)

@@ -4,7 +4,7 @@ live feedback region.
 
 Question text, choices and explanations are author text: the template escapes them. The stable
 hooks of DESIGN section 5 (``data-lmsctl-question``, ``data-lmsctl-check``,
-``data-lmsctl-result``) are set by the template and by the learner-side runtime.
+``data-lmsctl-result``) are set by the template and by the runtime (``lmsctl/runtime/quiz.js``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,82 @@
+/*
+ * main: the entry the site's pages load (<script type="module">). It wires the page's parts to
+ * one recorder hub (recorder.js): the state store (the local recorder) and, only when the page's
+ * configuration names an LRS, the xAPI recorder, imported then and never otherwise. No network
+ * of its own, no dependencies.
+ */
+import { readConfig } from "./config.js";
+import { all } from "./dom.js";
+import { createHub } from "./recorder.js";
+import { localRecorder } from "./recorders/local.js";
+import { localStorageOf, openStorage, prefixFor, scopeOf } from "./storage.js";
+import { setupQuestion } from "./quiz.js";
+import { refresh } from "./progress-view.js";
+import { setupFeedback } from "./feedback.js";
+import { setupCatalog } from "./catalog.js";
+import { trackActiveTime } from "./lesson.js";
+import { learnerId } from "./learner.js";
+import { isOptedOut, wireOptOut } from "./optout.js";
+
+const config = readConfig(document);
+const scope = scopeOf(config.scope, window);
+const prefix = prefixFor(scope);
+const backend = localStorageOf(window);
+const local = localRecorder(prefix, backend);
+const browserStorage = openStorage(prefix, backend || {
+  getItem() { return null; }, setItem() {}, removeItem() {} });
+
+function lessonOf() {
+  const head = document.querySelector(".lmsctl-lesson-head[data-lmsctl-course][data-lmsctl-lesson]");
+  if (!head) { return null; }
+  return { course: head.getAttribute("data-lmsctl-course"),
+           lesson: head.getAttribute("data-lmsctl-lesson"),
+           version: config.lessonVersion || head.getAttribute("data-lmsctl-version") || "" };
+}
+
+function mark(name) {
+  try { window.performance.mark(name); } catch (e) { /* old browsers */ }
+}
+
+async function start() {
+  const store = local;
+  const analytics = config.analytics && typeof config.analytics === "object" ? config.analytics : null;
+  const hub = createHub(store, { waitForReporters: !!analytics });
+  /* Votes go with the learning records when the site sends them and the learner has not
+     opted out (recorders/xapi.js keeps the opt-out under the same key). */
+  const where = () => (analytics && !isOptedOut(browserStorage) ? "records" : "browser");
+  if (analytics) { wireOptOut(document, browserStorage); }
+
+  const lesson = lessonOf();
+  if (lesson) {
+    hub.save("visited:" + lesson.course + "/" + lesson.lesson, true);
+    hub.save("location:" + lesson.course, lesson.lesson);
+    trackActiveTime(window, document, (ms) => {
+      hub.record({ verb: "experienced", course: lesson.course, lesson: lesson.lesson,
+                   durationMs: ms, version: lesson.version });
+    }, () => hub.flush());
+  }
+  const update = () => refresh(hub, config.paths);
+  setupFeedback(hub, where, lesson ? lesson.version : "");
+  const questions = all("[data-lmsctl-question]");
+  const learner = questions.length && window.crypto ? learnerId(browserStorage, window.crypto) : "";
+  questions.forEach((fs) => setupQuestion(fs, hub, update, learner));
+  update();
+  setupCatalog();
+  mark("lmsctl:ready");  /* the page works (benchmarks/bench_page_load.py reads these marks) */
+
+  /* Progress made in another tab shows here too. */
+  window.addEventListener("storage", (event) => {
+    if (event.key && event.key.indexOf(prefix) === 0) { update(); }
+  });
+
+  if (analytics) {
+    try {
+      const module = await import("./recorders/xapi.js");
+      hub.addReporter(module.xapiRecorder({ config, storage: browserStorage, window }));
+      mark("lmsctl:records-ready");
+    } catch (e) { /* no learning records: the page works as without analytics */ }
+    hub.ready();
+  }
+}
+
+start();

@@ -1,0 +1,118 @@
+"""The page configuration the learner-side runtime reads, and the learning-records notice.
+
+Every page carries ``<script type="application/json" id="lmsctl-config">`` (the runtime
+contract): ``{"scope", "course"?, "lesson"?, "lessonVersion"?, "language"?, "paths"?,
+"analytics"?}``. ``scope`` is the site's root relative to the page (``"../../"``); ``analytics``
+(``{"endpoint", "auth", "activityBase", "siteUrl"}``) is there ONLY when lmsctl.yml configures
+``analytics.xapi``, and then every page's footer says where learning records go, with an
+opt-out button (``data-lmsctl-optout``) that the runtime wires up.
+
+The build passes what is the same on every page through ``mkdocs.yml`` (``extra.lmsctl``:
+``analytics`` and ``records_notice``) and the per-course facts through the manifest
+(``config``); the MkDocs hooks call ``page_config_script`` for each page.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from html import escape
+from typing import Any
+from urllib.parse import urlsplit
+
+from lmsctl.core.model import Config, Course, LearningPath
+
+NOTICE = ("Learning records (your answers, progress and ratings, under a random id) are sent to "
+          "{host}.")
+OPT_OUT = "Stop sending mine"
+
+
+def analytics_settings(config: Config) -> dict[str, str] | None:
+    """The ``analytics`` member of every page's configuration, or None when off."""
+    xapi = config.analytics.xapi
+    if xapi is None:
+        return None
+    site = config.site_url
+    return {"endpoint": xapi.endpoint, "auth": xapi.auth, "activityBase": config.activity_base,
+            "siteUrl": site if not site or site.endswith("/") else site + "/"}
+
+
+def records_notice(config: Config) -> str:
+    """The footer notice when learning records are on ("" when off)."""
+    xapi = config.analytics.xapi
+    if xapi is None:
+        return ""
+    host = urlsplit(xapi.endpoint).netloc or xapi.endpoint
+    return ('<p class="lmsctl-records" data-lmsctl-records>'
+            + escape(NOTICE.format(host=host))
+            + f' <button type="button" class="lmsctl-records__optout" data-lmsctl-optout>'
+            f'{escape(OPT_OUT)}</button></p>')
+
+
+def mkdocs_extra(config: Config) -> dict[str, Any]:
+    """What goes into ``extra.lmsctl`` of the generated mkdocs.yml."""
+    settings = analytics_settings(config)
+    if settings is None:
+        return {}
+    return {"analytics": settings, "records_notice": records_notice(config)}
+
+
+def manifest_facts(courses: list[Course], paths: list[LearningPath],
+                   site_language: str) -> dict[str, Any]:
+    """Per course: its language and the paths holding it; per lesson: its content version."""
+    holding: dict[str, list[str]] = {}
+    for path in paths:
+        for member in path.courses:
+            holding.setdefault(member.id, []).append(path.id)
+    return {
+        "courses": {c.id: {"language": c.language or site_language,
+                           "paths": holding.get(c.id, [])} for c in courses},
+        "lessons": {f"{c.id}/{lesson.id}": lesson.version for c in courses
+                    for lesson in c.lessons},
+    }
+
+
+def page_config(entry: dict[str, Any], page_url: str, facts: dict[str, Any] | None,
+                analytics: dict[str, str] | None) -> dict[str, Any]:
+    """The configuration of one page (``entry``: its manifest entry)."""
+    depth = len([p for p in page_url.split("/")[:-1] if p]) if page_url else 0
+    scope = posixpath.join(*[".."] * depth) + "/" if depth else "./"
+    data: dict[str, Any] = {"scope": scope}
+    course = entry.get("course")
+    if course:
+        known = ((facts or {}).get("courses") or {}).get(course) or {}
+        data["course"] = course
+        lesson = entry.get("lesson") if entry.get("kind") == "lesson" else None
+        if lesson:
+            data["lesson"] = lesson
+            version = ((facts or {}).get("lessons") or {}).get(f"{course}/{lesson}")
+            if version:
+                data["lessonVersion"] = version
+        if known.get("language"):
+            data["language"] = known["language"]
+        data["paths"] = list(known.get("paths") or [])
+    if analytics:
+        data["analytics"] = dict(analytics)
+    return data
+
+
+def fallback_config(site_url: str, analytics: dict[str, str] | None) -> dict[str, Any]:
+    """The configuration of a page the hooks do not see (404.html, served at any URL): its
+    scope is the site's path from ``site.url`` (``/`` without one)."""
+    path = urlsplit(site_url).path or "/"
+    data: dict[str, Any] = {"scope": path if path.endswith("/") else path + "/"}
+    if analytics:
+        data["analytics"] = dict(analytics)
+    return data
+
+
+def config_script(data: dict[str, Any]) -> str:
+    """``data`` as the page's JSON configuration element (safe inside a script element)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="lmsctl-config">{text}</script>'
+
+
+def page_config_script(entry: dict[str, Any], page_url: str, facts: dict[str, Any] | None,
+                       analytics: dict[str, str] | None) -> str:
+    return config_script(page_config(entry, page_url, facts, analytics))
