@@ -38,6 +38,9 @@ class Update:
     subjects: tuple[str, ...]  # commit subjects, newest first, each once
     people: tuple[Person, ...]
     changes: tuple[Change, ...]
+    #: What changed, in learner's words: ("new-lesson" | "updated-lesson", lesson title) or
+    #: ("details", "") for the course's description or assets; empty for a new course.
+    items: tuple[tuple[str, str], ...] = ()
 
     @property
     def when(self) -> dt.datetime:
@@ -60,9 +63,30 @@ def updates(repo: Repository, history: History, *, limit: int | None = 50,
             people: list[Person] = []
             for change in changes:
                 people += [p for p in change.people if p not in people]
+            new = ch.first is not None and ch.first in changes
             found.append(Update(
-                course=course, date=day, new=ch.first is not None and ch.first in changes,
+                course=course, date=day, new=new,
                 subjects=tuple(dict.fromkeys(c.subject for c in changes if c.subject)),
-                people=tuple(people), changes=tuple(changes)))
+                people=tuple(p for p in people if not p.is_bot), changes=tuple(changes),
+                items=() if new else _items(course, history, day, changes)))
     found.sort(key=lambda u: (u.when.timestamp(), u.date, u.course.id), reverse=True)
     return found if limit is None else found[:limit]
+
+
+def _items(course: Course, history: History, day: dt.date,
+           changes: list[Change]) -> tuple[tuple[str, str], ...]:
+    """What a day's changes did to a course, in learner's words (never commit messages)."""
+    lessons = {f"{course.rel_dir}/lessons/{lesson.file_name}": lesson for lesson in course.lessons}
+    items: dict[tuple[str, str], None] = {}
+    details = False
+    for change in changes:
+        for path in change.files:
+            lesson = lessons.get(path)
+            if lesson is None:
+                details = details or path.startswith(f"{course.rel_dir}/")
+                continue
+            created = history.lesson(course.id, lesson.id).created
+            kind = "new-lesson" if created == day else "updated-lesson"
+            items[(kind, lesson.title)] = None
+    ordered = sorted(items, key=lambda k: (k[0] != "new-lesson", k[1].lower()))
+    return (*ordered, *((("details", ""),) if details else ()))
