@@ -11,7 +11,9 @@ Mobile, on the same pages: no sideways scrolling and no word broken mid-word at 
 390x844 in both palettes, element boxes (links, buttons, controls, badges) measured in Chromium
 neither overflow the viewport nor overlap (no pixel goldens); the pager stacks "Previous" and
 "Next" with whole-word titles; the catalog filters fold behind one "Filters" button on small
-screens; the "press /" hint shows only where there is a keyboard.
+screens; the "press /" hint shows only where there is a keyboard. Keyboard alone: search
+("/", type, arrow to a result, Enter) and lesson navigation (Tab to "Next", Enter); the quiz
+with the keyboard is in tests/test_browser_site.py, the filters in the folding test here.
 """
 
 from __future__ import annotations
@@ -360,4 +362,33 @@ def test_key_hint_only_where_there_is_a_keyboard(site: Site) -> None:
     finally:
         touch.context.close()
         desk.context.close()
+    watch.assert_clean()
+
+
+def test_search_and_lesson_navigation_with_the_keyboard_alone(site: Site) -> None:
+    watch = Watch()
+    page = open_page(site.chromium, watch, viewport=SIZES["desktop"])
+    try:
+        page.goto(site.base + "catalog/")
+        page.keyboard.press("/")  # opens Material's search and focuses its box
+        assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+        page.keyboard.type("discount")
+        page.locator(".md-search-result__item a").first.wait_for(timeout=30_000)
+        page.keyboard.press("ArrowDown")  # the first result
+        href = page.evaluate("document.activeElement.getAttribute('href')") or ""
+        assert "courses/" in href
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/courses/**")
+
+        page.goto(site.base + LESSON)
+        for _ in range(200):  # Tab along the page until the "Next" button of the pager
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.hasAttribute('data-lmsctl-next')"):
+                break
+        else:
+            pytest.fail("the pager's Next button was never reached with Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/courses/sales-basics/qualifying-opportunities/")
+    finally:
+        page.context.close()
     watch.assert_clean()
