@@ -50,9 +50,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def static_server(folder: Path) -> Iterator[str]:
+def static_server(folder: Path, handler_class: type[http.server.SimpleHTTPRequestHandler]
+                  = _QuietHandler) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from lmsctl.content.community import atom_feed, contributors_page, updates, whats_new_page
+from lmsctl.content.community import updates
 from lmsctl.content.loader import load_repository
 from lmsctl.core.history import History, read_history
 from lmsctl.core.model import Repository
+from lmsctl.targets.site.community_pages import atom_feed, contributors_page, whats_new_page
 from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON, minimal_files
 from tests.gitrepo import ANN, BOB, BOT, CAT, GitRepo
 
@@ -89,7 +90,7 @@ def test_contributors_ranked_all_time_and_recent(repo: GitRepo) -> None:
 def test_contributors_page_links_escapes_and_hides_emails(repo: GitRepo) -> None:
     model, history = load(repo.root)
     page = contributors_page(model, history, TODAY)
-    assert 'Eve &quot;Evil&quot; &amp; Co' in page and "Pricing &amp; &lt;value&gt;" in page
+    assert 'Eve &#34;Evil&#34; &amp; Co' in page and "Pricing &amp; &lt;value&gt;" in page
     assert "@example.org" not in page  # no e-mail addresses on the public site
     assert "Draft" not in page and "secret" not in page
     hrefs = {a.get("href") for a in parse(page).iter("a")}
@@ -113,23 +114,44 @@ def test_github_noreply_addresses_link_to_the_profile(tmp_path: Path) -> None:
     assert "https://github.com/jdoe" in links
 
 
-def test_whats_new_newest_first_with_subjects(repo: GitRepo) -> None:
+def test_whats_new_says_what_changed_in_learners_words(repo: GitRepo) -> None:
+    """Each entry names the lessons added or updated (or the course description), never a
+    commit message: no merge or bot subjects, no markup from a subject."""
     model, history = load(repo.root)
     page = whats_new_page(model, history, "/learn/")
-    assert "<script>" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<script>" not in page and "alert(1)" not in page and "Fix " not in page
     root = parse(page)
     items = root.findall("ol/li")
     got = [(li.get("data-lmsctl-course"), li.find("time").get("datetime"),  # type: ignore
             li.find("span").text, [x.text for x in li.findall("ul/li")])  # type: ignore
            for li in items]
     assert got == [
-        ("pricing", "2024-05-01", "Updated", ['Fix "anchor" <script>alert(1)</script> & more']),
-        ("sales-basics", "2024-05-01", "Updated", ["Sharpen the discovery example"]),
-        ("pricing", "2024-02-01", "New", ["Add pricing"]),
-        ("sales-basics", "2024-01-10", "New", ["Add sales basics"]),
+        ("pricing", "2024-05-01", "Updated", ["Updated lesson: Discovery questions"]),
+        ("sales-basics", "2024-05-01", "Updated", ["Updated lesson: Discovery questions"]),
+        ("pricing", "2024-02-01", "New", []),
+        ("sales-basics", "2024-01-10", "New", []),
     ]
     assert items[0].find("a").get("href") == "/learn/courses/pricing/"  # type: ignore
     assert "Review sales-basics" not in whats_new_page(model, history, "/")
+    assert "Bump" not in page and "dependabot" not in page
+
+
+def test_whats_new_tells_new_lessons_and_course_details_apart(tmp_path: Path) -> None:
+    r = GitRepo.init(tmp_path / "r", minimal_files())
+    r.commit("Add", date="2024-01-01", author=ANN)
+    r.write({"courses/sales-basics/lessons/02-closing.md":
+             MINIMAL_LESSON.replace("Discovery questions", "Closing the call")})
+    r.append("courses/sales-basics/course.yml", "# note\n")
+    r.commit("Merge pull request #7 from ann/closing", date="2024-02-01", author=ANN)
+    r.append(LESSON, "\nfix\n")
+    r.commit("Merge branch 'main' into x", date="2024-03-01", author=BOB)
+    model, history = load(r.root)
+    third, second, _first = updates(model, history)
+    assert second.items == (("new-lesson", "Closing the call"), ("details", ""))
+    assert third.items == (("updated-lesson", "Discovery questions"),)
+    page = whats_new_page(model, history, "../")
+    assert "New lesson: Closing the call" in page and "Course description updated" in page
+    assert "Merge" not in page
 
 
 def test_updates_group_one_course_and_day(tmp_path: Path) -> None:
@@ -164,12 +186,13 @@ def test_feed_is_valid_atom(repo: GitRepo) -> None:
     assert first.findtext(f"{ATOM}title") == "Updated: Pricing & <value>"
     assert first.find(f"{ATOM}link").get("href") == (  # type: ignore[union-attr]
         "https://example.org/learn/courses/pricing/")
-    assert first.findtext(f"{ATOM}summary") == 'Fix "anchor" <script>alert(1)</script> & more'
+    assert first.findtext(f"{ATOM}summary") == "Updated lesson: Discovery questions"
     assert first.findtext(f"{ATOM}author/{ATOM}name") == EVIL[0]
     content = first.find(f"{ATOM}content")
     assert content is not None and content.get("type") == "html"
-    # the HTML content escapes the subject once more: no markup from a commit subject
-    assert "&lt;script&gt;" in (content.text or "") and "<script>" not in (content.text or "")
+    # the HTML content is escaped once more: it is markup as text, and no commit subject
+    assert "<li>Updated lesson: Discovery questions</li>" in (content.text or "")
+    assert "script" not in (content.text or "")
     for e in entries:
         dt.datetime.fromisoformat(e.findtext(f"{ATOM}updated") or "")  # RFC 3339
 
@@ -212,5 +235,5 @@ def test_control_characters_in_subjects_are_dropped(tmp_path: Path) -> None:
     model, history = load(r.root)
     assert "\x07" in history.changes[0].subject  # git keeps them
     feed = ET.fromstring(atom_feed(model, history, "https://example.org/", NOW))
-    assert feed.findtext(f"{ATOM}entry/{ATOM}summary") == "Bell and escape"
-    assert "Bell and escape" in whats_new_page(model, history, "../")
+    assert feed.findtext(f"{ATOM}entry/{ATOM}summary") == "New course"
+    assert "\x07" not in whats_new_page(model, history, "../")

@@ -96,7 +96,7 @@ def test_author_text_is_escaped_in_titles_quizzes_and_cards(
     build(repo, tmp_path / "site")
     html = (tmp_path / "site" / LESSON_URL / "index.html").read_text(encoding="utf-8")
     assert "<title>Pricing &lt;em&gt;tricks&lt;/em&gt; &amp; tips - Test Learning</title>" in html
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &lt;script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &#34;quoted&#34; &lt;script&gt;" in html  # markupsafe
     assert "Yes &lt;img src=x onerror=alert(2)&gt;" in html
     assert "It is shown as text, &lt;i&gt;not&lt;/i&gt; HTML." in html
     for url in ("", urls.CATALOG, urls.course_url("sales-basics"), LESSON_URL):

@@ -14,6 +14,7 @@ write between lessons and to ``../assets/`` resolve exactly as they do in the re
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import json
 import os
 import posixpath
@@ -30,7 +31,6 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import yaml
 
 from lmsctl.checks.references import is_local
-from lmsctl.content import community
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
 from lmsctl.core.diagnostics import Diagnostic
@@ -38,7 +38,9 @@ from lmsctl.core.history import History
 from lmsctl.core.html_policy import slot
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
 from lmsctl.core.spine import diag
-from lmsctl.targets.site import analytics_config, feedback, pages, urls
+from lmsctl.targets.site import analytics_config, feedback, i18n, pages, urls
+from lmsctl.targets.site import community_pages as community
+from lmsctl.targets.site.i18n import _, render
 from lmsctl.targets.site.pages import CourseFacts
 from lmsctl.targets.site.quiz_html import quiz_html
 
@@ -76,6 +78,8 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     shards: int = 1
+    #: The message catalog of the pages (None: English, the source language).
+    translations: gettext.NullTranslations | None = None
     #: Package mode (SCORM/xAPI exports, lmsctl.targets.scorm): the courses' own pages, with
     #: no site-wide navigation or search, and file URLs (``.../index.html``) that work in a zip.
     package: bool = False
@@ -150,7 +154,8 @@ def course_facts(repo: Repository, course: Course, history: History,
         last_change=ch.last_change,
         created=ch.created,
         reviewed=parse_date(course.reviewed),
-        contributors_html=community.people_html(list(ch.contributors[:12])),
+        contributors=tuple(ch.contributors[:12]),
+        reviewers=tuple(p for p in ch.reviewers if not p.is_bot)[:12],
         freshness=freshness(course, repo.config, ch, today),
     )
 
@@ -312,10 +317,10 @@ def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
 def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[str, str]],
                   shards: list[list[str]], package: bool = False) -> dict[str, Any]:
     config = repo.config
-    nav: list[dict[str, str]] = [{"Home": "index.md"}, {"Catalog": "catalog.md"}]
+    nav: list[dict[str, str]] = [{_("Home"): "index.md"}, {_("Catalog"): "catalog.md"}]
     if selection.paths:
-        nav.append({"Paths": "paths/index.md"})
-    nav.append({"Skills": "skills.md"})
+        nav.append({_("Paths"): "paths/index.md"})
+    nav.append({_("Skills"): "skills.md"})
     nav += extra_nav
     theme: dict[str, Any] = {
         "name": "material",
@@ -327,10 +332,10 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
         "palette": [
             {"media": "(prefers-color-scheme: light)", "scheme": "default",
              "primary": "indigo", "accent": "indigo",
-             "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"}},
+             "toggle": {"icon": "material/brightness-7", "name": _("Switch to dark mode")}},
             {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
              "primary": "indigo", "accent": "indigo",
-             "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"}},
+             "toggle": {"icon": "material/brightness-4", "name": _("Switch to light mode")}},
         ],
     }
     result: dict[str, Any] = {
@@ -396,6 +401,12 @@ class DocsWriter:
 def compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
                  history: History) -> Compiled:
     """Write the MkDocs project for ``selection`` into ``folder`` (which must be empty)."""
+    with i18n.translations(options.translations):
+        return _compile_site(repo, selection, folder, options, history)
+
+
+def _compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
+                  history: History) -> Compiled:
     docs = folder / DOCS
     docs.mkdir(parents=True)
     writer = DocsWriter(docs)
@@ -414,13 +425,13 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
 
     writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
                 description=config.site_description, search=False)
-    writer.page("catalog.md", "Catalog", pages.catalog_page(ctx), search=False,
-                description="Every course, with filters by skill, level, role and duration.")
-    writer.page("skills.md", "Skills", pages.skills_page(ctx))
-    writer.page("courses/index.md", "Courses", pages.courses_index_page(ctx), search=False,
+    writer.page("catalog.md", _("Catalog"), pages.catalog_page(ctx), search=False,
+                description=_("Every course, with filters by skill, level, role and duration."))
+    writer.page("skills.md", _("Skills"), pages.skills_page(ctx))
+    writer.page("courses/index.md", _("Courses"), pages.courses_index_page(ctx), search=False,
                 extra={"redirect": urls.CATALOG})
     if selection.paths:
-        writer.page("paths/index.md", "Learning paths", pages.paths_index_page(ctx))
+        writer.page("paths/index.md", _("Learning paths"), pages.paths_index_page(ctx))
     for path in selection.paths:
         writer.page(urls.path_doc(path.id), path.title, pages.path_page(ctx, path),
                     description=path.summary)
@@ -501,17 +512,17 @@ def _community_pages(repo: Repository, writer: DocsWriter, options: Options, his
     if selection.preview is not None:
         return []
     drafts = options.drafts
-    writer.page("contributors.md", "Contributors",
+    writer.page("contributors.md", _("Contributors"),
                 community.contributors_page(repo, history, options.today, base_url="../",
                                             include_drafts=drafts),
                 trusted=False)
-    writer.page("whats-new.md", "What's new",
+    writer.page("whats-new.md", _("What's new"),
                 pages.feed_link("../") + community.whats_new_page(repo, history, "../",
                                                                   include_drafts=drafts),
                 trusted=False)
     writer.write(urls.FEED, community.atom_feed(repo, history, repo.config.site_url,
                                                 options.now, include_drafts=drafts))
-    return [{"What's new": "whats-new.md"}, {"Contributors": "contributors.md"}]
+    return [{_("What's new"): "whats-new.md"}, {_("Contributors"): "contributors.md"}]
 
 
 def _rule_reference() -> str | None:
@@ -543,14 +554,13 @@ def _contributing_pages(repo: Repository, writer: DocsWriter) -> list[dict[str, 
     if guide.is_file():
         text = guide.read_text(encoding="utf-8", errors="replace")
         writer.write("contributing/index.md",
-                     _front_matter({"title": "Contributing"}) + text,
+                     _front_matter({"title": title_meta(_("Contributing"))}) + text,
                      {"trusted": False, "kind": "document", "repo_base": repo_base,
                       "source": "CONTRIBUTING.md"})
     else:
-        writer.page("contributing/index.md", "Contributing",
-                    '<p><a href="rules/">The lint rules</a> every course is checked with.</p>')
+        writer.page("contributing/index.md", _("Contributing"), render("contributing.html.j2"))
     if rules is not None:
         writer.write("contributing/rules.md",
-                     _front_matter({"title": "Lint rules"}) + rules,
+                     _front_matter({"title": title_meta(_("Lint rules"))}) + rules,
                      {"trusted": False, "kind": "document"})
-    return [{"Contributing": "contributing/index.md"}]
+    return [{_("Contributing"): "contributing/index.md"}]

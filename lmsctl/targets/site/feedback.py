@@ -9,7 +9,8 @@ GitHub fills the form's fields whose ids match the query parameters; see
 description, and ``/-/edit/<branch>/<path>`` edit links.
 
 Every value is percent-encoded (RFC 3986, UTF-8; spaces as ``%20``), so titles with ``&``,
-``#``, quotes or any script arrive intact.
+``#``, quotes or any script arrive intact. Issue titles go through the message catalog
+(``lmsctl.targets.site.i18n``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode, urlsplit
 
 from lmsctl.core.model import Config, Course, Lesson
+from lmsctl.targets.site.i18n import _
 
 OUTDATED_TEMPLATE = "outdated.yml"
 QUESTION_TEMPLATE = "question.yml"
@@ -86,11 +88,13 @@ def lesson_links(config: Config, course: Course, lesson: Lesson, page_url: str) 
     fields = {"course": course.id, "lesson": lesson.id, "page": page_url}
     links: dict[str, str] = {}
     outdated = issue_url(config, OUTDATED_TEMPLATE,
-                         f"Outdated: {course.title} › {lesson.title}", fields,
+                         _("Outdated: %(course)s › %(lesson)s", course=course.title,
+                           lesson=lesson.title), fields,
                          (OUTDATED_LABEL,))
     edit = edit_url(config, f"courses/{course.id}/lessons/{lesson.file_name}")
     question = issue_url(config, QUESTION_TEMPLATE,
-                         f"Question: {course.title} › {lesson.title}", fields,
+                         _("Question: %(course)s › %(lesson)s", course=course.title,
+                           lesson=lesson.title), fields,
                          (QUESTION_LABEL,))
     for key, url in (("outdated", outdated), ("edit", edit), ("question", question)):
         if url:
@@ -103,7 +107,7 @@ def course_links(config: Config, course: Course, page_url: str) -> dict[str, str
     if not config.repo_url:
         return {}
     links: dict[str, str] = {}
-    outdated = issue_url(config, OUTDATED_TEMPLATE, f"Outdated: {course.title}",
+    outdated = issue_url(config, OUTDATED_TEMPLATE, _("Outdated: %(course)s", course=course.title),
                          {"course": course.id, "page": page_url}, (OUTDATED_LABEL,))
     edit = edit_url(config, course.rel)
     for key, url in (("outdated", outdated), ("edit", edit)):

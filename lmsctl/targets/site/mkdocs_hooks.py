@@ -40,7 +40,7 @@ from lmsctl.core.html_policy import (
     url_scheme,
 )
 from lmsctl.core.ids import lesson_id
-from lmsctl.targets.site import analytics_config, search_index
+from lmsctl.targets.site import analytics_config, not_found, search_index
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
                           "fragments": {}, "search": [], "fast": True, "bodies": {},
@@ -225,6 +225,13 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         entry, page.url, manifest.get("config"), _STATE["analytics"])
     context["lmsctl"] = chrome
     return context
+
+
+def on_post_template(output: str, template_name: str, config: Any) -> str:
+    """The 404 page works wherever the site is served (``lmsctl.targets.site.not_found``)."""
+    if template_name != "404.html":
+        return output
+    return not_found.portable(output, not_found.site_prefix(config.site_url))
 
 
 def on_post_build(config: Any) -> None:

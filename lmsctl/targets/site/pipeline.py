@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gettext
 import os
 import sys
 import time
@@ -152,10 +153,12 @@ def _placeholders(repo: Repository, course: str | None, drafts: bool,
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                course: str | None = None, drafts: bool = False, workers: int | None = None,
                stdout: TextIO | None = None, with_history: bool = True,
-               fmt: str = "text") -> BuildResult:
+               fmt: str = "text",
+               translations: gettext.NullTranslations | None = None) -> BuildResult:
     """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``).
     Every finding (validation, a shallow clone, links the site cannot resolve) is one report,
-    written to ``stdout`` in ``fmt`` (any lint format) when the build ends or fails."""
+    written to ``stdout`` in ``fmt`` (any lint format) when the build ends or fails.
+    ``translations``: the message catalog of the pages (default: English)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     stdout = stdout or sys.stdout
@@ -192,7 +195,8 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     selection = compiler.select(repo, drafts, course)
     pages_estimate = sum(len(c.lessons) + 1 for c in selection.built)
     options = compiler.Options(drafts=drafts, course=course, today=today, now=now,
-                               shards=render.shard_count(pages_estimate, workers))
+                               shards=render.shard_count(pages_estimate, workers),
+                               translations=translations)
     with publish.workspace(out) as space:
         t = time.perf_counter()
         compiled = compiler.compile_site(repo, selection, space.work, options, history)
