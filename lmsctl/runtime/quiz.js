@@ -117,7 +117,9 @@ export function setupQuestion(fs, hub, changed, learner) {
         verb: "answered", course: q.course, lesson: q.lesson, question: q.key,
         version: q.version, text: q.text,
         choices: q.choices.map((c) => ({ id: c.id, text: c.text })),
-        correct: choiceIds(q, q.correct), response: choiceIds(q, selected),
+        // ids in authored order, whatever order the learner saw them in
+        correct: choiceIds(q, q.correct),
+        response: choiceIds(q, [...selected].sort((a, b) => a - b)),
         success: result === "correct", attempt,
       });
       changed();

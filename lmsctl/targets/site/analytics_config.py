@@ -59,11 +59,14 @@ def mkdocs_extra(config: Config) -> dict[str, Any]:
 
 def manifest_facts(courses: list[Course], paths: list[LearningPath],
                    site_language: str) -> dict[str, Any]:
-    """Per course: its language and the paths holding it; per lesson: its content version."""
-    holding: dict[str, list[str]] = {}
+    """Per course: its language and the paths holding it (each with its required courses, so
+    the runtime records a path ``completed`` on whatever page the last one is passed); per
+    lesson: its content version."""
+    holding: dict[str, list[dict[str, Any]]] = {}
     for path in paths:
+        required = [m.id for m in path.courses if not m.optional]
         for member in path.courses:
-            holding.setdefault(member.id, []).append(path.id)
+            holding.setdefault(member.id, []).append({"id": path.id, "courses": required})
     return {
         "courses": {c.id: {"language": c.language or site_language,
                            "paths": holding.get(c.id, [])} for c in courses},
