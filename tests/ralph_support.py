@@ -24,11 +24,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 
@@ -242,3 +242,46 @@ def lrs(ralph_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     server.start()
     yield server
     server.stop()
+
+
+@dataclass
+class RecordedSite:
+    """The sample site built with ``analytics:`` pointing at a real Ralph, served from 127.0.0.1
+    under its sub-path, with a headless Chromium to take it."""
+
+    base: str  # the site's URL in the static server, ending in /
+    origin: str
+    model: Any  # lmsctl.core.model.Repository
+    lrs: LRS
+    chromium: Any
+
+    @property
+    def activity_base(self) -> str:
+        return str(self.model.config.activity_base)
+
+
+@contextmanager
+def recorded_sample_site(folder: Path, ralph_python: Path) -> Iterator[RecordedSite]:
+    """Build the sample courses into ``folder`` with learning records sent to a fresh Ralph
+    (its own data under ``folder``); stop Ralph afterwards."""
+    from lmsctl.content.loader import load_repository
+    from tests.browser_support import browser, static_server
+    from tests.site_support import build, copy_sample
+
+    repo = copy_sample(folder / "repo", contributing=False)
+    sub_path = urlsplit(load_repository(repo)[0].config.site_url).path.strip("/")
+    www = folder / "www"
+    www.mkdir()
+    with static_server(www) as url, browser() as chromium:
+        lrs = LRS(python=ralph_python, data=folder / "lrs", port=free_port(), origins=(url,))
+        lrs.start()
+        try:
+            with (repo / "lmsctl.yml").open("a", encoding="utf-8") as f:
+                f.write(f'\nanalytics:\n  xapi:\n    endpoint: {lrs.endpoint}\n'
+                        f'    auth: "{lrs.writer_auth}"\n')
+            result, printed = build(repo, www / sub_path)
+            assert result.pages > 20, printed
+            model, _ = load_repository(repo)
+            yield RecordedSite(f"{url}/{sub_path}/", url, model, lrs, chromium)
+        finally:
+            lrs.stop()

@@ -9,52 +9,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from lmsctl.content.loader import load_repository
 from lmsctl.core.ids import lesson_iri, question_iri
-from lmsctl.core.model import Repository
-from tests.browser_support import Watch, browser, open_page, static_server
-from tests.ralph_support import LRS, free_port, ralph_python  # noqa: F401 - a fixture
-from tests.site_support import build, copy_sample
+from tests.browser_support import Watch, open_page
+from tests.ralph_support import RecordedSite, recorded_sample_site
 
 pytestmark = pytest.mark.browser
 
 FLAG = "http://activitystrea.ms/schema/1.0/flag-as-inappropriate"
 
 
-@dataclass
-class Records:
-    base: str
-    model: Repository
-    lrs: LRS
-    chromium: Any
+Records = RecordedSite
 
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory, ralph_python: Path) -> Iterator[Records]:
-    base = tmp_path_factory.mktemp("xapi-recorder")
-    repo = copy_sample(base / "repo", contributing=False)
-    sub_path = urlsplit(load_repository(repo)[0].config.site_url).path.strip("/")
-    www = base / "www"
-    www.mkdir()
-    with static_server(www) as url, browser() as chromium:
-        lrs = LRS(python=ralph_python, data=base / "lrs", port=free_port(), origins=(url,))
-        lrs.start()
-        try:
-            with (repo / "lmsctl.yml").open("a", encoding="utf-8") as f:
-                f.write(f'\nanalytics:\n  xapi:\n    endpoint: {lrs.endpoint}\n'
-                        f'    auth: "{lrs.writer_auth}"\n')
-            build(repo, www / sub_path)
-            model, _ = load_repository(repo)
-            yield Records(f"{url}/{sub_path}/", model, lrs, chromium)
-        finally:
-            lrs.stop()
+    with recorded_sample_site(tmp_path_factory.mktemp("xapi-recorder"), ralph_python) as site:
+        yield site
 
 
 def statements(r: Records, page: Any, actor: str, wanted: set[str]) -> list[dict[str, Any]]:

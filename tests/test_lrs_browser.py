@@ -13,7 +13,6 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,8 +22,8 @@ import pytest
 from lmsctl.content.loader import load_repository
 from lmsctl.core.ids import course_iri, lesson_iri, path_iri, question_iri
 from lmsctl.core.model import Course, Question, Repository
-from tests.browser_support import Watch, browser, open_page, static_server
-from tests.ralph_support import LRS, free_port
+from tests.browser_support import Watch, open_page, static_server
+from tests.ralph_support import RecordedSite, recorded_sample_site
 from tests.site_support import build, copy_sample
 
 expect = pytest.importorskip("playwright.sync_api", reason="pip install playwright").expect
@@ -33,20 +32,9 @@ pytestmark = pytest.mark.browser
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 RATED = "http://id.tincanapi.com/verb/rated"
-RECORDER = Path(__file__).resolve().parent.parent / "lmsctl" / "runtime" / "recorders" / "xapi.js"
-if not RECORDER.is_file():
-    pytest.skip("needs the runtime's xAPI recorder (lmsctl/runtime/recorders/xapi.js)",
-                allow_module_level=True)
 
 
-@dataclass
-class Site:
-    base: str  # the site's URL in the static server, ending in /
-    origin: str
-    model: Repository
-    lrs: LRS
-    chromium: Any
-    activity_base: str
+Site = RecordedSite
 
 
 def build_into(repo: Path, out: Path, extra_config: str) -> Repository:
@@ -61,22 +49,8 @@ def build_into(repo: Path, out: Path, extra_config: str) -> Repository:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, ralph_python: Path) -> Iterator[Site]:
-    base = tmp_path_factory.mktemp("records-site")
-    repo = copy_sample(base / "repo", contributing=False)
-    sub_path = urlsplit(load_repository(repo)[0].config.site_url).path.strip("/")
-    www = base / "www"
-    www.mkdir()
-    with static_server(www) as url, browser() as chromium:
-        lrs = LRS(python=ralph_python, data=base / "lrs", port=free_port(), origins=(url,))
-        lrs.start()
-        try:
-            model = build_into(repo, www / sub_path,
-                               f'\nanalytics:\n  xapi:\n    endpoint: {lrs.endpoint}\n'
-                               f'    auth: "{lrs.writer_auth}"\n')
-            yield Site(f"{url}/{sub_path}/", url, model, lrs, chromium,
-                       model.config.activity_base)
-        finally:
-            lrs.stop()
+    with recorded_sample_site(tmp_path_factory.mktemp("records-site"), ralph_python) as found:
+        yield found
 
 
 def course(site: Site, course_id: str) -> Course:
