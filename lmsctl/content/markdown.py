@@ -217,6 +217,22 @@ def _inline_attr_list(state: StateInline, silent: bool) -> bool:
     return True
 
 
+
+def _indented_block_end(state: Any, start: int, end: int, indent: int) -> int:
+    """The last line of the block opened at ``start`` (an admonition's or a tab's marker): the
+    lines after it that are blank or indented at least 4 more than ``indent``."""
+    last = start
+    line_no = start + 1
+    while line_no < end:
+        if state.isEmpty(line_no):
+            line_no += 1
+            continue
+        if state.sCount[line_no] < indent + 4:
+            break
+        last = line_no
+        line_no += 1
+    return last
+
 def _admonition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """Admonitions ``!!! note "Title"`` and collapsible blocks ``??? note`` / ``???+ note``
     with the syntax, classes and titles of Python-Markdown and pymdownx.details: the content is
@@ -246,16 +262,7 @@ def _admonition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if title is None:
         title = classes.split()[0].capitalize() if classes else ""
     indent = state.sCount[start]
-    last = start
-    line_no = start + 1
-    while line_no < end:
-        if state.isEmpty(line_no):
-            line_no += 1
-            continue
-        if state.sCount[line_no] < indent + 4:
-            break
-        last = line_no
-        line_no += 1
+    last = _indented_block_end(state, start, end, indent)
     opening = state.push("admonition_open", "div", 1)
     opening.markup = line[:4] if line.startswith("???+") else line[:3]
     opening.block = True
@@ -309,16 +316,7 @@ def _tabs(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         if "+" in flags:
             selected = titles
         # the tab's content: blank lines and lines indented 4 more than the marker
-        last = line
-        nxt = line + 1
-        while nxt < end:
-            if state.isEmpty(nxt):
-                nxt += 1
-                continue
-            if state.sCount[nxt] < indent + 4:
-                break
-            last = nxt
-            nxt += 1
+        last = _indented_block_end(state, line, end, indent)
         tab = state.push("tab_open", "div", 1)
         tab.map = [line, last + 1]
         tab.block = True
