@@ -107,7 +107,6 @@ class Compiled:
     docs_dir: Path
     pages: int
     shards: list[list[str]]
-    lesson_sources: dict[str, str]  # docs path of each lesson -> repository path
     #: problems found while writing lesson pages (links to pages this build leaves out)
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -418,7 +417,6 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                             drafts=options.drafts, preview=selection.preview,
                             request_url=feedback.request_course_url(config))
     manifest_courses: dict[str, Any] = {}
-    lesson_sources: dict[str, str] = {}
     lesson_pages = LessonPages(selection.built)
     warnings: list[Diagnostic] = []
     nonce = "lmsctl" + secrets.token_hex(16)  # marks lmsctl's widget slots for this build only
@@ -463,7 +461,6 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                 "before": pages.lesson_head(ctx, course, lesson, i),
                 "after": pages.lesson_foot(ctx, course, i, lesson_links),
             })
-            lesson_sources[doc] = lesson.rel
         copy_assets(repo, course, docs)
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording)
@@ -485,7 +482,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                          sort_keys=False, width=100),
         encoding="utf-8")
     return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
-                    pages=len(writer.pages), shards=shards, lesson_sources=lesson_sources,
+                    pages=len(writer.pages), shards=shards,
                     warnings=warnings)
 
 
