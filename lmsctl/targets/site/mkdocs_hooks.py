@@ -15,10 +15,11 @@ plugin). They read ``lmsctl-manifest.json`` written by ``lmsctl.targets.site.com
   override (``theme/main.html``) as ``lmsctl`` in the template context;
 - let the theme override render the parts of course and lesson pages that do not depend on the
   page (tabs, footer, scripts, configuration) once per folder depth (``lmsctl_fragment``);
-- index lesson pages for Material's search with ``lmsctl.targets.site.search_index`` (same entries,
-  less work) and add them to Material's ``search/search_index.json``.
+- collect every searchable page's search documents (``learner_search.page_docs``) and leave
+  them in the build folder for ``render`` to write the index from (Material's own search plugin
+  indexes nothing: it only provides the search UI).
 
-``extra.lmsctl.fast: false`` in ``mkdocs.yml`` turns the last two off (the output is the same;
+``extra.lmsctl.fast: false`` in ``mkdocs.yml`` turns the fragments off (the output is the same;
 the tests compare both).
 """
 
@@ -40,10 +41,10 @@ from lmsctl.core.html_policy import (
     url_scheme,
 )
 from lmsctl.core.ids import lesson_id
-from lmsctl.targets.site import analytics_config, not_found, search_index
+from lmsctl.targets.site import analytics_config, learner_search, not_found
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
-                          "fragments": {}, "search": [], "fast": True, "bodies": {},
+                          "fragments": {}, "search": {}, "fast": True, "bodies": {},
                           "analytics": None}
 _HREF = re.compile(r'(<a\s[^>]*?\bhref=")([^"]*)(")')
 #: What package mode leaves out: the site's own pages and the search engine's scripts.
@@ -62,7 +63,7 @@ def on_config(config: Any) -> Any:
     _STATE["shard"] = shard
     _STATE["mine"] = set(shards[shard]) if shard is not None and shard < len(shards) else None
     _STATE["fragments"] = {}
-    _STATE["search"] = []
+    _STATE["search"] = {}
     _STATE["bodies"] = {}
     _STATE["fast"] = extra.get("fast", True) is not False
     _STATE["package"] = extra.get("package", False) is True
@@ -177,11 +178,13 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         html = sanitize(html)
         _clean_toc(getattr(page, "toc", None))
     widgets = entry.get("quizzes") or []
-    if entry.get("kind") == "lesson" and _STATE["fast"]:
+    search = page.meta.get("search") or {}
+    if not search.get("exclude"):
         title = page.meta.get("title") or page.title or ""
         content = fill_slots(html, nonce, [])[0]  # quizzes are left out of search
-        _STATE["search"].extend(search_index.entries(content, page.url, str(title)))
-        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        _STATE["search"][page.file.src_uri] = learner_search.page_docs(content, page.url,
+                                                                       str(title))
+        page.meta["search"] = {**search, "exclude": True}  # Material's plugin indexes nothing
     if entry.get("kind") == "lesson":
         html, filled = fill_slots(html, nonce, widgets)
         if filled != len(widgets) or (nonce and nonce in html):
@@ -235,14 +238,8 @@ def on_post_template(output: str, template_name: str, config: Any) -> str:
 
 
 def on_post_build(config: Any) -> None:
-    """Add the lesson entries to the index Material's search plugin has just written."""
-    if not _STATE["search"]:
+    """Leave the search documents of the pages this process rendered for ``render``."""
+    if _STATE.get("package"):
         return
-    path = os.path.join(config.site_dir, "search", "search_index.json")
-    if not os.path.isfile(path):
-        return
-    with open(path, encoding="utf-8") as f:
-        data = json.load(f)
-    data["docs"].extend(_STATE["search"])
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+    learner_search.save_docs(os.path.dirname(os.path.abspath(config.config_file_path)),
+                             _STATE["shard"], _STATE["search"])

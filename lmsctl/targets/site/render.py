@@ -2,14 +2,14 @@
 
 Large catalogs render in several processes (forked, so MkDocs and the theme are imported once):
 each renders the pages of its share of the courses (see ``compile.plan_shards``); shard 0 also
-renders every other page and the theme's assets. The courses' folders, search index entries and
-sitemap entries of the other shards are then moved into shard 0's output.
+renders every other page and the theme's assets. The courses' folders and sitemap entries of the
+other shards are then moved into shard 0's output, and the search index is written from every
+process's page documents (``learner_search``).
 """
 
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import multiprocessing
 import os
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lmsctl.core.errors import BuildError
+from lmsctl.targets.site import learner_search
 from lmsctl.targets.site.compile import Compiled
 
 #: How lmsctl's hooks start the message of a page they refuse (``mkdocs_hooks.refuse``).
@@ -94,17 +95,6 @@ def render_shard(config_file: str, site_dir: str, shard: int | None) -> list[str
     return capture.messages
 
 
-def _merge_search(main: Path, other: Path) -> None:
-    main_file = main / "search" / "search_index.json"
-    other_file = other / "search" / "search_index.json"
-    if not (main_file.is_file() and other_file.is_file()):
-        return
-    data = json.loads(main_file.read_text(encoding="utf-8"))
-    data["docs"].extend(json.loads(other_file.read_text(encoding="utf-8"))["docs"])
-    main_file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                         encoding="utf-8")
-
-
 def _merge_sitemap(main: Path, others: list[Path]) -> None:
     sitemap = main / "sitemap.xml"
     if not sitemap.is_file():
@@ -147,8 +137,9 @@ def render(compiled: Compiled, site_dir: Path) -> RenderResult:
     shards = compiled.shards
     config_file = str(compiled.config_file)
     if len(shards) <= 1:
-        return RenderResult(render_shard(config_file, str(site_dir), None),
-                            time.perf_counter() - start, 1)
+        messages = render_shard(config_file, str(site_dir), None)
+        learner_search.write_index(site_dir, learner_search.load_docs(compiled.folder))
+        return RenderResult(messages, time.perf_counter() - start, 1)
     outs = [compiled.folder / f"site-{k}" for k in range(1, len(shards))]
     context = multiprocessing.get_context("fork")
     warnings: list[str] = []
@@ -164,7 +155,7 @@ def render(compiled: Compiled, site_dir: Path) -> RenderResult:
             warnings += future.result()  # re-raises a render process's exception
     for k, out in enumerate(outs, start=1):
         _move_courses(site_dir, out, shards[k])
-        _merge_search(site_dir, out)
+    learner_search.write_index(site_dir, learner_search.load_docs(compiled.folder))
     _merge_sitemap(site_dir, outs)
     for out in outs:
         shutil.rmtree(out, ignore_errors=True)
