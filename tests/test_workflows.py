@@ -11,8 +11,10 @@ import importlib.resources
 import json
 import re
 import shlex
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,9 @@ PINS = {
     "actions/upload-pages-artifact": ("56afc609e74202658d3ffba0e8f6dda462b719fa", "v3.0.1"),
     "actions/deploy-pages": ("d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e", "v4.0.5"),
     "actions/upload-artifact": ("ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2"),
+    # issue 14: lmsctl's build cache
+    "actions/cache/restore": ("5a3ec84eff668545956fd18022155c47e93e2684", "v4.2.3"),
+    "actions/cache/save": ("5a3ec84eff668545956fd18022155c47e93e2684", "v4.2.3"),
 }
 #: Expressions whose value an outsider controls (pull request titles, branch names, ...).
 UNTRUSTED = re.compile(r"github\.(event|head_ref)\b|inputs\.|\.body\b|\.title\b")
@@ -229,6 +234,43 @@ def test_pr_workflow() -> None:
     # Later checks still run after a failed one, so an author sees every problem at once.
     assert step_named(wf, "CODEOWNERS matches")["if"] == "${{ !cancelled() }}"
     assert "steps.build.outcome == 'success'" in upload["if"]
+
+
+def _cache_steps(job: dict[str, Any]) -> tuple[int, dict[str, Any], int, dict[str, Any]]:
+    """The restore and save steps of lmsctl's cache in ``job``, with their positions."""
+    found = {str(s.get("uses", "")).split("@")[0]: (i, s) for i, s in enumerate(job["steps"])}
+    (ri, restore), (si, save) = found["actions/cache/restore"], found["actions/cache/save"]
+    assert restore["with"]["path"] == save["with"]["path"] == ".lmsctl/cache"
+    return ri, restore, si, save
+
+
+def _build_index(job: dict[str, Any]) -> int:
+    return next(i for i, s in enumerate(job["steps"])
+                if ["build"] == [c[0] for c in lmsctl_calls(str(s.get("run", "")))][:1])
+
+
+def test_caches_from_pull_requests_never_reach_mains_publish_job() -> None:
+    """Pull requests save under their own prefix (and GitHub scopes those caches to the pull
+    request); the publish job restores main's prefix only, and both save after a build that
+    succeeded, with keys unique per run (cache keys cannot be overwritten)."""
+    pr = load(GH / "workflows/pr.yml")["jobs"]["content"]
+    ri, restore, si, save = _cache_steps(pr)
+    assert ri < _build_index(pr) < si
+    assert ri < next(i for i, s in enumerate(pr["steps"]) if "lmsctl validate" in
+                     str(s.get("run", "")))
+    prefix = "lmsctl-pr-${{ github.event.pull_request.number }}-"
+    assert save["with"]["key"].startswith(prefix)
+    assert "steps.build.outcome == 'success'" in save["if"]
+    assert restore["with"]["restore-keys"].strip().splitlines() == [prefix, "lmsctl-main-"]
+
+    publish = load(GH / "workflows/publish.yml")["jobs"]["build"]
+    ri, restore, si, save = _cache_steps(publish)
+    assert ri < _build_index(publish) < si
+    assert "if" not in save  # steps run only when the build succeeded
+    for key in (restore["with"]["key"], save["with"]["key"], restore["with"]["restore-keys"]):
+        assert key.startswith("lmsctl-main-") and "pull_request" not in key
+    assert save["with"]["key"] != restore["with"]["key"]
+    assert "github.run_attempt" in save["with"]["key"]
 
 
 def test_pr_toolchain_job_runs_the_readme_test_command() -> None:
@@ -448,9 +490,14 @@ def test_files_match_the_published_schemas(schema: str, files: list[str]) -> Non
 
 def test_zizmor_finds_nothing() -> None:
     """zizmor (static analysis for GitHub Actions), offline, with its most pedantic persona."""
-    exe = shutil.which("zizmor")
+    # Installed with the test extras into the interpreter's own bin folder, which is not on
+    # PATH when the tests run as `.venv/bin/python -m pytest`.
+    beside = Path(sys.executable).parent / "zizmor"
+    exe = str(beside) if beside.is_file() else shutil.which("zizmor")
     if exe is None:
-        pytest.skip("pip install zizmor")
+        if os.environ.get("CI") == "true":
+            pytest.fail("zizmor is missing: make install-test (pip install -e '.[test]')")
+        pytest.skip("pip install zizmor (make install-test)")
     done = subprocess.run([exe, "--offline", "--persona=pedantic", "--no-progress",
                            str(GH / "workflows")], capture_output=True, text=True, check=False,
                           timeout=120)
