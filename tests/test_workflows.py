@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import os
 import re
 import shlex
-import os
 import shutil
 import subprocess
 import sys
@@ -246,7 +246,7 @@ def _cache_steps(job: dict[str, Any]) -> tuple[int, dict[str, Any], int, dict[st
 
 def _build_index(job: dict[str, Any]) -> int:
     return next(i for i, s in enumerate(job["steps"])
-                if ["build"] == [c[0] for c in lmsctl_calls(str(s.get("run", "")))][:1])
+                if [c[0] for c in lmsctl_calls(str(s.get("run", "")))][:1] == ["build"])
 
 
 def test_caches_from_pull_requests_never_reach_mains_publish_job() -> None:
