@@ -11,11 +11,15 @@
  *   node scripts/bundle-runtime.mjs           # rewrite the bundles (also: make runtime-bundle)
  *   node scripts/bundle-runtime.mjs --check   # exit 1 when a committed bundle is stale
  *
+ * It also writes lmsctl/runtime/bundle/messages.json, the msgids of lmsctl/runtime/messages.js
+ * (a string, or [singular, plural]): the site build translates those with the page catalog
+ * (lmsctl/targets/site/runtime_messages.py) without running JavaScript.
+ *
  * tests/test_runtime_bundle.py runs the check.
  */
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const REGENERATE = "make runtime-bundle";
@@ -57,6 +61,14 @@ async function build(esbuild, bundle) {
   return result.outputFiles[0].text;
 }
 
+const MESSAGES_JSON = "lmsctl/runtime/bundle/messages.json";
+
+async function messagesJson() {
+  const { MESSAGES } = await import(pathToFileURL(join(ROOT, "lmsctl/runtime/messages.js")).href);
+  const lines = Object.values(MESSAGES).map((m) => "  " + JSON.stringify(m));
+  return "[\n" + lines.join(",\n") + "\n]\n";
+}
+
 async function main() {
   const check = process.argv.includes("--check");
   let esbuild;
@@ -67,16 +79,18 @@ async function main() {
     process.exit(2);
   }
   const stale = [];
-  for (const bundle of BUNDLES) {
-    const text = await build(esbuild, bundle);
-    const path = join(ROOT, bundle.out);
+  const outputs = [];
+  for (const bundle of BUNDLES) { outputs.push([bundle.out, await build(esbuild, bundle)]); }
+  outputs.push([MESSAGES_JSON, await messagesJson()]);
+  for (const [out, text] of outputs) {
+    const path = join(ROOT, out);
     if (check) {
       const old = await readFile(path, "utf8").catch(() => null);
-      if (old !== text) { stale.push(bundle.out + (old === null ? " (missing)" : "")); }
+      if (old !== text) { stale.push(out + (old === null ? " (missing)" : "")); }
     } else {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, text);
-      console.log(`wrote ${bundle.out} (${Buffer.byteLength(text)} bytes)`);
+      console.log(`wrote ${out} (${Buffer.byteLength(text)} bytes)`);
     }
   }
   if (stale.length) {

@@ -18,8 +18,10 @@ import { setupCatalog } from "./catalog.js";
 import { trackActiveTime } from "./lesson.js";
 import { learnerId } from "./learner.js";
 import { isOptedOut, wireOptOut } from "./optout.js";
+import { useTranslations } from "./messages.js";
 
 const config = readConfig(document);
+useTranslations(config.messages, config.pluralForms);  /* the page's language; else English */
 const scope = scopeOf(config.scope, window);
 const prefix = prefixFor(scope);
 const backend = localStorageOf(window);

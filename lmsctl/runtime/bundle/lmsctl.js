@@ -239,44 +239,92 @@
   }
 
   // lmsctl/runtime/messages.js
-  function plural(n, word) {
-    return n + " " + word + (n === 1 ? "" : "s");
-  }
-  var text = {
-    correct: "Correct!",
-    notQuiteMany: "Not quite: check each choice you picked, then try again.",
-    notQuiteOne: "Not quite: read the explanation, then try again.",
-    chooseMany: "Choose at least one answer first.",
-    chooseOne: "Choose an answer first.",
-    right: "Right.",
-    notRight: "Not right.",
-    rightAnswer: "This is a right answer.",
-    notRightAnswer: "This is not a right answer.",
-    done: " (done)",
-    started: " (started)",
-    reviewCourse: "Review the course",
-    continueCourse: "Continue the course",
-    thanksYes: "Thanks! Glad it helped. ",
-    thanksNo: "Thanks for telling us. ",
-    tellOwners: "Tell the owners what was missing",
+  var _ = (msgid) => msgid;
+  var ngettext = (singular, plural2) => [singular, plural2];
+  var MESSAGES = {
+    correct: _("Correct!"),
+    notQuiteMany: _("Not quite: check each choice you picked, then try again."),
+    notQuiteOne: _("Not quite: read the explanation, then try again."),
+    chooseMany: _("Choose at least one answer first."),
+    chooseOne: _("Choose an answer first."),
+    right: _("Right."),
+    notRight: _("Not right."),
+    rightAnswer: _("This is a right answer."),
+    notRightAnswer: _("This is not a right answer."),
+    done: _(" (done)"),
+    started: _(" (started)"),
+    reviewCourse: _("Review the course"),
+    continueCourse: _("Continue the course"),
+    thanksYes: _("Thanks! Glad it helped. "),
+    thanksNo: _("Thanks for telling us. "),
+    tellOwners: _("Tell the owners what was missing"),
     /* Where a vote goes (the thanks text says it truthfully). */
-    keptHere: "Your answer is kept in this browser only. ",
-    sentToRecords: "Your answer is sent with your learning records. "
+    keptHere: _("Your answer is kept in this browser only. "),
+    sentToRecords: _("Your answer is sent with your learning records. "),
+    courseComplete: ngettext(
+      "Complete: %(right)d of %(num)d question right (%(score)d%%).",
+      "Complete: %(right)d of %(num)d questions right (%(score)d%%)."
+    ),
+    courseInProgress: ngettext(
+      "In progress: %(right)d of %(num)d question right (%(score)d%%); %(pass)d%% completes the course.",
+      "In progress: %(right)d of %(num)d questions right (%(score)d%%); %(pass)d%% completes the course."
+    ),
+    pathComplete: ngettext(
+      "Path complete: all %(num)d required course done.",
+      "Path complete: all %(num)d required courses done."
+    ),
+    pathProgress: ngettext(
+      "%(done)d of %(num)d required course complete.",
+      "%(done)d of %(num)d required courses complete."
+    ),
+    catalogMatch: ngettext("%(shown)d of %(num)d course match", "%(shown)d of %(num)d courses match"),
+    catalogAll: ngettext("%(num)d course", "%(num)d courses")
   };
+  var englishPlural = (n) => n === 1 ? 0 : 1;
+  var translated = {};
+  var pluralIndex = englishPlural;
+  var text = {};
+  function lookup(msgid) {
+    const found = translated[msgid];
+    return typeof found === "string" && found ? found : msgid;
+  }
+  function refreshText() {
+    for (const [name, msgid] of Object.entries(MESSAGES)) {
+      if (typeof msgid === "string") {
+        text[name] = lookup(msgid);
+      }
+    }
+  }
+  refreshText();
+  function useTranslations(messages, pluralForms) {
+    translated = messages && typeof messages === "object" && !Array.isArray(messages) ? messages : {};
+    pluralIndex = Array.isArray(pluralForms) && pluralForms.length === 200 ? (n) => pluralForms[n >= 0 && n < 200 ? n : 100 + Math.abs(n) % 100] : englishPlural;
+    refreshText();
+  }
+  function format(template, values) {
+    return template.replace(/%(?:\((\w+)\)[ds]|%)/g, (all2, name) => name === void 0 ? "%" : name in values ? String(values[name]) : all2);
+  }
+  function plural(name, n, values) {
+    const [singular, pluralText] = MESSAGES[name];
+    const forms = translated[singular];
+    const form = Array.isArray(forms) ? forms[pluralIndex(n)] : null;
+    const chosen = typeof form === "string" && form ? form : n === 1 ? singular : pluralText;
+    return format(chosen, Object.assign({ num: n }, values || {}));
+  }
   function courseProgressText(p) {
     if (p.complete) {
-      return "Complete: " + p.right + " of " + plural(p.total, "question") + " right (" + p.score + "%).";
+      return plural("courseComplete", p.total, { right: p.right, score: p.score });
     }
     if (p.state === "in-progress") {
-      return "In progress: " + p.right + " of " + plural(p.total, "question") + " right (" + p.score + "%); " + p.pass + "% completes the course.";
+      return plural("courseInProgress", p.total, { right: p.right, score: p.score, pass: p.pass });
     }
     return null;
   }
   function pathSummary(done, total) {
-    return total && done === total ? "Path complete: all " + plural(total, "required course") + " done." : done + " of " + plural(total, "required course") + " complete.";
+    return total && done === total ? plural("pathComplete", total) : plural("pathProgress", total, { done });
   }
   function catalogCount(shown, total, active) {
-    return active ? shown + " of " + plural(total, "course") + " match" : plural(total, "course");
+    return active ? plural("catalogMatch", total, { shown }) : plural("catalogAll", total);
   }
 
   // lmsctl/runtime/shuffle.js
@@ -302,7 +350,7 @@
     };
   }
   function displayOrder(n, seed) {
-    const order = Array.from({ length: n }, (_, i) => i);
+    const order = Array.from({ length: n }, (_2, i) => i);
     const random = prng(hash(seed));
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -849,6 +897,7 @@
 
   // lmsctl/runtime/main.js
   var config = readConfig(document);
+  useTranslations(config.messages, config.pluralForms);
   var scope = scopeOf(config.scope, window);
   var prefix = prefixFor(scope);
   var backend = localStorageOf(window);
