@@ -1,5 +1,6 @@
-"""A package opened from a folder (issue 13: "the zip opened locally"): no LMS, no web server,
-the launch page opened with file:// in real Chromium. The course must work with progress kept
+"""A package opened from a folder (issue 13: "the zip opened locally"; SCORM 1.2, SCORM 2004,
+and an xAPI package that no LMS launched): no LMS, no web server, the launch page opened with
+file:// in real Chromium. The course must work with progress kept
 in the browser's localStorage (the local recorder): the learner answers wrong, then right,
 the course shows passed, and after a reload the progress is still there. Browsers refuse module
 scripts on file:// (origin null), so this holds only because the runtime ships as classic
@@ -36,7 +37,7 @@ class Opened:
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("file-packages")
     repo = copy_sample(base / "repo")
-    result = export_courses(repo, [COURSE], ["scorm12", "scorm2004"], base / "dist")
+    result = export_courses(repo, [COURSE], ["scorm12", "scorm2004", "xapi"], base / "dist")
     return {p.format: unzip(p.zip, base / f"unzipped-{p.format}") for p in result.packages}
 
 
@@ -62,7 +63,7 @@ def _course_state(frame: Any) -> str | None:
     return state.get_attribute("data-lmsctl-state")  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])
+@pytest.mark.parametrize("fmt", ["scorm12", "scorm2004", "xapi"])
 def test_a_package_opened_from_a_folder_works_and_keeps_progress_in_the_browser(
         chromium: Any, packages: dict[str, Path], fmt: str) -> None:
     folder = packages[fmt]
@@ -112,3 +113,5 @@ def test_a_package_opened_from_a_folder_works_and_keeps_progress_in_the_browser(
     # the runtime ran from the package: its classic script, never a module
     assert any(u.endswith("/assets/lmsctl/runtime/lmsctl.js") for u in opened.requests)
     assert any(u.endswith("/assets/lmsctl/package/launch.js") for u in opened.requests)
+    # not launched by an LMS (no xAPI launch parameters): no recorder that sends statements
+    assert not [u for u in opened.requests if u.endswith("/lmsctl-xapi.js")]
