@@ -10,7 +10,7 @@ BIN = $(VENV)/bin
 PIP = $(BIN)/python -m pip install --quiet --disable-pip-version-check
 PYTEST_ARGS ?= -q
 
-.PHONY: site test install install-test lint js-test bench serve vendor-xapi
+.PHONY: site test install install-test lint js-test bench serve vendor-xapi runtime-bundle
 
 # The virtual environment itself (Debian/Ubuntu: `apt-get install python3-venv` if this fails).
 $(BIN)/python:
@@ -66,3 +66,9 @@ bench: install-test
 # Update the vendored @xapi/xapi (lmsctl/runtime/vendor/xapi/) from the version package.json pins.
 vendor-xapi:
 	scripts/vendor-xapi.sh
+
+# Rebuild the runtime's committed classic-script bundles (lmsctl/runtime/bundle/,
+# lmsctl/targets/scorm/launch/bundle/) from its ES module sources with the pinned esbuild, after
+# changing any of them; tests/test_runtime_bundle.py fails while they are stale.
+runtime-bundle: node_modules/.lmsctl-installed
+	node scripts/bundle-runtime.mjs

@@ -12,7 +12,7 @@ median over the runs (the two sites' loads alternate) of:
 
 - ``DOMContentLoaded`` and ``load`` (navigation timing, from the start of the navigation);
 - ``ready``: the runtime has wired the page (the ``lmsctl:ready`` performance mark, set by
-  ``lmsctl/runtime/main.js`` once quizzes, progress and feedback work);
+  ``lmsctl/runtime/main.js``, bundled in ``lmsctl.js``, once quizzes, progress and feedback work);
 - ``records``: the xAPI recorder is loaded and receiving events (``lmsctl:records-ready``;
   only with analytics).
 

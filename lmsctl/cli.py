@@ -280,17 +280,21 @@ def build(out: Path | None, strict: bool, course: str | None, drafts: bool, fmt:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: dist/ in the repository).")
 @click.option("--drafts", is_flag=True, help="Export draft courses too.")
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (links the site cannot resolve), as build --strict.")
 @click.option("--report", "report_format", type=click.Choice(FORMATS), default="text",
               show_default=True,
               help="Format of the findings of the courses' checks, as build --format.")
 @repo_option
 @handled
 def export(fmts: tuple[str, ...], courses: tuple[str, ...], path: str | None,
-           out: Path | None, drafts: bool, report_format: str, repo: Path | None) -> int:
+           out: Path | None, drafts: bool, strict: bool, report_format: str,
+           repo: Path | None) -> int:
     """Export courses as zips for another LMS: <course>-<format>.zip, one per course."""
     from lmsctl.commands import export as cmd
 
-    return cmd.run(root_of(repo), list(fmts), list(courses), path, out, drafts, report_format)
+    return cmd.run(root_of(repo), list(fmts), list(courses), path, out, drafts, report_format,
+                   strict)
 
 
 @cli.command()

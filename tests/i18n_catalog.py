@@ -1,6 +1,6 @@
 """The message catalog template of the site (``lmsctl/targets/site/locale/lmsctl.pot``),
-extracted with Babel from the page templates and the ``_()``/``ngettext()`` calls of the
-site's Python modules.
+extracted with Babel from the page templates, the ``_()``/``ngettext()`` calls of the
+site's Python modules and the marks of the runtime's messages (``lmsctl/runtime/messages.js``).
 
     python -m tests.i18n_catalog        # rewrite the .pot after changing a learner-visible string
 """
@@ -12,12 +12,13 @@ import io
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "lmsctl" / "targets" / "site"
 POT = SITE / "locale" / "lmsctl.pot"
+RUNTIME_MESSAGES = ROOT / "lmsctl" / "runtime" / "messages.js"
 METHODS = [("templates/**.j2", "jinja2"), ("**.py", "python")]
 OPTIONS = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true",
                                "trim_blocks": "true", "lstrip_blocks": "true"}}
@@ -34,6 +35,11 @@ def extract() -> Catalog:
             SITE, method_map=METHODS, options_map=OPTIONS, keywords=KEYWORDS,
             comment_tags=("Translators:",)):
         catalog.add(message, None, [(f"lmsctl/targets/site/{filename}", lineno)],
+                    auto_comments=comments, context=context)
+    for lineno, message, comments, context in extract_from_file(
+            "javascript", RUNTIME_MESSAGES, keywords=KEYWORDS,
+            comment_tags=("Translators:",)):
+        catalog.add(message, None, [(RUNTIME_MESSAGES.relative_to(ROOT).as_posix(), lineno)],
                     auto_comments=comments, context=context)
     return catalog
 

@@ -1,11 +1,13 @@
 """Helpers for the export tests: validating manifests against the XSDs lmsctl ships, unzipping
-packages."""
+packages, playing a package's course in a browser page."""
 
 from __future__ import annotations
 
 import functools
+import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 XSD = Path(__file__).resolve().parent.parent / "lmsctl" / "targets" / "scorm" / "xsd"
 
@@ -64,3 +66,44 @@ def unzip(zip_path: Path, dest: Path) -> Path:
     with zipfile.ZipFile(zip_path) as z:
         z.extractall(dest)
     return dest
+
+
+def package_data(folder: Path) -> dict[str, Any]:
+    """The course data an unzipped package's launch page carries (lessons, questions)."""
+    launch = (folder / "index.html").read_text(encoding="utf-8")
+    blob = launch.split('id="lmsctl-package">', 1)[1].split("</script>", 1)[0]
+    data: dict[str, Any] = json.loads(blob.replace("<\\/", "</"))
+    return data
+
+
+def content(page: Any) -> Any:
+    """The course's frame inside the launch page's frame."""
+    for _ in range(100):
+        for frame in page.frames:
+            if frame.parent_frame is not None and "/courses/" in frame.url:
+                return frame
+        page.wait_for_timeout(50)
+    raise AssertionError("the course did not open inside the launch page")
+
+
+def answer_all(page: Any, data: dict[str, Any], right: bool) -> None:
+    frame = content(page)
+    launch_url = frame.url.rsplit("/courses/", 1)[0] + "/"
+    for lesson in data["lessons"]:
+        questions = [q for q in data["questions"] if q["lesson"] == lesson["id"]]
+        if not questions:
+            continue
+        frame.goto(launch_url + lesson["url"])
+        frame.wait_for_load_state("load")
+        for q in questions:
+            wanted = q["correct"] if right else [
+                next(c for c in q["choices"] if c not in q["correct"])]
+            fs = frame.locator(f'[data-lmsctl-lesson="{lesson["id"]}"]'
+                               f'[data-lmsctl-question="{q["question"]}"]')
+            for i, choice in enumerate(q["choices"]):
+                box = fs.locator(f'input[value="{i}"]')
+                if (choice in wanted) != box.is_checked():
+                    box.click()
+            fs.locator("[data-lmsctl-check]").click()
+            expected = "correct" if right else "incorrect"
+            assert fs.get_attribute("data-lmsctl-result") == expected

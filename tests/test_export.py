@@ -329,3 +329,62 @@ def test_xapi_needs_the_base_of_the_activity_ids(make_repo: Callable[..., Path],
     assert code == 2
     assert "site: url:" in err and "hint:" in err
     assert not (tmp_path / "d").exists()
+
+
+def test_links_the_site_cannot_resolve_are_reported_as_build_reports_them(
+        make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    """A link to a lesson of a draft course (LMS212): `build` warns about it at its place and
+    `build --strict` fails; `export` reports the same Diagnostic, in every report format, and
+    `export --strict` fails without writing a zip."""
+    from tests.conftest import MINIMAL_COURSE, MINIMAL_LESSON
+
+    lesson = "courses/sales-basics/lessons/01-discovery-questions.md"
+    url = "../../draft-course/lessons/01-intro.md"
+    text = MINIMAL_LESSON.replace("Because the customer knows things you do not.",
+                                  f"Because the customer knows things; see [the draft]({url}).")
+    assert url in text
+    repo = make_repo({lesson: text,
+                      "courses/draft-course/course.yml": MINIMAL_COURSE + "status: draft\n",
+                      "courses/draft-course/lessons/01-intro.md": MINIMAL_LESSON})
+    lines = text.splitlines()
+    line = next(i for i, x in enumerate(lines, 1) if url in x)
+    column = lines[line - 1].index("[the draft]") + 1
+    where = f"{lesson}:{line}:{column}: warning LMS212 link '{url}'"
+
+    out = tmp_path / "dist"
+    built = run("build", "--repo", str(repo), "--out", str(tmp_path / "site"),
+                "--course", "sales-basics")
+    code, stdout, err = run("export", "--format", "scorm12", "--course", "sales-basics",
+                            "--repo", str(repo), "--out", str(out))
+    assert built[0] == 0 and where in built[1]
+    assert code == 0, err
+    assert where in stdout and "hint: " in stdout
+    assert (out / "sales-basics-scorm12.zip").is_file()
+
+    code, stdout, _ = run("export", "--format", "scorm12", "--course", "sales-basics",
+                          "--repo", str(repo), "--out", str(out), "--report", "json")
+    assert code == 0
+    [finding] = json.loads(stdout)["diagnostics"]
+    assert (finding["rule"], finding["path"], finding["line"], finding["column"]) == (
+        "LMS212", lesson, line, column)
+
+    strict_out = tmp_path / "strict"
+    built = run("build", "--repo", str(repo), "--out", str(tmp_path / "site2"),
+                "--course", "sales-basics", "--strict")
+    code, stdout, err = run("export", "--format", "scorm2004", "--course", "sales-basics",
+                            "--repo", str(repo), "--out", str(strict_out), "--strict")
+    assert built[0] == code == 1
+    assert where in stdout and "under --strict" in err and "nothing was written" in err
+    assert not list(strict_out.glob("*.zip"))
+    code, stdout, _ = run("export", "--format", "scorm12", "--course", "sales-basics",
+                          "--repo", str(repo), "--out", str(strict_out), "--strict",
+                          "--report", "sarif")
+    assert code == 1
+    [result] = json.loads(stdout)["runs"][0]["results"]
+    assert result["ruleId"] == "LMS212"
+    # without the broken link: no finding, and --strict exports
+    (repo / lesson).write_text(MINIMAL_LESSON, encoding="utf-8")
+    code, stdout, err = run("export", "--format", "scorm12", "--course", "sales-basics",
+                            "--repo", str(repo), "--out", str(strict_out), "--strict")
+    assert code == 0, stdout + err
+    assert "LMS212" not in stdout

@@ -19,7 +19,7 @@ import pytest
 
 from lmsctl.targets.scorm.export import export_courses
 from tests.browser_support import Watch, browser, open_page, static_server
-from tests.scorm_support import unzip
+from tests.scorm_support import answer_all, content, package_data, unzip
 from tests.site_support import ROOT, copy_sample
 
 pytest.importorskip("playwright.sync_api", reason="pip install playwright")
@@ -81,48 +81,12 @@ def lms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lms]:
     result = export_courses(repo, [COURSE], ["scorm12", "scorm2004", "xapi"], base / "dist")
     for package in result.packages:
         fmt = package.format
-        folder = unzip(package.zip, www / f"pkg-{fmt}")
-        launch = (folder / "index.html").read_text(encoding="utf-8")
-        blob = launch.split('id="lmsctl-package">', 1)[1].split("</script>", 1)[0]
-        data[fmt] = json.loads(blob.replace("<\\/", "</"))
+        data[fmt] = package_data(unzip(package.zip, www / f"pkg-{fmt}"))
     for name in ("scorm12.min.js", "scorm2004.min.js"):
         shutil.copy(SCORM_AGAIN / name, www / name)
     (www / "lms.html").write_text(LMS_PAGE, encoding="utf-8")
     with browser() as chromium, static_server(www) as url:
         yield Lms(url, chromium, data)
-
-
-def content(page: Any) -> Any:
-    """The course's frame inside the launch page's frame."""
-    for _ in range(100):
-        for frame in page.frames:
-            if frame.parent_frame is not None and "/courses/" in frame.url:
-                return frame
-        page.wait_for_timeout(50)
-    raise AssertionError("the course did not open inside the launch page")
-
-
-def answer_all(page: Any, data: dict[str, Any], right: bool) -> None:
-    frame = content(page)
-    launch_url = frame.url.rsplit("/courses/", 1)[0] + "/"
-    for lesson in data["lessons"]:
-        questions = [q for q in data["questions"] if q["lesson"] == lesson["id"]]
-        if not questions:
-            continue
-        frame.goto(launch_url + lesson["url"])
-        frame.wait_for_load_state("load")
-        for q in questions:
-            wanted = q["correct"] if right else [
-                next(c for c in q["choices"] if c not in q["correct"])]
-            fs = frame.locator(f'[data-lmsctl-lesson="{lesson["id"]}"]'
-                               f'[data-lmsctl-question="{q["question"]}"]')
-            for i, choice in enumerate(q["choices"]):
-                box = fs.locator(f'input[value="{i}"]')
-                if (choice in wanted) != box.is_checked():
-                    box.click()
-            fs.locator("[data-lmsctl-check]").click()
-            expected = "correct" if right else "incorrect"
-            assert fs.get_attribute("data-lmsctl-result") == expected
 
 
 def play(lms: Lms, fmt: str, watch: Watch) -> None:

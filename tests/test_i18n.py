@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import gettext
 import html.parser
+import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -274,3 +276,142 @@ def test_package_data_globs_match_real_files() -> None:
     needed = [*site.glob("templates/*.j2"), *site.glob("locale/*.pot"),
               *(p for p in (site / "theme").rglob("*") if p.is_file())]
     assert needed and not [p for p in needed if p not in shipped]
+
+
+# -- The runtime's texts and the learning-records notice --------------------------------------
+
+def test_runtime_messages_are_the_marked_messages_of_messages_js() -> None:
+    """bundle/messages.json (what the build translates) holds exactly the messages the catalog
+    extracts from lmsctl/runtime/messages.js: a text without its mark fails here."""
+    from babel.messages.extract import extract_from_file
+
+    from lmsctl.targets.site import runtime_messages
+    from tests.i18n_catalog import KEYWORDS, RUNTIME_MESSAGES
+
+    marked = {m for _, m, _, _ in extract_from_file("javascript", RUNTIME_MESSAGES,
+                                                     keywords=KEYWORDS)}
+    ids = runtime_messages.msgids()
+    assert len(ids) > 20 and set(ids) == marked
+    pot = {m.id for m in extract()}
+    assert all(m in pot for m in ids)
+    assert not re.findall(r':\s*"[A-Za-z (]', RUNTIME_MESSAGES.read_text(encoding="utf-8")), (
+        "a text in messages.js without its _() mark")
+
+
+def test_runtime_messages_in_the_page_configuration() -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from lmsctl.targets.site import analytics_config, runtime_messages
+
+    # English: nothing added, the pages stay as they were
+    assert runtime_messages.page_messages() == {}
+    with i18n.translations(i18n.PseudoTranslations()):
+        pseudo = runtime_messages.page_messages()
+        facts = analytics_config.manifest_facts([], [], "en")
+    assert "pluralForms" not in pseudo  # the pseudo-locale has English's plural rule
+    assert pseudo["messages"]["Correct!"] == f"{OPEN}Correct!{CLOSE}"
+    assert pseudo["messages"]["%(num)d course"] == [f"{OPEN}%(num)d course{CLOSE}",
+                                                     f"{OPEN}%(num)d courses{CLOSE}"]
+    assert len(pseudo["messages"]) == len(runtime_messages.msgids())
+    config = analytics_config.page_config({"kind": "page"}, "catalog/", facts, None)
+    assert config["messages"] == pseudo["messages"] and config["scope"] == "../"
+
+    # a real catalog with three plural forms (Polish) and one message translated
+    catalog = Catalog(locale="pl")
+    catalog.add("Correct!", "Dobrze!")
+    catalog.add(("%(num)d course", "%(num)d courses"),
+                ("%(num)d kurs", "%(num)d kursy", "%(num)d kursów"))
+    mo = io.BytesIO()
+    write_mo(mo, catalog)
+    mo.seek(0)
+    polish = gettext.GNUTranslations(mo)
+    found = runtime_messages.page_messages(polish)
+    assert found["messages"] == {"Correct!": "Dobrze!",
+                                 "%(num)d course": ["%(num)d kurs", "%(num)d kursy",
+                                                    "%(num)d kursów"]}
+    rule = found["pluralForms"]
+    assert len(rule) == 200 and [rule[n] for n in (1, 2, 5, 22, 112)] == [0, 1, 2, 1, 2]
+
+
+def test_learning_records_notice_goes_through_the_catalog(tmp_path: Path) -> None:
+    from lmsctl.targets.site import analytics_config
+
+    repo_dir = copy_sample(tmp_path / "repo", contributing=False)
+    with (repo_dir / "lmsctl.yml").open("a", encoding="utf-8") as f:
+        f.write("analytics:\n  xapi:\n    endpoint: https://lrs.example.test/xAPI/\n"
+                "    auth: \"Basic dGVzdDp0ZXN0\"\n")
+    repo, _ = load_repository(repo_dir)
+    english = analytics_config.records_notice(repo.config)
+    assert english.startswith('<p class="lmsctl-records" data-lmsctl-records>Learning records')
+    assert "lrs.example.test" in english and "data-lmsctl-optout>Stop sending mine<" in english
+    with i18n.translations(i18n.PseudoTranslations()):
+        pseudo = analytics_config.records_notice(repo.config)
+    collector = _Collector()
+    collector.feed(f'<div class="lmsctl-home">{pseudo}</div>')
+    assert collector.roots and untranslated(collector.roots[0]) == []
+
+
+def test_pseudo_locale_reaches_the_runtime_texts_in_chromium(
+        pseudo_site: tuple[Path, Path]) -> None:
+    """The runtime's texts (quiz feedback, explanations' verdicts, progress, the course's
+    button, the catalog count, the lesson marks, "Was this helpful?"'s thanks) on pages of the
+    pseudo-locale site, driven in real Chromium: every one is pseudo-translated."""
+    from tests.browser_support import Watch, browser, open_page, static_server
+
+    _repo, site = pseudo_site
+    slots = ("[data-lmsctl-feedback]", ".lmsctl-explanation__verdict", "[data-lmsctl-progress]",
+             "[data-lmsctl-start]", "[data-lmsctl-mark-text]", "[data-lmsctl-count]",
+             "[data-lmsctl-path-summary]", "[data-lmsctl-helpful-thanks]")
+    read = """(selectors) => selectors.flatMap((s) => Array.from(document.querySelectorAll(s))
+        .map((el) => [s, Array.from(el.childNodes).filter((n) => !(n.dataset
+            && n.dataset.lmsctlSpoken !== undefined)).map((n) => n.textContent).join("")]))"""
+    seen: dict[str, list[str]] = {}
+
+    def collect(page: Any) -> None:
+        for selector, value in page.evaluate(read, list(slots)):
+            if value.strip():
+                seen.setdefault(selector, []).append(value.strip())
+
+    watch = Watch()
+    with browser() as chromium, static_server(site) as url:
+        page = open_page(chromium, watch)
+        try:
+            page.goto(f"{url}/courses/sales-basics/discovery-questions/")
+            fs = page.locator("[data-lmsctl-question]").first
+            feedback = fs.locator("[data-lmsctl-feedback]")
+            fs.locator("[data-lmsctl-check]").click()  # nothing chosen
+            collect(page)
+            correct = {int(i) for i in (fs.get_attribute("data-lmsctl-correct") or "").split()}
+            inputs = fs.locator("input")
+            wrong = next(i for i in range(inputs.count()) if i not in correct)
+            fs.locator(f'input[value="{wrong}"]').check()
+            fs.locator("[data-lmsctl-check]").click()
+            feedback.filter(has_text="Not quite").wait_for()
+            collect(page)
+            for i in range(inputs.count()):
+                box = fs.locator(f'input[value="{i}"]')
+                if (i in correct) != box.is_checked():
+                    box.click()
+            fs.locator("[data-lmsctl-check]").click()
+            feedback.filter(has_text="Correct!").wait_for()
+            collect(page)
+            page.locator('[data-lmsctl-helpful-answer="no"]').click()
+            collect(page)
+            for url_path in ("courses/sales-basics/", "catalog/", "paths/"):
+                page.goto(f"{url}/{url_path}")
+                page.wait_for_load_state("load")
+                collect(page)
+        finally:
+            page.context.close()
+    watch.assert_clean()
+    for must in ("[data-lmsctl-feedback]", ".lmsctl-explanation__verdict",
+                 "[data-lmsctl-progress]", "[data-lmsctl-count]", "[data-lmsctl-start]",
+                 "[data-lmsctl-helpful-thanks]"):
+        assert must in seen, f"the runtime set no text in {must}: {seen}"
+    texts = [t for values in seen.values() for t in values]
+    assert any("Correct!" in t for t in texts) and any("Not quite" in t for t in texts)
+    problems = [t for t in texts if untranslated([t])
+                and not all(NEUTRAL.match(x) for x in untranslated([t]))]
+    assert not problems, "runtime text that did not go through the catalog:\n" + "\n".join(
+        problems)

@@ -73,7 +73,7 @@ A paragraph with an attribute list.
     assert 'class="admonition tip"' in article
     assert '<th align="left">' in article and '<td align="right">' in article
     # Theme and lmsctl scripts are still there, outside the author's content.
-    assert '<script src="../../../assets/lmsctl/runtime/main.js" type="module">' in html
+    assert '<script src="../../../assets/lmsctl/runtime/lmsctl.js" defer>' in html
 
 
 def test_author_text_is_escaped_in_titles_quizzes_and_cards(

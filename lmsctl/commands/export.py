@@ -11,7 +11,7 @@ from lmsctl.targets.scorm.export import export_courses, path_courses
 
 
 def run(root: Path, fmts: list[str], courses: list[str], path: str | None,
-        out: Path | None, drafts: bool, report_format: str = "text") -> int:
+        out: Path | None, drafts: bool, report_format: str = "text", strict: bool = False) -> int:
     if courses and path:
         raise UsageError("--course and --path cannot be used together",
                          "Export the courses of a path with --path ID, or name courses with "
@@ -21,7 +21,7 @@ def run(root: Path, fmts: list[str], courses: list[str], path: str | None,
                          "For example: lmsctl export --format scorm12 --course COURSE-ID")
     ids = path_courses(root, path) if path else courses
     result = export_courses(root, ids, fmts, out or root / "dist", drafts=drafts,
-                            report_format=report_format)
+                            report_format=report_format, strict=strict)
     # machine formats keep stdout for the report; the human summary goes to stderr
     say = sys.stdout if report_format == "text" else sys.stderr
     for package in result.packages:

@@ -1,8 +1,10 @@
 /*
- * main: the entry the site's pages load (<script type="module">). It wires the page's parts to
+ * main: the entry of the runtime. Pages load it bundled as a classic script
+ * (bundle/lmsctl.js, made by scripts/bundle-runtime.mjs) with <script defer>, so that it works
+ * from a web server and from a folder opened with file:// alike. It wires the page's parts to
  * one recorder hub (recorder.js): the state store (the local recorder) and, only when the page's
- * configuration names an LRS, the xAPI recorder, imported then and never otherwise. No network
- * of its own, no dependencies.
+ * configuration names an LRS, the xAPI recorder (bundle/lmsctl-xapi.js, next to this script),
+ * loaded then and never otherwise. No network of its own, no dependencies.
  */
 import { readConfig } from "./config.js";
 import { all } from "./dom.js";
@@ -16,8 +18,10 @@ import { setupCatalog } from "./catalog.js";
 import { trackActiveTime } from "./lesson.js";
 import { learnerId } from "./learner.js";
 import { isOptedOut, wireOptOut } from "./optout.js";
+import { useTranslations } from "./messages.js";
 
 const config = readConfig(document);
+useTranslations(config.messages, config.pluralForms);  /* the page's language; else English */
 const scope = scopeOf(config.scope, window);
 const prefix = prefixFor(scope);
 const backend = localStorageOf(window);
@@ -31,6 +35,24 @@ function lessonOf() {
   return { course: head.getAttribute("data-lmsctl-course"),
            lesson: head.getAttribute("data-lmsctl-lesson"),
            version: config.lessonVersion || head.getAttribute("data-lmsctl-version") || "" };
+}
+
+/* The URL of this script (bundle/lmsctl.js as the site ships it): the xAPI recorder's bundle
+   is next to it. Read now: document.currentScript is only set while the script first runs. */
+const here = document.currentScript && document.currentScript.src;
+
+/** The xAPI recorder's module (window.lmsctlXapi), loaded as a classic script next to this
+ * one; rejects when it cannot be loaded. */
+function loadXapiRecorder() {
+  return new Promise((resolve, reject) => {
+    if (window.lmsctlXapi) { resolve(window.lmsctlXapi); return; }
+    if (!here) { reject(new Error("the runtime's URL is unknown")); return; }
+    const script = document.createElement("script");
+    script.src = new URL("lmsctl-xapi.js", here).href;
+    script.onload = () => (window.lmsctlXapi ? resolve(window.lmsctlXapi) : reject(new Error("no recorder")));
+    script.onerror = () => reject(new Error("the xAPI recorder did not load"));
+    document.head.appendChild(script);
+  });
 }
 
 function mark(name) {
@@ -78,7 +100,7 @@ async function start() {
       await new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
     }
     try {
-      const module = await import("./recorders/xapi.js");
+      const module = await loadXapiRecorder();
       hub.addReporter(module.xapiRecorder({ config, storage: browserStorage, window }));
       mark("lmsctl:records-ready");
     } catch (e) { /* no learning records: the page works as without analytics */ }

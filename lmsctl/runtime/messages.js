@@ -1,49 +1,115 @@
 /*
- * messages: every text the runtime shows a learner, in one place (English today; the page
- * templates' strings live in the Python message catalog).
+ * messages: every text the runtime shows a learner, in one place. They are messages of the
+ * site's gettext catalog (lmsctl/targets/site/locale/lmsctl.pot, extracted from this file's
+ * `_()` and `ngettext()` marks): English is the source text, and a build with another catalog
+ * writes the translations into each page's configuration (`messages`, and `pluralForms` when
+ * the language's plural rule is not English's; lmsctl/targets/site/runtime_messages.py), which
+ * main.js hands to `useTranslations`. A message without a translation stays English.
+ * Placeholders are Python's (`%(name)d`, `%%`), as in the rest of the catalog.
  */
 
-export function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+/* Marks for the catalog extractor (Babel reads `_("...")` and `ngettext("...", "...")`). */
+const _ = (msgid) => msgid;
+const ngettext = (singular, plural) => [singular, plural];
 
-export const text = {
-  correct: "Correct!",
-  notQuiteMany: "Not quite: check each choice you picked, then try again.",
-  notQuiteOne: "Not quite: read the explanation, then try again.",
-  chooseMany: "Choose at least one answer first.",
-  chooseOne: "Choose an answer first.",
-  right: "Right.",
-  notRight: "Not right.",
-  rightAnswer: "This is a right answer.",
-  notRightAnswer: "This is not a right answer.",
-  done: " (done)",
-  started: " (started)",
-  reviewCourse: "Review the course",
-  continueCourse: "Continue the course",
-  thanksYes: "Thanks! Glad it helped. ",
-  thanksNo: "Thanks for telling us. ",
-  tellOwners: "Tell the owners what was missing",
+/** Every message, by the name the runtime uses: a msgid, or [singular, plural] msgids. */
+export const MESSAGES = {
+  correct: _("Correct!"),
+  notQuiteMany: _("Not quite: check each choice you picked, then try again."),
+  notQuiteOne: _("Not quite: read the explanation, then try again."),
+  chooseMany: _("Choose at least one answer first."),
+  chooseOne: _("Choose an answer first."),
+  right: _("Right."),
+  notRight: _("Not right."),
+  rightAnswer: _("This is a right answer."),
+  notRightAnswer: _("This is not a right answer."),
+  done: _(" (done)"),
+  started: _(" (started)"),
+  reviewCourse: _("Review the course"),
+  continueCourse: _("Continue the course"),
+  thanksYes: _("Thanks! Glad it helped. "),
+  thanksNo: _("Thanks for telling us. "),
+  tellOwners: _("Tell the owners what was missing"),
   /* Where a vote goes (the thanks text says it truthfully). */
-  keptHere: "Your answer is kept in this browser only. ",
-  sentToRecords: "Your answer is sent with your learning records. ",
+  keptHere: _("Your answer is kept in this browser only. "),
+  sentToRecords: _("Your answer is sent with your learning records. "),
+  courseComplete: ngettext("Complete: %(right)d of %(num)d question right (%(score)d%%).",
+                           "Complete: %(right)d of %(num)d questions right (%(score)d%%)."),
+  courseInProgress: ngettext(
+    "In progress: %(right)d of %(num)d question right (%(score)d%%); %(pass)d%% completes the course.",
+    "In progress: %(right)d of %(num)d questions right (%(score)d%%); %(pass)d%% completes the course."),
+  pathComplete: ngettext("Path complete: all %(num)d required course done.",
+                         "Path complete: all %(num)d required courses done."),
+  pathProgress: ngettext("%(done)d of %(num)d required course complete.",
+                         "%(done)d of %(num)d required courses complete."),
+  catalogMatch: ngettext("%(shown)d of %(num)d course match", "%(shown)d of %(num)d courses match"),
+  catalogAll: ngettext("%(num)d course", "%(num)d courses"),
 };
+
+const englishPlural = (n) => (n === 1 ? 0 : 1);
+let translated = {};
+let pluralIndex = englishPlural;
+
+/** The texts without placeholders, in the page's language (updated by useTranslations). */
+export const text = {};
+
+function lookup(msgid) {
+  const found = translated[msgid];
+  return typeof found === "string" && found ? found : msgid;
+}
+
+function refreshText() {
+  for (const [name, msgid] of Object.entries(MESSAGES)) {
+    if (typeof msgid === "string") { text[name] = lookup(msgid); }
+  }
+}
+refreshText();
+
+/**
+ * Use a catalog's translations: `messages` maps a msgid to its text, or (plural messages,
+ * keyed by the singular msgid) to its forms by plural index; `pluralForms` is the plural
+ * index of n for n = 0..199 (n above 199 takes that of 100 + n % 100), absent for English's
+ * rule. Anything missing or malformed falls back to English.
+ */
+export function useTranslations(messages, pluralForms) {
+  translated = messages && typeof messages === "object" && !Array.isArray(messages) ? messages : {};
+  pluralIndex = Array.isArray(pluralForms) && pluralForms.length === 200
+    ? (n) => pluralForms[n >= 0 && n < 200 ? n : 100 + (Math.abs(n) % 100)]
+    : englishPlural;
+  refreshText();
+}
+
+/** Fill `%(name)d` / `%(name)s` placeholders and `%%`. */
+export function format(template, values) {
+  return template.replace(/%(?:\((\w+)\)[ds]|%)/g, (all, name) =>
+    (name === undefined ? "%" : (name in values ? String(values[name]) : all)));
+}
+
+/** The plural message `name` for `n` (available as %(num)d), with `values` filled in. */
+export function plural(name, n, values) {
+  const [singular, pluralText] = MESSAGES[name];
+  const forms = translated[singular];
+  const form = Array.isArray(forms) ? forms[pluralIndex(n)] : null;
+  const chosen = typeof form === "string" && form ? form : (n === 1 ? singular : pluralText);
+  return format(chosen, Object.assign({ num: n }, values || {}));
+}
 
 export function courseProgressText(p) {
   if (p.complete) {
-    return "Complete: " + p.right + " of " + plural(p.total, "question") + " right (" + p.score + "%).";
+    return plural("courseComplete", p.total, { right: p.right, score: p.score });
   }
   if (p.state === "in-progress") {
-    return "In progress: " + p.right + " of " + plural(p.total, "question") + " right (" + p.score +
-      "%); " + p.pass + "% completes the course.";
+    return plural("courseInProgress", p.total, { right: p.right, score: p.score, pass: p.pass });
   }
   return null;
 }
 
 export function pathSummary(done, total) {
   return total && done === total
-    ? "Path complete: all " + plural(total, "required course") + " done."
-    : done + " of " + plural(total, "required course") + " complete.";
+    ? plural("pathComplete", total)
+    : plural("pathProgress", total, { done });
 }
 
 export function catalogCount(shown, total, active) {
-  return active ? shown + " of " + plural(total, "course") + " match" : plural(total, "course");
+  return active ? plural("catalogMatch", total, { shown }) : plural("catalogAll", total);
 }

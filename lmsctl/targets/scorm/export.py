@@ -1,10 +1,12 @@
 """``lmsctl export``: one zip per course, checked like ``lmsctl build`` and written atomically.
 
 Each course is checked with the rules ``lmsctl build --course`` applies (the course and
-lmsctl.yml; same Diagnostics, same text report, exit 1 on errors). Drafts are refused unless
-``drafts``. Every zip is written to a temporary file in the output folder and renamed into
-place, so a failed or interrupted export leaves no half-written zip; temporary files left by a
-killed export are removed by the next one.
+lmsctl.yml; same Diagnostics, same text report, exit 1 on errors), and its links that the site
+cannot resolve are reported as that build reports them (LMS212, a warning, which fails the
+export under ``strict`` as it fails ``build --strict``). Drafts are refused unless ``drafts``.
+Every zip is written to a temporary file in the output folder and renamed into place, so a
+failed or interrupted export leaves no half-written zip; temporary files left by a killed
+export are removed by the next one.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from typing import TextIO
 
 from lmsctl.checks.report_formats import emit
 from lmsctl.content.loader import load_path
-from lmsctl.core.diagnostics import Report
+from lmsctl.core.diagnostics import Diagnostic, Report
 from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.core.model import Course, Repository
 from lmsctl.targets.scorm import manifest
 from lmsctl.targets.scorm.package import collect, package_files, render_courses
+from lmsctl.targets.site import compile as compiler
 from lmsctl.targets.site.pipeline import load_preview
 
 XSD_DIR = Path(__file__).resolve().parent / "xsd"
@@ -76,11 +79,11 @@ def path_courses(root: Path, path_id: str) -> list[str]:
     return [m.id for m in path.courses]
 
 
-def _refused(report: Report, what: str, stdout: TextIO, fmt: str = "text") -> BuildError:
+def _refused(report: Report, what: str, stdout: TextIO, fmt: str = "text",
+             why: str = "") -> BuildError:
     emit(report, fmt, stdout)
-    counts = report.counts()
-    return BuildError(f"{what} not exported: {counts['error']} error(s)"
-                      + (" (listed above)" if fmt == "text" else ""),
+    why = why or f"{report.counts()['error']} error(s)"
+    return BuildError(f"{what} not exported: {why}" + (" (listed above)" if fmt == "text" else ""),
                       "Fix them and export again; nothing was written.")
 
 
@@ -128,10 +131,19 @@ def write_zip(files: dict[str, bytes | Path], dest: Path) -> int:
     return dest.stat().st_size
 
 
+def _link_warnings(repo: Repository, course: Course, drafts: bool) -> list[Diagnostic]:
+    """The course's links to lesson files that ``build --course`` would not publish (LMS212),
+    as that build reports them: what it publishes is the course and the courses it links to."""
+    selection = compiler.select(repo, drafts, course.id)
+    pages = compiler.LessonPages(selection.built)
+    return [w for lesson in course.lessons for w in pages.warnings(lesson)]
+
+
 def _check(root: Path, course_ids: list[str], drafts: bool, stdout: TextIO,
-           fmt: str) -> list[tuple[Repository, Course]]:
-    """Each course checked as ``build --course`` checks it; one report of every finding, in
-    ``fmt`` (any lint format), like ``build``'s. Raises when any course has an error."""
+           fmt: str, strict: bool = False) -> list[tuple[Repository, Course]]:
+    """Each course checked as ``build --course`` checks it, its links too; one report of
+    every finding, in ``fmt`` (any lint format), like ``build``'s. Raises when any course has
+    an error, or under ``strict`` a warning."""
     report = Report(command="export")
     loaded = []
     for course_id in course_ids:
@@ -139,17 +151,21 @@ def _check(root: Path, course_ids: list[str], drafts: bool, stdout: TextIO,
         report.files_checked += found.files_checked
         report.extend(d for d in found.diagnostics if d not in report.diagnostics)
         loaded.append((repo, repo.course(course_id)))
+    names = ", ".join(course_ids)
+    what = f"{names}: {'it was' if len(course_ids) == 1 else 'they were'}"
     if report.has_errors:
-        names = ", ".join(course_ids)
-        raise _refused(report, f"{names}: {'it was' if len(course_ids) == 1 else 'they were'}",
-                       stdout, fmt)
-    if report.diagnostics or fmt != "text":
-        emit(report, fmt, stdout)
+        raise _refused(report, what, stdout, fmt)
     checked = []
     for repo, course in loaded:
         if course is None:  # pragma: no cover - a course that loads has no errors
             raise BuildError("a course could not be read; nothing was exported")
         checked.append((repo, _published(course, drafts)))
+        report.extend(_link_warnings(repo, course, drafts))
+    if strict and report.counts()["warning"]:
+        raise _refused(report, what, stdout, fmt,
+                       f"{report.counts()['warning']} warning(s) under --strict")
+    if report.diagnostics or fmt != "text":
+        emit(report, fmt, stdout)
     return checked
 
 
@@ -174,10 +190,11 @@ def activity_base(repo: Repository) -> str:
 
 def export_courses(root: Path, course_ids: list[str], formats: str | list[str], out: Path, *,
                    drafts: bool = False, stdout: TextIO | None = None,
-                   report_format: str = "text") -> ExportResult:
+                   report_format: str = "text", strict: bool = False) -> ExportResult:
     """Export each course of ``course_ids`` in each format as ``<out>/<course>-<fmt>.zip``.
     Every course is checked before any zip is written (findings reported in
-    ``report_format``, as ``build --format`` does); all are rendered in one MkDocs build."""
+    ``report_format``, as ``build --format`` does; under ``strict`` a warning fails the export
+    as it fails ``build --strict``); all are rendered in one MkDocs build."""
     started = time.perf_counter()
     stdout = stdout or sys.stdout
     fmts = list(dict.fromkeys([formats] if isinstance(formats, str) else formats))
@@ -185,7 +202,8 @@ def export_courses(root: Path, course_ids: list[str], formats: str | list[str], 
         if fmt not in manifest.FORMATS:
             raise UsageError(f"--format {fmt}: not an export format",
                              "Use scorm12, scorm2004 or xapi.")
-    checked = _check(root, list(dict.fromkeys(course_ids)), drafts, stdout, report_format)
+    checked = _check(root, list(dict.fromkeys(course_ids)), drafts, stdout, report_format,
+                     strict)
     if not checked:
         raise UsageError("nothing to export: no course given",
                          "Pass --course ID (repeatable) or --path ID.")

@@ -3,8 +3,8 @@
 The course is compiled and rendered by the site pipeline in package mode
 (``compile.Options(package=True)``: the course alone, no site navigation or search, URLs ending
 in ``index.html``), so the package has the site's templates, CSS and theme. Then only the
-course's pages and the files they reference (CSS, scripts, images, downloads; followed through
-``href``/``src``, CSS ``url()`` and JavaScript ``import``) are kept. Links to pages outside the
+course's pages, the files they reference (CSS, scripts, images, downloads; followed through
+``href``/``src`` and CSS ``url()``) and the runtime's bundles are kept. Links to pages outside the
 course (catalog, skills, other courses, home) lose their ``href``: nothing leads out of the
 package, and every kept URL is relative.
 
@@ -35,6 +35,9 @@ from lmsctl.targets.site import render, urls
 
 HERE = Path(__file__).resolve().parent
 LAUNCH_DIR = HERE / "launch"
+#: The package scripts, bundled as classic scripts (scripts/bundle-runtime.mjs) from their
+#: sources in ``launch/``: they work in a package opened from a folder (file://) too.
+LAUNCH_BUNDLE = LAUNCH_DIR / "bundle"
 #: Where the runtime and the package scripts live inside the docs tree and the package.
 RUNTIME_URL = compiler.RUNTIME_URL
 PACKAGE_URL = "assets/lmsctl/package/"
@@ -42,8 +45,6 @@ PAGE_SCRIPT = PACKAGE_URL + "page.js"
 
 _REF = re.compile(r'(\s(?:href|src)=)("([^"]*)"|\'([^\']*)\')', re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
-_JS_IMPORT = re.compile(r"""(?:\bimport\s*(?:[\w*{}\s,]+\s*from\s*)?|\bimport\s*\()"""
-                        r"""\s*["'](\.{1,2}/[^"']+)["']""")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 #: The sidebar's links to the site's sections (home, catalog, ...): not part of a package.
 _SITE_NAV = re.compile(r'<ul\b[^>]*\blmsctl-nav__site\b[^>]*>.*?</ul>', re.DOTALL)
@@ -137,42 +138,40 @@ class _Collector:
                 self.kept[rel] = self.html(rel)
             elif rel.endswith(".css"):
                 self.follow(rel, _CSS_URL, 2)
-            elif rel.endswith((".js", ".mjs")):
-                self.follow(rel, _JS_IMPORT, 1)
 
 
 def _copy_runtime(docs: Path) -> None:
     """The whole learner-side runtime (the xAPI recorder too: an xAPI package needs it) and the
     package scripts, into the docs tree (MkDocs copies them to the output as static files)."""
     dest = docs / RUNTIME_URL
-    for rel in compiler.runtime_files(xapi=True):
+    for rel, src in compiler.runtime_files(xapi=True).items():
         if not (dest / rel).exists():  # the site build copied the rest
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(compiler.RUNTIME_DIR / rel, dest / rel)
-    shutil.copytree(LAUNCH_DIR, docs / PACKAGE_URL, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("*.html"))
+            shutil.copyfile(src, dest / rel)
+    (docs / PACKAGE_URL).mkdir(parents=True, exist_ok=True)
+    for script in LAUNCH_BUNDLE.glob("*.js"):
+        shutil.copyfile(script, docs / PACKAGE_URL / script.name)
 
 
 def _sends_statements(rel: str) -> bool:
-    """A file of the runtime that only the xAPI recorder uses (``xapi/launch.js``, the launch
-    parameters' parser, is read by every package's page script)."""
+    """A file of the runtime that only the xAPI recorder uses (its bundle, the licence and
+    version of the library it vendors)."""
     if not rel.startswith(RUNTIME_URL):
         return False
-    inner = Path(rel[len(RUNTIME_URL):])
-    return compiler.is_xapi_file(inner) and inner.as_posix() != "xapi/launch.js"
+    return compiler.is_xapi_file(Path(rel[len(RUNTIME_URL):]))
 
 
 def _add_page_script(config_file: Path) -> None:
-    """Every page of the package loads the package's page script (a module) before the site's
-    scripts."""
+    """Every page of the package loads the package's page script before the site's scripts
+    (deferred classic scripts run in order, before DOMContentLoaded)."""
     import yaml
 
     text = config_file.read_text(encoding="utf-8")
     head, _, body = text.partition("\n")
     config = yaml.safe_load(body)
-    # first: a module runs before the modules after it (the runtime's), so the launch
-    # parameters it passes on are there when they start
-    config["extra_javascript"] = [{"path": PAGE_SCRIPT, "type": "module"},
+    # first: it runs before the runtime's script, so the learner's state from the LMS and the
+    # launch parameters it passes on are there when that starts
+    config["extra_javascript"] = [{"path": PAGE_SCRIPT, "defer": True},
                                   *config.get("extra_javascript", [])]
     config_file.write_text(head + "\n" + yaml.safe_dump(config, allow_unicode=True,
                                                          sort_keys=False, width=100),
@@ -234,13 +233,10 @@ def collect(stage: Path, course: Course) -> Collected:
     start = [urls.course_url(course.id) + "index.html"]
     start += [urls.lesson_url(course.id, lesson.id) + "index.html" for lesson in course.lessons]
     start += [PACKAGE_URL + "launch.js"]
+    # the runtime's bundles (lmsctl.js loads the xAPI recorder's itself, by URL) and the
+    # licence and version of what they vendor
+    start += [RUNTIME_URL + rel.as_posix() for rel in compiler.runtime_files(xapi=True)]
     collector.run([s for s in start if (stage / s).is_file()])
-    # vendored code travels with its licence and version
-    for rel in [r for r in collector.kept if "/vendor/" in r]:
-        folder = posixpath.dirname(rel)
-        for name in ("LICENSE", "VERSION"):
-            if (stage / folder / name).is_file():
-                collector.kept.setdefault(f"{folder}/{name}", None)
     return Collected({rel: (stage / rel if content is None else content)
                       for rel, content in sorted(collector.kept.items())})
 

@@ -2,29 +2,28 @@
 
 Every page carries ``<script type="application/json" id="lmsctl-config">`` (the runtime
 contract): ``{"scope", "course"?, "lesson"?, "lessonVersion"?, "language"?, "paths"?,
-"analytics"?}``. ``scope`` is the site's root relative to the page (``"../../"``); ``analytics``
-(``{"endpoint", "auth", "activityBase", "siteUrl"}``) is there ONLY when lmsctl.yml configures
-``analytics.xapi``, and then every page's footer says where learning records go, with an
-opt-out button (``data-lmsctl-optout``) that the runtime wires up.
+"analytics"?, "messages"?, "pluralForms"?}``. ``scope`` is the site's root relative to the
+page (``"../../"``); ``analytics`` (``{"endpoint", "auth", "activityBase", "siteUrl"}``) is
+there ONLY when lmsctl.yml configures ``analytics.xapi``, and then every page's footer says
+where learning records go, with an opt-out button (``data-lmsctl-optout``) that the runtime
+wires up; ``messages`` and ``pluralForms`` are the runtime's texts in the page catalog when it
+is not English (``runtime_messages``).
 
 The build passes what is the same on every page through ``mkdocs.yml`` (``extra.lmsctl``:
-``analytics`` and ``records_notice``) and the per-course facts through the manifest
-(``config``); the MkDocs hooks call ``page_config_script`` for each page.
+``analytics`` and ``records_notice``) and the per-course facts and the runtime's translated
+messages through the manifest (``config``); the MkDocs hooks call ``page_config_script`` for
+each page.
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
-from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
 from lmsctl.core.model import Config, Course, LearningPath
-
-NOTICE = ("Learning records (your answers, progress and ratings, under a random id) are sent to "
-          "{host}.")
-OPT_OUT = "Stop sending mine"
+from lmsctl.targets.site import i18n, runtime_messages
 
 
 def analytics_settings(config: Config) -> dict[str, str] | None:
@@ -38,15 +37,13 @@ def analytics_settings(config: Config) -> dict[str, str] | None:
 
 
 def records_notice(config: Config) -> str:
-    """The footer notice when learning records are on ("" when off)."""
+    """The footer notice when learning records are on ("" when off), in the active catalog
+    (``templates/records_notice.html.j2``; theme ``partials/copyright.html`` places it)."""
     xapi = config.analytics.xapi
     if xapi is None:
         return ""
     host = urlsplit(xapi.endpoint).netloc or xapi.endpoint
-    return ('<p class="lmsctl-records" data-lmsctl-records>'
-            + escape(NOTICE.format(host=host))
-            + f' <button type="button" class="lmsctl-records__optout" data-lmsctl-optout>'
-            f'{escape(OPT_OUT)}</button></p>')
+    return i18n.render("records_notice.html.j2", host=host)
 
 
 def mkdocs_extra(config: Config) -> dict[str, Any]:
@@ -61,7 +58,7 @@ def manifest_facts(courses: list[Course], paths: list[LearningPath],
                    site_language: str) -> dict[str, Any]:
     """Per course: its language and the paths holding it (each with its required courses, so
     the runtime records a path ``completed`` on whatever page the last one is passed); per
-    lesson: its content version."""
+    lesson: its content version; the runtime's messages in the active catalog (``runtime``)."""
     holding: dict[str, list[dict[str, Any]]] = {}
     for path in paths:
         required = [m.id for m in path.courses if not m.optional]
@@ -72,6 +69,7 @@ def manifest_facts(courses: list[Course], paths: list[LearningPath],
                            "paths": holding.get(c.id, [])} for c in courses},
         "lessons": {f"{c.id}/{lesson.id}": lesson.version for c in courses
                     for lesson in c.lessons},
+        "runtime": runtime_messages.page_messages(),
     }
 
 
@@ -96,6 +94,7 @@ def page_config(entry: dict[str, Any], page_url: str, facts: dict[str, Any] | No
         data["paths"] = list(known.get("paths") or [])
     if analytics:
         data["analytics"] = dict(analytics)
+    data.update((facts or {}).get("runtime") or {})
     return data
 
 

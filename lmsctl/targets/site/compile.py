@@ -47,11 +47,14 @@ from lmsctl.targets.site.quiz_html import quiz_html
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
 HOOKS_FILE = PACKAGE_DIR / "mkdocs_hooks.py"
-#: The learner-side runtime: plain ES modules, package data in ``lmsctl/runtime/`` (its
-#: README.md says what each module does). The site ships it at ``assets/lmsctl/runtime/`` and
-#: every page loads ``main.js`` with ``<script type="module">``; no bundler.
+#: The learner-side runtime: ES module sources in ``lmsctl/runtime/`` (its README.md says what
+#: each module does), bundled into classic scripts in ``lmsctl/runtime/bundle/``
+#: (``scripts/bundle-runtime.mjs``, ``make runtime-bundle``). The site ships the bundles at
+#: ``assets/lmsctl/runtime/`` and every page loads ``lmsctl.js`` with ``<script defer>``: classic
+#: scripts work from a folder opened with ``file://`` too, where browsers refuse modules.
 RUNTIME_DIR = PACKAGE_DIR.parent.parent / "runtime"
 RUNTIME_URL = "assets/lmsctl/runtime/"
+RUNTIME_SCRIPT = "lmsctl.js"
 MANIFEST = "lmsctl-manifest.json"
 CONFIG = "mkdocs.yml"
 DOCS = "docs"
@@ -280,25 +283,28 @@ def copy_assets(repo: Repository, course: Course, docs: Path) -> None:
 
 
 def is_xapi_file(rel: Path) -> bool:
-    """The xAPI recorder and what only it uses (``recorders/xapi.js``, ``xapi/``,
-    ``vendor/xapi/``)."""
-    return rel.name == "xapi.js" or "xapi" in rel.parts[:-1]
+    """A shipped runtime file (relative to ``RUNTIME_URL``) of the xAPI recorder: its bundle
+    (``lmsctl-xapi.js``) and the licence and version of the library it vendors."""
+    return rel.name.endswith("xapi.js") or "xapi" in rel.parts[:-1]
 
 
-def runtime_files(xapi: bool) -> list[Path]:
-    """The runtime's files a page may load, relative to ``RUNTIME_DIR``: its modules and the
-    licence and version of what it vendors (not its README). The xAPI recorder's files only
-    when the site sends learning records (``xapi``): otherwise the site has no code that could
-    send a statement."""
-    found = (p.relative_to(RUNTIME_DIR) for p in RUNTIME_DIR.rglob("*") if p.is_file()
-             and (p.suffix == ".js" or p.name in ("LICENSE", "VERSION")))
-    return sorted(p for p in found if xapi or not is_xapi_file(p))
+def runtime_files(xapi: bool) -> dict[Path, Path]:
+    """The runtime's files a page may load: path under ``RUNTIME_URL`` -> the file in the
+    package. The bundles (``lmsctl/runtime/bundle/*.js``) and the licence and version of what
+    they vendor. The xAPI recorder's only when the site sends learning records (``xapi``):
+    otherwise the site has no code that could send a statement."""
+    bundles = RUNTIME_DIR / "bundle"
+    found = {Path(p.name): p for p in bundles.glob("*.js")}
+    vendor = RUNTIME_DIR / "vendor"
+    found.update({p.relative_to(RUNTIME_DIR): p for p in vendor.rglob("*")
+                  if p.name in ("LICENSE", "VERSION")})
+    return {rel: found[rel] for rel in sorted(found) if xapi or not is_xapi_file(rel)}
 
 
 def copy_runtime(dest: Path, xapi: bool) -> None:
     """Copy the runtime into ``dest`` (the site's ``assets/lmsctl/runtime/``)."""
-    for rel in runtime_files(xapi):
-        _link_or_copy(RUNTIME_DIR / rel, dest / rel)
+    for rel, src in runtime_files(xapi).items():
+        _link_or_copy(src, dest / rel)
 
 
 def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
@@ -346,7 +352,7 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
         "hooks": [str(HOOKS_FILE)],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["assets/lmsctl/lmsctl.css"],
-        "extra_javascript": [{"path": RUNTIME_URL + "main.js", "type": "module"}],
+        "extra_javascript": [{"path": RUNTIME_URL + RUNTIME_SCRIPT, "defer": True}],
         "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards,
                                                  **analytics_config.mkdocs_extra(config)}},
         "nav": nav,

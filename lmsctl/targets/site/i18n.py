@@ -61,6 +61,11 @@ def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
 _ = gettext
 
 
+def active() -> _gettext.NullTranslations:
+    """The catalog in use (``ENGLISH`` unless inside ``translations``)."""
+    return _active
+
+
 @contextlib.contextmanager
 def translations(catalog: _gettext.NullTranslations | None) -> Iterator[None]:
     """Render with ``catalog`` (None: English, the source language) inside the block."""

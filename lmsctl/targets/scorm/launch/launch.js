@@ -5,7 +5,7 @@
  * page, and finishes the session (Terminate / LMSFinish) when the LMS closes the package.
  * An xAPI package passes the launch parameters (endpoint, auth, actor, registration) on.
  */
-import { createScormRecorder } from "../runtime/recorders/scorm.js";
+import { createScormRecorder } from "../../../runtime/recorders/scorm.js";
 
 const data = JSON.parse(document.getElementById("lmsctl-package").textContent);
 

@@ -1,6 +1,6 @@
 /*
- * On every page of an exported course, before the runtime's main.js (it is listed first, and
- * modules run in order, before DOMContentLoaded).
+ * On every page of an exported course, before the runtime (bundle/page.js is listed first;
+ * deferred scripts run in order, before DOMContentLoaded).
  *
  * SCORM: when the launch page holds an LMS session (window.parent.lmsctlPackage.recorder), the
  * learner's state comes from the LMS and goes back to it. The site's runtime keeps its local
@@ -13,9 +13,9 @@
  * launch). The launch is kept where the runtime's xAPI recorder reads it ("xapi:launch"), and
  * the page's configuration gets "analytics", so that main.js loads that recorder.
  */
-import { readConfig } from "../runtime/config.js";
-import { openStorage, prefixFor, scopeOf } from "../runtime/storage.js";
-import { parseLaunch } from "../runtime/xapi/launch.js";
+import { readConfig } from "../../../runtime/config.js";
+import { openStorage, prefixFor, scopeOf } from "../../../runtime/storage.js";
+import { parseLaunch } from "../../../runtime/xapi/launch.js";
 
 function packageOf(win) {
   try {
