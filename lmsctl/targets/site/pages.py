@@ -63,7 +63,8 @@ class SiteContext:
     drafts: bool
     preview: Course | None
     request_url: str | None
-    #: the site has the certificate page (not in package mode: an LMS keeps the record)
+    #: the site's own pages around a course (certificate, catalog, paths): not in package
+    #: mode (a SCORM/xAPI package holds the course's pages only; its LMS keeps the record)
     certificates: bool = True
 
     def built(self, course_id: str) -> Course | None:
@@ -296,7 +297,7 @@ def course_page(ctx: SiteContext, course: Course, outdated_url: str | None) -> s
         catalog_href=urls.relative(urls.CATALOG, page),
         certificate_href=(urls.relative(urls.CERTIFICATE, page) + f"?course={course.id}"
                           if ctx.certificates else ""),
-        journey_paths=_journey_paths(ctx, course, page))
+        journey_paths=_journey_paths(ctx, course, page) if ctx.certificates else [])
 
 
 def _journey_paths(ctx: SiteContext, course: Course, page: str) -> list[dict[str, Any]]:
