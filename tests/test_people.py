@@ -116,3 +116,19 @@ def test_milestone_badges_follow_the_configured_thresholds(tmp_path: Path) -> No
     }
     # text, not colour only: the star is decoration, the words carry the meaning
     assert 'aria-hidden="true">★' in html
+
+
+def test_featured_paths_must_name_paths(tmp_path: Path) -> None:
+    files = minimal_files()
+    files["lmsctl.yml"] = str(files["lmsctl.yml"]) + "featured_paths: [sales-onbording]\n"
+    files["paths/sales-onboarding.yml"] = (
+        "title: Sales onboarding\nsummary: Your first month in sales, step by step.\n"
+        'owners: ["@jdoe"]\ncourses: [sales-basics]\n')
+    GitRepo.init(tmp_path / "repo", files)
+    from lmsctl.checks.references import check_references
+
+    model, _ = load_repository(tmp_path / "repo")
+    found = [d for d in check_references(model) if d.rule == "LMS222"]
+    assert len(found) == 1 and found[0].path == "lmsctl.yml"
+    assert found[0].line == str(files["lmsctl.yml"]).count("\n")
+    assert "sales-onboarding" in found[0].hint
