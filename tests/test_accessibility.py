@@ -5,7 +5,8 @@ palettes at desktop (1280x800) and mobile (390x844) sizes; focus visible on ever
 
 The pages: home, catalog, course, a lesson with a quiz before and after checking answers (a
 wrong answer, so explanations show), a path, paths, skills, contributors, what's new,
-contributing, 404, and the search dialog open. Not yet covered: a certificate page (none yet).
+contributing, 404, and the search dialog open. The certificate, the course result, home with
+"Continue learning" and a path with Continue: tests/test_learner_journey.py.
 
 Mobile, on the same pages: no sideways scrolling and no word broken mid-word at 320 px; at
 390x844 in both palettes, element boxes (links, buttons, controls, badges) measured in Chromium

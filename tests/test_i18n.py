@@ -34,7 +34,8 @@ from tests.site_support import build, copy_sample
 
 ROOTS = {"lmsctl-home", "lmsctl-catalog", "lmsctl-skills", "lmsctl-paths", "lmsctl-path",
          "lmsctl-course", "lmsctl-course-nav", "lmsctl-lesson-head", "lmsctl-lesson-foot",
-         "lmsctl-quiz", "lmsctl-contributors", "lmsctl-whats-new", "lmsctl-feed", "md-tabs"}
+         "lmsctl-quiz", "lmsctl-contributors", "lmsctl-whats-new", "lmsctl-feed", "md-tabs",
+         "lmsctl-certificate"}
 ATTRS = ("aria-label", "title", "alt", "placeholder")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}

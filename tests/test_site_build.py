@@ -138,7 +138,7 @@ def test_previous_and_next(site: Site) -> None:
             assert prev[0].attrs["href"] == f"../{ids[i - 1]}/"
             assert prev[0].attrs["rel"] == "prev"
         if i == len(ids) - 1:
-            assert nxt[0].attrs["href"] == "../" and "Back to the course" in nxt[0].text
+            assert nxt[0].attrs["href"] == "../#result" and "See your result" in nxt[0].text
         else:
             assert nxt[0].attrs["href"] == f"../{ids[i + 1]}/"
 

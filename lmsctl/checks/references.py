@@ -266,7 +266,26 @@ def _lessons(repo: Repository) -> list[Diagnostic]:
     return out
 
 
+def _featured(repo: Repository) -> list[Diagnostic]:
+    """``featured_paths:`` in lmsctl.yml must name paths of the repository."""
+    config = repo.config
+    if config.doc is None:
+        return []
+    known = sorted(p.id for p in repo.paths)
+    out: list[Diagnostic] = []
+    for i, path_id in enumerate(config.featured_paths):
+        if path_id in known:
+            continue
+        line, col = config.doc.pos(("featured_paths", i))
+        near = difflib.get_close_matches(path_id, known, n=1)
+        out.append(diag("LMS222", "lmsctl.yml", line, col,
+                        f"featured path '{path_id}' is not a path in paths/",
+                        (f"Did you mean '{near[0]}'? " if near else "")
+                        + f"Use a path id ({', '.join(known) or 'none yet'}) or remove it."))
+    return out
+
+
 def check_references(repo: Repository) -> list[Diagnostic]:
     _realdir.cache_clear()
-    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_goals(repo),
+    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_goals(repo), *_featured(repo),
             *_lessons(repo), *check_analytics(repo.config)]

@@ -38,9 +38,19 @@ class Update:
     subjects: tuple[str, ...]  # commit subjects, newest first, each once
     people: tuple[Person, ...]
     changes: tuple[Change, ...]
-    #: What changed, in learner's words: ("new-lesson" | "updated-lesson", lesson title) or
-    #: ("details", "") for the course's description or assets; empty for a new course.
+    #: What changed, in learner's words: ("new-lesson" | "updated-lesson", lesson title),
+    #: ("details", "") for the course's description or assets, ("reviewed", the reviewers'
+    #: names) when someone reviewed it that day; for a new course only the review, if any.
     items: tuple[tuple[str, str], ...] = ()
+    #: who reviewed the course that day (review records: ``lmsctl review``, Reviewed-by:)
+    reviewers: tuple[Person, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """"new", "reviewed" (a day of reviews only) or "updated"."""
+        if self.new:
+            return "new"
+        return "reviewed" if all(k == "reviewed" for k, _t in self.items) else "updated"
 
     @property
     def when(self) -> dt.datetime:
@@ -59,16 +69,27 @@ def updates(repo: Repository, history: History, *, limit: int | None = 50,
         by_day: dict[dt.date, list[Change]] = {}
         for change in ch.changes:
             by_day.setdefault(change.date, []).append(change)
+        content_shas = {c.sha for c in ch.changes}
+        reviewed: dict[dt.date, list[Person]] = {}
+        for change in ch.reviews:
+            names = reviewed.setdefault(change.date, [])
+            names += [p for p in history.course_reviewers(course.id, change) if p not in names]
+            if change.sha not in content_shas:
+                by_day.setdefault(change.date, []).append(change)
         for day, changes in by_day.items():
+            content = [c for c in changes if c.sha in content_shas]
             people: list[Person] = []
-            for change in changes:
+            for change in content:
                 people += [p for p in change.people if p not in people]
-            new = ch.first is not None and ch.first in changes
+            new = ch.first is not None and ch.first in content
+            reviewers = tuple(p for p in reviewed.get(day, ()) if not p.is_bot)
+            review = ((("reviewed", ", ".join(p.name for p in reviewers)),) if reviewers else ())
             found.append(Update(
                 course=course, date=day, new=new,
-                subjects=tuple(dict.fromkeys(c.subject for c in changes if c.subject)),
+                subjects=tuple(dict.fromkeys(c.subject for c in content if c.subject)),
                 people=tuple(p for p in people if not p.is_bot), changes=tuple(changes),
-                items=() if new else _items(course, history, day, changes)))
+                items=(() if new else _items(course, history, day, content)) + review,
+                reviewers=reviewers))
     found.sort(key=lambda u: (u.when.timestamp(), u.date, u.course.id), reverse=True)
     return found if limit is None else found[:limit]
 

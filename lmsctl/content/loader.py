@@ -33,6 +33,7 @@ from lmsctl.core.model import (
     PathMember,
     Question,
     Quiz,
+    Recognition,
     Repository,
     Skill,
     XapiEndpoint,
@@ -196,6 +197,20 @@ def _int(value: Any, default: int | None) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
+def _recognition(data: dict[str, Any]) -> Recognition:
+    """Thresholds of the milestone badges; a missing or invalid one (the schema reports it)
+    keeps its default."""
+    default = Recognition()
+
+    def positive(key: str, fallback: int) -> int:
+        value = _int(data.get(key), None)
+        return value if value is not None and value >= 1 else fallback
+
+    return Recognition(courses=positive("courses", default.courses),
+                       lessons=positive("lessons", default.lessons),
+                       reviews=positive("reviews", default.reviews))
+
+
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     path = root / "lmsctl.yml"
     if not path.exists():
@@ -228,6 +243,9 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         review_every=_int(defaults.get("review_every"), 365) or 365,
         featured_paths=_strs(data.get("featured_paths")),
         maintainers=_strs(data.get("maintainers")),
+        people=tuple((str(k).lstrip("@"), v.strip()) for k, v in _dict(data.get("people")).items()
+                     if isinstance(v, str) and v.strip()),
+        recognition=_recognition(_dict(data.get("recognition"))),
         skills=skills,
         goals=goals,
         lint=_dict(data.get("lint")),

@@ -210,6 +210,7 @@ class Contribution:
     changes: int
     first: dt.date
     last: dt.date
+    reviews: int = 0  # review records given (review edits and Reviewed-by: trailers)
 
 
 @dataclass
@@ -316,6 +317,7 @@ class History:
         authored: dict[Person, dict[str, None]] = {}
         improved: dict[Person, dict[tuple[str, str], None]] = {}
         reviewed: dict[Person, dict[str, None]] = {}
+        review_records: dict[Person, set[str]] = {}
         latest: dict[Person, dict[str, dt.date]] = {}  # person -> course -> last contribution
         shas: dict[Person, set[str]] = {}
         earliest: dict[Person, dt.date] = {}
@@ -346,6 +348,7 @@ class History:
                 for p in self.course_reviewers(cid, change):
                     note(p, cid, change)
                     reviewed.setdefault(p, {})[cid] = None
+                    review_records.setdefault(p, set()).add(change.sha)
         people: list[Contribution] = []
         for p, courses in latest.items():
             people.append(Contribution(
@@ -355,6 +358,7 @@ class History:
                 courses_reviewed=tuple(reviewed.get(p, ())),
                 courses=tuple(sorted(courses, key=lambda c: (-courses[c].toordinal(), c))),
                 changes=len(shas[p]), first=earliest[p], last=max(courses.values()),
+                reviews=len(review_records.get(p, ())),
             ))
         people.sort(key=lambda c: (-len(c.courses_authored), -len(c.lessons_improved),
                                    -len(c.courses_reviewed), -c.changes, c.person.name.lower()))

@@ -216,6 +216,16 @@ class Analytics:
 
 
 @dataclass(frozen=True)
+class Recognition:
+    """``recognition:`` in lmsctl.yml: the thresholds of the milestone badges on
+    /contributors/ (the first course published is always one)."""
+
+    courses: int = 5
+    lessons: int = 25
+    reviews: int = 10
+
+
+@dataclass(frozen=True)
 class Config:
     site_title: str = "Learning"
     site_url: str = ""
@@ -225,6 +235,9 @@ class Config:
     review_every: int = 365
     featured_paths: tuple[str, ...] = ()
     maintainers: tuple[str, ...] = ()
+    #: ``people:``: (handle without "@", display name), handles as written (case kept)
+    people: tuple[tuple[str, str], ...] = ()
+    recognition: Recognition = field(default_factory=Recognition)
     skills: tuple[Skill, ...] = ()
     goals: tuple[Goal, ...] = ()
     lint: dict[str, Any] = field(default_factory=dict, compare=False)

@@ -113,6 +113,10 @@ for _id, _summary, _fix, _bad, _good in [
      "Set site.url (or analytics.activity_base): every activity id starts with it.",
      "site: {title: Learning}\nanalytics: {xapi: {...}}",
      "site: {title: Learning, url: https://learn.example.com/}\nanalytics: {xapi: {...}}"),
+    ("LMS222", "Featured path does not exist",
+     "List the ids (file names without .yml) of paths in paths/ under `featured_paths:` in "
+     "lmsctl.yml, or remove the id.",
+     "featured_paths: [sales-onbording]", "featured_paths: [sales-onboarding]"),
 ]:
     RULES.append(Rule(id=_id, severity=E, summary=_summary, fix=_fix, bad=_bad, good=_good))
 

@@ -15,6 +15,7 @@ import { setupQuestion } from "./quiz.js";
 import { refresh } from "./progress-view.js";
 import { setupFeedback } from "./feedback.js";
 import { setupCatalog } from "./catalog.js";
+import { setupJourney } from "./journey.js";
 import { trackActiveTime } from "./lesson.js";
 import { learnerId } from "./learner.js";
 import { isOptedOut, wireOptOut } from "./optout.js";
@@ -80,7 +81,8 @@ async function start() {
                    durationMs: ms, version: lesson.version });
     }, () => hub.flush());
   }
-  const update = () => refresh(hub, config.paths);
+  const journey = setupJourney(hub, browserStorage, config, window, prefix);
+  const update = () => journey(refresh(hub, config.paths));
   setupFeedback(hub, where, lesson ? lesson.version : "");
   const questions = all("[data-lmsctl-question]");
   const learner = questions.length && window.crypto ? learnerId(browserStorage, window.crypto) : "";

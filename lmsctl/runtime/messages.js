@@ -44,6 +44,29 @@ export const MESSAGES = {
                          "%(done)d of %(num)d required courses complete."),
   catalogMatch: ngettext("%(shown)d of %(num)d course match", "%(shown)d of %(num)d courses match"),
   catalogAll: ngettext("%(num)d course", "%(num)d courses"),
+  /* The course result, the path page's action and the certificate (journey.js). */
+  nextCourse: _("Next course: "),
+  pathDone: _("Path complete: back to "),
+  findNext: _("Find your next course"),
+  noName: _("Your name"),
+  inProgress: _("In progress"),
+  reviewPath: _("Review the path"),
+  continueStep: _("Continue: %(title)s"),
+  startStep: _("Start: %(title)s"),
+  passedRead: _("You passed: you have read every lesson."),
+  notPassedRead: _("Not passed yet: read every lesson to complete the course."),
+  passedScore: ngettext(
+    "You passed: %(right)d of %(num)d question right (%(score)d%%); the pass mark is %(pass)d%%.",
+    "You passed: %(right)d of %(num)d questions right (%(score)d%%); the pass mark is %(pass)d%%."),
+  notPassedScore: ngettext(
+    "Not passed yet: %(right)d of %(num)d question right (%(score)d%%); the pass mark is %(pass)d%%. Check your answers in the lessons not yet done, then come back.",
+    "Not passed yet: %(right)d of %(num)d questions right (%(score)d%%); the pass mark is %(pass)d%%. Check your answers in the lessons not yet done, then come back."),
+  continueScore: ngettext("%(right)d of %(num)d question right (%(score)d%%)",
+                          "%(right)d of %(num)d questions right (%(score)d%%)"),
+  certificateScore: ngettext(
+    "with a score of %(score)d%% (%(right)d of %(num)d question right; pass mark %(pass)d%%)",
+    "with a score of %(score)d%% (%(right)d of %(num)d questions right; pass mark %(pass)d%%)"),
+  certificateRead: _("by reading every lesson"),
 };
 
 const englishPlural = (n) => (n === 1 ? 0 : 1);
@@ -112,4 +135,29 @@ export function pathSummary(done, total) {
 
 export function catalogCount(shown, total, active) {
   return active ? plural("catalogMatch", total, { shown }) : plural("catalogAll", total);
+}
+
+export function resultText(p) {
+  const values = { right: p.right, score: p.score, pass: p.pass };
+  if (p.complete) {
+    return p.total ? plural("passedScore", p.total, values) : text.passedRead;
+  }
+  return p.total ? plural("notPassedScore", p.total, values) : text.notPassedRead;
+}
+
+export function pathActionText(kind, title) {
+  if (kind === "continue") { return format(lookup(MESSAGES.continueStep), { title }); }
+  if (kind === "review") { return text.reviewPath; }
+  return format(lookup(MESSAGES.startStep), { title });
+}
+
+export function continueText(e) {
+  return e.total ? plural("continueScore", e.total, { right: e.right, score: e.score })
+    : text.inProgress;
+}
+
+export function certificateText(r) {
+  return r.total
+    ? plural("certificateScore", r.total, { right: r.right, score: r.score, pass: r.pass })
+    : text.certificateRead;
 }

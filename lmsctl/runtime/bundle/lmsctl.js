@@ -278,7 +278,35 @@
       "%(done)d of %(num)d required courses complete."
     ),
     catalogMatch: ngettext("%(shown)d of %(num)d course match", "%(shown)d of %(num)d courses match"),
-    catalogAll: ngettext("%(num)d course", "%(num)d courses")
+    catalogAll: ngettext("%(num)d course", "%(num)d courses"),
+    /* The course result, the path page's action and the certificate (journey.js). */
+    nextCourse: _("Next course: "),
+    pathDone: _("Path complete: back to "),
+    findNext: _("Find your next course"),
+    noName: _("Your name"),
+    inProgress: _("In progress"),
+    reviewPath: _("Review the path"),
+    continueStep: _("Continue: %(title)s"),
+    startStep: _("Start: %(title)s"),
+    passedRead: _("You passed: you have read every lesson."),
+    notPassedRead: _("Not passed yet: read every lesson to complete the course."),
+    passedScore: ngettext(
+      "You passed: %(right)d of %(num)d question right (%(score)d%%); the pass mark is %(pass)d%%.",
+      "You passed: %(right)d of %(num)d questions right (%(score)d%%); the pass mark is %(pass)d%%."
+    ),
+    notPassedScore: ngettext(
+      "Not passed yet: %(right)d of %(num)d question right (%(score)d%%); the pass mark is %(pass)d%%. Check your answers in the lessons not yet done, then come back.",
+      "Not passed yet: %(right)d of %(num)d questions right (%(score)d%%); the pass mark is %(pass)d%%. Check your answers in the lessons not yet done, then come back."
+    ),
+    continueScore: ngettext(
+      "%(right)d of %(num)d question right (%(score)d%%)",
+      "%(right)d of %(num)d questions right (%(score)d%%)"
+    ),
+    certificateScore: ngettext(
+      "with a score of %(score)d%% (%(right)d of %(num)d question right; pass mark %(pass)d%%)",
+      "with a score of %(score)d%% (%(right)d of %(num)d questions right; pass mark %(pass)d%%)"
+    ),
+    certificateRead: _("by reading every lesson")
   };
   var englishPlural = (n) => n === 1 ? 0 : 1;
   var translated = {};
@@ -325,6 +353,28 @@
   }
   function catalogCount(shown, total, active) {
     return active ? plural("catalogMatch", total, { shown }) : plural("catalogAll", total);
+  }
+  function resultText(p) {
+    const values = { right: p.right, score: p.score, pass: p.pass };
+    if (p.complete) {
+      return p.total ? plural("passedScore", p.total, values) : text.passedRead;
+    }
+    return p.total ? plural("notPassedScore", p.total, values) : text.notPassedRead;
+  }
+  function pathActionText(kind, title) {
+    if (kind === "continue") {
+      return format(lookup(MESSAGES.continueStep), { title });
+    }
+    if (kind === "review") {
+      return text.reviewPath;
+    }
+    return format(lookup(MESSAGES.startStep), { title });
+  }
+  function continueText(e) {
+    return e.total ? plural("continueScore", e.total, { right: e.right, score: e.score }) : text.inProgress;
+  }
+  function certificateText(r) {
+    return r.total ? plural("certificateScore", r.total, { right: r.right, score: r.score, pass: r.pass }) : text.certificateRead;
   }
 
   // lmsctl/runtime/shuffle.js
@@ -599,9 +649,9 @@
         const next = own(el, ".lmsctl-lessons [data-lmsctl-lesson]").filter(
           (li) => li.getAttribute("data-lmsctl-state") !== "done"
         )[0];
-        const link = next ? next.querySelector("a") : own(el, ".lmsctl-lessons a")[0];
-        if (link) {
-          button.setAttribute("href", link.getAttribute("href"));
+        const link2 = next ? next.querySelector("a") : own(el, ".lmsctl-lessons a")[0];
+        if (link2) {
+          button.setAttribute("href", link2.getAttribute("href"));
         }
         button.textContent = p.complete ? text.reviewCourse : text.continueCourse;
       });
@@ -785,6 +835,307 @@
       });
     });
     apply(false);
+  }
+
+  // lmsctl/runtime/journey.js
+  var RECENT_LIMIT = 12;
+  var ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+  function nextCourse(required, byCourse, after) {
+    const open = (id) => !(byCourse[id] && byCourse[id].complete);
+    const at = after ? required.indexOf(after) : -1;
+    const later = at >= 0 ? required.slice(at + 1).filter(open)[0] : void 0;
+    return later || required.filter(open)[0] || null;
+  }
+  function pathAction(required, byCourse) {
+    const started = required.some((id) => byCourse[id] && byCourse[id].state !== "not-started");
+    const next = nextCourse(required, byCourse, null);
+    if (!next) {
+      return { kind: "review", course: required[0] || null };
+    }
+    return { kind: started ? "continue" : "start", course: next };
+  }
+  function rememberRecent(list, entry, limit) {
+    const kept = (Array.isArray(list) ? list : []).filter(
+      (e) => e && typeof e === "object" && e.course !== entry.course
+    );
+    return [entry, ...kept].slice(0, limit || RECENT_LIMIT);
+  }
+  function inProgress(list) {
+    return (Array.isArray(list) ? list : []).filter((e) => e && typeof e === "object" && ID.test(String(e.course)) && typeof e.title === "string" && e.state === "in-progress").sort((a, b) => (Number(b.at) || 0) - (Number(a.at) || 0));
+  }
+  function isoDay(date) {
+    const pad = (n) => String(n).padStart(2, "0");
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate());
+  }
+  function completionOf(previous, p, title, today) {
+    if (!p || !p.complete || !(p.answered || p.visited)) {
+      return null;
+    }
+    const date = previous && previous.course === p.course && /^\d{4}-\d\d-\d\d$/.test(previous.date) ? previous.date : today;
+    return { course: p.course, title, date, score: p.score, right: p.right, total: p.total, pass: p.pass };
+  }
+  function certificateFor(record, course) {
+    if (!record || typeof record !== "object" || record.course !== course || !ID.test(course)) {
+      return null;
+    }
+    if (typeof record.title !== "string" || !record.title || !/^\d{4}-\d\d-\d\d$/.test(record.date)) {
+      return null;
+    }
+    return record;
+  }
+  function pathContext(win, prefix2) {
+    const key = prefix2 + "path";
+    let session = null;
+    try {
+      session = win.sessionStorage;
+    } catch (e) {
+      session = null;
+    }
+    let wanted = null;
+    try {
+      wanted = new URLSearchParams(win.location.search).get("path");
+    } catch (e) {
+      wanted = null;
+    }
+    if (wanted && ID.test(wanted)) {
+      try {
+        if (session) {
+          session.setItem(key, wanted);
+        }
+      } catch (e) {
+      }
+      return wanted;
+    }
+    try {
+      return session ? session.getItem(key) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function setPathContext(win, prefix2, id) {
+    try {
+      win.sessionStorage.setItem(prefix2 + "path", id);
+    } catch (e) {
+    }
+  }
+  function withPath(href, path) {
+    if (!path || /[?&]path=/.test(href)) {
+      return href;
+    }
+    const at = href.indexOf("#");
+    const base = at >= 0 ? href.slice(0, at) : href;
+    return base + (base.indexOf("?") >= 0 ? "&" : "?") + "path=" + encodeURIComponent(path) + (at >= 0 ? href.slice(at) : "");
+  }
+  function keepRecords(storage, hub, byCourse, config2, now) {
+    all("[data-lmsctl-title][data-lmsctl-course][data-lmsctl-pass-mark]").forEach((el2) => {
+      const id = el2.getAttribute("data-lmsctl-course");
+      const p2 = byCourse[id];
+      if (!p2) {
+        return;
+      }
+      const key = "completion:" + id;
+      const record = completionOf(storage.get(key), p2, el2.getAttribute("data-lmsctl-title"), isoDay(now));
+      if (record) {
+        storage.set(key, record);
+      } else if (!p2.complete) {
+        storage.remove(key);
+      }
+    });
+    const course = config2.course;
+    const p = course ? byCourse[course] : null;
+    const el = course ? document.querySelector('[data-lmsctl-title][data-lmsctl-course="' + course + '"]') : null;
+    if (!p || !el || p.state === "not-started") {
+      return;
+    }
+    const entry = {
+      course,
+      title: el.getAttribute("data-lmsctl-title"),
+      lesson: hub.load("location:" + course) || "",
+      at: now.getTime(),
+      state: p.state,
+      right: p.right,
+      total: p.total,
+      score: p.score,
+      pass: p.pass
+    };
+    storage.set("recent", rememberRecent(storage.get("recent"), entry, RECENT_LIMIT));
+  }
+  function link(href, label, css) {
+    const a = document.createElement("a");
+    a.setAttribute("href", href);
+    if (css) {
+      a.className = css;
+    }
+    a.textContent = label;
+    return a;
+  }
+  function showContinue(storage, hub, scope2) {
+    const section = document.querySelector("[data-lmsctl-continue]");
+    if (!section) {
+      return;
+    }
+    const list = section.querySelector("[data-lmsctl-continue-list]");
+    const items = inProgress(storage.get("recent"));
+    section.hidden = !items.length;
+    if (!list) {
+      return;
+    }
+    list.textContent = "";
+    items.forEach((e) => {
+      const lesson = hub.load("location:" + e.course) || e.lesson;
+      const href = scope2 + "courses/" + e.course + "/" + (lesson && ID.test(lesson) ? lesson + "/" : "");
+      const li = document.createElement("li");
+      li.className = "lmsctl-continue__item";
+      li.setAttribute("data-lmsctl-course", e.course);
+      li.appendChild(link(href, e.title));
+      const meta = document.createElement("span");
+      meta.className = "lmsctl-meta";
+      meta.textContent = " " + continueText(e);
+      li.appendChild(meta);
+      list.appendChild(li);
+    });
+  }
+  function showPathAction(byCourse, win, prefix2) {
+    all("[data-lmsctl-path-action]").forEach((button) => {
+      const holder = button.closest("[data-lmsctl-path][data-lmsctl-courses]");
+      if (!holder) {
+        return;
+      }
+      const path = holder.getAttribute("data-lmsctl-path");
+      setPathContext(win, prefix2, path);
+      const action = pathAction(words(holder.getAttribute("data-lmsctl-courses")), byCourse);
+      const step = action.course ? holder.querySelector('.lmsctl-step[data-lmsctl-course="' + action.course + '"] a') : null;
+      if (!step) {
+        return;
+      }
+      button.setAttribute("href", withPath(step.getAttribute("href"), path));
+      button.textContent = pathActionText(action.kind, step.textContent.trim());
+      button.setAttribute("data-lmsctl-path-action", action.kind);
+    });
+  }
+  function showResult(byCourse, config2, context, scope2) {
+    const section = document.querySelector("[data-lmsctl-result]");
+    if (!section || !config2.course) {
+      return;
+    }
+    const p = byCourse[config2.course];
+    if (!p || p.state === "not-started") {
+      section.hidden = true;
+      return;
+    }
+    section.hidden = false;
+    section.setAttribute("data-lmsctl-state", p.state);
+    const score = section.querySelector("[data-lmsctl-result-score]");
+    if (score) {
+      score.textContent = resultText(p);
+    }
+    const certificate = section.querySelector("[data-lmsctl-certificate-link]");
+    if (certificate) {
+      certificate.hidden = !p.complete;
+    }
+    const next = section.querySelector("[data-lmsctl-result-next]");
+    const holder = context ? document.querySelector('[data-lmsctl-next-path="' + context + '"]') : null;
+    if (next) {
+      let target = null;
+      if (p.complete && holder) {
+        const id = nextCourse(words(holder.getAttribute("data-lmsctl-courses")), byCourse, config2.course);
+        const member = id ? holder.querySelector('[data-lmsctl-course="' + id + '"][data-lmsctl-href]') : null;
+        target = member ? {
+          href: withPath(member.getAttribute("data-lmsctl-href"), context),
+          label: text.nextCourse + member.getAttribute("data-lmsctl-title")
+        } : {
+          href: holder.getAttribute("data-lmsctl-path-href"),
+          label: text.pathDone + holder.getAttribute("data-lmsctl-path-title")
+        };
+      } else if (p.complete) {
+        target = { href: scope2 + "catalog/", label: text.findNext };
+      }
+      next.hidden = !target;
+      if (target) {
+        next.setAttribute("href", target.href);
+        next.textContent = target.label;
+      }
+    }
+    if (window.location.hash === "#result" && !section.getAttribute("data-lmsctl-shown")) {
+      section.setAttribute("data-lmsctl-shown", "true");
+      section.scrollIntoView();
+    }
+  }
+  function showCertificate(storage, win) {
+    const page = document.querySelector("[data-lmsctl-certificate]");
+    if (!page) {
+      return;
+    }
+    let course = "";
+    try {
+      course = new URLSearchParams(win.location.search).get("course") || "";
+    } catch (e) {
+      course = "";
+    }
+    const record = certificateFor(storage.get("completion:" + course), course);
+    const body = page.querySelector("[data-lmsctl-certificate-body]");
+    const missing = page.querySelector("[data-lmsctl-certificate-missing]");
+    page.setAttribute("data-lmsctl-state", record ? "passed" : "none");
+    if (body) {
+      body.hidden = !record;
+    }
+    if (missing) {
+      missing.hidden = !!record;
+    }
+    if (!record) {
+      return;
+    }
+    const fill = (name, value) => {
+      all('[data-lmsctl-cert="' + name + '"]', page).forEach((el) => {
+        el.textContent = value;
+      });
+    };
+    let day = record.date;
+    try {
+      const [y, m, d] = record.date.split("-").map(Number);
+      day = new Intl.DateTimeFormat(
+        document.documentElement.lang || void 0,
+        { dateStyle: "long" }
+      ).format(new Date(y, m - 1, d));
+    } catch (e) {
+    }
+    fill("course", record.title);
+    fill("date", day);
+    fill("score", certificateText(record));
+    const input = page.querySelector("[data-lmsctl-cert-input]");
+    const show = () => {
+      const name = (input ? input.value : "").trim();
+      fill("name", name || text.noName);
+      page.setAttribute("data-lmsctl-named", name ? "true" : "false");
+    };
+    if (input) {
+      const kept = storage.get("certificate-name");
+      if (typeof kept === "string" && !input.value) {
+        input.value = kept;
+      }
+      input.addEventListener("input", () => {
+        storage.set("certificate-name", input.value.trim());
+        show();
+      });
+    }
+    show();
+    all("[data-lmsctl-print]", page).forEach((b) => {
+      b.hidden = false;
+      b.addEventListener("click", () => {
+        win.print();
+      });
+    });
+  }
+  function setupJourney(hub, storage, config2, win, prefix2) {
+    const scope2 = typeof config2.scope === "string" && config2.scope ? config2.scope : "./";
+    const context = pathContext(win, prefix2);
+    showCertificate(storage, win);
+    return (byCourse) => {
+      keepRecords(storage, hub, byCourse, config2, /* @__PURE__ */ new Date());
+      showContinue(storage, hub, scope2);
+      showPathAction(byCourse, win, prefix2);
+      showResult(byCourse, config2, context, scope2);
+    };
   }
 
   // lmsctl/runtime/lesson.js
@@ -975,7 +1326,8 @@
         });
       }, () => hub.flush());
     }
-    const update = () => refresh(hub, config.paths);
+    const journey = setupJourney(hub, browserStorage, config, window, prefix);
+    const update = () => journey(refresh(hub, config.paths));
     setupFeedback(hub, where, lesson ? lesson.version : "");
     const questions = all("[data-lmsctl-question]");
     const learner = questions.length && window.crypto ? learnerId(browserStorage, window.crypto) : "";

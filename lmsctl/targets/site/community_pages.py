@@ -16,14 +16,33 @@ from urllib.parse import quote, urlsplit
 
 from lmsctl import __version__
 from lmsctl.content.community import RECENT_DAYS, published, updates
-from lmsctl.core.history import History
-from lmsctl.core.model import Repository
-from lmsctl.targets.site.i18n import render
+from lmsctl.core.history import Contribution, History
+from lmsctl.core.model import Recognition, Repository
+from lmsctl.targets.site.i18n import _, ngettext, render
 
 
 def _course_href(base_url: str, course_id: str) -> str:
     base = base_url if not base_url or base_url.endswith("/") else base_url + "/"
     return f"{base}courses/{quote(course_id)}/"
+
+
+def milestones(c: Contribution, thresholds: Recognition) -> list[tuple[str, str]]:
+    """The milestones a person reached, all time, as (key, label): the first course
+    published, then the thresholds of ``recognition:`` in lmsctl.yml."""
+    out: list[tuple[str, str]] = []
+    authored = len(c.courses_authored)
+    if authored >= 1:
+        out.append(("first-course", _("First course published")))
+    if authored >= thresholds.courses:
+        out.append(("courses", ngettext("%(num)d course published", "%(num)d courses published",
+                                        thresholds.courses)))
+    if len(c.lessons_improved) >= thresholds.lessons:
+        out.append(("lessons", ngettext("%(num)d lesson improved", "%(num)d lessons improved",
+                                        thresholds.lessons)))
+    if c.reviews >= thresholds.reviews:
+        out.append(("reviews", ngettext("%(num)d review given", "%(num)d reviews given",
+                                        thresholds.reviews)))
+    return out
 
 
 def contributors_page(repo: Repository, history: History, today: dt.date, *,
@@ -34,10 +53,12 @@ def contributors_page(repo: Repository, history: History, today: dt.date, *,
     ``base_url`` leads from the page to the site root (``../`` from /contributors/)."""
     courses = published(repo, include_drafts)
     since = today - dt.timedelta(days=recent_days)
+    everyone = history.contributions(course_ids=courses)
+    badges = {c.person: milestones(c, repo.config.recognition) for c in everyone}
     return render(
         "contributors.html.j2", history=history, courses=courses, recent_days=recent_days,
         recent=history.contributions(since=since, course_ids=courses),
-        everyone=history.contributions(course_ids=courses),
+        everyone=everyone, badges=badges,
         course_href=lambda cid: _course_href(base_url, cid)) + "\n"
 
 

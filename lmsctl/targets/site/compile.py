@@ -406,7 +406,8 @@ class DocsWriter:
 def compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
                  history: History) -> Compiled:
     """Write the MkDocs project for ``selection`` into ``folder`` (which must be empty)."""
-    with i18n.translations(options.translations):
+    with (i18n.translations(options.translations),
+          i18n.display_names(pages.people_names(repo.config, history))):
         return _compile_site(repo, selection, folder, options, history)
 
 
@@ -421,7 +422,8 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                             listed=selection.listed, paths=selection.paths,
                             listed_paths=selection.listed_paths, facts=facts,
                             drafts=options.drafts, preview=selection.preview,
-                            request_url=feedback.request_course_url(config))
+                            request_url=feedback.request_course_url(config),
+                            certificates=not options.package)
     manifest_courses: dict[str, Any] = {}
     lesson_pages = LessonPages(selection.built)
     warnings: list[Diagnostic] = []
@@ -432,6 +434,9 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     writer.page("catalog.md", _("Catalog"), pages.catalog_page(ctx), search=False,
                 description=_("Every course, with filters by skill, level, role and duration."))
     writer.page("skills.md", _("Skills"), pages.skills_page(ctx))
+    if ctx.certificates:
+        writer.page("certificate.md", _("Certificate"), pages.certificate_page(ctx),
+                    search=False, description=_("Your certificate of completion."))
     writer.page("courses/index.md", _("Courses"), pages.courses_index_page(ctx), search=False,
                 extra={"redirect": urls.CATALOG})
     if selection.paths:

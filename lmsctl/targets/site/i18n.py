@@ -171,7 +171,43 @@ def correct_choices(question: Any) -> str:
 
 
 def github_profile(handle: str) -> str:
+    """A GitHub user's profile, or a team's page for ``org/team``."""
+    if "/" in handle:
+        org, team = handle.split("/", 1)
+        return f"https://github.com/orgs/{quote(org)}/teams/{quote(team)}"
     return f"https://github.com/{quote(handle)}"
+
+
+#: GitHub handle (lower case, no "@") -> display name, for the build being rendered
+#: (``display_names``): the ``people:`` map of lmsctl.yml over the git author names.
+_names: dict[str, str] = {}
+
+
+@contextlib.contextmanager
+def display_names(names: dict[str, str]) -> Iterator[None]:
+    """Show people by these names (handle -> name) inside the block."""
+    global _names
+    previous = _names
+    _names = {k.lower(): v for k, v in names.items()}
+    try:
+        yield
+    finally:
+        _names = previous
+
+
+def person_name(name: str, handle: str | None) -> str:
+    """The name to show for a person of the history: ``people:`` wins, then the git name."""
+    return _names.get(handle.lower(), name) if handle else name
+
+
+def owner(text: str) -> dict[str, str]:
+    """An owner as written in a course or path (``@jdoe``, ``@acme/team``, a plain name):
+    ``name`` (the display name, "" when none is known), ``handle`` (``@jdoe``) and ``href``."""
+    if not text.startswith("@") or len(text) < 2:
+        return {"name": text, "handle": "", "href": ""}
+    handle = text[1:]
+    return {"name": _names.get(handle.lower(), ""), "handle": text,
+            "href": github_profile(handle)}
 
 
 _environments: dict[_gettext.NullTranslations, jinja2.Environment] = {}
@@ -202,7 +238,8 @@ def _make_environment(catalog: _gettext.NullTranslations) -> jinja2.Environment:
     env.globals["lmsctl_catalog"] = catalog
     env.globals.update(minutes=minutes, date_words=date_words, level_label=level_label,
                        question_keys=question_keys, correct=correct_choices,
-                       github_profile=github_profile)
+                       github_profile=github_profile, person_name=person_name,
+                       owner=owner)
     env.filters["clean"] = clean
     return env
 

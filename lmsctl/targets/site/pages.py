@@ -18,8 +18,8 @@ from typing import Any
 from markupsafe import Markup
 
 from lmsctl.content.freshness import Freshness
-from lmsctl.core.history import Person
-from lmsctl.core.model import Course, LearningPath, Lesson, Repository
+from lmsctl.core.history import History, Person
+from lmsctl.core.model import Config, Course, LearningPath, Lesson, Repository
 from lmsctl.targets.site import urls
 from lmsctl.targets.site.i18n import _, level_label, render
 
@@ -63,11 +63,28 @@ class SiteContext:
     drafts: bool
     preview: Course | None
     request_url: str | None
+    #: the site's own pages around a course (certificate, catalog, paths): not in package
+    #: mode (a SCORM/xAPI package holds the course's pages only; its LMS keeps the record)
+    certificates: bool = True
 
     def built(self, course_id: str) -> Course | None:
         if course_id not in self.selection_built:
             return None
         return self.repo.course(course_id)
+
+
+def people_names(config: Config, history: History) -> dict[str, str]:
+    """GitHub handle -> the name to show: the git author name (``.mailmap`` applied) of the
+    newest change by that handle's no-reply address, then lmsctl.yml's ``people:``, which
+    wins. One pass over the history."""
+    names: dict[str, str] = {}
+    for change in history.changes:  # newest first: the newest spelling wins
+        for p in (*change.people, *change.reviewers):
+            handle = p.github
+            if handle and p.name.lower() != handle.lower():
+                names.setdefault(handle.lower(), p.name)
+    names.update((handle.lower(), name) for handle, name in config.people)
+    return names
 
 
 def skill_title(ctx: SiteContext, skill_id: str) -> str:
@@ -217,8 +234,12 @@ def paths_index_page(ctx: SiteContext) -> str:
 def path_page(ctx: SiteContext, path: LearningPath) -> str:
     page = urls.path_url(path.id)
     members = path_members(ctx, path)
+    required = _required(members)
+    start = {"course": required[0],
+             "href": urls.relative(urls.course_url(required[0].id), page) + f"?path={path.id}"
+             } if required else None
     return render(
-        "path.html.j2", path=path, required=_required(members),
+        "path.html.j2", path=path, required=required, start=start,
         n_optional=sum(1 for _c, optional in members if optional),
         total_minutes=sum(c.duration for c, _o in members),
         audience=", ".join(a.capitalize() for a in path.audience),
@@ -272,7 +293,33 @@ def course_page(ctx: SiteContext, course: Course, outdated_url: str | None) -> s
                   "href": urls.relative(urls.lesson_url(course.id, lesson.id), page)}
                  for lesson in course.lessons],
         paths=[{"path": p, "href": urls.relative(urls.path_url(p.id), page)}
-               for p in ctx.paths if any(m.id == course.id for m in p.courses)])
+               for p in ctx.paths if any(m.id == course.id for m in p.courses)],
+        catalog_href=urls.relative(urls.CATALOG, page),
+        certificate_href=(urls.relative(urls.CERTIFICATE, page) + f"?course={course.id}"
+                          if ctx.certificates else ""),
+        journey_paths=_journey_paths(ctx, course, page) if ctx.certificates else [])
+
+
+def _journey_paths(ctx: SiteContext, course: Course, page: str) -> list[dict[str, Any]]:
+    """The paths holding the course, with their members, for the result's "next course" (the
+    runtime picks the path the learner came from). Bounded by the paths' sizes."""
+    out: list[dict[str, Any]] = []
+    for path in ctx.paths:
+        if not any(m.id == course.id for m in path.courses):
+            continue
+        members = path_members(ctx, path)
+        out.append({"path": path, "required": [c.id for c in _required(members)],
+                    "href": urls.relative(urls.path_url(path.id), page),
+                    "members": [{"course": c, "href": urls.relative(urls.course_url(c.id), page)}
+                                for c, _o in members]})
+    return out
+
+
+def certificate_page(ctx: SiteContext) -> str:
+    config = ctx.repo.config
+    return render("certificate.html.j2", site_title=config.site_title,
+                  recorded=config.analytics.recording,
+                  catalog_href=urls.relative(urls.CATALOG, urls.CERTIFICATE))
 
 
 # -- lesson chrome (placed around the rendered lesson by the theme override) -----------------

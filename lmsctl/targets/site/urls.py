@@ -17,6 +17,7 @@ CONTRIBUTORS = "contributors/"
 WHATS_NEW = "whats-new/"
 CONTRIBUTING = "contributing/"
 RULES = "contributing/rules/"
+CERTIFICATE = "certificate/"
 FEED = "feed.xml"
 SEARCH_INDEX = "search/search_index.json"
 
