@@ -18,7 +18,7 @@ from lmsctl.core import schema
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.document import LessonDocument, ref_label
 from lmsctl.core.errors import RepositoryNotFound
-from lmsctl.core.files import inside
+from lmsctl.core.files import inside, one_reading
 from lmsctl.core.html_policy import config_url_problem
 from lmsctl.core.ids import SLUG, lesson_id, slugify
 from lmsctl.core.model import (
@@ -90,6 +90,9 @@ def unknown_course_hint(root: Path, course_id: str) -> str:
 
 
 def _rel(root: Path, path: Path) -> str:
+    full, base = str(path), str(root)
+    if full.startswith(base) and full[len(base):len(base) + 1] == os.sep and ".." not in full:
+        return full[len(base) + 1:].replace(os.sep, "/")
     return path.relative_to(root).as_posix()
 
 
@@ -430,6 +433,19 @@ MAX_OPENERS = 10_000
 _NEST = re.compile(r"[ \t]*+(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*+)*+")
 
 
+#: A line that starts with this many characters of ``_NEST`` (a tab counts as at most 4
+#: columns) can be nested more than ``MAX_NESTING`` levels deep; no other line can.
+_DEEP = re.compile(rf"^[ \t>*+\-0-9.)]{{{(2 * MAX_NESTING + 2) // 4},}}", re.M)
+
+
+def _within_limits(body: str) -> bool:
+    """True when no paragraph of ``body`` can break a limit (the whole body has fewer openers
+    than one paragraph may, and no line starts deep enough): ``too_complex`` has nothing to
+    say, exactly, without its line-by-line pass."""
+    return (body.count("[") <= MAX_OPENERS and body.count("<") <= MAX_OPENERS
+            and _DEEP.search(body) is None)
+
+
 _FENCE_LINE = re.compile(r"[ \t]*+(?:>[ \t]*+)*+(`{3,}+|~{3,}+)")
 
 
@@ -438,6 +454,8 @@ def too_complex(body: str, body_line: int, rel: str) -> tuple[list[Diagnostic], 
     ``MAX_OPENERS`` ``[`` or ``<``, outside fenced code. One pass, linear in the text, before
     the lesson is read: returns the problems and the body with those paragraphs blanked (the
     same lines, empty), so that the reader never spends time on text that is refused anyway."""
+    if _within_limits(body):
+        return [], body
     problems: list[Diagnostic] = []
     lines = body.split("\n")
     refused: list[tuple[int, int]] = []  # 0-based line ranges of refused paragraphs
@@ -678,7 +696,11 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
 
     ``lessons=False`` reads only the metadata (config, course.yml, paths): courses then have no
     lessons, for commands that need no more (stale, codeowners)."""
-    root = root.resolve()
+    with one_reading():
+        return _load_repository(root.resolve(), lessons)
+
+
+def _load_repository(root: Path, lessons: bool) -> tuple[Repository, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     files: list[str] = []
     config, more = load_config(root)
