@@ -129,17 +129,17 @@ def _realdir(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-def _real(path: str) -> Path:
+def _real(path: str) -> str:
     """``realpath`` with the folder part cached: many links share a few folders."""
     folder, name = os.path.split(os.path.normpath(path))
     full = os.path.join(_realdir(folder), name)
-    return Path(os.path.realpath(full) if os.path.islink(full) else full)
+    return os.path.realpath(full) if os.path.islink(full) else full
 
 
 def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    course_dir = Path(_realdir(str(repo.root / course.rel_dir)))
-    lesson_dir = str((repo.root / lesson.rel).parent)
+    course_dir = _realdir(os.path.join(repo.root, course.rel_dir))
+    lesson_dir = os.path.dirname(os.path.join(repo.root, lesson.rel))
     for link in lesson.links:
         if not is_local(link.url):
             continue
@@ -150,17 +150,17 @@ def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic
         if is_page and not link.image:
             continue  # links to lessons and courses are checked by lint (LMS3xx)
         what = "image" if link.image else "linked file"
-        if target.startswith("/") or Path(target).is_absolute():
+        if target.startswith("/") or os.path.isabs(target):
             out.append(diag("LMS208", lesson.rel, link.line, link.column,
                             f"{what} '{link.url}' is an absolute path",
                             "Link to files relative to the lesson: ../assets/<file>."))
             continue
         resolved = _real(os.path.join(lesson_dir, target))
-        if not resolved.is_relative_to(course_dir):
+        if resolved != course_dir and not resolved.startswith(course_dir.rstrip(os.sep) + os.sep):
             out.append(diag("LMS208", lesson.rel, link.line, link.column,
                             f"{what} '{link.url}' is outside the course folder {course.rel_dir}/"))
-        elif not resolved.is_file():
-            near = _closest_file(course_dir, lesson_dir, target)
+        elif not os.path.isfile(resolved):
+            near = _closest_file(Path(course_dir), lesson_dir, target)
             out.append(diag("LMS207", lesson.rel, link.line, link.column,
                             f"{what} '{link.url}' does not exist",
                             f"Did you mean {near}? (the path is relative to the lesson file)"

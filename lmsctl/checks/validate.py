@@ -6,13 +6,24 @@ from pathlib import Path
 
 from lmsctl.checks.references import check_references
 from lmsctl.content.loader import load_repository
+from lmsctl.core.cache import open_namespace
 from lmsctl.core.diagnostics import Report
 from lmsctl.core.model import Repository
 
+#: The cache namespace of the readings of files (``lmsctl.core.cache``).
+NAMESPACE = "files"
 
-def validate_repository(root: Path) -> tuple[Repository, Report]:
-    repo, problems = load_repository(root)
+
+def validate_repository(root: Path, cache: bool = True) -> tuple[Repository, Report]:
+    """Read the repository and check it. With ``cache`` (``--no-cache`` turns it off) each
+    file's reading and its own findings are reused while its text, path and lmsctl are the
+    same; everything that spans files (references, cycles, assets, links) is checked again on
+    every run."""
+    root = root.resolve()
+    store = open_namespace(root, NAMESPACE, cache)
+    repo, problems = load_repository(root, cache=store)
     report = Report(files_checked=len(repo.files))
     report.extend(problems)
     report.extend(check_references(repo))
+    store.save()
     return repo, report
