@@ -68,16 +68,27 @@ RepoCheck = Callable[[Context], Iterable[Diagnostic]]
 
 class CheckList:
     """A rule group's own checks, in order: ``@CHECKS.lesson`` (once per lesson, with the shared
-    ``LessonDocument``), ``@CHECKS.course`` (once per course), ``@CHECKS.repo`` (once per run).
-    The registry (``lmsctl.checks.registry``) lists the groups explicitly."""
+    ``LessonDocument``; ``@CHECKS.own_lesson`` when it reads nothing but the lesson and the
+    settings, so that its findings are cached), ``@CHECKS.course`` (once per course),
+    ``@CHECKS.repo`` (once per run). The registry (``lmsctl.checks.registry``) lists the
+    groups explicitly."""
 
     def __init__(self) -> None:
         self.lessons: list[LessonCheck] = []
+        self.own: list[LessonCheck] = []
         self.courses: list[CourseCheck] = []
         self.repos: list[RepoCheck] = []
 
     def lesson(self, func: LessonCheck) -> LessonCheck:
+        """A lesson check that may look beyond the lesson (other lessons, files, git)."""
         self.lessons.append(func)
+        return func
+
+    def own_lesson(self, func: LessonCheck) -> LessonCheck:
+        """A lesson check whose findings depend only on the lesson's text, path and course id
+        and on the numeric lint settings (``ctx.settings``): ``lint`` caches them by those."""
+        self.lessons.append(func)
+        self.own.append(func)
         return func
 
     def course(self, func: CourseCheck) -> CourseCheck:

@@ -140,7 +140,7 @@ def course_pos(course: Course) -> tuple[int, int]:
     return course.doc.key_pos(("title",))
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
              ) -> Iterator[Diagnostic]:
     previous = 1  # the title
@@ -185,7 +185,7 @@ def is_empty(lesson: Lesson, view: LessonDocument) -> bool:
     return lesson.word_count <= 60 and not view.has_text
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def size(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
          ) -> Iterator[Diagnostic]:
     line, col = title_pos(lesson)
@@ -214,7 +214,7 @@ def _html_in_title(rel: str, title: str, pos: tuple[int, int], what: str
                    f"Write it as plain text, e.g. title: {_HTML_IN_TEXT.sub('', title).strip()}")
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def lesson_title(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                  ) -> Iterator[Diagnostic]:
     if lesson.front_matter is not None:
@@ -349,7 +349,7 @@ def _replace(line: int, column: int, old: str, new: str, title: str) -> Fix:
     return Fix(title, (TextEdit(line, column, line, column + len(old), new),))
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
               ) -> Iterator[Diagnostic]:
     for span in view.bare_urls:
@@ -366,7 +366,7 @@ def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                    f"bare URL {span.text} is not a link on the site", hint, fix)
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                ) -> Iterator[Diagnostic]:
     spans = list(view.trailing_space)
