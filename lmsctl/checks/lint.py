@@ -532,11 +532,11 @@ def lint_repository(
         scope = scope_for_paths(repo, paths)
     else:
         scope = Scope()
+    store = open_namespace(repo.root, NAMESPACE, cache)
     ctx = Context(repo, config.settings,
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
-                  scope=scope.courses)
-    store = open_namespace(repo.root, NAMESPACE, cache)
-    found = _run_checks(ctx, store)
+                  scope=scope.courses, store=store if cache else None)
+    found = _run_checks(ctx, ctx.store)
     if extra is not None:
         found += extra(repo)
     suppressions, more = _suppressions(ctx)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from lmsctl.core.cache import Namespace
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.document import LessonDocument
 from lmsctl.core.model import Course, Lesson, Repository
@@ -43,6 +44,8 @@ class Context:
     scope: frozenset[str] | None = None
     #: per-run memo for rule modules (e.g. parsed .gitattributes)
     cache: dict[str, Any] = field(default_factory=dict)
+    #: the lasting cache of lint (``lmsctl.core.cache``) for per-file facts; None: off
+    store: Namespace | None = None
 
     def view(self, lesson: Lesson) -> LessonDocument:
         """The lesson's document: what the one Markdown reader found when the lesson was
