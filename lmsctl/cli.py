@@ -20,14 +20,14 @@ from typing import Any, TypeVar
 import click
 
 from lmsctl import __version__
-from lmsctl.checks.report_formats import FORMATTERS
-from lmsctl.content.loader import find_root
+from lmsctl.checks.formatters import FORMAT_NAMES
 from lmsctl.core.errors import LmsctlError
+from lmsctl.core.files import find_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Every command that reports findings offers the same formats (one list: FORMATTERS).
-FORMATS = list(FORMATTERS)
+#: Every command that reports findings offers the same formats (report_formats.FORMATTERS).
+FORMATS = list(FORMAT_NAMES)
 
 
 def format_option(func: F) -> F:

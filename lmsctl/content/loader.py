@@ -19,7 +19,7 @@ from lmsctl.core import schema
 from lmsctl.core.cache import Namespace, lazy, pickled
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.document import LessonDocument, ref_label
-from lmsctl.core.errors import RepositoryNotFound
+from lmsctl.core.files import find_root as find_root  # noqa: F401  (re-exported)
 from lmsctl.core.files import inside, one_reading
 from lmsctl.core.html_policy import config_url_problem
 from lmsctl.core.ids import SLUG, lesson_id, slugify
@@ -44,22 +44,6 @@ from lmsctl.core.yamlstrict import MAX_YAML_BYTES, YamlDoc, decode_text, parse_y
 
 #: Largest lesson file read, in bytes.
 MAX_LESSON_BYTES = 1024 * 1024
-
-
-def find_root(start: Path) -> Path:
-    """The repository root: the nearest folder at or above ``start`` with ``lmsctl.yml`` (or,
-    failing that, with a ``courses/`` folder)."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "lmsctl.yml").is_file():
-            return folder
-    for folder in (start, *start.parents):
-        if (folder / "courses").is_dir():
-            return folder
-    raise RepositoryNotFound(
-        f"no course repository at or above {start}",
-        "Run lmsctl inside a repository that has lmsctl.yml and courses/, or pass --repo DIR.",
-    )
 
 
 def is_content_folder(folder: Path) -> bool:
@@ -233,11 +217,11 @@ def _int(value: Any, default: int | None) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
-def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
+def load_config(root: Path, cache: Namespace | None = None) -> tuple[Config, list[Diagnostic]]:
     path = root / "lmsctl.yml"
     if not path.exists():
         return Config(), []
-    doc, problems = load_yaml_file(root, path, "lmsctl")
+    doc, problems = load_yaml_file(root, path, "lmsctl", cache)
     if doc is None or not isinstance(doc.data, dict):
         return Config(exists=True), problems
     data = doc.data
@@ -791,7 +775,7 @@ def _load_repository(root: Path, lessons: bool, cache: Namespace | None
                      ) -> tuple[Repository, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     files: list[str] = []
-    config, more = load_config(root)
+    config, more = load_config(root, cache)
     problems += more
     if config.exists:
         files.append("lmsctl.yml")

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
-from lmsctl.core.errors import OutsideRepository
+from lmsctl.core.errors import OutsideRepository, RepositoryNotFound
 
 #: Temporary files of ``write_atomic``: ``.<name>.lmsctl-<pid>-<random>.tmp``.
 TMP_PATTERN = re.compile(r"^\..+\.lmsctl-(\d+)-[0-9a-f]+\.tmp$")
@@ -145,3 +145,19 @@ def write_atomic(path: Path, data: str | bytes, *, root: Path | None = None) -> 
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: the nearest folder at or above ``start`` with ``lmsctl.yml`` (or,
+    failing that, with a ``courses/`` folder)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "lmsctl.yml").is_file():
+            return folder
+    for folder in (start, *start.parents):
+        if (folder / "courses").is_dir():
+            return folder
+    raise RepositoryNotFound(
+        f"no course repository at or above {start}",
+        "Run lmsctl inside a repository that has lmsctl.yml and courses/, or pass --repo DIR.",
+    )
