@@ -103,15 +103,21 @@ def outside_links(root: Path, folder: Path) -> list[Diagnostic]:
     problem = outside(root, folder, "folder")
     if problem is not None or not folder.is_dir():
         return [problem] if problem is not None else found
-    for current, dirnames, filenames in os.walk(folder):
-        base = Path(current)
-        for name in [*dirnames, *filenames]:
-            entry = base / name
+    stack = [str(folder)]
+    while stack:  # symlinked folders are checked, never entered
+        try:
+            with os.scandir(stack.pop()) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
             if entry.is_symlink():
-                problem = outside(root, entry, "folder" if entry.is_dir() else "file")
+                path = Path(entry.path)
+                problem = outside(root, path, "folder" if path.is_dir() else "file")
                 if problem is not None:
                     found.append(problem)
-        dirnames[:] = [d for d in dirnames if not (base / d).is_symlink()]
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
     return found
 
 
