@@ -269,3 +269,27 @@ def test_random_edit_sequences(edits: list[tuple[str, int]], make_repo: Callable
             except FileNotFoundError:
                 pass  # e.g. renaming a lesson already deleted
         assert _findings(root, True) == _findings(root, False)
+
+
+def test_a_cached_reading_is_the_same_model(sample_repo: Path) -> None:
+    """A lesson restored from the cache (its rarely used parts unpickled on first use) equals
+    the one read from the file, field by field, and pickles and copies as a plain Lesson."""
+    import dataclasses
+    import pickle
+
+    from lmsctl.core.model import Lesson
+
+    fresh, _ = validate_repository(sample_repo, cache=False)
+    validate_repository(sample_repo)
+    cached, _ = validate_repository(sample_repo)
+    pairs = [(a, b) for ca, cb in zip(fresh.courses, cached.courses, strict=True)
+             for a, b in zip(ca.lessons, cb.lessons, strict=True)]
+    assert pairs
+    for plain, restored in pairs:
+        for f in dataclasses.fields(Lesson):
+            assert getattr(restored, f.name) == getattr(plain, f.name), f.name
+        assert [q.doc for q in restored.quizzes] == [q.doc for q in plain.quizzes]
+        assert restored == plain
+        again = pickle.loads(pickle.dumps(restored))
+        assert type(again) is Lesson and again == plain
+        assert dataclasses.replace(restored, title="x").document == plain.document

@@ -658,6 +658,12 @@ def file_links(document: LessonDocument) -> tuple[Link, ...]:
 _SRC_TAGS = frozenset({"img", "video", "source", "audio", "track", "a"})
 
 
+def _lesson_files(folder: Path) -> list[Path]:
+    """The lesson files of a lessons folder (``*.md``, not hidden), in name order."""
+    return [folder / name for name in sorted(os.listdir(folder))
+            if name.endswith(".md") and not name.startswith(".")]
+
+
 def load_course(
     root: Path, folder: Path, lessons: bool = True, cache: Namespace | None = None
 ) -> tuple[Course | None, list[Diagnostic], list[str]]:
@@ -688,8 +694,7 @@ def load_course(
         # if any, is in the unreadable file).
         lessons_dir = folder / "lessons"
         if lessons and lessons_dir.is_dir():
-            for lp in sorted(p for p in lessons_dir.iterdir()
-                             if p.suffix == ".md" and not p.name.startswith(".")):
+            for lp in _lesson_files(lessons_dir):
                 files.append(_rel(root, lp))
                 problems += load_lesson(root, lp, course_id, cache)[1]
         return None, problems, files
@@ -710,8 +715,7 @@ def load_course(
             else:
                 lesson_paths.append(candidate)
     elif lessons_dir.is_dir():
-        lesson_paths = sorted(p for p in lessons_dir.iterdir()
-                              if p.suffix == ".md" and not p.name.startswith("."))
+        lesson_paths = _lesson_files(lessons_dir)
     loaded: list[Lesson] = []
     for lp in lesson_paths if lessons else []:
         files.append(_rel(root, lp))

@@ -24,7 +24,6 @@ so its results are never reused.
 
 from __future__ import annotations
 
-import copyreg
 import dataclasses
 import enum
 import gc
@@ -99,12 +98,11 @@ def code_version() -> str:
 
 def digest(*parts: str | bytes) -> str:
     """A SHA-256 of ``parts``, each length-prefixed (no two lists of parts collide)."""
-    h = hashlib.sha256()
+    chunks: list[bytes] = []
     for part in parts:
         raw = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(raw).to_bytes(8, "big"))
-        h.update(raw)
-    return h.hexdigest()
+        chunks += (len(raw).to_bytes(8, "big"), raw)
+    return hashlib.sha256(b"".join(chunks)).hexdigest()
 
 
 def settings_hash(value: Any) -> str:
@@ -184,9 +182,9 @@ def _lazy_field(name: str) -> property:
 
 
 def _reduce_to_base(self: Any, protocol: Any = None) -> Any:
+    """Pickle (and copy) as the plain dataclass, built by its own constructor."""
     base = type(self).__mro__[1]
-    return (copyreg.__newobj__, (base,),  # type: ignore[attr-defined]
-            {f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
+    return (base, tuple(getattr(self, f.name) for f in dataclasses.fields(base) if f.init))
 
 
 def _equal_as_base(self: Any, other: Any) -> Any:

@@ -51,15 +51,16 @@ def inside(root: Path, path: Path) -> bool:
     """True when ``path``, with every symlink and ``..`` resolved, is ``root`` or below it."""
     memo = _RESOLVED.get()
     if memo is not None:
-        name = path.name
+        full = os.fspath(path)
+        folder, name = os.path.split(full)
         try:
-            mode = os.lstat(path).st_mode
+            mode = os.lstat(full).st_mode
         except OSError:
             mode = None
         if mode is not None and not stat.S_ISLNK(mode) and name not in ("", ".", ".."):
             try:
-                base = _realpath(str(root), memo)
-                folder = _realpath(str(path.parent), memo)
+                base = _realpath(os.fspath(root), memo)
+                folder = _realpath(folder or ".", memo)
             except (OSError, RuntimeError):
                 return False
             # not a symlink: its real path is its folder's real path plus its name
