@@ -293,3 +293,22 @@ def test_a_cached_reading_is_the_same_model(sample_repo: Path) -> None:
         again = pickle.loads(pickle.dumps(restored))
         assert type(again) is Lesson and again == plain
         assert dataclasses.replace(restored, title="x").document == plain.document
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_linting_some_files_reports_what_a_full_run_reports_there(
+        sample_repo: Path, use_cache: bool) -> None:
+    """``lint <paths>`` checks only those courses' lesson references; what it reports in those
+    files is exactly what a full run reports there."""
+    seed(sample_repo)
+    (sample_repo / L2).unlink()  # dead links in sales-basics and in the pricing course
+    _edit(sample_repo, PRICING + "/lessons/02-acknowledge-clarify-respond.md",
+          lambda t: t + "\n![chart](../assets/missing-chart.png)\n")
+    _, full = lint_repository(sample_repo, cache=use_cache)
+    for paths in ([L1], [SALES], [PRICING], [PRICING + "/lessons", L1], ["paths"]):
+        _, some = lint_repository(sample_repo, paths, cache=use_cache)
+        wanted = [d for d in full.sorted()
+                  if any(d.path == p or d.path.startswith(p + "/") for p in paths)]
+        assert some.sorted() == wanted, paths
+    assert any(d.path.startswith(PRICING) and d.rule == "LMS207" for d in full.sorted())
+    assert any(d.path == L1 and d.rule == "LMS214" for d in full.sorted())

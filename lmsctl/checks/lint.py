@@ -519,7 +519,11 @@ def lint_repository(
     file's reading and the findings of the checks that read only one lesson are reused while
     the text, path, lmsctl and settings are the same; everything that spans files runs again."""
     all_rules()
-    repo, validation = validate_repository(root, cache)
+    # Reporting on some files only (paths, no --changed-since, which keeps validation findings
+    # everywhere): the other courses' lesson references cannot reach the report.
+    only = (lambda repo: scope_for_paths(repo, paths).courses) \
+        if paths and not changed_since else None
+    repo, validation = validate_repository(root, cache, only)
     config, problems = read_config(repo)
     changes: list[CourseChange] = []
     if changed_since:

@@ -242,10 +242,12 @@ def _closest_file(course_dir: Path, lesson_dir: str, target: str) -> str | None:
     return close[0] if close else None
 
 
-def _lessons(repo: Repository) -> list[Diagnostic]:
+def _lessons(repo: Repository, courses: frozenset[str] | None = None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     pages = Pages(repo)
     for course in repo.courses:
+        if courses is not None and course.id not in courses:
+            continue
         listed = isinstance(course.doc.data, dict) and "lessons" in course.doc.data
         if not course.lessons and not listed:
             out.append(diag("LMS210", course.rel, 1, 1, f"course '{course.id}' has no lessons"))
@@ -266,7 +268,10 @@ def _lessons(repo: Repository) -> list[Diagnostic]:
     return out
 
 
-def check_references(repo: Repository) -> list[Diagnostic]:
+def check_references(repo: Repository, courses: frozenset[str] | None = None
+                     ) -> list[Diagnostic]:
+    """Every reference finding. With ``courses``, the lessons of the other courses are not
+    checked (their findings are at their own files: for a run that reports on some courses)."""
     _realdir.cache_clear()
     return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_goals(repo),
-            *_lessons(repo), *check_analytics(repo.config)]
+            *_lessons(repo, courses), *check_analytics(repo.config)]

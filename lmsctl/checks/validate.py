@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from lmsctl.checks.references import check_references
@@ -14,16 +15,19 @@ from lmsctl.core.model import Repository
 NAMESPACE = "files"
 
 
-def validate_repository(root: Path, cache: bool = True) -> tuple[Repository, Report]:
+def validate_repository(root: Path, cache: bool = True,
+                        scope: Callable[[Repository], frozenset[str] | None] | None = None
+                        ) -> tuple[Repository, Report]:
     """Read the repository and check it. With ``cache`` (``--no-cache`` turns it off) each
     file's reading and its own findings are reused while its text, path and lmsctl are the
     same; everything that spans files (references, cycles, assets, links) is checked again on
-    every run."""
+    every run. ``scope``, given the repository, names the courses whose lessons' references
+    are checked (None: all): for a run that reports only on those courses' files."""
     root = root.resolve()
     store = open_namespace(root, NAMESPACE, cache)
     repo, problems = load_repository(root, cache=store)
     report = Report(files_checked=len(repo.files))
     report.extend(problems)
-    report.extend(check_references(repo))
+    report.extend(check_references(repo, scope(repo) if scope is not None else None))
     store.save()
     return repo, report
