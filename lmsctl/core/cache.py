@@ -168,10 +168,11 @@ def _lazy_field(name: str) -> property:
     def get(self: Any) -> Any:
         state = self.__dict__
         value = state.get(name, _MISSING)
-        if value is _MISSING:
-            later = state.pop("_lmsctl_later", None)
+        if value is _MISSING:  # (two threads may both unpickle: the same values either way)
+            later = state.get("_lmsctl_later")
             if later is not None:
                 state.update(unpickle(later))
+                state.pop("_lmsctl_later", None)
             value = state[name]
         return value
 
