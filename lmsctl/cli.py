@@ -20,14 +20,14 @@ from typing import Any, TypeVar
 import click
 
 from lmsctl import __version__
-from lmsctl.checks.report_formats import FORMATTERS
-from lmsctl.content.loader import find_root
+from lmsctl.checks.formatters import FORMAT_NAMES
 from lmsctl.core.errors import LmsctlError
+from lmsctl.core.files import find_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Every command that reports findings offers the same formats (one list: FORMATTERS).
-FORMATS = list(FORMATTERS)
+#: Every command that reports findings offers the same formats (report_formats.FORMATTERS).
+FORMATS = list(FORMAT_NAMES)
 
 
 def format_option(func: F) -> F:
@@ -207,15 +207,22 @@ def cli() -> None:
     """lmsctl: courses as files, peer review as validation, a static learning site as output."""
 
 
+cache_option = click.option(
+    "--no-cache", "no_cache", is_flag=True,
+    help="Read and check every file again, without the cache in .lmsctl/cache/ (neither read "
+         "nor written).")
+
+
 @cli.command()
 @format_option
+@cache_option
 @repo_option
 @handled
-def validate(fmt: str, repo: Path | None) -> int:
+def validate(fmt: str, no_cache: bool, repo: Path | None) -> int:
     """Check schemas and references; exit 1 on any error."""
     from lmsctl.commands import validate as cmd
 
-    return cmd.run(root_of(repo), fmt)
+    return cmd.run(root_of(repo), fmt, cache=not no_cache)
 
 
 @cli.command()
@@ -227,14 +234,16 @@ def validate(fmt: str, repo: Path | None) -> int:
 @click.option("--analytics", is_flag=True,
               help="Add the insight rules (LMS9xx) from the statements that `lmsctl analytics "
                    "pull` stored.")
+@cache_option
 @repo_option
 @handled
 def lint(paths: tuple[Path, ...], fmt: str, changed_since: str | None, fix: bool,
-         analytics: bool, repo: Path | None) -> int:
+         analytics: bool, no_cache: bool, repo: Path | None) -> int:
     """Run every rule (validation plus quality rules); exit 1 on any error."""
     from lmsctl.commands import lint as cmd
 
-    return cmd.run(root_of(repo), list(paths), fmt, changed_since, fix, analytics)
+    return cmd.run(root_of(repo), list(paths), fmt, changed_since, fix, analytics,
+                   cache=not no_cache)
 
 
 @cli.command()

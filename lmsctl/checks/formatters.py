@@ -9,6 +9,10 @@ from typing import TextIO
 
 from lmsctl.core.diagnostics import Report
 
+#: The names of every output format (``report_formats.FORMATTERS`` has one of each), here so
+#: that the command line lists them without importing the rules.
+FORMAT_NAMES = ("text", "json", "github", "sarif", "gitlab")
+
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
 _DIM = "\033[2m"

@@ -11,6 +11,7 @@ cannot be turned off or suppressed: they must hold for the site to build.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import posixpath
@@ -22,7 +23,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lmsctl.checks.registry import COURSE_CHECKS, LESSON_CHECKS, REPO_CHECKS, RULES, all_rules, diag
+from lmsctl.checks.registry import (
+    COURSE_CHECKS,
+    LESSON_CHECKS,
+    OWN_LESSON_CHECKS,
+    REPO_CHECKS,
+    RULES,
+    all_rules,
+    diag,
+)
 from lmsctl.checks.rules import insights
 from lmsctl.checks.rules.checks import (
     Context,
@@ -31,6 +40,7 @@ from lmsctl.checks.rules.checks import (
 from lmsctl.checks.suppressions import FileSuppressions, parse_directive, yaml_directives
 from lmsctl.checks.validate import validate_repository
 from lmsctl.core import git
+from lmsctl.core.cache import Namespace, open_namespace, settings_hash
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity
 from lmsctl.core.errors import UsageError
 from lmsctl.core.files import write_atomic
@@ -407,8 +417,18 @@ def rules_url(repo: Repository) -> str:
 # ------------------------------------------------------------------------------------- run
 
 
-def _run_checks(ctx: Context) -> list[Diagnostic]:
+#: The cache namespace of the lesson checks' findings (``lmsctl.core.cache``).
+NAMESPACE = "lint"
+_OWN = [c for c in LESSON_CHECKS if c in OWN_LESSON_CHECKS]
+_ACROSS = [c for c in LESSON_CHECKS if c not in OWN_LESSON_CHECKS]
+
+
+def _run_checks(ctx: Context, store: Namespace | None = None) -> list[Diagnostic]:
+    """Every check over the courses in scope. With ``store``: the findings of the checks that
+    read only their lesson (``OWN_LESSON_CHECKS``) are reused for the same lesson text, path
+    and settings; every other check runs every time."""
     out: list[Diagnostic] = []
+    settings = settings_hash(dataclasses.asdict(ctx.settings)) if store is not None else ""
     for course in ctx.repo.courses:
         if not ctx.in_scope(course):
             continue
@@ -416,7 +436,17 @@ def _run_checks(ctx: Context) -> list[Diagnostic]:
             out.extend(course_check(ctx, course))
         for lesson in course.lessons:
             view = ctx.view(lesson)
-            for lesson_check in LESSON_CHECKS:
+            if store is None:
+                for lesson_check in _OWN:
+                    out.extend(lesson_check(ctx, course, lesson, view))
+            else:
+                key = store.key("lesson", lesson.rel, lesson.course_id, lesson.text, settings)
+                found = store.get(key)
+                if found is None:
+                    found = [d for check in _OWN for d in check(ctx, course, lesson, view)]
+                    store.put(key, found)
+                out.extend(found)
+            for lesson_check in _ACROSS:
                 out.extend(lesson_check(ctx, course, lesson, view))
     for repo_check in REPO_CHECKS:
         out.extend(repo_check(ctx))
@@ -481,13 +511,19 @@ ExtraFindings = Callable[[Repository], Iterable[Diagnostic]]
 
 def lint_repository(
     root: Path, paths: list[str] | None = None, changed_since: str | None = None,
-    extra: ExtraFindings | None = None,
+    extra: ExtraFindings | None = None, cache: bool = True,
 ) -> tuple[Repository, LintReport]:
     """Validate and lint the repository at ``root``. ``paths`` (repository-relative files or
     folders) and ``changed_since`` (a git ref) limit what is reported; ``extra`` adds findings
-    made elsewhere (insights)."""
+    made elsewhere (insights, never cached). With ``cache`` (``--no-cache`` turns it off) each
+    file's reading and the findings of the checks that read only one lesson are reused while
+    the text, path, lmsctl and settings are the same; everything that spans files runs again."""
     all_rules()
-    repo, validation = validate_repository(root)
+    # Reporting on some files only (paths, no --changed-since, which keeps validation findings
+    # everywhere): the other courses' lesson references cannot reach the report.
+    only = (lambda repo: scope_for_paths(repo, paths).courses) \
+        if paths and not changed_since else None
+    repo, validation = validate_repository(root, cache, only)
     config, problems = read_config(repo)
     changes: list[CourseChange] = []
     if changed_since:
@@ -500,10 +536,11 @@ def lint_repository(
         scope = scope_for_paths(repo, paths)
     else:
         scope = Scope()
+    store = open_namespace(repo.root, NAMESPACE, cache)
     ctx = Context(repo, config.settings,
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
-                  scope=scope.courses)
-    found = _run_checks(ctx)
+                  scope=scope.courses, store=store if cache else None)
+    found = _run_checks(ctx, ctx.store)
     if extra is not None:
         found += extra(repo)
     suppressions, more = _suppressions(ctx)
@@ -531,6 +568,7 @@ def lint_repository(
                         changes=changes)
     report.extend(d for d in validation.diagnostics if scope.holds(d))
     report.extend(d for d in kept if scope.holds(d))
+    store.save(prune=scope.courses is None)
     return repo, report
 
 

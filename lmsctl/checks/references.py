@@ -129,17 +129,17 @@ def _realdir(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-def _real(path: str) -> Path:
+def _real(path: str) -> str:
     """``realpath`` with the folder part cached: many links share a few folders."""
     folder, name = os.path.split(os.path.normpath(path))
     full = os.path.join(_realdir(folder), name)
-    return Path(os.path.realpath(full) if os.path.islink(full) else full)
+    return os.path.realpath(full) if os.path.islink(full) else full
 
 
 def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    course_dir = Path(_realdir(str(repo.root / course.rel_dir)))
-    lesson_dir = str((repo.root / lesson.rel).parent)
+    course_dir = _realdir(os.path.join(repo.root, course.rel_dir))
+    lesson_dir = os.path.dirname(os.path.join(repo.root, lesson.rel))
     for link in lesson.links:
         if not is_local(link.url):
             continue
@@ -150,17 +150,17 @@ def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic
         if is_page and not link.image:
             continue  # links to lessons and courses are checked by lint (LMS3xx)
         what = "image" if link.image else "linked file"
-        if target.startswith("/") or Path(target).is_absolute():
+        if target.startswith("/") or os.path.isabs(target):
             out.append(diag("LMS208", lesson.rel, link.line, link.column,
                             f"{what} '{link.url}' is an absolute path",
                             "Link to files relative to the lesson: ../assets/<file>."))
             continue
         resolved = _real(os.path.join(lesson_dir, target))
-        if not resolved.is_relative_to(course_dir):
+        if resolved != course_dir and not resolved.startswith(course_dir.rstrip(os.sep) + os.sep):
             out.append(diag("LMS208", lesson.rel, link.line, link.column,
                             f"{what} '{link.url}' is outside the course folder {course.rel_dir}/"))
-        elif not resolved.is_file():
-            near = _closest_file(course_dir, lesson_dir, target)
+        elif not os.path.isfile(resolved):
+            near = _closest_file(Path(course_dir), lesson_dir, target)
             out.append(diag("LMS207", lesson.rel, link.line, link.column,
                             f"{what} '{link.url}' does not exist",
                             f"Did you mean {near}? (the path is relative to the lesson file)"
@@ -242,10 +242,12 @@ def _closest_file(course_dir: Path, lesson_dir: str, target: str) -> str | None:
     return close[0] if close else None
 
 
-def _lessons(repo: Repository) -> list[Diagnostic]:
+def _lessons(repo: Repository, courses: frozenset[str] | None = None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     pages = Pages(repo)
     for course in repo.courses:
+        if courses is not None and course.id not in courses:
+            continue
         listed = isinstance(course.doc.data, dict) and "lessons" in course.doc.data
         if not course.lessons and not listed:
             out.append(diag("LMS210", course.rel, 1, 1, f"course '{course.id}' has no lessons"))
@@ -285,7 +287,10 @@ def _featured(repo: Repository) -> list[Diagnostic]:
     return out
 
 
-def check_references(repo: Repository) -> list[Diagnostic]:
+def check_references(repo: Repository, courses: frozenset[str] | None = None
+                     ) -> list[Diagnostic]:
+    """Every reference finding. With ``courses``, the lessons of the other courses are not
+    checked (their findings are at their own files: for a run that reports on some courses)."""
     _realdir.cache_clear()
-    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_goals(repo), *_featured(repo),
-            *_lessons(repo), *check_analytics(repo.config)]
+    return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_goals(repo),
+            *_featured(repo), *_lessons(repo, courses), *check_analytics(repo.config)]

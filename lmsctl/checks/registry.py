@@ -34,6 +34,9 @@ for _rules in (spine.RULES, *(group.RULES for group in GROUPS)):
         RULES[_rule.id] = _rule
 
 LESSON_CHECKS: list[LessonCheck] = [c for group in GROUPS for c in group.CHECKS.lessons]
+#: Lesson checks that read only the lesson and the settings (their findings are cached).
+OWN_LESSON_CHECKS: frozenset[LessonCheck] = frozenset(
+    c for group in GROUPS for c in group.CHECKS.own)
 COURSE_CHECKS: list[CourseCheck] = [c for group in GROUPS for c in group.CHECKS.courses]
 REPO_CHECKS: list[RepoCheck] = [c for group in GROUPS for c in group.CHECKS.repos]
 

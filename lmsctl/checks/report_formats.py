@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from lmsctl import __version__
-from lmsctl.checks.formatters import format_json, format_text, use_colour
+from lmsctl.checks.formatters import FORMAT_NAMES, format_json, format_text, use_colour
 from lmsctl.checks.registry import RULES, all_rules
 from lmsctl.core.diagnostics import Diagnostic, Report, Rule, Severity
 
@@ -356,6 +356,8 @@ FORMATTERS: dict[str, Callable[[Report, bool], str]] = {
     "sarif": format_sarif,
     "gitlab": format_gitlab,
 }
+if tuple(FORMATTERS) != FORMAT_NAMES:  # pragma: no cover - a programming error
+    raise RuntimeError("report_formats.FORMATTERS and formatters.FORMAT_NAMES differ")
 
 
 def emit(report: Report, fmt: str, stream: TextIO | None = None) -> None:

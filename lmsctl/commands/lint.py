@@ -11,7 +11,7 @@ from lmsctl.core.errors import UsageError
 
 
 def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix: bool,
-        analytics: bool = False) -> int:
+        analytics: bool = False, cache: bool = True) -> int:
     """Validation plus every lint rule (and with ``analytics`` the insights); exit 1 on any
     error."""
     if fmt not in FORMATTERS:
@@ -23,7 +23,7 @@ def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix:
         from lmsctl.analytics.run import insight_source
 
         extra = insight_source(root)
-    _, report = lint_repository(root, rels, changed_since, extra)
+    _, report = lint_repository(root, rels, changed_since, extra, cache)
     if fix:
         fixes = apply_fixes(root, report)
         for item in fixes:
@@ -31,7 +31,7 @@ def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix:
         if fixes:
             click.echo(f"{len(fixes)} fix(es) applied; the findings below are what is left.",
                        err=True)
-            _, report = lint_repository(root, rels, changed_since, extra)
+            _, report = lint_repository(root, rels, changed_since, extra, cache)
         else:
             click.echo("Nothing to fix automatically.", err=True)
     emit(report, fmt)

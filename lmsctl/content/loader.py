@@ -9,16 +9,18 @@ import dataclasses
 import difflib
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 from lmsctl.content import quiz_shape
 from lmsctl.content.markdown import read, split_front_matter
 from lmsctl.core import schema
+from lmsctl.core.cache import Namespace, lazy, pickled
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.document import LessonDocument, ref_label
-from lmsctl.core.errors import RepositoryNotFound
-from lmsctl.core.files import inside
+from lmsctl.core.files import find_root as find_root  # noqa: F401  (re-exported)
+from lmsctl.core.files import inside, one_reading
 from lmsctl.core.html_policy import config_url_problem
 from lmsctl.core.ids import SLUG, lesson_id, slugify
 from lmsctl.core.model import (
@@ -43,22 +45,6 @@ from lmsctl.core.yamlstrict import MAX_YAML_BYTES, YamlDoc, decode_text, parse_y
 
 #: Largest lesson file read, in bytes.
 MAX_LESSON_BYTES = 1024 * 1024
-
-
-def find_root(start: Path) -> Path:
-    """The repository root: the nearest folder at or above ``start`` with ``lmsctl.yml`` (or,
-    failing that, with a ``courses/`` folder)."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "lmsctl.yml").is_file():
-            return folder
-    for folder in (start, *start.parents):
-        if (folder / "courses").is_dir():
-            return folder
-    raise RepositoryNotFound(
-        f"no course repository at or above {start}",
-        "Run lmsctl inside a repository that has lmsctl.yml and courses/, or pass --repo DIR.",
-    )
 
 
 def is_content_folder(folder: Path) -> bool:
@@ -91,6 +77,9 @@ def unknown_course_hint(root: Path, course_id: str) -> str:
 
 
 def _rel(root: Path, path: Path) -> str:
+    full, base = str(path), str(root)
+    if full.startswith(base) and full[len(base):len(base) + 1] == os.sep and ".." not in full:
+        return full[len(base) + 1:].replace(os.sep, "/")
     return path.relative_to(root).as_posix()
 
 
@@ -115,21 +104,43 @@ def outside_links(root: Path, folder: Path) -> list[Diagnostic]:
     problem = outside(root, folder, "folder")
     if problem is not None or not folder.is_dir():
         return [problem] if problem is not None else found
-    for current, dirnames, filenames in os.walk(folder):
-        base = Path(current)
-        for name in [*dirnames, *filenames]:
-            entry = base / name
+    stack = [str(folder)]
+    while stack:  # symlinked folders are checked, never entered
+        try:
+            with os.scandir(stack.pop()) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
             if entry.is_symlink():
-                problem = outside(root, entry, "folder" if entry.is_dir() else "file")
+                path = Path(entry.path)
+                problem = outside(root, path, "folder" if path.is_dir() else "file")
                 if problem is not None:
                     found.append(problem)
-        dirnames[:] = [d for d in dirnames if not (base / d).is_symlink()]
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
     return found
 
 
 def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
     """A file's text, or the diagnostics that say why it cannot be read."""
     rel = _rel(root, path)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISREG(mode) and inside(root, path):  # the common case, in fewer system calls
+        try:
+            # O_NOFOLLOW: a file swapped for a symlink since the lstat is refused, not read
+            with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size > max_bytes:
+                    return None, [diag("LMS211", rel, 1, 1, f"file is {size // 1024} KiB; the "
+                                       f"limit is {max_bytes // 1024} KiB")]
+                raw = handle.read()
+        except OSError as exc:
+            return None, [diag("LMS101", rel, 1, 1, f"cannot read the file: {exc.strerror}")]
+        return _decoded(raw, rel)
     problem = outside(root, path)
     if problem is not None:
         return None, [problem]
@@ -144,6 +155,10 @@ def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str | None, list[
         raw = path.read_bytes()
     except OSError as exc:
         return None, [diag("LMS101", rel, 1, 1, f"cannot read the file: {exc.strerror}")]
+    return _decoded(raw, rel)
+
+
+def _decoded(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
     text, problems = decode_text(raw, rel)
     if text is not None and not text.strip():
         return None, [diag("LMS101", rel, 1, 1, "file is empty")]
@@ -151,13 +166,25 @@ def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str | None, list[
 
 
 def load_yaml_file(
-    root: Path, path: Path, schema_name: str
+    root: Path, path: Path, schema_name: str, cache: Namespace | None = None
 ) -> tuple[YamlDoc | None, list[Diagnostic]]:
-    """Read, parse strictly and schema-check one YAML file."""
+    """Read, parse strictly and schema-check one YAML file (with ``cache``: reuse the result
+    for the same path, schema and text)."""
     text, problems = read_text(root, path, MAX_YAML_BYTES)
     if text is None:
         return None, problems
-    rel = _rel(root, path)
+    if cache is None:
+        return _parse_yaml_file(_rel(root, path), text, schema_name)
+    key = cache.key("yaml", _rel(root, path), schema_name, text)
+    found = cache.get(key)
+    if found is None:
+        found = _parse_yaml_file(_rel(root, path), text, schema_name)
+        cache.put(key, found)
+    return found[0], [*problems, *found[1]]
+
+
+def _parse_yaml_file(rel: str, text: str, schema_name: str
+                     ) -> tuple[YamlDoc | None, list[Diagnostic]]:
     doc, problems = parse_yaml(text, rel)
     if doc is None:
         return None, problems
@@ -211,11 +238,11 @@ def _recognition(data: dict[str, Any]) -> Recognition:
                        reviews=positive("reviews", default.reviews))
 
 
-def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
+def load_config(root: Path, cache: Namespace | None = None) -> tuple[Config, list[Diagnostic]]:
     path = root / "lmsctl.yml"
     if not path.exists():
         return Config(), []
-    doc, problems = load_yaml_file(root, path, "lmsctl")
+    doc, problems = load_yaml_file(root, path, "lmsctl", cache)
     if doc is None or not isinstance(doc.data, dict):
         return Config(exists=True), problems
     data = doc.data
@@ -448,6 +475,19 @@ MAX_OPENERS = 10_000
 _NEST = re.compile(r"[ \t]*+(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*+)*+")
 
 
+#: A line that starts with this many characters of ``_NEST`` (a tab counts as at most 4
+#: columns) can be nested more than ``MAX_NESTING`` levels deep; no other line can.
+_DEEP = re.compile(rf"^[ \t>*+\-0-9.)]{{{(2 * MAX_NESTING + 2) // 4},}}", re.M)
+
+
+def _within_limits(body: str) -> bool:
+    """True when no paragraph of ``body`` can break a limit (the whole body has fewer openers
+    than one paragraph may, and no line starts deep enough): ``too_complex`` has nothing to
+    say, exactly, without its line-by-line pass."""
+    return (body.count("[") <= MAX_OPENERS and body.count("<") <= MAX_OPENERS
+            and _DEEP.search(body) is None)
+
+
 _FENCE_LINE = re.compile(r"[ \t]*+(?:>[ \t]*+)*+(`{3,}+|~{3,}+)")
 
 
@@ -456,6 +496,8 @@ def too_complex(body: str, body_line: int, rel: str) -> tuple[list[Diagnostic], 
     ``MAX_OPENERS`` ``[`` or ``<``, outside fenced code. One pass, linear in the text, before
     the lesson is read: returns the problems and the body with those paragraphs blanked (the
     same lines, empty), so that the reader never spends time on text that is refused anyway."""
+    if _within_limits(body):
+        return [], body
     problems: list[Diagnostic] = []
     lines = body.split("\n")
     refused: list[tuple[int, int]] = []  # 0-based line ranges of refused paragraphs
@@ -501,11 +543,60 @@ def too_complex(body: str, body_line: int, rel: str) -> tuple[list[Diagnostic], 
     return problems, "\n".join(lines)
 
 
-def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, list[Diagnostic]]:
+def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None = None
+                ) -> tuple[Lesson | None, list[Diagnostic]]:
+    """Read one lesson. With ``cache``: the reading of the same text at the same path is
+    reused (the file is still read, and its place checked, every time)."""
     text, problems = read_text(root, path, MAX_LESSON_BYTES)
     rel = _rel(root, path)
     if text is None:
         return None, problems
+    if cache is None:
+        lesson, more = _read_lesson(rel, path.name, course_id, text)
+        return lesson, [*problems, *more]
+    key = cache.key("lesson", rel, course_id, text)
+    found = cache.get(key)
+    if found is None:
+        lesson, more = _read_lesson(rel, path.name, course_id, text)
+        cache.put(key, (_stored(lesson), more))
+        return lesson, [*problems, *more]
+    stored, more = found
+    return _restored(stored, text), [*problems, *more]
+
+
+#: What a cached lesson has at hand at once (what runs over every lesson need: references,
+#: links, anchors, questions); the rest of its reading is unpickled when first used.
+_DOC_NOW = ("links", "tags", "ids", "definitions", "has_text", "word_count", "hash")
+
+
+def _stored(lesson: Lesson) -> tuple[Any, ...]:
+    """A lesson as cached: without its text (the file is read anyway), the parts most runs
+    never look at as bytes for ``cache.lazy``."""
+    doc = lesson.document
+    names = [f.name for f in dataclasses.fields(doc)]
+    doc_now = {n: getattr(doc, n) for n in _DOC_NOW}
+    doc_later = pickled({n: getattr(doc, n) for n in names if n not in _DOC_NOW})
+    quizzes = [({"start_line": q.start_line, "end_line": q.end_line, "questions": q.questions},
+                pickled({"doc": q.doc})) for q in lesson.quizzes]
+    now = {f.name: getattr(lesson, f.name) for f in dataclasses.fields(lesson)
+           if f.name not in ("text", "body", "document", "quizzes", "front_matter")}
+    return now, doc_now, doc_later, quizzes, pickled({"front_matter": lesson.front_matter})
+
+
+def _restored(stored: tuple[Any, ...], text: str) -> Lesson:
+    now, doc_now, doc_later, quizzes, lesson_later = stored
+    full = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    body = full.split("\n", now["body_line"] - 1)[-1] if now["body_line"] > 1 else full
+    return lazy(Lesson, {
+        **now, "text": full, "body": body,
+        "document": lazy(LessonDocument, doc_now, doc_later),
+        "quizzes": tuple(lazy(Quiz, q_now, q_later) for q_now, q_later in quizzes),
+    }, lesson_later)
+
+
+def _read_lesson(rel: str, file_name: str, course_id: str, text: str
+                 ) -> tuple[Lesson, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
     if "\r" in text:  # CRLF and lone CR read as newlines, as Markdown and editors do
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm = split_front_matter(text)
@@ -552,8 +643,8 @@ def load_lesson(root: Path, path: Path, course_id: str) -> tuple[Lesson | None, 
         index += len(quiz.questions)
         quizzes.append(quiz)
     lesson = Lesson(
-        id=lesson_id(path.name), course_id=course_id, file_name=path.name, rel=rel,
-        title=title or lesson_id(path.name).replace("-", " ").capitalize(),
+        id=lesson_id(file_name), course_id=course_id, file_name=file_name, rel=rel,
+        title=title or lesson_id(file_name).replace("-", " ").capitalize(),
         duration_set=duration, description=description, text=text, body=body,
         body_line=body_line, quizzes=tuple(quizzes), links=file_links(document),
         word_count=document.word_count, front_matter=fm_doc, document=document,
@@ -585,8 +676,14 @@ def file_links(document: LessonDocument) -> tuple[Link, ...]:
 _SRC_TAGS = frozenset({"img", "video", "source", "audio", "track", "a"})
 
 
+def _lesson_files(folder: Path) -> list[Path]:
+    """The lesson files of a lessons folder (``*.md``, not hidden), in name order."""
+    return [folder / name for name in sorted(os.listdir(folder))
+            if name.endswith(".md") and not name.startswith(".")]
+
+
 def load_course(
-    root: Path, folder: Path, lessons: bool = True
+    root: Path, folder: Path, lessons: bool = True, cache: Namespace | None = None
 ) -> tuple[Course | None, list[Diagnostic], list[str]]:
     course_id = folder.name
     rel_dir = _rel(root, folder)
@@ -607,7 +704,7 @@ def load_course(
                              f"course folder name '{course_id}' is not a valid id",
                              "Rename the folder to lowercase letters, digits and hyphens: "
                              f"courses/{slugify(course_id) or 'my-course'}/."))
-    doc, more = load_yaml_file(root, yml, "course")
+    doc, more = load_yaml_file(root, yml, "course", cache)
     problems += more
     if doc is None or not isinstance(doc.data, dict):
         # course.yml cannot be read: there is no course to build, but its lessons are still
@@ -615,10 +712,9 @@ def load_course(
         # if any, is in the unreadable file).
         lessons_dir = folder / "lessons"
         if lessons and lessons_dir.is_dir():
-            for lp in sorted(p for p in lessons_dir.iterdir()
-                             if p.suffix == ".md" and not p.name.startswith(".")):
+            for lp in _lesson_files(lessons_dir):
                 files.append(_rel(root, lp))
-                problems += load_lesson(root, lp, course_id)[1]
+                problems += load_lesson(root, lp, course_id, cache)[1]
         return None, problems, files
     data = doc.data
     lessons_dir = folder / "lessons"
@@ -637,12 +733,11 @@ def load_course(
             else:
                 lesson_paths.append(candidate)
     elif lessons_dir.is_dir():
-        lesson_paths = sorted(p for p in lessons_dir.iterdir()
-                              if p.suffix == ".md" and not p.name.startswith("."))
+        lesson_paths = _lesson_files(lessons_dir)
     loaded: list[Lesson] = []
     for lp in lesson_paths if lessons else []:
         files.append(_rel(root, lp))
-        lesson, more = load_lesson(root, lp, course_id)
+        lesson, more = load_lesson(root, lp, course_id, cache)
         problems += more
         if lesson is not None:
             loaded.append(lesson)
@@ -663,7 +758,8 @@ def load_course(
     return course, problems, files
 
 
-def load_path(root: Path, file: Path) -> tuple[LearningPath | None, list[Diagnostic]]:
+def load_path(root: Path, file: Path, cache: Namespace | None = None
+              ) -> tuple[LearningPath | None, list[Diagnostic]]:
     rel = _rel(root, file)
     path_id = file.stem
     problems: list[Diagnostic] = []
@@ -671,7 +767,7 @@ def load_path(root: Path, file: Path) -> tuple[LearningPath | None, list[Diagnos
         problems.append(diag("LMS200", rel, 1, 1, f"path file name '{path_id}' is not a valid id",
                              f"Rename the file to paths/{slugify(path_id) or 'my-path'}"
                              ".yml."))
-    doc, more = load_yaml_file(root, file, "path")
+    doc, more = load_yaml_file(root, file, "path", cache)
     problems += more
     if doc is None or not isinstance(doc.data, dict):
         return None, problems
@@ -691,15 +787,23 @@ def load_path(root: Path, file: Path) -> tuple[LearningPath | None, list[Diagnos
     ), problems
 
 
-def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[Diagnostic]]:
+def load_repository(root: Path, lessons: bool = True, cache: Namespace | None = None
+                    ) -> tuple[Repository, list[Diagnostic]]:
     """Load everything under ``root``; never raises for bad content, only reports it.
 
     ``lessons=False`` reads only the metadata (config, course.yml, paths): courses then have no
-    lessons, for commands that need no more (stale, codeowners)."""
-    root = root.resolve()
+    lessons, for commands that need no more (stale, codeowners). With ``cache`` (a namespace
+    of ``lmsctl.core.cache``) each file's reading is reused while its text is the same; every
+    file is still read and its place checked. The caller saves the namespace."""
+    with one_reading():
+        return _load_repository(root.resolve(), lessons, cache)
+
+
+def _load_repository(root: Path, lessons: bool, cache: Namespace | None
+                     ) -> tuple[Repository, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     files: list[str] = []
-    config, more = load_config(root)
+    config, more = load_config(root, cache)
     problems += more
     if config.exists:
         files.append("lmsctl.yml")
@@ -714,12 +818,12 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
         for folder in sorted(courses_dir.iterdir()):
             if not is_content_folder(folder):
                 continue
-            course, more, read = load_course(root, folder, lessons)
+            course, more, read = load_course(root, folder, lessons, cache)
             problems += more
             files += read
             if course is not None:
                 courses.append(course)
-    paths, more, read = load_paths(root)
+    paths, more, read = load_paths(root, cache)
     problems += more
     files += read
     repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
@@ -727,7 +831,8 @@ def load_repository(root: Path, lessons: bool = True) -> tuple[Repository, list[
     return repo, problems
 
 
-def load_paths(root: Path) -> tuple[list[LearningPath], list[Diagnostic], list[str]]:
+def load_paths(root: Path, cache: Namespace | None = None
+               ) -> tuple[list[LearningPath], list[Diagnostic], list[str]]:
     """Every learning path (``paths/*.yml``): the paths, their problems, the files read."""
     paths: list[LearningPath] = []
     problems: list[Diagnostic] = []
@@ -738,7 +843,7 @@ def load_paths(root: Path) -> tuple[list[LearningPath], list[Diagnostic], list[s
             if file.suffix not in (".yml", ".yaml") or file.name.startswith("."):
                 continue
             files.append(_rel(root, file))
-            path, more = load_path(root, file)
+            path, more = load_path(root, file, cache)
             problems += more
             if path is not None:
                 paths.append(path)

@@ -29,16 +29,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt, helpers
-from markdown_it.common.utils import unescapeAll
-from markdown_it.helpers import parseLinkLabel
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
+# markdown-it-py is imported by ``parser()``, when a lesson is first read: a run that finds every
+# lesson in the check cache never imports it.
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt, helpers
+    from markdown_it.common.utils import unescapeAll
+    from markdown_it.helpers import parseLinkLabel
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 from lmsctl.core.document import (
     CodeBlock,
@@ -501,6 +503,12 @@ def _as_written(link: str) -> str:
 @cache
 def parser() -> MarkdownIt:
     """The lesson parser; ``read`` and ``render`` both use it."""
+    global helpers, unescapeAll, parseLinkLabel  # the rules below use them while parsing
+    from markdown_it import MarkdownIt, helpers
+    from markdown_it.common.utils import unescapeAll
+    from markdown_it.helpers import parseLinkLabel
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": True})
     md.enable("table")
     # URLs stay as written (like Python-Markdown); unsafe ones are the sanitizer's and the

@@ -13,16 +13,60 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
-from lmsctl.core.errors import OutsideRepository
+from lmsctl.core.errors import OutsideRepository, RepositoryNotFound
 
 #: Temporary files of ``write_atomic``: ``.<name>.lmsctl-<pid>-<random>.tmp``.
 TMP_PATTERN = re.compile(r"^\..+\.lmsctl-(\d+)-[0-9a-f]+\.tmp$")
 
 
+#: Folders already resolved in this reading of the repository (``one_reading``).
+_RESOLVED: ContextVar[dict[str, str] | None] = ContextVar("lmsctl_resolved", default=None)
+
+
+@contextlib.contextmanager
+def one_reading() -> Iterator[None]:
+    """Within this block ``inside`` resolves each folder once: a file that is not a symlink
+    (one ``lstat``) is inside exactly when its folder is. Use it around one reading of the
+    repository (thousands of files in a few hundred folders), not around a long-lived process:
+    a folder replaced by a symlink later is seen again only by the next reading."""
+    token = _RESOLVED.set({})
+    try:
+        yield
+    finally:
+        _RESOLVED.reset(token)
+
+
+def _realpath(folder: str, memo: dict[str, str]) -> str:
+    found = memo.get(folder)
+    if found is None:
+        found = memo[folder] = os.path.realpath(folder, strict=False)
+    return found
+
+
 def inside(root: Path, path: Path) -> bool:
     """True when ``path``, with every symlink and ``..`` resolved, is ``root`` or below it."""
+    memo = _RESOLVED.get()
+    if memo is not None:
+        full = os.fspath(path)
+        folder, name = os.path.split(full)
+        try:
+            mode = os.lstat(full).st_mode
+        except OSError:
+            mode = None
+        if mode is not None and not stat.S_ISLNK(mode) and name not in ("", ".", ".."):
+            try:
+                base = _realpath(os.fspath(root), memo)
+                folder = _realpath(folder or ".", memo)
+            except (OSError, RuntimeError):
+                return False
+            # not a symlink: its real path is its folder's real path plus its name
+            real = os.path.join(folder, name)
+            return real == base or real.startswith(base if base.endswith(os.sep)
+                                                   else base + os.sep)
     try:
         return path.resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):  # a symlink loop
@@ -102,3 +146,19 @@ def write_atomic(path: Path, data: str | bytes, *, root: Path | None = None) -> 
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: the nearest folder at or above ``start`` with ``lmsctl.yml`` (or,
+    failing that, with a ``courses/`` folder)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "lmsctl.yml").is_file():
+            return folder
+    for folder in (start, *start.parents):
+        if (folder / "courses").is_dir():
+            return folder
+    raise RepositoryNotFound(
+        f"no course repository at or above {start}",
+        "Run lmsctl inside a repository that has lmsctl.yml and courses/, or pass --repo DIR.",
+    )

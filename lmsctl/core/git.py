@@ -14,14 +14,20 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
-
-import git as gitpython
+from types import ModuleType
 
 #: Seconds a git command may take before it is stopped.
 DEFAULT_TIMEOUT = 600
 _CONFIG = ("-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "color.ui=never")
 _QUIET = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "LC_ALL": "C",
           "GIT_OPTIONAL_LOCKS": "0"}
+
+
+def _gitpython() -> ModuleType:
+    """GitPython, imported when git is first needed (it starts git when imported)."""
+    import git
+
+    return git
 
 
 class GitNotFound(OSError):
@@ -36,8 +42,8 @@ def _repository_env(root: Path) -> dict[str, str]:
     """The repository holding ``root``, named explicitly; empty when there is none (git then
     says so itself)."""
     try:
-        repo = gitpython.Repo(root, search_parent_directories=True)
-    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
+        repo = _gitpython().Repo(root, search_parent_directories=True)
+    except (_gitpython().InvalidGitRepositoryError, _gitpython().NoSuchPathError):
         return {}
     git_dir = str(repo.git_dir)
     env = {"GIT_DIR": git_dir, "GIT_INDEX_FILE": os.path.join(git_dir, "index")}
@@ -60,7 +66,7 @@ def run(root: Path, args: Sequence[str], timeout: float = DEFAULT_TIMEOUT
         env.update(GIT_DIR=str(root / ".git"), GIT_WORK_TREE=str(root),
                    GIT_INDEX_FILE=str(root / ".git" / "index"))
     command = ["git", *_CONFIG, *args]
-    status, out, err = gitpython.Git(str(root)).execute(
+    status, out, err = _gitpython().Git(str(root)).execute(
         command, with_extended_output=True, with_exceptions=False, stdout_as_string=False,
         strip_newline_in_stdout=False, kill_after_timeout=timeout, env=env)
     return subprocess.CompletedProcess(command, int(status or 0), _bytes(out), _bytes(err))

@@ -10,16 +10,18 @@ import difflib
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import ValidationError
 
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.ids import slugify
 from lmsctl.core.spine import diag
 from lmsctl.core.yamlstrict import Key, YamlDoc
+
+if TYPE_CHECKING:  # jsonschema is imported only to explain a failure (slow to import)
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_NAMES = ("course", "lesson", "quiz", "path", "lmsctl")
 
@@ -34,6 +36,8 @@ def load_schema(name: str) -> dict[str, Any]:
 @cache
 def validator(name: str) -> Draft7Validator:
     """The jsonschema validator: slow, but its errors carry paths; used to explain failures."""
+    from jsonschema import Draft7Validator
+
     return Draft7Validator(load_schema(name))
 
 

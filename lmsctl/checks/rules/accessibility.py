@@ -101,7 +101,7 @@ def _html_link_text(view: LessonDocument, tag: HtmlTag) -> str | None:
     return tag.inner
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def images(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
            ) -> Iterator[Diagnostic]:
     for link in view.links:
@@ -134,7 +134,7 @@ def images(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                        f"alt text '{html_alt}' of image {name} does not say what it shows")
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
               ) -> Iterator[Diagnostic]:
     for link in view.links:
@@ -170,7 +170,7 @@ def link_text(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                        "Use the destination's name as the link text.")
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def media(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
           ) -> Iterator[Diagnostic]:
     found: list[tuple[int, int, str, bool]] = []  # line, col, what, captioned
@@ -208,7 +208,7 @@ def media(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                    f"{what} has no captions and the lesson has no transcript")
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def tables(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
            ) -> Iterator[Diagnostic]:
     for table in view.tables:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from lmsctl.core.cache import Namespace
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.document import LessonDocument
 from lmsctl.core.model import Course, Lesson, Repository
@@ -43,6 +44,8 @@ class Context:
     scope: frozenset[str] | None = None
     #: per-run memo for rule modules (e.g. parsed .gitattributes)
     cache: dict[str, Any] = field(default_factory=dict)
+    #: the lasting cache of lint (``lmsctl.core.cache``) for per-file facts; None: off
+    store: Namespace | None = None
 
     def view(self, lesson: Lesson) -> LessonDocument:
         """The lesson's document: what the one Markdown reader found when the lesson was
@@ -68,16 +71,27 @@ RepoCheck = Callable[[Context], Iterable[Diagnostic]]
 
 class CheckList:
     """A rule group's own checks, in order: ``@CHECKS.lesson`` (once per lesson, with the shared
-    ``LessonDocument``), ``@CHECKS.course`` (once per course), ``@CHECKS.repo`` (once per run).
-    The registry (``lmsctl.checks.registry``) lists the groups explicitly."""
+    ``LessonDocument``; ``@CHECKS.own_lesson`` when it reads nothing but the lesson and the
+    settings, so that its findings are cached), ``@CHECKS.course`` (once per course),
+    ``@CHECKS.repo`` (once per run). The registry (``lmsctl.checks.registry``) lists the
+    groups explicitly."""
 
     def __init__(self) -> None:
         self.lessons: list[LessonCheck] = []
+        self.own: list[LessonCheck] = []
         self.courses: list[CourseCheck] = []
         self.repos: list[RepoCheck] = []
 
     def lesson(self, func: LessonCheck) -> LessonCheck:
+        """A lesson check that may look beyond the lesson (other lessons, files, git)."""
         self.lessons.append(func)
+        return func
+
+    def own_lesson(self, func: LessonCheck) -> LessonCheck:
+        """A lesson check whose findings depend only on the lesson's text, path and course id
+        and on the numeric lint settings (``ctx.settings``): ``lint`` caches them by those."""
+        self.lessons.append(func)
+        self.own.append(func)
         return func
 
     def course(self, func: CourseCheck) -> CourseCheck:

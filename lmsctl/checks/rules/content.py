@@ -15,6 +15,7 @@ from lmsctl.checks.references import Pages, page_links
 from lmsctl.checks.rules.checks import CheckList, Context
 from lmsctl.content import links as link_targets
 from lmsctl.content.placeholders import find_placeholders, template_texts
+from lmsctl.core.cache import Namespace, digest
 from lmsctl.core.diagnostics import Diagnostic, Fix, Rule, Severity, TextEdit, diag_from
 from lmsctl.core.document import LessonDocument, Span
 from lmsctl.core.model import Course, Lesson
@@ -140,7 +141,7 @@ def course_pos(course: Course) -> tuple[int, int]:
     return course.doc.key_pos(("title",))
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def headings(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
              ) -> Iterator[Diagnostic]:
     previous = 1  # the title
@@ -185,7 +186,7 @@ def is_empty(lesson: Lesson, view: LessonDocument) -> bool:
     return lesson.word_count <= 60 and not view.has_text
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def size(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
          ) -> Iterator[Diagnostic]:
     line, col = title_pos(lesson)
@@ -214,7 +215,7 @@ def _html_in_title(rel: str, title: str, pos: tuple[int, int], what: str
                    f"Write it as plain text, e.g. title: {_HTML_IN_TEXT.sub('', title).strip()}")
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def lesson_title(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                  ) -> Iterator[Diagnostic]:
     if lesson.front_matter is not None:
@@ -349,7 +350,7 @@ def _replace(line: int, column: int, old: str, new: str, title: str) -> Fix:
     return Fix(title, (TextEdit(line, column, line, column + len(old), new),))
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
               ) -> Iterator[Diagnostic]:
     for span in view.bare_urls:
@@ -366,7 +367,7 @@ def bare_urls(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                    f"bare URL {span.text} is not a link on the site", hint, fix)
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def whitespace(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                ) -> Iterator[Diagnostic]:
     spans = list(view.trailing_space)
@@ -409,10 +410,12 @@ RULES.append(Rule(
     "it.", "lint"))
 
 
-def placeholder_findings(root: Path, course: Course) -> Iterator[Diagnostic]:
+def placeholder_findings(root: Path, course: Course, store: Namespace | None = None,
+                         texts: frozenset[str] | None = None) -> Iterator[Diagnostic]:
     """LMS309 for every line of ``course`` (course.yml and lessons) still holding a template's
-    placeholder text; an error unless the course is a draft. ``lmsctl build`` calls it too."""
-    texts = template_texts(root)
+    placeholder text; an error unless the course is a draft. ``lmsctl build`` calls it too.
+    With ``store`` the places found in each file are reused for the same text and templates."""
+    texts = template_texts(root) if texts is None else texts
     if not texts:
         return
     severity = W if course.status == "draft" else E
@@ -421,8 +424,17 @@ def placeholder_findings(root: Path, course: Course) -> Iterator[Diagnostic]:
     with contextlib.suppress(OSError, UnicodeDecodeError):
         files.append((course.rel, (root / course.rel).read_text(encoding="utf-8"), 1))
     files += [(lesson.rel, lesson.body, lesson.body_line) for lesson in course.lessons]
+    known = digest(*sorted(texts)) if store is not None else ""
     for rel, text, first in files:
-        for line, col, shown in find_placeholders(text, texts):
+        places: list[tuple[int, int, str]] | None = None
+        if store is not None:
+            key = store.key("placeholders", rel, text, known)
+            places = store.get(key)
+        if places is None:
+            places = list(find_placeholders(text, texts))
+            if store is not None:
+                store.put(key, places)
+        for line, col, shown in places:
             quote = shown if len(shown) <= 60 else shown[:57] + "..."
             d = diag("LMS309", rel, first + line - 1, col,
                      f"placeholder text from the course template is still here: '{quote}' "
@@ -435,4 +447,7 @@ def placeholder_findings(root: Path, course: Course) -> Iterator[Diagnostic]:
 @CHECKS.course
 def placeholder_text(ctx: Context, course: Course) -> Iterator[Diagnostic]:
     if ctx.in_scope(course):
-        yield from placeholder_findings(ctx.repo.root, course)
+        texts = ctx.cache.get("template_texts")
+        if not isinstance(texts, frozenset):
+            texts = ctx.cache["template_texts"] = template_texts(ctx.repo.root)
+        yield from placeholder_findings(ctx.repo.root, course, ctx.store, texts)

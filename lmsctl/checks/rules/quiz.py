@@ -166,7 +166,7 @@ def _choice_label(i: int, choice: Choice) -> str:
     return f"choice {i + 1} ('{text}')"
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def questions(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
               ) -> Iterator[Diagnostic]:
     rel = lesson.rel

@@ -92,7 +92,7 @@ def dangerous_url(value: str, image: bool) -> str | None:
     return None
 
 
-@CHECKS.lesson
+@CHECKS.own_lesson
 def html(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
          ) -> Iterator[Diagnostic]:
     rel = lesson.rel

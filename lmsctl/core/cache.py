@@ -1,0 +1,342 @@
+"""The cache of a course repository: ``.lmsctl/cache/`` (git-ignored), one file per namespace.
+
+    store = Namespace.open(root, "lessons")
+    key = store.key(rel, text, settings_hash)      # lmsctl version + every part given
+    found = store.get(key)                         # None: a miss
+    ...
+    store.put(key, value)
+    store.save()                                   # only after the run succeeded
+
+An entry's key is a hash of the lmsctl version (the package version plus a fingerprint of its
+source files, so an edited checkout never reuses results of older code), the namespace and the
+parts the caller gives: content hashes and the settings the value depends on. A namespace is one
+file: a header line (format, lmsctl version, SHA-256 and size of the payload) and the payload
+(a pickle of ``{key: value}``). Reading it checks the header and the checksum, then unpickles
+with an allow-list of lmsctl's own model classes (nothing else can be constructed or called, so
+a planted file cannot run code); any problem is a miss for every entry, one ``note:`` line on
+stderr, and the file is rewritten by the next ``save``. Files are written atomically
+(``write_atomic``), so two processes (``serve`` and ``lint``) never see half a file; the last
+writer wins, and the other's new entries are recomputed next time.
+
+``save`` is for the end of a run that succeeded: a run that fails internally never calls it,
+so its results are never reused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import gc
+import hashlib
+import io
+import json
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lmsctl import __version__
+from lmsctl.core.errors import OutsideRepository
+from lmsctl.core.files import write_atomic
+
+#: Folder of the cache, relative to the repository root.
+CACHE_DIR = ".lmsctl/cache"
+#: Version of the file layout (the header and the payload's shape).
+FORMAT = 1
+MAGIC = b"lmsctl-cache\n"
+
+#: Modules whose dataclasses and enums may appear in a cache file.
+ALLOWED_MODULES = ("lmsctl.core.model", "lmsctl.core.document", "lmsctl.core.yamlstrict",
+                   "lmsctl.core.diagnostics")
+
+Note = Callable[[str], None]
+
+
+def stderr_note(message: str) -> None:
+    """Say ``message`` on stderr as one ``note:`` line."""
+    try:
+        sys.stderr.write(f"note: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def cache_dir(root: Path) -> Path:
+    """The cache folder of the repository at ``root``."""
+    return root / CACHE_DIR
+
+
+@cache
+def _fingerprint() -> str:
+    """A hash of the name, size and modification time of lmsctl's source and data files."""
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "node_modules"))
+        for name in sorted(names):
+            if name.endswith((".py", ".json", ".yml", ".j2", ".html")):
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                rel = os.path.relpath(os.path.join(folder, name), package)
+                h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+#: The lmsctl version written into keys and headers (tests monkeypatch it).
+LMSCTL_VERSION = __version__
+
+
+def code_version() -> str:
+    """The version of lmsctl that results depend on: the release and its files' fingerprint."""
+    return f"{LMSCTL_VERSION}+{_fingerprint()}"
+
+
+def digest(*parts: str | bytes) -> str:
+    """A SHA-256 of ``parts``, each length-prefixed (no two lists of parts collide)."""
+    chunks: list[bytes] = []
+    for part in parts:
+        raw = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        chunks += (len(raw).to_bytes(8, "big"), raw)
+    return hashlib.sha256(b"".join(chunks)).hexdigest()
+
+
+def settings_hash(value: Any) -> str:
+    """A hash of settings given as JSON-like data (dicts, lists, numbers, strings)."""
+    return digest(json.dumps(value, sort_keys=True, default=repr))
+
+
+@cache
+def _allowed(module: str, name: str) -> Any:
+    if module not in ALLOWED_MODULES:
+        return None
+    found = getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name, None)
+    if isinstance(found, type) and found.__module__ == module and (
+            dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)):
+        return found
+    return None
+
+
+class _Unpickler(pickle.Unpickler):
+    """Unpickles only lmsctl's model classes (dataclasses and enums); refuses any other class
+    or function, so a cache file cannot make lmsctl call anything."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = _allowed(module, name)
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
+        return found
+
+
+def unpickle(data: bytes) -> Any:
+    """``data`` unpickled with the allow-list (the garbage collector paused: it would otherwise
+    walk the new objects many times over while they are created)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Unpickler(io.BytesIO(data)).load()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def pickled(value: Any) -> bytes:
+    """``value`` as bytes for ``unpickle`` (and for ``lazy``)."""
+    return pickle.dumps(value, protocol=5)
+
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def lazy(cls: type[T], eager: dict[str, Any], later: bytes) -> T:
+    """An instance of the dataclass ``cls`` with the fields in ``eager`` set now and the others
+    read from ``later`` (``pickled`` ``{field: value}``) when one of them is first used: most
+    runs never look at most of a cached reading. It behaves as a ``cls`` (``isinstance``,
+    ``dataclasses.replace``, equality) and pickles as one."""
+    obj: T = object.__new__(_lazy_class(cls))  # type: ignore[arg-type]
+    obj.__dict__.update(eager)
+    obj.__dict__["_lmsctl_later"] = later
+    return obj
+
+
+def _lazy_field(name: str) -> property:
+    def get(self: Any) -> Any:
+        state = self.__dict__
+        value = state.get(name, _MISSING)
+        if value is _MISSING:  # (two threads may both unpickle: the same values either way)
+            later = state.get("_lmsctl_later")
+            if later is not None:
+                state.update(unpickle(later))
+                state.pop("_lmsctl_later", None)
+            value = state[name]
+        return value
+
+    def put(self: Any, value: Any) -> None:  # dataclasses.replace builds a new one
+        self.__dict__[name] = value
+
+    return property(get, put)
+
+
+def _reduce_to_base(self: Any, protocol: Any = None) -> Any:
+    """Pickle (and copy) as the plain dataclass, built by its own constructor."""
+    base = type(self).__mro__[1]
+    return (base, tuple(getattr(self, f.name) for f in dataclasses.fields(base) if f.init))
+
+
+def _equal_as_base(self: Any, other: Any) -> Any:
+    base = type(self).__mro__[1]
+    if not isinstance(other, base):
+        return NotImplemented
+    return all(getattr(self, f.name) == getattr(other, f.name)
+               for f in dataclasses.fields(base) if f.compare)
+
+
+@cache
+def _lazy_class(cls: type[Any]) -> type[Any]:
+    space: dict[str, Any] = {f.name: _lazy_field(f.name) for f in dataclasses.fields(cls)}
+    space["__reduce_ex__"] = _reduce_to_base
+    space["__eq__"] = _equal_as_base
+    space["__hash__"] = cls.__hash__
+    space["__module__"] = cls.__module__
+    space["__qualname__"] = cls.__qualname__
+    return type(cls.__name__, (cls,), space)
+
+
+class CacheUnreadable(Exception):
+    """A cache file that is not one this lmsctl wrote and can use."""
+
+
+def _header(payload: bytes) -> bytes:
+    return MAGIC + json.dumps({"format": FORMAT, "lmsctl": code_version(),
+                               "sha256": hashlib.sha256(payload).hexdigest(),
+                               "size": len(payload)}, sort_keys=True).encode() + b"\n"
+
+
+def encode(entries: dict[str, Any]) -> bytes:
+    """The bytes of a namespace file holding ``entries``."""
+    payload = pickled(entries)
+    return _header(payload) + payload
+
+
+def decode(raw: bytes) -> dict[str, Any]:
+    """The entries of a namespace file, or ``CacheUnreadable`` saying why not."""
+    if not raw.startswith(MAGIC):
+        raise CacheUnreadable("it is not an lmsctl cache file")
+    end = raw.find(b"\n", len(MAGIC))
+    if end < 0:
+        raise CacheUnreadable("it is truncated")
+    try:
+        header = json.loads(raw[len(MAGIC):end])
+    except ValueError as exc:
+        raise CacheUnreadable("its header is damaged") from exc
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise CacheUnreadable("it has another format")
+    if header.get("lmsctl") != code_version():
+        raise CacheUnreadable(f"it was written by another lmsctl ({header.get('lmsctl')})")
+    payload = raw[end + 1:]
+    if len(payload) != header.get("size") or \
+            hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+        raise CacheUnreadable("it is truncated or damaged (checksum mismatch)")
+    try:
+        entries = unpickle(payload)
+    except Exception as exc:  # any unpickling problem is a miss, never a crash
+        raise CacheUnreadable(f"its content cannot be read ({type(exc).__name__})") from exc
+    if not isinstance(entries, dict) or not all(isinstance(k, str) for k in entries):
+        raise CacheUnreadable("its content has the wrong shape")
+    return entries
+
+
+class Namespace:
+    """The entries of one namespace of a repository's cache (see the module's docstring)."""
+
+    def __init__(self, root: Path, name: str, entries: dict[str, Any],
+                 note: Note = stderr_note) -> None:
+        self.root = root
+        self.name = name
+        self.path = cache_dir(root) / f"{name}.bin"
+        self.note = note
+        self._old = entries
+        self._used: dict[str, Any] = {}
+        self._changed = False
+
+    @classmethod
+    def open(cls, root: Path, name: str, note: Note = stderr_note) -> Namespace:
+        """The namespace ``name`` of the cache of ``root``, as stored (empty when there is no
+        cache yet, or with a note when it cannot be used)."""
+        store = cls(root, name, {}, note)
+        try:
+            raw = store.path.read_bytes()
+        except FileNotFoundError:
+            return store
+        except OSError as exc:
+            note(f"cannot read the cache {CACHE_DIR}/{name}.bin ({exc.strerror}); "
+                 "checking without it")
+            return store
+        try:
+            store._old = decode(raw)
+        except CacheUnreadable as exc:
+            note(f"the cache {CACHE_DIR}/{name}.bin is not used: {exc}; it is rebuilt")
+            store._changed = True
+        return store
+
+    def key(self, *parts: str | bytes) -> str:
+        """The key of an entry: the lmsctl version, this namespace and ``parts``."""
+        return digest(code_version(), self.name, *parts)
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key``, or None (a miss)."""
+        found = self._used.get(key)
+        if found is None:
+            found = self._old.get(key)
+            if found is not None:
+                self._used[key] = found
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        self._used[key] = value
+        self._changed = True
+
+    def save(self, prune: bool = True) -> None:
+        """Write the entries used or added in this run (with ``prune=False`` also the older
+        ones not used, for a run that looked at part of the repository). Nothing is written
+        when nothing changed. Call only when the run succeeded."""
+        if prune and len(self._used) != len(self._old):
+            self._changed = True
+        if not self._changed:
+            return
+        entries = self._used if prune else {**self._old, **self._used}
+        try:
+            write_atomic(self.path, encode(entries), root=self.root)
+        except (OSError, OutsideRepository, pickle.PicklingError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            self.note(f"cannot write the cache {CACHE_DIR}/{self.name}.bin ({why}); the "
+                      "next run checks without it")
+            return
+        self._old, self._changed = entries, False
+
+
+class Disabled(Namespace):
+    """A namespace that never hits and never writes (``--no-cache``)."""
+
+    def __init__(self, root: Path, name: str) -> None:
+        super().__init__(root, name, {})
+
+    def get(self, key: str) -> Any | None:
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        return None
+
+    def save(self, prune: bool = True) -> None:
+        return None
+
+
+def open_namespace(root: Path, name: str, enabled: bool = True,
+                   note: Note = stderr_note) -> Namespace:
+    """``Namespace.open``, or a ``Disabled`` one when the cache is off."""
+    return Namespace.open(root, name, note) if enabled else Disabled(root, name)

@@ -1,0 +1,314 @@
+"""The check cache (``.lmsctl/cache/``): ``validate`` and ``lint`` with the cache report exactly
+what they report without it (``--no-cache``), after every kind of change, and a damaged,
+foreign or planted cache file is a note and a rebuild, never a traceback or a wrong result."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lmsctl.checks.lint import lint_repository
+from lmsctl.checks.validate import validate_repository
+from lmsctl.cli import cli
+from lmsctl.content import loader
+from lmsctl.core import cache
+from lmsctl.core.diagnostics import Diagnostic
+
+SALES = "courses/sales-basics"
+L1 = f"{SALES}/lessons/01-discovery-questions.md"
+L2 = f"{SALES}/lessons/02-qualifying-opportunities.md"
+PRICING = "courses/handling-pricing-objections"
+
+
+def _findings(root: Path, use_cache: bool) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    _, lint = lint_repository(root, cache=use_cache)
+    _, validate = validate_repository(root, cache=use_cache)
+    return lint.sorted(), validate.sorted()
+
+
+def assert_same(root: Path) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Cached results (run twice: filling and then reusing) equal uncached ones."""
+    fresh = _findings(root, False)
+    assert _findings(root, True) == fresh
+    assert _findings(root, True) == fresh
+    return fresh
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The lessons actually read by the Markdown reader (cache misses), in order."""
+    seen: list[str] = []
+    original = loader._read_lesson
+
+    def counting(rel: str, *args: Any) -> Any:
+        seen.append(rel)
+        return original(rel, *args)
+
+    monkeypatch.setattr(loader, "_read_lesson", counting)
+    return seen
+
+
+def _edit(root: Path, rel: str, change: Callable[[str], str]) -> None:
+    path = root / rel
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def test_an_unchanged_run_reads_no_lesson_and_an_edit_reads_one(
+        sample_repo: Path, reads: list[str]) -> None:
+    assert_same(sample_repo)
+    reads.clear()
+    lint_repository(sample_repo)
+    assert reads == []
+    _edit(sample_repo, L1, lambda t: t + "\nOne more line, see https://example.org/x\n")
+    reads.clear()
+    _, cached = lint_repository(sample_repo)
+    assert reads == [L1]
+    _, fresh = lint_repository(sample_repo, cache=False)
+    assert cached.sorted() == fresh.sorted()
+    assert any(d.rule == "LMS313" and d.path == L1 for d in fresh.sorted())
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "lesson edited": lambda r: _edit(r, L1, lambda t: t.replace("## Open questions",
+                                                                "### Open questions")),
+    "lesson added": lambda r: (r / SALES / "lessons" / "04-new.md").write_text(
+        "---\ntitle: New\n---\nSee [the start](01-discovery-questions.md#nowhere) and "
+        "![](../assets/missing.png)\n", encoding="utf-8"),
+    "lesson deleted": lambda r: (r / L2).unlink(),
+    "lesson renamed": lambda r: (r / L2).rename(r / SALES / "lessons" / "02-Qualifying.md"),
+    "quiz changed": lambda r: _edit(r, L1, lambda t: t.replace("correct: true", "correct: false")),
+    "course.yml changed": lambda r: _edit(r, f"{SALES}/course.yml",
+                                          lambda t: t.replace("status: published",
+                                                              "status: draft")),
+    "rule settings changed": lambda r: _edit(r, "lmsctl.yml", lambda t: t + (
+        "lint:\n  max_lesson_words: 40\n  rules:\n    LMS304: error\n")),
+    "suppression added": lambda r: _edit(r, L1, lambda t: t.replace(
+        BARE, "<!-- lmsctl-disable-next-line LMS313 -->\n" + BARE)),
+}
+
+BARE = "Bare: https://example.org/bare"
+
+
+def seed(root: Path) -> Path:
+    """Links across files (so that deleting, renaming or retiring one file changes another's
+    findings) and one finding to suppress."""
+    _edit(root, L1, lambda t: t + f"\nRead [BANT](02-qualifying-opportunities.md"
+                                  f"#bant-a-quick-first-filter) next.\n\n{BARE}\n")
+    _edit(root, PRICING + "/lessons/01-why-customers-object.md",
+          lambda t: t + "\nStart with [qualifying](../../sales-basics/lessons/"
+                        "02-qualifying-opportunities.md).\n")
+    return root
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_cached_equals_uncached_after(change: str, sample_repo: Path) -> None:
+    seed(sample_repo)
+    before = assert_same(sample_repo)
+    CHANGES[change](sample_repo)
+    after = assert_same(sample_repo)
+    assert after != before, "the change must change the findings, or the test proves nothing"
+
+
+def test_a_change_in_one_file_reaches_the_cached_findings_of_another(sample_repo: Path,
+                                                                     reads: list[str]) -> None:
+    # L1 links to a heading of L2, a pricing lesson to L2; only L2 changes afterwards
+    before = assert_same(seed(sample_repo))
+    assert not any(d.rule in ("LMS311", "LMS214") for d in before[0])
+    _edit(sample_repo, L2, lambda t: t.replace("## BANT: a quick first filter", "## BANT"))
+    reads.clear()
+    lint_found, _ = _findings(sample_repo, True)
+    assert reads == [L2]  # L1 itself came from the cache...
+    assert any(d.rule == "LMS311" and d.path == L1 for d in lint_found)  # ...and got the finding
+    assert (lint_found, _) == _findings(sample_repo, False)
+    (sample_repo / L2).unlink()
+    reads.clear()
+    lint_found, validate_found = _findings(sample_repo, True)
+    assert reads == []
+    assert any(d.rule == "LMS214" and d.path.startswith(PRICING) for d in validate_found)
+    assert any(d.rule == "LMS214" and d.path == L1 for d in validate_found)
+    assert (lint_found, validate_found) == _findings(sample_repo, False)
+
+
+def test_another_lmsctl_version_is_a_rebuild_with_a_note(
+        sample_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        reads: list[str]) -> None:
+    expected = assert_same(sample_repo)
+    capsys.readouterr()
+    monkeypatch.setattr(cache, "LMSCTL_VERSION", "99.0.0")
+    reads.clear()
+    assert _findings(sample_repo, True) == expected
+    assert reads  # nothing reused from the other version
+    err = capsys.readouterr().err
+    assert "note: the cache .lmsctl/cache/files.bin is not used: it was written by another " \
+           "lmsctl" in err
+    assert "Traceback" not in err
+    reads.clear()
+    assert _findings(sample_repo, True) == expected
+    assert reads == []  # rebuilt for this version
+
+
+def _damage(how: str, data: bytes) -> bytes:
+    if how == "truncated":
+        return data[: len(data) // 2]
+    if how == "one byte changed":
+        return data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:]
+    if how == "empty":
+        return b""
+    return os.urandom(4096)  # garbage
+
+
+@pytest.mark.parametrize("how", ["truncated", "one byte changed", "empty", "garbage"])
+def test_a_damaged_cache_is_a_note_and_the_same_result(how: str, sample_repo: Path) -> None:
+    _edit(sample_repo, L1, lambda t: t + "\nSee https://example.org/bare\n")
+    runner = CliRunner()
+    fresh = runner.invoke(cli, ["lint", "--no-cache", "--repo", str(sample_repo)])
+    assert not (sample_repo / ".lmsctl").exists()  # --no-cache neither reads nor writes
+    first = runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
+    assert (first.exit_code, first.stdout) == (fresh.exit_code, fresh.stdout)
+    for name in ("files.bin", "lint.bin"):
+        path = sample_repo / ".lmsctl" / "cache" / name
+        path.write_bytes(_damage(how, path.read_bytes()))
+    damaged = runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
+    assert (damaged.exit_code, damaged.stdout) == (fresh.exit_code, fresh.stdout)
+    notes = [line for line in damaged.stderr.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 2 and all("is rebuilt" in n for n in notes), damaged.stderr
+    assert "Traceback" not in damaged.stderr
+    again = runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
+    assert (again.exit_code, again.stdout, again.stderr) == (fresh.exit_code, fresh.stdout, "")
+
+
+def test_a_planted_pickle_runs_nothing(sample_repo: Path, tmp_path: Path) -> None:
+    import pickle
+
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self) -> Any:
+            return (os.system, (f"touch {marker}",))
+
+    payload = pickle.dumps({"k": Evil()})
+    folder = sample_repo / ".lmsctl" / "cache"
+    folder.mkdir(parents=True)
+    # a well-formed header with the right version and checksum: only the allow-list stops it
+    (folder / "files.bin").write_bytes(cache._header(payload) + payload)
+    result = CliRunner().invoke(cli, ["validate", "--repo", str(sample_repo)])
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+    assert "os.system is not allowed" not in result.stderr  # the note names no internals...
+    assert "its content cannot be read (UnpicklingError)" in result.stderr  # ...but says why
+
+
+def test_a_run_that_fails_internally_writes_no_cache(sample_repo: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import lmsctl.checks.validate as validate_module
+
+    def broken(repo: Any) -> Any:
+        raise RuntimeError("a bug in a check")
+
+    monkeypatch.setattr(validate_module, "check_references", broken)
+    with pytest.raises(RuntimeError):
+        validate_repository(sample_repo)
+    assert not (sample_repo / ".lmsctl" / "cache" / "files.bin").exists()
+
+
+def test_two_processes_at_once(sample_repo: Path) -> None:
+    _edit(sample_repo, L1, lambda t: t + "\nSee https://example.org/bare\n")
+    command = [sys.executable, "-m", "lmsctl.cli"]
+    fresh = subprocess.run([*command, "lint", "--no-cache", "--repo", str(sample_repo)],
+                           capture_output=True, text=True, check=False)
+    for _ in range(2):  # cold, then warm: each time two writers race
+        procs = [subprocess.Popen([*command, verb, "--repo", str(sample_repo)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for verb in ("lint", "lint", "validate")]
+        outs = [p.communicate(timeout=300) for p in procs]
+        for proc, (out, err) in zip(procs[:2], outs[:2], strict=True):
+            assert (proc.returncode, out) == (fresh.returncode, fresh.stdout)
+            assert "note:" not in err and "Traceback" not in err
+        assert procs[2].returncode == 0 and "note:" not in outs[2][1]
+    assert not list((sample_repo / ".lmsctl" / "cache").glob(".*.tmp"))
+
+
+EDITS = st.lists(st.tuples(st.sampled_from(sorted(CHANGES) + ["restore"]),
+                           st.integers(0, 3)), min_size=1, max_size=4)
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_random_edit_sequences(edits: list[tuple[str, int]], make_repo: Callable[..., Path],
+                               tmp_path_factory: pytest.TempPathFactory) -> None:
+    import shutil
+
+    from tests.conftest import ROOT
+
+    root = tmp_path_factory.mktemp("seq") / "sample"
+    root.mkdir()
+    shutil.copy2(ROOT / "lmsctl.yml", root / "lmsctl.yml")
+    for folder in ("courses", "paths"):
+        shutil.copytree(ROOT / folder, root / folder)
+    original = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    for name, _ in edits:
+        if name == "restore":
+            for p in list(root.rglob("*.md")) + list(root.rglob("*.yml")):
+                if ".lmsctl" not in p.parts and p not in original:
+                    p.unlink()
+            for p, data in original.items():
+                p.write_bytes(data)
+        else:
+            try:
+                CHANGES[name](root)
+            except FileNotFoundError:
+                pass  # e.g. renaming a lesson already deleted
+        assert _findings(root, True) == _findings(root, False)
+
+
+def test_a_cached_reading_is_the_same_model(sample_repo: Path) -> None:
+    """A lesson restored from the cache (its rarely used parts unpickled on first use) equals
+    the one read from the file, field by field, and pickles and copies as a plain Lesson."""
+    import dataclasses
+    import pickle
+
+    from lmsctl.core.model import Lesson
+
+    fresh, _ = validate_repository(sample_repo, cache=False)
+    validate_repository(sample_repo)
+    cached, _ = validate_repository(sample_repo)
+    pairs = [(a, b) for ca, cb in zip(fresh.courses, cached.courses, strict=True)
+             for a, b in zip(ca.lessons, cb.lessons, strict=True)]
+    assert pairs
+    for plain, restored in pairs:
+        for f in dataclasses.fields(Lesson):
+            assert getattr(restored, f.name) == getattr(plain, f.name), f.name
+        assert [q.doc for q in restored.quizzes] == [q.doc for q in plain.quizzes]
+        assert restored == plain
+        again = pickle.loads(pickle.dumps(restored))
+        assert type(again) is Lesson and again == plain
+        assert dataclasses.replace(restored, title="x").document == plain.document
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_linting_some_files_reports_what_a_full_run_reports_there(
+        sample_repo: Path, use_cache: bool) -> None:
+    """``lint <paths>`` checks only those courses' lesson references; what it reports in those
+    files is exactly what a full run reports there."""
+    seed(sample_repo)
+    (sample_repo / L2).unlink()  # dead links in sales-basics and in the pricing course
+    _edit(sample_repo, PRICING + "/lessons/02-acknowledge-clarify-respond.md",
+          lambda t: t + "\n![chart](../assets/missing-chart.png)\n")
+    _, full = lint_repository(sample_repo, cache=use_cache)
+    for paths in ([L1], [SALES], [PRICING], [PRICING + "/lessons", L1], ["paths"]):
+        _, some = lint_repository(sample_repo, paths, cache=use_cache)
+        wanted = [d for d in full.sorted()
+                  if any(d.path == p or d.path.startswith(p + "/") for p in paths)]
+        assert some.sorted() == wanted, paths
+    assert any(d.path.startswith(PRICING) and d.rule == "LMS207" for d in full.sorted())
+    assert any(d.path == L1 and d.rule == "LMS214" for d in full.sorted())
