@@ -1,0 +1,234 @@
+/*
+ * lmsctl search (part of lmsctl, MIT): the site's search dialog. No imports, no request
+ * outside the site: it reads the split index that lmsctl writes under search/<scope>/
+ * (lmsctl/targets/site/learner_search.py describes the files), only the parts a query needs:
+ * meta.json, the term files of the query's words (by their first two characters) and the
+ * document files of the best results.
+ *
+ * Markup: theme/partials/lmsctl-search.html (a button that opens a <dialog>; "/" opens it
+ * where there is a keyboard). Keyboard: type, then ArrowDown/ArrowUp move between the results
+ * (Tab too), Enter opens one (Enter in the box opens the first), Escape closes.
+ */
+(function () {
+  "use strict";
+  var dialog = document.querySelector("[data-lmsctl-search]");
+  if (!dialog || !window.fetch) return;
+  var opener = document.querySelector("[data-lmsctl-search-open]");
+  var form = dialog.querySelector("form");
+  var input = dialog.querySelector("input[type=search]");
+  var status = dialog.querySelector("[role=status]");
+  var list = dialog.querySelector("ol");
+  var base = new URL(dialog.getAttribute("data-index"), document.baseURI);
+  var root = new URL("../", base);
+  var text = JSON.parse(dialog.getAttribute("data-text") || "{}");
+  var MAX = 20;
+  var files = {};
+  var run = 0;
+  var timer = 0;
+
+  /* The words of a text as learner_search.words sees them. */
+  function words(s) {
+    return s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  /* The term file of a word: the hex of its first two characters' UTF-8. */
+  function shard(word) {
+    var bytes = new TextEncoder().encode(Array.from(word).slice(0, 2).join(""));
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  /* A file of the index, fetched once; a missing term file is an empty one. */
+  function get(path, missing) {
+    if (!files[path]) {
+      files[path] = fetch(new URL(path, base)).then(function (r) {
+        if (r.status === 404 && missing !== undefined) return missing;
+        if (!r.ok) throw new Error(path + ": " + r.status);
+        return r.json();
+      });
+      files[path].catch(function () { delete files[path]; });
+    }
+    return files[path];
+  }
+
+  function scope() {
+    var checked = form.querySelector("input[name=scope]:checked") ||
+      form.querySelector("input[name=scope]");
+    return checked ? checked.value : "learn";
+  }
+
+  /* Per document: the best score of one query word (a term it starts; a title counts
+     three times, a longer word than the one typed 0.7 times; rarer terms weigh more). */
+  function wordScores(word, terms, total) {
+    var scores = new Map();
+    Object.keys(terms).forEach(function (term) {
+      if (term.lastIndexOf(word, 0) !== 0) return;
+      var deltas = terms[term];
+      var weight = Math.log(1 + total / deltas.length) * (term === word ? 1 : 0.7);
+      var p = 0;
+      for (var i = 0; i < deltas.length; i++) {
+        p += deltas[i];
+        var doc = p >> 1;
+        var s = p & 1 ? 3 * weight : weight;
+        if (!(scores.get(doc) >= s)) scores.set(doc, s);
+      }
+    });
+    return scores;
+  }
+
+  /* The best documents (ids) having every word. */
+  async function rank(query, where) {
+    var meta = await get(where + "/meta.json");
+    var stop = new Set(meta.stop);
+    var wanted = Array.from(new Set(words(query).filter(function (w) {
+      return w.length > 1 && !stop.has(w);
+    })));
+    if (!wanted.length) return {meta: meta, ids: [], words: wanted};
+    var shards = await Promise.all(wanted.map(function (w) {
+      return get(where + "/t/" + shard(w) + ".json", {});
+    }));
+    var per = wanted.map(function (w, i) { return wordScores(w, shards[i], meta.docs); });
+    per.sort(function (a, b) { return a.size - b.size; });
+    var ids = [];
+    per[0].forEach(function (s, doc) {
+      var total = s;
+      for (var i = 1; i < per.length; i++) {
+        var other = per[i].get(doc);
+        if (other === undefined) return;
+        total += other;
+      }
+      ids.push([total, doc]);
+    });
+    ids.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+    return {meta: meta, ids: ids.slice(0, MAX).map(function (x) { return x[1]; }),
+            count: ids.length, words: wanted};
+  }
+
+  function marked(parent, excerpt, wanted) {
+    if (!wanted.length) { parent.textContent = excerpt; return; }
+    var escaped = wanted.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    var re = new RegExp("(" + escaped.join("|") + ")", "giu");
+    excerpt.split(re).forEach(function (part, i) {
+      if (i % 2) {
+        var mark = document.createElement("mark");
+        mark.textContent = part;
+        parent.appendChild(mark);
+      } else if (part) {
+        parent.appendChild(document.createTextNode(part));
+      }
+    });
+  }
+
+  function item(doc, wanted) {
+    var li = document.createElement("li");
+    li.className = "lmsctl-search__result";
+    var a = document.createElement("a");
+    a.href = new URL(doc[0], root).href;
+    a.className = "lmsctl-search__link";
+    a.textContent = doc[1] || doc[2];
+    if (doc[2]) {
+      var page = document.createElement("span");
+      page.className = "lmsctl-search__page";
+      page.textContent = doc[2];
+      a.appendChild(document.createTextNode(" "));
+      a.appendChild(page);
+    }
+    li.appendChild(a);
+    if (doc[3]) {
+      var course = document.createElement("p");
+      course.className = "lmsctl-search__course";
+      course.textContent = (text.course || "{title}").replace("{title}", doc[3]);
+      li.appendChild(course);
+    }
+    if (doc[4]) {
+      var excerpt = document.createElement("p");
+      excerpt.className = "lmsctl-search__excerpt";
+      marked(excerpt, doc[4], wanted);
+      li.appendChild(excerpt);
+    }
+    return li;
+  }
+
+  async function search() {
+    var mine = ++run;
+    var query = input.value;
+    var where = scope();
+    if (!words(query).length) {
+      list.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    status.textContent = text.loading || "";
+    try {
+      var found = await rank(query, where);
+      var chunk = found.meta.chunk;
+      var chunks = await Promise.all(found.ids.map(function (id) {
+        return get(where + "/d/" + Math.floor(id / chunk) + ".json");
+      }));
+      if (mine !== run) return;
+      list.replaceChildren.apply(list, found.ids.map(function (id, i) {
+        return item(chunks[i][id % chunk], found.words);
+      }));
+      var n = found.count || 0;
+      status.textContent = n === 0 ? text.none : n === 1 ? text.one
+        : (text.other || "{count}").replace("{count}", String(n));
+    } catch (e) {
+      if (mine === run) {
+        list.replaceChildren();
+        status.textContent = text.failed || String(e);
+      }
+    }
+  }
+
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(search, 40);
+  }
+
+  function open() {
+    if (dialog.open) { input.focus(); return; }
+    dialog.showModal();
+    input.focus();
+    input.select();
+    get(scope() + "/meta.json").catch(function () {});
+  }
+
+  function links() { return Array.from(list.querySelectorAll("a")); }
+
+  if (opener) opener.addEventListener("click", open);
+  dialog.querySelector("[data-lmsctl-search-close]").addEventListener("click", function () {
+    dialog.close();
+  });
+  dialog.addEventListener("click", function (e) {
+    if (e.target === dialog) dialog.close();  /* the backdrop */
+  });
+  input.addEventListener("input", later);
+  form.addEventListener("change", function (e) {
+    if (e.target.name === "scope") { input.focus(); search(); }
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var first = links()[0];
+    if (first) { dialog.close(); window.location.assign(first.href); }
+  });
+  list.addEventListener("click", function (e) {
+    if (e.target.closest("a")) dialog.close();
+  });
+  dialog.addEventListener("keydown", function (e) {
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    var all = links();
+    var at = all.indexOf(document.activeElement);
+    if (at < 0 && document.activeElement !== input) return;
+    e.preventDefault();
+    var next = e.key === "ArrowDown" ? at + 1 : at - 1;
+    if (next < 0) input.focus();
+    else if (next < all.length) all[next].focus();
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || dialog.open) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    e.preventDefault();
+    open();
+  });
+})();
