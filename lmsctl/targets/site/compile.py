@@ -322,6 +322,7 @@ def search_texts(extra_nav: list[dict[str, str]]) -> dict[str, Any]:
         "open": _("Search"), "label": _("Search"), "placeholder": _("Search the courses"),
         "scope": _("Search in"), "learn": _("Courses"), "guide": _("Author guide"),
         "close": _("Close"), "loading": _("Searching…"), "none": _("No results"),
+        "more": _("More results"),
         "one": _("1 result"), "other": _("%(count)s results", count="{count}"),
         "failed": _("Search is not available right now."), "course": _("Course: %(title)s",
                                                                         title="{title}"),

@@ -15,17 +15,19 @@ their results. ``page_docs`` does the per-page work (plain text, excerpt, terms)
 The index is split so that a query downloads only what it needs (``docs/architecture.md``,
 "Learners' search", has the design and its measurements). Per scope, under ``search/<scope>/``:
 
-- ``meta.json``: ``{"version", "docs": N, "chunk": C, "stop": [stop words]}``;
-- ``t/<hex>.json``: the terms that start with the two characters whose UTF-8 bytes are
-  ``<hex>`` (a shorter term: its own characters), ``{term: postings}``. Postings are
-  ``2 * doc + (1 if the term is in the section's title)``, increasing, delta-encoded (the
-  first value, then differences);
-- ``d/<k>.json``: documents ``k * C`` to ``k * C + C - 1`` as ``[location, title, page title
-  ("" when it is the section's), course title, excerpt]``, locations relative to the site root.
+- ``meta.json``: ``{"version", "docs": N, "stop": [stop words], "terms": [the first term of
+  each term file], "chunks": [the first document of each document file]}``;
+- ``t/<k>.json``: ``{term: postings}`` for the terms from ``terms[k]`` (included) to
+  ``terms[k + 1]`` (excluded), in JavaScript's string order. Postings are
+  ``2 * doc + (1 if the term is in the section's title)`` in base 36, increasing,
+  comma-separated;
+- ``d/<k>.json``: documents ``chunks[k]`` to ``chunks[k + 1] - 1``, each ``[location, title,
+  page title ("" when it is the section's), course title, excerpt]``, locations relative to
+  the site root.
 
 The site's script (``theme/assets/lmsctl/search.js``) reads it: it normalizes a query the same
-way as ``terms`` below, fetches ``meta.json``, the term files of the query's words and the
-document files of the best results.
+way as ``terms`` below, fetches ``meta.json``, the term files that can hold the query's words
+(each word also finds the longer terms it starts) and the document files of the best results.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ import os
 import re
 import shutil
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +55,11 @@ DOCS_FILE = "search-docs-{shard}.json"
 FOLDER = "search"
 SCRIPT = "assets/lmsctl/search.js"
 VERSION = 1
-#: Documents per document file: a query's results come from a few of them.
-CHUNK = 64
+#: About how many characters a term file and a document file hold: a query fetches the term
+#: files of its words and a document file per result shown, so they are small; and a build
+#: writes all of them, so they are not too small (creating files is most of the time).
+TERM_FILE = 64_000
+DOC_FILE = 32_000
 EXCERPT = 160
 SCOPES = ("learn", "authors")
 #: Pages of the author guide and rule reference: their own scope.
@@ -94,19 +100,19 @@ def scope_of(src_uri: str) -> str:
 
 def page_docs(html: str, url: str, title: str, course: str = "",
               scope: str = "learn") -> PageDocs:
-    """The search documents of one page's content HTML, one per section: ``location``,
-    ``title``, ``page`` (the page's title), ``course`` (its course's title, or ""),
-    ``scope``, ``excerpt`` (the start of its text), ``title_terms`` and ``terms`` (the other
-    words of its text), space-separated."""
+    """The search documents of one page's content HTML, one per section: ``scope``, ``shown``
+    (what a result shows, as the JSON text the index's document files hold: ``[location,
+    title, page title or "", course title, excerpt]``, see above), ``title_terms`` and
+    ``terms`` (the other words of its text), space-separated."""
     docs: PageDocs = []
     for entry in search_index.entries(html, url, title, plain=True):
         text = entry["text"]
         in_title = terms(entry["title"])
         known = set(in_title)
         excerpt = text if len(text) <= EXCERPT else text[:EXCERPT].rsplit(" ", 1)[0] + "…"
-        docs.append({"location": entry["location"], "title": entry["title"], "page": title,
-                     "course": course, "scope": scope, "excerpt": excerpt,
-                     "title_terms": " ".join(in_title),
+        shown = [entry["location"], entry["title"], "" if title == entry["title"] else title,
+                 course, excerpt]
+        docs.append({"scope": scope, "shown": _dump(shown), "title_terms": " ".join(in_title),
                      "terms": " ".join(t for t in terms(text) if t not in known)})
     return docs
 
@@ -126,42 +132,68 @@ def load_docs(folder: Path) -> dict[str, PageDocs]:
     return docs
 
 
-def shard_name(term: str) -> str:
-    """The term file that holds ``term``: the hex of its first two characters' UTF-8."""
-    return term[:2].encode("utf-8").hex()
-
-
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _deltas(postings: list[int]) -> list[int]:
-    return [postings[0], *(b - a for a, b in zip(postings, postings[1:], strict=False))]
+def base36(n: int) -> str:
+    """``n`` in base 36 (digits, then lower-case letters), as JavaScript's ``parseInt(s, 36)``
+    reads it."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def _utf16(term: str) -> bytes:
+    """Sort key: the order of JavaScript's string comparison (UTF-16 code units)."""
+    return term.encode("utf-16-be")
+
+
+def _split(items: list[tuple[Any, str]], size: int) -> list[tuple[Any, list[str]]]:
+    """``(key, JSON text)`` items cut into runs of about ``size`` characters: (first key,
+    texts) per run."""
+    runs: list[tuple[Any, list[str]]] = []
+    used = size
+    for key, text in items:
+        if used >= size:
+            runs.append((key, []))
+            used = 0
+        runs[-1][1].append(text)
+        used += len(text) + 1
+    return runs
 
 
 def index_files(docs: dict[str, PageDocs]) -> dict[str, str]:
-    """Every file of the index (path under ``search/`` -> text), from every page's documents."""
+    """Every file of the index (path under ``search/`` -> text), from every page's documents.
+
+    This runs on every build, so it does little per posting (one precomputed string appended
+    to its term's list; a term's postings joined once) and writes few files (about
+    ``TERM_FILE`` and ``DOC_FILE`` characters each)."""
     files: dict[str, str] = {}
     for scope in SCOPES:
         entries = [d for src in sorted(docs) for d in docs[src] if d["scope"] == scope]
-        postings: defaultdict[str, list[int]] = defaultdict(list)
+        postings: defaultdict[str, list[str]] = defaultdict(list)
+        lists, append = postings.__getitem__, list.append
         for i, doc in enumerate(entries):
-            title_id = 2 * i + 1
-            for t in doc["title_terms"].split():
-                postings[t].append(title_id)
-            for t in doc["terms"].split():
-                postings[t].append(2 * i)
-        shards: defaultdict[str, dict[str, list[int]]] = defaultdict(dict)
-        for term, ids in postings.items():
-            shards[shard_name(term)][term] = _deltas(ids)
-        for name, shard in shards.items():
-            files[f"{scope}/t/{name}.json"] = _dump(shard)
-        for k in range(0, len(entries), CHUNK):
-            files[f"{scope}/d/{k // CHUNK}.json"] = _dump(
-                [[d["location"], d["title"], "" if d["page"] == d["title"] else d["page"],
-                  d["course"], d["excerpt"]] for d in entries[k:k + CHUNK]])
-        files[f"{scope}/meta.json"] = _dump({"version": VERSION, "docs": len(entries),
-                                             "chunk": CHUNK, "stop": sorted(STOP_WORDS)})
+            # for each term: postings[term].append(id), without a Python loop per term
+            deque(map(append, map(lists, doc["title_terms"].split()), repeat(base36(2 * i + 1))),
+                  maxlen=0)
+            deque(map(append, map(lists, doc["terms"].split()), repeat(base36(2 * i))), maxlen=0)
+        # terms are letters and digits: nothing to escape in JSON
+        terms = _split([(t, f'"{t}":"{",".join(postings[t])}"')
+                        for t in sorted(postings, key=_utf16)], TERM_FILE)
+        for k, (_, texts) in enumerate(terms):
+            files[f"{scope}/t/{k}.json"] = "{" + ",".join(texts) + "}"
+        shown = _split([(i, d["shown"]) for i, d in enumerate(entries)], DOC_FILE)
+        for k, (_, texts) in enumerate(shown):
+            files[f"{scope}/d/{k}.json"] = "[" + ",".join(texts) + "]"
+        files[f"{scope}/meta.json"] = _dump({
+            "version": VERSION, "docs": len(entries), "stop": sorted(STOP_WORDS),
+            "terms": [first for first, _ in terms], "chunks": [first for first, _ in shown]})
     return files
 
 

@@ -2,8 +2,8 @@
  * lmsctl search (part of lmsctl, MIT): the site's search dialog. No imports, no request
  * outside the site: it reads the split index that lmsctl writes under search/<scope>/
  * (lmsctl/targets/site/learner_search.py describes the files), only the parts a query needs:
- * meta.json, the term files of the query's words (by their first two characters) and the
- * document files of the best results.
+ * meta.json, the term files that can hold the query's words and the document files of the
+ * results shown (ten at a time).
  *
  * Markup: theme/partials/lmsctl-search.html (a button that opens a <dialog>; "/" opens it
  * where there is a keyboard). Keyboard: type, then ArrowDown/ArrowUp move between the results
@@ -21,7 +21,8 @@
   var base = new URL(dialog.getAttribute("data-index"), document.baseURI);
   var root = new URL("../", base);
   var text = JSON.parse(dialog.getAttribute("data-text") || "{}");
-  var MAX = 20;
+  var more = dialog.querySelector("[data-lmsctl-search-more]");
+  var PAGE = 10;
   var files = {};
   var run = 0;
   var timer = 0;
@@ -32,17 +33,30 @@
       .match(/[\p{L}\p{N}]+/gu) || [];
   }
 
-  /* The term file of a word: the hex of its first two characters' UTF-8. */
-  function shard(word) {
-    var bytes = new TextEncoder().encode(Array.from(word).slice(0, 2).join(""));
-    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  /* The index of the last first-entry at or before `key` in a sorted list (0 if none). */
+  function at(firsts, key) {
+    var lo = 0, hi = firsts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (firsts[mid] <= key) lo = mid; else hi = mid - 1;
+    }
+    return lo;
   }
 
-  /* A file of the index, fetched once; a missing term file is an empty one. */
-  function get(path, missing) {
+  /* The term files that can hold a word and the longer terms it starts. */
+  function termFiles(meta, word) {
+    var first = at(meta.terms, word);
+    var last = first;
+    while (last + 1 < meta.terms.length && meta.terms[last + 1].lastIndexOf(word, 0) === 0) last++;
+    var out = [];
+    for (var k = first; k <= last; k++) out.push(k);
+    return out;
+  }
+
+  /* A file of the index, fetched once. */
+  function get(path) {
     if (!files[path]) {
       files[path] = fetch(new URL(path, base)).then(function (r) {
-        if (r.status === 404 && missing !== undefined) return missing;
         if (!r.ok) throw new Error(path + ": " + r.status);
         return r.json();
       });
@@ -59,35 +73,37 @@
 
   /* Per document: the best score of one query word (a term it starts; a title counts
      three times, a longer word than the one typed 0.7 times; rarer terms weigh more). */
-  function wordScores(word, terms, total) {
+  function wordScores(word, shards, total) {
     var scores = new Map();
-    Object.keys(terms).forEach(function (term) {
-      if (term.lastIndexOf(word, 0) !== 0) return;
-      var deltas = terms[term];
-      var weight = Math.log(1 + total / deltas.length) * (term === word ? 1 : 0.7);
-      var p = 0;
-      for (var i = 0; i < deltas.length; i++) {
-        p += deltas[i];
-        var doc = p >> 1;
-        var s = p & 1 ? 3 * weight : weight;
-        if (!(scores.get(doc) >= s)) scores.set(doc, s);
-      }
+    shards.forEach(function (terms) {
+      Object.keys(terms).forEach(function (term) {
+        if (term.lastIndexOf(word, 0) !== 0) return;
+        var ids = terms[term].split(",");
+        var weight = Math.log(1 + total / ids.length) * (term === word ? 1 : 0.7);
+        for (var i = 0; i < ids.length; i++) {
+          var p = parseInt(ids[i], 36);
+          var doc = p >> 1;
+          var s = p & 1 ? 3 * weight : weight;
+          if (!(scores.get(doc) >= s)) scores.set(doc, s);
+        }
+      });
     });
     return scores;
   }
 
-  /* The best documents (ids) having every word. */
+  /* The documents (ids) having every word, best first. */
   async function rank(query, where) {
     var meta = await get(where + "/meta.json");
     var stop = new Set(meta.stop);
     var wanted = Array.from(new Set(words(query).filter(function (w) {
       return w.length > 1 && !stop.has(w);
     })));
-    if (!wanted.length) return {meta: meta, ids: [], words: wanted};
-    var shards = await Promise.all(wanted.map(function (w) {
-      return get(where + "/t/" + shard(w) + ".json", {});
+    if (!wanted.length || !meta.docs) return {meta: meta, ids: [], words: wanted};
+    var per = await Promise.all(wanted.map(function (w) {
+      return Promise.all(termFiles(meta, w).map(function (k) {
+        return get(where + "/t/" + k + ".json");
+      })).then(function (shards) { return wordScores(w, shards, meta.docs); });
     }));
-    var per = wanted.map(function (w, i) { return wordScores(w, shards[i], meta.docs); });
     per.sort(function (a, b) { return a.size - b.size; });
     var ids = [];
     per[0].forEach(function (s, doc) {
@@ -100,8 +116,7 @@
       ids.push([total, doc]);
     });
     ids.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-    return {meta: meta, ids: ids.slice(0, MAX).map(function (x) { return x[1]; }),
-            count: ids.length, words: wanted};
+    return {meta: meta, ids: ids.map(function (x) { return x[1]; }), words: wanted};
   }
 
   function marked(parent, excerpt, wanted) {
@@ -149,6 +164,30 @@
     return li;
   }
 
+  /* Shows results `from` to `from + PAGE` of the last search (more when asked). */
+  async function show(found, where, from, mine) {
+    var ids = found.ids.slice(from, from + PAGE);
+    var chunks = found.meta.chunks;
+    var docs = await Promise.all(ids.map(function (id) {
+      var k = at(chunks, id);
+      return get(where + "/d/" + k + ".json").then(function (d) { return d[id - chunks[k]]; });
+    }));
+    if (mine !== run) return;
+    if (!from) list.replaceChildren();
+    docs.forEach(function (doc) { list.appendChild(item(doc, found.words)); });
+    var n = found.ids.length;
+    status.textContent = n === 0 ? text.none : n === 1 ? text.one
+      : (text.other || "{count}").replace("{count}", String(n));
+    more.hidden = from + PAGE >= n;
+    more.onclick = function () {
+      var next = list.children.length;
+      show(found, where, from + PAGE, mine).then(function () {
+        var link = list.children[next] && list.children[next].querySelector("a");
+        if (link) link.focus();
+      });
+    };
+  }
+
   async function search() {
     var mine = ++run;
     var query = input.value;
@@ -156,25 +195,17 @@
     if (!words(query).length) {
       list.replaceChildren();
       status.textContent = "";
+      more.hidden = true;
       return;
     }
     status.textContent = text.loading || "";
     try {
       var found = await rank(query, where);
-      var chunk = found.meta.chunk;
-      var chunks = await Promise.all(found.ids.map(function (id) {
-        return get(where + "/d/" + Math.floor(id / chunk) + ".json");
-      }));
-      if (mine !== run) return;
-      list.replaceChildren.apply(list, found.ids.map(function (id, i) {
-        return item(chunks[i][id % chunk], found.words);
-      }));
-      var n = found.count || 0;
-      status.textContent = n === 0 ? text.none : n === 1 ? text.one
-        : (text.other || "{count}").replace("{count}", String(n));
+      if (mine === run) await show(found, where, 0, mine);
     } catch (e) {
       if (mine === run) {
         list.replaceChildren();
+        more.hidden = true;
         status.textContent = text.failed || String(e);
       }
     }
