@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import filecmp
 import html
-import json
 import re
 from pathlib import Path
 from types import SimpleNamespace

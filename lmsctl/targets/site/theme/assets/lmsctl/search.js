@@ -9,16 +9,18 @@
  * where there is a keyboard). Keyboard: type, then ArrowDown/ArrowUp move between the results
  * (Tab too), Enter opens one (Enter in the box opens the first), Escape closes.
  */
-(function () {
+(function (script) {
   "use strict";
   var dialog = document.querySelector("[data-lmsctl-search]");
-  if (!dialog || !window.fetch) return;
+  if (!dialog || !script || !window.fetch) return;
   var opener = document.querySelector("[data-lmsctl-search-open]");
   var form = dialog.querySelector("form");
   var input = dialog.querySelector("input[type=search]");
   var status = dialog.querySelector("[role=status]");
   var list = dialog.querySelector("ol");
-  var base = new URL(dialog.getAttribute("data-index"), document.baseURI);
+  /* The index is at the site's root, two folders above this script (assets/lmsctl/): this
+     holds on every page, the 404 page served at any address included. */
+  var base = new URL("../../search/", script);
   var root = new URL("../", base);
   var text = JSON.parse(dialog.getAttribute("data-text") || "{}");
   var more = dialog.querySelector("[data-lmsctl-search-more]");
@@ -262,4 +264,4 @@
     e.preventDefault();
     open();
   });
-})();
+})(document.currentScript && document.currentScript.src);
