@@ -150,17 +150,18 @@ def serve(www: Path) -> Iterator[str]:
 
 
 _WATCH = """() => {
-  window.__search = {first: null, lastKey: null, startKey: null};
-  document.addEventListener("keydown", () => {
-    const now = performance.now();
-    if (window.__search.startKey === null) window.__search.startKey = now;
-    window.__search.lastKey = now;
-  }, true);
+  const w = window.__search = {keys: [], shown: []};
+  const list = document.getElementById("lmsctl-search-results");
+  const status = document.getElementById("lmsctl-search-status");
+  document.addEventListener("keydown", () => w.keys.push(performance.now()), true);
   new MutationObserver(() => {
-    if (window.__search.first === null && document.querySelector(".lmsctl-search__result"))
-      window.__search.first = performance.now();
-  }).observe(document.body, {childList: true, subtree: true});
+    if (list.children.length || status.textContent === "No results") {
+      w.shown.push(performance.now());
+    }
+  }).observe(list.parentNode, {childList: true, subtree: true, characterData: true});
 }"""
+#: Results (or "No results") shown after the last key went down: the query's own results.
+_DONE = "() => window.__search.shown.some(t => t > window.__search.keys.at(-1))"
 
 
 def search_in_chromium(base: str, queries: tuple[str, ...]) -> list[dict[str, float]]:
@@ -190,15 +191,16 @@ def search_in_chromium(base: str, queries: tuple[str, ...]) -> list[dict[str, fl
                 before = len(sizes)
                 page.keyboard.press("/")
                 page.keyboard.type(query)
-                page.locator(".lmsctl-search__result, .lmsctl-search__status:text-is('No results')"
-                             ).first.wait_for(timeout=60_000)
+                page.wait_for_function(_DONE, timeout=60_000)
                 page.wait_for_load_state("networkidle")
                 t = page.evaluate("window.__search")
+                last, first_key = t["keys"][-1], t["keys"][1]  # keys[0]: "/"
+                shown = next(x for x in t["shown"] if x > last)
                 searched = sizes[before:]
                 rows.append({
                     "query": query,  # type: ignore[dict-item]
-                    "after_typing": (t["first"] - t["lastKey"]) / 1000 if t["first"] else -1,
-                    "after_first_key": (t["first"] - t["startKey"]) / 1000 if t["first"] else -1,
+                    "after_typing": (shown - last) / 1000,
+                    "after_first_key": (shown - first_key) / 1000,
                     "bytes": sum(n for _, n in searched), "requests": len(searched),
                     "results": page.locator(".lmsctl-search__result").count(),
                     "external": len(external)})

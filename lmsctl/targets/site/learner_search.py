@@ -136,9 +136,7 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def base36(n: int) -> str:
-    """``n`` in base 36 (digits, then lower-case letters), as JavaScript's ``parseInt(s, 36)``
-    reads it."""
+def _base36(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while True:
@@ -146,6 +144,21 @@ def base36(n: int) -> str:
         out = digits[r] + out
         if not n:
             return out
+
+
+_SMALL = [_base36(n) for n in range(36 * 36)]
+_PADDED = [s.rjust(2, "0") for s in _SMALL]
+
+
+def base36(n: int) -> str:
+    """``n`` in base 36 (digits, then lower-case letters), as JavaScript's ``parseInt(s, 36)``
+    reads it (two table look-ups below 36**4: this runs twice per document)."""
+    if n < 36 * 36:
+        return _SMALL[n]
+    if n < 36 ** 4:
+        high, low = divmod(n, 36 * 36)
+        return _SMALL[high] + _PADDED[low]
+    return _base36(n)
 
 
 def _utf16(term: str) -> bytes:
