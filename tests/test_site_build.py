@@ -390,7 +390,8 @@ def test_generated_mkdocs_project(tmp_path: Path, site: Site) -> None:
                                      compiler.Options(), History.unavailable("test"))
     config = yaml.safe_load(compiled.config_file.read_text(encoding="utf-8"))
     assert config["theme"]["font"] is False
-    assert config["plugins"] == [{"search": {"lang": "en"}}]
+    assert config["plugins"] == []  # search is lmsctl's own (learner_search)
+    assert config["extra"]["lmsctl"]["search"]["authors"] is True  # the guide is a scope
     assert Path(config["hooks"][0]).is_file()
     assert "repo_url" not in config
     assert config["use_directory_urls"] is True
