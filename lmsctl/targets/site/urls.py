@@ -18,7 +18,6 @@ WHATS_NEW = "whats-new/"
 CONTRIBUTING = "contributing/"
 RULES = "contributing/rules/"
 FEED = "feed.xml"
-SEARCH_INDEX = "search/search_index.json"
 
 
 def course_url(course_id: str) -> str:

@@ -203,7 +203,14 @@
     status.textContent = text.loading || "";
     try {
       var found = await rank(query, where);
-      if (mine === run) await show(found, where, 0, mine);
+      if (mine !== run) return;
+      if (!found.words.length) {  /* one letter, or only words too common to search for */
+        list.replaceChildren();
+        status.textContent = "";
+        more.hidden = true;
+        return;
+      }
+      await show(found, where, 0, mine);
     } catch (e) {
       if (mine === run) {
         list.replaceChildren();
