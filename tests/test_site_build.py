@@ -60,6 +60,7 @@ def test_every_stable_url_exists(site: Site) -> None:
     assert missing == []
     assert (site.out / "feed.xml").is_file()
     assert (site.out / "search" / "learn" / "meta.json").is_file()
+    assert not (site.out / "assets/javascripts/lunr").exists()  # Material's search: unused
     assert site.result.courses == len(site.model.courses)
     assert leftovers(site.out.parent) == []
 

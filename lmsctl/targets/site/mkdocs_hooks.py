@@ -49,8 +49,9 @@ _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": Non
 _HREF = re.compile(r'(<a\s[^>]*?\bhref=")([^"]*)(")')
 #: What package mode leaves out: the site's own pages and the search script.
 _PACKAGE_SKIP = re.compile(r"^(?!courses/)[^/]+(/[^/]+)*\.md$|^(?!courses/).*\.xml$"
-                           r"|^assets/javascripts/(lunr|workers)/|.*\.map$"
-                           r"|^assets/lmsctl/search\.js$")
+                           r"|.*\.map$|^assets/lmsctl/search\.js$")
+#: Material's search engine, which no page loads (the site's search is lmsctl's own).
+_MATERIAL_SEARCH = re.compile(r"^assets/javascripts/(lunr|workers)/")
 
 
 def on_config(config: Any) -> Any:
@@ -99,8 +100,9 @@ def on_files(files: Any, config: Any) -> Any:
     shard = _STATE["shard"]
     mine = _STATE["mine"]
     for file in files:
-        if _STATE.get("package") and _PACKAGE_SKIP.match(file.src_uri):
-            file.inclusion = InclusionLevel.EXCLUDED  # not in an exported course (package mode)
+        if _MATERIAL_SEARCH.match(file.src_uri) or (
+                _STATE.get("package") and _PACKAGE_SKIP.match(file.src_uri)):
+            file.inclusion = InclusionLevel.EXCLUDED  # unused, or not in an exported course
             continue
         parts = file.src_uri.split("/")
         if (len(parts) == 4 and parts[0] == "courses" and parts[2] == "lessons"
