@@ -79,6 +79,13 @@ def test_a_rare_word_finds_its_lessons_named_by_course(catalog: Catalog, watch: 
     courses = {catalog.base + d[0]: f"Course: {d[3]}" for d in docs}
     assert all(r["course"] == courses[r["href"]] for r in found if r["href"] in courses)
     assert all(r["href"].startswith(catalog.base) for r in found)
+    dialog = page.locator(".lmsctl-search")
+    box = dialog.bounding_box()
+    assert box
+    page.mouse.click(box["x"] + 2, box["y"] + 2)  # on the dialog's own padding: stays open
+    assert dialog.is_visible()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] / 2)  # on the backdrop: closes
+    assert not dialog.is_visible()
     page.context.close()
 
 

@@ -239,8 +239,12 @@
   dialog.querySelector("[data-lmsctl-search-close]").addEventListener("click", function () {
     dialog.close();
   });
-  dialog.addEventListener("click", function (e) {
-    if (e.target === dialog) dialog.close();  /* the backdrop */
+  dialog.addEventListener("click", function (e) {  /* a click on the backdrop closes it */
+    if (e.target !== dialog) return;
+    var r = dialog.getBoundingClientRect();
+    if (e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom) {
+      dialog.close();
+    }
   });
   input.addEventListener("input", later);
   form.addEventListener("change", function (e) {
