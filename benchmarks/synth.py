@@ -1,5 +1,8 @@
 """Generate a synthetic course catalog for benchmarks: N courses x 6 lessons of ~600 words,
-each lesson with headings, a list, code, a table, an image and a quiz; and, for analytics,
+each lesson with headings, a list, code, a table, an image and a quiz, in text drawn from a
+vocabulary of 6,000 words with a natural (Zipf-like) frequency spread, so that search indexes
+and compression behave as on real courses (deterministic: the same seed writes the same files);
+and, for analytics,
 realistic xAPI statements of N learners on that catalog (DESIGN section 8).
 
     python -m benchmarks.synth OUT_DIR --courses 1000 [--lessons 6]
@@ -10,17 +13,65 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import random
 import shutil
 import uuid
 from pathlib import Path
 
-WORDS = (
-    "customer value price budget discovery question listen outcome risk team review "
-    "process meeting decision owner evidence example practice feedback goal metric "
-    "pipeline contract renewal objection context summary checklist handover workflow"
+#: The most frequent words, most frequent first: English function words, then the vocabulary
+#: of corporate learning. The rest of the vocabulary is made of syllables (``_vocabulary``).
+COMMON = (
+    "the of and to a in is that for it as with be on not this are by or you your can at from "
+    "an have they we more when what which will one if their but about each all there so do "
+    "how them then other these some first into than only use also may most after before "
+    "should make need ask know because who where step way time work help why often every "
+    "many well good new just both does very next part same much own between without again"
+).split() + (
+    "customer value price budget discovery question listen outcome risk team review process "
+    "meeting decision owner evidence example practice feedback goal metric pipeline contract "
+    "renewal objection context summary checklist handover workflow project manager report "
+    "plan data quality change account support service product market sale deal proposal "
+    "stakeholder priority deadline estimate scope release incident security access policy "
+    "training onboarding mentor coach skill course lesson learner answer note draft version "
+    "approval request issue ticket document template standard audit control compliance "
+    "privacy password email call agenda minutes action follow call-back escalation contact "
+    "partner vendor supplier invoice payment order forecast target quota territory lead "
+    "prospect demo trial pricing discount margin revenue cost saving benefit case study "
+    "interview hiring candidate role responsibility delegation conflict trust culture "
+    "communication presentation slide story audience message clarity tone writing editing "
+    "spreadsheet dashboard chart trend baseline experiment hypothesis test result insight "
+    "analysis research survey sample segment persona journey experience design prototype "
+    "requirement specification architecture system server database backup recovery "
+    "deployment monitoring alert runbook on-call handbook guideline principle habit routine"
 ).split()
+_ONSETS = ("b bl br c ch cl cr d dr f fl fr g gl gr h j k l m n p pl pr qu r s sc sh sk sl "
+           "sm sn sp st str t th tr v w wh z").split()
+_VOWELS = "a e i o u ai ea ee io oa ou".split()
+_CODAS = ("", "", "", "n", "r", "l", "s", "t", "nd", "nt", "rk", "st", "ck", "m", "ng", "x")
+_SUFFIXES = ("", "", "", "", "er", "ing", "ed", "ment", "ness", "ly", "able", "ion", "al", "ive")
+
+
+def _vocabulary(size: int, seed: int = 3) -> list[str]:
+    """``COMMON`` then made-up words (one to three syllables, a suffix) up to ``size``."""
+    rng = random.Random(seed)
+    words = list(dict.fromkeys(COMMON))
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+                       for _ in range(rng.choice((1, 2, 2, 2, 3)))) + rng.choice(_SUFFIXES)
+        if 3 <= len(word) <= 14 and word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+#: 6,000 words; word number r (from 1) is drawn with a probability proportional to
+#: 1 / (r + 2.7) (Zipf-Mandelbrot, as in natural text): the hundred most frequent words make
+#: about half of the text, and most words are rare.
+WORDS = _vocabulary(6000)
+_CUMULATIVE = list(itertools.accumulate(1 / (r + 2.7) for r in range(1, len(WORDS) + 1)))
 SKILLS = ["negotiation", "discovery", "writing", "review", "security", "onboarding",
           "analytics", "leadership"]
 LEVELS = ["beginner", "intermediate", "advanced"]
@@ -31,8 +82,17 @@ PNG = bytes.fromhex(
 )
 
 
-def _sentence(rng: random.Random, n: int = 12) -> str:
-    words = [rng.choice(WORDS) for _ in range(n)]
+def _words(rng: random.Random, n: int) -> list[str]:
+    return rng.choices(WORDS, cum_weights=_CUMULATIVE, k=n)
+
+
+def _topic(rng: random.Random, n: int = 2) -> str:
+    """A few less common words (ranks 100 to 3,000): what a title or heading is about."""
+    return " ".join(rng.choice(WORDS[100:3000]) for _ in range(n))
+
+
+def _sentence(rng: random.Random, n: int = 0) -> str:
+    words = _words(rng, n or rng.randint(6, 20))
     return " ".join(words).capitalize() + "."
 
 
@@ -41,10 +101,11 @@ def _paragraph(rng: random.Random, sentences: int = 6) -> str:
 
 
 def lesson_text(rng: random.Random, course: str, n: int) -> str:
-    parts = [f"---\ntitle: Lesson {n} of {course}\nduration: 8\n---\n",
+    parts = [f"---\ntitle: {_topic(rng, 3).capitalize()}\nduration: 8\n---\n",
              _paragraph(rng), ""]
     for h in range(3):
-        parts += [f"## Part {h + 1}", "", _paragraph(rng), "", _paragraph(rng), ""]
+        parts += [f"## {_topic(rng).capitalize()}", "", _paragraph(rng), "",
+                  _paragraph(rng), ""]
         if h == 0:
             parts += ["### Details", "", "- " + _sentence(rng, 8), "- " + _sentence(rng, 8),
                       "- " + _sentence(rng, 8), ""]
@@ -90,12 +151,11 @@ def generate(out: Path, courses: int, lessons: int = 6, seed: int = 7) -> None:
         (folder / "assets" / "diagram.png").write_bytes(PNG)
         pre = f"prerequisites: [{ids[i - 1]}]\n" if i % 10 else ""
         (folder / "course.yml").write_text(
-            f"title: Synthetic course {i + 1}\n"
-            f"summary: A generated course number {i + 1} about {rng.choice(WORDS)} and "
-            f"{rng.choice(WORDS)} for benchmarks.\n"
+            f"title: {_topic(rng, 3).capitalize()} {i + 1}\n"
+            f"summary: {_sentence(rng, 12)}\n"
             f"owners: [\"@acme/team-{i % 20}\"]\nlevel: {rng.choice(LEVELS)}\n"
             f"skills: [{rng.choice(SKILLS)}]\naudience: [{rng.choice(AUDIENCE)}]\n"
-            f"objectives:\n  - Explain the {rng.choice(WORDS)} step\n{pre}"
+            f"objectives:\n  - Explain the {_topic(rng, 1)} step\n{pre}"
             "status: published\nreview_every: 180\nevaluation: {pass_mark: 80}\n",
             encoding="utf-8")
         for n in range(1, lessons + 1):

@@ -5,8 +5,8 @@ palettes at desktop (1280x800) and mobile (390x844) sizes; focus visible on ever
 
 The pages: home, catalog, course, a lesson with a quiz before and after checking answers (a
 wrong answer, so explanations show), a path, paths, skills, contributors, what's new,
-contributing, 404, and the search dialog open. The certificate, the course result, home with
-"Continue learning" and a path with Continue: tests/test_learner_journey.py.
+contributing, 404, and the search dialog open with results. The certificate, the course result,
+home with "Continue learning" and a path with Continue: tests/test_learner_journey.py.
 
 Mobile, on the same pages: no sideways scrolling and no word broken mid-word at 320 px; at
 390x844 in both palettes, element boxes (links, buttons, controls, badges) measured in Chromium
@@ -144,11 +144,11 @@ def test_axe_finds_no_violation_on_any_page_type(site: Site, scheme: str, size: 
         page.evaluate("document.activeElement && document.activeElement.blur()")
         page.wait_for_timeout(300)
         found += [f"lesson after checking: {v}" for v in axe(page)]
-        if size == "desktop":
-            page.keyboard.press("/")  # Material's search shortcut opens the dialog
-            page.locator(".md-search__input").wait_for(state="visible")
-            page.wait_for_timeout(500)  # the dialog fades in
-            found += [f"search dialog: {v}" for v in axe(page)]
+        page.locator("[data-lmsctl-search-open]").click()  # the search dialog, with results
+        page.locator(".lmsctl-search__input").fill("discount")
+        page.locator(".lmsctl-search__result a").first.wait_for(timeout=30_000)
+        page.locator("[data-lmsctl-search-more]").wait_for(state="attached")
+        found += [f"search dialog: {v}" for v in axe(page)]
     finally:
         page.context.close()
     assert found == [], "axe-core violations:\n" + "\n".join(found)
@@ -371,13 +371,25 @@ def test_search_and_lesson_navigation_with_the_keyboard_alone(site: Site) -> Non
     page = open_page(site.chromium, watch, viewport=SIZES["desktop"])
     try:
         page.goto(site.base + "catalog/")
-        page.keyboard.press("/")  # opens Material's search and focuses its box
-        assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+        page.keyboard.press("/")  # opens lmsctl's search and focuses its box
+        assert page.evaluate("document.activeElement.classList.contains('lmsctl-search__input')")
         page.keyboard.type("discount")
-        page.locator(".md-search-result__item a").first.wait_for(timeout=30_000)
+        page.locator(".lmsctl-search__result a").first.wait_for(timeout=30_000)
         page.keyboard.press("ArrowDown")  # the first result
+        page.keyboard.press("ArrowDown")  # the second
+        page.keyboard.press("ArrowUp")  # the first again
+        first = page.locator(".lmsctl-search__result a").first.get_attribute("href")
         href = page.evaluate("document.activeElement.getAttribute('href')") or ""
-        assert "courses/" in href
+        assert href == first and "courses/" in href
+        page.keyboard.press("Escape")  # closes the dialog, focus back where it was
+        assert not page.locator(".lmsctl-search").is_visible()
+        page.keyboard.press("/")  # the query and its results are still there
+        page.keyboard.press("Tab")  # Tab reaches the results too (after the scope choice)
+        for _ in range(5):
+            if page.evaluate("document.activeElement.classList.contains('lmsctl-search__link')"):
+                break
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == first
         page.keyboard.press("Enter")
         page.wait_for_url("**/courses/**")
 

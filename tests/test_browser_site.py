@@ -293,19 +293,23 @@ def test_catalog_filters_work_without_a_server(page: Any, served: Served) -> Non
     assert page.locator("[data-lmsctl-filter=skill]").input_value() == "negotiation"
 
 
-def test_material_search_finds_lessons_offline(page: Any, served: Served) -> None:
+def test_search_finds_lessons_offline_under_the_sub_path(page: Any, served: Served) -> None:
     page.goto(f"{served.base}")
-    box = page.locator("input.md-search__input")
-    box.click()  # the search field in the header (wide screens)
-    meta = page.locator(".md-search-result__meta")
-    page.wait_for_function(  # Material's search worker has loaded the index
-        "m => !m.textContent.includes('Initializing')", arg=meta.element_handle(),
-        timeout=30_000)
+    page.locator("[data-lmsctl-search-open]").click()  # the button in the header
+    box = page.locator("input.lmsctl-search__input")
+    assert box.evaluate("e => e === document.activeElement")
     box.press_sequentially("discount")
-    results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=30_000)  # the search worker indexes on first use
-    hrefs = [r.get_attribute("href") for r in results.all()]
-    assert any("courses/handling-pricing-objections/discount-discipline/" in h for h in hrefs)
+    results = page.locator(".lmsctl-search__result a")
+    results.first.wait_for(timeout=30_000)
+    hrefs = [r.get_attribute("href") or "" for r in results.all()]
+    assert any(h.endswith("/lmsctl/courses/handling-pricing-objections/discount-discipline/")
+               for h in hrefs)
+    assert all(h.startswith(served.base) for h in hrefs)  # under the site's sub-path
+    course = page.locator(".lmsctl-search__result").first.locator(".lmsctl-search__course")
+    assert course.inner_text() == "Course: Handling pricing objections"
+    box.fill("discount xyzzynothing")
+    expect(page.locator(".lmsctl-search__status")).to_have_text("No results")
+    assert page.locator(".lmsctl-search__result").count() == 0
 
 
 @pytest.mark.parametrize(("scheme", "expected"), [("light", "default"), ("dark", "slate")])

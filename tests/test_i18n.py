@@ -7,12 +7,13 @@
   built page, the text and the ``aria-label``/``title``/``alt``/``placeholder`` attributes
   inside the elements lmsctl renders from its templates (``ROOTS``: home, catalog, skills,
   paths, path, course page, course navigation, lesson header and footer, quizzes,
-  contributors, what's new, the feed link), the site navigation tabs and each page's
+  contributors, what's new, the feed link, the search button and dialog), the site navigation
+  tabs and each page's
   ``<h1>``/``<title>`` for lmsctl's own pages, and the Atom feed's entry titles. Text outside
   ``⟦…⟧`` there must be author or repository data (titles, summaries, quiz text, names,
   commit subjects: ``author_texts``) or only digits, spaces and punctuation. Excluded: the
   lesson bodies and CONTRIBUTING.md (author Markdown) and Material's own theme strings
-  ("Skip to content", the search box), which the theme translates with its ``language``.
+  ("Skip to content"), which the theme translates with its ``language``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from tests.site_support import build, copy_sample
 ROOTS = {"lmsctl-home", "lmsctl-catalog", "lmsctl-skills", "lmsctl-paths", "lmsctl-path",
          "lmsctl-course", "lmsctl-course-nav", "lmsctl-lesson-head", "lmsctl-lesson-foot",
          "lmsctl-quiz", "lmsctl-contributors", "lmsctl-whats-new", "lmsctl-feed", "md-tabs",
-         "lmsctl-certificate"}
+         "lmsctl-certificate", "lmsctl-search", "lmsctl-search__open"}
 ATTRS = ("aria-label", "title", "alt", "placeholder")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}

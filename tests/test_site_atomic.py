@@ -168,18 +168,13 @@ def test_rendering_in_two_processes_gives_the_same_site(
 
     def files(root: Path) -> dict[str, bytes]:
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-                if p.is_file() and p.name not in ("search_index.json", "sitemap.xml",
-                                                   "sitemap.xml.gz")}
+                if p.is_file() and p.name not in ("sitemap.xml", "sitemap.xml.gz")}
 
     a, b = files(tmp_path / "one"), files(tmp_path / "two")
     assert sorted(a) == sorted(b)
     assert [k for k in a if a[k] != b[k]] == []
 
-    def index(root: Path) -> list[tuple[str, str, str]]:
-        docs = json.loads((root / "search/search_index.json").read_text("utf-8"))["docs"]
-        return sorted((d["location"], d["title"], d["text"]) for d in docs)
-
-    assert index(tmp_path / "one") == index(tmp_path / "two")
+    assert any(k.startswith("search/learn/t/") for k in a)  # the index: the same bytes
 
     def sitemap(root: Path) -> list[str]:
         return sorted(re.findall(r"<loc>([^<]*)</loc>", (root / "sitemap.xml").read_text()))

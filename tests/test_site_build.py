@@ -17,6 +17,7 @@ from lmsctl.content.loader import load_repository
 from lmsctl.core.model import Repository
 from lmsctl.targets.site import urls
 from lmsctl.targets.site.pipeline import BuildResult
+from tests.search_support import read_index
 from tests.site_support import build, copy_sample, internal_targets, leftovers, page
 
 
@@ -58,7 +59,8 @@ def test_every_stable_url_exists(site: Site) -> None:
     missing = [u for u in expected if not (site.out / u / "index.html").is_file()]
     assert missing == []
     assert (site.out / "feed.xml").is_file()
-    assert (site.out / "search" / "search_index.json").is_file()
+    assert (site.out / "search" / "learn" / "meta.json").is_file()
+    assert not (site.out / "assets/javascripts/lunr").exists()  # Material's search: unused
     assert site.result.courses == len(site.model.courses)
     assert leftovers(site.out.parent) == []
 
@@ -327,21 +329,34 @@ def test_lesson_feedback_links_and_helpful_control(site: Site) -> None:
 
 
 def test_search_index_covers_every_lesson_but_not_quiz_answers(site: Site) -> None:
-    index = json.loads((site.out / "search/search_index.json").read_text(encoding="utf-8"))
-    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    index = read_index(site.out)
+    locations = index.locations()
     assert "" not in locations and urls.CATALOG not in locations  # listings, not content
     assert urls.SKILLS in locations
     for course in site.model.courses:
         assert urls.course_url(course.id) in locations
         for lesson in course.lessons:
             assert urls.lesson_url(course.id, lesson.id) in locations
-    text = json.dumps(index)
+    text = "".join(p.read_text(encoding="utf-8") for p in (site.out / "search").rglob("*.json"))
     explanation = site.model.courses[0].lessons[0].questions[0].choices[0].explanation
     assert explanation and explanation not in text
     assert "data-search-exclude" not in (
         site.out / urls.lesson_url(site.model.courses[0].id,
                                    site.model.courses[0].lessons[0].id) / "index.html"
     ).read_text(encoding="utf-8")
+
+
+def test_search_results_name_their_course_and_keep_the_author_guide_apart(site: Site) -> None:
+    learn, authors = read_index(site.out), read_index(site.out, "authors")
+    for course in site.model.courses:
+        lesson = course.lessons[0]
+        docs = [d for d in learn.docs if d[0].startswith(urls.lesson_url(course.id, lesson.id))]
+        assert docs and all(d[3] == course.title for d in docs)
+        assert docs[0][1] == lesson.title
+    assert not any(d[0].startswith("contributing/") for d in learn.docs)
+    assert {"contributing/", "contributing/rules/"} <= authors.locations()
+    assert authors.locations() <= {"contributing/", "contributing/rules/"}
+    assert all(d[3] == "" for d in authors.docs)
 
 
 def test_community_pages_and_feed(site: Site) -> None:
@@ -376,7 +391,8 @@ def test_generated_mkdocs_project(tmp_path: Path, site: Site) -> None:
                                      compiler.Options(), History.unavailable("test"))
     config = yaml.safe_load(compiled.config_file.read_text(encoding="utf-8"))
     assert config["theme"]["font"] is False
-    assert config["plugins"] == [{"search": {"lang": "en"}}]
+    assert config["plugins"] == []  # search is lmsctl's own (learner_search)
+    assert config["extra"]["lmsctl"]["search"]["authors"] is True  # the guide is a scope
     assert Path(config["hooks"][0]).is_file()
     assert "repo_url" not in config
     assert config["use_directory_urls"] is True

@@ -319,6 +319,22 @@ def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
     return [sorted(p) for p in plan]
 
 
+def search_texts(extra_nav: list[dict[str, str]]) -> dict[str, Any]:
+    """What the site's search (``theme/partials/lmsctl-search.html``, ``search.js``) says, in
+    the site's language, and whether it offers the author guide's scope."""
+    return {
+        "authors": any(v.startswith("contributing/") for item in extra_nav
+                       for v in item.values()),
+        "open": _("Search"), "label": _("Search"), "placeholder": _("Search the courses"),
+        "scope": _("Search in"), "learn": _("Courses"), "guide": _("Author guide"),
+        "close": _("Close"), "loading": _("Searching…"), "none": _("No results"),
+        "more": _("More results"),
+        "one": _("1 result"), "other": _("%(count)s results", count="{count}"),
+        "failed": _("Search is not available right now."), "course": _("Course: %(title)s",
+                                                                        title="{title}"),
+    }
+
+
 def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[str, str]],
                   shards: list[list[str]], package: bool = False) -> dict[str, Any]:
     config = repo.config
@@ -332,8 +348,8 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
         "custom_dir": str(THEME_DIR),
         "font": False,
         "language": SITE_LANGUAGE,
-        "features": ["navigation.tabs", "navigation.top", "search.suggest",
-                     "search.highlight", "content.code.copy", "content.tabs.link"],
+        "features": ["navigation.tabs", "navigation.top", "content.code.copy",
+                     "content.tabs.link"],
         "palette": [
             {"media": "(prefers-color-scheme: light)", "scheme": "default",
              "primary": "indigo", "accent": "indigo",
@@ -348,12 +364,13 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
         "docs_dir": DOCS,
         "use_directory_urls": True,
         "theme": theme,
-        "plugins": [{"search": {"lang": "en"}}],
+        "plugins": [],  # search is lmsctl's (learner_search, theme/partials/header.html)
         "hooks": [str(HOOKS_FILE)],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["assets/lmsctl/lmsctl.css"],
         "extra_javascript": [{"path": RUNTIME_URL + RUNTIME_SCRIPT, "defer": True}],
         "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards,
+                                                 "search": search_texts(extra_nav),
                                                  **analytics_config.mkdocs_extra(config)}},
         "nav": nav,
         "validation": {
@@ -457,6 +474,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                            "sidebar": pages.course_sidebar(ctx, course, course_page)})
         manifest_courses[course.id] = {
             "sidebar": pages.course_sidebar(ctx, course, lesson_page),
+            "title": course.title,  # named in search results
         }
         for i, lesson in enumerate(course.lessons):
             doc = urls.lesson_doc(course.id, lesson.file_name)

@@ -1,37 +1,120 @@
-"""Learners' search: per-page documents and the index written from them.
+"""Learners' search: per-page documents and the split index written from them.
 
 The build collects each rendered page's search documents (``page_docs``) in the MkDocs hooks,
 keyed by the page's source (``docs/`` relative path); ``write_index`` then writes the site's
 search index from all of them at once. The index depends only on that mapping (never on
-which pages a given build rendered), so a build that renders some pages and takes the others'
-documents from a cache writes the same bytes as a cold build.
+which pages a given build rendered, nor on its order), so a build that renders some pages and
+takes the others' documents from a cache writes the same bytes as a cold build.
 
-Today the index is mkdocs-material's ``search/search_index.json`` format, read by Material's
-search UI; Material's search plugin itself indexes nothing (every page is excluded from it by
-the hooks) and only provides the UI and the index's ``config``.
+A document is one section of a page (the part before the first heading, then one per heading
+with an id), in one scope: ``learn`` (courses, lessons, paths, community pages) or ``authors``
+(the author guide and rule reference under ``contributing/``), which learners never get in
+their results. ``page_docs`` does the per-page work (plain text, excerpt, terms), so
+``write_index`` only inverts and writes.
+
+The index is split so that a query downloads only what it needs (``docs/architecture.md``,
+"Learners' search", has the design and its measurements). Per scope, under ``search/<scope>/``:
+
+- ``meta.json``: ``{"version", "docs": N, "stop": [stop words], "terms": [the first term of
+  each term file], "chunks": [the first document of each document file]}``;
+- ``t/<k>.json``: ``{term: postings}`` for the terms from ``terms[k]`` (included) to
+  ``terms[k + 1]`` (excluded), in JavaScript's string order. Postings are
+  ``2 * doc + (1 if the term is in the section's title)`` in base 36, increasing,
+  comma-separated;
+- ``d/<k>.json``: documents ``chunks[k]`` to ``chunks[k + 1] - 1``, each ``[location, title,
+  page title ("" when it is the section's), course title, excerpt]``, locations relative to
+  the site root.
+
+The site's script (``theme/assets/lmsctl/search.js``) reads it: it normalizes a query the same
+way as ``terms`` below, fetches ``meta.json``, the term files that can hold the query's words
+(each word also finds the longer terms it starts) and the document files of the best results.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import unicodedata
+from collections import defaultdict, deque
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from lmsctl.targets.site import search_index
 
-#: Documents of one page: JSON-serializable dicts.
+#: Documents of one page: JSON-serializable dicts (see ``page_docs``).
 PageDocs = list[dict[str, str]]
 
 #: Where each render process leaves the documents of the pages it rendered (in the build's
 #: private folder): ``search-docs-<shard>.json``.
 DOCS_FILE = "search-docs-{shard}.json"
-INDEX = os.path.join("search", "search_index.json")
+#: The folder of the index in the site, and the script that reads it (copied from the theme;
+#: a site without it, an exported package, gets no index).
+FOLDER = "search"
+SCRIPT = "assets/lmsctl/search.js"
+VERSION = 1
+#: About how many characters a term file and a document file hold: a query fetches the term
+#: files of its words and a document file per result shown, so they are small; and a build
+#: writes all of them, so they are not too small (creating files is most of the time).
+TERM_FILE = 64_000
+DOC_FILE = 32_000
+EXCERPT = 160
+SCOPES = ("learn", "authors")
+#: Pages of the author guide and rule reference: their own scope.
+AUTHORS_PREFIX = "contributing/"
+#: Words too common to find anything by (lunr's English list, which Material's search used).
+STOP_WORDS = frozenset({
+    "a", "able", "about", "across", "after", "all", "almost", "also", "am", "among", "an", "and",
+    "any", "are", "as", "at", "be", "because", "been", "but", "by", "can", "cannot", "could",
+    "dear", "did", "do", "does", "either", "else", "ever", "every", "for", "from", "get", "got",
+    "had", "has", "have", "he", "her", "hers", "him", "his", "how", "however", "i", "if", "in",
+    "into", "is", "it", "its", "just", "least", "let", "like", "likely", "may", "me", "might",
+    "most", "must", "my", "neither", "no", "nor", "not", "of", "off", "often", "on", "only", "or",
+    "other", "our", "own", "rather", "said", "say", "says", "she", "should", "since", "so",
+    "some", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "tis", "to", "too", "twas", "us", "wants", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "will", "with", "would", "yet", "you", "your"})
+_WORD = re.compile(r"[^\W_]+")
+_MARKS = re.compile(r"[\u0300-\u036f]")
 
 
-def page_docs(html: str, url: str, title: str) -> PageDocs:
-    """The search documents of one page's content HTML (one per section)."""
-    return search_index.entries(html, url, title)
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the index and the site's script see them: lower case, accents
+    removed, runs of letters and digits (the script does the same)."""
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
+    return _WORD.findall(text)
+
+
+def terms(text: str) -> list[str]:
+    """The distinct indexed words of ``text``, in order of first use: no stop words, no
+    single characters."""
+    return list(dict.fromkeys(w for w in words(text) if len(w) > 1 and w not in STOP_WORDS))
+
+
+def scope_of(src_uri: str) -> str:
+    """``authors`` for the author guide and rule reference, else ``learn``."""
+    return "authors" if src_uri.startswith(AUTHORS_PREFIX) else "learn"
+
+
+def page_docs(html: str, url: str, title: str, course: str = "",
+              scope: str = "learn") -> PageDocs:
+    """The search documents of one page's content HTML, one per section: ``scope``, ``shown``
+    (what a result shows, as the JSON text the index's document files hold: ``[location,
+    title, page title or "", course title, excerpt]``, see above), ``title_terms`` and
+    ``terms`` (the other words of its text), space-separated."""
+    docs: PageDocs = []
+    for entry in search_index.entries(html, url, title, plain=True):
+        text = entry["text"]
+        in_title = terms(entry["title"])
+        known = set(in_title)
+        excerpt = text if len(text) <= EXCERPT else text[:EXCERPT].rsplit(" ", 1)[0] + "…"
+        shown = [entry["location"], entry["title"], "" if title == entry["title"] else title,
+                 course, excerpt]
+        docs.append({"scope": scope, "shown": _dump(shown), "title_terms": " ".join(in_title),
+                     "terms": " ".join(t for t in terms(text) if t not in known)})
+    return docs
 
 
 def save_docs(folder: str, shard: int | None, docs: dict[str, PageDocs]) -> None:
@@ -49,13 +132,96 @@ def load_docs(folder: Path) -> dict[str, PageDocs]:
     return docs
 
 
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+_SMALL = [_base36(n) for n in range(36 * 36)]
+_PADDED = [s.rjust(2, "0") for s in _SMALL]
+
+
+def base36(n: int) -> str:
+    """``n`` in base 36 (digits, then lower-case letters), as JavaScript's ``parseInt(s, 36)``
+    reads it (two table look-ups below 36**4: this runs twice per document)."""
+    if n < 36 * 36:
+        return _SMALL[n]
+    if n < 36 ** 4:
+        high, low = divmod(n, 36 * 36)
+        return _SMALL[high] + _PADDED[low]
+    return _base36(n)
+
+
+def _utf16(term: str) -> bytes:
+    """Sort key: the order of JavaScript's string comparison (UTF-16 code units)."""
+    return term.encode("utf-16-be")
+
+
+def _split(items: list[tuple[Any, str]], size: int) -> list[tuple[Any, list[str]]]:
+    """``(key, JSON text)`` items cut into runs of about ``size`` characters: (first key,
+    texts) per run."""
+    runs: list[tuple[Any, list[str]]] = []
+    used = size
+    for key, text in items:
+        if used >= size:
+            runs.append((key, []))
+            used = 0
+        runs[-1][1].append(text)
+        used += len(text) + 1
+    return runs
+
+
+def index_files(docs: dict[str, PageDocs]) -> dict[str, str]:
+    """Every file of the index (path under ``search/`` -> text), from every page's documents.
+
+    This runs on every build, so it does little per posting (one precomputed string appended
+    to its term's list; a term's postings joined once) and writes few files (about
+    ``TERM_FILE`` and ``DOC_FILE`` characters each)."""
+    files: dict[str, str] = {}
+    for scope in SCOPES:
+        entries = [d for src in sorted(docs) for d in docs[src] if d["scope"] == scope]
+        postings: defaultdict[str, list[str]] = defaultdict(list)
+        lists, append = postings.__getitem__, list.append
+        for i, doc in enumerate(entries):
+            # for each term: postings[term].append(id), without a Python loop per term
+            deque(map(append, map(lists, doc["title_terms"].split()), repeat(base36(2 * i + 1))),
+                  maxlen=0)
+            deque(map(append, map(lists, doc["terms"].split()), repeat(base36(2 * i))), maxlen=0)
+        # terms are letters and digits: nothing to escape in JSON
+        terms = _split([(t, f'"{t}":"{",".join(postings[t])}"')
+                        for t in sorted(postings, key=_utf16)], TERM_FILE)
+        for k, (_, texts) in enumerate(terms):
+            files[f"{scope}/t/{k}.json"] = "{" + ",".join(texts) + "}"
+        shown = _split([(i, d["shown"]) for i, d in enumerate(entries)], DOC_FILE)
+        for k, (_, texts) in enumerate(shown):
+            files[f"{scope}/d/{k}.json"] = "[" + ",".join(texts) + "]"
+        files[f"{scope}/meta.json"] = _dump({
+            "version": VERSION, "docs": len(entries), "stop": sorted(STOP_WORDS),
+            "terms": [first for first, _ in terms], "chunks": [first for first, _ in shown]})
+    return files
+
+
 def write_index(site_dir: Path, docs: dict[str, PageDocs]) -> None:
-    """Write the site's search index from every page's documents (in source order). A site
-    without a search engine (an exported package) gets none."""
-    path = site_dir / INDEX
-    if not path.is_file():
+    """Write the site's search index (``search/``, replaced whole) from every page's
+    documents. A site without the search script (an exported package) gets none."""
+    if not (site_dir / SCRIPT).is_file():
         return
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    data["docs"] = [d for src in sorted(docs) for d in docs[src]]
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                    encoding="utf-8")
+    root = site_dir / FOLDER
+    if root.exists():
+        shutil.rmtree(root)
+    made: set[Path] = set()
+    for rel, text in index_files(docs).items():
+        path = root / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_text(text, encoding="utf-8")

@@ -15,9 +15,9 @@ plugin). They read ``lmsctl-manifest.json`` written by ``lmsctl.targets.site.com
   override (``theme/main.html``) as ``lmsctl`` in the template context;
 - let the theme override render the parts of course and lesson pages that do not depend on the
   page (tabs, footer, scripts, configuration) once per folder depth (``lmsctl_fragment``);
-- collect every searchable page's search documents (``learner_search.page_docs``) and leave
-  them in the build folder for ``render`` to write the index from (Material's own search plugin
-  indexes nothing: it only provides the search UI).
+- collect every searchable page's search documents (``learner_search.page_docs``, with its
+  course's title and its scope) and leave them in the build folder for ``render`` to write the
+  index from.
 
 ``extra.lmsctl.fast: false`` in ``mkdocs.yml`` turns the fragments off (the output is the same;
 the tests compare both).
@@ -47,9 +47,11 @@ _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": Non
                           "fragments": {}, "search": {}, "fast": True, "bodies": {},
                           "analytics": None}
 _HREF = re.compile(r'(<a\s[^>]*?\bhref=")([^"]*)(")')
-#: What package mode leaves out: the site's own pages and the search engine's scripts.
+#: What package mode leaves out: the site's own pages and the search script.
 _PACKAGE_SKIP = re.compile(r"^(?!courses/)[^/]+(/[^/]+)*\.md$|^(?!courses/).*\.xml$"
-                           r"|^assets/javascripts/(lunr|workers)/|.*\.map$")
+                           r"|.*\.map$|^assets/lmsctl/search\.js$")
+#: Material's search engine, which no page loads (the site's search is lmsctl's own).
+_MATERIAL_SEARCH = re.compile(r"^assets/javascripts/(lunr|workers)/")
 
 
 def on_config(config: Any) -> Any:
@@ -98,8 +100,9 @@ def on_files(files: Any, config: Any) -> Any:
     shard = _STATE["shard"]
     mine = _STATE["mine"]
     for file in files:
-        if _STATE.get("package") and _PACKAGE_SKIP.match(file.src_uri):
-            file.inclusion = InclusionLevel.EXCLUDED  # not in an exported course (package mode)
+        if _MATERIAL_SEARCH.match(file.src_uri) or (
+                _STATE.get("package") and _PACKAGE_SKIP.match(file.src_uri)):
+            file.inclusion = InclusionLevel.EXCLUDED  # unused, or not in an exported course
             continue
         parts = file.src_uri.split("/")
         if (len(parts) == 4 and parts[0] == "courses" and parts[2] == "lessons"
@@ -182,9 +185,10 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     if not search.get("exclude"):
         title = page.meta.get("title") or page.title or ""
         content = fill_slots(html, nonce, [])[0]  # quizzes are left out of search
-        _STATE["search"][page.file.src_uri] = learner_search.page_docs(content, page.url,
-                                                                       str(title))
-        page.meta["search"] = {**search, "exclude": True}  # Material's plugin indexes nothing
+        course = _STATE["manifest"]["courses"].get(entry.get("course"), {})
+        _STATE["search"][page.file.src_uri] = learner_search.page_docs(
+            content, page.url, str(title), course.get("title", ""),
+            learner_search.scope_of(page.file.src_uri))
     if entry.get("kind") == "lesson":
         html, filled = fill_slots(html, nonce, widgets)
         if filled != len(widgets) or (nonce and nonce in html):

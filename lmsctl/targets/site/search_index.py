@@ -6,12 +6,14 @@ the sanitizer (``nh3``: double-quoted attributes, balanced tags), so a few regul
 split it the same way at a fraction of the cost. The entries are what Material's plugin would
 write: one per section (``location`` with the heading's anchor, ``title``, ``text`` keeping only
 ``p``, ``code``, ``pre``, ``li``, ``ol``, ``ul``, ``sub`` and ``sup`` tags); elements marked
-``data-search-exclude`` are left out. Material's search (worker, UI) is unchanged.
+``data-search-exclude`` are left out. lmsctl's search (``learner_search``) takes the texts
+without tags.
 """
 
 from __future__ import annotations
 
 import re
+from html import unescape
 
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.DOTALL)
 _ID = re.compile(r'\sid="([^"]*)"')
@@ -22,8 +24,11 @@ _SPACE = re.compile(r"\s+")
 KEEP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 
 
-def _text(fragment: str) -> str:
+def _text(fragment: str, plain: bool) -> str:
     fragment = _HEADERLINK.sub("", fragment)
+
+    if plain:
+        return _SPACE.sub(" ", unescape(_TAG.sub(" ", fragment))).strip()
 
     def tag(m: re.Match[str]) -> str:
         name = m.group(2).lower()
@@ -36,9 +41,10 @@ def _text(fragment: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def entries(html: str, url: str, title: str) -> list[dict[str, str]]:
+def entries(html: str, url: str, title: str, plain: bool = False) -> list[dict[str, str]]:
     """The sections of a page's content: the part before the first heading (titled with the
-    page title), then one per heading that has an id."""
+    page title), then one per heading that has an id. ``plain``: texts without any tag (each
+    tag read as a space)."""
     out: list[dict[str, str]] = []
     if _TAG.search(html) is None:
         return out  # no element at all: Material's parser makes no section either
@@ -49,9 +55,9 @@ def entries(html: str, url: str, title: str) -> list[dict[str, str]]:
         if ident is None:
             continue
         out.append({"location": location, "title": section_title,
-                    "text": _text(html[start:m.start()])})
+                    "text": _text(html[start:m.start()], plain)})
         location = f"{url}#{ident.group(1)}"
         section_title = _SPACE.sub(" ", _TAG.sub("", _HEADERLINK.sub("", m.group(3)))).strip()
         start = m.end()
-    out.append({"location": location, "title": section_title, "text": _text(html[start:])})
+    out.append({"location": location, "title": section_title, "text": _text(html[start:], plain)})
     return out

@@ -19,7 +19,6 @@ CONTRIBUTING = "contributing/"
 RULES = "contributing/rules/"
 CERTIFICATE = "certificate/"
 FEED = "feed.xml"
-SEARCH_INDEX = "search/search_index.json"
 
 
 def course_url(course_id: str) -> str:
