@@ -211,7 +211,7 @@ def test_a_run_that_fails_internally_writes_no_cache(sample_repo: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import lmsctl.checks.validate as validate_module
 
-    def broken(repo: Any) -> Any:
+    def broken(*args: Any) -> Any:
         raise RuntimeError("a bug in a check")
 
     monkeypatch.setattr(validate_module, "check_references", broken)
