@@ -538,14 +538,14 @@ def _community_pages(repo: Repository, writer: DocsWriter, options: Options, his
     if selection.preview is not None:
         return []
     drafts = options.drafts
+    # Our templates (autoescaped: names and titles from git and course files are text), so the
+    # pages keep their classes (badges, the phone layout), like every other generated page.
     writer.page("contributors.md", _("Contributors"),
                 community.contributors_page(repo, history, options.today, base_url="../",
-                                            include_drafts=drafts),
-                trusted=False)
+                                            include_drafts=drafts))
     writer.page("whats-new.md", _("What's new"),
                 pages.feed_link("../") + community.whats_new_page(repo, history, "../",
-                                                                  include_drafts=drafts),
-                trusted=False)
+                                                                  include_drafts=drafts))
     writer.write(urls.FEED, community.atom_feed(repo, history, repo.config.site_url,
                                                 options.now, include_drafts=drafts))
     return [{_("What's new"): "whats-new.md"}, {_("Contributors"): "contributors.md"}]
