@@ -262,8 +262,33 @@ class BuildCache:
 
     # -- writing, once the site is published ---------------------------------------------------
 
+    def unchanged(self, pages: dict[str, str], statics: dict[str, str], out: Path) -> bool:
+        """Whether this build would publish exactly the site ``out`` holds: every page and
+        file of docs/ as the cached build had them, nothing newly compiled, and ``out`` still
+        the files that build published (same paths, sizes and times; nothing added)."""
+        state = self.state
+        if not state or not state.get("site") or self.new_compiled \
+                or state.get("statics") != statics \
+                or {src: v[0] for src, v in state["pages"].items()} != pages:
+            return False
+        outputs: dict[str, list[int]] = state["outputs"]
+        base = len(str(out)) + 1
+        seen = 0
+        for folder, _, filenames in os.walk(out):
+            rel = folder[base:].replace(os.sep, "/")
+            for name in filenames:
+                key = f"{rel}/{name}" if rel else name
+                try:
+                    st = os.lstat(os.path.join(folder, name))
+                except OSError:
+                    return False
+                if outputs.get(key) != [st.st_size, st.st_mtime_ns]:
+                    return False
+                seen += 1
+        return seen == len(outputs)
+
     def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
-               docs: dict[str, Any]) -> None:
+               docs: dict[str, Any], statics: dict[str, str]) -> None:
         """Keep what the build just published in ``out`` (called after the swap)."""
         token = secrets.token_hex(6)
         folder = self.folder
@@ -294,6 +319,7 @@ class BuildCache:
             "pages": {src: [d, page_dest(src)] for src, d in pages.items()},
             "outputs": outputs if site_name else {},
             "static": {d: s for d, s in static.items() if d in outputs},
+            "statics": statics,
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
         keep = {STATE, "lock", site_name, docs_name, *(f"compile-{k}.json" for k in compiled)}

@@ -113,6 +113,16 @@ class Compiled:
     #: the key of the inputs every page shares (mkdocs.yml without the shard plan, the code)
     digests: dict[str, str] = field(default_factory=dict)
     render_key: str = ""
+    #: with a build cache: every other file of docs/ (path -> digest of its content or of the
+    #: file it links), and the writer holding the docs/ files until ``write_docs``
+    statics: dict[str, str] = field(default_factory=dict)
+    writer: DocsWriter | None = None
+
+    def write_docs(self) -> None:
+        """Write the docs/ files a build cache held back (once; a no-op otherwise)."""
+        if self.writer is not None:
+            self.writer.flush()
+            self.writer = None
 
 
 def linked_course_ids(course: Course) -> list[str]:
@@ -251,7 +261,8 @@ def _link_or_copy(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
-def copy_assets(repo: Repository, course: Course, docs: Path) -> None:
+def copy_assets(repo: Repository, course: Course, docs: Path,
+                place: Callable[[Path, Path], None] = _link_or_copy) -> None:
     """``assets/`` of the course, plus any other file of the course folder its lessons link
     to (downloads), into the docs tree at the same place."""
     course_dir = (repo.root / course.rel_dir).resolve()
@@ -280,7 +291,7 @@ def copy_assets(repo: Repository, course: Course, docs: Path) -> None:
             continue
         if rel.parts and rel.parts[0] == "lessons" and rel.suffix == ".md":
             continue
-        _link_or_copy(real, docs / course.rel_dir / rel)
+        place(real, docs / course.rel_dir / rel)
 
 
 def is_xapi_file(rel: Path) -> bool:
@@ -299,10 +310,11 @@ def runtime_files(xapi: bool) -> list[Path]:
     return sorted(p for p in found if xapi or not is_xapi_file(p))
 
 
-def copy_runtime(dest: Path, xapi: bool) -> None:
+def copy_runtime(dest: Path, xapi: bool,
+                 place: Callable[[Path, Path], None] = _link_or_copy) -> None:
     """Copy the runtime into ``dest`` (the site's ``assets/lmsctl/runtime/``)."""
     for rel in runtime_files(xapi):
-        _link_or_copy(RUNTIME_DIR / rel, dest / rel)
+        place(RUNTIME_DIR / rel, dest / rel)
 
 
 def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
@@ -382,21 +394,51 @@ class DocsWriter:
         self.track = track
         self.digests: dict[str, str] = {}
         self.log: list[list[Any]] | None = None
+        #: with ``track``, files are held back until ``flush`` (a build that finds nothing
+        #: changed writes none), with a digest of every file that is not a page
+        self.statics: dict[str, str] = {}
+        self._pending: list[tuple[Path, str | Path]] = []
 
     def write(self, doc: str, text: str, entry: dict[str, Any] | None = None,
               page_digest: str | None = None) -> None:
         path = self.docs / doc
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
-        path.write_text(text, encoding="utf-8")
+        if self.track:
+            self._pending.append((path, text))
+        else:
+            self._write(path, text)
         if entry is not None:
             self.pages[doc] = entry
             if self.track:
                 self.digests[doc] = page_digest or build_cache.digest(
                     doc, text, build_cache.canonical(entry))
+        elif self.track:
+            self.statics[doc] = build_cache.digest(text)
         if self.log is not None:
             self.log.append([doc, text, entry])
+
+    def link(self, src: Path, dest: Path) -> None:
+        """A file of the repository or of lmsctl, into docs/ (held back with ``track``)."""
+        if not self.track:
+            _link_or_copy(src, dest)
+            return
+        st = src.stat()
+        self.statics[dest.relative_to(self.docs).as_posix()] = \
+            f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {st.st_dev}"
+        self._pending.append((dest, src))
+
+    def _write(self, path: Path, text: str) -> None:
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        path.write_text(text, encoding="utf-8")
+
+    def flush(self) -> None:
+        for path, what in self._pending:
+            if isinstance(what, Path):
+                _link_or_copy(what, path)
+            else:
+                self._write(path, what)
+        self._pending = []
 
     def page(self, doc: str, title: str, body_html: str, *, trusted: bool = True,
              hide: tuple[str, ...] = ("toc", "navigation"), extra: dict[str, Any] | None = None,
@@ -508,9 +550,9 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
         else:
             warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
                                        lesson_pages, manifest_courses)
-        copy_assets(repo, course, docs)
+        copy_assets(repo, course, docs, writer.link)
 
-    copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording)
+    copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
     extra_nav = _community_pages(repo, writer, options, history, selection)
     extra_nav += _contributing_pages(repo, writer)
 
@@ -539,7 +581,8 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             build_cache.canonical(settings))
     return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
                     pages=len(writer.pages), shards=shards,
-                    warnings=warnings, digests=digests, render_key=render_key)
+                    warnings=warnings, digests=digests, render_key=render_key,
+                    statics=writer.statics, writer=writer if cache is not None else None)
 
 
 def _compile_course(ctx: pages.SiteContext, course: Course, writer: DocsWriter,

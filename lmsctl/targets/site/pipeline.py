@@ -215,13 +215,19 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         timings["compile"] = time.perf_counter() - t
         t = time.perf_counter()
         reuse = None
+        same = False
         if cache is not None:
             cache.set_global(compiled.render_key)
             reuse = cache.plan(compiled.digests)
+            same = reuse is not None and cache.unchanged(compiled.digests, compiled.statics,
+                                                         out.resolve())
         timings["cache"] = time.perf_counter() - t
         t = time.perf_counter()
-        result = render.render(compiled, space.stage, reuse,
-                               cache.templates if cache is not None else None)
+        if same:  # out already holds exactly this site
+            result = render.RenderResult(processes=0)
+        else:
+            result = render.render(compiled, space.stage, reuse,
+                                   cache.templates if cache is not None else None)
         timings["render"] = time.perf_counter() - t
         lesson_warnings = list(compiled.warnings)
         if preview_prefix := (f"courses/{course}/" if course else ""):
@@ -231,13 +237,15 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
             raise _fail(report, fmt, stdout, f"{len(lesson_warnings)} warning(s) under "
                         "--strict", unchanged)
         t = time.perf_counter()
-        publish.swap_in(space.stage, out)
+        if not same:
+            publish.swap_in(space.stage, out)
         timings["publish"] = time.perf_counter() - t
-        if cache is not None:
+        if cache is not None and not same:
             t = time.perf_counter()
             static = {d: s for d, s in result.outputs.items() if s is not None}
             try:
-                cache.commit(out.resolve(), compiled.digests, static, result.docs)
+                cache.commit(out.resolve(), compiled.digests, static, result.docs,
+                             compiled.statics)
             except OSError as exc:
                 note(f"note: the build cache could not be written ({exc}); the next build "
                      "renders everything.")
