@@ -553,7 +553,8 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
         copy_assets(repo, course, docs, writer.link)
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
-    extra_nav = _community_pages(repo, writer, options, history, selection)
+    extra_nav = _community_pages(repo, writer, options, history, selection,
+                                 cache, keys.shared if keys is not None else "")
     extra_nav += _contributing_pages(repo, writer)
 
     shards = plan_shards(selection.built, options.shards)
@@ -686,16 +687,38 @@ def _lang(course: Course) -> dict[str, str]:
     return {"lang": language}
 
 
+def _contributors(repo: Repository, history: History, options: Options,
+                  cache: build_cache.BuildCache | None, shared: str) -> str:
+    """The contributors page's HTML; with a cache, kept by a key of the history, the courses'
+    and lessons' names and statuses, and the day (it reads every change of every course)."""
+    def make() -> str:
+        return community.contributors_page(repo, history, options.today, base_url="../",
+                                           include_drafts=options.drafts)
+
+    if cache is None:
+        return make()
+    names = [(c.id, c.title, c.status, c.summary, [(x.rel, x.id, x.title) for x in c.lessons])
+             for c in repo.courses]
+    key = build_cache.digest("contributors", shared, repr(history.available),
+                             repr(history.changes), repr(names), options.today.isoformat())
+    stored = cache.compiled(key)
+    if stored is not None and stored.writes and isinstance(stored.writes[0][1], str):
+        return stored.writes[0][1]
+    html = make()
+    cache.remember_compiled(key, build_cache.Stored(writes=[["contributors", html, None]],
+                                                    course={}, warnings=[]))
+    return html
+
+
 def _community_pages(repo: Repository, writer: DocsWriter, options: Options, history: History,
-                     selection: Selection) -> list[dict[str, str]]:
+                     selection: Selection, cache: build_cache.BuildCache | None = None,
+                     shared: str = "") -> list[dict[str, str]]:
     """/contributors/, /whats-new/ and /feed.xml from the history (skipped in previews)."""
     if selection.preview is not None:
         return []
     drafts = options.drafts
     writer.page("contributors.md", _("Contributors"),
-                community.contributors_page(repo, history, options.today, base_url="../",
-                                            include_drafts=drafts),
-                trusted=False)
+                _contributors(repo, history, options, cache, shared), trusted=False)
     writer.page("whats-new.md", _("What's new"),
                 pages.feed_link("../") + community.whats_new_page(repo, history, "../",
                                                                   include_drafts=drafts),
