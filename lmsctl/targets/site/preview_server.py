@@ -269,7 +269,8 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
         finally:
             update_watched_ids()
         status.set(False)
-        stream.write(log.getvalue() + f"Built {result.pages} pages in {result.seconds:.1f} s.\n")
+        stream.write(log.getvalue() + f"Built {result.pages} pages ({result.rendered} "
+                     f"rendered, the others from the build cache) in {result.seconds:.1f} s.\n")
         stream.flush()
 
     server = _server_class()(builder=rebuild, host=HOST, port=port, root=str(out),
