@@ -82,8 +82,9 @@ _CODE: list[str] = []
 
 
 def code_fingerprint() -> str:
-    """lmsctl's version and code (every file of the package: name, size, modification time)
-    and the versions of the libraries that render pages."""
+    """lmsctl's version and code (every file of the package, by content: a fresh install or
+    checkout of the same code keeps the cache) and the versions of the libraries that render
+    pages."""
     if _CODE:
         return _CODE[0]
     parts = [f"format {FORMAT}", f"lmsctl {__version__}"]
@@ -98,8 +99,9 @@ def code_fingerprint() -> str:
             if name.endswith((".pyc", ".pyo")):
                 continue
             path = os.path.join(folder, name)
-            st = os.stat(path)
-            parts.append(f"{os.path.relpath(path, _PACKAGE)} {st.st_size} {st.st_mtime_ns}")
+            with open(path, "rb") as f:
+                parts.append(os.path.relpath(path, _PACKAGE).replace(os.sep, "/"))
+                parts.append(hashlib.sha256(f.read()).hexdigest())
     _CODE.append(digest(*parts))
     return _CODE[0]
 
