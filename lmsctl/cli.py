@@ -266,15 +266,18 @@ def rules(rule: str | None, repo: Path | None) -> int:
 @click.option("--course", "course", metavar="ID", default=None,
               help="Build only this course (and what it links to), for a fast preview.")
 @click.option("--drafts", is_flag=True, help="Include draft courses and paths (previews).")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Build everything from nothing, without reading or writing the build cache "
+              "(.lmsctl/cache/).")
 @format_option
 @repo_option
 @handled
-def build(out: Path | None, strict: bool, course: str | None, drafts: bool, fmt: str,
-          repo: Path | None) -> int:
+def build(out: Path | None, strict: bool, course: str | None, drafts: bool, no_cache: bool,
+          fmt: str, repo: Path | None) -> int:
     """Build the learning site; a failed build leaves the previous site as it was."""
     from lmsctl.commands import build as cmd
 
-    return cmd.run(root_of(repo), out, strict, course, drafts, fmt)
+    return cmd.run(root_of(repo), out, strict, course, drafts, fmt, use_cache=not no_cache)
 
 
 @cli.command()

@@ -4,6 +4,7 @@ last good site when a rebuild fails, and says so when its port is taken."""
 from __future__ import annotations
 
 import io
+import re
 import socket
 import threading
 import time
@@ -125,3 +126,27 @@ def test_a_taken_port_is_a_clear_error(make_repo: Callable[..., Path]) -> None:
         with pytest.raises(LmsctlError) as info:
             serve(repo, None, port, True, io.StringIO())
     assert f"port {port}" in info.value.message and "--port" in info.value.hint
+
+
+@pytest.mark.parametrize("course", [None, "sales-basics"])
+def test_serve_renders_only_what_a_save_changed(make_repo: Callable[..., Path],
+                                               course: str | None) -> None:
+    """A save re-renders the lesson's course, not the site (the build cache, issue 14), both
+    for the whole site and for ``--course``; the served folder is under .lmsctl/ and goes
+    away with the server."""
+    repo = make_repo({
+        "courses/other/course.yml": MINIMAL_COURSE.replace("Sales basics", "Other course"),
+        "courses/other/lessons/01-x.md": MINIMAL_LESSON,
+    })
+    with serving(repo, course=course) as (url, stream):
+        page = url + "courses/sales-basics/discovery-questions/"
+        assert "Freshly written words" not in get(page)
+        (repo / LESSON).write_text(MINIMAL_LESSON + "\nFreshly written words.\n",
+                                   encoding="utf-8")
+        assert wait_for(lambda: "Freshly written words" in get(page)), stream.getvalue()
+        assert wait_for(lambda: len(re.findall(r"Built (\d+) pages", stream.getvalue())) >= 2)
+        builds = re.findall(r"Built (\d+) pages \((\d+) rendered", stream.getvalue())
+        pages, rendered = (int(x) for x in builds[-1])
+        assert 0 < rendered < pages, stream.getvalue()
+        assert list((repo / ".lmsctl").glob("serve-*"))
+    assert not list((repo / ".lmsctl").glob("serve-*"))

@@ -18,9 +18,10 @@ def _shown(path: Path) -> str:
 
 
 def run(root: Path, out: Path | None, strict: bool, course: str | None, drafts: bool,
-        fmt: str = "text") -> int:
+        fmt: str = "text", use_cache: bool = True) -> int:
     # machine formats keep stdout for the report; the human summary goes to stderr
-    result = build_site(root, out, strict=strict, course=course, drafts=drafts, fmt=fmt)
+    result = build_site(root, out, strict=strict, course=course, drafts=drafts, fmt=fmt,
+                        use_cache=use_cache)
     say = sys.stdout if fmt == "text" else sys.stderr
     where = _shown(result.out)
     courses = f"{result.courses} course" + ("" if result.courses == 1 else "s")

@@ -322,6 +322,19 @@ class History:
         shas: dict[Person, set[str]] = {}
         earliest: dict[Person, dt.date] = {}
 
+        by_change: dict[int, dict[str, list[tuple[str, str]]]] = {}
+
+        def lessons_of(change: Change, cid: str) -> list[tuple[str, str]]:
+            """The lessons of course ``cid`` a change touched (each change's files are read
+            once, not once per course: an import commit touches every course)."""
+            found = by_change.get(id(change))
+            if found is None:
+                found = by_change[id(change)] = {}
+                for f in change.files:
+                    if k := _lesson_of(f):
+                        found.setdefault(k[0], []).append(k)
+            return found.get(cid, [])
+
         def note(p: Person, cid: str, change: Change) -> None:
             courses = latest.setdefault(p, {})
             courses[cid] = max(courses.get(cid, change.date), change.date)
@@ -335,7 +348,7 @@ class History:
             for change in ch.changes:  # newest first
                 if since is not None and change.date < since:
                     continue
-                lessons = [k for f in change.files if (k := _lesson_of(f)) and k[0] == cid]
+                lessons = lessons_of(change, cid)
                 for p in change.people:
                     note(p, cid, change)
                     if change is ch.first:

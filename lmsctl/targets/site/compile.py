@@ -33,12 +33,12 @@ import yaml
 from lmsctl.checks.references import is_local
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
-from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.diagnostics import Diagnostic, Severity
 from lmsctl.core.history import History
 from lmsctl.core.html_policy import slot
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
 from lmsctl.core.spine import diag
-from lmsctl.targets.site import analytics_config, feedback, i18n, pages, urls
+from lmsctl.targets.site import analytics_config, build_cache, feedback, i18n, pages, urls
 from lmsctl.targets.site import community_pages as community
 from lmsctl.targets.site.i18n import _, render
 from lmsctl.targets.site.pages import CourseFacts
@@ -112,6 +112,20 @@ class Compiled:
     shards: list[list[str]]
     #: problems found while writing lesson pages (links to pages this build leaves out)
     warnings: list[Diagnostic] = field(default_factory=list)
+    #: with a build cache: each page's digest (docs/ path -> hash of all its own inputs) and
+    #: the key of the inputs every page shares (mkdocs.yml without the shard plan, the code)
+    digests: dict[str, str] = field(default_factory=dict)
+    render_key: str = ""
+    #: with a build cache: every other file of docs/ (path -> digest of its content or of the
+    #: file it links), and the writer holding the docs/ files until ``write_docs``
+    statics: dict[str, str] = field(default_factory=dict)
+    writer: DocsWriter | None = None
+
+    def write_docs(self) -> None:
+        """Write the docs/ files a build cache held back (once; a no-op otherwise)."""
+        if self.writer is not None:
+            self.writer.flush()
+            self.writer = None
 
 
 def linked_course_ids(course: Course) -> list[str]:
@@ -250,7 +264,8 @@ def _link_or_copy(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
-def copy_assets(repo: Repository, course: Course, docs: Path) -> None:
+def copy_assets(repo: Repository, course: Course, docs: Path,
+                place: Callable[[Path, Path], None] = _link_or_copy) -> None:
     """``assets/`` of the course, plus any other file of the course folder its lessons link
     to (downloads), into the docs tree at the same place."""
     course_dir = (repo.root / course.rel_dir).resolve()
@@ -279,7 +294,7 @@ def copy_assets(repo: Repository, course: Course, docs: Path) -> None:
             continue
         if rel.parts and rel.parts[0] == "lessons" and rel.suffix == ".md":
             continue
-        _link_or_copy(real, docs / course.rel_dir / rel)
+        place(real, docs / course.rel_dir / rel)
 
 
 def is_xapi_file(rel: Path) -> bool:
@@ -301,10 +316,11 @@ def runtime_files(xapi: bool) -> dict[Path, Path]:
     return {rel: found[rel] for rel in sorted(found) if xapi or not is_xapi_file(rel)}
 
 
-def copy_runtime(dest: Path, xapi: bool) -> None:
+def copy_runtime(dest: Path, xapi: bool,
+                 place: Callable[[Path, Path], None] = _link_or_copy) -> None:
     """Copy the runtime into ``dest`` (the site's ``assets/lmsctl/runtime/``)."""
     for rel, src in runtime_files(xapi).items():
-        _link_or_copy(src, dest / rel)
+        place(src, dest / rel)
 
 
 def plan_shards(courses: list[Course], shards: int) -> list[list[str]]:
@@ -392,19 +408,60 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
 class DocsWriter:
     """Writes Markdown pages into ``docs/`` and remembers their per-page manifest entries."""
 
-    def __init__(self, docs: Path) -> None:
+    def __init__(self, docs: Path, track: bool = False) -> None:
         self.docs = docs
         self.pages: dict[str, dict[str, Any]] = {}
         self._folders: set[Path] = set()
+        #: with ``track`` (a build cache): each page's digest, and what was written since
+        #: ``log`` was last set to a list (one course's pages, for the cache)
+        self.track = track
+        self.digests: dict[str, str] = {}
+        self.log: list[list[Any]] | None = None
+        #: with ``track``, files are held back until ``flush`` (a build that finds nothing
+        #: changed writes none), with a digest of every file that is not a page
+        self.statics: dict[str, str] = {}
+        self._pending: list[tuple[Path, str | Path]] = []
 
-    def write(self, doc: str, text: str, entry: dict[str, Any] | None = None) -> None:
+    def write(self, doc: str, text: str, entry: dict[str, Any] | None = None,
+              page_digest: str | None = None) -> None:
         path = self.docs / doc
+        if self.track:
+            self._pending.append((path, text))
+        else:
+            self._write(path, text)
+        if entry is not None:
+            self.pages[doc] = entry
+            if self.track:
+                self.digests[doc] = page_digest or build_cache.digest(
+                    doc, text, build_cache.canonical(entry))
+        elif self.track:
+            self.statics[doc] = build_cache.digest(text)
+        if self.log is not None:
+            self.log.append([doc, text, entry])
+
+    def link(self, src: Path, dest: Path) -> None:
+        """A file of the repository or of lmsctl, into docs/ (held back with ``track``)."""
+        if not self.track:
+            _link_or_copy(src, dest)
+            return
+        st = src.stat()
+        self.statics[dest.relative_to(self.docs).as_posix()] = \
+            f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {st.st_dev}"
+        self._pending.append((dest, src))
+
+    def _write(self, path: Path, text: str) -> None:
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
-        if entry is not None:
-            self.pages[doc] = entry
+
+    def flush(self) -> None:
+        for path, what in self._pending:
+            if isinstance(what, Path):
+                _link_or_copy(what, path)
+            else:
+                self._write(path, what)
+        self._pending = []
 
     def page(self, doc: str, title: str, body_html: str, *, trusted: bool = True,
              hide: tuple[str, ...] = ("toc", "navigation"), extra: dict[str, Any] | None = None,
@@ -421,18 +478,65 @@ class DocsWriter:
 
 
 def compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
-                 history: History) -> Compiled:
-    """Write the MkDocs project for ``selection`` into ``folder`` (which must be empty)."""
+                 history: History, cache: build_cache.BuildCache | None = None) -> Compiled:
+    """Write the MkDocs project for ``selection`` into ``folder`` (which must be empty).
+    With ``cache``, courses whose inputs did not change are taken from it."""
     with (i18n.translations(options.translations),
           i18n.display_names(pages.people_names(repo.config, history))):
-        return _compile_site(repo, selection, folder, options, history)
+        return _compile_site(repo, selection, folder, options, history, cache)
+
+
+class CourseKeys:
+    """The cache key of each course's compiled pages: a hash of everything compiling a
+    course reads (the course, its history facts, its prerequisites, the paths holding it,
+    which of the lesson files it links to this build publishes, and what every course
+    shares: lmsctl's code, lmsctl.yml, the options, the translations)."""
+
+    def __init__(self, ctx: pages.SiteContext, lesson_pages: LessonPages, options: Options,
+                 shared: str) -> None:
+        self.ctx = ctx
+        self.lesson_pages = lesson_pages
+        self.shared = shared
+        self._courses: dict[str, str] = {}
+
+    def _course(self, course: Course) -> str:
+        found = self._courses.get(course.id)
+        if found is None:
+            found = self._courses[course.id] = build_cache.digest(repr(course))
+        return found
+
+    def key(self, course: Course) -> str:
+        ctx = self.ctx
+        prereqs = []
+        for pre in course.prerequisites:
+            built, other = ctx.built(pre), ctx.repo.course(pre)
+            prereqs.append([pre, self._course(built) if built is not None else None,
+                            other.title if other is not None else None])
+        targets: list[str] = []
+        for lesson in course.lessons:
+            folder = posixpath.dirname(lesson.rel)
+            for url in [*(link.url for link in lesson.links),
+                        *(link.url for link in lesson.document.links)]:
+                part = unquote(urlsplit(url).path)
+                if part.endswith(".md"):
+                    target = posixpath.normpath(posixpath.join(folder, part))
+                    targets.append(f"{target} {target in self.lesson_pages.urls}")
+        paths: list[str] = []  # with what the course page shows of each path's courses
+        for p in ctx.paths:
+            if any(m.id == course.id for m in p.courses):
+                members = [(m.id, self._course(b) if (b := ctx.built(m.id)) is not None
+                            else None) for m in p.courses]
+                paths.append(repr(p) + repr(members))
+        return build_cache.digest(self.shared, self._course(course),
+                                  repr(ctx.facts.get(course.id)), repr(prereqs),
+                                  repr(sorted(set(targets))), repr(paths))
 
 
 def _compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
-                  history: History) -> Compiled:
+                  history: History, cache: build_cache.BuildCache | None) -> Compiled:
     docs = folder / DOCS
     docs.mkdir(parents=True)
-    writer = DocsWriter(docs)
+    writer = DocsWriter(docs, track=cache is not None)
     config = repo.config
     facts = {c.id: course_facts(repo, c, history, options.today) for c in selection.built}
     ctx = pages.SiteContext(repo=repo, selection_built=selection.built_ids,
@@ -444,7 +548,17 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     manifest_courses: dict[str, Any] = {}
     lesson_pages = LessonPages(selection.built)
     warnings: list[Diagnostic] = []
-    nonce = "lmsctl" + secrets.token_hex(16)  # marks lmsctl's widget slots for this build only
+    # marks lmsctl's widget slots: random per build, or with a cache per course (from a secret
+    # in the cache and the course's inputs), so an unchanged course compiles the same
+    nonce = "lmsctl" + secrets.token_hex(16) if cache is None else cache.nonce("site")
+    keys: CourseKeys | None = None
+    if cache is not None:
+        keys = CourseKeys(ctx, lesson_pages, options, build_cache.digest(
+            build_cache.code_fingerprint(),
+            build_cache.translations_fingerprint(options.translations), repr(config),
+            repr((options.drafts, options.course, options.package)), repr(bool(ctx.paths)),
+            repr(sorted(pages.people_names(config, history).items())),
+            selection.preview.id if selection.preview else ""))
 
     writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
                 description=config.site_description, search=False)
@@ -463,37 +577,18 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                     description=path.summary)
 
     for course in selection.built:
-        course_page = urls.course_url(course.id)
-        lesson_page = urls.lesson_url(course.id, "x")
-        links = feedback.course_links(config, course, urls.absolute(config.site_url,
-                                                                     course_page))
-        writer.page(urls.course_doc(course.id), course.title,
-                    pages.course_page(ctx, course, links.get("outdated")),
-                    description=course.summary, hide=("toc",),
-                    extra={"kind": "course", "course": course.id, **_lang(course),
-                           "sidebar": pages.course_sidebar(ctx, course, course_page)})
-        manifest_courses[course.id] = {
-            "sidebar": pages.course_sidebar(ctx, course, lesson_page),
-            "title": course.title,  # named in search results
-        }
-        for i, lesson in enumerate(course.lessons):
-            doc = urls.lesson_doc(course.id, lesson.file_name)
-            page_url = urls.lesson_url(course.id, lesson.id)
-            lesson_links = feedback.lesson_links(config, course, lesson,
-                                                 urls.absolute(config.site_url, page_url))
-            text, toc = lesson_markdown(lesson, lesson_pages.rewriter(course, lesson), nonce)
-            warnings += lesson_pages.warnings(lesson)
-            writer.write(doc, text, {
-                "kind": "lesson", "course": course.id, "lesson": lesson.id,
-                "url": page_url, **_lang(course), "html": True, "toc": toc,
-                "quizzes": [quiz_html(course.id, lesson, q) for q in lesson.quizzes],
-                "before": pages.lesson_head(ctx, course, lesson, i),
-                "after": pages.lesson_foot(ctx, course, i, lesson_links),
-            })
-        copy_assets(repo, course, docs)
+        if cache is None or keys is None:
+            manifest_courses[course.id], more = _compile_course(ctx, course, writer,
+                                                                lesson_pages, nonce)
+            warnings += more
+        else:
+            warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
+                                       lesson_pages, manifest_courses)
+        copy_assets(repo, course, docs, writer.link)
 
-    copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording)
-    extra_nav = _community_pages(repo, writer, options, history, selection)
+    copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
+    extra_nav = _community_pages(repo, writer, options, history, selection,
+                                 cache, keys.shared if keys is not None else "")
     extra_nav += _contributing_pages(repo, writer)
 
     shards = plan_shards(selection.built, options.shards)
@@ -510,9 +605,104 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                          allow_unicode=True,
                          sort_keys=False, width=100),
         encoding="utf-8")
+    digests: dict[str, str] = {}
+    render_key = ""
+    if cache is not None:
+        digests = _page_digests(writer, manifest, manifest_courses)
+        settings = mkdocs_config(repo, selection, extra_nav, [], options.package)
+        render_key = build_cache.digest(
+            build_cache.code_fingerprint(),
+            build_cache.translations_fingerprint(options.translations),
+            build_cache.canonical(settings))
     return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
                     pages=len(writer.pages), shards=shards,
-                    warnings=warnings)
+                    warnings=warnings, digests=digests, render_key=render_key,
+                    statics=writer.statics, writer=writer if cache is not None else None)
+
+
+def _compile_course(ctx: pages.SiteContext, course: Course, writer: DocsWriter,
+                    lesson_pages: LessonPages, nonce: str) -> tuple[dict[str, Any],
+                                                                   list[Diagnostic]]:
+    """Write the pages of one course; returns its manifest "courses" member and the
+    warnings of its lessons."""
+    config = ctx.repo.config
+    warnings: list[Diagnostic] = []
+    course_page = urls.course_url(course.id)
+    lesson_page = urls.lesson_url(course.id, "x")
+    links = feedback.course_links(config, course, urls.absolute(config.site_url,
+                                                                 course_page))
+    writer.page(urls.course_doc(course.id), course.title,
+                pages.course_page(ctx, course, links.get("outdated")),
+                description=course.summary, hide=("toc",),
+                extra={"kind": "course", "course": course.id, **_lang(course),
+                       "sidebar": pages.course_sidebar(ctx, course, course_page)})
+    member = {"sidebar": pages.course_sidebar(ctx, course, lesson_page),
+              "title": course.title}  # named in search results
+    for i, lesson in enumerate(course.lessons):
+        doc = urls.lesson_doc(course.id, lesson.file_name)
+        page_url = urls.lesson_url(course.id, lesson.id)
+        lesson_links = feedback.lesson_links(config, course, lesson,
+                                             urls.absolute(config.site_url, page_url))
+        text, toc = lesson_markdown(lesson, lesson_pages.rewriter(course, lesson), nonce)
+        warnings += lesson_pages.warnings(lesson)
+        writer.write(doc, text, {
+            "kind": "lesson", "course": course.id, "lesson": lesson.id,
+            "url": page_url, **_lang(course), "html": True, "toc": toc,
+            "quizzes": [quiz_html(course.id, lesson, q) for q in lesson.quizzes],
+            "before": pages.lesson_head(ctx, course, lesson, i),
+            "after": pages.lesson_foot(ctx, course, i, lesson_links),
+            "nonce": nonce,
+        })
+    return member, warnings
+
+
+def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteContext,
+                   course: Course, writer: DocsWriter, lesson_pages: LessonPages,
+                   manifest_courses: dict[str, Any]) -> list[Diagnostic]:
+    """One course's pages from the cache, or compiled and remembered for it."""
+    stored = cache.compiled(key)
+    if stored is not None:
+        for doc, text, entry in stored.writes:
+            writer.write(doc, text, entry, stored.digests.get(doc))
+        manifest_courses[course.id] = stored.course
+        return [Diagnostic(rule, Severity(severity), path, line, column, message, hint)
+                for rule, severity, path, line, column, message, hint in stored.warnings]
+    writer.log = []
+    before = set(writer.digests)
+    member, warnings = _compile_course(ctx, course, writer, lesson_pages, cache.nonce(key))
+    written, writer.log = writer.log, None
+    manifest_courses[course.id] = member
+    cache.remember_compiled(key, build_cache.Stored(
+        writes=written, course=member,
+        warnings=[[d.rule, str(d.severity), d.path, d.line, d.column, d.message, d.hint]
+                  for d in warnings],
+        digests={doc: d for doc, d in writer.digests.items() if doc not in before}))
+    return warnings
+
+
+def _page_digests(writer: DocsWriter, manifest: dict[str, Any],
+                  manifest_courses: dict[str, Any]) -> dict[str, str]:
+    """Each page's digest: its Markdown and manifest entry, and for a course's pages what
+    the hooks read of the course (its sidebar, its facts for the runtime configuration)."""
+    facts = manifest["config"]
+    scopes: dict[str, str] = {}
+    by_course: dict[str, dict[str, str]] = {}
+    for k, v in facts["lessons"].items():
+        by_course.setdefault(k.split("/", 1)[0], {})[k] = v
+    for course_id, member in manifest_courses.items():
+        versions = by_course.get(course_id, {})
+        scopes[course_id] = build_cache.digest(
+            build_cache.canonical(member), build_cache.canonical(facts["courses"].get(course_id)),
+            build_cache.canonical(versions))
+    # MkDocs resolves the links of repository documents (CONTRIBUTING.md) to other pages
+    every_page = build_cache.digest(*sorted(writer.pages))
+    out: dict[str, str] = {}
+    for doc, d in writer.digests.items():
+        entry = writer.pages.get(doc) or {}
+        cid = str(entry.get("course") or "")
+        out[doc] = build_cache.digest(d, scopes.get(cid, "")) if cid else \
+            build_cache.digest(d, every_page) if entry.get("kind") == "document" else d
+    return out
 
 
 def _package_config(result: dict[str, Any], selection: Selection) -> None:
@@ -532,8 +722,32 @@ def _lang(course: Course) -> dict[str, str]:
     return {"lang": language}
 
 
+def _contributors(repo: Repository, history: History, options: Options,
+                  cache: build_cache.BuildCache | None, shared: str) -> str:
+    """The contributors page's HTML; with a cache, kept by a key of the history, the courses'
+    and lessons' names and statuses, and the day (it reads every change of every course)."""
+    def make() -> str:
+        return community.contributors_page(repo, history, options.today, base_url="../",
+                                           include_drafts=options.drafts)
+
+    if cache is None:
+        return make()
+    names = [(c.id, c.title, c.status, c.summary, [(x.rel, x.id, x.title) for x in c.lessons])
+             for c in repo.courses]
+    key = build_cache.digest("contributors", shared, repr(history.available),
+                             repr(history.changes), repr(names), options.today.isoformat())
+    stored = cache.compiled(key)
+    if stored is not None and stored.writes and isinstance(stored.writes[0][1], str):
+        return stored.writes[0][1]
+    html = make()
+    cache.remember_compiled(key, build_cache.Stored(writes=[["contributors", html, None]],
+                                                    course={}, warnings=[]))
+    return html
+
+
 def _community_pages(repo: Repository, writer: DocsWriter, options: Options, history: History,
-                     selection: Selection) -> list[dict[str, str]]:
+                     selection: Selection, cache: build_cache.BuildCache | None = None,
+                     shared: str = "") -> list[dict[str, str]]:
     """/contributors/, /whats-new/ and /feed.xml from the history (skipped in previews)."""
     if selection.preview is not None:
         return []
@@ -541,8 +755,7 @@ def _community_pages(repo: Repository, writer: DocsWriter, options: Options, his
     # Our templates (autoescaped: names and titles from git and course files are text), so the
     # pages keep their classes (badges, the phone layout), like every other generated page.
     writer.page("contributors.md", _("Contributors"),
-                community.contributors_page(repo, history, options.today, base_url="../",
-                                            include_drafts=drafts))
+                _contributors(repo, history, options, cache, shared))
     writer.page("whats-new.md", _("What's new"),
                 pages.feed_link("../") + community.whats_new_page(repo, history, "../",
                                                                   include_drafts=drafts))

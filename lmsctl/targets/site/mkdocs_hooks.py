@@ -17,7 +17,10 @@ plugin). They read ``lmsctl-manifest.json`` written by ``lmsctl.targets.site.com
   page (tabs, footer, scripts, configuration) once per folder depth (``lmsctl_fragment``);
 - collect every searchable page's search documents (``learner_search.page_docs``, with its
   course's title and its scope) and leave them in the build folder for ``render`` to write the
-  index from.
+  index from;
+- with the build cache (``extra.lmsctl.reuse``, ``build_cache``): render only the pages and
+  copy only the files that changed (MkDocs' dirty build, each file told whether it changed),
+  and leave the list of every output of the build for ``render`` to complete the site with.
 
 ``extra.lmsctl.fast: false`` in ``mkdocs.yml`` turns the fragments off (the output is the same;
 the tests compare both).
@@ -41,7 +44,7 @@ from lmsctl.core.html_policy import (
     url_scheme,
 )
 from lmsctl.core.ids import lesson_id
-from lmsctl.targets.site import analytics_config, learner_search, not_found
+from lmsctl.targets.site import analytics_config, build_cache, learner_search, not_found
 
 _STATE: dict[str, Any] = {"manifest": {"pages": {}, "courses": {}}, "shard": None, "mine": None,
                           "fragments": {}, "search": {}, "fast": True, "bodies": {},
@@ -70,6 +73,12 @@ def on_config(config: Any) -> Any:
     _STATE["fast"] = extra.get("fast", True) is not False
     _STATE["package"] = extra.get("package", False) is True
     _STATE["analytics"] = extra.get("analytics")
+    _STATE["reuse"] = None
+    _STATE["templates"] = extra.get("templates")
+    _STATE["outputs"] = {}
+    if extra.get("reuse"):
+        with open(os.path.join(folder, extra["reuse"]), encoding="utf-8") as f:
+            _STATE["reuse"] = json.load(f)
     return config
 
 
@@ -85,6 +94,11 @@ def _fragment(*key: Any, caller: Any) -> str:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     env.globals["lmsctl_fragment"] = _fragment if _STATE["fast"] else _no_cache
+    if _STATE["templates"]:  # the build cache keeps compiled templates (keyed by their source)
+        import jinja2
+
+        os.makedirs(_STATE["templates"], exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(_STATE["templates"])
     env.globals["lmsctl_fallback_config"] = analytics_config.config_script(
         analytics_config.fallback_config(config.site_url or "", _STATE["analytics"]))
     return env
@@ -99,6 +113,9 @@ def on_files(files: Any, config: Any) -> Any:
 
     shard = _STATE["shard"]
     mine = _STATE["mine"]
+    reuse = _STATE["reuse"]
+    skip = set(reuse["skip"]) if reuse else set()
+    outputs: dict[str, list[int] | None] = _STATE["outputs"]
     for file in files:
         if _MATERIAL_SEARCH.match(file.src_uri) or (
                 _STATE.get("package") and _PACKAGE_SKIP.match(file.src_uri)):
@@ -111,12 +128,34 @@ def on_files(files: Any, config: Any) -> Any:
             file.dest_uri = url + "index.html"
             file.url = url if config.use_directory_urls else file.dest_uri
             file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, file.dest_uri))
+        if file.inclusion.is_included():
+            _record_output(file, reuse, skip, outputs)
         if shard is None or mine is None:
             continue
         in_course = len(parts) > 2 and parts[0] == "courses"
         if (in_course and parts[1] not in mine) or (not in_course and shard != 0):
             file.inclusion = InclusionLevel.EXCLUDED
     return files
+
+
+def _record_output(file: Any, reuse: dict[str, Any] | None, skip: set[str],
+                   outputs: dict[str, list[int] | None]) -> None:
+    """Note an output of the build (a copied file with the size and time of its source), and
+    with a reuse plan tell MkDocs' dirty build whether it changed."""
+    if file.is_documentation_page():
+        outputs[file.dest_uri] = None
+        if reuse is not None:
+            changed = file.src_uri not in skip
+            file.is_modified = lambda: changed
+        return
+    sig: list[int] | None = None
+    if file.abs_src_path and not file.generated_by:
+        st = os.stat(file.abs_src_path)
+        sig = [st.st_size, st.st_mtime_ns]
+    outputs[file.dest_uri] = sig
+    if reuse is not None:
+        static_changed = sig is None or reuse["static"].get(file.dest_uri) != sig
+        file.is_modified = lambda: static_changed
 
 
 def _repo_links(html: str, repo_base: str, source: str) -> str:
@@ -171,7 +210,7 @@ def _toc(items: list[list[Any]]) -> Any:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     entry = _STATE["manifest"]["pages"].get(page.file.src_uri, {})
-    nonce = _STATE["manifest"].get("nonce", "")
+    nonce = entry.get("nonce") or _STATE["manifest"].get("nonce", "")
     if entry.get("html"):
         html = _STATE["bodies"].pop(page.file.src_uri, html)
         page.toc = _toc(entry.get("toc") or [])
@@ -245,5 +284,9 @@ def on_post_build(config: Any) -> None:
     """Leave the search documents of the pages this process rendered for ``render``."""
     if _STATE.get("package"):
         return
-    learner_search.save_docs(os.path.dirname(os.path.abspath(config.config_file_path)),
-                             _STATE["shard"], _STATE["search"])
+    folder = os.path.dirname(os.path.abspath(config.config_file_path))
+    learner_search.save_docs(folder, _STATE["shard"], _STATE["search"])
+    if _STATE["shard"] in (None, 0):
+        with open(os.path.join(folder, build_cache.OUTPUTS_FILE.format(shard=0)), "w",
+                  encoding="utf-8") as f:
+            json.dump(_STATE["outputs"], f, separators=(",", ":"))

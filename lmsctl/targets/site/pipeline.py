@@ -7,6 +7,7 @@ them) or, under ``strict``, warnings; the previous site is then left untouched.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gettext
@@ -34,8 +35,8 @@ from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.core.history import History, read_history
 from lmsctl.core.model import Course, Repository
 from lmsctl.core.spine import diag
+from lmsctl.targets.site import build_cache, publish, render
 from lmsctl.targets.site import compile as compiler
-from lmsctl.targets.site import publish, render
 
 
 @dataclass
@@ -49,6 +50,7 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     preview: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered (the others were taken from the build cache)
 
 
 def _today() -> tuple[dt.date, dt.datetime]:
@@ -154,11 +156,13 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                course: str | None = None, drafts: bool = False, workers: int | None = None,
                stdout: TextIO | None = None, with_history: bool = True,
                fmt: str = "text",
-               translations: gettext.NullTranslations | None = None) -> BuildResult:
+               translations: gettext.NullTranslations | None = None,
+               use_cache: bool = True) -> BuildResult:
     """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``).
     Every finding (validation, a shallow clone, links the site cannot resolve) is one report,
     written to ``stdout`` in ``fmt`` (any lint format) when the build ends or fails.
-    ``translations``: the message catalog of the pages (default: English)."""
+    ``translations``: the message catalog of the pages (default: English). ``use_cache``:
+    reuse and keep the build cache (``build_cache``, in ``.lmsctl/cache/build/``)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     stdout = stdout or sys.stdout
@@ -197,12 +201,33 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     options = compiler.Options(drafts=drafts, course=course, today=today, now=now,
                                shards=render.shard_count(pages_estimate, workers),
                                translations=translations)
-    with publish.workspace(out) as space:
+    note_to = stdout if fmt == "text" else sys.stderr
+
+    def note(message: str) -> None:
+        print(message, file=note_to)
+
+    with contextlib.ExitStack() as stack:
+        cache = stack.enter_context(build_cache.open_cache(root, drafts, course, note)) \
+            if use_cache else None
+        space = stack.enter_context(publish.workspace(out))
         t = time.perf_counter()
-        compiled = compiler.compile_site(repo, selection, space.work, options, history)
+        compiled = compiler.compile_site(repo, selection, space.work, options, history, cache)
         timings["compile"] = time.perf_counter() - t
         t = time.perf_counter()
-        result = render.render(compiled, space.stage)
+        reuse = None
+        same = False
+        if cache is not None:
+            cache.set_global(compiled.render_key)
+            reuse = cache.plan(compiled.digests)
+            same = reuse is not None and cache.unchanged(compiled.digests, compiled.statics,
+                                                         out.resolve())
+        timings["cache"] = time.perf_counter() - t
+        t = time.perf_counter()
+        if same:  # out already holds exactly this site
+            result = render.RenderResult(processes=0)
+        else:
+            result = render.render(compiled, space.stage, reuse,
+                                   cache.templates if cache is not None else None)
         timings["render"] = time.perf_counter() - t
         lesson_warnings = list(compiled.warnings)
         if preview_prefix := (f"courses/{course}/" if course else ""):
@@ -212,11 +237,22 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
             raise _fail(report, fmt, stdout, f"{len(lesson_warnings)} warning(s) under "
                         "--strict", unchanged)
         t = time.perf_counter()
-        publish.swap_in(space.stage, out)
+        if not same:
+            publish.swap_in(space.stage, out)
         timings["publish"] = time.perf_counter() - t
+        if cache is not None and not same:
+            t = time.perf_counter()
+            static = {d: s for d, s in result.outputs.items() if s is not None}
+            try:
+                cache.commit(out.resolve(), compiled.digests, static, result.docs,
+                             compiled.statics)
+            except OSError as exc:
+                note(f"note: the build cache could not be written ({exc}); the next build "
+                     "renders everything.")
+            timings["cache"] += time.perf_counter() - t
     if report.diagnostics or fmt != "text":
         emit(report, fmt, stdout)
     return BuildResult(out=out, pages=compiled.pages, courses=len(selection.built),
                        seconds=time.perf_counter() - started, processes=result.processes,
                        report=report, warnings=lesson_warnings, preview=course,
-                       timings=timings)
+                       timings=timings, rendered=result.rendered)

@@ -213,6 +213,17 @@ def _server_class() -> Any:
     return PreviewServer
 
 
+def _serve_folder(root: Path) -> Path:
+    """Where the preview is built: under .lmsctl/ (git-ignored) of the repository, on the
+    file system of the build cache, so a rebuild links the pages it did not render instead of
+    copying them; elsewhere if the repository cannot be written."""
+    try:
+        (root / ".lmsctl").mkdir(exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="serve-", dir=root / ".lmsctl"))
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="lmsctl-serve-"))
+
+
 def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextIO,
           ready: Callable[[str], None] | None = None,
           stop: threading.Event | None = None) -> None:
@@ -224,10 +235,10 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
     mount = urlsplit(config.site_url).path or "/"
     if not mount.endswith("/"):
         mount += "/"
-    folder = Path(tempfile.mkdtemp(prefix="lmsctl-serve-"))
+    root = root.resolve()
+    folder = _serve_folder(root)
     out = folder / "site"
     status = BuildStatus()
-    root = root.resolve()
     watched_ids: list[frozenset[str] | None] = [None]
 
     def update_watched_ids() -> None:
@@ -258,7 +269,8 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
         finally:
             update_watched_ids()
         status.set(False)
-        stream.write(log.getvalue() + f"Built {result.pages} pages in {result.seconds:.1f} s.\n")
+        stream.write(log.getvalue() + f"Built {result.pages} pages ({result.rendered} "
+                     f"rendered, the others from the build cache) in {result.seconds:.1f} s.\n")
         stream.flush()
 
     server = _server_class()(builder=rebuild, host=HOST, port=port, root=str(out),

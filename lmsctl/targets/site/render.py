@@ -4,12 +4,19 @@ Large catalogs render in several processes (forked, so MkDocs and the theme are 
 each renders the pages of its share of the courses (see ``compile.plan_shards``); shard 0 also
 renders every other page and the theme's assets. The courses' folders and sitemap entries of the
 other shards are then moved into shard 0's output, and the search index is written from every
-process's page documents (``learner_search``).
+process's page documents (``learner_search``). The sitemap lists the pages in the order of their
+URLs, whatever the shards.
+
+With a reuse plan from the build cache (``build_cache.Reuse``), MkDocs renders only the pages
+that changed, into the same new, empty folder; the site is then completed with hard links to
+the other outputs in the cached site, and the search index takes the cached documents of the
+pages that were not rendered. The result is the same bytes as rendering everything.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import multiprocessing
 import os
@@ -21,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lmsctl.core.errors import BuildError
-from lmsctl.targets.site import learner_search
+from lmsctl.targets.site import build_cache, learner_search
 from lmsctl.targets.site.compile import Compiled
 
 #: How lmsctl's hooks start the message of a page they refuse (``mkdocs_hooks.refuse``).
@@ -37,6 +44,11 @@ class RenderResult:
     warnings: list[str] = field(default_factory=list)  # MkDocs warnings, as logged
     seconds: float = 0.0
     processes: int = 1
+    #: every output file of the build (a copied file: [size, mtime_ns] of its source)
+    outputs: dict[str, list[int] | None] = field(default_factory=dict)
+    #: every searchable page's documents, by docs/ path
+    docs: dict[str, learner_search.PageDocs] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered (the others came from the cache)
 
 
 class _Capture(logging.Handler):
@@ -58,9 +70,12 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def render_shard(config_file: str, site_dir: str, shard: int | None) -> list[str]:
+def render_shard(config_file: str, site_dir: str, shard: int | None,
+                 reuse: str | None = None, templates: str | None = None) -> list[str]:
     """Run one MkDocs build; returns its warnings. MkDocs' own log output is captured (its
-    warnings are reported by lmsctl with the author's file)."""
+    warnings are reported by lmsctl with the author's file). ``reuse``: the build cache's
+    plan (a file beside mkdocs.yml): a dirty build of what changed. ``templates``: a folder
+    that keeps the theme's compiled templates between builds."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
@@ -75,9 +90,13 @@ def render_shard(config_file: str, site_dir: str, shard: int | None) -> list[str
         config = load_config(config_file=config_file, site_dir=site_dir)
         if shard is not None:
             config.extra["lmsctl"] = {**config.extra.get("lmsctl", {}), "shard": shard}
-        config.plugins.on_startup(command="build", dirty=False)
+        if reuse is not None:
+            config.extra["lmsctl"] = {**config.extra.get("lmsctl", {}), "reuse": reuse}
+        if templates is not None:
+            config.extra["lmsctl"] = {**config.extra.get("lmsctl", {}), "templates": templates}
+        config.plugins.on_startup(command="build", dirty=reuse is not None)
         try:
-            build(config)
+            build(config, dirty=reuse is not None)
         except Abort as exc:  # lmsctl's hooks refused a page (html_policy): the author's error
             refused = [m for m in capture.messages if m.startswith(POLICY_PREFIX)]
             if not refused:
@@ -92,19 +111,23 @@ def render_shard(config_file: str, site_dir: str, shard: int | None) -> list[str
         logger.handlers = saved[2]
         logger.setLevel(saved[0])
         logger.propagate = saved[1]
-    return capture.messages
+    return [m for m in capture.messages if not m.startswith("A 'dirty' build")]
 
 
 def _merge_sitemap(main: Path, others: list[Path]) -> None:
+    """One sitemap of every process's pages, in the order of their URLs."""
     sitemap = main / "sitemap.xml"
     if not sitemap.is_file():
         return
     text = sitemap.read_text(encoding="utf-8")
-    entries = "".join(m.group(0) for o in others if (o / "sitemap.xml").is_file()
-                      for m in _URL_ENTRY.finditer((o / "sitemap.xml").read_text("utf-8")))
-    if not entries or "</urlset>" not in text:
+    found = [m.group(0).strip() for m in _URL_ENTRY.finditer(text)]
+    found += [m.group(0).strip() for o in others if (o / "sitemap.xml").is_file()
+              for m in _URL_ENTRY.finditer((o / "sitemap.xml").read_text("utf-8"))]
+    first = _URL_ENTRY.search(text)
+    if first is None or "</urlset>" not in text:
         return
-    text = text.replace("</urlset>", entries + "</urlset>", 1)
+    entries = "".join(f"    {e}\n" for e in sorted(found, key=_loc))
+    text = text[:first.start()] + entries + text[text.index("</urlset>"):]
     sitemap.write_text(text, encoding="utf-8")
     with gzip.GzipFile(main / "sitemap.xml.gz", mode="wb", mtime=0) as gz:
         gz.write(text.encode("utf-8"))
@@ -130,33 +153,56 @@ def shard_count(pages: int, workers: int | None = None) -> int:
     return max(1, min(workers, pages // MIN_PAGES_PER_SHARD))
 
 
-def render(compiled: Compiled, site_dir: Path) -> RenderResult:
+def _loc(entry: str) -> str:
+    start = entry.find("<loc>")
+    return entry[start:entry.find("</loc>", start)] if start >= 0 else entry
+
+
+def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None = None,
+           templates: Path | None = None) -> RenderResult:
     """Render ``compiled`` into ``site_dir`` (created; must not exist), one process per shard
-    that ``compile`` planned."""
+    that ``compile`` planned (one process when the reuse plan leaves few pages to render)."""
     start = time.perf_counter()
+    compiled.write_docs()
     shards = compiled.shards
     config_file = str(compiled.config_file)
-    if len(shards) <= 1:
-        messages = render_shard(config_file, str(site_dir), None)
-        learner_search.write_index(site_dir, learner_search.load_docs(compiled.folder))
-        return RenderResult(messages, time.perf_counter() - start, 1)
+    plan: str | None = None
+    todo = compiled.pages
+    if reuse is not None:
+        plan = build_cache.REUSE_FILE
+        (compiled.folder / plan).write_text(json.dumps(reuse.hooks_file()), encoding="utf-8")
+        todo = compiled.pages - len(reuse.skip_pages)
+        if todo < MIN_PAGES_PER_SHARD * max(2, len(shards)):
+            shards = [sorted(c for s in shards for c in s)]
     outs = [compiled.folder / f"site-{k}" for k in range(1, len(shards))]
-    context = multiprocessing.get_context("fork")
     warnings: list[str] = []
-    with ProcessPoolExecutor(max_workers=len(outs), mp_context=context) as pool:
-        futures: list[Future[list[str]]] = [
-            pool.submit(render_shard, config_file, str(out), k)
-            for k, out in enumerate(outs, start=1)]
-        try:
-            warnings += render_shard(config_file, str(site_dir), 0)
-        finally:
-            wait(futures)  # never leave a process writing while the caller cleans up
-        for future in futures:
-            warnings += future.result()  # re-raises a render process's exception
-    for k, out in enumerate(outs, start=1):
-        _move_courses(site_dir, out, shards[k])
-    learner_search.write_index(site_dir, learner_search.load_docs(compiled.folder))
+    jinja = str(templates) if templates is not None else None
+    if len(shards) <= 1:
+        warnings += render_shard(config_file, str(site_dir), None, plan, jinja)
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(outs), mp_context=context) as pool:
+            futures: list[Future[list[str]]] = [
+                pool.submit(render_shard, config_file, str(out), k, plan, jinja)
+                for k, out in enumerate(outs, start=1)]
+            try:
+                warnings += render_shard(config_file, str(site_dir), 0, plan, jinja)
+            finally:
+                wait(futures)  # never leave a process writing while the caller cleans up
+            for future in futures:
+                warnings += future.result()  # re-raises a render process's exception
+        for k, out in enumerate(outs, start=1):
+            _move_courses(site_dir, out, shards[k])
+    outputs_file = compiled.folder / build_cache.OUTPUTS_FILE.format(shard=0)
+    outputs: dict[str, list[int] | None] = {}
+    if outputs_file.is_file():
+        outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
+    docs = learner_search.load_docs(compiled.folder)
+    if reuse is not None:
+        build_cache.fill_from(site_dir, reuse, set(outputs))
+        docs = {**reuse.docs, **docs}
+    learner_search.write_index(site_dir, docs)
     _merge_sitemap(site_dir, outs)
     for out in outs:
         shutil.rmtree(out, ignore_errors=True)
-    return RenderResult(warnings, time.perf_counter() - start, len(shards))
+    return RenderResult(warnings, time.perf_counter() - start, len(shards), outputs, docs, todo)

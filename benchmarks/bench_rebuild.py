@@ -1,0 +1,173 @@
+"""Time rebuilds with the build cache (issue 14) against a cold build, at 1,000 courses.
+
+    python -m benchmarks.bench_rebuild                 # 1,000 courses
+    python -m benchmarks.bench_rebuild --courses 200   # a quicker look
+
+A synthetic catalog (``benchmarks.synth``) is generated in a git repository, then built, each
+build in a fresh process as a user runs ``lmsctl build`` (with ``SOURCE_DATE_EPOCH`` set):
+
+1. cold, ``--no-cache`` (today's build; its peak memory is measured),
+2. cold, filling the cache (must be no slower than 1),
+3. unchanged (target < 1.5 s),
+4. after a one-lesson edit (target < 2 s),
+5. after a new course is added (target < 5 s);
+
+and the site of 4 is compared byte for byte with a cold build of the same tree. For each
+build it prints the wall time of the process, the time ``build_site`` took, the same without
+validation (``validate_repository``: the checks' own cache, not the build cache, makes that
+part fast), the pages rendered, each phase, and peak memory; then each target and whether it
+is met. The build targets are judged on ``build_site`` without validation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.synth import generate
+
+EPOCH = "1767225600"
+
+
+def child(repo: Path, out: Path, use_cache: bool) -> None:
+    """One build in this process; prints its figures as JSON on the last line."""
+    import io
+
+    from lmsctl.targets.site.pipeline import build_site
+
+    start = time.perf_counter()
+    result = build_site(repo, out, stdout=io.StringIO(), use_cache=use_cache)
+    seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    forked = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "timings": result.timings, "pages": result.pages,
+                      "rendered": result.rendered, "rss": own, "rss_children": forked}))
+
+
+def run(repo: Path, out: Path, use_cache: bool) -> dict[str, object]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    cmd = [sys.executable, "-m", "benchmarks.bench_rebuild", "--child", str(repo), str(out),
+           "1" if use_cache else "0"]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    data: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    data["wall"] = wall
+    return data
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes()
+                for p in folder.rglob("*") if p.is_file()}
+    return files(a) == files(b)
+
+
+def git(repo: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
+           "GIT_CONFIG_GLOBAL": os.devnull}
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        child(Path(argv[1]), Path(argv[2]), argv[3] == "1")
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--courses", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, default=None, help="work here and keep it")
+    args = parser.parse_args(argv)
+    base = Path(tempfile.mkdtemp(prefix="lmsctl-rebuild-")) if args.keep is None else args.keep
+    base.mkdir(parents=True, exist_ok=True)
+    repo = base / "repo"
+    load = os.getloadavg()
+    print(f"{args.courses} courses; cores: {len(os.sched_getaffinity(0))}; load average "
+          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; work folder {base}", flush=True)
+    rows: list[tuple[str, dict[str, object]]] = []
+
+    def step(what: str, out: Path, use_cache: bool = True) -> dict[str, object]:
+        data = run(repo, out, use_cache)
+        rows.append((what, data))
+        t = data["timings"]
+        assert isinstance(t, dict)
+        phases = " ".join(f"{k}={v:.2f}" for k, v in t.items())
+        print(f"  {what:<28} wall {data['wall']:6.2f} s  build {data['seconds']:6.2f} s  "
+              f"without validate {float(data['seconds']) - t.get('validate', 0.0):6.2f} s  "
+              f"rendered {data['rendered']}/{data['pages']}  rss {data['rss']:.0f} MB "
+              f"(+ render processes {data['rss_children']:.0f} MB)  [{phases}]", flush=True)
+        return data
+
+    try:
+        if not (repo / ".git").is_dir():
+            shutil.rmtree(repo, ignore_errors=True)
+            generate(repo, args.courses)
+            git(repo, "init", "-q")
+            git(repo, "add", "-A")
+            git(repo, "commit", "-qm", "catalog")
+        shutil.rmtree(repo / ".lmsctl", ignore_errors=True)
+        site = repo / "site"
+        cold = step("cold, --no-cache", base / "cold", use_cache=False)
+        filling = step("cold, filling the cache", site)
+        unchanged = step("unchanged", site)
+        lesson = sorted((repo / "courses").glob("*/lessons/*.md"))[len(
+            list((repo / "courses").iterdir())) // 2]
+        lesson.write_text(lesson.read_text(encoding="utf-8")
+                          + "\n\nOne more paragraph, just written.\n", encoding="utf-8")
+        edited = step("one lesson edited", site)
+        shutil.rmtree(base / "cold", ignore_errors=True)
+        step("(cold build to compare)", base / "cold", use_cache=False)
+        identical = same_tree(site, base / "cold")
+        first = sorted((repo / "courses").iterdir())[0]
+        shutil.copytree(first, repo / "courses" / "zz-new-course")
+        added = step("a new course", site)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+    def net(d: dict[str, object]) -> float:
+        t = d["timings"]
+        assert isinstance(t, dict)
+        return float(d["seconds"]) - float(t.get("validate", 0.0))
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    print()
+    print("| build | wall s | build_site s | without validate s | pages rendered | peak MB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for what, d in rows:
+        print(f"| {what} | {d['wall']:.2f} | {d['seconds']:.2f} | {net(d):.2f} | "
+              f"{d['rendered']}/{d['pages']} | {d['rss']:.0f} + {d['rss_children']:.0f} |")
+    print()
+    peak = float(cold["rss"]) + float(cold["rss_children"])
+    print(f"rebuild after a one-lesson edit: {net(edited):.2f} s without validate "
+          f"({edited['seconds']:.2f} s with it) - target < 2 s: {verdict(net(edited) < 2)}")
+    print(f"unchanged rebuild: {net(unchanged):.2f} s without validate "
+          f"({unchanged['seconds']:.2f} s with it) - target < 1.5 s: "
+          f"{verdict(net(unchanged) < 1.5)}")
+    print(f"a new course: {net(added):.2f} s without validate ({added['seconds']:.2f} s with "
+          f"it) - target < 5 s: {verdict(net(added) < 5)}")
+    print(f"cold build filling the cache: {filling['seconds']:.1f} s vs {cold['seconds']:.1f} s "
+          f"without the cache - target no slower: "
+          f"{verdict(float(filling['seconds']) <= float(cold['seconds']) * 1.05)} (5% noise)")
+    print(f"peak memory of a cold build: {cold['rss']:.0f} MB (main process) + "
+          f"{cold['rss_children']:.0f} MB (largest render process) = {peak:.0f} MB at most - "
+          f"target < 500 MB: {verdict(peak < 500)}")
+    print(f"site after the edit identical to a cold build: {verdict(identical)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,424 @@
+"""The build cache (DESIGN section 11): a rebuild compiles and renders only what changed.
+
+It lives in ``<repository>/.lmsctl/cache/build/<variant>/`` (git-ignored), one slot per kind
+of build (the options that change every page: drafts, a ``--course`` preview), and holds:
+
+- ``state.json``: what the last good build of this slot was made from and what it wrote: the
+  key of its global inputs (``global_key``: lmsctl's code and version, MkDocs', Material's and
+  the Markdown libraries' versions, the translations, mkdocs.yml without the render shard
+  plan), every page's digest (its Markdown, its manifest entry and the per-course facts the
+  hooks read), every output file with its size and modification time, and the files below
+  with their SHA-256;
+- ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings),
+  keyed by a hash of everything compiling the course reads (``course_key``);
+- ``docs-<token>.json``: every page's search documents;
+- ``site-<token>/``: the site it published, as hard links to the same files (nothing ever
+  writes into a published file: a build renders into a new, empty folder, and only then links
+  the pages it did not render from here).
+
+A build reads the state once, under a lock (a second build of the same slot at the same time
+builds without the cache). It writes nothing there until it has published its site: then the
+new files are written, ``state.json`` replaced atomically, and what it no longer names removed.
+So a failed or interrupted build leaves the previous state, and a state is only ever written by
+a build that succeeded. Anything unreadable, truncated or altered (a checksum, size or time that
+does not match) is left unused, with a note, and rebuilt: never a traceback or a wrong page.
+
+The nonce that marks quiz slots is derived per course from a random secret kept in the state
+and the course's key, so an unchanged course compiles to the same Markdown, while authors still
+cannot know it (it never appears in the site).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import importlib.metadata
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lmsctl import __version__
+from lmsctl.core.files import write_atomic
+from lmsctl.core.ids import lesson_id
+
+#: Where the cache lives, relative to the repository root.
+CACHE_DIR = Path(".lmsctl") / "cache" / "build"
+#: Bumped when the layout of what is stored changes.
+FORMAT = 1
+STATE = "state.json"
+#: What the hooks leave in the build folder: the file telling them what to reuse, and the
+#: outputs every render process saw (``outputs-<shard>.json``).
+REUSE_FILE = "lmsctl-reuse.json"
+OUTPUTS_FILE = "outputs-{shard}.json"
+#: Libraries whose version changes pages.
+_LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "markdown-it-py",
+              "mdit-py-plugins", "pygments", "jinja2", "markupsafe")
+_PACKAGE = Path(__file__).resolve().parent.parent.parent
+
+Note = Callable[[str], None]
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        raw = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(raw).to_bytes(8, "little"))
+        h.update(raw)
+    return h.hexdigest()
+
+
+def canonical(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=repr)
+
+
+_CODE: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """lmsctl's version and code (every file of the package, by content: a fresh install or
+    checkout of the same code keeps the cache) and the versions of the libraries that render
+    pages."""
+    if _CODE:
+        return _CODE[0]
+    parts = [f"format {FORMAT}", f"lmsctl {__version__}"]
+    for name in _LIBRARIES:
+        try:
+            parts.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name} -")
+    for folder, dirnames, filenames in os.walk(_PACKAGE):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                parts.append(os.path.relpath(path, _PACKAGE).replace(os.sep, "/"))
+                parts.append(hashlib.sha256(f.read()).hexdigest())
+    _CODE.append(digest(*parts))
+    return _CODE[0]
+
+
+def translations_fingerprint(catalog: object | None) -> str:
+    if catalog is None:
+        return "source"
+    messages = getattr(catalog, "_catalog", None)
+    items = sorted((repr(k), repr(v)) for k, v in messages.items()) if isinstance(
+        messages, dict) else []
+    return digest(type(catalog).__module__, type(catalog).__qualname__, repr(items))
+
+
+@dataclass
+class Reuse:
+    """What a render may take from the cached site instead of rendering (``plan``)."""
+
+    site: Path
+    skip_pages: set[str]  # docs/ paths of pages whose cached output is still right
+    static: dict[str, list[int]]  # output path -> [size, mtime_ns] of the source it came from
+    docs: dict[str, Any]  # search documents of the pages in skip_pages
+    outputs: dict[str, list[int]]  # output path -> [size, mtime_ns] in the cached site
+
+    def hooks_file(self) -> dict[str, Any]:
+        return {"skip": sorted(self.skip_pages), "static": self.static}
+
+
+@dataclass
+class Stored:
+    """One course's compile output, as ``compile`` replays it."""
+
+    writes: list[list[Any]]  # [doc, text, entry or None]
+    course: dict[str, Any]  # its manifest "courses" member
+    warnings: list[list[Any]]  # [rule, severity, path, line, column, message, hint]
+    digests: dict[str, str] = field(default_factory=dict)  # doc -> digest of text + entry
+
+
+class BuildCache:
+    """One slot of the cache for the duration of a build (``open_cache``)."""
+
+    def __init__(self, folder: Path, note: Note) -> None:
+        self.folder = folder
+        self.note = note
+        #: the theme's compiled templates (Jinja's bytecode cache, checked against the source)
+        self.templates = folder.parent / "templates"
+        self.state: dict[str, Any] = {}
+        self.secret = secrets.token_hex(32)
+        self.global_key = ""
+        self.new_compiled: dict[str, Stored] = {}
+        self.used_compiled: set[str] = set()
+        self._complaints: set[str] = set()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def complain(self, what: str) -> None:
+        if what not in self._complaints:
+            self._complaints.add(what)
+            self.note(f"note: the build cache ({self.folder}) {what}; that part is rebuilt "
+                      "and the cache written again.")
+
+    def load(self) -> None:
+        path = self.folder / STATE
+        if not path.exists():
+            return
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(state, dict) or state.get("format") != FORMAT:
+                raise ValueError("unknown format")
+            for key, kind in (("secret", str), ("global_key", str), ("compiled", dict),
+                              ("pages", dict), ("outputs", dict), ("static", dict)):
+                if not isinstance(state.get(key), kind):
+                    raise ValueError(f"no {key}")
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            self.complain(f"could not be read ({type(exc).__name__}: {str(exc)[:80]})")
+            return
+        self.state = state
+        self.secret = state["secret"]
+
+    def _read_checked(self, name: str, expected: str) -> Any:
+        """A stored JSON file whose SHA-256 must be ``expected`` (None when it is not)."""
+        try:
+            raw = (self.folder / name).read_bytes()
+        except OSError:
+            self.complain(f"misses {name}")
+            return None
+        if hashlib.sha256(raw).hexdigest() != expected:
+            self.complain(f"has a damaged {name}")
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            self.complain(f"has a damaged {name}")
+            return None
+
+    def nonce(self, course_key: str) -> str:
+        return "lmsctl" + hmac.new(self.secret.encode(), course_key.encode(),
+                                   "sha256").hexdigest()[:32]
+
+    def set_global(self, key: str) -> None:
+        """The key of what every page shares: the cached pages of a state with another one
+        are not used (its compiled courses are, being keyed by all they read)."""
+        self.global_key = key
+        if self.state and self.state["global_key"] != key:
+            self.state = {**self.state, "site": "", "pages": {}, "outputs": {}, "static": {}}
+
+    def compiled(self, key: str) -> Stored | None:
+        if key in self.new_compiled:
+            return self.new_compiled[key]
+        expected = (self.state.get("compiled") or {}).get(key)
+        if not isinstance(expected, str):
+            return None
+        data = self._read_checked(f"compile-{key}.json", expected)
+        try:
+            stored = Stored(writes=list(data["writes"]), course=dict(data["course"]),
+                            warnings=list(data["warnings"]), digests=dict(data["digests"]))
+        except (TypeError, KeyError, ValueError):
+            if data is not None:
+                self.complain(f"has a damaged compile-{key}.json")
+            return None
+        self.used_compiled.add(key)
+        return stored
+
+    def remember_compiled(self, key: str, stored: Stored) -> None:
+        self.new_compiled[key] = stored
+
+    def plan(self, pages: dict[str, str]) -> Reuse | None:
+        """What can be taken from the cached site: pages whose digest (``pages``: docs/ path
+        -> digest) is the cached one and whose cached output file is intact."""
+        state = self.state
+        if not state or not state.get("site"):
+            return None
+        site = self.folder / str(state["site"])
+        if not site.is_dir():
+            self.complain(f"misses its {state['site']}/ folder")
+            return None
+        intact: dict[str, list[int]] = {}
+        for dest, sig in state["outputs"].items():
+            try:
+                st = os.stat(site / dest)
+            except OSError:
+                continue
+            if [st.st_size, st.st_mtime_ns] == sig:
+                intact[dest] = sig
+        if len(intact) < len(state["outputs"]):
+            self.complain(f"has {len(state['outputs']) - len(intact)} missing or altered "
+                          "file(s) in its site copy")
+        docs_name = state.get("docs")
+        docs = self._read_checked(str(docs_name), str(state.get("docs_sha", ""))) \
+            if docs_name else None
+        if not isinstance(docs, dict):
+            return None
+        skip: set[str] = set()
+        for src, (old, dest) in state["pages"].items():
+            if pages.get(src) == old and dest in intact:
+                skip.add(src)
+        static = {dest: sig for dest, sig in state["static"].items() if dest in intact}
+        return Reuse(site=site, skip_pages=skip, static=static,
+                     docs={src: d for src, d in docs.items() if src in skip}, outputs=intact)
+
+    # -- writing, once the site is published ---------------------------------------------------
+
+    def unchanged(self, pages: dict[str, str], statics: dict[str, str], out: Path) -> bool:
+        """Whether this build would publish exactly the site ``out`` holds: every page and
+        file of docs/ as the cached build had them, nothing newly compiled, and ``out`` still
+        the files that build published (same paths, sizes and times; nothing added)."""
+        state = self.state
+        if not state or not state.get("site") or self.new_compiled \
+                or state.get("statics") != statics \
+                or {src: v[0] for src, v in state["pages"].items()} != pages:
+            return False
+        outputs: dict[str, list[int]] = state["outputs"]
+        base = len(str(out)) + 1
+        seen = 0
+        for folder, _, filenames in os.walk(out):
+            rel = folder[base:].replace(os.sep, "/")
+            for name in filenames:
+                key = f"{rel}/{name}" if rel else name
+                try:
+                    st = os.lstat(os.path.join(folder, name))
+                except OSError:
+                    return False
+                if outputs.get(key) != [st.st_size, st.st_mtime_ns]:
+                    return False
+                seen += 1
+        return seen == len(outputs)
+
+    def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
+               docs: dict[str, Any], statics: dict[str, str]) -> None:
+        """Keep what the build just published in ``out`` (called after the swap)."""
+        token = secrets.token_hex(6)
+        folder = self.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        site_name = f"site-{token}"
+        outputs: dict[str, list[int]] = {}
+        try:
+            outputs = link_tree(out, folder / site_name)
+        except OSError:  # another file system: keep the compiled courses only
+            shutil.rmtree(folder / site_name, ignore_errors=True)
+            site_name = ""
+        compiled: dict[str, str] = {}
+        for key in self.used_compiled:
+            compiled[key] = self.state["compiled"][key]
+        for key, stored in self.new_compiled.items():
+            raw = json.dumps({"writes": stored.writes, "course": stored.course,
+                              "warnings": stored.warnings, "digests": stored.digests},
+                             ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            (folder / f"compile-{key}.json").write_bytes(raw)
+            compiled[key] = hashlib.sha256(raw).hexdigest()
+        docs_raw = json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        docs_name = f"docs-{token}.json"
+        (folder / docs_name).write_bytes(docs_raw)
+        state = {
+            "format": FORMAT, "secret": self.secret, "global_key": self.global_key,
+            "compiled": compiled, "site": site_name, "docs": docs_name,
+            "docs_sha": hashlib.sha256(docs_raw).hexdigest(),
+            "pages": {src: [d, page_dest(src)] for src, d in pages.items()},
+            "outputs": outputs if site_name else {},
+            "static": {d: s for d, s in static.items() if d in outputs},
+            "statics": statics,
+        }
+        write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
+        keep = {STATE, "lock", site_name, docs_name, *(f"compile-{k}.json" for k in compiled)}
+        for entry in folder.iterdir():
+            if entry.name in keep:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
+def page_dest(src: str) -> str:
+    """Where a page of docs/ is written (as the hooks place lessons, with directory URLs)."""
+    parts = src.split("/")
+    if len(parts) == 4 and parts[0] == "courses" and parts[2] == "lessons":
+        return f"courses/{parts[1]}/{lesson_id(parts[3])}/index.html"
+    stem = src[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def link_tree(src: Path, dest: Path) -> dict[str, list[int]]:
+    """Hard-link every file under ``src`` into ``dest`` (created); returns each file's
+    [size, mtime_ns] by its path relative to ``src`` (with /)."""
+    outputs: dict[str, list[int]] = {}
+    base = len(str(src)) + 1
+    dest.mkdir(parents=True)
+    for folder, dirnames, filenames in os.walk(src):
+        rel = folder[base:]
+        target = os.path.join(dest, rel) if rel else str(dest)
+        for d in dirnames:
+            os.mkdir(os.path.join(target, d))
+        for name in filenames:
+            path = os.path.join(folder, name)
+            os.link(path, os.path.join(target, name), follow_symlinks=False)
+            st = os.lstat(path)
+            key = (rel.replace(os.sep, "/") + "/" + name) if rel else name
+            outputs[key] = [st.st_size, st.st_mtime_ns]
+    return outputs
+
+
+def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> None:
+    """Link into the freshly rendered ``site_dir`` every output of this build it lacks from
+    the cached site (what was not rendered because it did not change)."""
+    made: set[str] = set()
+    for dest in sorted(outputs):
+        target = site_dir / dest
+        if dest not in reuse.outputs or os.path.lexists(target):
+            continue
+        parent = os.path.dirname(dest)
+        if parent not in made:
+            os.makedirs(site_dir / parent, exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(reuse.site / dest, target)
+        except OSError:
+            shutil.copy2(reuse.site / dest, target)
+
+
+def _lock(fd: int) -> None:
+    """Hold the slot for this build (OSError when another build holds it)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: builds of one slot are not serialized
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def variant(drafts: bool, course: str | None) -> str:
+    return digest(f"drafts={drafts}", f"course={course or ''}")[:16]
+
+
+@contextlib.contextmanager
+def open_cache(root: Path, drafts: bool, course: str | None,
+               note: Note) -> Iterator[BuildCache | None]:
+    """The cache slot for this kind of build, locked for the build (None when it cannot be
+    used: another build holds it, or the folder cannot be written)."""
+    folder = root / CACHE_DIR / variant(drafts, course)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / "lock", "a+b")  # noqa: SIM115 - held for the whole build
+    except OSError as exc:
+        note(f"note: the build cache cannot be used ({exc.strerror or exc}); building "
+             "without it.")
+        yield None
+        return
+    try:
+        try:
+            _lock(lock.fileno())
+        except OSError:
+            note("note: another lmsctl build is using the build cache; building without it.")
+            yield None
+            return
+        cache = BuildCache(folder, note)
+        cache.load()
+        yield cache
+    finally:
+        lock.close()

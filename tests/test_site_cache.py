@@ -1,0 +1,316 @@
+"""The build cache (issue 14, DESIGN section 11): after each kind of change, a build that uses
+the cache writes the same bytes as a cold build (``--no-cache``) of the same tree, with
+``SOURCE_DATE_EPOCH`` set; a damaged cache is noticed and rebuilt; a failed build never writes
+it. Real builds of a copy of the sample repository, in a real git repository."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lmsctl.cli import cli
+from lmsctl.core.errors import BuildError
+from lmsctl.targets.site import build_cache
+from tests.gitrepo import BOB, GitRepo
+from tests.site_support import build, copy_sample
+
+EPOCH = "1767225600"  # 2026-01-01
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            path = Path(dirpath) / name
+            found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
+
+
+def assert_same_tree(cached: Path, cold: Path) -> None:
+    a, b = files_of(cached), files_of(cold)
+    assert sorted(a) == sorted(b), (sorted(set(a) ^ set(b)))[:20]
+    differ = [name for name in a if a[name] != b[name]]
+    assert not differ, differ[:20]
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The sample in a git repository, built once with the cache (site/ and .lmsctl/cache/)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        root = copy_sample(tmp_path_factory.mktemp("warm") / "repo")
+        repo = GitRepo.init(root)
+        repo.commit("Add the sample", date="2025-06-01")
+        result, _ = build(root, root / "site")
+        assert result.rendered == result.pages
+        yield root
+
+
+@pytest.fixture
+def repo(warm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the warm repository (files, git, site and cache, times kept)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = tmp_path / "repo"
+    shutil.copytree(warm, root, symlinks=True)
+    return root
+
+
+def rebuild_and_compare(root: Path, tmp_path: Path) -> tuple[int, int, str]:
+    """Build with the cache into site/, cold into another folder; the trees must be equal.
+    Returns (pages rendered, pages, what the cached build printed)."""
+    result, printed = build(root, root / "site")
+    cold, _ = build(root, tmp_path / "cold", use_cache=False)
+    assert cold.pages == result.pages
+    assert_same_tree(root / "site", tmp_path / "cold")
+    return result.rendered, result.pages, printed
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+LESSONS = "courses/sales-basics/lessons"
+
+
+def lesson_edited(root: Path) -> None:
+    _edit(root / LESSONS / "03-agreeing-next-steps.md", "## Make it mutual",
+          "A new paragraph an author just wrote.\n\n## Make it mutual")
+
+
+def lesson_added(root: Path) -> None:
+    (root / LESSONS / "04-following-up.md").write_text(
+        "---\ntitle: Following up\n---\nSend the summary the same day.\n\n## Why\n\nIt shows "
+        "you listened.\n", encoding="utf-8")
+
+
+def lesson_deleted(root: Path) -> None:
+    (root / LESSONS / "03-agreeing-next-steps.md").unlink()
+
+
+def lesson_renamed(root: Path) -> None:
+    os.rename(root / LESSONS / "03-agreeing-next-steps.md",
+              root / LESSONS / "03-agreeing-the-next-step.md")
+
+
+def lessons_renumbered(root: Path) -> None:
+    os.rename(root / LESSONS / "02-qualifying-opportunities.md",
+              root / LESSONS / "04-qualifying-opportunities.md")
+
+
+def quiz_changed(root: Path) -> None:
+    _edit(root / LESSONS / "01-discovery-questions.md",
+          "Do you use spreadsheets to pass orders to finance?",
+          "Do you pass orders to finance by email?")
+
+
+def course_title(root: Path) -> None:
+    _edit(root / "courses/sales-basics/course.yml", "title: Sales basics",
+          "title: Sales fundamentals")
+
+
+def course_status(root: Path) -> None:
+    _edit(root / "courses/sales-basics/course.yml", "status: published", "status: archived")
+
+
+def course_owners(root: Path) -> None:
+    _edit(root / "courses/sales-basics/course.yml", 'owners: ["@jdoe", ', 'owners: ["@asmith", ')
+
+
+def course_added(root: Path) -> None:
+    shutil.copytree(root / "courses/sales-basics", root / "courses/sales-advanced")
+    _edit(root / "courses/sales-advanced/course.yml", "title: Sales basics",
+          "title: Sales, the advanced course")
+
+
+def course_deleted(root: Path) -> None:
+    shutil.rmtree(root / "courses/giving-useful-peer-review")
+    for path in [*root.glob("paths/*.yml"), *root.glob("courses/*/course.yml"),
+                 *root.glob("courses/*/lessons/*.md")]:
+        text = path.read_text(encoding="utf-8")
+        if "giving-useful-peer-review" in text:
+            text = "\n".join(line for line in text.splitlines()
+                             if "giving-useful-peer-review" not in line) + "\n"
+            path.write_text(text.replace("prerequisites: [, ", "prerequisites: ["),
+                            encoding="utf-8")
+
+
+def path_changed(root: Path) -> None:
+    _edit(root / "paths/sales-onboarding.yml", "  - {id: first-week-onboarding, optional: true}",
+          "  - first-week-onboarding")
+
+
+def config_changed(root: Path) -> None:
+    _edit(root / "lmsctl.yml", "title: Acme Learning", "title: Acme Academy")
+
+
+def new_commit(root: Path) -> None:
+    lesson_edited(root)
+    GitRepo(root).commit("Explain mutual next steps", date="2025-11-20", author=BOB)
+
+
+CHANGES: list[Callable[[Path], None]] = [
+    lesson_edited, lesson_added, lesson_deleted, lesson_renamed, lessons_renumbered,
+    quiz_changed, course_title, course_status, course_owners, course_added, course_deleted,
+    path_changed, config_changed, new_commit,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__)
+def test_a_cached_build_after_a_change_equals_a_cold_build(
+        change: Callable[[Path], None], repo: Path, tmp_path: Path) -> None:
+    change(repo)
+    rendered, pages, printed = rebuild_and_compare(repo, tmp_path)
+    assert "note:" not in printed
+    if change is not config_changed:  # the site title is on every page
+        assert rendered < pages, "the cache was not used"
+
+
+def test_an_unchanged_rebuild_renders_nothing(repo: Path, tmp_path: Path) -> None:
+    rendered, pages, printed = rebuild_and_compare(repo, tmp_path)
+    assert rendered == 0 and pages > 20
+    assert printed == ""
+
+
+def test_a_new_lmsctl_version_renders_everything(repo: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build_cache, "__version__", "99.0.0")
+    monkeypatch.setattr(build_cache, "_CODE", [])
+    rendered, pages, _ = rebuild_and_compare(repo, tmp_path)
+    assert rendered == pages
+
+
+def _slot(root: Path) -> Path:
+    return next((root / build_cache.CACHE_DIR).iterdir())
+
+
+def _state(root: Path) -> dict[str, object]:
+    data = json.loads((_slot(root) / build_cache.STATE).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _truncate_state(root: Path) -> None:
+    path = _slot(root) / build_cache.STATE
+    path.write_bytes(path.read_bytes()[:100])
+
+
+def _state_of_another_kind(root: Path) -> None:
+    (_slot(root) / build_cache.STATE).write_text('{"format": 1, "secret": 3}', encoding="utf-8")
+
+
+def _damage_a_compiled_course(root: Path) -> None:
+    path = next(p for p in sorted(_slot(root).glob("compile-*.json"))
+                if b'"kind":"lesson"' in p.read_bytes())
+    raw = bytearray(path.read_bytes())
+    at = raw.index(b"<h2")
+    raw[at + 1:at + 3] = b"h3"  # still JSON, same length: only the checksum tells
+    path.write_bytes(bytes(raw))
+
+
+def _alter_a_published_page(root: Path) -> None:
+    # the published site and the cache share files (hard links; the copy of the repository
+    # made for the test does not): an in-place write to one reaches the other
+    site = _slot(root) / str(_state(root)["site"])
+    page = site / "courses/sales-basics/discovery-questions/index.html"
+    with open(page, "r+b") as f:
+        f.seek(0)
+        f.write(b"<!-- edited by hand -->")
+
+
+def _truncate_a_cached_file(root: Path) -> None:
+    site = _slot(root) / str(_state(root)["site"])
+    target = site / "courses/handling-pricing-objections/index.html"
+    os.truncate(target, 10)
+
+
+def _remove_search_documents(root: Path) -> None:
+    (_slot(root) / str(_state(root)["docs"])).unlink()
+
+
+DAMAGE: list[tuple[Callable[[Path], None], str]] = [
+    (_truncate_state, "could not be read"),
+    (_state_of_another_kind, "could not be read"),
+    (_damage_a_compiled_course, "damaged compile-"),
+    (_alter_a_published_page, "missing or altered"),
+    (_truncate_a_cached_file, "missing or altered"),
+    (_remove_search_documents, "misses docs-"),
+]
+
+
+@pytest.mark.parametrize(("damage", "says"), DAMAGE, ids=lambda v: getattr(v, "__name__", ""))
+def test_a_damaged_cache_is_rebuilt_with_a_note(damage: Callable[[Path], None], says: str,
+                                                repo: Path, tmp_path: Path) -> None:
+    damage(repo)
+    _, _, printed = rebuild_and_compare(repo, tmp_path)
+    assert "note: the build cache" in printed and says in printed, printed
+    assert "Traceback" not in printed
+    # and the cache is whole again: the next build renders nothing and says nothing
+    again, _ = build(repo, repo / "site")
+    assert again.rendered == 0
+    assert "note:" not in _
+
+
+def test_a_failed_build_never_writes_the_cache(repo: Path, tmp_path: Path) -> None:
+    slot = _slot(repo)
+    before = {p.name: p.stat().st_mtime_ns for p in slot.iterdir()}
+    state = (slot / build_cache.STATE).read_bytes()
+    site = files_of(repo / "site")
+    # a link to a lesson this build does not publish: a warning found while compiling, which
+    # fails a --strict build after its pages were rendered
+    _edit(repo / "courses/sales-basics/course.yml", "status: published", "status: draft")
+    _edit(repo / "courses/handling-pricing-objections/lessons" / next(
+        p.name for p in (repo / "courses/handling-pricing-objections/lessons").iterdir()),
+        "\n## ", "\nSee [discovery](../../sales-basics/lessons/01-discovery-questions.md).\n\n## ")
+    with pytest.raises(BuildError):
+        build(repo, repo / "site", strict=True)
+    assert (slot / build_cache.STATE).read_bytes() == state
+    assert {p.name: p.stat().st_mtime_ns for p in slot.iterdir()} == before
+    assert files_of(repo / "site") == site
+    rebuild_and_compare(repo, tmp_path)
+
+
+def test_no_cache_neither_reads_nor_writes_it(repo: Path, tmp_path: Path) -> None:
+    shutil.rmtree(repo / ".lmsctl")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", "--no-cache", "--repo", str(repo), "--out",
+                                      str(out)])
+    assert result.exit_code == 0, result.output
+    assert not (repo / ".lmsctl").exists()
+    result = CliRunner().invoke(cli, ["build", "--repo", str(repo), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (repo / build_cache.CACHE_DIR).is_dir()
+
+
+def test_a_preview_keeps_its_own_cache(repo: Path, tmp_path: Path) -> None:
+    first, _ = build(repo, tmp_path / "preview", course="sales-basics")
+    lesson_edited(repo)
+    second, _ = build(repo, tmp_path / "preview", course="sales-basics")
+    assert 0 < second.rendered < second.pages == first.pages
+    cold, _ = build(repo, tmp_path / "cold", course="sales-basics", use_cache=False)
+    assert_same_tree(tmp_path / "preview", tmp_path / "cold")
+    # the whole site's cache slot is still the one of the whole site
+    whole, _ = build(repo, repo / "site")
+    assert whole.rendered < whole.pages
+
+
+def test_the_quiz_slot_marker_stays_secret(repo: Path) -> None:
+    """The nonce comes from the cache's secret; it is never in the published site."""
+    secret = str(_state(repo)["secret"])
+    assert re.fullmatch(r"[0-9a-f]{64}", secret)
+    site = b"".join(files_of(repo / "site").values())
+    assert secret.encode() not in site
+    nonce = "lmsctl" + hmac.new(secret.encode(), b"site", "sha256").hexdigest()[:32]
+    assert nonce.encode() not in site
+    slots = re.findall(r"lmsctl[0-9a-f]{32}", "".join(
+        p.read_text(encoding="utf-8") for p in _slot(repo).glob("compile-*.json")))
+    assert slots and nonce not in slots  # each course has its own
