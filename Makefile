@@ -62,6 +62,9 @@ bench: install-test
 	$(BIN)/python -m benchmarks.bench_lrs
 	$(BIN)/python -m benchmarks.bench_export
 	$(BIN)/python -m benchmarks.bench_page_load
+	$(BIN)/python -m benchmarks.bench_rebuild
+	$(BIN)/python -m benchmarks.bench_checks_cache
+	$(BIN)/python -m benchmarks.bench_search
 
 # Update the vendored @xapi/xapi (lmsctl/runtime/vendor/xapi/) from the version package.json pins.
 vendor-xapi:

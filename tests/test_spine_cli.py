@@ -122,7 +122,7 @@ def test_internal_error_exits_3_with_log(make_repo: Callable[..., Path], tmp_pat
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import lmsctl.commands.validate as command
 
-    def explode(root: Path) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(command, "validate_repository", explode)

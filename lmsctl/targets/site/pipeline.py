@@ -175,7 +175,7 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     if course is not None:
         repo, report = load_preview(root, course)
     else:
-        repo, report = validate_repository(root)
+        repo, report = validate_repository(root, cache=use_cache)
     report.extend(_placeholders(repo, course, drafts, strict))
     report.command = "build"
     timings["validate"] = time.perf_counter() - t
