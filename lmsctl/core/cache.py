@@ -70,20 +70,25 @@ def cache_dir(root: Path) -> Path:
 
 
 @cache
-def _fingerprint() -> str:
-    """A hash of the name, size and modification time of lmsctl's source and data files."""
+def code_files_hash() -> str:
+    """A hash of every file of the lmsctl package by name and content (not modification time:
+    a fresh install or checkout of the same code, as in CI, keeps its caches)."""
     package = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for folder, dirs, names in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "node_modules"))
+        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "node_modules")
+                         and not d.startswith("."))
         for name in sorted(names):
-            if name.endswith((".py", ".json", ".yml", ".j2", ".html")):
-                try:
-                    st = os.stat(os.path.join(folder, name))
-                except OSError:
-                    continue
-                rel = os.path.relpath(os.path.join(folder, name), package)
-                h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                with open(path, "rb") as f:
+                    content = hashlib.sha256(f.read()).digest()
+            except OSError:
+                continue
+            rel = os.path.relpath(path, package).replace(os.sep, "/")
+            h.update(rel.encode("utf-8", "surrogatepass") + b"\0" + content)
     return h.hexdigest()[:16]
 
 
@@ -93,7 +98,7 @@ LMSCTL_VERSION = __version__
 
 def code_version() -> str:
     """The version of lmsctl that results depend on: the release and its files' fingerprint."""
-    return f"{LMSCTL_VERSION}+{_fingerprint()}"
+    return f"{LMSCTL_VERSION}+{code_files_hash()}"
 
 
 def digest(*parts: str | bytes) -> str:

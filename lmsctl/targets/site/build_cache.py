@@ -44,11 +44,13 @@ from pathlib import Path
 from typing import Any
 
 from lmsctl import __version__
+from lmsctl.core import cache as core_cache
+from lmsctl.core.cache import code_files_hash, digest
 from lmsctl.core.files import write_atomic
 from lmsctl.core.ids import lesson_id
 
-#: Where the cache lives, relative to the repository root.
-CACHE_DIR = Path(".lmsctl") / "cache" / "build"
+#: Where the cache lives, relative to the repository root (a folder of lmsctl's cache).
+CACHE_DIR = Path(core_cache.CACHE_DIR) / "build"
 #: Bumped when the layout of what is stored changes.
 FORMAT = 1
 STATE = "state.json"
@@ -59,18 +61,8 @@ OUTPUTS_FILE = "outputs-{shard}.json"
 #: Libraries whose version changes pages.
 _LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "markdown-it-py",
               "mdit-py-plugins", "pygments", "jinja2", "markupsafe")
-_PACKAGE = Path(__file__).resolve().parent.parent.parent
 
 Note = Callable[[str], None]
-
-
-def digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        raw = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(raw).to_bytes(8, "little"))
-        h.update(raw)
-    return h.hexdigest()
 
 
 def canonical(data: Any) -> str:
@@ -82,26 +74,16 @@ _CODE: list[str] = []
 
 
 def code_fingerprint() -> str:
-    """lmsctl's version and code (every file of the package, by content: a fresh install or
-    checkout of the same code keeps the cache) and the versions of the libraries that render
-    pages."""
+    """lmsctl's version and code (``core.cache.code_files_hash``: every file of the package,
+    by content) and the versions of the libraries that render pages."""
     if _CODE:
         return _CODE[0]
-    parts = [f"format {FORMAT}", f"lmsctl {__version__}"]
+    parts = [f"format {FORMAT}", f"lmsctl {__version__}", f"code {code_files_hash()}"]
     for name in _LIBRARIES:
         try:
             parts.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             parts.append(f"{name} -")
-    for folder, dirnames, filenames in os.walk(_PACKAGE):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = os.path.join(folder, name)
-            with open(path, "rb") as f:
-                parts.append(os.path.relpath(path, _PACKAGE).replace(os.sep, "/"))
-                parts.append(hashlib.sha256(f.read()).hexdigest())
     _CODE.append(digest(*parts))
     return _CODE[0]
 

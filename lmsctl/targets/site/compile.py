@@ -33,6 +33,7 @@ import yaml
 from lmsctl.checks.references import is_local
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
+from lmsctl.core.cache import digest
 from lmsctl.core.diagnostics import Diagnostic, Severity
 from lmsctl.core.history import History
 from lmsctl.core.html_policy import slot
@@ -432,10 +433,10 @@ class DocsWriter:
         if entry is not None:
             self.pages[doc] = entry
             if self.track:
-                self.digests[doc] = page_digest or build_cache.digest(
+                self.digests[doc] = page_digest or digest(
                     doc, text, build_cache.canonical(entry))
         elif self.track:
-            self.statics[doc] = build_cache.digest(text)
+            self.statics[doc] = digest(text)
         if self.log is not None:
             self.log.append([doc, text, entry])
 
@@ -502,7 +503,7 @@ class CourseKeys:
     def _course(self, course: Course) -> str:
         found = self._courses.get(course.id)
         if found is None:
-            found = self._courses[course.id] = build_cache.digest(repr(course))
+            found = self._courses[course.id] = digest(repr(course))
         return found
 
     def key(self, course: Course) -> str:
@@ -527,7 +528,7 @@ class CourseKeys:
                 members = [(m.id, self._course(b) if (b := ctx.built(m.id)) is not None
                             else None) for m in p.courses]
                 paths.append(repr(p) + repr(members))
-        return build_cache.digest(self.shared, self._course(course),
+        return digest(self.shared, self._course(course),
                                   repr(ctx.facts.get(course.id)), repr(prereqs),
                                   repr(sorted(set(targets))), repr(paths))
 
@@ -553,7 +554,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     nonce = "lmsctl" + secrets.token_hex(16) if cache is None else cache.nonce("site")
     keys: CourseKeys | None = None
     if cache is not None:
-        keys = CourseKeys(ctx, lesson_pages, options, build_cache.digest(
+        keys = CourseKeys(ctx, lesson_pages, options, digest(
             build_cache.code_fingerprint(),
             build_cache.translations_fingerprint(options.translations), repr(config),
             repr((options.drafts, options.course, options.package)), repr(bool(ctx.paths)),
@@ -610,7 +611,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     if cache is not None:
         digests = _page_digests(writer, manifest, manifest_courses)
         settings = mkdocs_config(repo, selection, extra_nav, [], options.package)
-        render_key = build_cache.digest(
+        render_key = digest(
             build_cache.code_fingerprint(),
             build_cache.translations_fingerprint(options.translations),
             build_cache.canonical(settings))
@@ -691,17 +692,17 @@ def _page_digests(writer: DocsWriter, manifest: dict[str, Any],
         by_course.setdefault(k.split("/", 1)[0], {})[k] = v
     for course_id, member in manifest_courses.items():
         versions = by_course.get(course_id, {})
-        scopes[course_id] = build_cache.digest(
+        scopes[course_id] = digest(
             build_cache.canonical(member), build_cache.canonical(facts["courses"].get(course_id)),
             build_cache.canonical(versions))
     # MkDocs resolves the links of repository documents (CONTRIBUTING.md) to other pages
-    every_page = build_cache.digest(*sorted(writer.pages))
+    every_page = digest(*sorted(writer.pages))
     out: dict[str, str] = {}
     for doc, d in writer.digests.items():
         entry = writer.pages.get(doc) or {}
         cid = str(entry.get("course") or "")
-        out[doc] = build_cache.digest(d, scopes.get(cid, "")) if cid else \
-            build_cache.digest(d, every_page) if entry.get("kind") == "document" else d
+        out[doc] = digest(d, scopes.get(cid, "")) if cid else \
+            digest(d, every_page) if entry.get("kind") == "document" else d
     return out
 
 
@@ -734,7 +735,7 @@ def _contributors(repo: Repository, history: History, options: Options,
         return make()
     names = [(c.id, c.title, c.status, c.summary, [(x.rel, x.id, x.title) for x in c.lessons])
              for c in repo.courses]
-    key = build_cache.digest("contributors", shared, repr(history.available),
+    key = digest("contributors", shared, repr(history.available),
                              repr(history.changes), repr(names), options.today.isoformat())
     stored = cache.compiled(key)
     if stored is not None and stored.writes and isinstance(stored.writes[0][1], str):
