@@ -302,6 +302,40 @@ def test_opted_out_nothing_is_sent(site: Site) -> None:
     assert site.lrs.all_statements(agent=agent) == []
 
 
+def test_the_certificate_of_a_learner_who_opted_out_does_not_point_at_the_lrs(site: Site) -> None:
+    """On a site that records, the certificate names the LRS as the official record; once the
+    learner stops sending records in this browser, it says the LRS may hold nothing instead."""
+    c = course(site, "sales-basics")
+    watch = Watch()
+    page = open_page(site.chromium, watch)
+    try:
+        for lesson in c.lessons:  # pass the course, records on
+            page.goto(f"{site.base}courses/{c.id}/{lesson.id}/")
+            for question in lesson.questions:
+                answer(page.locator(f'[data-lmsctl-question="{question.key}"]'),
+                       correct_indexes(question))
+        issuer = page.locator(".lmsctl-certificate__issuer")
+        shown: dict[str, str] = {}
+        for state in ("records", "stopped"):
+            if state == "stopped":
+                page.goto(f"{site.base}courses/{c.id}/{c.lessons[0].id}/")
+                page.locator("[data-lmsctl-optout]").click()
+                expect(page.locator("[data-lmsctl-optout]")).to_have_attribute(
+                    "aria-pressed", "true")
+            page.goto(f"{site.base}certificate/?course={c.id}")
+            expect(page.locator("[data-lmsctl-certificate]")).to_have_attribute(
+                "data-lmsctl-state", "passed")
+            expect(issuer).to_have_attribute("data-lmsctl-issuer", state)
+            shown[state] = issuer.inner_text()
+        assert "that record, not this page, is the official one" in shown["records"]
+        assert "You stopped" not in shown["records"]
+        assert "You stopped sending learning records" in shown["stopped"]
+        assert "official one" not in shown["stopped"]
+    finally:
+        page.context.close()
+    watch.assert_clean()
+
+
 def test_without_analytics_the_pages_make_no_request_but_to_the_site(
         tmp_path: Path, site: Site) -> None:
     repo = copy_sample(tmp_path / "repo", contributing=False)

@@ -13,6 +13,7 @@
  */
 import { all, words } from "./dom.js";
 import { certificateText, continueText, pathActionText, resultText, text } from "./messages.js";
+import { isOptedOut } from "./optout.js";
 
 export const RECENT_LIMIT = 12;
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -203,6 +204,18 @@ function showResult(byCourse, config, context, scope) {
   }
 }
 
+/**
+ * On a site that records to an LRS the certificate has two wordings: "records" (the LRS holds
+ * the official record) and "stopped" (this learner opted out in this browser, so it may not).
+ */
+export function issuer(page, optedOut) {
+  const shown = optedOut ? "stopped" : "records";
+  const texts = all("[data-lmsctl-issuer-text]", page);
+  if (!texts.length) { return; }
+  texts.forEach((el) => { el.hidden = el.getAttribute("data-lmsctl-issuer-text") !== shown; });
+  all("[data-lmsctl-issuer]", page).forEach((el) => { el.setAttribute("data-lmsctl-issuer", shown); });
+}
+
 function showCertificate(storage, win) {
   const page = document.querySelector("[data-lmsctl-certificate]");
   if (!page) { return; }
@@ -227,6 +240,7 @@ function showCertificate(storage, win) {
   fill("course", record.title);
   fill("date", day);
   fill("score", certificateText(record));
+  issuer(page, isOptedOut(storage));
   const input = page.querySelector("[data-lmsctl-cert-input]");
   const show = () => {
     const name = (input ? input.value : "").trim();

@@ -837,6 +837,42 @@
     apply(false);
   }
 
+  // lmsctl/runtime/optout.js
+  function isOptedOut(storage) {
+    return storage.get("xapi:optout") === true;
+  }
+  function setOptOut(storage, out) {
+    storage.set("xapi:optout", !!out);
+    if (out) {
+      storage.remove("xapi:queue");
+      storage.remove("xapi:retry");
+    }
+  }
+  function wireOptOut(doc, storage, changed) {
+    const controls = Array.prototype.slice.call(doc.querySelectorAll("[data-lmsctl-optout]"));
+    function show() {
+      const out = isOptedOut(storage);
+      controls.forEach((c) => {
+        if (c.type === "checkbox") {
+          c.checked = out;
+        } else {
+          c.setAttribute("aria-pressed", out ? "true" : "false");
+        }
+        c.setAttribute("data-lmsctl-optout", out ? "out" : "in");
+      });
+    }
+    controls.forEach((c) => {
+      c.addEventListener(c.type === "checkbox" ? "change" : "click", () => {
+        setOptOut(storage, c.type === "checkbox" ? c.checked : !isOptedOut(storage));
+        show();
+        if (changed) {
+          changed();
+        }
+      });
+    });
+    show();
+  }
+
   // lmsctl/runtime/journey.js
   var RECENT_LIMIT = 12;
   var ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -1061,6 +1097,19 @@
       section.scrollIntoView();
     }
   }
+  function issuer(page, optedOut) {
+    const shown = optedOut ? "stopped" : "records";
+    const texts = all("[data-lmsctl-issuer-text]", page);
+    if (!texts.length) {
+      return;
+    }
+    texts.forEach((el) => {
+      el.hidden = el.getAttribute("data-lmsctl-issuer-text") !== shown;
+    });
+    all("[data-lmsctl-issuer]", page).forEach((el) => {
+      el.setAttribute("data-lmsctl-issuer", shown);
+    });
+  }
   function showCertificate(storage, win) {
     const page = document.querySelector("[data-lmsctl-certificate]");
     if (!page) {
@@ -1102,6 +1151,7 @@
     fill("course", record.title);
     fill("date", day);
     fill("score", certificateText(record));
+    issuer(page, isOptedOut(storage));
     const input = page.querySelector("[data-lmsctl-cert-input]");
     const show = () => {
       const name = (input ? input.value : "").trim();
@@ -1208,42 +1258,6 @@
     const made = uuid(cryptoImpl);
     storage.set("learner", made);
     return made;
-  }
-
-  // lmsctl/runtime/optout.js
-  function isOptedOut(storage) {
-    return storage.get("xapi:optout") === true;
-  }
-  function setOptOut(storage, out) {
-    storage.set("xapi:optout", !!out);
-    if (out) {
-      storage.remove("xapi:queue");
-      storage.remove("xapi:retry");
-    }
-  }
-  function wireOptOut(doc, storage, changed) {
-    const controls = Array.prototype.slice.call(doc.querySelectorAll("[data-lmsctl-optout]"));
-    function show() {
-      const out = isOptedOut(storage);
-      controls.forEach((c) => {
-        if (c.type === "checkbox") {
-          c.checked = out;
-        } else {
-          c.setAttribute("aria-pressed", out ? "true" : "false");
-        }
-        c.setAttribute("data-lmsctl-optout", out ? "out" : "in");
-      });
-    }
-    controls.forEach((c) => {
-      c.addEventListener(c.type === "checkbox" ? "change" : "click", () => {
-        setOptOut(storage, c.type === "checkbox" ? c.checked : !isOptedOut(storage));
-        show();
-        if (changed) {
-          changed();
-        }
-      });
-    });
-    show();
   }
 
   // lmsctl/runtime/main.js
