@@ -132,3 +132,26 @@ def test_featured_paths_must_name_paths(tmp_path: Path) -> None:
     assert len(found) == 1 and found[0].path == "lmsctl.yml"
     assert found[0].line == str(files["lmsctl.yml"]).count("\n")
     assert "sales-onboarding" in found[0].hint
+
+
+def test_the_feed_names_people_as_the_pages_do(tmp_path: Path) -> None:
+    """The Atom feed's authors, "By ..." and "Reviewed by ..." use the people: map, like
+    /whats-new/; the display name is escaped once (it parses back as written)."""
+    shown = "Janet Doe-Smith & Co"
+    r = _repo(tmp_path, f'people:\n  "@jdoe": {shown}\n  "@rev": Reviewer Rae\n')
+    r.append(LESSON, "\nReviewed wording.\n")
+    r.commit("Reword", date="2024-02-03", author=JDOE_OLD,
+             trailers=[("Reviewed-by", "rv <777+rev@users.noreply.github.com>")])
+    build(r.root, tmp_path / "site")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(tmp_path / "site" / "feed.xml").getroot()
+    entries = feed.findall("a:entry", ns)
+    authors = {a.text for e in entries for a in e.findall("a:author/a:name", ns)}
+    assert shown in authors and "Jane Doe" not in authors and "jd" not in authors
+    contents = " ".join(e.findtext("a:content", "", ns) for e in entries)
+    summaries = " ".join(e.findtext("a:summary", "", ns) for e in entries)
+    assert "Reviewed by Reviewer Rae" in summaries and "rv" not in summaries.split()
+    assert "Reviewed by Reviewer Rae" in contents
+    assert "By Janet Doe-Smith &amp; Co" in contents  # HTML inside the XML: escaped once
+    html = page(tmp_path / "site", "whats-new/").html
+    assert "Reviewer Rae" in html
