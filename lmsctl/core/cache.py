@@ -306,15 +306,19 @@ class Namespace:
         self._used[key] = value
         self._changed = True
 
-    def save(self, prune: bool = True) -> None:
+    def save(self, prune: bool = True, keep: int | None = None) -> None:
         """Write the entries used or added in this run (with ``prune=False`` also the older
-        ones not used, for a run that looked at part of the repository). Nothing is written
-        when nothing changed. Call only when the run succeeded."""
+        ones not used, for a run that looked at part of the repository; with ``keep`` only
+        that many, those of this run last and kept first). Nothing is written when nothing
+        changed. Call only when the run succeeded."""
         if prune and len(self._used) != len(self._old):
             self._changed = True
         if not self._changed:
             return
-        entries = self._used if prune else {**self._old, **self._used}
+        entries = self._used if prune else {
+            **{k: v for k, v in self._old.items() if k not in self._used}, **self._used}
+        if keep is not None and len(entries) > keep:
+            entries = dict(list(entries.items())[-keep:])
         try:
             write_atomic(self.path, encode(entries), root=self.root)
         except (OSError, OutsideRepository, pickle.PicklingError) as exc:
@@ -337,7 +341,7 @@ class Disabled(Namespace):
     def put(self, key: str, value: Any) -> None:
         return None
 
-    def save(self, prune: bool = True) -> None:
+    def save(self, prune: bool = True, keep: int | None = None) -> None:
         return None
 
 

@@ -1,0 +1,124 @@
+"""What a check run of a repository reads, as a fingerprint taken from the file system alone.
+
+    before = snapshot(root)          # None: cannot be trusted (a symlink, an unreadable folder)
+    ... run the checks ...
+    if before is not None and before.settled and snapshot(root) == before:
+        remember(before.fingerprint, result)
+
+A snapshot is the ``lstat`` of every file and folder a check run may read (``lmsctl.yml``,
+``CONTRIBUTING.md``, ``.gitattributes``, everything under ``courses/`` and ``paths/``): type,
+size, modification and change time in nanoseconds, inode. No file is opened, so taking one at
+1,000 courses costs a few hundredths of a second. Like git's index, a time stamp only proves a
+file unchanged if the file was last written clearly before the snapshot: a write in the same
+tick of the file system's clock would keep it. A snapshot in which some file was modified less
+than ``RACY_SECONDS`` before it is therefore not ``settled``, and nothing may be remembered under
+it (the next run does the work again, by then the files are older). A later write always gives a
+newer modification time, and setting that time back gives a new change time (which cannot be
+set back at all), so a settled snapshot that equals the current one means the same inputs.
+
+A symlink anywhere in the inputs makes the snapshot ``None``: the file it leads to may lie
+outside what is looked at here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Single files of the repository root that checks read.
+ROOT_FILES = ("lmsctl.yml", "CONTRIBUTING.md", ".gitattributes")
+#: Folders of the repository root whose whole content checks read.
+ROOT_TREES = ("courses", "paths")
+#: How much younger than the snapshot a file must be to be trusted by its time stamps (file
+#: systems with a coarse clock, FAT's two seconds, a clock that lags a little).
+RACY_SECONDS = 3.0
+
+Entry = tuple[int, int, int, int, int]
+_FOLDER: Entry = (stat.S_IFDIR, 0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The inputs of a check run at one moment (see the module's docstring)."""
+
+    #: repository-relative POSIX path -> (mode, size, mtime ns, ctime ns, inode)
+    entries: dict[str, Entry] = field(compare=True)
+    #: every file was last written at least ``RACY_SECONDS`` before the snapshot
+    settled: bool = field(compare=False, default=True)
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of every entry: equal fingerprints, equal snapshots."""
+        lines = [f"{rel}\0{e[0]} {e[1]} {e[2]} {e[3]} {e[4]}\n"
+                 for rel, e in sorted(self.entries.items())]
+        return hashlib.sha256("".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _entry(st: os.stat_result) -> Entry:
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def snapshot(root: Path) -> Snapshot | None:
+    """The inputs of a check run of the repository at ``root`` now, or None when they cannot be
+    told apart by time stamps (a symlink, a folder that cannot be listed)."""
+    start = time.time_ns()
+    young = start - int(RACY_SECONDS * 1e9)
+    entries: dict[str, Entry] = {}
+    base = os.fspath(root)
+    settled = True
+    for name in ROOT_FILES:
+        try:
+            st = os.lstat(os.path.join(base, name))
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            return None
+        entries[name] = _entry(st)
+        settled = settled and st.st_mtime_ns < young
+    stack: list[tuple[str, str]] = []
+    for name in ROOT_TREES:
+        try:
+            st = os.lstat(os.path.join(base, name))
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISDIR(st.st_mode):
+            if stat.S_ISLNK(st.st_mode):
+                return None
+            entries[name] = _entry(st)
+            continue
+        entries[name] = _FOLDER
+        stack.append((name, os.path.join(base, name)))
+    while stack:
+        rel, full = stack.pop()
+        try:
+            with os.scandir(full) as it:
+                found = list(it)
+        except OSError:
+            return None
+        for item in found:
+            sub = f"{rel}/{item.name}"
+            if item.is_symlink():  # (the type comes with the listing: no system call)
+                return None
+            if item.is_dir(follow_symlinks=False):
+                # a folder counts by its entries (which are all listed), not its time stamps
+                entries[sub] = _FOLDER
+                stack.append((sub, item.path))
+                continue
+            try:
+                st = item.stat(follow_symlinks=False)
+            except OSError:
+                return None
+            if stat.S_ISLNK(st.st_mode):  # replaced by a symlink since the listing
+                return None
+            entries[sub] = _entry(st)
+            if settled and st.st_mtime_ns >= young:
+                settled = False
+    return Snapshot(entries, settled)
