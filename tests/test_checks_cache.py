@@ -185,16 +185,18 @@ def test_a_damaged_cache_is_a_note_and_the_same_result(how: str, sample_repo: Pa
     first = runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
     assert (first.exit_code, first.stdout) == (fresh.exit_code, fresh.stdout)
     names = sorted(p.name for p in (sample_repo / ".lmsctl" / "cache").iterdir())
-    assert names == ["files.bin", "lint.bin"]  # the edit is too recent to remember the run
+    assert "runs.bin" not in names  # the edit is too recent to remember the run
     age(sample_repo)
     runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
-    for name in ("files.bin", "lint.bin", "runs.bin"):
+    names = sorted(p.name for p in (sample_repo / ".lmsctl" / "cache").iterdir())
+    assert names == ["facts.bin", "files.bin", "lint.bin", "runs.bin"]
+    for name in names:
         path = sample_repo / ".lmsctl" / "cache" / name
         path.write_bytes(_damage(how, path.read_bytes()))
     damaged = runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
     assert (damaged.exit_code, damaged.stdout) == (fresh.exit_code, fresh.stdout)
     notes = [line for line in damaged.stderr.splitlines() if line.startswith("note: ")]
-    assert len(notes) == 3 and all("is rebuilt" in n for n in notes), damaged.stderr
+    assert len(notes) == 4 and all("is rebuilt" in n for n in notes), damaged.stderr
     assert "Traceback" not in damaged.stderr
     again = runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
     assert (again.exit_code, again.stdout, again.stderr) == (fresh.exit_code, fresh.stdout, "")
@@ -454,3 +456,65 @@ def test_another_day_is_another_run(sample_repo: Path, loads: list[Path],
     loads.clear()
     assert _cli(sample_repo, "lint") == fresh
     assert len(loads) == 1
+
+
+# ------------------------------------------------------------------ facts of the other courses
+
+
+P1 = PRICING + "/lessons/01-why-customers-object.md"
+
+
+def test_linting_some_files_takes_the_other_courses_from_their_facts(
+        sample_repo: Path, reads: list[str]) -> None:
+    """``lint <paths>`` reads only the courses it reports on; the others stand in from the
+    facts a run kept (unchanged files only), and cross-file findings stay exact: an anchor
+    into another course's lesson, links to a draft course, prerequisites, paths."""
+    seed(sample_repo)
+    _edit(sample_repo, P1, lambda t: t + (
+        "\nSee [BANT](../../sales-basics/lessons/02-qualifying-opportunities.md#no-such-one) "
+        "and [the basics](../../sales-basics/).\n"))
+    _edit(sample_repo, f"{SALES}/course.yml", lambda t: t.replace("status: published",
+                                                                  "status: draft"))
+    age(sample_repo)
+    _, full = lint_repository(sample_repo, cache=False)
+    found = full.sorted()
+    assert any(d.rule == "LMS311" and d.path == P1 for d in found)
+    assert any(d.rule == "LMS312" and d.path == P1 for d in found)
+    lint_repository(sample_repo)  # reads everything, keeps the facts
+    for paths in ([PRICING], [P1], [L1], ["paths"], [SALES, "paths"], [P1, L1]):
+        reads.clear()
+        _, some = lint_repository(sample_repo, paths)
+        wanted = [d for d in found if any(d.path == p or d.path.startswith(p + "/")
+                                          for p in paths)]
+        assert some.sorted() == wanted, paths
+        courses = {p.split("/")[1] for p in paths if p.startswith("courses/")}
+        assert {r.split("/")[1] for r in reads} == courses, paths  # the others stood in
+    # a change in a course that stands in is seen: it is read again
+    _edit(sample_repo, L2, lambda t: t.replace("## BANT: a quick first filter",
+                                               "## No such one"))
+    reads.clear()
+    _, some = lint_repository(sample_repo, [P1])
+    assert L2 in reads and not any(d.rule == "LMS311" for d in some.sorted())
+    _, fresh = lint_repository(sample_repo, [P1], cache=False)
+    assert some.sorted() == fresh.sorted()
+
+
+def test_facts_of_a_course_being_written_are_not_kept(
+        sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[str] = []
+    original = loader.load_course
+
+    def counting(root: Path, folder: Path, *args: Any) -> Any:
+        loaded.append(folder.name)
+        return original(root, folder, *args)
+
+    monkeypatch.setattr(loader, "load_course", counting)
+    age(sample_repo)
+    _edit(sample_repo, L1, lambda t: t + "\nOne more line.\n")  # just now: too recent
+    lint_repository(sample_repo)
+    assert len(loaded) == 5
+    loaded.clear()
+    _, some = lint_repository(sample_repo, [P1])
+    assert sorted(loaded) == ["handling-pricing-objections", "sales-basics"]
+    _, fresh = lint_repository(sample_repo, [P1], cache=False)
+    assert some.sorted() == fresh.sorted()

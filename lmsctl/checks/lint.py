@@ -260,6 +260,19 @@ def scope_for_paths(repo: Repository, rels: list[str]) -> Scope:
     return Scope(tuple(cleaned), frozenset(courses))
 
 
+def course_folders(rels: list[str]) -> frozenset[str] | None:
+    """The course folders that ``scope_for_paths`` can take in, known before reading any
+    (None: all of them)."""
+    out: set[str] = set()
+    for rel in (r.strip("/") for r in rels):
+        parts = rel.split("/")
+        if rel in ("", ".", "courses"):
+            return None
+        if parts[0] == "courses":
+            out.add(parts[1])
+    return frozenset(out)
+
+
 # ------------------------------------------------------------------------- git changes
 
 
@@ -486,7 +499,9 @@ def lint_repository(
     # everywhere): the other courses' lesson references cannot reach the report.
     only = (lambda repo: scope_for_paths(repo, paths).courses) \
         if paths and not changed_since else None
-    repo, validation = validate_repository(root, cache, only)
+    repo, validation = validate_repository(
+        root, cache, only, only=course_folders(paths) if paths and not changed_since else None,
+        facts=True)
     config, problems = read_config(repo)
     changes: list[CourseChange] = []
     if changed_since:

@@ -10,7 +10,7 @@ from lmsctl.core.diagnostics import Report
 def _validate(root: Path, cache: bool) -> Report:
     from lmsctl.checks.validate import validate_repository  # not needed by a remembered run
 
-    return validate_repository(root, cache)[1]
+    return validate_repository(root, cache, facts=True)[1]
 
 
 def run(root: Path, fmt: str, cache: bool = True) -> int:

@@ -345,7 +345,33 @@ class Disabled(Namespace):
         return None
 
 
+class Deferred(Namespace):
+    """A namespace read from its file when first used (a run that may need none of it)."""
+
+    def __init__(self, root: Path, name: str, note: Note = stderr_note) -> None:
+        super().__init__(root, name, {}, note)
+        self._opened: Namespace | None = None
+
+    def _open(self) -> Namespace:
+        if self._opened is None:
+            self._opened = Namespace.open(self.root, self.name, self.note)
+        return self._opened
+
+    def get(self, key: str) -> Any | None:
+        return self._open().get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        self._open().put(key, value)
+
+    def save(self, prune: bool = True, keep: int | None = None) -> None:
+        if self._opened is not None:
+            self._opened.save(prune, keep)
+
+
 def open_namespace(root: Path, name: str, enabled: bool = True,
-                   note: Note = stderr_note) -> Namespace:
-    """``Namespace.open``, or a ``Disabled`` one when the cache is off."""
-    return Namespace.open(root, name, note) if enabled else Disabled(root, name)
+                   note: Note = stderr_note, deferred: bool = False) -> Namespace:
+    """``Namespace.open`` (with ``deferred``: when first used), or a ``Disabled`` one when the
+    cache is off."""
+    if not enabled:
+        return Disabled(root, name)
+    return Deferred(root, name, note) if deferred else Namespace.open(root, name, note)

@@ -49,6 +49,8 @@ class Snapshot:
     entries: dict[str, Entry] = field(compare=True)
     #: every file was last written at least ``RACY_SECONDS`` before the snapshot
     settled: bool = field(compare=False, default=True)
+    #: when the snapshot was taken (``time.time_ns()``)
+    taken_ns: int = field(compare=False, default=0)
 
     @property
     def fingerprint(self) -> str:
@@ -56,6 +58,25 @@ class Snapshot:
         lines = [f"{rel}\0{e[0]} {e[1]} {e[2]} {e[3]} {e[4]}\n"
                  for rel, e in sorted(self.entries.items())]
         return hashlib.sha256("".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+    def folders(self, tree: str = "courses") -> dict[str, tuple[str, bool]]:
+        """For each folder of ``tree`` (each course): a hash of its entries and whether all its
+        files are settled (see ``settled``)."""
+        young = self.taken_ns - int(RACY_SECONDS * 1e9)
+        groups: dict[str, list[str]] = {}
+        prefix = tree + "/"
+        for rel, e in self.entries.items():
+            if rel.startswith(prefix):
+                name, _, rest = rel[len(prefix):].partition("/")
+                groups.setdefault(name, []).append(
+                    f"{rest}\0{e[0]} {e[1]} {e[2]} {e[3]} {e[4]}\n" if e[2] < young else "")
+        out: dict[str, tuple[str, bool]] = {}
+        for name, lines in groups.items():
+            settled = "" not in lines
+            out[name] = (hashlib.sha256("".join(sorted(lines)).encode(
+                "utf-8", "surrogatepass")).hexdigest() if settled else "", settled)
+        return out
 
 
 def _entry(st: os.stat_result) -> Entry:
@@ -70,7 +91,8 @@ def snapshot(root: Path) -> Snapshot | None:
     entries: dict[str, Entry] = {}
     base = os.fspath(root)
     settled = True
-    for name in ROOT_FILES:
+    stack: list[tuple[str, str]] = []
+    for name in (*ROOT_FILES, *ROOT_TREES):
         try:
             st = os.lstat(os.path.join(base, name))
         except FileNotFoundError:
@@ -79,23 +101,12 @@ def snapshot(root: Path) -> Snapshot | None:
             return None
         if stat.S_ISLNK(st.st_mode):
             return None
+        if stat.S_ISDIR(st.st_mode) and name in ROOT_TREES:
+            entries[name] = _FOLDER
+            stack.append((name, os.path.join(base, name)))
+            continue
         entries[name] = _entry(st)
         settled = settled and st.st_mtime_ns < young
-    stack: list[tuple[str, str]] = []
-    for name in ROOT_TREES:
-        try:
-            st = os.lstat(os.path.join(base, name))
-        except FileNotFoundError:
-            continue
-        except OSError:
-            return None
-        if not stat.S_ISDIR(st.st_mode):
-            if stat.S_ISLNK(st.st_mode):
-                return None
-            entries[name] = _entry(st)
-            continue
-        entries[name] = _FOLDER
-        stack.append((name, os.path.join(base, name)))
     while stack:
         rel, full = stack.pop()
         try:
@@ -121,4 +132,4 @@ def snapshot(root: Path) -> Snapshot | None:
             entries[sub] = _entry(st)
             if settled and st.st_mtime_ns >= young:
                 settled = False
-    return Snapshot(entries, settled)
+    return Snapshot(entries, settled, start)
