@@ -15,7 +15,7 @@ from lmsctl.content import links
 from lmsctl.content.loader import course_ids
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.ids import SLUG
-from lmsctl.core.model import Course, Lesson, Repository
+from lmsctl.core.model import Course, LearningPath, Lesson, Repository
 from lmsctl.core.spine import diag
 
 
@@ -100,13 +100,13 @@ def _goals(repo: Repository) -> list[Diagnostic]:
     declared = sorted(g.id for g in repo.config.goals)
     known = ", ".join(declared) or "none yet"
     out: list[Diagnostic] = []
-    named = [(c.rel, c.doc, c.goals) for c in repo.courses]
-    named += [(p.rel, p.doc, p.goals) for p in repo.paths]
-    for rel, doc, goals in named:
-        for i, goal in enumerate(goals):
+    named: list[Course | LearningPath] = [*repo.courses, *repo.paths]
+    for item in named:
+        for i, goal in enumerate(item.goals):
             if goal in declared:
                 continue
-            line, col = doc.pos(("goals", i))
+            rel = item.rel
+            line, col = item.doc.pos(("goals", i))  # (a course's reading only when needed)
             near = difflib.get_close_matches(goal, declared, n=1)
             out.append(diag("LMS219", rel, line, col,
                             f"goal '{goal}' is not declared in lmsctl.yml",

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from lmsctl.checks.lint_report import LintReport
 from lmsctl.core.cache import Namespace
 from lmsctl.core.diagnostics import Diagnostic, Report
-from lmsctl.core.inputs import snapshot
+from lmsctl.core.inputs import snapshot, taken_before
 
 #: The cache namespace of remembered runs.
 NAMESPACE = "runs"
@@ -68,8 +68,11 @@ def remembered(root: Path, command: tuple[str, ...], run: Callable[[], R],
     store = Namespace.open(root, NAMESPACE)
     key = store.key(*command, today(), before.fingerprint)
     found = _restored(store.get(key), root)
-    report = run() if found is None else found
-    if found is None and before.settled and snapshot(root) == before:
+    if found is not None:
+        return found  # type: ignore[return-value]  # the type run() made
+    with taken_before(root, before):
+        report = run()
+    if before.settled and snapshot(root) == before:
         store.put(key, _stored(report))
         store.save(prune=False, keep=KEEP)
-    return report  # type: ignore[return-value]  # the type run() made
+    return report

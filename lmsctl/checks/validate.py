@@ -11,7 +11,7 @@ from lmsctl.content.loader import load_repository
 from lmsctl.core.cache import Namespace, lazy, open_namespace, pickled
 from lmsctl.core.diagnostics import Report
 from lmsctl.core.document import LessonDocument
-from lmsctl.core.inputs import Snapshot, snapshot
+from lmsctl.core.inputs import Snapshot, snapshot, snapshot_before
 from lmsctl.core.model import Course, Lesson, Repository
 
 #: The cache namespace of the readings of files (``lmsctl.core.cache``).
@@ -67,7 +67,7 @@ class Facts:
 
     @classmethod
     def open(cls, root: Path) -> Facts | None:
-        before = snapshot(root)
+        before = snapshot_before(root)
         if before is None:
             return None
         return cls(root, Namespace.open(root, FACTS), before)

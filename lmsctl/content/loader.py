@@ -814,7 +814,9 @@ def _load_repository(root: Path, lessons: bool, cache: Namespace | None,
                      ) -> tuple[Repository, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     files: list[str] = []
-    config, more = load_config(root, cache)
+    # with stand-ins, ``cache`` is for the few other courses read: the settings and paths are
+    # read afresh (restoring all readings to find theirs would cost more)
+    config, more = load_config(root, None if stand_in is not None else cache)
     problems += more
     if config.exists:
         files.append("lmsctl.yml")
@@ -842,7 +844,7 @@ def _load_repository(root: Path, lessons: bool, cache: Namespace | None,
             files += read
             if course is not None:
                 courses.append(course)
-    paths, more, read = load_paths(root, cache)
+    paths, more, read = load_paths(root, None if stand_in is not None else cache)
     problems += more
     files += read
     repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),

@@ -163,7 +163,9 @@ def lazy(cls: type[T], eager: dict[str, Any], later: bytes) -> T:
     read from ``later`` (``pickled`` ``{field: value}``) when one of them is first used: most
     runs never look at most of a cached reading. It behaves as a ``cls`` (``isinstance``,
     ``dataclasses.replace``, equality) and pickles as one."""
-    obj: T = object.__new__(_lazy_class(cls))  # type: ignore[arg-type]
+    names = frozenset(f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+                      if f.name not in eager)
+    obj: T = object.__new__(_lazy_class(cls, names))  # type: ignore[arg-type]
     obj.__dict__.update(eager)
     obj.__dict__["_lmsctl_later"] = later
     return obj
@@ -202,8 +204,10 @@ def _equal_as_base(self: Any, other: Any) -> Any:
 
 
 @cache
-def _lazy_class(cls: type[Any]) -> type[Any]:
-    space: dict[str, Any] = {f.name: _lazy_field(f.name) for f in dataclasses.fields(cls)}
+def _lazy_class(cls: type[Any], names: frozenset[str]) -> type[Any]:
+    """``cls`` with the fields ``names`` read when first used (the others are plain
+    attributes: no property slows them down)."""
+    space: dict[str, Any] = {name: _lazy_field(name) for name in names}
     space["__reduce_ex__"] = _reduce_to_base
     space["__eq__"] = _equal_as_base
     space["__hash__"] = cls.__hash__

@@ -22,10 +22,13 @@ outside what is looked at here.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
 import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,3 +136,24 @@ def snapshot(root: Path) -> Snapshot | None:
             if settled and st.st_mtime_ns >= young:
                 settled = False
     return Snapshot(entries, settled, start)
+
+
+_BEFORE: ContextVar[tuple[Path, Snapshot] | None] = ContextVar("lmsctl_inputs", default=None)
+
+
+@contextlib.contextmanager
+def taken_before(root: Path, before: Snapshot) -> Iterator[None]:
+    """Within this block ``snapshot_before(root)`` is ``before`` (taken before the block began,
+    so it is one from before whatever the block reads): one walk of the files, not two."""
+    token = _BEFORE.set((root, before))
+    try:
+        yield
+    finally:
+        _BEFORE.reset(token)
+
+
+def snapshot_before(root: Path) -> Snapshot | None:
+    """A snapshot from before the reading that follows: the one ``taken_before`` gives, or a
+    new one."""
+    found = _BEFORE.get()
+    return found[1] if found is not None and found[0] == root else snapshot(root)
