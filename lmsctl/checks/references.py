@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 import posixpath
+import weakref
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -169,7 +170,8 @@ def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic
 
 
 class Pages:
-    """The lessons and courses of a repository, for ``links.target``."""
+    """The lessons and courses of a repository, for ``links.target`` (``pages_of``: one per
+    repository reading)."""
 
     def __init__(self, repo: Repository) -> None:
         self.lessons = {lesson.rel for c in repo.courses for lesson in c.lessons}
@@ -179,6 +181,19 @@ class Pages:
 
     def target(self, lesson: Lesson, url: str) -> links.Target:
         return links.target(lesson.rel, url, self.lessons, self.courses, self.lesson_ids)
+
+
+_LAST: list[tuple[weakref.ref[Repository], Pages]] = []
+
+
+def pages_of(repo: Repository) -> Pages:
+    """The ``Pages`` of ``repo``, made once for the last repository asked about (validate and
+    lint of one run share it; a repository no longer used is not kept alive for it)."""
+    if _LAST and _LAST[0][0]() is repo:
+        return _LAST[0][1]
+    pages = Pages(repo)
+    _LAST[:] = [(weakref.ref(repo), pages)]
+    return pages
 
 
 def page_links(lesson: Lesson) -> list[tuple[str, int, int]]:
@@ -244,7 +259,7 @@ def _closest_file(course_dir: Path, lesson_dir: str, target: str) -> str | None:
 
 def _lessons(repo: Repository, courses: frozenset[str] | None = None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    pages = Pages(repo)
+    pages = pages_of(repo)
     for course in repo.courses:
         if courses is not None and course.id not in courses:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,10 +54,11 @@ def validate_repository(root: Path, cache: bool = True,
 class Facts:
     """What the checks of other courses' files need to know of a course, kept per course while
     its files are unchanged (``lmsctl.core.inputs``): its course.yml reading (unpickled when
-    first used), the files read, and per lesson its id, title, path and anchors (headings and
-    ids). A stand-in made from them is a ``Course`` whose lessons have no text, quizzes or
-    links: cross-file checks (prerequisites and their cycles, paths, links and anchors into the
-    course, file lists) read it, never the checks of its own files."""
+    first used), the files read, and per lesson its id, title, path and anchors (its ids, and
+    its headings' places and ids without their text). A stand-in made from them is a
+    ``Course`` whose lessons have no text, quizzes or links: cross-file checks (prerequisites
+    and their cycles, paths, links and anchors into the course, file lists) read it, never the
+    checks of its own files."""
 
     def __init__(self, root: Path, store: Namespace, before: Snapshot) -> None:
         self.root = root
@@ -119,7 +121,9 @@ def _facts(course: Course) -> tuple[dict[str, Any], bytes]:
         id=x.id, course_id=x.course_id, file_name=x.file_name, rel=x.rel, title=x.title,
         duration_set=x.duration_set, description=x.description, text="", body="",
         body_line=x.body_line, quizzes=(), links=(), word_count=x.word_count,
-        document=LessonDocument(headings=x.document.headings, ids=x.document.ids))
+        document=LessonDocument(headings=tuple(
+            dataclasses.replace(h, text="", plain="") for h in x.document.headings),
+            ids=x.document.ids))
         for x in course.lessons)
     eager = {name: getattr(course, name) for name in Course.__dataclass_fields__
              if name not in ("doc", "lessons")}
