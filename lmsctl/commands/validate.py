@@ -1,16 +1,28 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 from lmsctl.checks.report_formats import emit
 from lmsctl.checks.runs import remembered
 from lmsctl.core.diagnostics import Report
 
 
-def _validate(root: Path, cache: bool) -> Report:
-    from lmsctl.checks.validate import validate_repository  # not needed by a remembered run
+def __getattr__(name: str) -> Any:
+    """``validate_repository``, imported when first used: a remembered run needs none of the
+    loading and checking code."""
+    if name == "validate_repository":
+        from lmsctl.checks.validate import validate_repository
 
-    return validate_repository(root, cache, facts=True)[1]
+        return validate_repository
+    raise AttributeError(name)
+
+
+def _validate(root: Path, cache: bool) -> Report:
+    check = getattr(sys.modules[__name__], "validate_repository")  # noqa: B009 (lazy, above)
+    report: Report = check(root, cache, facts=True)[1]
+    return report
 
 
 def run(root: Path, fmt: str, cache: bool = True) -> int:
