@@ -514,7 +514,9 @@ def lint_repository(
         scope = scope_for_paths(repo, paths)
     else:
         scope = Scope()
-    store = open_namespace(repo.root, NAMESPACE, cache)
+    # a run on some paths reads their courses afresh (the other courses stand in): their own
+    # findings are found again too, cheaper than restoring everyone's
+    store = open_namespace(repo.root, NAMESPACE, cache and not (paths and not changed_since))
     ctx = Context(repo, config.settings,
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
                   scope=scope.courses, store=store if cache else None)

@@ -58,28 +58,25 @@ class Snapshot:
     @property
     def fingerprint(self) -> str:
         """A hash of every entry: equal fingerprints, equal snapshots."""
-        lines = [f"{rel}\0{e[0]} {e[1]} {e[2]} {e[3]} {e[4]}\n"
-                 for rel, e in sorted(self.entries.items())]
-        return hashlib.sha256("".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
-
+        return _hash(sorted(self.entries.items()))
 
     def folders(self, tree: str = "courses") -> dict[str, tuple[str, bool]]:
         """For each folder of ``tree`` (each course): a hash of its entries and whether all its
         files are settled (see ``settled``)."""
         young = self.taken_ns - int(RACY_SECONDS * 1e9)
-        groups: dict[str, list[str]] = {}
+        groups: dict[str, list[tuple[str, Entry]]] = {}
         prefix = tree + "/"
         for rel, e in self.entries.items():
             if rel.startswith(prefix):
-                name, _, rest = rel[len(prefix):].partition("/")
-                groups.setdefault(name, []).append(
-                    f"{rest}\0{e[0]} {e[1]} {e[2]} {e[3]} {e[4]}\n" if e[2] < young else "")
-        out: dict[str, tuple[str, bool]] = {}
-        for name, lines in groups.items():
-            settled = "" not in lines
-            out[name] = (hashlib.sha256("".join(sorted(lines)).encode(
-                "utf-8", "surrogatepass")).hexdigest() if settled else "", settled)
-        return out
+                groups.setdefault(rel[len(prefix):].partition("/")[0], []).append((rel, e))
+        return {name: (_hash(sorted(items)), max(e[2] for _, e in items) < young)
+                for name, items in groups.items()}
+
+
+def _hash(items: list[tuple[str, Entry]]) -> str:
+    """A hash of sorted (path, entry) pairs (the ``repr`` of strings and numbers: the same text
+    for the same pairs, in any process)."""
+    return hashlib.sha256(repr(items).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _entry(st: os.stat_result) -> Entry:
