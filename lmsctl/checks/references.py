@@ -3,6 +3,7 @@ assets."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import posixpath
@@ -13,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from lmsctl.checks.lrs_config import check_analytics
 from lmsctl.content import links
-from lmsctl.content.loader import course_ids
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.ids import SLUG
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
@@ -169,14 +169,26 @@ def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic
     return out
 
 
+def is_course_folder(folder: str) -> bool:
+    """A course folder (``lmsctl.content.loader.course_ids``): not ``_templates`` or hidden,
+    holding a course.yml."""
+    return not os.path.basename(folder).startswith(("_", ".")) and \
+        os.path.isfile(os.path.join(folder, "course.yml"))
+
+
 class Pages:
     """The lessons and courses of a repository, for ``links.target`` (``pages_of``: one per
     repository reading)."""
 
     def __init__(self, repo: Repository) -> None:
         self.lessons = {lesson.rel for c in repo.courses for lesson in c.lessons}
-        # course folders on disk count too (a preview loads only the courses it needs)
-        self.courses = {c.id for c in repo.courses} | set(course_ids(repo.root))
+        # course folders on disk count too (a preview loads only the courses it needs; a
+        # course.yml that cannot be read): those of no loaded course are looked at
+        self.courses = {c.id for c in repo.courses}
+        folder = os.path.join(repo.root, "courses")
+        with contextlib.suppress(OSError):
+            self.courses |= {name for name in os.listdir(folder) if name not in self.courses
+                             and is_course_folder(os.path.join(folder, name))}
         self.lesson_ids = {(c.id, lesson.id) for c in repo.courses for lesson in c.lessons}
 
     def target(self, lesson: Lesson, url: str) -> links.Target:

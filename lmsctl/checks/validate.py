@@ -47,7 +47,7 @@ def validate_repository(root: Path, cache: bool = True,
     report.extend(check_references(repo, scope(repo) if scope is not None else None))
     store.save(prune=stand_in is None)
     if kept is not None:
-        kept.save(repo)
+        kept.save(repo, everything=only is None)
     return repo, report
 
 
@@ -65,7 +65,7 @@ class Facts:
         self.store = store
         self.before = before
         self.folders = before.folders()
-        self.fresh: set[str] = set()
+        self.keys: dict[str, str] = {}
 
     @classmethod
     def open(cls, root: Path) -> Facts | None:
@@ -76,7 +76,12 @@ class Facts:
 
     def _key(self, name: str) -> str | None:
         digest, settled = self.folders.get(name, ("", False))
-        return self.store.key(name, digest) if settled else None
+        if not settled:
+            return None
+        key = self.keys.get(name)
+        if key is None:
+            key = self.keys[name] = self.store.key(name, digest)
+        return key
 
     def stand_in(self, name: str) -> tuple[Course | None, list[str]] | None:
         """The stand-in of the course in folder ``name`` and its files, or None when its facts
@@ -88,9 +93,10 @@ class Facts:
         eager, later, files = found
         return (None if eager is None else lazy(Course, eager, later)), files
 
-    def save(self, repo: Repository) -> None:
+    def save(self, repo: Repository, everything: bool = True) -> None:
         """Keep the facts of every course loaded in this run whose files were settled and are
-        still the same (checked by a second snapshot, only when there is something new)."""
+        still the same (checked by a second snapshot, only when there is something new). The
+        facts of courses not seen are dropped only by a run that saw ``everything``."""
         loaded = {c.id: c for c in repo.courses}
         files: dict[str, list[str]] = {}
         for rel in repo.files:
@@ -113,7 +119,7 @@ class Facts:
             for name, (key, value) in new.items():
                 if now.get(name) == self.folders.get(name):
                     self.store.put(key, value)
-        self.store.save()
+        self.store.save(prune=everything)
 
 
 def _facts(course: Course) -> tuple[dict[str, Any], bytes]:

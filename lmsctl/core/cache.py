@@ -163,9 +163,8 @@ def lazy(cls: type[T], eager: dict[str, Any], later: bytes) -> T:
     read from ``later`` (``pickled`` ``{field: value}``) when one of them is first used: most
     runs never look at most of a cached reading. It behaves as a ``cls`` (``isinstance``,
     ``dataclasses.replace``, equality) and pickles as one."""
-    names = frozenset(f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-                      if f.name not in eager)
-    obj: T = object.__new__(_lazy_class(cls, names))  # type: ignore[arg-type]
+    later_names = _later_names(cls, tuple(eager))  # type: ignore[arg-type]
+    obj: T = object.__new__(_lazy_class(cls, later_names))  # type: ignore[arg-type]
     obj.__dict__.update(eager)
     obj.__dict__["_lmsctl_later"] = later
     return obj
@@ -201,6 +200,11 @@ def _equal_as_base(self: Any, other: Any) -> Any:
         return NotImplemented
     return all(getattr(self, f.name) == getattr(other, f.name)
                for f in dataclasses.fields(base) if f.compare)
+
+
+@cache
+def _later_names(cls: type[Any], eager: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls) if f.name not in eager)
 
 
 @cache
