@@ -90,8 +90,11 @@ class Facts:
         found = self.store.get(key) if key is not None else None
         if found is None:
             return None
-        eager, later, files = found
-        return (None if eager is None else lazy(Course, eager, later)), files
+        eager, later, files, lessons = found
+        if eager is None:
+            return None, files
+        return lazy(Course, {**eager, "lessons": tuple(_lesson(eager["id"], *x)
+                                                       for x in lessons)}, later), files
 
     def save(self, repo: Repository, everything: bool = True) -> None:
         """Keep the facts of every course loaded in this run whose files were settled and are
@@ -109,8 +112,8 @@ class Facts:
             if key is None or self.store.get(key) is not None:
                 continue
             course = loaded.get(name)
-            new[name] = (key, (None, b"", files[name]) if course is None
-                         else (*_facts(course), files[name]))
+            new[name] = (key, (None, b"", files[name], ()) if course is None
+                         else _facts(course, files[name]))
         if new:
             after = snapshot(self.root)
             if after is None:
@@ -122,15 +125,32 @@ class Facts:
         self.store.save(prune=everything)
 
 
-def _facts(course: Course) -> tuple[dict[str, Any], bytes]:
-    lessons = tuple(Lesson(
-        id=x.id, course_id=x.course_id, file_name=x.file_name, rel=x.rel, title=x.title,
-        duration_set=x.duration_set, description=x.description, text="", body="",
-        body_line=x.body_line, quizzes=(), links=(), word_count=x.word_count,
-        document=LessonDocument(headings=tuple(
-            dataclasses.replace(h, text="", plain="") for h in x.document.headings),
-            ids=x.document.ids))
-        for x in course.lessons)
+#: The fields of a stand-in lesson kept in its course's facts (the others are empty).
+_KEPT = ("id", "file_name", "rel", "title", "duration_set", "description", "body_line",
+         "word_count")
+_EMPTY = {"text": "", "body": "", "quizzes": (), "links": (), "front_matter": None}
+
+
+def _facts(course: Course, files: list[str]) -> tuple[Any, ...]:
+    """What ``Facts`` keeps of a course: few objects (restoring them is most of a scoped
+    run's reading): the lessons as tuples, their anchors as bytes unpickled when used."""
+    lessons = tuple((*(getattr(x, n) for n in _KEPT), x.document.ids, pickled({
+        f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "ids"}))
+        for x in course.lessons for doc in [LessonDocument(headings=tuple(
+            dataclasses.replace(h, text="", plain="") for h in x.document.headings))])
     eager = {name: getattr(course, name) for name in Course.__dataclass_fields__
              if name not in ("doc", "lessons")}
-    return {**eager, "lessons": lessons}, pickled({"doc": course.doc})
+    return eager, pickled({"doc": course.doc}), files, lessons
+
+
+def _lesson(course_id: str, lesson_id: str, file_name: str, rel: str, title: str,
+            duration_set: int | None, description: str, body_line: int, word_count: int,
+            ids: frozenset[str], later: bytes) -> Lesson:
+    """A stand-in lesson from its facts (built as unpickling builds one: no constructor)."""
+    lesson: Lesson = object.__new__(Lesson)
+    lesson.__dict__.update({
+        "id": lesson_id, "course_id": course_id, "file_name": file_name, "rel": rel, "title": title,
+        "duration_set": duration_set, "description": description, "body_line": body_line,
+        "word_count": word_count, "document": lazy(LessonDocument, {"ids": ids}, later),
+        **_EMPTY})
+    return lesson
