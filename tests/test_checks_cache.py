@@ -518,3 +518,35 @@ def test_facts_of_a_course_being_written_are_not_kept(
     assert sorted(loaded) == ["handling-pricing-objections", "sales-basics"]
     _, fresh = lint_repository(sample_repo, [P1], cache=False)
     assert some.sorted() == fresh.sorted()
+
+
+def test_stand_ins_keep_cycles_broken_courses_and_settings_exact(sample_repo: Path) -> None:
+    """Cross-file findings that involve a course standing in: a prerequisite cycle through it,
+    a link to a course whose course.yml cannot be read, a skill it names, and lint override
+    globs matched against every file; and the number of files checked."""
+    _edit(sample_repo, f"{SALES}/course.yml", lambda t: t.replace(
+        "prerequisites: []", "prerequisites: [handling-pricing-objections]").replace(
+        "skills: [sales-discovery, qualification]", "skills: [sales-discovery, juggling]"))
+    broken = sample_repo / "courses" / "broken-course"
+    (broken / "lessons").mkdir(parents=True)
+    (broken / "course.yml").write_text("title: [unclosed\n", encoding="utf-8")
+    (broken / "lessons" / "01-x.md").write_text("---\ntitle: X\n---\nText.\n", encoding="utf-8")
+    _edit(sample_repo, P1, lambda t: t + "\nSee [broken](../../broken-course/) and "
+                                          "[gone](../../no-such-course/).\n")
+    _edit(sample_repo, "lmsctl.yml", lambda t: t + (
+        "lint:\n  overrides:\n    - paths: [courses/sales-basics/lessons/*.md]\n"
+        "      rules: {LMS313: error}\n    - paths: [courses/nowhere/**]\n"
+        "      rules: {LMS313: info}\n"))
+    age(sample_repo)
+    _, full = lint_repository(sample_repo, cache=False)
+    found = full.sorted()
+    for rule, path in (("LMS202", f"{PRICING}/course.yml"), ("LMS214", P1),
+                       ("LMS791", "lmsctl.yml"), ("LMS205", f"{SALES}/course.yml")):
+        assert any(d.rule == rule and d.path == path for d in found), (rule, path)
+    assert not any(d.rule == "LMS214" and "broken-course" in d.message for d in found)
+    lint_repository(sample_repo)  # keeps the facts
+    for paths in ([PRICING], [P1], ["lmsctl.yml"], [SALES], ["courses/broken-course"]):
+        _, some = lint_repository(sample_repo, paths)
+        assert some.sorted() == [d for d in found if any(
+            d.path == p or d.path.startswith(p + "/") for p in paths)], paths
+        assert some.files_checked == full.files_checked
