@@ -550,3 +550,33 @@ def test_stand_ins_keep_cycles_broken_courses_and_settings_exact(sample_repo: Pa
         assert some.sorted() == [d for d in found if any(
             d.path == p or d.path.startswith(p + "/") for p in paths)], paths
         assert some.files_checked == full.files_checked
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "gitlab"])
+def test_a_remembered_run_prints_every_format_as_a_fresh_one(sample_repo: Path, fmt: str,
+                                                             loads: list[Path]) -> None:
+    seed(sample_repo)
+    age(sample_repo)
+    fresh = _cli(sample_repo, "lint", "--format", fmt, "--no-cache")
+    _cli(sample_repo, "lint")
+    loads.clear()
+    assert _cli(sample_repo, "lint", "--format", fmt) == fresh
+    assert loads == []
+
+
+def test_fix_after_a_remembered_run(sample_repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    seed(sample_repo)
+    age(sample_repo)
+    other = tmp_path / "other"
+    shutil.copytree(sample_repo, other, copy_function=shutil.copy2)
+    _cli(sample_repo, "lint")  # remembered, fixes included
+    fixed = CliRunner().invoke(cli, ["lint", "--fix", "--repo", str(sample_repo)])
+    fresh = CliRunner().invoke(cli, ["lint", "--fix", "--no-cache", "--repo", str(other)])
+    assert (fixed.exit_code, fixed.stdout) == (fresh.exit_code, fresh.stdout)
+    assert "fixed " in fixed.stderr and fixed.stderr == fresh.stderr.replace(
+        str(other), str(sample_repo))
+    text = (sample_repo / L1).read_text(encoding="utf-8")
+    assert text == (other / L1).read_text(encoding="utf-8")
+    assert "<https://example.org/bare>" in text  # the remembered finding's fix was applied
