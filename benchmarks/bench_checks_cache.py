@@ -5,9 +5,10 @@ after one lesson changed (``lmsctl lint <that lesson>``, what pre-commit runs).
     python -m benchmarks.bench_checks_cache [--courses 1000] [--runs 3]
 
 Targets (issue 14): lint unchanged under 1 s; lint of one changed lesson under 0.3 s; validate
-warm well under 1 s (the incremental build spends at most 0.5 s of its 2 s on it). Wall and CPU
-time (user + system of the lmsctl process) are printed, medians of ``--runs``; on a busy machine
-CPU is the steadier figure, and the verdict uses it.
+warm under 0.5 s. "Warm" is the same command again on the same files (each after its own cold
+run, which empties the cache first). Wall and CPU time (user + system of the lmsctl process) are
+printed, medians of ``--runs``, each with its verdict: the targets are for wall time on a quiet
+machine; on a busy one CPU is the steadier figure.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from benchmarks.bench_lint import time_command
 from benchmarks.synth import generate
+from lmsctl.core.inputs import RACY_SECONDS
 
 #: (name, target in seconds of CPU time)
 TARGETS = {"lint warm": 1.0, "lint one changed": 0.3, "validate warm": 0.5}
@@ -28,10 +31,11 @@ TARGETS = {"lint warm": 1.0, "lint one changed": 0.3, "validate warm": 0.5}
 
 def _line(name: str, walls: list[float], cpus: list[float]) -> str:
     target = TARGETS.get(name)
-    cpu = statistics.median(cpus)
-    verdict = "" if target is None else \
-        f"  target < {target:.1f} s: {'met' if cpu < target else 'NOT MET'}"
-    return (f"{name:<18} median {statistics.median(walls):6.2f} s wall {cpu:6.2f} s CPU "
+    cpu, wall = statistics.median(cpus), statistics.median(walls)
+    verdict = "" if target is None else (
+        f"  target < {target:.1f} s: wall {'met' if wall < target else 'NOT MET'}, "
+        f"CPU {'met' if cpu < target else 'NOT MET'}")
+    return (f"{name:<18} median {wall:6.2f} s wall {cpu:6.2f} s CPU "
             f"(runs: {', '.join(f'{t:.2f}' for t in walls)}){verdict}")
 
 
@@ -57,12 +61,13 @@ def main() -> None:
                 cpus += c
             return walls, cpus
 
+        # a checkout is older than the few seconds in which a file's time stamp cannot prove it
+        # unchanged (lmsctl.core.inputs); the catalog was written just now
+        time.sleep(RACY_SECONDS + 0.1)
         lines.append(_line("lint --help", *time_command([*base, "lint", "--help"], args.runs)))
-        lines.append(_line("validate cold", *cold("validate")))
-        lines.append(_line("lint cold", *cold("lint")))
-        lines.append(_line("validate warm", *time_command([*base, "validate", *repo],
-                                                            args.runs)))
-        lines.append(_line("lint warm", *time_command([*base, "lint", *repo], args.runs)))
+        for verb in ("validate", "lint"):  # each warm run after its own cold one
+            lines.append(_line(f"{verb} cold", *cold(verb)))
+            lines.append(_line(f"{verb} warm", *time_command([*base, verb, *repo], args.runs)))
         lesson = sorted((root / "courses").glob("*/lessons/*.md"))[len(list(
             (root / "courses").iterdir())) // 2]
         original = lesson.read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,15 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(loader, "_read_lesson", counting)
     return seen
+
+
+def age(root: Path, seconds: float = 60) -> None:
+    """Date every file of ``root`` back: its time stamps then tell it apart from any later
+    version (a run may be remembered)."""
+    then = time.time() - seconds
+    for path in root.rglob("*"):
+        if path.is_file() and ".lmsctl" not in path.parts:
+            os.utime(path, (then, then))
 
 
 def _edit(root: Path, rel: str, change: Callable[[str], str]) -> None:
@@ -174,13 +184,19 @@ def test_a_damaged_cache_is_a_note_and_the_same_result(how: str, sample_repo: Pa
     assert not (sample_repo / ".lmsctl").exists()  # --no-cache neither reads nor writes
     first = runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
     assert (first.exit_code, first.stdout) == (fresh.exit_code, fresh.stdout)
-    for name in ("files.bin", "lint.bin"):
+    names = sorted(p.name for p in (sample_repo / ".lmsctl" / "cache").iterdir())
+    assert "runs.bin" not in names  # the edit is too recent to remember the run
+    age(sample_repo)
+    runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
+    names = sorted(p.name for p in (sample_repo / ".lmsctl" / "cache").iterdir())
+    assert names == ["facts.bin", "files.bin", "lint.bin", "runs.bin"]
+    for name in names:
         path = sample_repo / ".lmsctl" / "cache" / name
         path.write_bytes(_damage(how, path.read_bytes()))
     damaged = runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
     assert (damaged.exit_code, damaged.stdout) == (fresh.exit_code, fresh.stdout)
     notes = [line for line in damaged.stderr.splitlines() if line.startswith("note: ")]
-    assert len(notes) == 2 and all("is rebuilt" in n for n in notes), damaged.stderr
+    assert len(notes) == 4 and all("is rebuilt" in n for n in notes), damaged.stderr
     assert "Traceback" not in damaged.stderr
     again = runner.invoke(cli, ["lint", "--repo", str(sample_repo)])
     assert (again.exit_code, again.stdout, again.stderr) == (fresh.exit_code, fresh.stdout, "")
@@ -312,3 +328,255 @@ def test_linting_some_files_reports_what_a_full_run_reports_there(
         assert some.sorted() == wanted, paths
     assert any(d.path.startswith(PRICING) and d.rule == "LMS207" for d in full.sorted())
     assert any(d.path == L1 and d.rule == "LMS214" for d in full.sorted())
+
+
+# ---------------------------------------------------------------------------- remembered runs
+
+
+def _cli(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [*args, "--repo", str(root)])
+    assert "Traceback" not in result.stderr and "note:" not in result.stderr, result.stderr
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The readings of the repository (each run that was not remembered makes one)."""
+    import lmsctl.checks.validate as validate_module
+
+    seen: list[Path] = []
+    original = validate_module.load_repository
+
+    def counting(root: Path, *args: Any, **kwargs: Any) -> Any:
+        seen.append(root)
+        return original(root, *args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "load_repository", counting)
+    return seen
+
+
+def _runs(root: Path) -> Path:
+    return root / ".lmsctl" / "cache" / "runs.bin"
+
+
+COMMANDS = (("validate",), ("lint",), ("lint", L1), ("lint", SALES, "paths"))
+
+
+def _commands(root: Path) -> list[tuple[str, ...]]:
+    return [(c[0], *(str(root / p) for p in c[1:])) for c in COMMANDS]
+
+
+def test_an_unchanged_repository_prints_the_remembered_run(sample_repo: Path,
+                                                          loads: list[Path]) -> None:
+    seed(sample_repo)
+    age(sample_repo)
+    for command in _commands(sample_repo):
+        fresh = _cli(sample_repo, *command, "--no-cache")
+        assert _cli(sample_repo, *command) == fresh  # checked, and remembered
+        loads.clear()
+        assert _cli(sample_repo, *command) == fresh
+        assert loads == [], command  # nothing read, nothing checked
+    assert fresh[1].strip() and _runs(sample_repo).exists()
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_every_change_after_a_remembered_run_is_seen(change: str, sample_repo: Path,
+                                                     loads: list[Path]) -> None:
+    seed(sample_repo)
+    age(sample_repo)
+    before = {c: _cli(sample_repo, *c) for c in _commands(sample_repo)}
+    CHANGES[change](sample_repo)
+    loads.clear()
+    after = {c: _cli(sample_repo, *c) for c in _commands(sample_repo)}
+    assert len(loads) == len(COMMANDS)  # none remembered: every run checked again
+    assert after == {c: _cli(sample_repo, *c, "--no-cache") for c in after}
+    assert after != before
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(sample_repo: Path) -> None:
+    seed(sample_repo)
+    age(sample_repo)
+    before = _cli(sample_repo, "lint")
+    assert "LMS313" in before[1]
+    path = sample_repo / L1
+    old = os.stat(path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(BARE, "Bare text, no link at all here"[:len(BARE)]
+                                 .ljust(len(BARE), ".")), encoding="utf-8")
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))  # as a tool that keeps times does
+    assert os.stat(path).st_size == old.st_size
+    after = _cli(sample_repo, "lint")
+    assert after == _cli(sample_repo, "lint", "--no-cache")
+    assert "LMS313" not in after[1]
+
+
+def test_recent_files_and_symlinks_are_never_remembered(make_repo: Callable[..., Path],
+                                                        loads: list[Path]) -> None:
+    root = make_repo()  # every file just written: its time stamp proves nothing yet
+    for _ in range(2):
+        assert _cli(root, "lint") == _cli(root, "lint", "--no-cache")
+    assert not _runs(root).exists()
+    age(root)
+    (root / "courses" / "sales-basics" / "assets").mkdir()
+    (root / "courses" / "sales-basics" / "assets" / "logo.png").symlink_to(root / "lmsctl.yml")
+    loads.clear()
+    for _ in range(2):
+        _cli(root, "lint")
+    assert len(loads) == 2 and not _runs(root).exists()
+
+
+def test_a_file_changed_during_the_run_is_not_remembered(
+        sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lmsctl.checks.validate as validate_module
+
+    seed(sample_repo)
+    age(sample_repo)
+    original = validate_module.load_repository
+
+    def meanwhile(root: Path, *args: Any, **kwargs: Any) -> Any:
+        found = original(root, *args, **kwargs)
+        _edit(root, L1, lambda t: t.replace(BARE, "Bare: none"))  # after it was read
+        return found
+
+    monkeypatch.setattr(validate_module, "load_repository", meanwhile)
+    during = _cli(sample_repo, "lint")
+    monkeypatch.setattr(validate_module, "load_repository", original)
+    assert "LMS313" in during[1] and not _runs(sample_repo).exists()
+    after = _cli(sample_repo, "lint")
+    assert after == _cli(sample_repo, "lint", "--no-cache") and "LMS313" not in after[1]
+
+
+def test_another_day_is_another_run(sample_repo: Path, loads: list[Path],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from lmsctl.checks import runs
+
+    age(sample_repo)
+    fresh = _cli(sample_repo, "lint")
+    monkeypatch.setattr(runs, "today", lambda: "2999-01-01")
+    loads.clear()
+    assert _cli(sample_repo, "lint") == fresh
+    assert len(loads) == 1
+
+
+# ------------------------------------------------------------------ facts of the other courses
+
+
+P1 = PRICING + "/lessons/01-why-customers-object.md"
+
+
+def test_linting_some_files_takes_the_other_courses_from_their_facts(
+        sample_repo: Path, reads: list[str]) -> None:
+    """``lint <paths>`` reads only the courses it reports on; the others stand in from the
+    facts a run kept (unchanged files only), and cross-file findings stay exact: an anchor
+    into another course's lesson, links to a draft course, prerequisites, paths."""
+    seed(sample_repo)
+    _edit(sample_repo, P1, lambda t: t + (
+        "\nSee [BANT](../../sales-basics/lessons/02-qualifying-opportunities.md#no-such-one) "
+        "and [the basics](../../sales-basics/).\n"))
+    _edit(sample_repo, f"{SALES}/course.yml", lambda t: t.replace("status: published",
+                                                                  "status: draft"))
+    age(sample_repo)
+    _, full = lint_repository(sample_repo, cache=False)
+    found = full.sorted()
+    assert any(d.rule == "LMS311" and d.path == P1 for d in found)
+    assert any(d.rule == "LMS312" and d.path == P1 for d in found)
+    lint_repository(sample_repo)  # reads everything, keeps the facts
+    for paths in ([PRICING], [P1], [L1], ["paths"], [SALES, "paths"], [P1, L1]):
+        reads.clear()
+        _, some = lint_repository(sample_repo, paths)
+        wanted = [d for d in found if any(d.path == p or d.path.startswith(p + "/")
+                                          for p in paths)]
+        assert some.sorted() == wanted, paths
+        courses = {p.split("/")[1] for p in paths if p.startswith("courses/")}
+        assert {r.split("/")[1] for r in reads} == courses, paths  # the others stood in
+    # a change in a course that stands in is seen: it is read again
+    _edit(sample_repo, L2, lambda t: t.replace("## BANT: a quick first filter",
+                                               "## No such one"))
+    reads.clear()
+    _, some = lint_repository(sample_repo, [P1])
+    assert L2 in reads and not any(d.rule == "LMS311" for d in some.sorted())
+    _, fresh = lint_repository(sample_repo, [P1], cache=False)
+    assert some.sorted() == fresh.sorted()
+
+
+def test_facts_of_a_course_being_written_are_not_kept(
+        sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[str] = []
+    original = loader.load_course
+
+    def counting(root: Path, folder: Path, *args: Any) -> Any:
+        loaded.append(folder.name)
+        return original(root, folder, *args)
+
+    monkeypatch.setattr(loader, "load_course", counting)
+    age(sample_repo)
+    _edit(sample_repo, L1, lambda t: t + "\nOne more line.\n")  # just now: too recent
+    lint_repository(sample_repo)
+    assert len(loaded) == 5
+    loaded.clear()
+    _, some = lint_repository(sample_repo, [P1])
+    assert sorted(loaded) == ["handling-pricing-objections", "sales-basics"]
+    _, fresh = lint_repository(sample_repo, [P1], cache=False)
+    assert some.sorted() == fresh.sorted()
+
+
+def test_stand_ins_keep_cycles_broken_courses_and_settings_exact(sample_repo: Path) -> None:
+    """Cross-file findings that involve a course standing in: a prerequisite cycle through it,
+    a link to a course whose course.yml cannot be read, a skill it names, and lint override
+    globs matched against every file; and the number of files checked."""
+    _edit(sample_repo, f"{SALES}/course.yml", lambda t: t.replace(
+        "prerequisites: []", "prerequisites: [handling-pricing-objections]").replace(
+        "skills: [sales-discovery, qualification]", "skills: [sales-discovery, juggling]"))
+    broken = sample_repo / "courses" / "broken-course"
+    (broken / "lessons").mkdir(parents=True)
+    (broken / "course.yml").write_text("title: [unclosed\n", encoding="utf-8")
+    (broken / "lessons" / "01-x.md").write_text("---\ntitle: X\n---\nText.\n", encoding="utf-8")
+    _edit(sample_repo, P1, lambda t: t + "\nSee [broken](../../broken-course/) and "
+                                          "[gone](../../no-such-course/).\n")
+    _edit(sample_repo, "lmsctl.yml", lambda t: t + (
+        "lint:\n  overrides:\n    - paths: [courses/sales-basics/lessons/*.md]\n"
+        "      rules: {LMS313: error}\n    - paths: [courses/nowhere/**]\n"
+        "      rules: {LMS313: info}\n"))
+    age(sample_repo)
+    _, full = lint_repository(sample_repo, cache=False)
+    found = full.sorted()
+    for rule, path in (("LMS202", f"{PRICING}/course.yml"), ("LMS214", P1),
+                       ("LMS791", "lmsctl.yml"), ("LMS205", f"{SALES}/course.yml")):
+        assert any(d.rule == rule and d.path == path for d in found), (rule, path)
+    assert not any(d.rule == "LMS214" and "broken-course" in d.message for d in found)
+    lint_repository(sample_repo)  # keeps the facts
+    for paths in ([PRICING], [P1], ["lmsctl.yml"], [SALES], ["courses/broken-course"]):
+        _, some = lint_repository(sample_repo, paths)
+        assert some.sorted() == [d for d in found if any(
+            d.path == p or d.path.startswith(p + "/") for p in paths)], paths
+        assert some.files_checked == full.files_checked
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "gitlab"])
+def test_a_remembered_run_prints_every_format_as_a_fresh_one(sample_repo: Path, fmt: str,
+                                                             loads: list[Path]) -> None:
+    seed(sample_repo)
+    age(sample_repo)
+    fresh = _cli(sample_repo, "lint", "--format", fmt, "--no-cache")
+    _cli(sample_repo, "lint")
+    loads.clear()
+    assert _cli(sample_repo, "lint", "--format", fmt) == fresh
+    assert loads == []
+
+
+def test_fix_after_a_remembered_run(sample_repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    seed(sample_repo)
+    age(sample_repo)
+    other = tmp_path / "other"
+    shutil.copytree(sample_repo, other, copy_function=shutil.copy2)
+    _cli(sample_repo, "lint")  # remembered, fixes included
+    fixed = CliRunner().invoke(cli, ["lint", "--fix", "--repo", str(sample_repo)])
+    fresh = CliRunner().invoke(cli, ["lint", "--fix", "--no-cache", "--repo", str(other)])
+    assert (fixed.exit_code, fixed.stdout) == (fresh.exit_code, fresh.stdout)
+    assert "fixed " in fixed.stderr and fixed.stderr == fresh.stderr.replace(
+        str(other), str(sample_repo))
+    text = (sample_repo / L1).read_text(encoding="utf-8")
+    assert text == (other / L1).read_text(encoding="utf-8")
+    assert "<https://example.org/bare>" in text  # the remembered finding's fix was applied

@@ -12,9 +12,6 @@ cannot be turned off or suppressed: they must hold for the site to build.
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import os
-import posixpath
 import re
 import subprocess
 from collections.abc import Callable, Iterable
@@ -23,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from lmsctl.checks.lint_report import CourseChange, LintReport
+from lmsctl.checks.paths import rel_paths as rel_paths  # noqa: F401  (re-exported)
 from lmsctl.checks.registry import (
     COURSE_CHECKS,
     LESSON_CHECKS,
@@ -261,30 +260,20 @@ def scope_for_paths(repo: Repository, rels: list[str]) -> Scope:
     return Scope(tuple(cleaned), frozenset(courses))
 
 
-# ------------------------------------------------------------------------- git changes
-
-
-@dataclass
-class CourseChange:
-    """A course touched since the ref, for the pull-request summary."""
-
-    id: str
-    title: str
-    rel_dir: str
-    owners: tuple[str, ...]
-    before: str | None  # status at the ref; None: the course is new
-    after: str | None  # status now; None: the course was deleted
-    files: tuple[str, ...]
-
-    @property
-    def status_change(self) -> str | None:
-        if self.before == self.after:
+def course_folders(rels: list[str]) -> frozenset[str] | None:
+    """The course folders that ``scope_for_paths`` can take in, known before reading any
+    (None: all of them)."""
+    out: set[str] = set()
+    for rel in (r.strip("/") for r in rels):
+        parts = rel.split("/")
+        if rel in ("", ".", "courses"):
             return None
-        if self.before is None:
-            return f"new course ({self.after})"
-        if self.after is None:
-            return f"deleted (was {self.before})"
-        return f"{self.before} -> {self.after}"
+        if parts[0] == "courses":
+            out.add(parts[1])
+    return frozenset(out)
+
+
+# ------------------------------------------------------------------------- git changes
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -392,19 +381,6 @@ def scope_for_changes(repo: Repository, ref: str) -> tuple[Scope, list[CourseCha
 
 
 # ----------------------------------------------------------------------------------- report
-
-
-@dataclass
-class LintReport(Report):
-    """A lint run's findings plus what the richer formats need."""
-
-    root: Path | None = None
-    rules_url: str = ""  # the published rule reference, ending in /; "" when unknown
-    changed_since: str | None = None
-    changes: list[CourseChange] = field(default_factory=list)
-
-    def help_uri(self, rule_id: str) -> str:
-        return f"{self.rules_url}#{rule_id.lower()}" if self.rules_url else ""
 
 
 def rules_url(repo: Repository) -> str:
@@ -523,7 +499,9 @@ def lint_repository(
     # everywhere): the other courses' lesson references cannot reach the report.
     only = (lambda repo: scope_for_paths(repo, paths).courses) \
         if paths and not changed_since else None
-    repo, validation = validate_repository(root, cache, only)
+    repo, validation = validate_repository(
+        root, cache, only, only=course_folders(paths) if paths and not changed_since else None,
+        facts=True)
     config, problems = read_config(repo)
     changes: list[CourseChange] = []
     if changed_since:
@@ -536,7 +514,9 @@ def lint_repository(
         scope = scope_for_paths(repo, paths)
     else:
         scope = Scope()
-    store = open_namespace(repo.root, NAMESPACE, cache)
+    # a run on some paths reads their courses afresh (the other courses stand in): their own
+    # findings are found again too, cheaper than restoring everyone's
+    store = open_namespace(repo.root, NAMESPACE, cache and not (paths and not changed_since))
     ctx = Context(repo, config.settings,
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
                   scope=scope.courses, store=store if cache else None)
@@ -653,44 +633,3 @@ def apply_fixes(root: Path, report: Report) -> list[Applied]:
             write_atomic(path, text, root=root)
             applied += [Applied(rel, d.line, d.column, d.rule, fix.title) for d, fix in done]
     return applied
-
-
-def closest_existing(path: Path, root: Path) -> Path | None:
-    """The existing file or folder whose path is closest to ``path`` (a typo in one part):
-    each missing part is matched against the names in the folder above it."""
-    found = root
-    parts = path.relative_to(root).parts
-    for part in parts:
-        if (found / part).exists():
-            found = found / part
-            continue
-        try:
-            names = sorted(x.name for x in found.iterdir() if not x.name.startswith("."))
-        except OSError:
-            return None
-        close = difflib.get_close_matches(part, names, n=1, cutoff=0.6)
-        if not close:
-            return None
-        found = found / close[0]
-    return found if found != root else None
-
-
-def rel_paths(root: Path, paths: Iterable[Path], cwd: Path | None = None) -> list[str]:
-    """Command-line paths (relative to ``cwd``) as repository-relative POSIX paths."""
-    base = (cwd or Path.cwd()).resolve()
-    out: list[str] = []
-    root = root.resolve()
-    for p in paths:
-        full = (p if p.is_absolute() else base / p).resolve()
-        if not full.is_relative_to(root):
-            raise UsageError(f"{p}: not inside the repository {root}",
-                             "Give files or folders of this repository (or use --repo).")
-        if not full.exists():
-            near = closest_existing(full, root)
-            shown = os.path.relpath(near, base) if near is not None else ""
-            raise UsageError(f"{p}: no such file or folder",
-                             (f"Did you mean {shown}? " if near is not None else "")
-                             + "Give existing lesson files, course folders or path files.")
-        rel = full.relative_to(root).as_posix()
-        out.append("." if rel in ("", ".") else posixpath.normpath(rel))
-    return out

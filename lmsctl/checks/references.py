@@ -3,19 +3,20 @@ assets."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import posixpath
+import weakref
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lmsctl.checks.lrs_config import check_analytics
 from lmsctl.content import links
-from lmsctl.content.loader import course_ids
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.ids import SLUG
-from lmsctl.core.model import Course, Lesson, Repository
+from lmsctl.core.model import Course, LearningPath, Lesson, Repository
 from lmsctl.core.spine import diag
 
 
@@ -100,13 +101,13 @@ def _goals(repo: Repository) -> list[Diagnostic]:
     declared = sorted(g.id for g in repo.config.goals)
     known = ", ".join(declared) or "none yet"
     out: list[Diagnostic] = []
-    named = [(c.rel, c.doc, c.goals) for c in repo.courses]
-    named += [(p.rel, p.doc, p.goals) for p in repo.paths]
-    for rel, doc, goals in named:
-        for i, goal in enumerate(goals):
+    named: list[Course | LearningPath] = [*repo.courses, *repo.paths]
+    for item in named:
+        for i, goal in enumerate(item.goals):
             if goal in declared:
                 continue
-            line, col = doc.pos(("goals", i))
+            rel = item.rel
+            line, col = item.doc.pos(("goals", i))  # (a course's reading only when needed)
             near = difflib.get_close_matches(goal, declared, n=1)
             out.append(diag("LMS219", rel, line, col,
                             f"goal '{goal}' is not declared in lmsctl.yml",
@@ -168,17 +169,43 @@ def _assets(repo: Repository, course: Course, lesson: Lesson) -> list[Diagnostic
     return out
 
 
+def is_course_folder(folder: str) -> bool:
+    """A course folder (``lmsctl.content.loader.course_ids``): not ``_templates`` or hidden,
+    holding a course.yml."""
+    return not os.path.basename(folder).startswith(("_", ".")) and \
+        os.path.isfile(os.path.join(folder, "course.yml"))
+
+
 class Pages:
-    """The lessons and courses of a repository, for ``links.target``."""
+    """The lessons and courses of a repository, for ``links.target`` (``pages_of``: one per
+    repository reading)."""
 
     def __init__(self, repo: Repository) -> None:
         self.lessons = {lesson.rel for c in repo.courses for lesson in c.lessons}
-        # course folders on disk count too (a preview loads only the courses it needs)
-        self.courses = {c.id for c in repo.courses} | set(course_ids(repo.root))
+        # course folders on disk count too (a preview loads only the courses it needs; a
+        # course.yml that cannot be read): those of no loaded course are looked at
+        self.courses = {c.id for c in repo.courses}
+        folder = os.path.join(repo.root, "courses")
+        with contextlib.suppress(OSError):
+            self.courses |= {name for name in os.listdir(folder) if name not in self.courses
+                             and is_course_folder(os.path.join(folder, name))}
         self.lesson_ids = {(c.id, lesson.id) for c in repo.courses for lesson in c.lessons}
 
     def target(self, lesson: Lesson, url: str) -> links.Target:
         return links.target(lesson.rel, url, self.lessons, self.courses, self.lesson_ids)
+
+
+_LAST: list[tuple[weakref.ref[Repository], Pages]] = []
+
+
+def pages_of(repo: Repository) -> Pages:
+    """The ``Pages`` of ``repo``, made once for the last repository asked about (validate and
+    lint of one run share it; a repository no longer used is not kept alive for it)."""
+    if _LAST and _LAST[0][0]() is repo:
+        return _LAST[0][1]
+    pages = Pages(repo)
+    _LAST[:] = [(weakref.ref(repo), pages)]
+    return pages
 
 
 def page_links(lesson: Lesson) -> list[tuple[str, int, int]]:
@@ -244,7 +271,7 @@ def _closest_file(course_dir: Path, lesson_dir: str, target: str) -> str | None:
 
 def _lessons(repo: Repository, courses: frozenset[str] | None = None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    pages = Pages(repo)
+    pages = pages_of(repo)
     for course in repo.courses:
         if courses is not None and course.id not in courses:
             continue

@@ -20,11 +20,10 @@ from urllib.parse import quote
 
 from lmsctl import __version__
 from lmsctl.checks.formatters import FORMAT_NAMES, format_json, format_text, use_colour
-from lmsctl.checks.registry import RULES, all_rules
 from lmsctl.core.diagnostics import Diagnostic, Report, Rule, Severity
 
 if TYPE_CHECKING:
-    from lmsctl.checks.lint import CourseChange
+    from lmsctl.checks.lint_report import CourseChange
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -112,6 +111,8 @@ def _full_message(report: Report, d: Diagnostic) -> str:
     if d.hint:
         text += f"\n{d.hint}"
     uri = _help_uri(report, d.rule)
+    from lmsctl.checks.registry import RULES  # the rules only when a format names them
+
     rule = RULES.get(d.rule)
     if uri:
         text += f"\n{d.rule}" + (f" ({rule.summary})" if rule else "") + f": {uri}"
@@ -262,6 +263,8 @@ def _help_text(rule: Rule) -> tuple[str, str]:
 
 
 def sarif_log(report: Report) -> dict[str, Any]:
+    from lmsctl.checks.registry import all_rules
+
     rules = all_rules()
     index = {r.id: i for i, r in enumerate(rules)}
     prefix = path_prefix(report)

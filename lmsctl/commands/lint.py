@@ -2,12 +2,29 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
-from lmsctl.checks.lint import apply_fixes, lint_repository, rel_paths
+from lmsctl.checks.lint_report import LintReport
+from lmsctl.checks.paths import rel_paths
 from lmsctl.checks.report_formats import FORMATTERS, append_step_summary, emit
+from lmsctl.checks.runs import remembered
 from lmsctl.core.errors import UsageError
+
+
+def _lint(root: Path, rels: list[str] | None, changed_since: str | None,
+          extra: Any, cache: bool) -> LintReport:
+    """A lint report; a run without --changed-since and --analytics (whose findings depend on
+    git and on statements too) may be one remembered from a run with the same inputs."""
+    def fresh() -> LintReport:
+        from lmsctl.checks.lint import lint_repository  # not needed by a remembered run
+
+        return lint_repository(root, rels, changed_since, extra, cache)[1]
+
+    if changed_since is not None or extra is not None:
+        return fresh()
+    return remembered(root, ("lint", *(rels or ())), fresh, cache)
 
 
 def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix: bool,
@@ -23,15 +40,17 @@ def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix:
         from lmsctl.analytics.run import insight_source
 
         extra = insight_source(root)
-    _, report = lint_repository(root, rels, changed_since, extra, cache)
+    report = _lint(root, rels, changed_since, extra, cache)
     if fix:
+        from lmsctl.checks.lint import apply_fixes
+
         fixes = apply_fixes(root, report)
         for item in fixes:
             click.echo(f"fixed {item}", err=True)
         if fixes:
             click.echo(f"{len(fixes)} fix(es) applied; the findings below are what is left.",
                        err=True)
-            _, report = lint_repository(root, rels, changed_since, extra, cache)
+            report = _lint(root, rels, changed_since, extra, cache)
         else:
             click.echo("Nothing to fix automatically.", err=True)
     emit(report, fmt)

@@ -10,6 +10,7 @@ import difflib
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -787,23 +788,35 @@ def load_path(root: Path, file: Path, cache: Namespace | None = None
     ), problems
 
 
-def load_repository(root: Path, lessons: bool = True, cache: Namespace | None = None
+#: ``stand_in(folder name)``: a course made elsewhere and the files it stands for, or None to
+#: read the course (``load_repository``).
+StandIn = Callable[[str], "tuple[Course | None, list[str]] | None"]
+
+
+def load_repository(root: Path, lessons: bool = True, cache: Namespace | None = None,
+                    stand_in: StandIn | None = None, only: frozenset[str] | None = None
                     ) -> tuple[Repository, list[Diagnostic]]:
     """Load everything under ``root``; never raises for bad content, only reports it.
 
     ``lessons=False`` reads only the metadata (config, course.yml, paths): courses then have no
     lessons, for commands that need no more (stale, codeowners). With ``cache`` (a namespace
     of ``lmsctl.core.cache``) each file's reading is reused while its text is the same; every
-    file is still read and its place checked. The caller saves the namespace."""
+    file is still read and its place checked. The caller saves the namespace. With
+    ``stand_in``, each course folder not in ``only`` is first offered to it: a course it gives
+    is taken as it is (its files unread, and their problems unreported); the courses in
+    ``only`` are read without ``cache``."""
     with one_reading():
-        return _load_repository(root.resolve(), lessons, cache)
+        return _load_repository(root.resolve(), lessons, cache, stand_in, only or frozenset())
 
 
-def _load_repository(root: Path, lessons: bool, cache: Namespace | None
+def _load_repository(root: Path, lessons: bool, cache: Namespace | None,
+                     stand_in: StandIn | None = None, only: frozenset[str] = frozenset()
                      ) -> tuple[Repository, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     files: list[str] = []
-    config, more = load_config(root, cache)
+    # with stand-ins, ``cache`` is for the few other courses read: the settings and paths are
+    # read afresh (restoring all readings to find theirs would cost more)
+    config, more = load_config(root, None if stand_in is not None else cache)
     problems += more
     if config.exists:
         files.append("lmsctl.yml")
@@ -818,12 +831,20 @@ def _load_repository(root: Path, lessons: bool, cache: Namespace | None
         for folder in sorted(courses_dir.iterdir()):
             if not is_content_folder(folder):
                 continue
-            course, more, read = load_course(root, folder, lessons, cache)
+            known = stand_in(folder.name) if stand_in is not None and folder.name not in only \
+                else None
+            if known is not None:
+                files += known[1]
+                if known[0] is not None:
+                    courses.append(known[0])
+                continue
+            course, more, read = load_course(root, folder, lessons,
+                                             None if stand_in and folder.name in only else cache)
             problems += more
             files += read
             if course is not None:
                 courses.append(course)
-    paths, more, read = load_paths(root, cache)
+    paths, more, read = load_paths(root, None if stand_in is not None else cache)
     problems += more
     files += read
     repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),

@@ -163,7 +163,8 @@ def lazy(cls: type[T], eager: dict[str, Any], later: bytes) -> T:
     read from ``later`` (``pickled`` ``{field: value}``) when one of them is first used: most
     runs never look at most of a cached reading. It behaves as a ``cls`` (``isinstance``,
     ``dataclasses.replace``, equality) and pickles as one."""
-    obj: T = object.__new__(_lazy_class(cls))  # type: ignore[arg-type]
+    later_names = _later_names(cls, tuple(eager))  # type: ignore[arg-type]
+    obj: T = object.__new__(_lazy_class(cls, later_names))  # type: ignore[arg-type]
     obj.__dict__.update(eager)
     obj.__dict__["_lmsctl_later"] = later
     return obj
@@ -202,8 +203,15 @@ def _equal_as_base(self: Any, other: Any) -> Any:
 
 
 @cache
-def _lazy_class(cls: type[Any]) -> type[Any]:
-    space: dict[str, Any] = {f.name: _lazy_field(f.name) for f in dataclasses.fields(cls)}
+def _later_names(cls: type[Any], eager: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls) if f.name not in eager)
+
+
+@cache
+def _lazy_class(cls: type[Any], names: frozenset[str]) -> type[Any]:
+    """``cls`` with the fields ``names`` read when first used (the others are plain
+    attributes: no property slows them down)."""
+    space: dict[str, Any] = {name: _lazy_field(name) for name in names}
     space["__reduce_ex__"] = _reduce_to_base
     space["__eq__"] = _equal_as_base
     space["__hash__"] = cls.__hash__
@@ -306,15 +314,19 @@ class Namespace:
         self._used[key] = value
         self._changed = True
 
-    def save(self, prune: bool = True) -> None:
+    def save(self, prune: bool = True, keep: int | None = None) -> None:
         """Write the entries used or added in this run (with ``prune=False`` also the older
-        ones not used, for a run that looked at part of the repository). Nothing is written
-        when nothing changed. Call only when the run succeeded."""
+        ones not used, for a run that looked at part of the repository; with ``keep`` only
+        that many, those of this run last and kept first). Nothing is written when nothing
+        changed. Call only when the run succeeded."""
         if prune and len(self._used) != len(self._old):
             self._changed = True
         if not self._changed:
             return
-        entries = self._used if prune else {**self._old, **self._used}
+        entries = self._used if prune else {
+            **{k: v for k, v in self._old.items() if k not in self._used}, **self._used}
+        if keep is not None and len(entries) > keep:
+            entries = dict(list(entries.items())[-keep:])
         try:
             write_atomic(self.path, encode(entries), root=self.root)
         except (OSError, OutsideRepository, pickle.PicklingError) as exc:
@@ -337,11 +349,37 @@ class Disabled(Namespace):
     def put(self, key: str, value: Any) -> None:
         return None
 
-    def save(self, prune: bool = True) -> None:
+    def save(self, prune: bool = True, keep: int | None = None) -> None:
         return None
 
 
+class Deferred(Namespace):
+    """A namespace read from its file when first used (a run that may need none of it)."""
+
+    def __init__(self, root: Path, name: str, note: Note = stderr_note) -> None:
+        super().__init__(root, name, {}, note)
+        self._opened: Namespace | None = None
+
+    def _open(self) -> Namespace:
+        if self._opened is None:
+            self._opened = Namespace.open(self.root, self.name, self.note)
+        return self._opened
+
+    def get(self, key: str) -> Any | None:
+        return self._open().get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        self._open().put(key, value)
+
+    def save(self, prune: bool = True, keep: int | None = None) -> None:
+        if self._opened is not None:
+            self._opened.save(prune, keep)
+
+
 def open_namespace(root: Path, name: str, enabled: bool = True,
-                   note: Note = stderr_note) -> Namespace:
-    """``Namespace.open``, or a ``Disabled`` one when the cache is off."""
-    return Namespace.open(root, name, note) if enabled else Disabled(root, name)
+                   note: Note = stderr_note, deferred: bool = False) -> Namespace:
+    """``Namespace.open`` (with ``deferred``: when first used), or a ``Disabled`` one when the
+    cache is off."""
+    if not enabled:
+        return Disabled(root, name)
+    return Deferred(root, name, note) if deferred else Namespace.open(root, name, note)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lmsctl.checks.references import Pages, page_links
+from lmsctl.checks.references import Pages, page_links, pages_of
 from lmsctl.checks.rules.checks import CheckList, Context
 from lmsctl.content import links as link_targets
 from lmsctl.content.placeholders import find_placeholders, template_texts
@@ -311,7 +311,7 @@ def links(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
 def _pages(ctx: Context) -> Pages:
     found = ctx.cache.get("pages")
     if not isinstance(found, Pages):
-        found = ctx.cache["pages"] = Pages(ctx.repo)
+        found = ctx.cache["pages"] = pages_of(ctx.repo)
     return found
 
 

@@ -1,0 +1,156 @@
+"""What a check run of a repository reads, as a fingerprint taken from the file system alone.
+
+    before = snapshot(root)          # None: cannot be trusted (a symlink, an unreadable folder)
+    ... run the checks ...
+    if before is not None and before.settled and snapshot(root) == before:
+        remember(before.fingerprint, result)
+
+A snapshot is the ``lstat`` of every file and folder a check run may read (``lmsctl.yml``,
+``CONTRIBUTING.md``, ``.gitattributes``, everything under ``courses/`` and ``paths/``): type,
+size, modification and change time in nanoseconds, inode. No file is opened, so taking one at
+1,000 courses costs a few hundredths of a second. Like git's index, a time stamp only proves a
+file unchanged if the file was last written clearly before the snapshot: a write in the same
+tick of the file system's clock would keep it. A snapshot in which some file was modified less
+than ``RACY_SECONDS`` before it is therefore not ``settled``, and nothing may be remembered under
+it (the next run does the work again, by then the files are older). A later write always gives a
+newer modification time, and setting that time back gives a new change time (which cannot be
+set back at all), so a settled snapshot that equals the current one means the same inputs.
+
+A symlink anywhere in the inputs makes the snapshot ``None``: the file it leads to may lie
+outside what is looked at here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Single files of the repository root that checks read.
+ROOT_FILES = ("lmsctl.yml", "CONTRIBUTING.md", ".gitattributes")
+#: Folders of the repository root whose whole content checks read.
+ROOT_TREES = ("courses", "paths")
+#: How much younger than the snapshot a file must be to be trusted by its time stamps (file
+#: systems with a coarse clock, FAT's two seconds, a clock that lags a little).
+RACY_SECONDS = 3.0
+
+Entry = tuple[int, int, int, int, int]
+_FOLDER: Entry = (stat.S_IFDIR, 0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The inputs of a check run at one moment (see the module's docstring)."""
+
+    #: repository-relative POSIX path -> (mode, size, mtime ns, ctime ns, inode)
+    entries: dict[str, Entry] = field(compare=True)
+    #: every file was last written at least ``RACY_SECONDS`` before the snapshot
+    settled: bool = field(compare=False, default=True)
+    #: when the snapshot was taken (``time.time_ns()``)
+    taken_ns: int = field(compare=False, default=0)
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of every entry: equal fingerprints, equal snapshots."""
+        return _hash(sorted(self.entries.items()))
+
+    def folders(self, tree: str = "courses") -> dict[str, tuple[str, bool]]:
+        """For each folder of ``tree`` (each course): a hash of its entries and whether all its
+        files are settled (see ``settled``)."""
+        young = self.taken_ns - int(RACY_SECONDS * 1e9)
+        groups: dict[str, list[tuple[str, Entry]]] = {}
+        prefix = tree + "/"
+        for rel, e in self.entries.items():
+            if rel.startswith(prefix):
+                groups.setdefault(rel[len(prefix):].partition("/")[0], []).append((rel, e))
+        return {name: (_hash(sorted(items)), max(e[2] for _, e in items) < young)
+                for name, items in groups.items()}
+
+
+def _hash(items: list[tuple[str, Entry]]) -> str:
+    """A hash of sorted (path, entry) pairs (the ``repr`` of strings and numbers: the same text
+    for the same pairs, in any process)."""
+    return hashlib.sha256(repr(items).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _entry(st: os.stat_result) -> Entry:
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def snapshot(root: Path) -> Snapshot | None:
+    """The inputs of a check run of the repository at ``root`` now, or None when they cannot be
+    told apart by time stamps (a symlink, a folder that cannot be listed)."""
+    start = time.time_ns()
+    young = start - int(RACY_SECONDS * 1e9)
+    entries: dict[str, Entry] = {}
+    base = os.fspath(root)
+    settled = True
+    stack: list[tuple[str, str]] = []
+    for name in (*ROOT_FILES, *ROOT_TREES):
+        try:
+            st = os.lstat(os.path.join(base, name))
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            return None
+        if stat.S_ISDIR(st.st_mode) and name in ROOT_TREES:
+            entries[name] = _FOLDER
+            stack.append((name, os.path.join(base, name)))
+            continue
+        entries[name] = _entry(st)
+        settled = settled and st.st_mtime_ns < young
+    while stack:
+        rel, full = stack.pop()
+        try:
+            with os.scandir(full) as it:
+                found = list(it)
+        except OSError:
+            return None
+        for item in found:
+            sub = f"{rel}/{item.name}"
+            if item.is_symlink():  # (the type comes with the listing: no system call)
+                return None
+            if item.is_dir(follow_symlinks=False):
+                # a folder counts by its entries (which are all listed), not its time stamps
+                entries[sub] = _FOLDER
+                stack.append((sub, item.path))
+                continue
+            try:
+                st = item.stat(follow_symlinks=False)
+            except OSError:
+                return None
+            if stat.S_ISLNK(st.st_mode):  # replaced by a symlink since the listing
+                return None
+            entries[sub] = _entry(st)
+            if settled and st.st_mtime_ns >= young:
+                settled = False
+    return Snapshot(entries, settled, start)
+
+
+_BEFORE: ContextVar[tuple[Path, Snapshot] | None] = ContextVar("lmsctl_inputs", default=None)
+
+
+@contextlib.contextmanager
+def taken_before(root: Path, before: Snapshot) -> Iterator[None]:
+    """Within this block ``snapshot_before(root)`` is ``before`` (taken before the block began,
+    so it is one from before whatever the block reads): one walk of the files, not two."""
+    token = _BEFORE.set((root, before))
+    try:
+        yield
+    finally:
+        _BEFORE.reset(token)
+
+
+def snapshot_before(root: Path) -> Snapshot | None:
+    """A snapshot from before the reading that follows: the one ``taken_before`` gives, or a
+    new one."""
+    found = _BEFORE.get()
+    return found[1] if found is not None and found[0] == root else snapshot(root)
