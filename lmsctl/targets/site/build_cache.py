@@ -46,8 +46,10 @@ from typing import Any
 from lmsctl import __version__
 from lmsctl.core import cache as core_cache
 from lmsctl.core.cache import code_files_hash, digest
+from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
 from lmsctl.core.files import write_atomic
 from lmsctl.core.ids import lesson_id
+from lmsctl.targets.site.build_inputs import Inputs
 
 #: Where the cache lives, relative to the repository root (a folder of lmsctl's cache).
 CACHE_DIR = Path(core_cache.CACHE_DIR) / "build"
@@ -135,6 +137,9 @@ class BuildCache:
         self.new_compiled: dict[str, Stored] = {}
         self.used_compiled: set[str] = set()
         self._complaints: set[str] = set()
+        #: what this build read and reported (``build_inputs``, ``record``): written with the
+        #: state, for the next build with the same inputs to replay
+        self.record: dict[str, Any] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -254,21 +259,26 @@ class BuildCache:
                 or state.get("statics") != statics \
                 or {src: v[0] for src, v in state["pages"].items()} != pages:
             return False
-        outputs: dict[str, list[int]] = state["outputs"]
-        base = len(str(out)) + 1
-        seen = 0
-        for folder, _, filenames in os.walk(out):
-            rel = folder[base:].replace(os.sep, "/")
-            for name in filenames:
-                key = f"{rel}/{name}" if rel else name
-                try:
-                    st = os.lstat(os.path.join(folder, name))
-                except OSError:
-                    return False
-                if outputs.get(key) != [st.st_size, st.st_mtime_ns]:
-                    return False
-                seen += 1
-        return seen == len(outputs)
+        return site_matches(out, state["outputs"])
+
+    def replay(self, inputs: Inputs, root: Path, now: str, out: Path) -> dict[str, Any] | None:
+        """What the last good build reported, when it read exactly ``inputs`` (and the time
+        ``now``, if its pages showed it) and ``out`` still holds exactly what it published."""
+        state = self.state
+        stored = state.get("record")
+        if not isinstance(stored, dict) or not state.get("site") \
+                or not inputs.same_as(stored.get("inputs"), root) \
+                or stored.get("now") not in (None, now) \
+                or not isinstance(stored.get("report"), dict) \
+                or not isinstance(stored.get("result"), dict):
+            return None
+        return stored if site_matches(out, state["outputs"]) else None
+
+    def save_record(self) -> None:
+        """Keep ``record`` with the state as it is (a build that published nothing new)."""
+        if self.state and self.record:
+            write_atomic(self.folder / STATE, json.dumps({**self.state, "record": self.record},
+                                                         separators=(",", ":")))
 
     def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
                docs: dict[str, Any], statics: dict[str, str]) -> None:
@@ -303,6 +313,7 @@ class BuildCache:
             "outputs": outputs if site_name else {},
             "static": {d: s for d, s in static.items() if d in outputs},
             "statics": statics,
+            "record": self.record,
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
         keep = {STATE, "lock", site_name, docs_name, *(f"compile-{k}.json" for k in compiled)}
@@ -314,6 +325,25 @@ class BuildCache:
             else:
                 with contextlib.suppress(OSError):
                     entry.unlink()
+
+
+def site_matches(out: Path, outputs: dict[str, list[int]]) -> bool:
+    """Whether ``out`` holds exactly the files ``outputs`` names (path -> [size, mtime_ns]):
+    the same paths, sizes and times, and nothing else."""
+    base = len(str(out)) + 1
+    seen = 0
+    for folder, _, filenames in os.walk(out):
+        rel = folder[base:].replace(os.sep, "/")
+        for name in filenames:
+            key = f"{rel}/{name}" if rel else name
+            try:
+                st = os.lstat(os.path.join(folder, name))
+            except OSError:
+                return False
+            if outputs.get(key) != [st.st_size, st.st_mtime_ns]:
+                return False
+            seen += 1
+    return seen == len(outputs)
 
 
 def page_dest(src: str) -> str:
@@ -404,3 +434,35 @@ def open_cache(root: Path, drafts: bool, course: str | None,
         yield cache
     finally:
         lock.close()
+
+
+def report_json(report: Report) -> dict[str, Any] | None:
+    """``report`` as JSON data that ``report_from`` reads back to the same report (None when
+    a finding's data would not come back the same)."""
+    data = {"files": report.files_checked, "keep_order": report.keep_order,
+            "diagnostics": [d.to_dict() for d in report.diagnostics]}
+    try:
+        back = report_from(json.loads(json.dumps(data)))
+    except (TypeError, ValueError, KeyError):
+        return None
+    if [d.to_dict() for d in back.diagnostics] != data["diagnostics"]:
+        return None
+    return data
+
+
+def report_from(data: Any) -> Report:
+    """The report ``report_json`` wrote (ValueError, KeyError or TypeError when damaged)."""
+    found: list[Diagnostic] = []
+    for d in data["diagnostics"]:
+        fix = d.get("fix")
+        found.append(Diagnostic(
+            str(d["rule"]), Severity(d["severity"]), str(d["path"]), int(d["line"]),
+            int(d["column"]), str(d["message"]), str(d["hint"]), data=d.get("data"),
+            fix=Fix(str(fix["title"]), tuple(TextEdit(int(e["line"]), int(e["column"]),
+                                                     int(e["end_line"]), int(e["end_column"]),
+                                                     str(e["new_text"]))
+                                            for e in fix["edits"])) if fix else None))
+    report = Report(files_checked=int(data["files"]), command="build",
+                    keep_order=bool(data["keep_order"]))
+    report.extend(found)
+    return report

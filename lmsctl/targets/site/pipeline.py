@@ -14,9 +14,10 @@ import gettext
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from lmsctl.checks.lint import read_config
 from lmsctl.checks.references import check_references
@@ -35,7 +36,7 @@ from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.core.history import History, read_history
 from lmsctl.core.model import Course, Repository
 from lmsctl.core.spine import diag
-from lmsctl.targets.site import build_cache, publish, render
+from lmsctl.targets.site import build_cache, build_inputs, community_pages, publish, render, urls
 from lmsctl.targets.site import compile as compiler
 
 
@@ -152,6 +153,24 @@ def _placeholders(repo: Repository, course: str | None, drafts: bool,
     return found
 
 
+def _record(inputs: build_inputs.Inputs, report: Report, warnings: list[Diagnostic],
+            compiled: compiler.Compiled, now: dt.datetime, courses: int) -> dict[str, Any]:
+    """What a build that succeeded read and reported, for ``_replay`` (empty when its report
+    cannot be kept exactly)."""
+    full = build_cache.report_json(report)
+    lesson = build_cache.report_json(Report(diagnostics=list(warnings)))
+    if full is None or lesson is None:
+        return {}
+    feed = compiled.docs_dir / urls.FEED
+    try:  # the feed shows the time of the build when no change has one
+        uses_now = feed.is_file() and community_pages.rfc3339(now) in feed.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        uses_now = True
+    return {"inputs": inputs.to_json(), "now": now.isoformat() if uses_now else None,
+            "report": full,
+            "result": {"pages": compiled.pages, "courses": courses, "warnings": lesson}}
+
+
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                course: str | None = None, drafts: bool = False, workers: int | None = None,
                stdout: TextIO | None = None, with_history: bool = True,
@@ -170,7 +189,63 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     out = (out if out is not None else root / "site")
     out = out if out.is_absolute() else Path.cwd() / out
     publish.check_out(root, out)
+    today, now = _today()
+    note_to = stdout if fmt == "text" else sys.stderr
 
+    def note(message: str) -> None:
+        print(message, file=note_to)
+
+    stack = contextlib.ExitStack()
+    with stack:
+        cache = stack.enter_context(build_cache.open_cache(root, drafts, course, note)) \
+            if use_cache else None
+        inputs: build_inputs.Inputs | None = None
+        if cache is not None:
+            t = time.perf_counter()
+            inputs = build_inputs.scan(root, out.resolve(), [
+                build_cache.code_fingerprint(), build_cache.translations_fingerprint(
+                    translations), repr((strict, drafts, course, with_history)),
+                today.isoformat()], with_history)
+            done = _replay(cache, inputs, root, out, now, fmt, stdout, course)
+            timings["inputs"] = time.perf_counter() - t
+            if done is not None:
+                done.seconds = time.perf_counter() - started
+                done.timings = timings
+                return done
+        return _build(root, out, cache, inputs, strict=strict, course=course, drafts=drafts,
+                      workers=workers, stdout=stdout, with_history=with_history, fmt=fmt,
+                      translations=translations, use_cache=use_cache, today=today, now=now,
+                      note=note, started=started, timings=timings)
+    raise AssertionError("unreachable")  # pragma: no cover - the with block returns
+
+
+def _replay(cache: build_cache.BuildCache, inputs: build_inputs.Inputs, root: Path, out: Path,
+            now: dt.datetime, fmt: str, stdout: TextIO, course: str | None
+            ) -> BuildResult | None:
+    """The result of the last good build, reported again, when it read these very inputs and
+    ``out`` still holds what it published (``BuildCache.replay``): nothing to do."""
+    stored = cache.replay(inputs, root, now.isoformat(), out.resolve())
+    if stored is None:
+        return None
+    try:
+        report = build_cache.report_from(stored["report"])
+        warnings = build_cache.report_from(stored["result"]["warnings"]).diagnostics
+        pages, courses = int(stored["result"]["pages"]), int(stored["result"]["courses"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        cache.complain("has a damaged record of the last build")
+        return None
+    if report.diagnostics or fmt != "text":
+        emit(report, fmt, stdout)
+    return BuildResult(out=out, pages=pages, courses=courses, seconds=0.0, processes=0,
+                       report=report, warnings=warnings, preview=course)
+
+
+def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
+           inputs: build_inputs.Inputs | None, *, strict: bool, course: str | None,
+           drafts: bool, workers: int | None, stdout: TextIO, with_history: bool, fmt: str,
+           translations: gettext.NullTranslations | None, use_cache: bool, today: dt.date,
+           now: dt.datetime, note: Callable[[str], None], started: float,
+           timings: dict[str, float]) -> BuildResult:
     t = time.perf_counter()
     if course is not None:
         repo, report = load_preview(root, course)
@@ -195,20 +270,12 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
             raise _fail(report, fmt, stdout, "the git clone is shallow (--strict)",
                         SHALLOW_HINT)
         history = History.unavailable("shallow clone")  # no dates rather than wrong ones
-    today, now = _today()
     selection = compiler.select(repo, drafts, course)
     pages_estimate = sum(len(c.lessons) + 1 for c in selection.built)
     options = compiler.Options(drafts=drafts, course=course, today=today, now=now,
                                shards=render.shard_count(pages_estimate, workers),
                                translations=translations)
-    note_to = stdout if fmt == "text" else sys.stderr
-
-    def note(message: str) -> None:
-        print(message, file=note_to)
-
     with contextlib.ExitStack() as stack:
-        cache = stack.enter_context(build_cache.open_cache(root, drafts, course, note)) \
-            if use_cache else None
         space = stack.enter_context(publish.workspace(out))
         t = time.perf_counter()
         compiled = compiler.compile_site(repo, selection, space.work, options, history, cache)
@@ -240,6 +307,14 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         if not same:
             publish.swap_in(space.stage, out)
         timings["publish"] = time.perf_counter() - t
+        if cache is not None and inputs is not None and inputs.usable:
+            cache.record = _record(inputs, report, lesson_warnings, compiled, now,
+                                   len(selection.built))
+        if cache is not None and same:
+            try:
+                cache.save_record()
+            except OSError as exc:
+                note(f"note: the build cache could not be written ({exc}).")
         if cache is not None and not same:
             t = time.perf_counter()
             static = {d: s for d, s in result.outputs.items() if s is not None}
