@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -51,6 +52,9 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         repo.commit("Add the sample", date="2025-06-01")
         result, _ = build(root, root / "site")
         assert result.rendered == result.pages
+        trash = root / ".lmsctl/trash"  # copied by each test: wait for the deletion to end
+        while trash.is_dir() and any(trash.iterdir()):
+            time.sleep(0.1)
         yield root
 
 
@@ -232,6 +236,19 @@ def test_a_replayed_build_reports_the_same_warnings(repo: Path, tmp_path: Path) 
     assert printed_again == printed
     assert again.report.sorted() == first.report.sorted()
     assert again.warnings == first.warnings
+
+
+def test_old_trees_are_deleted_in_the_background(repo: Path, tmp_path: Path) -> None:
+    lesson_edited(repo)
+    result, _ = build(repo, repo / "site")
+    assert not replayed(result) and result.rendered > 0
+    trash = repo / ".lmsctl/trash"
+    assert trash.is_dir()  # the old site, the build folder, the cache's old copy went here
+    assert not [p for p in repo.iterdir() if p.name.startswith((".site-", ".lmsctl-build"))]
+    deadline = time.monotonic() + 60
+    while any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(trash.iterdir())
 
 
 def test_a_racy_edit_is_not_replayed(repo: Path, tmp_path: Path) -> None:

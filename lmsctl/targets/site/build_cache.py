@@ -49,10 +49,13 @@ from lmsctl.core.cache import code_files_hash, digest
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
 from lmsctl.core.files import write_atomic
 from lmsctl.core.ids import lesson_id
+from lmsctl.targets.site import publish
 from lmsctl.targets.site.build_inputs import Inputs
 
 #: Where the cache lives, relative to the repository root (a folder of lmsctl's cache).
 CACHE_DIR = Path(core_cache.CACHE_DIR) / "build"
+#: Where old trees are deleted (``publish.discard``), beside lmsctl's cache folder.
+TRASH_DIR = "trash"
 #: Bumped when the layout of what is stored changes.
 FORMAT = 1
 STATE = "state.json"
@@ -131,6 +134,9 @@ class BuildCache:
         self.note = note
         #: the theme's compiled templates (Jinja's bytecode cache, checked against the source)
         self.templates = folder.parent / "templates"
+        #: what builds no longer need, deleted in the background (``publish.discard``);
+        #: beside the cache, not in it: CI saves the cache while the deletion may still run
+        self.trash = folder.parents[len(CACHE_DIR.parts) - 1] / TRASH_DIR
         self.state: dict[str, Any] = {}
         self.secret = secrets.token_hex(32)
         self.global_key = ""
@@ -321,7 +327,7 @@ class BuildCache:
             if entry.name in keep:
                 continue
             if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
+                publish.discard(entry, self.trash)
             else:
                 with contextlib.suppress(OSError):
                     entry.unlink()
@@ -330,20 +336,27 @@ class BuildCache:
 def site_matches(out: Path, outputs: dict[str, list[int]]) -> bool:
     """Whether ``out`` holds exactly the files ``outputs`` names (path -> [size, mtime_ns]):
     the same paths, sizes and times, and nothing else."""
-    base = len(str(out)) + 1
     seen = 0
-    for folder, _, filenames in os.walk(out):
-        rel = folder[base:].replace(os.sep, "/")
-        for name in filenames:
-            key = f"{rel}/{name}" if rel else name
-            try:
-                st = os.lstat(os.path.join(folder, name))
-            except OSError:
-                return False
-            if outputs.get(key) != [st.st_size, st.st_mtime_ns]:
-                return False
-            seen += 1
-    return seen == len(outputs)
+
+    def walk(folder: str, rel: str) -> bool:
+        nonlocal seen
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                key = rel + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if not walk(entry.path, key + "/"):
+                        return False
+                    continue
+                st = entry.stat(follow_symlinks=False)
+                if outputs.get(key) != [st.st_size, st.st_mtime_ns]:
+                    return False
+                seen += 1
+        return True
+
+    try:
+        return walk(str(out), "") and seen == len(outputs)
+    except OSError:
+        return False
 
 
 def page_dest(src: str) -> str:
@@ -430,6 +443,9 @@ def open_cache(root: Path, drafts: bool, course: str | None,
             yield None
             return
         cache = BuildCache(folder, note)
+        with contextlib.suppress(OSError):
+            if any(cache.trash.iterdir()):  # a deletion that was stopped: start it again
+                publish.empty_in_background(cache.trash)
         cache.load()
         yield cache
     finally:

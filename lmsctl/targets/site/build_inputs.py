@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lmsctl.core import git
 from lmsctl.core.cache import digest
 
 #: Files modified this recently before a scan are compared by content too (two seconds covers
@@ -74,12 +73,15 @@ def _sha(path: Path) -> str:
 
 def _history_key(root: Path) -> str:
     """What the history depends on: ``HEAD``, whether the clone is shallow, where the
-    repository sits in its git work tree (one git call; no history is read)."""
-    if not git.available():
-        return "no git"
+    repository sits in its git work tree (one git call; no history is read). git finds the
+    repository from ``root`` as ``core.history`` does (a hook's GIT_DIR is not followed)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")}
     try:
-        proc = git.run(root, ["rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD"])
-    except (OSError, subprocess.SubprocessError, git.GitNotFound) as exc:
+        proc = subprocess.run(  # noqa: S603, S607 - git, found on PATH as core.git finds it
+            ["git", "rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD"],
+            cwd=root, env=env, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
         return f"git failed: {type(exc).__name__} {time.time_ns()}"  # never the same twice
     return digest(str(proc.returncode), proc.stdout.decode("utf-8", "replace"),
                   proc.stderr.decode("utf-8", "replace"))
@@ -96,33 +98,31 @@ def scan(root: Path, out: Path, settings: list[str], with_history: bool) -> Inpu
     # repository with its site and cache is the same build)
     where = out.relative_to(root).as_posix() if out.is_relative_to(root) else str(out)
     inputs = Inputs(key=digest(*settings, history, where))
-    skip_dirs = {os.path.normcase(str(out))}
-    base = len(str(root)) + 1
+    skip = os.path.normcase(str(out))
     files = inputs.files
-    for folder, dirnames, filenames in os.walk(root):
-        rel = folder[base:].replace(os.sep, "/")
-        keep: list[str] = []
-        for d in dirnames:
-            path = os.path.join(folder, d)
-            if (not rel and d in _SKIP_ROOT) or publish.TEMPORARY.match(d) \
-                    or os.path.normcase(path) in skip_dirs:
-                continue
-            if os.path.islink(path):
-                inputs.usable = False  # what is behind it is not followed
-                continue
-            keep.append(d)
-        dirnames[:] = keep
-        for name in filenames:
-            path = os.path.join(folder, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue  # a dangling symlink: the build cannot read it either
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            key = f"{rel}/{name}" if rel else name
-            sig: list[Any] = [st.st_size, st.st_mtime_ns]
-            if st.st_mtime_ns >= started - RACY_NS:
-                sig.append(_sha(Path(path)))
-            files[key] = sig
+
+    def walk(folder: str, rel: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                key = f"{rel}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    if (not rel and entry.name in _SKIP_ROOT) \
+                            or publish.TEMPORARY.match(entry.name) \
+                            or os.path.normcase(entry.path) == skip:
+                        continue
+                    walk(entry.path, key + "/")
+                    continue
+                try:
+                    st = entry.stat()  # a symlink: what it leads to
+                except OSError:
+                    continue  # a dangling symlink: the build cannot read it either
+                if stat.S_ISDIR(st.st_mode):
+                    inputs.usable = False  # a symlinked folder: what is behind it is not followed
+                elif stat.S_ISREG(st.st_mode):
+                    sig: list[Any] = [st.st_size, st.st_mtime_ns]
+                    if st.st_mtime_ns >= started - RACY_NS:
+                        sig.append(_sha(Path(entry.path)))
+                    files[key] = sig
+
+    walk(str(root), "")
     return inputs

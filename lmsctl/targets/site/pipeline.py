@@ -276,7 +276,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
                                shards=render.shard_count(pages_estimate, workers),
                                translations=translations)
     with contextlib.ExitStack() as stack:
-        space = stack.enter_context(publish.workspace(out))
+        trash = cache.trash if cache is not None else None
+        space = stack.enter_context(publish.workspace(out, trash))
         t = time.perf_counter()
         compiled = compiler.compile_site(repo, selection, space.work, options, history, cache)
         timings["compile"] = time.perf_counter() - t
@@ -305,7 +306,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
                         "--strict", unchanged)
         t = time.perf_counter()
         if not same:
-            publish.swap_in(space.stage, out)
+            publish.swap_in(space.stage, out, trash)
         timings["publish"] = time.perf_counter() - t
         if cache is not None and inputs is not None and inputs.usable:
             cache.record = _record(inputs, report, lesson_warnings, compiled, now,
