@@ -292,12 +292,17 @@ class BuildCache:
         token = secrets.token_hex(6)
         folder = self.folder
         folder.mkdir(parents=True, exist_ok=True)
-        site_name = f"site-{token}"
+        site_name = str(self.state.get("site") or "")
         outputs: dict[str, list[int]] = {}
         try:
-            outputs = link_tree(out, folder / site_name)
+            if site_name and (folder / site_name).is_dir():
+                outputs = update_tree(out, folder / site_name, self.state.get("outputs") or {})
+            else:
+                site_name = f"site-{token}"
+                outputs = link_tree(out, folder / site_name)
         except OSError:  # another file system: keep the compiled courses only
-            shutil.rmtree(folder / site_name, ignore_errors=True)
+            if site_name:
+                publish.discard(folder / site_name, self.trash)
             site_name = ""
         compiled: dict[str, str] = {}
         for key in self.used_compiled:
@@ -387,6 +392,51 @@ def link_tree(src: Path, dest: Path) -> dict[str, list[int]]:
             st = os.lstat(path)
             key = (rel.replace(os.sep, "/") + "/" + name) if rel else name
             outputs[key] = [st.st_size, st.st_mtime_ns]
+    return outputs
+
+
+def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list[int]]:
+    """Make ``copy`` (an earlier ``link_tree`` of a site) hard links to every file under
+    ``src`` again, touching only what changed: a file that is already the same inode stays, a
+    new one replaces the old name (a new link, renamed over it: nothing is written into a file
+    the published site shares), and the names of ``before`` (the copy's outputs) that ``src``
+    no longer has are removed. Returns what ``link_tree`` returns."""
+    outputs: dict[str, list[int]] = {}
+
+    def walk(folder: str, rel: str) -> None:
+        target = os.path.join(copy, rel)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                key = rel + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    os.makedirs(os.path.join(copy, key), exist_ok=True)
+                    walk(entry.path, key + "/")
+                    continue
+                st = entry.stat(follow_symlinks=False)
+                outputs[key] = [st.st_size, st.st_mtime_ns]
+                dest = os.path.join(target, entry.name)
+                try:
+                    if os.lstat(dest).st_ino == st.st_ino:
+                        continue
+                except FileNotFoundError:
+                    pass
+                temporary = os.path.join(target, f".new-{entry.name}")
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+                os.link(entry.path, temporary, follow_symlinks=False)
+                os.replace(temporary, dest)
+
+    walk(str(src), "")
+    for key in sorted(set(before) - set(outputs), reverse=True):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(copy, key))
+        parent = os.path.dirname(key)
+        while parent:  # folders left empty
+            try:
+                os.rmdir(os.path.join(copy, parent))
+            except OSError:
+                break
+            parent = os.path.dirname(parent)
     return outputs
 
 
