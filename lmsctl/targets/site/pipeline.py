@@ -31,6 +31,8 @@ from lmsctl.content.loader import (
     load_paths,
     unknown_course_hint,
 )
+from lmsctl.content.placeholders import template_texts
+from lmsctl.core.cache import open_namespace
 from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.core.history import History, read_history
@@ -117,6 +119,9 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
     return repo, report
 
 
+#: The cache namespace of the places of placeholder text the build found in each file.
+PLACEHOLDERS = "build-placeholders"
+
 SHALLOW_HINT = ("Fetch the whole history: `git fetch --unshallow`, or in GitHub Actions "
                 "`fetch-depth: 0` on actions/checkout (GitLab: GIT_DEPTH: \"0\").")
 
@@ -135,21 +140,25 @@ def _fail(report: Report, fmt: str, stdout: TextIO, what: str, hint: str) -> Bui
 
 
 def _placeholders(repo: Repository, course: str | None, drafts: bool,
-                  strict: bool) -> list[Diagnostic]:
+                  strict: bool, use_cache: bool = True) -> list[Diagnostic]:
     """Template placeholder text (LMS309) in the courses this build publishes, at the severity
-    lmsctl.yml gives the rule: an error fails ``--strict`` builds; a plain build warns."""
+    lmsctl.yml gives the rule: an error fails ``--strict`` builds; a plain build warns. With
+    the cache, each file's places are kept by its text (``placeholder_findings``' store)."""
     config, _ = read_config(repo)
+    store = open_namespace(repo.root, PLACEHOLDERS, use_cache)
+    texts = template_texts(repo.root)
     found: list[Diagnostic] = []
     for c in repo.courses:
         if (course is not None and c.id != course) or (c.status == "draft" and not drafts):
             continue
-        for d in placeholder_findings(repo.root, c):
+        for d in placeholder_findings(repo.root, c, store, texts):
             applied = config.apply(d)
             if applied is None:
                 continue
             if not strict and applied.severity is Severity.ERROR:
                 applied = dataclasses.replace(applied, severity=Severity.WARNING)
             found.append(applied)
+    store.save(prune=course is None)
     return found
 
 
@@ -251,7 +260,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         repo, report = load_preview(root, course)
     else:
         repo, report = validate_repository(root, cache=use_cache)
-    report.extend(_placeholders(repo, course, drafts, strict))
+    report.extend(_placeholders(repo, course, drafts, strict, use_cache))
     report.command = "build"
     timings["validate"] = time.perf_counter() - t
     unchanged = f"Fix them and build again; the previous site in {out} is unchanged."
