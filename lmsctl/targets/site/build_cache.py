@@ -402,6 +402,7 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list
     the published site shares), and the names of ``before`` (the copy's outputs) that ``src``
     no longer has are removed. Returns what ``link_tree`` returns."""
     outputs: dict[str, list[int]] = {}
+    folders = {os.path.dirname(key) for key in before}  # there already
 
     def walk(folder: str, rel: str) -> None:
         target = os.path.join(copy, rel)
@@ -409,7 +410,8 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list
             for entry in entries:
                 key = rel + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    os.makedirs(os.path.join(copy, key), exist_ok=True)
+                    if key not in folders:
+                        os.makedirs(os.path.join(copy, key), exist_ok=True)
                     walk(entry.path, key + "/")
                     continue
                 st = entry.stat(follow_symlinks=False)
@@ -443,19 +445,25 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list
 def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> None:
     """Link into the freshly rendered ``site_dir`` every output of this build it lacks from
     the cached site (what was not rendered because it did not change)."""
+    rendered: set[str] = set()
+    base = len(str(site_dir)) + 1
+    for folder, _, filenames in os.walk(site_dir):  # the few files just rendered
+        rel = folder[base:].replace(os.sep, "/")
+        rendered.update(f"{rel}/{name}" if rel else name for name in filenames)
     made: set[str] = set()
+    site, cached = str(site_dir), str(reuse.site)
     for dest in sorted(outputs):
-        target = site_dir / dest
-        if dest not in reuse.outputs or os.path.lexists(target):
+        if dest in rendered or dest not in reuse.outputs:
             continue
         parent = os.path.dirname(dest)
         if parent not in made:
-            os.makedirs(site_dir / parent, exist_ok=True)
+            os.makedirs(os.path.join(site, parent), exist_ok=True)
             made.add(parent)
+        source, target = os.path.join(cached, dest), os.path.join(site, dest)
         try:
-            os.link(reuse.site / dest, target)
+            os.link(source, target)
         except OSError:
-            shutil.copy2(reuse.site / dest, target)
+            shutil.copy2(source, target)
 
 
 def _lock(fd: int) -> None:

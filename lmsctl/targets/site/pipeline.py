@@ -17,29 +17,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from lmsctl.checks.lint import read_config
-from lmsctl.checks.references import check_references
-from lmsctl.checks.report_formats import emit
-from lmsctl.checks.rules.content import placeholder_findings
-from lmsctl.checks.validate import validate_repository
-from lmsctl.content.loader import (
-    course_ids,
-    load_config,
-    load_course,
-    load_paths,
-    unknown_course_hint,
-)
-from lmsctl.content.placeholders import template_texts
-from lmsctl.core.cache import open_namespace
 from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from lmsctl.core.errors import BuildError, UsageError
-from lmsctl.core.history import History, read_history
-from lmsctl.core.model import Course, Repository
-from lmsctl.core.spine import diag
-from lmsctl.targets.site import build_cache, build_inputs, community_pages, publish, render, urls
-from lmsctl.targets.site import compile as compiler
+from lmsctl.targets.site import build_cache, build_inputs, publish
+
+if TYPE_CHECKING:
+    from lmsctl.core.model import Course, Repository
+    from lmsctl.targets.site import compile as compiler
+
+# What only a build that does not replay the last one needs (validation, compile, render:
+# MkDocs, Jinja, the checks) is imported when it runs: an unchanged build ends before.
 
 
 @dataclass
@@ -73,6 +62,8 @@ def _today() -> tuple[dt.date, dt.datetime]:
 
 
 def unknown_course(root: Path, course_id: str) -> UsageError:
+    from lmsctl.content.loader import unknown_course_hint
+
     return UsageError(f"--course {course_id}: there is no course with this id "
                       f"(no courses/{course_id}/course.yml)",
                       unknown_course_hint(root, course_id))
@@ -82,6 +73,11 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
     """Load only what a one-course preview needs: lmsctl.yml, the course, the courses it links
     to, and the paths. The report holds the problems of the course itself (and lmsctl.yml),
     with the same rules as ``validate``; other courses are not checked."""
+    from lmsctl.checks.references import check_references
+    from lmsctl.content.loader import course_ids, load_config, load_course, load_paths
+    from lmsctl.core.model import Repository
+    from lmsctl.targets.site import compile as compiler
+
     root = root.resolve()
     folder = root / "courses" / course_id
     if not (folder / "course.yml").is_file():
@@ -127,12 +123,16 @@ SHALLOW_HINT = ("Fetch the whole history: `git fetch --unshallow`, or in GitHub 
 
 
 def _shallow_finding() -> Diagnostic:
+    from lmsctl.core.spine import diag
+
     return diag("LMS213", "lmsctl.yml", 1, 1,
                 "this git clone is shallow, so last-updated dates, contributors, freshness and "
                 "what's new would be wrong; they are left out of this build", SHALLOW_HINT)
 
 
 def _fail(report: Report, fmt: str, stdout: TextIO, what: str, hint: str) -> BuildError:
+    from lmsctl.checks.report_formats import emit
+
     emit(report, fmt, stdout)
     return BuildError(f"the site was not built: {what}" + (" (listed above)"
                                                            if fmt == "text" else ""), hint,
@@ -144,6 +144,11 @@ def _placeholders(repo: Repository, course: str | None, drafts: bool,
     """Template placeholder text (LMS309) in the courses this build publishes, at the severity
     lmsctl.yml gives the rule: an error fails ``--strict`` builds; a plain build warns. With
     the cache, each file's places are kept by its text (``placeholder_findings``' store)."""
+    from lmsctl.checks.lint import read_config
+    from lmsctl.checks.rules.content import placeholder_findings
+    from lmsctl.content.placeholders import template_texts
+    from lmsctl.core.cache import open_namespace
+
     config, _ = read_config(repo)
     store = open_namespace(repo.root, PLACEHOLDERS, use_cache)
     texts = template_texts(repo.root)
@@ -166,6 +171,8 @@ def _record(inputs: build_inputs.Inputs, report: Report, warnings: list[Diagnost
             compiled: compiler.Compiled, now: dt.datetime, courses: int) -> dict[str, Any]:
     """What a build that succeeded read and reported, for ``_replay`` (empty when its report
     cannot be kept exactly)."""
+    from lmsctl.targets.site import community_pages, urls
+
     full = build_cache.report_json(report)
     lesson = build_cache.report_json(Report(diagnostics=list(warnings)))
     if full is None or lesson is None:
@@ -244,6 +251,8 @@ def _replay(cache: build_cache.BuildCache, inputs: build_inputs.Inputs, root: Pa
         cache.complain("has a damaged record of the last build")
         return None
     if report.diagnostics or fmt != "text":
+        from lmsctl.checks.report_formats import emit
+
         emit(report, fmt, stdout)
     return BuildResult(out=out, pages=pages, courses=courses, seconds=0.0, processes=0,
                        report=report, warnings=warnings, preview=course)
@@ -255,6 +264,12 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
            translations: gettext.NullTranslations | None, use_cache: bool, today: dt.date,
            now: dt.datetime, note: Callable[[str], None], started: float,
            timings: dict[str, float]) -> BuildResult:
+    from lmsctl.checks.report_formats import emit
+    from lmsctl.checks.validate import validate_repository
+    from lmsctl.core.history import History, read_history
+    from lmsctl.targets.site import compile as compiler
+    from lmsctl.targets.site import render
+
     t = time.perf_counter()
     if course is not None:
         repo, report = load_preview(root, course)
