@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from lmsctl.core import cache as core_cache
 from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.targets.site import build_cache, build_inputs, publish
@@ -219,7 +220,8 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         if cache is not None:
             t = time.perf_counter()
             inputs = build_inputs.scan(root, out.resolve(), [
-                build_cache.code_fingerprint(), build_cache.translations_fingerprint(
+                build_cache.code_fingerprint(), core_cache.LMSCTL_VERSION,
+                build_cache.translations_fingerprint(
                     translations), repr((strict, drafts, course, with_history)),
                 today.isoformat()], with_history)
             done = _replay(cache, inputs, root, out, now, fmt, stdout, course)
