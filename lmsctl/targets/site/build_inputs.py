@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lmsctl.core import git
 from lmsctl.core.cache import digest
 
 #: Files modified this recently before a scan are compared by content too (two seconds covers
@@ -73,15 +74,11 @@ def _sha(path: Path) -> str:
 
 def _history_key(root: Path) -> str:
     """What the history depends on: ``HEAD``, whether the clone is shallow, where the
-    repository sits in its git work tree (one git call; no history is read). git finds the
-    repository from ``root`` as ``core.history`` does (a hook's GIT_DIR is not followed)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")}
+    repository sits in its git work tree (one git call through ``core.git``, as
+    ``core.history`` makes it; no history is read)."""
     try:
-        proc = subprocess.run(  # noqa: S603, S607 - git, found on PATH as core.git finds it
-            ["git", "rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD"],
-            cwd=root, env=env, capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
+        proc = git.run(root, ["rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD"])
+    except (OSError, subprocess.SubprocessError) as exc:  # GitNotFound is an OSError
         return f"git failed: {type(exc).__name__} {time.time_ns()}"  # never the same twice
     return digest(str(proc.returncode), proc.stdout.decode("utf-8", "replace"),
                   proc.stderr.decode("utf-8", "replace"))
