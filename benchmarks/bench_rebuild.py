@@ -13,10 +13,13 @@ build in a fresh process as a user runs ``lmsctl build`` (with ``SOURCE_DATE_EPO
 5. after a new course is added (target < 5 s);
 
 and the site of 4 is compared byte for byte with a cold build of the same tree. For each
-build it prints the wall time of the process, the time ``build_site`` took, the same without
-validation (``validate_repository``: the checks' own cache, not the build cache, makes that
-part fast), the pages rendered, each phase, and peak memory; then each target and whether it
-is met. The build targets are judged on ``build_site`` without validation.
+build it prints the wall time of the process (Python's start, lmsctl's imports, the build:
+what a user waits for), the time ``build_site`` took, the same without validation
+(``validate_repository``: the checks' own cache, not the build cache, makes that part fast;
+an unchanged build replays the last one and validates nothing), the pages rendered, each
+phase, and peak memory; then each target and whether it is met. The targets of issue 14 are
+judged on the process's wall time; the build's own aims (build_site without validation:
+unchanged < 1 s, one-lesson edit < 1.5 s, new course < 4 s) are printed beside them.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def child(repo: Path, out: Path, use_cache: bool) -> None:
     """One build in this process; prints its figures as JSON on the last line."""
     import io
 
+    import lmsctl.cli  # noqa: F401 - what `lmsctl build` imports, in the process's time
     from lmsctl.targets.site.pipeline import build_site
 
     start = time.perf_counter()
@@ -152,13 +156,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{d['rendered']}/{d['pages']} | {d['rss']:.0f} + {d['rss_children']:.0f} |")
     print()
     peak = float(cold["rss"]) + float(cold["rss_children"])
-    print(f"rebuild after a one-lesson edit: {net(edited):.2f} s without validate "
-          f"({edited['seconds']:.2f} s with it) - target < 2 s: {verdict(net(edited) < 2)}")
-    print(f"unchanged rebuild: {net(unchanged):.2f} s without validate "
-          f"({unchanged['seconds']:.2f} s with it) - target < 1.5 s: "
-          f"{verdict(net(unchanged) < 1.5)}")
-    print(f"a new course: {net(added):.2f} s without validate ({added['seconds']:.2f} s with "
-          f"it) - target < 5 s: {verdict(net(added) < 5)}")
+    for what, d, target, aim in (("rebuild after a one-lesson edit", edited, 2.0, 1.5),
+                                 ("unchanged rebuild", unchanged, 1.5, 1.0),
+                                 ("a new course", added, 5.0, 4.0)):
+        wall = float(d["wall"])  # type: ignore[arg-type]
+        print(f"{what}: process wall {wall:.2f} s - target < {target:g} s: "
+              f"{verdict(wall < target)}; build_site without validate {net(d):.2f} s - aim "
+              f"< {aim:g} s: {verdict(net(d) < aim)}")
     print(f"cold build filling the cache: {filling['seconds']:.1f} s vs {cold['seconds']:.1f} s "
           f"without the cache - target no slower: "
           f"{verdict(float(filling['seconds']) <= float(cold['seconds']) * 1.05)} (5% noise)")

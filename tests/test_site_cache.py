@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -51,6 +52,9 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         repo.commit("Add the sample", date="2025-06-01")
         result, _ = build(root, root / "site")
         assert result.rendered == result.pages
+        trash = root / ".lmsctl/trash"  # copied by each test: wait for the deletion to end
+        while trash.is_dir() and any(trash.iterdir()):
+            time.sleep(0.1)
         yield root
 
 
@@ -189,6 +193,96 @@ def test_a_new_lmsctl_version_renders_everything(repo: Path, tmp_path: Path,
     assert rendered == pages
 
 
+def touch_an_input(root: Path) -> None:
+    """Give lmsctl.yml a new modification time (the same content)."""
+    path = root / "lmsctl.yml"
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+def replayed(result: object) -> bool:
+    """Whether a build was the replay of the last one (nothing validated, compiled or
+    rendered: ``build_inputs``)."""
+    timings = getattr(result, "timings", {})
+    return "inputs" in timings and "validate" not in timings and "compile" not in timings
+
+
+def test_an_unchanged_build_is_replayed(repo: Path, tmp_path: Path) -> None:
+    before = files_of(repo / "site")
+    first, printed = build(repo, repo / "site", fmt="json")
+    assert replayed(first)  # the copy of the warm repository: same files, times and HEAD
+    again, printed_again = build(repo, repo / "site", fmt="json")
+    assert replayed(again) and again.rendered == 0
+    assert (again.pages, again.courses) == (first.pages, first.courses) and first.pages > 20
+    assert json.loads(printed_again) == json.loads(printed)  # the same report
+    assert files_of(repo / "site") == before
+    touch_an_input(repo)
+    slow, printed_slow = build(repo, repo / "site", fmt="json")
+    assert not replayed(slow) and slow.rendered == 0  # read again, nothing to render
+    assert json.loads(printed_slow)["summary"] == json.loads(printed)["summary"]
+    assert replayed(build(repo, repo / "site")[0])
+
+
+def test_a_replayed_build_reports_the_same_warnings(repo: Path, tmp_path: Path) -> None:
+    shutil.copytree(repo / "courses/sales-basics", repo / "courses/sales-draft")
+    _edit(repo / "courses/sales-draft/course.yml", "status: published", "status: draft")
+    _edit(repo / LESSONS / "03-agreeing-next-steps.md", "## Make it mutual",  # not built
+          "See [the draft](../../sales-draft/lessons/01-discovery-questions.md).\n\n"
+          "## Make it mutual")
+    first, printed = build(repo, repo / "site")
+    assert not replayed(first) and first.report.diagnostics, printed
+    again, printed_again = build(repo, repo / "site")
+    assert replayed(again)
+    assert printed_again == printed
+    assert again.report.sorted() == first.report.sorted()
+    assert again.warnings == first.warnings
+
+
+def test_old_trees_are_deleted_in_the_background(repo: Path, tmp_path: Path) -> None:
+    lesson_edited(repo)
+    result, _ = build(repo, repo / "site")
+    assert not replayed(result) and result.rendered > 0
+    trash = repo / ".lmsctl/trash"
+    assert trash.is_dir()  # the old site, the build folder, the cache's old copy went here
+    assert not [p for p in repo.iterdir() if p.name.startswith((".site-", ".lmsctl-build"))]
+    deadline = time.monotonic() + 60
+    while any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(trash.iterdir())
+
+
+def test_a_racy_edit_is_not_replayed(repo: Path, tmp_path: Path) -> None:
+    """An edit that keeps the size and the modification time of a file written just before
+    the last build (a file system's clock resolution) is still seen: such files are compared
+    by content (git's "racy" entries)."""
+    lesson = repo / LESSONS / "03-agreeing-next-steps.md"
+    _edit(lesson, "## Make it mutual", "Version one of a new paragraph.\n\n## Make it mutual")
+    stamp = lesson.stat().st_mtime_ns
+    assert not replayed(build(repo, repo / "site")[0])
+    _edit(lesson, "Version one", "Version two")
+    os.utime(lesson, ns=(stamp, stamp))
+    result, _, _ = rebuild_and_compare(repo, tmp_path)
+    assert result > 0  # rendered again
+
+
+def test_a_site_changed_by_hand_is_rebuilt(repo: Path, tmp_path: Path) -> None:
+    page = repo / "site/courses/sales-basics/index.html"
+    page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>hand made</p></body>"))
+    rebuild_and_compare(repo, tmp_path)  # not replayed: site/ is the cold build's again
+    assert b"hand made" not in page.read_bytes()
+
+
+def test_a_damaged_record_is_not_replayed(repo: Path, tmp_path: Path) -> None:
+    path = _slot(repo) / build_cache.STATE
+    state = json.loads(path.read_text(encoding="utf-8"))
+    state["record"]["report"]["diagnostics"] = [{"rule": "LMS000"}]
+    path.write_text(json.dumps(state), encoding="utf-8")
+    _, _, printed = rebuild_and_compare(repo, tmp_path)
+    assert "note: the build cache" in printed and "damaged record" in printed, printed
+    again, printed = build(repo, repo / "site")
+    assert replayed(again) and printed == ""
+
+
 def _slot(root: Path) -> Path:
     return next((root / build_cache.CACHE_DIR).iterdir())
 
@@ -251,6 +345,7 @@ DAMAGE: list[tuple[Callable[[Path], None], str]] = [
 def test_a_damaged_cache_is_rebuilt_with_a_note(damage: Callable[[Path], None], says: str,
                                                 repo: Path, tmp_path: Path) -> None:
     damage(repo)
+    touch_an_input(repo)  # else the unchanged build is replayed without reading the cache
     _, _, printed = rebuild_and_compare(repo, tmp_path)
     assert "note: the build cache" in printed and says in printed, printed
     assert "Traceback" not in printed

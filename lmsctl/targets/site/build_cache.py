@@ -46,11 +46,16 @@ from typing import Any
 from lmsctl import __version__
 from lmsctl.core import cache as core_cache
 from lmsctl.core.cache import code_files_hash, digest
+from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
 from lmsctl.core.files import write_atomic
 from lmsctl.core.ids import lesson_id
+from lmsctl.targets.site import publish
+from lmsctl.targets.site.build_inputs import Inputs
 
 #: Where the cache lives, relative to the repository root (a folder of lmsctl's cache).
 CACHE_DIR = Path(core_cache.CACHE_DIR) / "build"
+#: Where old trees are deleted (``publish.discard``), beside lmsctl's cache folder.
+TRASH_DIR = "trash"
 #: Bumped when the layout of what is stored changes.
 FORMAT = 1
 STATE = "state.json"
@@ -129,12 +134,18 @@ class BuildCache:
         self.note = note
         #: the theme's compiled templates (Jinja's bytecode cache, checked against the source)
         self.templates = folder.parent / "templates"
+        #: what builds no longer need, deleted in the background (``publish.discard``);
+        #: beside the cache, not in it: CI saves the cache while the deletion may still run
+        self.trash = folder.parents[len(CACHE_DIR.parts) - 1] / TRASH_DIR
         self.state: dict[str, Any] = {}
         self.secret = secrets.token_hex(32)
         self.global_key = ""
         self.new_compiled: dict[str, Stored] = {}
         self.used_compiled: set[str] = set()
         self._complaints: set[str] = set()
+        #: what this build read and reported (``build_inputs``, ``record``): written with the
+        #: state, for the next build with the same inputs to replay
+        self.record: dict[str, Any] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -254,21 +265,26 @@ class BuildCache:
                 or state.get("statics") != statics \
                 or {src: v[0] for src, v in state["pages"].items()} != pages:
             return False
-        outputs: dict[str, list[int]] = state["outputs"]
-        base = len(str(out)) + 1
-        seen = 0
-        for folder, _, filenames in os.walk(out):
-            rel = folder[base:].replace(os.sep, "/")
-            for name in filenames:
-                key = f"{rel}/{name}" if rel else name
-                try:
-                    st = os.lstat(os.path.join(folder, name))
-                except OSError:
-                    return False
-                if outputs.get(key) != [st.st_size, st.st_mtime_ns]:
-                    return False
-                seen += 1
-        return seen == len(outputs)
+        return site_matches(out, state["outputs"])
+
+    def replay(self, inputs: Inputs, root: Path, now: str, out: Path) -> dict[str, Any] | None:
+        """What the last good build reported, when it read exactly ``inputs`` (and the time
+        ``now``, if its pages showed it) and ``out`` still holds exactly what it published."""
+        state = self.state
+        stored = state.get("record")
+        if not isinstance(stored, dict) or not state.get("site") \
+                or not inputs.same_as(stored.get("inputs"), root) \
+                or stored.get("now") not in (None, now) \
+                or not isinstance(stored.get("report"), dict) \
+                or not isinstance(stored.get("result"), dict):
+            return None
+        return stored if site_matches(out, state["outputs"]) else None
+
+    def save_record(self) -> None:
+        """Keep ``record`` with the state as it is (a build that published nothing new)."""
+        if self.state and self.record:
+            write_atomic(self.folder / STATE, json.dumps({**self.state, "record": self.record},
+                                                         separators=(",", ":")))
 
     def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
                docs: dict[str, Any], statics: dict[str, str]) -> None:
@@ -276,12 +292,17 @@ class BuildCache:
         token = secrets.token_hex(6)
         folder = self.folder
         folder.mkdir(parents=True, exist_ok=True)
-        site_name = f"site-{token}"
+        site_name = str(self.state.get("site") or "")
         outputs: dict[str, list[int]] = {}
         try:
-            outputs = link_tree(out, folder / site_name)
+            if site_name and (folder / site_name).is_dir():
+                outputs = update_tree(out, folder / site_name, self.state.get("outputs") or {})
+            else:
+                site_name = f"site-{token}"
+                outputs = link_tree(out, folder / site_name)
         except OSError:  # another file system: keep the compiled courses only
-            shutil.rmtree(folder / site_name, ignore_errors=True)
+            if site_name:
+                publish.discard(folder / site_name, self.trash)
             site_name = ""
         compiled: dict[str, str] = {}
         for key in self.used_compiled:
@@ -303,6 +324,7 @@ class BuildCache:
             "outputs": outputs if site_name else {},
             "static": {d: s for d, s in static.items() if d in outputs},
             "statics": statics,
+            "record": self.record,
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
         keep = {STATE, "lock", site_name, docs_name, *(f"compile-{k}.json" for k in compiled)}
@@ -310,10 +332,36 @@ class BuildCache:
             if entry.name in keep:
                 continue
             if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
+                publish.discard(entry, self.trash)
             else:
                 with contextlib.suppress(OSError):
                     entry.unlink()
+
+
+def site_matches(out: Path, outputs: dict[str, list[int]]) -> bool:
+    """Whether ``out`` holds exactly the files ``outputs`` names (path -> [size, mtime_ns]):
+    the same paths, sizes and times, and nothing else."""
+    seen = 0
+
+    def walk(folder: str, rel: str) -> bool:
+        nonlocal seen
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                key = rel + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if not walk(entry.path, key + "/"):
+                        return False
+                    continue
+                st = entry.stat(follow_symlinks=False)
+                if outputs.get(key) != [st.st_size, st.st_mtime_ns]:
+                    return False
+                seen += 1
+        return True
+
+    try:
+        return walk(str(out), "") and seen == len(outputs)
+    except OSError:
+        return False
 
 
 def page_dest(src: str) -> str:
@@ -347,22 +395,75 @@ def link_tree(src: Path, dest: Path) -> dict[str, list[int]]:
     return outputs
 
 
+def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list[int]]:
+    """Make ``copy`` (an earlier ``link_tree`` of a site) hard links to every file under
+    ``src`` again, touching only what changed: a file that is already the same inode stays, a
+    new one replaces the old name (a new link, renamed over it: nothing is written into a file
+    the published site shares), and the names of ``before`` (the copy's outputs) that ``src``
+    no longer has are removed. Returns what ``link_tree`` returns."""
+    outputs: dict[str, list[int]] = {}
+    folders = {os.path.dirname(key) for key in before}  # there already
+
+    def walk(folder: str, rel: str) -> None:
+        target = os.path.join(copy, rel)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                key = rel + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if key not in folders:
+                        os.makedirs(os.path.join(copy, key), exist_ok=True)
+                    walk(entry.path, key + "/")
+                    continue
+                st = entry.stat(follow_symlinks=False)
+                outputs[key] = [st.st_size, st.st_mtime_ns]
+                dest = os.path.join(target, entry.name)
+                try:
+                    if os.lstat(dest).st_ino == st.st_ino:
+                        continue
+                except FileNotFoundError:
+                    pass
+                temporary = os.path.join(target, f".new-{entry.name}")
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+                os.link(entry.path, temporary, follow_symlinks=False)
+                os.replace(temporary, dest)
+
+    walk(str(src), "")
+    for key in sorted(set(before) - set(outputs), reverse=True):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(copy, key))
+        parent = os.path.dirname(key)
+        while parent:  # folders left empty
+            try:
+                os.rmdir(os.path.join(copy, parent))
+            except OSError:
+                break
+            parent = os.path.dirname(parent)
+    return outputs
+
+
 def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> None:
     """Link into the freshly rendered ``site_dir`` every output of this build it lacks from
     the cached site (what was not rendered because it did not change)."""
+    rendered: set[str] = set()
+    base = len(str(site_dir)) + 1
+    for folder, _, filenames in os.walk(site_dir):  # the few files just rendered
+        rel = folder[base:].replace(os.sep, "/")
+        rendered.update(f"{rel}/{name}" if rel else name for name in filenames)
     made: set[str] = set()
+    site, cached = str(site_dir), str(reuse.site)
     for dest in sorted(outputs):
-        target = site_dir / dest
-        if dest not in reuse.outputs or os.path.lexists(target):
+        if dest in rendered or dest not in reuse.outputs:
             continue
         parent = os.path.dirname(dest)
         if parent not in made:
-            os.makedirs(site_dir / parent, exist_ok=True)
+            os.makedirs(os.path.join(site, parent), exist_ok=True)
             made.add(parent)
+        source, target = os.path.join(cached, dest), os.path.join(site, dest)
         try:
-            os.link(reuse.site / dest, target)
+            os.link(source, target)
         except OSError:
-            shutil.copy2(reuse.site / dest, target)
+            shutil.copy2(source, target)
 
 
 def _lock(fd: int) -> None:
@@ -400,7 +501,42 @@ def open_cache(root: Path, drafts: bool, course: str | None,
             yield None
             return
         cache = BuildCache(folder, note)
+        with contextlib.suppress(OSError):
+            if any(cache.trash.iterdir()):  # a deletion that was stopped: start it again
+                publish.empty_in_background(cache.trash)
         cache.load()
         yield cache
     finally:
         lock.close()
+
+
+def report_json(report: Report) -> dict[str, Any] | None:
+    """``report`` as JSON data that ``report_from`` reads back to the same report (None when
+    a finding's data would not come back the same)."""
+    data = {"files": report.files_checked, "keep_order": report.keep_order,
+            "diagnostics": [d.to_dict() for d in report.diagnostics]}
+    try:
+        back = report_from(json.loads(json.dumps(data)))
+    except (TypeError, ValueError, KeyError):
+        return None
+    if [d.to_dict() for d in back.diagnostics] != data["diagnostics"]:
+        return None
+    return data
+
+
+def report_from(data: Any) -> Report:
+    """The report ``report_json`` wrote (ValueError, KeyError or TypeError when damaged)."""
+    found: list[Diagnostic] = []
+    for d in data["diagnostics"]:
+        fix = d.get("fix")
+        found.append(Diagnostic(
+            str(d["rule"]), Severity(d["severity"]), str(d["path"]), int(d["line"]),
+            int(d["column"]), str(d["message"]), str(d["hint"]), data=d.get("data"),
+            fix=Fix(str(fix["title"]), tuple(TextEdit(int(e["line"]), int(e["column"]),
+                                                     int(e["end_line"]), int(e["end_column"]),
+                                                     str(e["new_text"]))
+                                            for e in fix["edits"])) if fix else None))
+    report = Report(files_checked=int(data["files"]), command="build",
+                    keep_order=bool(data["keep_order"]))
+    report.extend(found)
+    return report

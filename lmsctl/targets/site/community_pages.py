@@ -72,7 +72,7 @@ def whats_new_page(repo: Repository, history: History, base_url: str, *, limit: 
         course_href=lambda cid: _course_href(base_url, cid)) + "\n"
 
 
-def _rfc3339(when: dt.datetime) -> str:
+def rfc3339(when: dt.datetime) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     text = when.replace(microsecond=0).isoformat()
@@ -102,9 +102,9 @@ def atom_feed(repo: Repository, history: History, site_url: str, now: dt.datetim
         f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'lmsctl:{fallback}:feed')}")
     entries = [{
         "item": u, "id": _entry_id(base, u.course.id, u.date, fallback),
-        "updated": _rfc3339(u.when),
+        "updated": rfc3339(u.when),
         "href": _course_href(base, u.course.id) if base else f"courses/{quote(u.course.id)}/",
     } for u in items]
     return render("feed.xml.j2", config=config, base=base, feed_id=feed_id, entries=entries,
-                  updated=_rfc3339(max((u.when for u in items), default=now)),
+                  updated=rfc3339(max((u.when for u in items), default=now)),
                   version=__version__) + "\n"

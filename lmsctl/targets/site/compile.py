@@ -122,10 +122,12 @@ class Compiled:
     statics: dict[str, str] = field(default_factory=dict)
     writer: DocsWriter | None = None
 
-    def write_docs(self) -> None:
-        """Write the docs/ files a build cache held back (once; a no-op otherwise)."""
+    def write_docs(self, skip: set[str] | frozenset[str] = frozenset()) -> None:
+        """Write the docs/ files a build cache held back (once; a no-op otherwise), but for
+        the pages in ``skip`` (docs/ paths), which the render takes from the cache: MkDocs
+        only needs to know they exist (``mkdocs_hooks.on_files``)."""
         if self.writer is not None:
-            self.writer.flush()
+            self.writer.flush(skip)
             self.writer = None
 
 
@@ -456,8 +458,11 @@ class DocsWriter:
             self._folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
 
-    def flush(self) -> None:
+    def flush(self, skip: set[str] | frozenset[str] = frozenset()) -> None:
+        base = len(str(self.docs)) + 1
         for path, what in self._pending:
+            if skip and str(path)[base:].replace(os.sep, "/") in skip:
+                continue
             if isinstance(what, Path):
                 _link_or_copy(what, path)
             else:

@@ -115,6 +115,8 @@ def on_files(files: Any, config: Any) -> Any:
     mine = _STATE["mine"]
     reuse = _STATE["reuse"]
     skip = set(reuse["skip"]) if reuse else set()
+    if skip:
+        files = _with_skipped_pages(files, config, skip)
     outputs: dict[str, list[int] | None] = _STATE["outputs"]
     for file in files:
         if _MATERIAL_SEARCH.match(file.src_uri) or (
@@ -136,6 +138,25 @@ def on_files(files: Any, config: Any) -> Any:
         if (in_course and parts[1] not in mine) or (not in_course and shard != 0):
             file.inclusion = InclusionLevel.EXCLUDED
     return files
+
+
+def _with_skipped_pages(files: Any, config: Any, skip: set[str]) -> Any:
+    """The pages a reuse plan takes from the cache are not written into docs/ (``compile``:
+    a dirty build never reads them); MkDocs gets them as files all the same, in the order
+    its walk of docs/ would have given them (its own sort key), before the theme's files."""
+    from mkdocs.structure.files import File, Files, file_sort_key
+
+    docs_dir = config.docs_dir
+    found = list(files)
+    present = {f.src_uri for f in found}
+    missing = [src for src in skip if src not in present]
+    if not missing:
+        return files
+    own = [f for f in found if f.src_dir == docs_dir]
+    others = [f for f in found if f.src_dir != docs_dir]
+    own += [File(src, docs_dir, config.site_dir, config.use_directory_urls) for src in missing]
+    own.sort(key=file_sort_key)
+    return Files([*own, *others])
 
 
 def _record_output(file: Any, reuse: dict[str, Any] | None, skip: set[str],

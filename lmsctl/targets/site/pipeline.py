@@ -14,29 +14,22 @@ import gettext
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from lmsctl.checks.lint import read_config
-from lmsctl.checks.references import check_references
-from lmsctl.checks.report_formats import emit
-from lmsctl.checks.rules.content import placeholder_findings
-from lmsctl.checks.validate import validate_repository
-from lmsctl.content.loader import (
-    course_ids,
-    load_config,
-    load_course,
-    load_paths,
-    unknown_course_hint,
-)
+from lmsctl.core import cache as core_cache
 from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from lmsctl.core.errors import BuildError, UsageError
-from lmsctl.core.history import History, read_history
-from lmsctl.core.model import Course, Repository
-from lmsctl.core.spine import diag
-from lmsctl.targets.site import build_cache, publish, render
-from lmsctl.targets.site import compile as compiler
+from lmsctl.targets.site import build_cache, build_inputs, publish
+
+if TYPE_CHECKING:
+    from lmsctl.core.model import Course, Repository
+    from lmsctl.targets.site import compile as compiler
+
+# What only a build that does not replay the last one needs (validation, compile, render:
+# MkDocs, Jinja, the checks) is imported when it runs: an unchanged build ends before.
 
 
 @dataclass
@@ -70,6 +63,8 @@ def _today() -> tuple[dt.date, dt.datetime]:
 
 
 def unknown_course(root: Path, course_id: str) -> UsageError:
+    from lmsctl.content.loader import unknown_course_hint
+
     return UsageError(f"--course {course_id}: there is no course with this id "
                       f"(no courses/{course_id}/course.yml)",
                       unknown_course_hint(root, course_id))
@@ -79,6 +74,11 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
     """Load only what a one-course preview needs: lmsctl.yml, the course, the courses it links
     to, and the paths. The report holds the problems of the course itself (and lmsctl.yml),
     with the same rules as ``validate``; other courses are not checked."""
+    from lmsctl.checks.references import check_references
+    from lmsctl.content.loader import course_ids, load_config, load_course, load_paths
+    from lmsctl.core.model import Repository
+    from lmsctl.targets.site import compile as compiler
+
     root = root.resolve()
     folder = root / "courses" / course_id
     if not (folder / "course.yml").is_file():
@@ -116,17 +116,24 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
     return repo, report
 
 
+#: The cache namespace of the places of placeholder text the build found in each file.
+PLACEHOLDERS = "build-placeholders"
+
 SHALLOW_HINT = ("Fetch the whole history: `git fetch --unshallow`, or in GitHub Actions "
                 "`fetch-depth: 0` on actions/checkout (GitLab: GIT_DEPTH: \"0\").")
 
 
 def _shallow_finding() -> Diagnostic:
+    from lmsctl.core.spine import diag
+
     return diag("LMS213", "lmsctl.yml", 1, 1,
                 "this git clone is shallow, so last-updated dates, contributors, freshness and "
                 "what's new would be wrong; they are left out of this build", SHALLOW_HINT)
 
 
 def _fail(report: Report, fmt: str, stdout: TextIO, what: str, hint: str) -> BuildError:
+    from lmsctl.checks.report_formats import emit
+
     emit(report, fmt, stdout)
     return BuildError(f"the site was not built: {what}" + (" (listed above)"
                                                            if fmt == "text" else ""), hint,
@@ -134,22 +141,51 @@ def _fail(report: Report, fmt: str, stdout: TextIO, what: str, hint: str) -> Bui
 
 
 def _placeholders(repo: Repository, course: str | None, drafts: bool,
-                  strict: bool) -> list[Diagnostic]:
+                  strict: bool, use_cache: bool = True) -> list[Diagnostic]:
     """Template placeholder text (LMS309) in the courses this build publishes, at the severity
-    lmsctl.yml gives the rule: an error fails ``--strict`` builds; a plain build warns."""
+    lmsctl.yml gives the rule: an error fails ``--strict`` builds; a plain build warns. With
+    the cache, each file's places are kept by its text (``placeholder_findings``' store)."""
+    from lmsctl.checks.lint import read_config
+    from lmsctl.checks.rules.content import placeholder_findings
+    from lmsctl.content.placeholders import template_texts
+    from lmsctl.core.cache import open_namespace
+
     config, _ = read_config(repo)
+    store = open_namespace(repo.root, PLACEHOLDERS, use_cache)
+    texts = template_texts(repo.root)
     found: list[Diagnostic] = []
     for c in repo.courses:
         if (course is not None and c.id != course) or (c.status == "draft" and not drafts):
             continue
-        for d in placeholder_findings(repo.root, c):
+        for d in placeholder_findings(repo.root, c, store, texts):
             applied = config.apply(d)
             if applied is None:
                 continue
             if not strict and applied.severity is Severity.ERROR:
                 applied = dataclasses.replace(applied, severity=Severity.WARNING)
             found.append(applied)
+    store.save(prune=course is None)
     return found
+
+
+def _record(inputs: build_inputs.Inputs, report: Report, warnings: list[Diagnostic],
+            compiled: compiler.Compiled, now: dt.datetime, courses: int) -> dict[str, Any]:
+    """What a build that succeeded read and reported, for ``_replay`` (empty when its report
+    cannot be kept exactly)."""
+    from lmsctl.targets.site import community_pages, urls
+
+    full = build_cache.report_json(report)
+    lesson = build_cache.report_json(Report(diagnostics=list(warnings)))
+    if full is None or lesson is None:
+        return {}
+    feed = compiled.docs_dir / urls.FEED
+    try:  # the feed shows the time of the build when no change has one
+        uses_now = feed.is_file() and community_pages.rfc3339(now) in feed.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        uses_now = True
+    return {"inputs": inputs.to_json(), "now": now.isoformat() if uses_now else None,
+            "report": full,
+            "result": {"pages": compiled.pages, "courses": courses, "warnings": lesson}}
 
 
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
@@ -170,13 +206,78 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     out = (out if out is not None else root / "site")
     out = out if out.is_absolute() else Path.cwd() / out
     publish.check_out(root, out)
+    today, now = _today()
+    note_to = stdout if fmt == "text" else sys.stderr
+
+    def note(message: str) -> None:
+        print(message, file=note_to)
+
+    stack = contextlib.ExitStack()
+    with stack:
+        cache = stack.enter_context(build_cache.open_cache(root, drafts, course, note)) \
+            if use_cache else None
+        inputs: build_inputs.Inputs | None = None
+        if cache is not None:
+            t = time.perf_counter()
+            inputs = build_inputs.scan(root, out.resolve(), [
+                build_cache.code_fingerprint(), core_cache.LMSCTL_VERSION,
+                build_cache.translations_fingerprint(
+                    translations), repr((strict, drafts, course, with_history)),
+                today.isoformat()], with_history)
+            done = _replay(cache, inputs, root, out, now, fmt, stdout, course)
+            timings["inputs"] = time.perf_counter() - t
+            if done is not None:
+                done.seconds = time.perf_counter() - started
+                done.timings = timings
+                return done
+        return _build(root, out, cache, inputs, strict=strict, course=course, drafts=drafts,
+                      workers=workers, stdout=stdout, with_history=with_history, fmt=fmt,
+                      translations=translations, use_cache=use_cache, today=today, now=now,
+                      note=note, started=started, timings=timings)
+    raise AssertionError("unreachable")  # pragma: no cover - the with block returns
+
+
+def _replay(cache: build_cache.BuildCache, inputs: build_inputs.Inputs, root: Path, out: Path,
+            now: dt.datetime, fmt: str, stdout: TextIO, course: str | None
+            ) -> BuildResult | None:
+    """The result of the last good build, reported again, when it read these very inputs and
+    ``out`` still holds what it published (``BuildCache.replay``): nothing to do."""
+    stored = cache.replay(inputs, root, now.isoformat(), out.resolve())
+    if stored is None:
+        return None
+    try:
+        report = build_cache.report_from(stored["report"])
+        warnings = build_cache.report_from(stored["result"]["warnings"]).diagnostics
+        pages, courses = int(stored["result"]["pages"]), int(stored["result"]["courses"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        cache.complain("has a damaged record of the last build")
+        return None
+    if report.diagnostics or fmt != "text":
+        from lmsctl.checks.report_formats import emit
+
+        emit(report, fmt, stdout)
+    return BuildResult(out=out, pages=pages, courses=courses, seconds=0.0, processes=0,
+                       report=report, warnings=warnings, preview=course)
+
+
+def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
+           inputs: build_inputs.Inputs | None, *, strict: bool, course: str | None,
+           drafts: bool, workers: int | None, stdout: TextIO, with_history: bool, fmt: str,
+           translations: gettext.NullTranslations | None, use_cache: bool, today: dt.date,
+           now: dt.datetime, note: Callable[[str], None], started: float,
+           timings: dict[str, float]) -> BuildResult:
+    from lmsctl.checks.report_formats import emit
+    from lmsctl.checks.validate import validate_repository
+    from lmsctl.core.history import History, read_history
+    from lmsctl.targets.site import compile as compiler
+    from lmsctl.targets.site import render
 
     t = time.perf_counter()
     if course is not None:
         repo, report = load_preview(root, course)
     else:
         repo, report = validate_repository(root, cache=use_cache)
-    report.extend(_placeholders(repo, course, drafts, strict))
+    report.extend(_placeholders(repo, course, drafts, strict, use_cache))
     report.command = "build"
     timings["validate"] = time.perf_counter() - t
     unchanged = f"Fix them and build again; the previous site in {out} is unchanged."
@@ -195,21 +296,14 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
             raise _fail(report, fmt, stdout, "the git clone is shallow (--strict)",
                         SHALLOW_HINT)
         history = History.unavailable("shallow clone")  # no dates rather than wrong ones
-    today, now = _today()
     selection = compiler.select(repo, drafts, course)
     pages_estimate = sum(len(c.lessons) + 1 for c in selection.built)
     options = compiler.Options(drafts=drafts, course=course, today=today, now=now,
                                shards=render.shard_count(pages_estimate, workers),
                                translations=translations)
-    note_to = stdout if fmt == "text" else sys.stderr
-
-    def note(message: str) -> None:
-        print(message, file=note_to)
-
     with contextlib.ExitStack() as stack:
-        cache = stack.enter_context(build_cache.open_cache(root, drafts, course, note)) \
-            if use_cache else None
-        space = stack.enter_context(publish.workspace(out))
+        trash = cache.trash if cache is not None else None
+        space = stack.enter_context(publish.workspace(out, trash))
         t = time.perf_counter()
         compiled = compiler.compile_site(repo, selection, space.work, options, history, cache)
         timings["compile"] = time.perf_counter() - t
@@ -238,8 +332,16 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                         "--strict", unchanged)
         t = time.perf_counter()
         if not same:
-            publish.swap_in(space.stage, out)
+            publish.swap_in(space.stage, out, trash)
         timings["publish"] = time.perf_counter() - t
+        if cache is not None and inputs is not None and inputs.usable:
+            cache.record = _record(inputs, report, lesson_warnings, compiled, now,
+                                   len(selection.built))
+        if cache is not None and same:
+            try:
+                cache.save_record()
+            except OSError as exc:
+                note(f"note: the build cache could not be written ({exc}).")
         if cache is not None and not same:
             t = time.perf_counter()
             static = {d: s for d, s in result.outputs.items() if s is not None}

@@ -7,7 +7,9 @@ leaves folders that the next build in the same place removes, once their process
 On Linux the swap is a single ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, undone if
 the second fails. Both
 temporary folders are removed whatever happens, so a failed build leaves the previous site
-byte for byte as it was and nothing else behind.
+byte for byte as it was and nothing else behind. After a build that succeeded, with the build
+cache, the old site and the build folder are moved into the cache's trash and deleted by a
+background process (``discard``): the user does not wait for thousands of deletions.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,8 +90,45 @@ def unwritable(out: Path, exc: OSError) -> UsageError:
                       "its parent folder.")
 
 
+#: What a background process runs to empty a trash folder (``discard``), at low priority.
+_EMPTY = ("import os, shutil, sys\n"
+          "try:\n    os.nice(10)\nexcept (AttributeError, OSError):\n    pass\n"
+          "for name in os.listdir(sys.argv[1]):\n"
+          "    shutil.rmtree(os.path.join(sys.argv[1], name), ignore_errors=True)\n")
+
+
+def empty_in_background(trash: Path) -> None:
+    """Delete what ``trash`` holds in a process of its own (here, when none can start)."""
+    try:
+        subprocess.Popen([sys.executable, "-c", _EMPTY, str(trash)],  # noqa: S603
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError:
+        for entry in list(trash.iterdir()):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def discard(folder: Path, trash: Path | None) -> None:
+    """Remove ``folder`` without making the user wait for thousands of deletions: it is renamed
+    into ``trash`` (a folder of the build cache) and deleted there in the background; the next
+    build starts that again if it was stopped. Removed at once without a trash, or when it is
+    on another file system."""
+    if trash is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            os.rename(folder, trash / secrets.token_hex(8))
+        except OSError:
+            pass
+        else:
+            empty_in_background(trash)
+            return
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextlib.contextmanager
-def workspace(out: Path) -> Iterator[Workspace]:
+def workspace(out: Path, trash: Path | None = None) -> Iterator[Workspace]:
+    """The build's temporary folders; with ``trash``, a build that succeeds leaves them to
+    ``discard`` (a failed one removes them before it ends)."""
     parent = out.resolve().parent
     token = f"{os.getpid()}-{secrets.token_hex(6)}"
     space = Workspace(parent / f".site-{token}", parent / f".lmsctl-build-{token}")
@@ -99,10 +140,14 @@ def workspace(out: Path) -> Iterator[Workspace]:
         raise unwritable(out, exc) from exc
     try:
         yield space
-    finally:
+    except BaseException:
         for folder in (space.stage, space.work):
             if folder.exists():
                 shutil.rmtree(folder, ignore_errors=True)
+        raise
+    for folder in (space.stage, space.work):
+        if folder.exists():
+            discard(folder, trash)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -119,22 +164,22 @@ def _exchange(a: Path, b: Path) -> bool:
     return int(func(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)) == 0
 
 
-def swap_in(stage: Path, out: Path) -> None:
-    """Make ``stage`` the new ``out``; the old site is deleted afterwards."""
+def swap_in(stage: Path, out: Path, trash: Path | None = None) -> None:
+    """Make ``stage`` the new ``out``; the old site is deleted afterwards (``discard``)."""
     (stage / MARKER).write_text("Built by lmsctl; replaced as a whole by each build.\n",
                                 encoding="utf-8")
     try:
-        _swap(stage, out.resolve())
+        _swap(stage, out.resolve(), trash)
     except OSError as exc:
         raise unwritable(out, exc) from exc
 
 
-def _swap(stage: Path, out: Path) -> None:
+def _swap(stage: Path, out: Path, trash: Path | None) -> None:
     if not out.exists():
         os.rename(stage, out)
         return
     if _exchange(stage, out):
-        shutil.rmtree(stage, ignore_errors=True)  # now the old site
+        discard(stage, trash)  # now the old site
         return
     old = out.parent / f".site-old-{os.getpid()}-{secrets.token_hex(6)}"
     os.rename(out, old)
@@ -143,4 +188,4 @@ def _swap(stage: Path, out: Path) -> None:
     except OSError:
         os.rename(old, out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old, trash)

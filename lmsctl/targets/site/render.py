@@ -163,7 +163,7 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     """Render ``compiled`` into ``site_dir`` (created; must not exist), one process per shard
     that ``compile`` planned (one process when the reuse plan leaves few pages to render)."""
     start = time.perf_counter()
-    compiled.write_docs()
+    compiled.write_docs(reuse.skip_pages if reuse is not None else frozenset())
     shards = compiled.shards
     config_file = str(compiled.config_file)
     plan: str | None = None
