@@ -10,13 +10,17 @@ import difflib
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from lmsctl.content import quiz_shape
-from lmsctl.content.markdown import read, split_front_matter
+from lmsctl.content.markdown import parser, read, split_front_matter
+from lmsctl.content.parallel import map_batches, workers
 from lmsctl.core import schema
-from lmsctl.core.cache import Namespace, lazy, pickled
+from lmsctl.core.cache import Disabled, Namespace, lazy, pickled
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.document import LessonDocument, ref_label
 from lmsctl.core.files import find_root as find_root  # noqa: F401  (re-exported)
@@ -551,17 +555,113 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
     rel = _rel(root, path)
     if text is None:
         return None, problems
-    if cache is None:
-        lesson, more = _read_lesson(rel, path.name, course_id, text)
-        return lesson, [*problems, *more]
+    if cache is None or isinstance(cache, Disabled):  # --no-cache: nothing to store
+        found = _preread(rel, course_id, text)
+        if found is None:
+            lesson, more = _read_lesson(rel, path.name, course_id, text)
+            return lesson, [*problems, *more]
+        return _restored(found[0], text), [*problems, *found[1]]
     key = cache.key("lesson", rel, course_id, text)
     found = cache.get(key)
     if found is None:
-        lesson, more = _read_lesson(rel, path.name, course_id, text)
-        cache.put(key, (_stored(lesson), more))
-        return lesson, [*problems, *more]
+        found = _preread(rel, course_id, text)
+        if found is None:
+            lesson, more = _read_lesson(rel, path.name, course_id, text)
+            cache.put(key, (_stored(lesson), more))
+            return lesson, [*problems, *more]
+        cache.put(key, found)
     stored, more = found
     return _restored(stored, text), [*problems, *more]
+
+
+# ------------------------------------------------------------------ cold reading in parallel
+
+#: Fewer uncached lessons than this are read in-process: starting workers would cost more.
+PARALLEL_MIN_LESSONS = 200
+#: Lessons per batch of a worker.
+_BATCH = 48
+
+Job = tuple[str, str, str, str]  # rel, file name, course id, text
+
+
+class _Preread:
+    """Lessons being read by worker processes, as ``_stored`` readings with their problems."""
+
+    def __init__(self, jobs: list[Job], count: int) -> None:
+        self.where = {(rel, course_id): i for i, (rel, _, course_id, _) in enumerate(jobs)}
+        self.texts = [job[3] for job in jobs]
+        self.results = map_batches(_read_batch, [jobs[i:i + _BATCH]
+                                                 for i in range(0, len(jobs), _BATCH)], count)
+        self.ready: list[tuple[Any, list[Diagnostic]] | None] = []
+
+    def take(self, rel: str, course_id: str, text: str
+             ) -> tuple[Any, list[Diagnostic]] | None:
+        i = self.where.get((rel, course_id))
+        if i is None or self.texts[i] != text:  # not sent, or changed since: read it here
+            return None
+        while len(self.ready) <= i:
+            self.ready.extend(next(self.results))
+        found, self.ready[i] = self.ready[i], None
+        return found
+
+
+_PREREAD: ContextVar[_Preread | None] = ContextVar("lmsctl_preread", default=None)
+
+
+def _preread(rel: str, course_id: str, text: str) -> tuple[Any, list[Diagnostic]] | None:
+    preread = _PREREAD.get()
+    return preread.take(rel, course_id, text) if preread is not None else None
+
+
+def _read_batch(jobs: list[Job]) -> list[tuple[Any, list[Diagnostic]]]:
+    """In a worker: each lesson's reading as the cache stores it (compact: the parts most runs
+    never use stay bytes until used), with its problems."""
+    out: list[tuple[Any, list[Diagnostic]]] = []
+    for rel, file_name, course_id, text in jobs:
+        lesson, more = _read_lesson(rel, file_name, course_id, text)
+        out.append((_stored(lesson), more))
+    return out
+
+
+def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None) -> list[Job]:
+    """The lesson files of every course folder (``lessons/*.md``) that the cache does not
+    hold, with their text; files that cannot be read are left to ``load_lesson``."""
+    jobs: list[Job] = []
+    check = cache is not None and not isinstance(cache, Disabled)
+    for folder in sorted(courses_dir.iterdir()):
+        lessons_dir = folder / "lessons"
+        if not is_content_folder(folder) or not lessons_dir.is_dir():
+            continue
+        for path in _lesson_files(lessons_dir):
+            text, _ = read_text(root, path, MAX_LESSON_BYTES)
+            if text is None:
+                continue
+            rel = _rel(root, path)
+            if check and cache is not None and cache.get(
+                    cache.key("lesson", rel, folder.name, text)) is not None:
+                continue
+            jobs.append((rel, path.name, folder.name, text))
+    return jobs
+
+
+@contextmanager
+def _prereading(root: Path, courses_dir: Path, cache: Namespace | None) -> Iterator[None]:
+    """Within this block, when many lessons are not in the cache and the machine has more than
+    one core, worker processes read them ahead of ``load_lesson``, which takes their results
+    (the same readings and problems, in the same order)."""
+    count = workers()
+    jobs = _uncached_lessons(root, courses_dir, cache) if count > 1 else []
+    if len(jobs) < PARALLEL_MIN_LESSONS:
+        yield
+        return
+    parser()  # built once, here: the workers inherit it
+    preread = _Preread(jobs, min(count, -(-len(jobs) // _BATCH)))
+    token = _PREREAD.set(preread)
+    try:
+        yield
+    finally:
+        _PREREAD.reset(token)
+        preread.results.close()
 
 
 #: What a cached lesson has at hand at once (what runs over every lesson need: references,
@@ -815,14 +915,15 @@ def _load_repository(root: Path, lessons: bool, cache: Namespace | None
     courses: list[Course] = []
     courses_dir = root / "courses"
     if courses_dir.is_dir() and inside(root, courses_dir):
-        for folder in sorted(courses_dir.iterdir()):
-            if not is_content_folder(folder):
-                continue
-            course, more, read = load_course(root, folder, lessons, cache)
-            problems += more
-            files += read
-            if course is not None:
-                courses.append(course)
+        with _prereading(root, courses_dir, cache) if lessons else nullcontext():
+            for folder in sorted(courses_dir.iterdir()):
+                if not is_content_folder(folder):
+                    continue
+                course, more, read = load_course(root, folder, lessons, cache)
+                problems += more
+                files += read
+                if course is not None:
+                    courses.append(course)
     paths, more, read = load_paths(root, cache)
     problems += more
     files += read
