@@ -183,7 +183,7 @@ def test_small_repositories_and_one_core_stay_in_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _catalog(tmp_path / "catalog")
     started: list[int] = []
-    monkeypatch.setattr(loader, "map_batches", lambda *a: started.append(1))
+    monkeypatch.setattr(loader, "Batches", lambda *a: started.append(1))
     validate_repository(root, cache=False)  # 48 lessons: under PARALLEL_MIN_LESSONS
     _parallel(monkeypatch)
     monkeypatch.setattr(loader, "workers", lambda: 1)

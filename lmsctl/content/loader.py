@@ -13,12 +13,13 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from lmsctl.content import quiz_shape
 from lmsctl.content.markdown import parser, read, split_front_matter
-from lmsctl.content.parallel import map_batches, workers
+from lmsctl.content.parallel import Batches, workers
 from lmsctl.core import schema
 from lmsctl.core.cache import Disabled, Namespace, lazy, pickled
 from lmsctl.core.diagnostics import Diagnostic
@@ -587,12 +588,26 @@ Job = tuple[str, str, str, str]  # rel, file name, course id, text
 class _Preread:
     """Lessons being read by worker processes, as ``_stored`` readings with their problems."""
 
-    def __init__(self, jobs: list[Job], count: int) -> None:
-        self.where = {(rel, course_id): i for i, (rel, _, course_id, _) in enumerate(jobs)}
-        self.texts = [job[3] for job in jobs]
-        self.results = map_batches(_read_batch, [jobs[i:i + _BATCH]
-                                                 for i in range(0, len(jobs), _BATCH)], count)
+    def __init__(self, count: int) -> None:
+        self.where: dict[tuple[str, str], int] = {}
+        self.texts: list[str] = []
+        self.results: Batches[list[Job], list[tuple[Any, list[Diagnostic]]]] = Batches(
+            _read_batch, count)
+        self.pending: list[Job] = []
         self.ready: list[tuple[Any, list[Diagnostic]] | None] = []
+
+    def add(self, job: Job) -> None:
+        """Send ``job`` (in a batch of ``_BATCH``, or at ``flush``)."""
+        self.where[job[0], job[2]] = len(self.texts)
+        self.texts.append(job[3])
+        self.pending.append(job)
+        if len(self.pending) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.results.submit(self.pending)
+            self.pending = []
 
     def take(self, rel: str, course_id: str, text: str
              ) -> tuple[Any, list[Diagnostic]] | None:
@@ -623,10 +638,10 @@ def _read_batch(jobs: list[Job]) -> list[tuple[Any, list[Diagnostic]]]:
     return out
 
 
-def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None) -> list[Job]:
+def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None
+                      ) -> Iterator[Job]:
     """The lesson files of every course folder (``lessons/*.md``) that the cache does not
     hold, with their text; files that cannot be read are left to ``load_lesson``."""
-    jobs: list[Job] = []
     check = cache is not None and not isinstance(cache, Disabled)
     for folder in sorted(courses_dir.iterdir()):
         lessons_dir = folder / "lessons"
@@ -640,24 +655,28 @@ def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None) ->
             if check and cache is not None and cache.get(
                     cache.key("lesson", rel, folder.name, text)) is not None:
                 continue
-            jobs.append((rel, path.name, folder.name, text))
-    return jobs
+            yield rel, path.name, folder.name, text
 
 
 @contextmanager
 def _prereading(root: Path, courses_dir: Path, cache: Namespace | None) -> Iterator[None]:
     """Within this block, when many lessons are not in the cache and the machine has more than
     one core, worker processes read them ahead of ``load_lesson``, which takes their results
-    (the same readings and problems, in the same order)."""
+    (the same readings and problems, in the same order). Workers start as soon as enough
+    lessons are found missing, while the rest are looked for."""
     count = workers()
-    jobs = _uncached_lessons(root, courses_dir, cache) if count > 1 else []
-    if len(jobs) < PARALLEL_MIN_LESSONS:
+    jobs = _uncached_lessons(root, courses_dir, cache) if count > 1 else iter(())
+    first = list(islice(jobs, PARALLEL_MIN_LESSONS))
+    if len(first) < PARALLEL_MIN_LESSONS:
         yield
         return
     parser()  # built once, here: the workers inherit it
-    preread = _Preread(jobs, min(count, -(-len(jobs) // _BATCH)))
+    preread = _Preread(count)
     token = _PREREAD.set(preread)
     try:
+        for job in chain(first, jobs):
+            preread.add(job)
+        preread.flush()
         yield
     finally:
         _PREREAD.reset(token)

@@ -427,17 +427,23 @@ def _unique(ident: str, used: set[str]) -> str:
     return ident
 
 
-def _all_tokens(tokens: Sequence[Token]) -> Any:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _all_tokens(token.children)
+def _ids_set(tokens: Sequence[Token]) -> set[str]:
+    """The ``id`` attributes of ``tokens`` and of their children, at any depth."""
+    used: set[str] = set()
+    stack = [tokens]
+    while stack:
+        for token in stack.pop():
+            if token.attrs and "id" in token.attrs:
+                used.add(str(token.attrs["id"]))
+            if token.children:
+                stack.append(token.children)
+    return used
 
 
 def _ids(state: StateCore) -> None:
     """Heading ids (the page's anchors) as Python-Markdown's toc makes them, and the numbers of
     tab sets."""
-    used = {str(t.attrs["id"]) for t in _all_tokens(state.tokens) if "id" in t.attrs}
+    used = _ids_set(state.tokens)
     tokens = state.tokens
     sets = 0
     for i, token in enumerate(tokens):

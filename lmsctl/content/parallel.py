@@ -20,7 +20,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 B = TypeVar("B")
 R = TypeVar("R")
@@ -37,19 +37,24 @@ def workers() -> int:
     return max(1, count)
 
 
-class Batches(Iterator[R]):
-    """The results of ``map_batches``, in batch order; ``close`` ends the workers."""
+class Batches(Generic[B, R]):
+    """``fn(batch)`` for each batch given to ``submit``, in ``count`` forked processes (all
+    started at the first ``submit``), read in the order the batches were submitted; ``close``
+    ends the workers. ``fn`` must be a module-level function; batches and results are
+    pickled."""
 
-    def __init__(self, fn: Callable[[B], R], batches: Sequence[B], count: int) -> None:
-        context = multiprocessing.get_context("fork")
-        self._executor = ProcessPoolExecutor(max_workers=count, mp_context=context)
-        try:
-            self._futures: list[Future[R] | None] = [self._executor.submit(fn, batch)
-                                                     for batch in batches]
-        except BaseException:
-            self.close()
-            raise
+    def __init__(self, fn: Callable[[B], R], count: int) -> None:
+        self._fn = fn
+        self._executor = ProcessPoolExecutor(max_workers=count,
+                                             mp_context=multiprocessing.get_context("fork"))
+        self._futures: list[Future[R] | None] = []
         self._next = 0
+
+    def __iter__(self) -> Iterator[R]:
+        return self
+
+    def submit(self, batch: B) -> None:
+        self._futures.append(self._executor.submit(self._fn, batch))
 
     def __next__(self) -> R:
         if self._next >= len(self._futures):
@@ -65,8 +70,14 @@ class Batches(Iterator[R]):
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
-def map_batches(fn: Callable[[B], R], batches: Sequence[B], count: int) -> Batches[R]:
+def map_batches(fn: Callable[[B], R], batches: Sequence[B], count: int) -> Batches[B, R]:
     """``fn(batch)`` for each batch, in ``count`` forked processes, read in batch order (call
-    ``close`` when done). ``fn`` must be a module-level function; batches and results are
-    pickled."""
-    return Batches(fn, batches, count)
+    ``close`` when done)."""
+    found = Batches(fn, count)
+    try:
+        for batch in batches:
+            found.submit(batch)
+    except BaseException:
+        found.close()
+        raise
+    return found
