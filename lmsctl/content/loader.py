@@ -582,7 +582,12 @@ PARALLEL_MIN_LESSONS = 200
 #: Lessons per batch of a worker.
 _BATCH = 48
 
-Job = tuple[str, str, str, str]  # rel, file name, course id, text
+#: A lesson for a worker: root, rel, file name, course id, and its text (None: the worker reads
+#: the file itself, when no cache needed the text to look the lesson up).
+Job = tuple[str, str, str, str, str | None]
+#: A worker's reading: the text it read, the lesson as ``_stored``, its problems (None when
+#: the file could not be read: ``load_lesson`` says why).
+Reading = tuple[str, tuple[Any, ...], list[Diagnostic]] | None
 
 
 class _Preread:
@@ -590,16 +595,13 @@ class _Preread:
 
     def __init__(self, count: int) -> None:
         self.where: dict[tuple[str, str], int] = {}
-        self.texts: list[str] = []
-        self.results: Batches[list[Job], list[tuple[Any, list[Diagnostic]]]] = Batches(
-            _read_batch, count)
+        self.results: Batches[list[Job], list[Reading]] = Batches(_read_batch, count)
         self.pending: list[Job] = []
-        self.ready: list[tuple[Any, list[Diagnostic]] | None] = []
+        self.ready: list[Reading] = []
 
     def add(self, job: Job) -> None:
         """Send ``job`` (in a batch of ``_BATCH``, or at ``flush``)."""
-        self.where[job[0], job[2]] = len(self.texts)
-        self.texts.append(job[3])
+        self.where[job[1], job[3]] = len(self.where)
         self.pending.append(job)
         if len(self.pending) >= _BATCH:
             self.flush()
@@ -610,52 +612,63 @@ class _Preread:
             self.pending = []
 
     def take(self, rel: str, course_id: str, text: str
-             ) -> tuple[Any, list[Diagnostic]] | None:
+             ) -> tuple[tuple[Any, ...], list[Diagnostic]] | None:
         i = self.where.get((rel, course_id))
-        if i is None or self.texts[i] != text:  # not sent, or changed since: read it here
+        if i is None:
             return None
         while len(self.ready) <= i:
             self.ready.extend(next(self.results))
         found, self.ready[i] = self.ready[i], None
-        return found
+        if found is None or found[0] != text:  # unreadable, or changed since: read it here
+            return None
+        return found[1], found[2]
 
 
 _PREREAD: ContextVar[_Preread | None] = ContextVar("lmsctl_preread", default=None)
 
 
-def _preread(rel: str, course_id: str, text: str) -> tuple[Any, list[Diagnostic]] | None:
+def _preread(rel: str, course_id: str, text: str
+             ) -> tuple[tuple[Any, ...], list[Diagnostic]] | None:
     preread = _PREREAD.get()
     return preread.take(rel, course_id, text) if preread is not None else None
 
 
-def _read_batch(jobs: list[Job]) -> list[tuple[Any, list[Diagnostic]]]:
+def _read_batch(jobs: list[Job]) -> list[Reading]:
     """In a worker: each lesson's reading as the cache stores it (compact: the parts most runs
     never use stay bytes until used), with its problems."""
-    out: list[tuple[Any, list[Diagnostic]]] = []
-    for rel, file_name, course_id, text in jobs:
+    out: list[Reading] = []
+    for root, rel, file_name, course_id, text in jobs:
+        if text is None:
+            text, _ = read_text(Path(root), Path(root, rel), MAX_LESSON_BYTES)
+            if text is None:
+                out.append(None)
+                continue
         lesson, more = _read_lesson(rel, file_name, course_id, text)
-        out.append((_stored(lesson), more))
+        out.append((text, _stored(lesson), more))
     return out
 
 
 def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None
                       ) -> Iterator[Job]:
     """The lesson files of every course folder (``lessons/*.md``) that the cache does not
-    hold, with their text; files that cannot be read are left to ``load_lesson``."""
+    hold; with their text when a cache was looked at (files that cannot be read are then left
+    to ``load_lesson``)."""
     check = cache is not None and not isinstance(cache, Disabled)
+    base = str(root)
     for folder in sorted(courses_dir.iterdir()):
         lessons_dir = folder / "lessons"
         if not is_content_folder(folder) or not lessons_dir.is_dir():
             continue
         for path in _lesson_files(lessons_dir):
-            text, _ = read_text(root, path, MAX_LESSON_BYTES)
-            if text is None:
-                continue
             rel = _rel(root, path)
-            if check and cache is not None and cache.get(
-                    cache.key("lesson", rel, folder.name, text)) is not None:
+            if not check:
+                yield base, rel, path.name, folder.name, None
                 continue
-            yield rel, path.name, folder.name, text
+            text, _ = read_text(root, path, MAX_LESSON_BYTES)
+            if text is None or (cache is not None and cache.get(
+                    cache.key("lesson", rel, folder.name, text)) is not None):
+                continue
+            yield base, rel, path.name, folder.name, text
 
 
 @contextmanager
