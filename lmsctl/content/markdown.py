@@ -524,17 +524,21 @@ _CHATTY = ("blockquote", "code", "fence", "heading", "hr", "html_block", "lheadi
            "paragraph", "reference")
 
 BlockRule = Callable[["StateBlock", int, int, bool], bool]
+_NORMALIZE: Callable[[StateCore], None]
 
 
 def _table_gate(table: BlockRule) -> BlockRule:
     """markdown-it's table rule, called only when the next line starts like a delimiter row
-    (the rule's own first test)."""
+    (the rule's own first tests: ``|``, ``-`` or ``:`` then another character, not ``- ``)."""
 
     def gated(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         if start + 2 > end:
             return False
         pos = state.bMarks[start + 1] + state.tShift[start + 1]
-        if pos >= state.eMarks[start + 1] or state.src[pos] not in _TABLE_DELIMITER:
+        if pos + 1 >= state.eMarks[start + 1] or state.src[pos] not in _TABLE_DELIMITER:
+            return False
+        second = state.src[pos + 1]
+        if second in " \t" and state.src[pos] == "-":  # a list item, not a delimiter row
             return False
         return table(state, start, end, silent)
 
@@ -572,6 +576,13 @@ def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRu
         return False
 
     return dispatch
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's ``normalize`` (CR and CRLF to LF, NUL to U+FFFD), which copies the text
+    even when it has neither."""
+    if "\r" in state.src or "\0" in state.src:
+        _NORMALIZE(state)
 
 
 class _Quiet:
@@ -635,6 +646,9 @@ def parser(dispatch: bool = True) -> MarkdownIt:
     md.core.ruler.push("ids", _ids)
     _renderer(md)
     if dispatch:
+        global _NORMALIZE
+        _NORMALIZE = next(r.fn for r in md.core.ruler.__rules__ if r.name == "normalize")
+        md.core.ruler.at("normalize", _normalize)
         _dispatching(md)
         _quiet_block_rules()
     return md
