@@ -3,9 +3,9 @@ synthetic catalog (default 1,000 courses x 6 lessons), optionally against anothe
 
     python -m benchmarks.bench_validate [--courses 1000] [--runs 3] [--baseline DIR]
 
-``--baseline DIR`` runs the same commands from the lmsctl source tree at ``DIR`` (with
-``PYTHONPATH=DIR``, this interpreter; without ``--no-cache`` if that lmsctl has no cache), the
-two alternating run by run on the same catalog, so that both see the same machine.
+``--baseline DIR`` runs the same commands from the lmsctl source tree at ``DIR`` (this
+interpreter, in ``DIR`` with ``PYTHONPATH=DIR``; without ``--no-cache`` if that lmsctl has no
+cache), the two alternating run by run on the same catalog, so that both see the same machine.
 
 Targets: validate under 10 s on 2 cores at 1,000 courses (issue 2); cold validate and lint no
 slower than before the one Markdown reader (issue 10: 4d0ab0c). Wall and CPU time (user + system
@@ -28,11 +28,14 @@ from pathlib import Path
 from benchmarks.synth import generate
 
 
-def time_once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system of the process and the children it waited for)."""
+def time_once(args: list[str], tree: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the process and the children it waited for) of
+    ``args`` run with the lmsctl of the source tree ``tree`` (``python -m`` puts the working
+    folder first on the import path: it is ``tree``)."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
+    proc = subprocess.run(args, capture_output=True, text=True, check=False, env=env, cwd=tree)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
@@ -40,8 +43,9 @@ def time_once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def _has_no_cache(env: dict[str, str]) -> bool:
-    out = subprocess.run([sys.executable, "-m", "lmsctl.cli", "validate", "--help"], env=env,
+def _has_no_cache(tree: Path) -> bool:
+    out = subprocess.run([sys.executable, "-m", "lmsctl.cli", "validate", "--help"],
+                         env={**os.environ, "PYTHONPATH": str(tree)}, cwd=tree,
                          capture_output=True, text=True, check=False).stdout
     return "--no-cache" in out
 
@@ -58,10 +62,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", type=Path, help="another lmsctl source tree to compare")
     args = parser.parse_args()
-    here = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    setups = [("now", here)]
+    setups = [("now", Path(__file__).resolve().parent.parent)]
     if args.baseline is not None:
-        setups.append(("baseline", {**os.environ, "PYTHONPATH": str(args.baseline.resolve())}))
+        setups.append(("baseline", args.baseline.resolve()))
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} CPUs)")
     results: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
@@ -70,10 +73,10 @@ def main() -> None:
         generate(root, args.courses)
         for _ in range(args.runs):
             for command in ("validate", "lint"):
-                for name, env in setups:
-                    flags = ["--no-cache"] if _has_no_cache(env) else []
+                for name, tree in setups:
+                    flags = ["--no-cache"] if _has_no_cache(tree) else []
                     wall, cpu = time_once([sys.executable, "-m", "lmsctl.cli", command,
-                                           *flags, "--repo", str(root)], env)
+                                           *flags, "--repo", str(root)], tree)
                     found = results.setdefault((name, command), ([], []))
                     found[0].append(wall)
                     found[1].append(cpu)
