@@ -70,6 +70,8 @@ def resolve_plain(value: str) -> Any:
 
 
 _SCALAR = yaml.ScalarEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
+_MAPPING_END = yaml.MappingEndEvent
 
 
 class _Builder:
@@ -124,19 +126,23 @@ class _Builder:
             if ev.style in (None, "") and ev.tag is None:
                 return resolve_plain(ev.value)
             return ev.value
-        if isinstance(ev, yaml.SequenceStartEvent):
+        if kind is yaml.SequenceStartEvent:
             items: list[Any] = []
             for child in it:
-                if isinstance(child, yaml.SequenceEndEvent):
+                if type(child) is _SEQUENCE_END:
                     break
                 items.append(self.node(child, it, (*path, len(items))))
             return items
-        if isinstance(ev, yaml.MappingStartEvent):
+        if kind is yaml.MappingStartEvent:
             mapping: dict[Any, Any] = {}
             for kev in it:
-                if isinstance(kev, yaml.MappingEndEvent):
+                kind = type(kev)
+                if kind is _MAPPING_END:
                     break
-                key = self.node(kev, it, (*path, "\0key"))
+                if kind is _SCALAR and kev.anchor is None and kev.tag is None:  # most keys
+                    key = resolve_plain(kev.value) if kev.style in (None, "") else kev.value
+                else:  # (a scalar key's own position is not kept: see the pop below)
+                    key = self.node(kev, it, (*path, "\0key"))
                 vev = next(it)
                 if isinstance(key, (dict, list)):
                     self.error("LMS104", kev.start_mark, "a key must be a plain word, not a list "
