@@ -1260,6 +1260,15 @@ def inline_text(markdown: str) -> str:
     code as written, link text, no image, tag or emphasis mark; entities decoded."""
     if not markdown:
         return ""
+    md = parser()
+    if ("\r" not in markdown and "\0" not in markdown
+            and md.inline.terminator_re.search(markdown) is None):
+        return markdown.strip()  # one text token: markdown-it's text rule takes it all
+    return parsed_inline_text(markdown)
+
+
+def parsed_inline_text(markdown: str) -> str:
+    """``inline_text`` through the parser, always."""
     out: list[str] = []
     for block in parser().parseInline(markdown, {}):
         out.append(plain_text(block.children))
