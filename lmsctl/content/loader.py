@@ -10,14 +10,18 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from lmsctl.content import quiz_shape
-from lmsctl.content.markdown import read, split_front_matter
+from lmsctl.content.markdown import parser, read, split_front_matter
+from lmsctl.content.parallel import Batches, workers
 from lmsctl.core import schema
-from lmsctl.core.cache import Namespace, lazy, pickled
+from lmsctl.core.cache import Disabled, Namespace, lazy, pickled
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.document import LessonDocument, ref_label
 from lmsctl.core.files import find_root as find_root  # noqa: F401  (re-exported)
@@ -552,17 +556,150 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
     rel = _rel(root, path)
     if text is None:
         return None, problems
-    if cache is None:
-        lesson, more = _read_lesson(rel, path.name, course_id, text)
-        return lesson, [*problems, *more]
+    if cache is None or isinstance(cache, Disabled):  # --no-cache: nothing to store
+        found = _preread(rel, course_id, text)
+        if found is None:
+            lesson, more = _read_lesson(rel, path.name, course_id, text)
+            return lesson, [*problems, *more]
+        return _restored(found[0], text), [*problems, *found[1]]
     key = cache.key("lesson", rel, course_id, text)
     found = cache.get(key)
     if found is None:
-        lesson, more = _read_lesson(rel, path.name, course_id, text)
-        cache.put(key, (_stored(lesson), more))
-        return lesson, [*problems, *more]
+        found = _preread(rel, course_id, text)
+        if found is None:
+            lesson, more = _read_lesson(rel, path.name, course_id, text)
+            cache.put(key, (_stored(lesson), more))
+            return lesson, [*problems, *more]
+        cache.put(key, found)
     stored, more = found
     return _restored(stored, text), [*problems, *more]
+
+
+# ------------------------------------------------------------------ cold reading in parallel
+
+#: Fewer uncached lessons than this are read in-process: starting workers would cost more.
+PARALLEL_MIN_LESSONS = 200
+#: Lessons per batch of a worker.
+_BATCH = 48
+
+#: A lesson for a worker: root, rel, file name, course id, and its text (None: the worker reads
+#: the file itself, when no cache needed the text to look the lesson up).
+Job = tuple[str, str, str, str, str | None]
+#: A worker's reading: the text it read, the lesson as ``_stored``, its problems (None when
+#: the file could not be read: ``load_lesson`` says why).
+Reading = tuple[str, tuple[Any, ...], list[Diagnostic]] | None
+
+
+class _Preread:
+    """Lessons being read by worker processes, as ``_stored`` readings with their problems."""
+
+    def __init__(self, count: int) -> None:
+        self.where: dict[tuple[str, str], int] = {}
+        self.results: Batches[list[Job], list[Reading]] = Batches(_read_batch, count)
+        self.pending: list[Job] = []
+        self.ready: list[Reading] = []
+
+    def add(self, job: Job) -> None:
+        """Send ``job`` (in a batch of ``_BATCH``, or at ``flush``)."""
+        self.where[job[1], job[3]] = len(self.where)
+        self.pending.append(job)
+        if len(self.pending) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.results.submit(self.pending)
+            self.pending = []
+
+    def take(self, rel: str, course_id: str, text: str
+             ) -> tuple[tuple[Any, ...], list[Diagnostic]] | None:
+        i = self.where.get((rel, course_id))
+        if i is None:
+            return None
+        while len(self.ready) <= i:
+            self.ready.extend(next(self.results))
+        found, self.ready[i] = self.ready[i], None
+        if found is None or found[0] != text:  # unreadable, or changed since: read it here
+            return None
+        return found[1], found[2]
+
+
+_PREREAD: ContextVar[_Preread | None] = ContextVar("lmsctl_preread", default=None)
+
+
+def _preread(rel: str, course_id: str, text: str
+             ) -> tuple[tuple[Any, ...], list[Diagnostic]] | None:
+    preread = _PREREAD.get()
+    return preread.take(rel, course_id, text) if preread is not None else None
+
+
+def _read_batch(jobs: list[Job]) -> list[Reading]:
+    """In a worker: each lesson's reading as the cache stores it (compact: the parts most runs
+    never use stay bytes until used), with its problems."""
+    out: list[Reading] = []
+    for root, rel, file_name, course_id, text in jobs:
+        if text is None:
+            text, _ = read_text(Path(root), Path(root, rel), MAX_LESSON_BYTES)
+            if text is None:
+                out.append(None)
+                continue
+        lesson, more = _read_lesson(rel, file_name, course_id, text)
+        out.append((text, _stored(lesson), more))
+    return out
+
+
+def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None,
+                      skip: frozenset[str] = frozenset(), fresh: frozenset[str] = frozenset()
+                      ) -> Iterator[Job]:
+    """The lesson files of every course folder (``lessons/*.md``) that the cache does not
+    hold; with their text when a cache was looked at (files that cannot be read are then left
+    to ``load_lesson``). Folders in ``skip`` are not read at all; those in ``fresh`` are read
+    without looking at the cache."""
+    cached = cache is not None and not isinstance(cache, Disabled)
+    base = str(root)
+    for folder in sorted(courses_dir.iterdir()):
+        lessons_dir = folder / "lessons"
+        if folder.name in skip or not is_content_folder(folder) or not lessons_dir.is_dir():
+            continue
+        check = cached and folder.name not in fresh
+        for path in _lesson_files(lessons_dir):
+            rel = _rel(root, path)
+            if not check:
+                yield base, rel, path.name, folder.name, None
+                continue
+            text, _ = read_text(root, path, MAX_LESSON_BYTES)
+            if text is None or (cache is not None and cache.get(
+                    cache.key("lesson", rel, folder.name, text)) is not None):
+                continue
+            yield base, rel, path.name, folder.name, text
+
+
+@contextmanager
+def _prereading(root: Path, courses_dir: Path, cache: Namespace | None,
+                skip: frozenset[str] = frozenset(), fresh: frozenset[str] = frozenset()
+                ) -> Iterator[None]:
+    """Within this block, when many lessons are not in the cache and the machine has more than
+    one core, worker processes read them ahead of ``load_lesson``, which takes their results
+    (the same readings and problems, in the same order). Workers start as soon as enough
+    lessons are found missing, while the rest are looked for. Course folders in ``skip`` are
+    not read; those in ``fresh`` are read without the cache (see ``_uncached_lessons``)."""
+    count = workers()
+    jobs = _uncached_lessons(root, courses_dir, cache, skip, fresh) if count > 1 else iter(())
+    first = list(islice(jobs, PARALLEL_MIN_LESSONS))
+    if len(first) < PARALLEL_MIN_LESSONS:
+        yield
+        return
+    parser()  # built once, here: the workers inherit it
+    preread = _Preread(count)
+    token = _PREREAD.set(preread)
+    try:
+        for job in chain(first, jobs):
+            preread.add(job)
+        preread.flush()
+        yield
+    finally:
+        _PREREAD.reset(token)
+        preread.results.close()
 
 
 #: What a cached lesson has at hand at once (what runs over every lesson need: references,
@@ -828,22 +965,30 @@ def _load_repository(root: Path, lessons: bool, cache: Namespace | None,
     courses: list[Course] = []
     courses_dir = root / "courses"
     if courses_dir.is_dir() and inside(root, courses_dir):
-        for folder in sorted(courses_dir.iterdir()):
-            if not is_content_folder(folder):
-                continue
-            known = stand_in(folder.name) if stand_in is not None and folder.name not in only \
-                else None
-            if known is not None:
-                files += known[1]
-                if known[0] is not None:
-                    courses.append(known[0])
-                continue
-            course, more, read = load_course(root, folder, lessons,
-                                             None if stand_in and folder.name in only else cache)
-            problems += more
-            files += read
-            if course is not None:
-                courses.append(course)
+        folders = [f for f in sorted(courses_dir.iterdir()) if is_content_folder(f)]
+        known: dict[str, tuple[Course | None, list[str]]] = {}
+        if stand_in is not None:
+            for folder in folders:
+                if folder.name not in only:
+                    given = stand_in(folder.name)
+                    if given is not None:
+                        known[folder.name] = given
+        fresh = only if stand_in is not None else frozenset()
+        with _prereading(root, courses_dir, cache, skip=frozenset(known), fresh=fresh) \
+                if lessons else nullcontext():
+            for folder in folders:
+                if folder.name in known:
+                    stood, read = known[folder.name]
+                    files += read
+                    if stood is not None:
+                        courses.append(stood)
+                    continue
+                course, more, read = load_course(root, folder, lessons,
+                                                 None if folder.name in fresh else cache)
+                problems += more
+                files += read
+                if course is not None:
+                    courses.append(course)
     paths, more, read = load_paths(root, None if stand_in is not None else cache)
     problems += more
     files += read

@@ -427,17 +427,23 @@ def _unique(ident: str, used: set[str]) -> str:
     return ident
 
 
-def _all_tokens(tokens: Sequence[Token]) -> Any:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _all_tokens(token.children)
+def _ids_set(tokens: Sequence[Token]) -> set[str]:
+    """The ``id`` attributes of ``tokens`` and of their children, at any depth."""
+    used: set[str] = set()
+    stack = [tokens]
+    while stack:
+        for token in stack.pop():
+            if token.attrs and "id" in token.attrs:
+                used.add(str(token.attrs["id"]))
+            if token.children:
+                stack.append(token.children)
+    return used
 
 
 def _ids(state: StateCore) -> None:
     """Heading ids (the page's anchors) as Python-Markdown's toc makes them, and the numbers of
     tab sets."""
-    used = {str(t.attrs["id"]) for t in _all_tokens(state.tokens) if "id" in t.attrs}
+    used = _ids_set(state.tokens)
     tokens = state.tokens
     sets = 0
     for i, token in enumerate(tokens):
@@ -500,9 +506,115 @@ def _as_written(link: str) -> str:
     return link
 
 
+#: The first characters (after indentation) a line must start with for each block rule to
+#: match it; a rule not named here is tried on every line. Each rule returns False, without
+#: touching the state, on any other first character (see the rule sources in markdown-it-py
+#: and mdit-py-plugins), so trying only these gives the same tokens.
+_FIRST_CHARS = {
+    "admonition": "!?", "tabs": "=", "fence": "`~", "blockquote": ">", "hr": "*-_",
+    "list": "*-+0123456789", "footnote_def": "[", "reference": "[", "html_block": "<",
+    "heading": "#",
+}
+#: The first characters the line after a table's first line starts with (its delimiter row).
+_TABLE_DELIMITER = frozenset("|-:")
+
+#: markdown-it-py's block rules that log every call at debug level (over a million calls in a
+#: 1,000-course catalog, each returning at once at lmsctl's log level).
+_CHATTY = ("blockquote", "code", "fence", "heading", "hr", "html_block", "lheading", "list",
+           "paragraph", "reference")
+
+BlockRule = Callable[["StateBlock", int, int, bool], bool]
+_NORMALIZE: Callable[[StateCore], None]
+
+
+def _table_gate(table: BlockRule) -> BlockRule:
+    """markdown-it's table rule, called only when the next line starts like a delimiter row
+    (the rule's own first tests: ``|``, ``-`` or ``:`` then another character, not ``- ``)."""
+
+    def gated(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if start + 2 > end:
+            return False
+        pos = state.bMarks[start + 1] + state.tShift[start + 1]
+        if pos + 1 >= state.eMarks[start + 1] or state.src[pos] not in _TABLE_DELIMITER:
+            return False
+        second = state.src[pos + 1]
+        if second in " \t" and state.src[pos] == "-":  # a list item, not a delimiter row
+            return False
+        return table(state, start, end, silent)
+
+    return gated
+
+
+def _dispatching(md: MarkdownIt) -> None:
+    """Make each chain of block rules one rule that tries, in the same order, only the rules
+    that can match a line starting with that line's first character: the same tokens, without
+    the ten or so calls that fail on every line of a paragraph."""
+    names = {id(r.fn): r.name for r in md.block.ruler.__rules__}
+    chains: dict[str, list[BlockRule]] = {}
+    for chain in ("", "paragraph", "reference", "blockquote", "list"):
+        rules = md.block.ruler.getRules(chain)
+        by_char: dict[str, tuple[BlockRule, ...]] = {}
+        chars = {c for fn in rules for c in _FIRST_CHARS.get(names.get(id(fn), ""), "")}
+        named = [(names.get(id(fn), ""), _table_gate(fn) if names.get(id(fn)) == "table"
+                  else fn) for fn in rules]
+        for ch in chars:
+            by_char[ch] = tuple(fn for name, fn in named
+                                if name not in _FIRST_CHARS or ch in _FIRST_CHARS[name])
+        others = tuple(fn for name, fn in named if name not in _FIRST_CHARS)
+        chains[chain] = [_dispatcher(by_char, others)]
+    md.block.ruler.getRules = lambda chainName="": chains.get(chainName, [])  # type: ignore[method-assign]
+
+
+def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRule, ...]
+                ) -> BlockRule:
+    def dispatch(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        pos = state.bMarks[start] + state.tShift[start]
+        rules = by_char.get(state.src[pos], others) if pos < state.eMarks[start] else others
+        for rule in rules:  # noqa: SIM110 - a loop, not any(generator): hot path
+            if rule(state, start, end, silent):
+                return True
+        return False
+
+    return dispatch
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's ``normalize`` (CR and CRLF to LF, NUL to U+FFFD), which copies the text
+    even when it has neither."""
+    if "\r" in state.src or "\0" in state.src:
+        _NORMALIZE(state)
+
+
+class _Quiet:
+    """A logger whose debug calls do nothing (others go to the real logger)."""
+
+    def __init__(self, logger: Any) -> None:
+        self._logger = logger
+
+    def debug(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._logger, name)
+
+
+def _quiet_block_rules() -> None:
+    import importlib
+    import logging
+
+    if logging.getLogger("markdown_it").isEnabledFor(logging.DEBUG):
+        return  # someone wants markdown-it's debug log: leave it
+    for name in _CHATTY:
+        module = importlib.import_module(f"markdown_it.rules_block.{name}")
+        logger = getattr(module, "LOGGER", None)
+        if logger is not None and not isinstance(logger, _Quiet):
+            setattr(module, "LOGGER", _Quiet(logger))  # noqa: B010
+
+
 @cache
-def parser() -> MarkdownIt:
-    """The lesson parser; ``read`` and ``render`` both use it."""
+def parser(dispatch: bool = True) -> MarkdownIt:
+    """The lesson parser; ``read`` and ``render`` both use it. ``dispatch=False``: the same
+    parser without the block-rule dispatch (the agreement tests compare the two)."""
     global helpers, unescapeAll, parseLinkLabel  # the rules below use them while parsing
     from markdown_it import MarkdownIt, helpers
     from markdown_it.common.utils import unescapeAll
@@ -533,6 +645,12 @@ def parser() -> MarkdownIt:
     md.core.ruler.after("inline", "tab_titles", _tab_titles)
     md.core.ruler.push("ids", _ids)
     _renderer(md)
+    if dispatch:
+        global _NORMALIZE
+        _NORMALIZE = next(r.fn for r in md.core.ruler.__rules__ if r.name == "normalize")
+        md.core.ruler.at("normalize", _normalize)
+        _dispatching(md)
+        _quiet_block_rules()
     return md
 
 
@@ -1142,6 +1260,15 @@ def inline_text(markdown: str) -> str:
     code as written, link text, no image, tag or emphasis mark; entities decoded."""
     if not markdown:
         return ""
+    md = parser()
+    if ("\r" not in markdown and "\0" not in markdown
+            and md.inline.terminator_re.search(markdown) is None):
+        return markdown.strip()  # one text token: markdown-it's text rule takes it all
+    return parsed_inline_text(markdown)
+
+
+def parsed_inline_text(markdown: str) -> str:
+    """``inline_text`` through the parser, always."""
     out: list[str] = []
     for block in parser().parseInline(markdown, {}):
         out.append(plain_text(block.children))

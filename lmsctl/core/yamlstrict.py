@@ -17,7 +17,10 @@ import yaml
 from lmsctl.core.diagnostics import Diagnostic
 from lmsctl.core.spine import diag
 
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's event parser alone (no constructor or resolver: we build the values), or None
+#: when PyYAML has no libyaml (then its pure-Python parser: the same events, marks and errors).
+_CParser: Any = getattr(yaml, "CParser", None) or getattr(
+    getattr(yaml, "_yaml", None), "CParser", None)
 
 #: Largest YAML file read, in bytes (course.yml, paths, lmsctl.yml, front matter, quiz blocks).
 MAX_YAML_BYTES = 256 * 1024
@@ -66,6 +69,11 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
+_SCALAR = yaml.ScalarEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
+_MAPPING_END = yaml.MappingEndEvent
+
+
 class _Builder:
     def __init__(self, rel: str, line_offset: int, column_offset: int) -> None:
         self.rel = rel
@@ -104,28 +112,37 @@ class _Builder:
                 self.doc.data = self.node(first, it, ())
 
     def node(self, ev: Any, it: Any, path: Key) -> Any:
-        self.doc.positions[path] = self.at(ev.start_mark)
-        if isinstance(ev, yaml.AliasEvent):
+        mark = ev.start_mark
+        self.doc.positions[path] = (mark.line + 1 + self.line_offset,
+                                    mark.column + 1 + self.column_offset)
+        kind = type(ev)
+        if kind is _SCALAR and ev.anchor is None and ev.tag is None:  # most values
+            return resolve_plain(ev.value) if ev.style in (None, "") else ev.value
+        if kind is yaml.AliasEvent:
             self.error("LMS106", ev.start_mark, f"alias '*{ev.anchor}' is not allowed")
             return None
         self.check_node_event(ev)
-        if isinstance(ev, yaml.ScalarEvent):
+        if kind is _SCALAR:
             if ev.style in (None, "") and ev.tag is None:
                 return resolve_plain(ev.value)
             return ev.value
-        if isinstance(ev, yaml.SequenceStartEvent):
+        if kind is yaml.SequenceStartEvent:
             items: list[Any] = []
             for child in it:
-                if isinstance(child, yaml.SequenceEndEvent):
+                if type(child) is _SEQUENCE_END:
                     break
                 items.append(self.node(child, it, (*path, len(items))))
             return items
-        if isinstance(ev, yaml.MappingStartEvent):
+        if kind is yaml.MappingStartEvent:
             mapping: dict[Any, Any] = {}
             for kev in it:
-                if isinstance(kev, yaml.MappingEndEvent):
+                kind = type(kev)
+                if kind is _MAPPING_END:
                     break
-                key = self.node(kev, it, (*path, "\0key"))
+                if kind is _SCALAR and kev.anchor is None and kev.tag is None:  # most keys
+                    key = resolve_plain(kev.value) if kev.style in (None, "") else kev.value
+                else:  # (a scalar key's own position is not kept: see the pop below)
+                    key = self.node(kev, it, (*path, "\0key"))
                 vev = next(it)
                 if isinstance(key, (dict, list)):
                     self.error("LMS104", kev.start_mark, "a key must be a plain word, not a list "
@@ -180,6 +197,21 @@ def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
     return text.removeprefix("\ufeff"), []
 
 
+def _events(text: str) -> list[Any]:
+    """The parser's events of ``text`` (libyaml's when present; the same events, marks and
+    errors as PyYAML's pure-Python parser gives)."""
+    if _CParser is None:
+        return list(yaml.parse(text, Loader=yaml.SafeLoader))
+    parser = _CParser(text)
+    try:
+        events: list[Any] = []
+        while parser.check_event():
+            events.append(parser.get_event())
+        return events
+    finally:
+        parser.dispose()
+
+
 def parse_yaml(
     text: str,
     rel: str,
@@ -194,7 +226,7 @@ def parse_yaml(
                            f"YAML is larger than {max_bytes // 1024} KiB")]
     builder = _Builder(rel, line_offset, column_offset)
     try:
-        events = list(yaml.parse(text, Loader=_Parser))
+        events = _events(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message, hint = _syntax_message(exc, text)

@@ -1,0 +1,55 @@
+"""The block-rule dispatch of ``lmsctl.content.markdown.parser`` (issue 10, cold speed) is an
+optimisation only: for any lesson, the tokens are exactly those of the same parser without it."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lmsctl.content.markdown import parser
+from tests.test_reader_agreement import PIECES, blocks
+
+# Lines that start like a block rule's marker, with and without what completes it.
+MARKERS = st.sampled_from([
+    "***", "---", "___", "* ", "+ ", "-", "+", "*", "1) ", "12. ", "=", "===", "== x", "!!!",
+    "???", "!", "?", "[", "[^", "[x]:", "<", "<!--", "#", "#x", "######", "####### x", "`", "``",
+    "~~", "~~~x", ">", ">>", ":", "|", "| x |", "|:-|", "-|-", "a | b", "\t", " ", "   ", "     ",
+    "\n", "\n\n", "x", "Title\n===", "Title\n---", "text", "\r\n", "\r", "\0", "- -", "-\t",
+    "-|", ":-", "|-",
+])
+
+
+def _same(body: str) -> None:
+    fast, plain = parser(), parser(dispatch=False)
+    assert fast is not plain
+    for env in ({"reading": True}, {}):
+        assert fast.parse(body, dict(env)) == plain.parse(body, dict(env)), body
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.one_of(PIECES, MARKERS), max_size=50).map("".join))
+def test_dispatch_gives_the_same_tokens_on_any_mix(body: str) -> None:
+    _same(body)
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(blocks(2), min_size=1, max_size=5).map("\n\n".join))
+def test_dispatch_gives_the_same_tokens_on_nested_lessons(body: str) -> None:
+    _same(body)
+
+
+def test_a_rule_that_would_match_is_still_tried() -> None:
+    # one construct per dispatched rule, each right after a paragraph line (the terminator
+    # chains) and on its own
+    body = "\n".join([
+        "text", "| a | b |", "|---|---|", "| 1 | 2 |", "", "    code", "", "!!! note", "    x",
+        "??? tip", "    y", '=== "T"', "    z", "```", "f", "```", "> q", "***", "- l", "1. o",
+        "[^n]: note", "[r]: /u", "<div>", "</div>", "", "# h", "Title", "===", "text[^n] [r]",
+    ])
+    _same(body)
+    kinds = {t.type for t in parser().parse(body, {})}
+    assert {"table_open", "code_block", "admonition_open", "tabset_open", "fence",
+            "blockquote_open", "hr", "bullet_list_open", "ordered_list_open",
+            "footnote_block_open", "html_block", "heading_open"} <= kinds
