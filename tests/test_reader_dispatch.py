@@ -53,3 +53,20 @@ def test_a_rule_that_would_match_is_still_tried() -> None:
     assert {"table_open", "code_block", "admonition_open", "tabset_open", "fence",
             "blockquote_open", "hr", "bullet_list_open", "ordered_list_open",
             "footnote_block_open", "html_block", "heading_open"} <= kinds
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\nab>-\u00a0\u3000\r"), max_size=40))
+def test_line_tables_are_those_of_markdown_it(src: str) -> None:
+    from markdown_it.rules_block import StateBlock
+
+    from lmsctl.content.markdown import _line_tables
+
+    state = StateBlock(src, parser(dispatch=False), {}, [])
+    assert _line_tables(src) == (state.bMarks, state.eMarks, state.tShift, state.sCount)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\nab>-*1.#`|"), max_size=60))
+def test_the_fast_block_state_gives_the_same_tokens_on_any_spacing(body: str) -> None:
+    _same(body)

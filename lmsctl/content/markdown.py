@@ -578,6 +578,94 @@ def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRu
     return dispatch
 
 
+def _line_tables(src: str) -> tuple[list[int], list[int], list[int], list[int]]:
+    """markdown-it's ``StateBlock`` line tables (``bMarks``, ``eMarks``, ``tShift``, ``sCount``,
+    its fake last line included) from one ``split`` of the text: the same numbers as its loop
+    over each line's indentation (a last line of only spaces and tabs, without a line break,
+    gets no entry)."""
+    b_marks: list[int] = []
+    e_marks: list[int] = []
+    t_shift: list[int] = []
+    s_count: list[int] = []
+    lines = src.split("\n")
+    if lines[-1] == "" or not lines[-1].strip(" \t"):
+        lines.pop()  # the text ends with a line break, or with a line of only spaces
+    start = 0
+    for line in lines:
+        end = start + len(line)
+        indent = len(line) - len(line.lstrip(" \t"))
+        b_marks.append(start)
+        e_marks.append(end)
+        t_shift.append(indent)
+        if indent and "\t" in line[:indent]:
+            offset = 0
+            for character in line[:indent]:
+                offset += 4 - offset % 4 if character == "\t" else 1
+            s_count.append(offset)
+        else:
+            s_count.append(indent)
+        start = end + 1
+    length = len(src)
+    b_marks.append(length)
+    e_marks.append(length)
+    t_shift.append(0)
+    s_count.append(0)
+    return b_marks, e_marks, t_shift, s_count
+
+
+def _fast_block_state(md: MarkdownIt) -> None:
+    """``md``'s block parser with a ``StateBlock`` whose line tables are built by
+    ``_line_tables`` and whose ``push`` fills a new token's fields directly (the dataclass
+    ``__init__`` calls two default factories and ``__post_init__``): the same state and
+    tokens."""
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.token import Token
+
+    new_token = Token.__new__
+
+    class _State(StateBlock):
+        def __init__(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> None:
+            self.src, self.md, self.env, self.tokens = src, md, env, tokens
+            self.bMarks, self.eMarks, self.tShift, self.sCount = _line_tables(src)
+            self.bsCount = [0] * len(self.bMarks)
+            self.blkIndent = 0
+            self.line = 0
+            self.lineMax = len(self.bMarks) - 1
+            self.tight = False
+            self.ddIndent = -1
+            self.listIndent = -1
+            self.parentType = "root"
+            self.level = 0
+            self.result = ""
+            self._code_enabled = "code" in md.block.ruler.get_active_rules()
+
+        def push(self, ttype: str, tag: str, nesting: Any) -> Token:
+            token = new_token(Token)
+            token.type, token.tag, token.nesting = ttype, tag, nesting
+            token.attrs, token.map, token.children = {}, None, None
+            token.content = token.markup = token.info = ""
+            token.meta, token.block, token.hidden = {}, True, False
+            if nesting < 0:
+                self.level -= 1
+            token.level = self.level
+            if nesting > 0:
+                self.level += 1
+            self.tokens.append(token)
+            return token
+
+    block = md.block
+
+    def parse(src: str, md: MarkdownIt, env: Any, outTokens: list[Token]  # noqa: N803
+              ) -> list[Token] | None:
+        if not src:
+            return None
+        state = _State(src, md, env, outTokens)
+        block.tokenize(state, state.line, state.lineMax)
+        return state.tokens
+
+    block.parse = parse  # type: ignore[method-assign]
+
+
 def _normalize(state: StateCore) -> None:
     """markdown-it's ``normalize`` (CR and CRLF to LF, NUL to U+FFFD), which copies the text
     even when it has neither."""
@@ -650,6 +738,7 @@ def parser(dispatch: bool = True) -> MarkdownIt:
         _NORMALIZE = next(r.fn for r in md.core.ruler.__rules__ if r.name == "normalize")
         md.core.ruler.at("normalize", _normalize)
         _dispatching(md)
+        _fast_block_state(md)
         _quiet_block_rules()
     return md
 

@@ -96,14 +96,39 @@ def template_texts(root: Path) -> frozenset[str]:
     return builtin_texts() | (frozenset(_texts_of(own)) if own.is_dir() else frozenset())
 
 
+@lru_cache(maxsize=8)
+def _probes(texts: frozenset[str]) -> frozenset[str] | None:
+    """One word each placeholder text has in its middle (neither its first nor its last), or
+    None when a text has no middle word. A line whose ``normalise`` gives that text holds the
+    word as one of its own whitespace-separated words, casefolded (the list marker, key, quotes
+    and marker comment ``normalise`` takes off are at the ends of the text): a file without any
+    of these words holds no placeholder."""
+    probes: set[str] = set()
+    for text in texts:
+        middle = text.split()[1:-1]
+        if not middle:
+            return None
+        probes.add(max(middle, key=len))
+    return frozenset(probes)
+
+
 def find_placeholders(text: str, texts: frozenset[str]) -> Iterator[tuple[int, int, str]]:
     """(1-based line, 1-based column, the text) of every placeholder line in ``text``."""
     if not texts:
         return
+    probes = _probes(texts)
+    if probes is not None:
+        present = probes.intersection(text.casefold().split())
+        if not present:
+            return
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith(("<!--", "#")) or stripped == "---":
             continue
+        if probes is not None:
+            folded = line.casefold()
+            if not any(word in folded for word in present):
+                continue
         if normalise(line) in texts:
             shown = _TRAILING.sub("", stripped)
             yield number, len(line) - len(line.lstrip()) + 1, shown
