@@ -265,6 +265,23 @@ def test_a_racy_edit_is_not_replayed(repo: Path, tmp_path: Path) -> None:
     assert result > 0  # rendered again
 
 
+def test_a_build_leaves_the_authors_assets_as_they_were(repo: Path, tmp_path: Path) -> None:
+    """Assets reach the temporary docs tree as symlinks: a hard link would give the author's
+    file a new change time (and link count), and the next stamp would never match."""
+    asset = repo / "courses/sales-basics/assets/question-funnel.svg"
+    before = asset.stat()
+    shutil.rmtree(repo / ".lmsctl")  # a cold build: every course compiled, every asset placed
+    first, _ = build(repo, repo / "site")
+    assert not replayed(first) and first.rendered == first.pages
+    after = asset.stat()
+    assert (after.st_ctime_ns, after.st_nlink, after.st_ino) == \
+        (before.st_ctime_ns, before.st_nlink, before.st_ino)
+    published = repo / "site/courses/sales-basics/assets/question-funnel.svg"
+    assert not published.is_symlink() and published.read_bytes() == asset.read_bytes()
+    assert published.stat().st_ino != asset.stat().st_ino
+    assert replayed(build(repo, repo / "site")[0])
+
+
 def test_a_site_changed_by_hand_is_rebuilt(repo: Path, tmp_path: Path) -> None:
     page = repo / "site/courses/sales-basics/index.html"
     page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>hand made</p></body>"))
