@@ -271,7 +271,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
     from lmsctl.core.history import History, read_history
     from lmsctl.core.inputs import taken_before
     from lmsctl.targets.site import compile as compiler
-    from lmsctl.targets.site import render
+    from lmsctl.targets.site import i18n, render
+    from lmsctl.targets.site.template_cache import TemplateCache
 
     t = time.perf_counter()
     if course is not None:
@@ -309,6 +310,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         trash = cache.trash if cache is not None else None
         space = stack.enter_context(publish.workspace(out, trash))
         t = time.perf_counter()
+        stack.enter_context(i18n.compiled_in(None if cache is None else TemplateCache(
+            cache.templates / "pages", build_cache.code_fingerprint())))
         compiled = compiler.compile_site(repo, selection, space.work, options, history, cache)
         timings["compile"] = time.perf_counter() - t
         t = time.perf_counter()
