@@ -267,13 +267,13 @@ class BuildCache:
             return False
         return site_matches(out, state["outputs"])
 
-    def replay(self, inputs: Inputs, root: Path, now: str, out: Path) -> dict[str, Any] | None:
+    def replay(self, inputs: Inputs, now: str, out: Path) -> dict[str, Any] | None:
         """What the last good build reported, when it read exactly ``inputs`` (and the time
         ``now``, if its pages showed it) and ``out`` still holds exactly what it published."""
         state = self.state
         stored = state.get("record")
         if not isinstance(stored, dict) or not state.get("site") \
-                or not inputs.same_as(stored.get("inputs"), root) \
+                or not inputs.same_as(stored.get("inputs")) \
                 or stored.get("now") not in (None, now) \
                 or not isinstance(stored.get("report"), dict) \
                 or not isinstance(stored.get("result"), dict):

@@ -260,9 +260,13 @@ def _safe_asset(course_dir: Path, path: Path) -> Path | None:
 
 
 def _link_or_copy(src: Path, dest: Path) -> None:
+    """``src`` (an author's asset, a file of lmsctl) at ``dest`` in the temporary docs tree: a
+    symlink (MkDocs copies what it leads to), not a hard link, which would give the author's
+    file a new change time (so the next build's stamp would never match); a copy where
+    symlinks cannot be made."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(src, dest)
+        os.symlink(os.path.abspath(src), dest)
     except OSError:
         shutil.copyfile(src, dest)
 

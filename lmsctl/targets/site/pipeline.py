@@ -183,7 +183,7 @@ def _record(inputs: build_inputs.Inputs, report: Report, warnings: list[Diagnost
         uses_now = feed.is_file() and community_pages.rfc3339(now) in feed.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         uses_now = True
-    return {"inputs": inputs.to_json(), "now": now.isoformat() if uses_now else None,
+    return {"inputs": inputs.digest, "now": now.isoformat() if uses_now else None,
             "report": full,
             "result": {"pages": compiled.pages, "courses": courses, "warnings": lesson}}
 
@@ -224,7 +224,7 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                 build_cache.translations_fingerprint(
                     translations), repr((strict, drafts, course, with_history)),
                 today.isoformat()], with_history)
-            done = _replay(cache, inputs, root, out, now, fmt, stdout, course)
+            done = _replay(cache, inputs, out, now, fmt, stdout, course)
             timings["inputs"] = time.perf_counter() - t
             if done is not None:
                 done.seconds = time.perf_counter() - started
@@ -237,12 +237,12 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     raise AssertionError("unreachable")  # pragma: no cover - the with block returns
 
 
-def _replay(cache: build_cache.BuildCache, inputs: build_inputs.Inputs, root: Path, out: Path,
+def _replay(cache: build_cache.BuildCache, inputs: build_inputs.Inputs, out: Path,
             now: dt.datetime, fmt: str, stdout: TextIO, course: str | None
             ) -> BuildResult | None:
     """The result of the last good build, reported again, when it read these very inputs and
     ``out`` still holds what it published (``BuildCache.replay``): nothing to do."""
-    stored = cache.replay(inputs, root, now.isoformat(), out.resolve())
+    stored = cache.replay(inputs, now.isoformat(), out.resolve())
     if stored is None:
         return None
     try:
@@ -269,14 +269,19 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
     from lmsctl.checks.report_formats import emit
     from lmsctl.checks.validate import validate_repository
     from lmsctl.core.history import History, read_history
+    from lmsctl.core.inputs import taken_before
     from lmsctl.targets.site import compile as compiler
-    from lmsctl.targets.site import render
+    from lmsctl.targets.site import i18n, render
+    from lmsctl.targets.site.template_cache import TemplateCache
 
     t = time.perf_counter()
     if course is not None:
         repo, report = load_preview(root, course)
     else:
-        repo, report = validate_repository(root, cache=use_cache)
+        with contextlib.ExitStack() as given:
+            if inputs is not None and inputs.files is not None:  # one walk of the files
+                given.enter_context(taken_before(root, inputs.files))
+            repo, report = validate_repository(root, cache=use_cache)
     report.extend(_placeholders(repo, course, drafts, strict, use_cache))
     report.command = "build"
     timings["validate"] = time.perf_counter() - t
@@ -305,6 +310,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         trash = cache.trash if cache is not None else None
         space = stack.enter_context(publish.workspace(out, trash))
         t = time.perf_counter()
+        stack.enter_context(i18n.compiled_in(None if cache is None else TemplateCache(
+            cache.templates / "pages", build_cache.code_fingerprint())))
         compiled = compiler.compile_site(repo, selection, space.work, options, history, cache)
         timings["compile"] = time.perf_counter() - t
         t = time.perf_counter()
