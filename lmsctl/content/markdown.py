@@ -1349,11 +1349,17 @@ def inline_text(markdown: str) -> str:
     code as written, link text, no image, tag or emphasis mark; entities decoded."""
     if not markdown:
         return ""
-    md = parser()
-    if ("\r" not in markdown and "\0" not in markdown
-            and md.inline.terminator_re.search(markdown) is None):
-        return markdown.strip()  # one text token: markdown-it's text rule takes it all
+    if _INLINE_MARKUP.search(markdown) is None:
+        return markdown.strip()  # text only: every character is its own text
     return parsed_inline_text(markdown)
+
+
+#: The characters an inline rule of the parser can make something other than the same text
+#: of (a line break, an escape, code, emphasis, a link, image or footnote reference, HTML or an
+#: autolink, an entity, an attribute list) or that markdown-it's normalize step replaces; at any
+#: other character (``-``, ``:``, ``!`` without ``[``...) every rule fails and the character is
+#: kept as text.
+_INLINE_MARKUP = re.compile(r"[\n\r\0\\`*_\[<&{]")
 
 
 def parsed_inline_text(markdown: str) -> str:
