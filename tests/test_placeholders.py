@@ -174,6 +174,6 @@ def test_the_word_gate_finds_what_every_line_would(lines: list[str]) -> None:
     from lmsctl.content.placeholders import find_placeholders
 
     text = "\n".join(lines)
-    texts = builtin_texts() | {"two words", "ab cd ef gh ij"}
-    for chosen in (builtin_texts(), texts):
+    for chosen in (builtin_texts(), builtin_texts() | {"ab cd ef gh ij"},
+                   builtin_texts() | {"two words"}):
         assert list(find_placeholders(text, chosen)) == _every_line(text, chosen)

@@ -666,6 +666,20 @@ def _fast_block_state(md: MarkdownIt) -> None:
     block.parse = parse  # type: ignore[method-assign]
 
 
+def _footnote_tail_gate(tail: Callable[[StateCore], None]) -> Callable[[StateCore], None]:
+    """mdit-py-plugins' ``footnote_tail``, not called when no footnote was defined (its data
+    has no label and no footnote): it would only copy the token list."""
+
+    def gated(state: StateCore) -> None:
+        data = state.env.get("footnotes")
+        if (isinstance(data, dict) and "refs" in data and "list" in data
+                and not data["refs"] and not data["list"]):
+            return
+        tail(state)
+
+    return gated
+
+
 def _normalize(state: StateCore) -> None:
     """markdown-it's ``normalize`` (CR and CRLF to LF, NUL to U+FFFD), which copies the text
     even when it has neither."""
@@ -737,6 +751,8 @@ def parser(dispatch: bool = True) -> MarkdownIt:
         global _NORMALIZE
         _NORMALIZE = next(r.fn for r in md.core.ruler.__rules__ if r.name == "normalize")
         md.core.ruler.at("normalize", _normalize)
+        tail = next(r.fn for r in md.core.ruler.__rules__ if r.name == "footnote_tail")
+        md.core.ruler.at("footnote_tail", _footnote_tail_gate(tail))
         _dispatching(md)
         _fast_block_state(md)
         _quiet_block_rules()
@@ -1256,8 +1272,14 @@ def label_text(source: str, normalized: str) -> str:
 _HARD_BREAK_NEXT = ("```", "~~~", "#")
 
 
-def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
+#: A line that ends with a space or a tab (before a CR, if any).
+_TRAILING_BLANK = re.compile(r"[ \t]\r?(?:\n|\Z)")
+
+
+def _trailing_space(body: str, lines: list[str], first: int, code: set[int]) -> list[Span]:
     out: list[Span] = []
+    if _TRAILING_BLANK.search(body) is None:
+        return out  # no line ends with a space or a tab
     n = len(lines)
     for i, raw in enumerate(lines):
         line = raw[:-1] if raw.endswith("\r") else raw
@@ -1275,17 +1297,20 @@ def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
     return out
 
 
-def _word_count(lines: list[str], code: set[int], quiz: set[int]) -> int:
-    """Words of the lesson's lines; code counts half, quizzes not at all."""
-    words = 0
+def _word_count(body: str, lines: list[str], code: set[int], quiz: set[int]) -> int:
+    """Words of the lesson's lines (``body.split("\n")``); code counts half, quizzes not at
+    all. (A line break separates words: the body's words are those of its lines.)"""
+    words = len(body.split())
     code_words = 0
-    for i, line in enumerate(lines):
-        if i in quiz:
-            continue
-        if i in code:
-            code_words += len(line.split())
-        else:
-            words += len(line.split())
+    n = len(lines)
+    for i in quiz:
+        if i < n:
+            words -= len(lines[i].split())
+    for i in code:
+        if i < n and i not in quiz:
+            line_words = len(lines[i].split())
+            words -= line_words
+            code_words += line_words
     return words + code_words // 2
 
 
@@ -1304,10 +1329,11 @@ def read(body: str, first_line: int = 1) -> LessonDocument:
         headings=tuple(reader.headings), links=links, tags=tuple(reader.tags),
         comments=tuple(reader.comments), tables=tuple(reader.tables), code=tuple(reader.code),
         bare_urls=tuple(reader.bare_urls),
-        trailing_space=tuple(_trailing_space(reader.lines, first_line, reader.code_lines)),
+        trailing_space=tuple(_trailing_space(body, reader.lines, first_line,
+                                             reader.code_lines)),
         ids=frozenset(reader.ids), html_lines=frozenset(reader.html_lines),
         definitions=definitions, prose="\n".join(reader.prose), has_text=reader.has_text,
-        word_count=_word_count(reader.lines, reader.code_lines, reader.quiz_lines),
+        word_count=_word_count(body, reader.lines, reader.code_lines, reader.quiz_lines),
         hash=hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
     )
 
@@ -1349,11 +1375,17 @@ def inline_text(markdown: str) -> str:
     code as written, link text, no image, tag or emphasis mark; entities decoded."""
     if not markdown:
         return ""
-    md = parser()
-    if ("\r" not in markdown and "\0" not in markdown
-            and md.inline.terminator_re.search(markdown) is None):
-        return markdown.strip()  # one text token: markdown-it's text rule takes it all
+    if _INLINE_MARKUP.search(markdown) is None:
+        return markdown.strip()  # text only: every character is its own text
     return parsed_inline_text(markdown)
+
+
+#: The characters an inline rule of the parser can make something other than the same text
+#: of (a line break, an escape, code, emphasis, a link, image or footnote reference, HTML or an
+#: autolink, an entity, an attribute list) or that markdown-it's normalize step replaces; at any
+#: other character (``-``, ``:``, ``!`` without ``[``...) every rule fails and the character is
+#: kept as text.
+_INLINE_MARKUP = re.compile(r"[\n\r\0\\`*_\[<&{]")
 
 
 def parsed_inline_text(markdown: str) -> str:
