@@ -488,19 +488,25 @@ def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> None:
     """Link into the freshly rendered ``site_dir`` every output of this build it lacks from
     the cached site (what was not rendered because it did not change)."""
     rendered: set[str] = set()
+    made: set[str] = {""}  # the folders there (one mkdir for each one missing)
     base = len(str(site_dir)) + 1
     for folder, _, filenames in os.walk(site_dir):  # the few files just rendered
         rel = folder[base:].replace(os.sep, "/")
+        made.add(rel)
         rendered.update(f"{rel}/{name}" if rel else name for name in filenames)
-    made: set[str] = set()
     site, cached = str(site_dir), str(reuse.site)
+
+    def make(folder: str) -> None:
+        if folder not in made:
+            make(os.path.dirname(folder))
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(os.path.join(site, folder))
+            made.add(folder)
+
     for dest in sorted(outputs):
         if dest in rendered or dest not in reuse.outputs:
             continue
-        parent = os.path.dirname(dest)
-        if parent not in made:
-            os.makedirs(os.path.join(site, parent), exist_ok=True)
-            made.add(parent)
+        make(os.path.dirname(dest))
         source, target = os.path.join(cached, dest), os.path.join(site, dest)
         try:
             os.link(source, target)
