@@ -170,10 +170,16 @@ def new_commit(root: Path) -> None:
     GitRepo(root).commit("Explain mutual next steps", date="2025-11-20", author=BOB)
 
 
+def mailmap_added(root: Path) -> None:
+    """A .mailmap, not committed: the same ``HEAD``, other names (the kept history is not
+    used)."""
+    (root / ".mailmap").write_text("Ann Renamed <ann@example.org>\n", encoding="utf-8")
+
+
 CHANGES: list[Callable[[Path], None]] = [
     lesson_edited, lesson_added, lesson_deleted, lesson_renamed, lessons_renumbered,
     quiz_changed, course_title, course_status, course_owners, course_added, course_deleted,
-    path_changed, config_changed, new_commit,
+    path_changed, config_changed, new_commit, mailmap_added,
 ]
 
 
@@ -185,6 +191,8 @@ def test_a_cached_build_after_a_change_equals_a_cold_build(
     assert "note:" not in printed
     if change is not config_changed:  # the site title is on every page
         assert rendered < pages, "the cache was not used"
+    if change is mailmap_added:
+        assert b"Ann Renamed" in b"".join(files_of(repo / "site").values())
 
 
 def test_an_unchanged_rebuild_renders_nothing(repo: Path, tmp_path: Path) -> None:
@@ -384,6 +392,14 @@ def _remove_search_documents(root: Path) -> None:
     (_slot(root) / str(_state(root)["docs"])).unlink()
 
 
+def _damage_the_history(root: Path) -> None:
+    key = _state(root)["history"][0]  # type: ignore[index]
+    path = _slot(root) / f"history-{key}.pickle"
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    path.write_bytes(bytes(raw))
+
+
 DAMAGE: list[tuple[Callable[[Path], None], str]] = [
     (_truncate_state, "could not be read"),
     (_state_of_another_kind, "could not be read"),
@@ -391,6 +407,7 @@ DAMAGE: list[tuple[Callable[[Path], None], str]] = [
     (_alter_a_published_page, "missing or altered"),
     (_truncate_a_cached_file, "missing or altered"),
     (_remove_search_documents, "misses docs-"),
+    (_damage_the_history, "damaged history-"),
 ]
 
 
@@ -406,6 +423,22 @@ def test_a_damaged_cache_is_rebuilt_with_a_note(damage: Callable[[Path], None], 
     again, _ = build(repo, repo / "site")
     assert again.rendered == 0
     assert "note:" not in _
+
+
+def test_the_history_is_kept_by_head(repo: Path, tmp_path: Path) -> None:
+    """The history read from git is kept in the cache under ``HEAD`` (and .mailmap); a build
+    at the same ``HEAD`` uses it, a new commit reads git again."""
+    first = _state(repo)["history"]
+    assert isinstance(first, list) and (_slot(repo) / f"history-{first[0]}.pickle").is_file()
+    lesson_edited(repo)
+    rebuild_and_compare(repo, tmp_path)
+    assert _state(repo)["history"] == first  # the same HEAD: the same history, not rewritten
+    GitRepo(repo).commit("Explain mutual next steps", date="2025-11-20", author=BOB)
+    shutil.rmtree(tmp_path / "cold")
+    rebuild_and_compare(repo, tmp_path)
+    second = _state(repo)["history"]
+    assert isinstance(second, list) and second[0] != first[0]
+    assert [p.name for p in _slot(repo).glob("history-*")] == [f"history-{second[0]}.pickle"]
 
 
 def test_a_failed_build_never_writes_the_cache(repo: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ exactly what that build published, prints the same report and is done.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -37,6 +38,9 @@ class Inputs:
 
     key: str
     files: Snapshot | None
+    #: what the history depends on in git (``HEAD``, a shallow clone, the prefix): with the
+    #: ``.mailmap`` files, the key of the history the build cache keeps
+    history: str = ""
 
     @property
     def usable(self) -> bool:
@@ -55,7 +59,7 @@ class Inputs:
         return self.files is not None and isinstance(stored, str) and stored == self.digest
 
 
-def _history_key(root: Path) -> str:
+def history_key(root: Path) -> str:
     """What the history depends on: ``HEAD``, whether the clone is shallow, where the
     repository sits in its git work tree (one git call through ``core.git``, as
     ``core.history`` makes it; no history is read)."""
@@ -72,7 +76,7 @@ def scan(root: Path, out: Path, settings: list[str], with_history: bool) -> Inpu
     fingerprint, the day: strings that change the output)."""
     from lmsctl.targets.site import publish
 
-    history = _history_key(root) if with_history else "no history"
+    history = history_key(root) if with_history else "no history"
     # where the site goes, relative to the repository when inside it (a copy of the
     # repository with its site and cache is the same build)
     inside = out.is_relative_to(root)
@@ -83,4 +87,16 @@ def scan(root: Path, out: Path, settings: list[str], with_history: bool) -> Inpu
                 or publish.TEMPORARY.match(os.path.basename(rel)) is not None)
 
     return Inputs(key=digest(*settings, history, where),
-                  files=snapshot(root, only=None, skip=skip))
+                  files=snapshot(root, only=None, skip=skip), history=history)
+
+
+def mailmaps(root: Path) -> list[bytes]:
+    """The ``.mailmap`` files git reads for the repository at ``root`` (its own and those of
+    the folders up to its git work tree's top), each as its path and content."""
+    found: list[bytes] = []
+    for folder in (root, *root.parents):
+        with contextlib.suppress(OSError):
+            found.append(os.fsencode(folder) + b"\0" + (folder / ".mailmap").read_bytes())
+        if (folder / ".git").exists():
+            break
+    return found

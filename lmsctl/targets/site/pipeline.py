@@ -25,6 +25,7 @@ from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.targets.site import build_cache, build_inputs, publish
 
 if TYPE_CHECKING:
+    from lmsctl.core.history import History
     from lmsctl.core.model import Course, Repository
     from lmsctl.targets.site import compile as compiler
 
@@ -188,6 +189,26 @@ def _record(inputs: build_inputs.Inputs, report: Report, warnings: list[Diagnost
             "result": {"pages": compiled.pages, "courses": courses, "warnings": lesson}}
 
 
+def _history(repo: Repository, cache: build_cache.BuildCache | None,
+             inputs: build_inputs.Inputs | None) -> History:
+    """The history of the repository: the one the build cache keeps for the same ``HEAD`` (and
+    ``.mailmap`` files, and lmsctl), else read from git and kept (when ``HEAD`` did not move
+    while it was read)."""
+    from lmsctl.core.history import read_history
+
+    if cache is None or inputs is None or not inputs.history:
+        return read_history(repo)
+    key = core_cache.digest(inputs.history, build_cache.code_fingerprint(),
+                            *build_inputs.mailmaps(repo.root))
+    found = cache.history(key)
+    if found is not None:
+        return found
+    history = read_history(repo)
+    if build_inputs.history_key(repo.root) == inputs.history:
+        cache.remember_history(key, history)
+    return history
+
+
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                course: str | None = None, drafts: bool = False, workers: int | None = None,
                stdout: TextIO | None = None, with_history: bool = True,
@@ -268,7 +289,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
            timings: dict[str, float]) -> BuildResult:
     from lmsctl.checks.report_formats import emit
     from lmsctl.checks.validate import validate_repository
-    from lmsctl.core.history import History, read_history
+    from lmsctl.core.history import History
     from lmsctl.core.inputs import taken_before
     from lmsctl.targets.site import compile as compiler
     from lmsctl.targets.site import i18n, render
@@ -293,7 +314,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
                     "--strict", unchanged)
 
     t = time.perf_counter()
-    history = read_history(repo) if with_history else History.unavailable("not read")
+    history = _history(repo, cache, inputs) if with_history \
+        else History.unavailable("not read")
     timings["history"] = time.perf_counter() - t
     if history.shallow:
         report.extend([_shallow_finding()])
