@@ -17,14 +17,17 @@ build it prints the wall time of the process (Python's start, lmsctl's imports, 
 what a user waits for), the time ``build_site`` took, the same without validation
 (``validate_repository``: the checks' own cache, not the build cache, makes that part fast;
 an unchanged build replays the last one and validates nothing), the pages rendered, each
-phase, and peak memory; then each target and whether it is met. The targets of issue 14 are
-judged on the process's wall time; the build's own aims (build_site without validation:
-unchanged < 1 s, one-lesson edit < 1.5 s, new course < 4 s) are printed beside them.
+phase, and peak memory (each process's peak RSS, and the most all the build's processes held
+at one moment: the sum of their PSS, sampled); then each target and whether it is met. The
+targets of issue 14 are judged on the process's wall time; the build's own aims (build_site
+without validation: unchanged < 1 s, one-lesson edit < 1.5 s, new course < 4 s) are printed
+beside them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -56,17 +59,53 @@ def child(repo: Path, out: Path, use_cache: bool) -> None:
                       "rendered": result.rendered, "rss": own, "rss_children": forked}))
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo += [int(c) for c in task.read_text().split()]
+    return found
+
+
+def _memory_mb(pid: int, field: str) -> float:
+    """``field`` (Pss, Rss) of process ``pid`` in MB, from /proc/<pid>/smaps_rollup; 0 if gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    for line in text.splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def run(repo: Path, out: Path, use_cache: bool) -> dict[str, object]:
+    """One build in a fresh process; its figures, plus the largest memory the build's processes
+    held at one moment (``together``: the sum of their proportional set sizes, PSS, which counts
+    a page that forked processes share once; sampled every 20 ms)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     cmd = [sys.executable, "-m", "benchmarks.bench_rebuild", "--child", str(repo), str(out),
            "1" if use_cache else "0"]
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
+    together = 0.0
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=stderr, text=True)
+        while proc.poll() is None:
+            together = max(together, sum(_memory_mb(p, "Pss") for p in _tree(proc.pid)))
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+        stdout.seek(0)
+        stderr.seek(0)
+        output, errors = stdout.read(), stderr.read()
     if proc.returncode != 0:
-        raise SystemExit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    data: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"build failed:\n{output[-3000:]}\n{errors[-3000:]}")
+    data: dict[str, object] = json.loads(output.strip().splitlines()[-1])
     data["wall"] = wall
+    data["together"] = together
     return data
 
 
@@ -149,13 +188,19 @@ def main(argv: list[str] | None = None) -> int:
         return "met" if ok else "NOT met"
 
     print()
-    print("| build | wall s | build_site s | without validate s | pages rendered | peak MB |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| build | wall s | build_site s | without validate s | pages rendered "
+          "| peak RSS MB (main + largest render) | together PSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for what, d in rows:
         print(f"| {what} | {d['wall']:.2f} | {d['seconds']:.2f} | {net(d):.2f} | "
-              f"{d['rendered']}/{d['pages']} | {d['rss']:.0f} + {d['rss_children']:.0f} |")
+              f"{d['rendered']}/{d['pages']} | {d['rss']:.0f} + {d['rss_children']:.0f} | "
+              f"{float(d['together']):.0f} |")
     print()
-    peak = float(cold["rss"]) + float(cold["rss_children"])
+    # the two peaks are not simultaneous and a forked process shares the pages it did not
+    # change: their sum overstates; the figure is the largest process, beside the most the
+    # processes held together at one moment (sampled)
+    peak = max(float(cold["rss"]), float(cold["rss_children"]))
+    together = float(cold["together"])
     for what, d, target, aim in (("rebuild after a one-lesson edit", edited, 2.0, 1.5),
                                  ("unchanged rebuild", unchanged, 1.5, 1.0),
                                  ("a new course", added, 5.0, 4.0)):
@@ -166,9 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cold build filling the cache: {filling['seconds']:.1f} s vs {cold['seconds']:.1f} s "
           f"without the cache - target no slower: "
           f"{verdict(float(filling['seconds']) <= float(cold['seconds']) * 1.05)} (5% noise)")
-    print(f"peak memory of a cold build: {cold['rss']:.0f} MB (main process) + "
-          f"{cold['rss_children']:.0f} MB (largest render process) = {peak:.0f} MB at most - "
-          f"target < 500 MB: {verdict(peak < 500)}")
+    print(f"peak memory of a cold build: largest process {peak:.0f} MB (main process "
+          f"{cold['rss']:.0f} MB, largest render process {cold['rss_children']:.0f} MB, peak RSS "
+          f"each) - target < 500 MB: {verdict(peak < 500)}; all its processes together at most "
+          f"{together:.0f} MB (sum of PSS, sampled every 20 ms): {verdict(together < 500)}")
     print(f"site after the edit identical to a cold build: {verdict(identical)}")
     return 0
 

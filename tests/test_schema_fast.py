@@ -8,6 +8,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,7 +49,7 @@ EDGES = st.sampled_from([
     "@acme/sales", "jdoe", "https://a.example/", "http://x", "LMS301", "LMS30", "en", "EN",
     "intro.md", "a/b.md", "beginner", "published", "draft", "x" * 200, 0, 1, 80, 101, 240, 241,
     -1, 1.0, 1.5, True, False, None, [], {}, ["sales"], [1], {"id": "sales-basics"},
-])
+]).map(copy.deepcopy)  # a fresh list or mapping each time: later steps may change it
 
 
 def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -123,3 +124,22 @@ def test_invalid_documents_are_explained_at_their_place() -> None:
     found = [(d.rule, d.line, d.column) for d in schema.check("course", doc, "course.yml")]
     assert ("LMS104", 3, 8) in found  # the level
     assert ("LMS104", 4, 10) in found  # the owner handle
+
+
+@pytest.mark.parametrize("name", schema.SCHEMA_NAMES)
+def test_pregenerated_validators_are_current(name: str) -> None:
+    kept = ROOT / "lmsctl" / "core" / "compiled_schemas" / f"{name}.py"
+    assert kept.read_text(encoding="utf-8") == schema.generated_code(name), (
+        f"{kept.name} is stale (schema or fastjsonschema changed): run "
+        "`python -m lmsctl.core.schema` and commit the result")
+    assert schema.pregenerated(name) is not None
+    assert schema.fast_validator(name) is schema.pregenerated(name)
+
+
+def test_pregenerated_validator_of_another_schema_text_is_not_used(tmp_path: Path) -> None:
+    # the same code under another schema's digest is refused: the check compares the digest
+    # of the schema text lmsctl holds with the one the module was made from
+    for path in schema.write_generated(tmp_path):
+        text = path.read_text(encoding="utf-8")
+        assert f'SCHEMA_SHA256 = "{schema.schema_digest(path.stem)}"' in text
+        assert f'VERSION = "{fastjsonschema.VERSION}"' in text

@@ -244,7 +244,18 @@ class Scope:
             rule = RULES.get(d.rule)
             if rule is None or rule.stage != "lint":
                 return True
-        return any(d.path == p or d.path.startswith(p + "/") for p in self.prefixes)
+        return self._within(d.path)
+
+    def _within(self, rel: str) -> bool:
+        assert self.prefixes is not None
+        return any(rel == p or rel.startswith(p + "/") for p in self.prefixes)
+
+    def count(self, files: tuple[str, ...]) -> int:
+        """How many of the repository's ``files`` the run reports on (all, or those within its
+        files and folders, as ``lint <file>``): the "in N files" of its summary."""
+        if self.prefixes is None or self.keep_validation:
+            return len(files)
+        return sum(1 for rel in files if self._within(rel))
 
 
 def scope_for_paths(repo: Repository, rels: list[str]) -> Scope:
@@ -543,7 +554,7 @@ def lint_repository(
             configured = config.apply(d)
             if configured is not None:
                 kept.append(configured)
-    report = LintReport(files_checked=validation.files_checked, root=repo.root,
+    report = LintReport(files_checked=scope.count(repo.files), root=repo.root,
                         rules_url=rules_url(repo), changed_since=changed_since,
                         changes=changes)
     report.extend(d for d in validation.diagnostics if scope.holds(d))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
 import stat
 import time
@@ -80,9 +81,11 @@ class Snapshot:
 
 
 def _hash(items: list[tuple[str, Entry]]) -> str:
-    """A hash of sorted (path, entry) pairs (the ``repr`` of strings and numbers: the same text
-    for the same pairs, in any process)."""
-    return hashlib.sha256(repr(items).encode("utf-8", "surrogatepass")).hexdigest()
+    """A hash of sorted (path, entry) pairs, serialized by ``marshal`` version 2: the same bytes
+    for the same strings and numbers in any process of this Python (before version 3 marshal
+    writes no back-references, which would depend on which objects happen to be shared), and
+    several times faster than their ``repr``."""
+    return hashlib.sha256(marshal.dumps(items, 2)).hexdigest()
 
 
 def _entry(st: os.stat_result) -> Entry:
@@ -129,6 +132,7 @@ def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
             continue
         entries[name] = _entry(st)
         settled = settled and st.st_mtime_ns < young
+    islnk = stat.S_ISLNK
     while stack:
         rel, full = stack.pop()
         try:
@@ -137,13 +141,12 @@ def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
         except OSError:
             return None
         for item in found:
-            sub = f"{rel}/{item.name}"
-            if item.is_symlink():  # (the type comes with the listing: no system call)
-                return None
+            # (the type comes with the listing: no system call for a folder)
             if item.is_dir(follow_symlinks=False):
                 if skip is not None and skip(sub):
                     continue
                 # a folder counts by its entries (which are all listed), not its time stamps
+                sub = f"{rel}/{item.name}"
                 entries[sub] = _FOLDER
                 stack.append((sub, item.path))
                 continue
@@ -151,10 +154,11 @@ def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
                 st = item.stat(follow_symlinks=False)
             except OSError:
                 return None
-            if stat.S_ISLNK(st.st_mode):  # replaced by a symlink since the listing
+            if islnk(st.st_mode):  # a symlink (to a file or a folder), listed or made since
                 return None
-            entries[sub] = _entry(st)
-            if settled and st.st_mtime_ns >= young:
+            entries[f"{rel}/{item.name}"] = (st.st_mode, st.st_size, st.st_mtime_ns,
+                                             st.st_ctime_ns, st.st_ino)
+            if st.st_mtime_ns >= young:
                 settled = False
     return Snapshot(entries, settled, start)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import gettext
 import os
 import sys
@@ -336,6 +337,11 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
             cache.templates / "pages", build_cache.code_fingerprint())))
         compiled = compiler.compile_site(repo, selection, space.work, options, history, cache)
         timings["compile"] = time.perf_counter() - t
+        built = len(selection.built)
+        # the render forks: its processes need none of the repository (the lessons' text and
+        # documents), so they do not carry a copy of it (issue 14: a cold build's memory)
+        del repo, history, selection
+        gc.collect()
         t = time.perf_counter()
         reuse = None
         same = False
@@ -364,8 +370,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
             publish.swap_in(space.stage, out, trash)
         timings["publish"] = time.perf_counter() - t
         if cache is not None and inputs is not None and inputs.usable:
-            cache.record = _record(inputs, report, lesson_warnings, compiled, now,
-                                   len(selection.built))
+            cache.record = _record(inputs, report, lesson_warnings, compiled, now, built)
         if cache is not None and same:
             try:
                 cache.save_record()
@@ -383,7 +388,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
             timings["cache"] += time.perf_counter() - t
     if report.diagnostics or fmt != "text":
         emit(report, fmt, stdout)
-    return BuildResult(out=out, pages=compiled.pages, courses=len(selection.built),
+    return BuildResult(out=out, pages=compiled.pages, courses=built,
                        seconds=time.perf_counter() - started, processes=result.processes,
                        report=report, warnings=lesson_warnings, preview=course,
                        timings=timings, rendered=result.rendered)
