@@ -143,10 +143,10 @@ def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
         for item in found:
             # (the type comes with the listing: no system call for a folder)
             if item.is_dir(follow_symlinks=False):
+                sub = f"{rel}/{item.name}"
                 if skip is not None and skip(sub):
                     continue
                 # a folder counts by its entries (which are all listed), not its time stamps
-                sub = f"{rel}/{item.name}"
                 entries[sub] = _FOLDER
                 stack.append((sub, item.path))
                 continue
