@@ -1024,6 +1024,13 @@ _PLAIN = frozenset({"text", "softbreak", "hardbreak", "em_open", "em_close", "st
                     "strong_close"})
 
 
+#: The token types ``_Reader.walk`` records something of (beyond an ``id`` attribute).
+_WALKED = frozenset({
+    "heading_open", "inline", "heading_close", "tab_title", "table_open", "thead_open",
+    "thead_close", "fence", "code_block", "html_block", "footnote_open", "tabset_open",
+})
+
+
 class _Reader:
     def __init__(self, body: str, first_line: int) -> None:
         self.body = body
@@ -1176,6 +1183,8 @@ class _Reader:
             kind = token.type
             if "id" in token.attrs:
                 self.ids.add(str(token.attrs["id"]))
+            if kind not in _WALKED:
+                continue  # paragraphs, lists, table rows and cells...: nothing to record
             if kind == "heading_open":
                 heading = token
             elif kind == "inline":
