@@ -1281,14 +1281,8 @@ def label_text(source: str, normalized: str) -> str:
 _HARD_BREAK_NEXT = ("```", "~~~", "#")
 
 
-#: A line that ends with a space or a tab (before a CR, if any).
-_TRAILING_BLANK = re.compile(r"[ \t]\r?(?:\n|\Z)")
-
-
-def _trailing_space(body: str, lines: list[str], first: int, code: set[int]) -> list[Span]:
+def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
     out: list[Span] = []
-    if _TRAILING_BLANK.search(body) is None:
-        return out  # no line ends with a space or a tab
     n = len(lines)
     for i, raw in enumerate(lines):
         line = raw[:-1] if raw.endswith("\r") else raw
@@ -1306,20 +1300,17 @@ def _trailing_space(body: str, lines: list[str], first: int, code: set[int]) -> 
     return out
 
 
-def _word_count(body: str, lines: list[str], code: set[int], quiz: set[int]) -> int:
-    """Words of the lesson's lines (``body.split("\n")``); code counts half, quizzes not at
-    all. (A line break separates words: the body's words are those of its lines.)"""
-    words = len(body.split())
+def _word_count(lines: list[str], code: set[int], quiz: set[int]) -> int:
+    """Words of the lesson's lines; code counts half, quizzes not at all."""
+    words = 0
     code_words = 0
-    n = len(lines)
-    for i in quiz:
-        if i < n:
-            words -= len(lines[i].split())
-    for i in code:
-        if i < n and i not in quiz:
-            line_words = len(lines[i].split())
-            words -= line_words
-            code_words += line_words
+    for i, line in enumerate(lines):
+        if i in quiz:
+            continue
+        if i in code:
+            code_words += len(line.split())
+        else:
+            words += len(line.split())
     return words + code_words // 2
 
 
@@ -1338,11 +1329,10 @@ def read(body: str, first_line: int = 1) -> LessonDocument:
         headings=tuple(reader.headings), links=links, tags=tuple(reader.tags),
         comments=tuple(reader.comments), tables=tuple(reader.tables), code=tuple(reader.code),
         bare_urls=tuple(reader.bare_urls),
-        trailing_space=tuple(_trailing_space(body, reader.lines, first_line,
-                                             reader.code_lines)),
+        trailing_space=tuple(_trailing_space(reader.lines, first_line, reader.code_lines)),
         ids=frozenset(reader.ids), html_lines=frozenset(reader.html_lines),
         definitions=definitions, prose="\n".join(reader.prose), has_text=reader.has_text,
-        word_count=_word_count(body, reader.lines, reader.code_lines, reader.quiz_lines),
+        word_count=_word_count(reader.lines, reader.code_lines, reader.quiz_lines),
         hash=hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
     )
 
