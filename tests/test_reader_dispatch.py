@@ -71,3 +71,17 @@ def test_line_tables_are_those_of_markdown_it(src: str) -> None:
 def test_the_fast_block_state_gives_the_same_tokens_on_any_spacing(body: str) -> None:
     _same(body)
 
+
+
+PLAIN_LINE = st.text(alphabet=st.sampled_from(list("ab Zé1 .,;'\"?()/|!]}>#~:-=+@%$^\t\u00a0")),
+                     max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "# ", "## ", "!!! note ", "- ", "> ", "    ",
+                                           '=== "', "1. ", "| "]), PLAIN_LINE),
+                max_size=8).map(lambda lines: "\n".join(a + b for a, b in lines)))
+def test_plain_text_becomes_the_text_token_of_the_inline_parser(body: str) -> None:
+    """Text without markup (headings, paragraphs, titles) is one text token, as markdown-it's
+    inline parser makes it."""
+    _same(body)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
+    from markdown_it.token import Token as _Token
 
 from lmsctl.core.document import (
     CodeBlock,
@@ -377,15 +378,31 @@ def _inline(state: StateCore) -> None:
     """markdown-it's inline step; when only reading (``env["reading"]``), text that can hold
     nothing the document records is not split into emphasis and entities (headings always
     are: their ids come from their text)."""
+    _inline_step(state, False)
+
+
+def _inline_fast(state: StateCore) -> None:
+    """``_inline``, where text without a character an inline rule acts on (``inline_text``'s
+    test) becomes the one text token the inline parser would make of it."""
+    _inline_step(state, True)
+
+
+def _inline_step(state: StateCore, fast: bool) -> None:
     reading = bool(state.env.get("reading"))
     previous = ""
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
+            content = token.content
             if (not reading or previous == "heading_open"
-                    or _INLINE_TRIGGERS.search(token.content) is not None):
-                state.md.inline.parse(token.content, state.md, state.env, token.children)
+                    or _INLINE_TRIGGERS.search(content) is not None):
+                if fast and content and _INLINE_MARKUP.search(content) is None:
+                    text = _Token("text", "", 0)
+                    text.content = content
+                    token.children.append(text)
+                else:
+                    state.md.inline.parse(content, state.md, state.env, token.children)
         previous = token.type
 
 
@@ -717,10 +734,11 @@ def _quiet_block_rules() -> None:
 def parser(dispatch: bool = True) -> MarkdownIt:
     """The lesson parser; ``read`` and ``render`` both use it. ``dispatch=False``: the same
     parser without the block-rule dispatch (the agreement tests compare the two)."""
-    global helpers, unescapeAll, parseLinkLabel  # the rules below use them while parsing
+    global helpers, unescapeAll, parseLinkLabel, _Token  # the rules below use them
     from markdown_it import MarkdownIt, helpers
     from markdown_it.common.utils import unescapeAll
     from markdown_it.helpers import parseLinkLabel
+    from markdown_it.token import Token as _Token
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": True})
@@ -751,6 +769,7 @@ def parser(dispatch: bool = True) -> MarkdownIt:
         global _NORMALIZE
         _NORMALIZE = next(r.fn for r in md.core.ruler.__rules__ if r.name == "normalize")
         md.core.ruler.at("normalize", _normalize)
+        md.core.ruler.at("inline", _inline_fast)
         tail = next(r.fn for r in md.core.ruler.__rules__ if r.name == "footnote_tail")
         md.core.ruler.at("footnote_tail", _footnote_tail_gate(tail))
         _dispatching(md)
