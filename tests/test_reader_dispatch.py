@@ -72,27 +72,16 @@ def test_the_fast_block_state_gives_the_same_tokens_on_any_spacing(body: str) ->
     _same(body)
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(st.one_of(PIECES, MARKERS, st.sampled_from([" \n", "\t\r\n", "a \r", " "])),
-                max_size=40).map("".join))
-def test_word_count_and_trailing_space_are_those_of_every_line(body: str) -> None:
-    """The shortcuts of ``read`` (words of the whole body, no line-by-line look for trailing
-    spaces when no line ends with one) count and find what a pass over every line does."""
-    from lmsctl.content.markdown import _Reader, _trailing_space, read
 
-    reader = _Reader(body, 3)
-    reader.walk(parser().parse(body, {"reading": True}), {})
-    words = code_words = 0
-    for i, line in enumerate(reader.lines):
-        if i in reader.quiz_lines:
-            continue
-        if i in reader.code_lines:
-            code_words += len(line.split())
-        else:
-            words += len(line.split())
-    doc = read(body, 3)
-    assert doc.word_count == words + code_words // 2
-    # a "body" that ends with a space makes _trailing_space look at every line
-    every_line = _trailing_space(" ", reader.lines, 3, reader.code_lines)
-    assert list(doc.trailing_space) == every_line
+PLAIN_LINE = st.text(alphabet=st.sampled_from(list("ab Zé1 .,;'\"?()/|!]}>#~:-=+@%$^\t\u00a0")),
+                     max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "# ", "## ", "!!! note ", "- ", "> ", "    ",
+                                           '=== "', "1. ", "| "]), PLAIN_LINE),
+                max_size=8).map(lambda lines: "\n".join(a + b for a, b in lines)))
+def test_plain_text_becomes_the_text_token_of_the_inline_parser(body: str) -> None:
+    """Text without markup (headings, paragraphs, titles) is one text token, as markdown-it's
+    inline parser makes it."""
+    _same(body)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
+    from markdown_it.token import Token as _Token
 
 from lmsctl.core.document import (
     CodeBlock,
@@ -377,15 +378,31 @@ def _inline(state: StateCore) -> None:
     """markdown-it's inline step; when only reading (``env["reading"]``), text that can hold
     nothing the document records is not split into emphasis and entities (headings always
     are: their ids come from their text)."""
+    _inline_step(state, False)
+
+
+def _inline_fast(state: StateCore) -> None:
+    """``_inline``, where text without a character an inline rule acts on (``inline_text``'s
+    test) becomes the one text token the inline parser would make of it."""
+    _inline_step(state, True)
+
+
+def _inline_step(state: StateCore, fast: bool) -> None:
     reading = bool(state.env.get("reading"))
     previous = ""
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
+            content = token.content
             if (not reading or previous == "heading_open"
-                    or _INLINE_TRIGGERS.search(token.content) is not None):
-                state.md.inline.parse(token.content, state.md, state.env, token.children)
+                    or _INLINE_TRIGGERS.search(content) is not None):
+                if fast and content and _INLINE_MARKUP.search(content) is None:
+                    text = _Token("text", "", 0)
+                    text.content = content
+                    token.children.append(text)
+                else:
+                    state.md.inline.parse(content, state.md, state.env, token.children)
         previous = token.type
 
 
@@ -717,10 +734,11 @@ def _quiet_block_rules() -> None:
 def parser(dispatch: bool = True) -> MarkdownIt:
     """The lesson parser; ``read`` and ``render`` both use it. ``dispatch=False``: the same
     parser without the block-rule dispatch (the agreement tests compare the two)."""
-    global helpers, unescapeAll, parseLinkLabel  # the rules below use them while parsing
+    global helpers, unescapeAll, parseLinkLabel, _Token  # the rules below use them
     from markdown_it import MarkdownIt, helpers
     from markdown_it.common.utils import unescapeAll
     from markdown_it.helpers import parseLinkLabel
+    from markdown_it.token import Token as _Token
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": True})
@@ -751,6 +769,7 @@ def parser(dispatch: bool = True) -> MarkdownIt:
         global _NORMALIZE
         _NORMALIZE = next(r.fn for r in md.core.ruler.__rules__ if r.name == "normalize")
         md.core.ruler.at("normalize", _normalize)
+        md.core.ruler.at("inline", _inline_fast)
         tail = next(r.fn for r in md.core.ruler.__rules__ if r.name == "footnote_tail")
         md.core.ruler.at("footnote_tail", _footnote_tail_gate(tail))
         _dispatching(md)
@@ -1024,6 +1043,13 @@ _PLAIN = frozenset({"text", "softbreak", "hardbreak", "em_open", "em_close", "st
                     "strong_close"})
 
 
+#: The token types ``_Reader.walk`` records something of (beyond an ``id`` attribute).
+_WALKED = frozenset({
+    "heading_open", "inline", "heading_close", "tab_title", "table_open", "thead_open",
+    "thead_close", "fence", "code_block", "html_block", "footnote_open", "tabset_open",
+})
+
+
 class _Reader:
     def __init__(self, body: str, first_line: int) -> None:
         self.body = body
@@ -1176,6 +1202,8 @@ class _Reader:
             kind = token.type
             if "id" in token.attrs:
                 self.ids.add(str(token.attrs["id"]))
+            if kind not in _WALKED:
+                continue  # paragraphs, lists, table rows and cells...: nothing to record
             if kind == "heading_open":
                 heading = token
             elif kind == "inline":
@@ -1272,14 +1300,8 @@ def label_text(source: str, normalized: str) -> str:
 _HARD_BREAK_NEXT = ("```", "~~~", "#")
 
 
-#: A line that ends with a space or a tab (before a CR, if any).
-_TRAILING_BLANK = re.compile(r"[ \t]\r?(?:\n|\Z)")
-
-
-def _trailing_space(body: str, lines: list[str], first: int, code: set[int]) -> list[Span]:
+def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
     out: list[Span] = []
-    if _TRAILING_BLANK.search(body) is None:
-        return out  # no line ends with a space or a tab
     n = len(lines)
     for i, raw in enumerate(lines):
         line = raw[:-1] if raw.endswith("\r") else raw
@@ -1297,20 +1319,17 @@ def _trailing_space(body: str, lines: list[str], first: int, code: set[int]) -> 
     return out
 
 
-def _word_count(body: str, lines: list[str], code: set[int], quiz: set[int]) -> int:
-    """Words of the lesson's lines (``body.split("\n")``); code counts half, quizzes not at
-    all. (A line break separates words: the body's words are those of its lines.)"""
-    words = len(body.split())
+def _word_count(lines: list[str], code: set[int], quiz: set[int]) -> int:
+    """Words of the lesson's lines; code counts half, quizzes not at all."""
+    words = 0
     code_words = 0
-    n = len(lines)
-    for i in quiz:
-        if i < n:
-            words -= len(lines[i].split())
-    for i in code:
-        if i < n and i not in quiz:
-            line_words = len(lines[i].split())
-            words -= line_words
-            code_words += line_words
+    for i, line in enumerate(lines):
+        if i in quiz:
+            continue
+        if i in code:
+            code_words += len(line.split())
+        else:
+            words += len(line.split())
     return words + code_words // 2
 
 
@@ -1329,11 +1348,10 @@ def read(body: str, first_line: int = 1) -> LessonDocument:
         headings=tuple(reader.headings), links=links, tags=tuple(reader.tags),
         comments=tuple(reader.comments), tables=tuple(reader.tables), code=tuple(reader.code),
         bare_urls=tuple(reader.bare_urls),
-        trailing_space=tuple(_trailing_space(body, reader.lines, first_line,
-                                             reader.code_lines)),
+        trailing_space=tuple(_trailing_space(reader.lines, first_line, reader.code_lines)),
         ids=frozenset(reader.ids), html_lines=frozenset(reader.html_lines),
         definitions=definitions, prose="\n".join(reader.prose), has_text=reader.has_text,
-        word_count=_word_count(body, reader.lines, reader.code_lines, reader.quiz_lines),
+        word_count=_word_count(reader.lines, reader.code_lines, reader.quiz_lines),
         hash=hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
     )
 
