@@ -389,7 +389,9 @@ def _truncate_a_cached_file(root: Path) -> None:
 
 
 def _remove_search_documents(root: Path) -> None:
-    (_slot(root) / str(_state(root)["docs"])).unlink()
+    parts = _state(root)["docs"]
+    assert isinstance(parts, dict) and "sales-basics" in parts and "" in parts
+    (_slot(root) / parts["sales-basics"][0]).unlink()  # one course's part
 
 
 def _damage_the_history(root: Path) -> None:
@@ -439,6 +441,23 @@ def test_the_history_is_kept_by_head(repo: Path, tmp_path: Path) -> None:
     second = _state(repo)["history"]
     assert isinstance(second, list) and second[0] != first[0]
     assert [p.name for p in _slot(repo).glob("history-*")] == [f"history-{second[0]}.pickle"]
+
+
+def test_an_edit_rewrites_only_its_courses_search_documents(repo: Path,
+                                                             tmp_path: Path) -> None:
+    """The search documents are kept per course (and one part for the other pages): a lesson
+    edit writes its course's part again, no other."""
+    before = _state(repo)["docs"]
+    assert isinstance(before, dict) and len(before) > 3
+    lesson_edited(repo)
+    rebuild_and_compare(repo, tmp_path)
+    after = _state(repo)["docs"]
+    assert isinstance(after, dict) and after.keys() == before.keys()
+    assert after["sales-basics"] != before["sales-basics"]
+    assert {k: v for k, v in after.items() if k != "sales-basics"} == \
+        {k: v for k, v in before.items() if k != "sales-basics"}
+    assert sorted(p.name for p in _slot(repo).glob("docs-*")) == \
+        sorted({name for name, _ in after.values()})
 
 
 def test_a_failed_build_never_writes_the_cache(repo: Path, tmp_path: Path) -> None:

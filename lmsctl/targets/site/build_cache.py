@@ -11,7 +11,8 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
   with their SHA-256;
 - ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings),
   keyed by a hash of everything compiling the course reads (``course_key``);
-- ``docs-<token>.json``: every page's search documents;
+- ``docs-<hash>.json``: every page's search documents, one file per course (and one for the
+  other pages), named by a hash of its content: a build rewrites only the parts it rendered;
 - ``site-<token>/``: the site it published, as hard links to the same files (nothing ever
   writes into a published file: a build renders into a new, empty folder, and only then links
   the pages it did not render from here).
@@ -145,6 +146,8 @@ class BuildCache:
         self.new_compiled: dict[str, Stored] = {}
         self.used_compiled: set[str] = set()
         self._complaints: set[str] = set()
+        #: the search documents read by ``plan``: part -> (file, SHA-256, its documents)
+        self.docs_parts: dict[str, tuple[str, str, dict[str, Any]]] = {}
         #: the history read from the cache ([key, SHA-256]), or read from git (key, bytes)
         self.history_kept: tuple[str, str] | None = None
         self.new_history: tuple[str, bytes] | None = None
@@ -275,11 +278,17 @@ class BuildCache:
         if len(intact) < len(state["outputs"]):
             self.complain(f"has {len(state['outputs']) - len(intact)} missing or altered "
                           "file(s) in its site copy")
-        docs_name = state.get("docs")
-        docs = self._read_checked(str(docs_name), str(state.get("docs_sha", ""))) \
-            if docs_name else None
-        if not isinstance(docs, dict):
+        parts = state.get("docs")
+        if not isinstance(parts, dict):
             return None
+        docs: dict[str, Any] = {}
+        for part, found in parts.items():
+            data = self._read_checked(str(found[0]), str(found[1])) \
+                if isinstance(found, list) and len(found) == 2 else None
+            if not isinstance(data, dict):
+                return None
+            self.docs_parts[part] = (found[0], found[1], data)
+            docs.update(data)
         skip: set[str] = set()
         for src, (old, dest) in state["pages"].items():
             if pages.get(src) == old and dest in intact:
@@ -352,13 +361,10 @@ class BuildCache:
             key, raw = self.new_history
             (folder / f"history-{key}.pickle").write_bytes(raw)
             history = [key, hashlib.sha256(raw).hexdigest()]
-        docs_raw = json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        docs_name = f"docs-{token}.json"
-        (folder / docs_name).write_bytes(docs_raw)
+        parts = self._docs_parts(docs)
         state = {
             "format": FORMAT, "secret": self.secret, "global_key": self.global_key,
-            "compiled": compiled, "site": site_name, "docs": docs_name,
-            "docs_sha": hashlib.sha256(docs_raw).hexdigest(),
+            "compiled": compiled, "site": site_name, "docs": parts,
             "pages": {src: [d, page_dest(src)] for src, d in pages.items()},
             "outputs": outputs if site_name else {},
             "static": {d: s for d, s in static.items() if d in outputs},
@@ -367,7 +373,8 @@ class BuildCache:
             "history": history,
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
-        keep = {STATE, "lock", site_name, docs_name, *(f"compile-{k}.json" for k in compiled)}
+        keep = {STATE, "lock", site_name, *(name for name, _ in parts.values()),
+                *(f"compile-{k}.json" for k in compiled)}
         if history is not None:
             keep.add(f"history-{history[0]}.pickle")
         for entry in folder.iterdir():
@@ -378,6 +385,35 @@ class BuildCache:
             else:
                 with contextlib.suppress(OSError):
                     entry.unlink()
+
+
+    def _docs_parts(self, docs: dict[str, Any]) -> dict[str, list[str]]:
+        """Write the search documents of each part (a course's pages, the other pages) that
+        differ from the part ``plan`` read (the very objects it read: a page rendered again
+        has new ones); returns part -> [file, SHA-256]."""
+        groups: dict[str, dict[str, Any]] = {}
+        for src, d in docs.items():
+            groups.setdefault(docs_part(src), {})[src] = d
+        parts: dict[str, list[str]] = {}
+        for part, group in sorted(groups.items()):
+            known = self.docs_parts.get(part)
+            if known is not None and known[2].keys() == group.keys() \
+                    and all(group[src] is d for src, d in known[2].items()):
+                parts[part] = [known[0], known[1]]
+                continue
+            raw = json.dumps(group, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            sha = hashlib.sha256(raw).hexdigest()
+            name = f"docs-{sha[:32]}.json"
+            if not (self.folder / name).is_file():  # else the same bytes (checked when read)
+                (self.folder / name).write_bytes(raw)
+            parts[part] = [name, sha]
+        return parts
+
+
+def docs_part(src: str) -> str:
+    """The part of the search documents a page of docs/ belongs to: its course, or ""."""
+    pieces = src.split("/", 2)
+    return pieces[1] if len(pieces) == 3 and pieces[0] == "courses" else ""
 
 
 def site_matches(out: Path, outputs: dict[str, list[int]]) -> bool:
