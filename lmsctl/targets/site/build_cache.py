@@ -32,12 +32,12 @@ cannot know it (it never appears in the site).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import importlib.metadata
 import json
 import os
-import pickle
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
@@ -50,7 +50,7 @@ from lmsctl.core import cache as core_cache
 from lmsctl.core.cache import code_files_hash, digest
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
 from lmsctl.core.files import write_atomic
-from lmsctl.core.history import History
+from lmsctl.core.history import Change, History, Person
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import publish
 from lmsctl.targets.site.build_inputs import Inputs
@@ -229,11 +229,12 @@ class BuildCache:
         self.new_compiled[key] = stored
 
     def history(self, key: str) -> History | None:
-        """The history the last good build read under ``key`` (``HISTORY``), or None."""
+        """The history the last good build read under ``key`` (``history-<key>.json``, its
+        SHA-256 in the state), or None."""
         found = self.state.get("history")
         if not (isinstance(found, list) and len(found) == 2 and found[0] == key):
             return None
-        name = f"history-{key}.pickle"
+        name = f"history-{key}.json"
         try:
             raw = (self.folder / name).read_bytes()
         except OSError:
@@ -242,10 +243,11 @@ class BuildCache:
         if hashlib.sha256(raw).hexdigest() != found[1]:
             self.complain(f"has a damaged {name}")
             return None
-        try:  # written by a build of this lmsctl (the key holds its code) and checksummed
-            changes, shallow = pickle.loads(raw)  # noqa: S301
-            history = History(changes, shallow=bool(shallow))
-        except Exception:  # noqa: BLE001 - whatever the bytes: read from git again
+        try:
+            data = json.loads(raw)
+            history = History([_change(c) for c in data["changes"]],
+                              shallow=data["shallow"] is True)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             self.complain(f"has a damaged {name}")
             return None
         self.history_kept = (key, found[1])
@@ -254,8 +256,9 @@ class BuildCache:
     def remember_history(self, key: str, history: History) -> None:
         """Keep ``history`` (read from git) under ``key`` when the build succeeds."""
         if history.available:
-            self.new_history = (key, pickle.dumps((history.changes, history.shallow),
-                                                  protocol=pickle.HIGHEST_PROTOCOL))
+            self.new_history = (key, json.dumps({
+                "shallow": history.shallow, "changes": [_change_json(c) for c in history.changes]},
+                ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
     def plan(self, pages: dict[str, str]) -> Reuse | None:
         """What can be taken from the cached site: pages whose digest (``pages``: docs/ path
@@ -359,7 +362,7 @@ class BuildCache:
         history = list(self.history_kept) if self.history_kept is not None else None
         if self.new_history is not None:
             key, raw = self.new_history
-            (folder / f"history-{key}.pickle").write_bytes(raw)
+            (folder / f"history-{key}.json").write_bytes(raw)
             history = [key, hashlib.sha256(raw).hexdigest()]
         parts = self._docs_parts(docs)
         state = {
@@ -376,7 +379,7 @@ class BuildCache:
         keep = {STATE, "lock", site_name, *(name for name, _ in parts.values()),
                 *(f"compile-{k}.json" for k in compiled)}
         if history is not None:
-            keep.add(f"history-{history[0]}.pickle")
+            keep.add(f"history-{history[0]}.json")
         for entry in folder.iterdir():
             if entry.name in keep:
                 continue
@@ -408,6 +411,40 @@ class BuildCache:
                 (self.folder / name).write_bytes(raw)
             parts[part] = [name, sha]
         return parts
+
+
+def _person_json(p: Person) -> list[str]:
+    return [p.name, p.email]
+
+
+def _person(data: Any) -> Person:
+    """A ``Person`` as it was kept (its name already made public: not made again)."""
+    person: Person = object.__new__(Person)
+    person.__dict__.update(name=str(data[0]), email=str(data[1]))
+    return person
+
+
+def _change_json(c: Change) -> list[Any]:
+    """A ``Change`` as JSON data for ``_change`` (dates as ISO text)."""
+    return [c.sha, c.date.isoformat(), c.subject, _person_json(c.author),
+            [_person_json(p) for p in c.coauthors], list(c.files),
+            c.when.isoformat() if c.when is not None else None,
+            c.author_date.isoformat() if c.author_date is not None else None,
+            [_person_json(p) for p in c.reviewers], [list(x) for x in c.stats]]
+
+
+def _change(data: Any) -> Change:
+    """The ``Change`` ``_change_json`` kept (ValueError, TypeError, KeyError or IndexError when
+    damaged)."""
+    when, author_date = data[6], data[7]
+    return Change(
+        sha=str(data[0]), date=dt.date.fromisoformat(data[1]), subject=str(data[2]),
+        author=_person(data[3]), coauthors=tuple(_person(p) for p in data[4]),
+        files=tuple(str(f) for f in data[5]),
+        when=dt.datetime.fromisoformat(when) if when is not None else None,
+        author_date=dt.date.fromisoformat(author_date) if author_date is not None else None,
+        reviewers=tuple(_person(p) for p in data[8]),
+        stats=tuple((str(x[0]), x[1], x[2]) for x in data[9]))
 
 
 def docs_part(src: str) -> str:
