@@ -389,12 +389,14 @@ def _truncate_a_cached_file(root: Path) -> None:
 
 
 def _remove_search_documents(root: Path) -> None:
-    (_slot(root) / str(_state(root)["docs"])).unlink()
+    parts = _state(root)["docs"]
+    assert isinstance(parts, dict) and "sales-basics" in parts and "" in parts
+    (_slot(root) / parts["sales-basics"][0]).unlink()  # one course's part
 
 
 def _damage_the_history(root: Path) -> None:
     key = _state(root)["history"][0]  # type: ignore[index]
-    path = _slot(root) / f"history-{key}.pickle"
+    path = _slot(root) / f"history-{key}.json"
     raw = bytearray(path.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     path.write_bytes(bytes(raw))
@@ -429,7 +431,7 @@ def test_the_history_is_kept_by_head(repo: Path, tmp_path: Path) -> None:
     """The history read from git is kept in the cache under ``HEAD`` (and .mailmap); a build
     at the same ``HEAD`` uses it, a new commit reads git again."""
     first = _state(repo)["history"]
-    assert isinstance(first, list) and (_slot(repo) / f"history-{first[0]}.pickle").is_file()
+    assert isinstance(first, list) and (_slot(repo) / f"history-{first[0]}.json").is_file()
     lesson_edited(repo)
     rebuild_and_compare(repo, tmp_path)
     assert _state(repo)["history"] == first  # the same HEAD: the same history, not rewritten
@@ -438,7 +440,40 @@ def test_the_history_is_kept_by_head(repo: Path, tmp_path: Path) -> None:
     rebuild_and_compare(repo, tmp_path)
     second = _state(repo)["history"]
     assert isinstance(second, list) and second[0] != first[0]
-    assert [p.name for p in _slot(repo).glob("history-*")] == [f"history-{second[0]}.pickle"]
+    assert [p.name for p in _slot(repo).glob("history-*")] == [f"history-{second[0]}.json"]
+
+
+def test_an_edit_rewrites_only_its_courses_search_documents(repo: Path,
+                                                             tmp_path: Path) -> None:
+    """The search documents are kept per course (and one part for the other pages): a lesson
+    edit writes its course's part again, no other."""
+    before = _state(repo)["docs"]
+    assert isinstance(before, dict) and len(before) > 3
+    lesson_edited(repo)
+    rebuild_and_compare(repo, tmp_path)
+    after = _state(repo)["docs"]
+    assert isinstance(after, dict) and after.keys() == before.keys()
+    assert after["sales-basics"] != before["sales-basics"]
+    assert {k: v for k, v in after.items() if k != "sales-basics"} == \
+        {k: v for k, v in before.items() if k != "sales-basics"}
+    assert sorted(p.name for p in _slot(repo).glob("docs-*")) == \
+        sorted({name for name, _ in after.values()})
+
+
+def test_the_kept_history_is_the_one_git_gives(repo: Path) -> None:
+    from lmsctl.core.history import read_history
+
+    GitRepo(repo).commit("A change with a co-author", date="2025-10-02", author=BOB,
+                         allow_empty=True, trailers=[("Co-authored-by", "Ann Author "
+                                                      "<ann@example.org>")])
+    build(repo, repo / "site")
+    cache = build_cache.BuildCache(_slot(repo), print)
+    cache.load()
+    key = _state(repo)["history"][0]  # type: ignore[index]
+    kept = cache.history(str(key))
+    assert kept is not None
+    assert kept.changes == read_history(repo).changes and len(kept.changes) == 2
+    assert [c.coauthors for c in kept.changes][0]
 
 
 def test_a_failed_build_never_writes_the_cache(repo: Path, tmp_path: Path) -> None:

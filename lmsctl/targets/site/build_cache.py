@@ -11,7 +11,8 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
   with their SHA-256;
 - ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings),
   keyed by a hash of everything compiling the course reads (``course_key``);
-- ``docs-<token>.json``: every page's search documents;
+- ``docs-<hash>.json``: every page's search documents, one file per course (and one for the
+  other pages), named by a hash of its content: a build rewrites only the parts it rendered;
 - ``site-<token>/``: the site it published, as hard links to the same files (nothing ever
   writes into a published file: a build renders into a new, empty folder, and only then links
   the pages it did not render from here).
@@ -31,12 +32,12 @@ cannot know it (it never appears in the site).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import importlib.metadata
 import json
 import os
-import pickle
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
@@ -49,7 +50,7 @@ from lmsctl.core import cache as core_cache
 from lmsctl.core.cache import code_files_hash, digest
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
 from lmsctl.core.files import write_atomic
-from lmsctl.core.history import History
+from lmsctl.core.history import Change, History, Person
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import publish
 from lmsctl.targets.site.build_inputs import Inputs
@@ -145,6 +146,8 @@ class BuildCache:
         self.new_compiled: dict[str, Stored] = {}
         self.used_compiled: set[str] = set()
         self._complaints: set[str] = set()
+        #: the search documents read by ``plan``: part -> (file, SHA-256, its documents)
+        self.docs_parts: dict[str, tuple[str, str, dict[str, Any]]] = {}
         #: the history read from the cache ([key, SHA-256]), or read from git (key, bytes)
         self.history_kept: tuple[str, str] | None = None
         self.new_history: tuple[str, bytes] | None = None
@@ -226,11 +229,12 @@ class BuildCache:
         self.new_compiled[key] = stored
 
     def history(self, key: str) -> History | None:
-        """The history the last good build read under ``key`` (``HISTORY``), or None."""
+        """The history the last good build read under ``key`` (``history-<key>.json``, its
+        SHA-256 in the state), or None."""
         found = self.state.get("history")
         if not (isinstance(found, list) and len(found) == 2 and found[0] == key):
             return None
-        name = f"history-{key}.pickle"
+        name = f"history-{key}.json"
         try:
             raw = (self.folder / name).read_bytes()
         except OSError:
@@ -239,10 +243,11 @@ class BuildCache:
         if hashlib.sha256(raw).hexdigest() != found[1]:
             self.complain(f"has a damaged {name}")
             return None
-        try:  # written by a build of this lmsctl (the key holds its code) and checksummed
-            changes, shallow = pickle.loads(raw)  # noqa: S301
-            history = History(changes, shallow=bool(shallow))
-        except Exception:  # noqa: BLE001 - whatever the bytes: read from git again
+        try:
+            data = json.loads(raw)
+            history = History([_change(c) for c in data["changes"]],
+                              shallow=data["shallow"] is True)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             self.complain(f"has a damaged {name}")
             return None
         self.history_kept = (key, found[1])
@@ -251,8 +256,9 @@ class BuildCache:
     def remember_history(self, key: str, history: History) -> None:
         """Keep ``history`` (read from git) under ``key`` when the build succeeds."""
         if history.available:
-            self.new_history = (key, pickle.dumps((history.changes, history.shallow),
-                                                  protocol=pickle.HIGHEST_PROTOCOL))
+            self.new_history = (key, json.dumps({
+                "shallow": history.shallow, "changes": [_change_json(c) for c in history.changes]},
+                ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
     def plan(self, pages: dict[str, str]) -> Reuse | None:
         """What can be taken from the cached site: pages whose digest (``pages``: docs/ path
@@ -275,11 +281,17 @@ class BuildCache:
         if len(intact) < len(state["outputs"]):
             self.complain(f"has {len(state['outputs']) - len(intact)} missing or altered "
                           "file(s) in its site copy")
-        docs_name = state.get("docs")
-        docs = self._read_checked(str(docs_name), str(state.get("docs_sha", ""))) \
-            if docs_name else None
-        if not isinstance(docs, dict):
+        parts = state.get("docs")
+        if not isinstance(parts, dict):
             return None
+        docs: dict[str, Any] = {}
+        for part, found in parts.items():
+            data = self._read_checked(str(found[0]), str(found[1])) \
+                if isinstance(found, list) and len(found) == 2 else None
+            if not isinstance(data, dict):
+                return None
+            self.docs_parts[part] = (found[0], found[1], data)
+            docs.update(data)
         skip: set[str] = set()
         for src, (old, dest) in state["pages"].items():
             if pages.get(src) == old and dest in intact:
@@ -350,15 +362,12 @@ class BuildCache:
         history = list(self.history_kept) if self.history_kept is not None else None
         if self.new_history is not None:
             key, raw = self.new_history
-            (folder / f"history-{key}.pickle").write_bytes(raw)
+            (folder / f"history-{key}.json").write_bytes(raw)
             history = [key, hashlib.sha256(raw).hexdigest()]
-        docs_raw = json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        docs_name = f"docs-{token}.json"
-        (folder / docs_name).write_bytes(docs_raw)
+        parts = self._docs_parts(docs)
         state = {
             "format": FORMAT, "secret": self.secret, "global_key": self.global_key,
-            "compiled": compiled, "site": site_name, "docs": docs_name,
-            "docs_sha": hashlib.sha256(docs_raw).hexdigest(),
+            "compiled": compiled, "site": site_name, "docs": parts,
             "pages": {src: [d, page_dest(src)] for src, d in pages.items()},
             "outputs": outputs if site_name else {},
             "static": {d: s for d, s in static.items() if d in outputs},
@@ -367,9 +376,10 @@ class BuildCache:
             "history": history,
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
-        keep = {STATE, "lock", site_name, docs_name, *(f"compile-{k}.json" for k in compiled)}
+        keep = {STATE, "lock", site_name, *(name for name, _ in parts.values()),
+                *(f"compile-{k}.json" for k in compiled)}
         if history is not None:
-            keep.add(f"history-{history[0]}.pickle")
+            keep.add(f"history-{history[0]}.json")
         for entry in folder.iterdir():
             if entry.name in keep:
                 continue
@@ -378,6 +388,69 @@ class BuildCache:
             else:
                 with contextlib.suppress(OSError):
                     entry.unlink()
+
+
+    def _docs_parts(self, docs: dict[str, Any]) -> dict[str, list[str]]:
+        """Write the search documents of each part (a course's pages, the other pages) that
+        differ from the part ``plan`` read (the very objects it read: a page rendered again
+        has new ones); returns part -> [file, SHA-256]."""
+        groups: dict[str, dict[str, Any]] = {}
+        for src, d in docs.items():
+            groups.setdefault(docs_part(src), {})[src] = d
+        parts: dict[str, list[str]] = {}
+        for part, group in sorted(groups.items()):
+            known = self.docs_parts.get(part)
+            if known is not None and known[2].keys() == group.keys() \
+                    and all(group[src] is d for src, d in known[2].items()):
+                parts[part] = [known[0], known[1]]
+                continue
+            raw = json.dumps(group, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            sha = hashlib.sha256(raw).hexdigest()
+            name = f"docs-{sha[:32]}.json"
+            if not (self.folder / name).is_file():  # else the same bytes (checked when read)
+                (self.folder / name).write_bytes(raw)
+            parts[part] = [name, sha]
+        return parts
+
+
+def _person_json(p: Person) -> list[str]:
+    return [p.name, p.email]
+
+
+def _person(data: Any) -> Person:
+    """A ``Person`` as it was kept (its name already made public: not made again)."""
+    person: Person = object.__new__(Person)
+    person.__dict__.update(name=str(data[0]), email=str(data[1]))
+    return person
+
+
+def _change_json(c: Change) -> list[Any]:
+    """A ``Change`` as JSON data for ``_change`` (dates as ISO text)."""
+    return [c.sha, c.date.isoformat(), c.subject, _person_json(c.author),
+            [_person_json(p) for p in c.coauthors], list(c.files),
+            c.when.isoformat() if c.when is not None else None,
+            c.author_date.isoformat() if c.author_date is not None else None,
+            [_person_json(p) for p in c.reviewers], [list(x) for x in c.stats]]
+
+
+def _change(data: Any) -> Change:
+    """The ``Change`` ``_change_json`` kept (ValueError, TypeError, KeyError or IndexError when
+    damaged)."""
+    when, author_date = data[6], data[7]
+    return Change(
+        sha=str(data[0]), date=dt.date.fromisoformat(data[1]), subject=str(data[2]),
+        author=_person(data[3]), coauthors=tuple(_person(p) for p in data[4]),
+        files=tuple(str(f) for f in data[5]),
+        when=dt.datetime.fromisoformat(when) if when is not None else None,
+        author_date=dt.date.fromisoformat(author_date) if author_date is not None else None,
+        reviewers=tuple(_person(p) for p in data[8]),
+        stats=tuple((str(x[0]), x[1], x[2]) for x in data[9]))
+
+
+def docs_part(src: str) -> str:
+    """The part of the search documents a page of docs/ belongs to: its course, or ""."""
+    pieces = src.split("/", 2)
+    return pieces[1] if len(pieces) == 3 and pieces[0] == "courses" else ""
 
 
 def site_matches(out: Path, outputs: dict[str, list[int]]) -> bool:

@@ -248,14 +248,15 @@ def lesson_markdown(lesson: Lesson, rewrite: Callable[[str], str] | None = None,
             [[level, ident, escape(text, quote=False)] for level, ident, text in toc])
 
 
-def _safe_asset(course_dir: Path, path: Path) -> Path | None:
-    """The real file behind ``path`` if it stays inside the course folder (no symlink may
-    publish a file from elsewhere on the machine)."""
+def _safe_asset(course_dir: str, path: str) -> str | None:
+    """The real file behind ``path`` if it stays inside the course folder ``course_dir`` (a
+    real path): no symlink may publish a file from elsewhere on the machine."""
     try:
-        real = path.resolve(strict=True)
+        real = os.path.realpath(path, strict=True)
     except (OSError, RuntimeError):
         return None
-    if not real.is_file() or not real.is_relative_to(course_dir):
+    if not os.path.isfile(real) or not (real == course_dir
+                                        or real.startswith(course_dir + os.sep)):
         return None
     return real
 
@@ -276,33 +277,33 @@ def copy_assets(repo: Repository, course: Course, docs: Path,
                 place: Callable[[Path, Path], None] = _link_or_copy) -> None:
     """``assets/`` of the course, plus any other file of the course folder its lessons link
     to (downloads), into the docs tree at the same place."""
-    course_dir = (repo.root / course.rel_dir).resolve()
-    wanted: set[Path] = set()
-    assets = course_dir / "assets"
-    if assets.is_dir():
+    # with strings, not Paths: this runs for every course on every build
+    course_dir = os.path.realpath(repo.root / course.rel_dir)
+    wanted: set[str] = set()
+    assets = os.path.join(course_dir, "assets")
+    if os.path.isdir(assets):
         for folder, dirnames, filenames in os.walk(assets):
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            wanted.update(Path(folder) / f for f in filenames if not f.startswith("."))
+            wanted.update(os.path.join(folder, f) for f in filenames if not f.startswith("."))
+    root = os.fspath(repo.root)
     for lesson in course.lessons:
-        base = (repo.root / lesson.rel).parent
+        base = os.path.dirname(os.path.join(root, lesson.rel))
         for link in lesson.links:
             if not is_local(link.url):
                 continue
             target = unquote(urlsplit(link.url).path)
             if not target or target.endswith((".md", "/")) or target.startswith("/"):
                 continue
-            wanted.add(Path(os.path.normpath(base / target)))
-    for path in sorted(wanted):
+            wanted.add(os.path.normpath(os.path.join(base, target)))
+    into = docs / course.rel_dir
+    for path in sorted(wanted, key=lambda p: p.split(os.sep)):  # the order of Paths
         real = _safe_asset(course_dir, path)
-        if real is None:
+        if real is None or not path.startswith(course_dir + os.sep):
             continue
-        try:
-            rel = Path(os.path.normpath(path)).relative_to(course_dir)
-        except ValueError:
+        rel = path[len(course_dir) + 1:]
+        if rel.startswith("lessons" + os.sep) and rel.endswith(".md"):
             continue
-        if rel.parts and rel.parts[0] == "lessons" and rel.suffix == ".md":
-            continue
-        place(real, docs / course.rel_dir / rel)
+        place(Path(real), into / rel)
 
 
 def is_xapi_file(rel: Path) -> bool:
