@@ -22,7 +22,7 @@ def _lint(root: Path, rels: list[str] | None, changed_since: str | None,
     def fresh() -> LintReport:
         from lmsctl.checks.lint import lint_repository  # not needed by a remembered run
 
-        gc.freeze()  # (and what it imports: see few_collections)
+        gc.freeze()  # (and what it imports: see few_collections, which every call is within)
         return lint_repository(root, rels, changed_since, extra, cache)[1]
 
     if changed_since is not None or extra is not None:
@@ -54,7 +54,8 @@ def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix:
         if fixes:
             click.echo(f"{len(fixes)} fix(es) applied; the findings below are what is left.",
                        err=True)
-            report = _lint(root, rels, changed_since, extra, cache)
+            with few_collections():
+                report = _lint(root, rels, changed_since, extra, cache)
         else:
             click.echo("Nothing to fix automatically.", err=True)
     emit(report, fmt)
