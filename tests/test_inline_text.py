@@ -29,3 +29,16 @@ def test_plain_and_marked_up_text() -> None:
     assert inline_text("  A diagram of the loop (2024)  ") == "A diagram of the loop (2024)"
     assert inline_text("A *loop* of `code` [here](x.md) &amp; <b>b</b>") == (
         "A loop of code here & b")
+
+
+#: Everything but the characters ``inline_text`` sends to the parser: punctuation that other
+#: Markdown dialects give a meaning to, and Unicode spaces and line separators.
+PLAIN = st.text(alphabet=st.sampled_from(list(
+    "ab Zé1 .,;'\"?()/|\t!]}>#~:-=+@%$^\u00a0\u2028\u2029\u3000\x0b\x0c\x1c\x85\ufeff"))
+    | st.characters(blacklist_characters="\n\r\0\\`*_[<&{"), max_size=60)
+
+
+@settings(max_examples=500)
+@given(PLAIN)
+def test_text_without_markup_characters_is_its_own_text(text: str) -> None:
+    assert inline_text(text) == parsed_inline_text(text) == text.strip()

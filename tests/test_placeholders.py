@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from lmsctl.authoring.templates import builtin_templates
@@ -130,3 +132,48 @@ def test_lint_settings_apply_to_the_build(sample_repo: Path) -> None:
     config.write_text(text + "lint:\n  rules: {LMS309: off}\n", encoding="utf-8")
     code, out, err = run("build", "--strict", "--repo", str(sample_repo))
     assert "LMS309" not in out
+
+
+def _every_line(text: str, texts: frozenset[str]) -> list[tuple[int, int, str]]:
+    """``find_placeholders`` without its word gate: every line normalised."""
+    from lmsctl.content.placeholders import _TRAILING, normalise
+
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("<!--", "#")) or stripped == "---":
+            continue
+        if normalise(line) in texts:
+            out.append((number, len(line) - len(line.lstrip()) + 1,
+                        _TRAILING.sub("", stripped)))
+    return out
+
+
+_SAMPLES = sorted(builtin_texts())
+_DRESS = st.sampled_from(["", "- ", "  * ", "1. ", "question: ", "- text: ", "> ", "\t"])
+
+
+@st.composite
+def _placeholder_lines(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(_SAMPLES))
+    words = text.split()
+    if draw(st.booleans()):
+        words = [w.upper() if draw(st.booleans()) else w for w in words]
+    if draw(st.booleans()):
+        words[draw(st.integers(0, len(words) - 1))] = draw(st.sampled_from(["x", "", "ẞ"]))
+    quote = draw(st.sampled_from(["", '"', "'"]))
+    spaces = draw(st.sampled_from([" ", "  ", "\t", " \u00a0"]))
+    tail = draw(st.sampled_from(["", "  # lmsctl:placeholder", " #lmsctl-x"]))
+    return f"{draw(_DRESS)}{quote}{spaces.join(words)}{quote}{tail}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_placeholder_lines(), st.text(max_size=40)), max_size=8))
+def test_the_word_gate_finds_what_every_line_would(lines: list[str]) -> None:
+    """Skipping files and lines without a placeholder's middle word changes nothing."""
+    from lmsctl.content.placeholders import find_placeholders
+
+    text = "\n".join(lines)
+    for chosen in (builtin_texts(), builtin_texts() | {"ab cd ef gh ij"},
+                   builtin_texts() | {"two words"}):
+        assert list(find_placeholders(text, chosen)) == _every_line(text, chosen)

@@ -53,3 +53,46 @@ def test_a_rule_that_would_match_is_still_tried() -> None:
     assert {"table_open", "code_block", "admonition_open", "tabset_open", "fence",
             "blockquote_open", "hr", "bullet_list_open", "ordered_list_open",
             "footnote_block_open", "html_block", "heading_open"} <= kinds
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\nab>-\u00a0\u3000\r"), max_size=40))
+def test_line_tables_are_those_of_markdown_it(src: str) -> None:
+    from markdown_it.rules_block import StateBlock
+
+    from lmsctl.content.markdown import _line_tables
+
+    state = StateBlock(src, parser(dispatch=False), {}, [])
+    assert _line_tables(src) == (state.bMarks, state.eMarks, state.tShift, state.sCount)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\nab>-*1.#`|"), max_size=60))
+def test_the_fast_block_state_gives_the_same_tokens_on_any_spacing(body: str) -> None:
+    _same(body)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.one_of(PIECES, MARKERS, st.sampled_from([" \n", "\t\r\n", "a \r", " "])),
+                max_size=40).map("".join))
+def test_word_count_and_trailing_space_are_those_of_every_line(body: str) -> None:
+    """The shortcuts of ``read`` (words of the whole body, no line-by-line look for trailing
+    spaces when no line ends with one) count and find what a pass over every line does."""
+    from lmsctl.content.markdown import _Reader, _trailing_space, read
+
+    reader = _Reader(body, 3)
+    reader.walk(parser().parse(body, {"reading": True}), {})
+    words = code_words = 0
+    for i, line in enumerate(reader.lines):
+        if i in reader.quiz_lines:
+            continue
+        if i in reader.code_lines:
+            code_words += len(line.split())
+        else:
+            words += len(line.split())
+    doc = read(body, 3)
+    assert doc.word_count == words + code_words // 2
+    # a "body" that ends with a space makes _trailing_space look at every line
+    every_line = _trailing_space(" ", reader.lines, 3, reader.code_lines)
+    assert list(doc.trailing_space) == every_line

@@ -86,6 +86,14 @@ def _edit(path: Path, old: str, new: str) -> None:
 LESSONS = "courses/sales-basics/lessons"
 
 
+def _age(path: Path, seconds: int = 60) -> int:
+    """Give ``path`` a modification time ``seconds`` in the past (settled: ``core.inputs``);
+    returns it."""
+    stamp = time.time_ns() - seconds * 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+    return stamp
+
+
 def lesson_edited(root: Path) -> None:
     _edit(root / LESSONS / "03-agreeing-next-steps.md", "## Make it mutual",
           "A new paragraph an author just wrote.\n\n## Make it mutual")
@@ -162,10 +170,16 @@ def new_commit(root: Path) -> None:
     GitRepo(root).commit("Explain mutual next steps", date="2025-11-20", author=BOB)
 
 
+def mailmap_added(root: Path) -> None:
+    """A .mailmap, not committed: the same ``HEAD``, other names (the kept history is not
+    used)."""
+    (root / ".mailmap").write_text("Ann Renamed <ann@example.org>\n", encoding="utf-8")
+
+
 CHANGES: list[Callable[[Path], None]] = [
     lesson_edited, lesson_added, lesson_deleted, lesson_renamed, lessons_renumbered,
     quiz_changed, course_title, course_status, course_owners, course_added, course_deleted,
-    path_changed, config_changed, new_commit,
+    path_changed, config_changed, new_commit, mailmap_added,
 ]
 
 
@@ -177,6 +191,8 @@ def test_a_cached_build_after_a_change_equals_a_cold_build(
     assert "note:" not in printed
     if change is not config_changed:  # the site title is on every page
         assert rendered < pages, "the cache was not used"
+    if change is mailmap_added:
+        assert b"Ann Renamed" in b"".join(files_of(repo / "site").values())
 
 
 def test_an_unchanged_rebuild_renders_nothing(repo: Path, tmp_path: Path) -> None:
@@ -209,8 +225,10 @@ def replayed(result: object) -> bool:
 
 def test_an_unchanged_build_is_replayed(repo: Path, tmp_path: Path) -> None:
     before = files_of(repo / "site")
+    # the copy of the warm repository: the same files, times and HEAD, but other inodes and
+    # change times, so its inputs are read again once (nothing is rendered)
     first, printed = build(repo, repo / "site", fmt="json")
-    assert replayed(first)  # the copy of the warm repository: same files, times and HEAD
+    assert not replayed(first) and first.rendered == 0
     again, printed_again = build(repo, repo / "site", fmt="json")
     assert replayed(again) and again.rendered == 0
     assert (again.pages, again.courses) == (first.pages, first.courses) and first.pages > 20
@@ -229,6 +247,8 @@ def test_a_replayed_build_reports_the_same_warnings(repo: Path, tmp_path: Path) 
     _edit(repo / LESSONS / "03-agreeing-next-steps.md", "## Make it mutual",  # not built
           "See [the draft](../../sales-draft/lessons/01-discovery-questions.md).\n\n"
           "## Make it mutual")
+    for edited in ("courses/sales-draft/course.yml", f"{LESSONS}/03-agreeing-next-steps.md"):
+        _age(repo / edited)  # else too recent for the build to be recorded
     first, printed = build(repo, repo / "site")
     assert not replayed(first) and first.report.diagnostics, printed
     again, printed_again = build(repo, repo / "site")
@@ -251,18 +271,58 @@ def test_old_trees_are_deleted_in_the_background(repo: Path, tmp_path: Path) -> 
     assert not any(trash.iterdir())
 
 
-def test_a_racy_edit_is_not_replayed(repo: Path, tmp_path: Path) -> None:
-    """An edit that keeps the size and the modification time of a file written just before
-    the last build (a file system's clock resolution) is still seen: such files are compared
-    by content (git's "racy" entries)."""
+def test_a_build_right_after_an_edit_records_nothing_to_replay(repo: Path,
+                                                               tmp_path: Path) -> None:
+    """A file written within ``RACY_SECONDS`` of the stamp may be written again in the same
+    tick of the file system's clock: such a build is not recorded, the next one reads again."""
     lesson = repo / LESSONS / "03-agreeing-next-steps.md"
     _edit(lesson, "## Make it mutual", "Version one of a new paragraph.\n\n## Make it mutual")
-    stamp = lesson.stat().st_mtime_ns
     assert not replayed(build(repo, repo / "site")[0])
+    stamp = lesson.stat().st_mtime_ns
     _edit(lesson, "Version one", "Version two")
     os.utime(lesson, ns=(stamp, stamp))
-    result, _, _ = rebuild_and_compare(repo, tmp_path)
-    assert result > 0  # rendered again
+    rendered, _, _ = rebuild_and_compare(repo, tmp_path)
+    assert rendered > 0
+    assert b"Version two" in (repo / "site/courses/sales-basics/agreeing-next-steps/"
+                              "index.html").read_bytes()
+
+
+def test_a_same_size_edit_with_its_time_set_back_is_rebuilt(repo: Path,
+                                                           tmp_path: Path) -> None:
+    """The stamp compares change times and inodes too: an edit that keeps a settled file's
+    size and sets its modification time back is not replayed."""
+    lesson = repo / LESSONS / "03-agreeing-next-steps.md"
+    _edit(lesson, "## Make it mutual", "Version one of a new paragraph.\n\n## Make it mutual")
+    stamp = _age(lesson)
+    first, _ = build(repo, repo / "site")
+    assert not replayed(first) and first.rendered > 0
+    assert replayed(build(repo, repo / "site")[0])  # settled: recorded
+    _edit(lesson, "Version one", "Version two")
+    os.utime(lesson, ns=(stamp, stamp))
+    assert lesson.stat().st_mtime_ns == stamp
+    result, _ = build(repo, repo / "site")
+    assert not replayed(result) and result.rendered > 0
+    assert b"Version two" in (repo / "site/courses/sales-basics/agreeing-next-steps/"
+                              "index.html").read_bytes()
+    cold, _ = build(repo, tmp_path / "cold", use_cache=False)
+    assert_same_tree(repo / "site", tmp_path / "cold")
+
+
+def test_a_build_leaves_the_authors_assets_as_they_were(repo: Path, tmp_path: Path) -> None:
+    """Assets reach the temporary docs tree as symlinks: a hard link would give the author's
+    file a new change time (and link count), and the next stamp would never match."""
+    asset = repo / "courses/sales-basics/assets/question-funnel.svg"
+    before = asset.stat()
+    shutil.rmtree(repo / ".lmsctl")  # a cold build: every course compiled, every asset placed
+    first, _ = build(repo, repo / "site")
+    assert not replayed(first) and first.rendered == first.pages
+    after = asset.stat()
+    assert (after.st_ctime_ns, after.st_nlink, after.st_ino) == \
+        (before.st_ctime_ns, before.st_nlink, before.st_ino)
+    published = repo / "site/courses/sales-basics/assets/question-funnel.svg"
+    assert not published.is_symlink() and published.read_bytes() == asset.read_bytes()
+    assert published.stat().st_ino != asset.stat().st_ino
+    assert replayed(build(repo, repo / "site")[0])
 
 
 def test_a_site_changed_by_hand_is_rebuilt(repo: Path, tmp_path: Path) -> None:
@@ -273,6 +333,7 @@ def test_a_site_changed_by_hand_is_rebuilt(repo: Path, tmp_path: Path) -> None:
 
 
 def test_a_damaged_record_is_not_replayed(repo: Path, tmp_path: Path) -> None:
+    build(repo, repo / "site")  # recorded for the copy's files (their inodes, change times)
     path = _slot(repo) / build_cache.STATE
     state = json.loads(path.read_text(encoding="utf-8"))
     state["record"]["report"]["diagnostics"] = [{"rule": "LMS000"}]
@@ -331,6 +392,14 @@ def _remove_search_documents(root: Path) -> None:
     (_slot(root) / str(_state(root)["docs"])).unlink()
 
 
+def _damage_the_history(root: Path) -> None:
+    key = _state(root)["history"][0]  # type: ignore[index]
+    path = _slot(root) / f"history-{key}.pickle"
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    path.write_bytes(bytes(raw))
+
+
 DAMAGE: list[tuple[Callable[[Path], None], str]] = [
     (_truncate_state, "could not be read"),
     (_state_of_another_kind, "could not be read"),
@@ -338,6 +407,7 @@ DAMAGE: list[tuple[Callable[[Path], None], str]] = [
     (_alter_a_published_page, "missing or altered"),
     (_truncate_a_cached_file, "missing or altered"),
     (_remove_search_documents, "misses docs-"),
+    (_damage_the_history, "damaged history-"),
 ]
 
 
@@ -353,6 +423,22 @@ def test_a_damaged_cache_is_rebuilt_with_a_note(damage: Callable[[Path], None], 
     again, _ = build(repo, repo / "site")
     assert again.rendered == 0
     assert "note:" not in _
+
+
+def test_the_history_is_kept_by_head(repo: Path, tmp_path: Path) -> None:
+    """The history read from git is kept in the cache under ``HEAD`` (and .mailmap); a build
+    at the same ``HEAD`` uses it, a new commit reads git again."""
+    first = _state(repo)["history"]
+    assert isinstance(first, list) and (_slot(repo) / f"history-{first[0]}.pickle").is_file()
+    lesson_edited(repo)
+    rebuild_and_compare(repo, tmp_path)
+    assert _state(repo)["history"] == first  # the same HEAD: the same history, not rewritten
+    GitRepo(repo).commit("Explain mutual next steps", date="2025-11-20", author=BOB)
+    shutil.rmtree(tmp_path / "cold")
+    rebuild_and_compare(repo, tmp_path)
+    second = _state(repo)["history"]
+    assert isinstance(second, list) and second[0] != first[0]
+    assert [p.name for p in _slot(repo).glob("history-*")] == [f"history-{second[0]}.pickle"]
 
 
 def test_a_failed_build_never_writes_the_cache(repo: Path, tmp_path: Path) -> None:

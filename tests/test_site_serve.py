@@ -4,8 +4,12 @@ last good site when a rebuild fails, and says so when its port is taken."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -150,3 +154,60 @@ def test_serve_renders_only_what_a_save_changed(make_repo: Callable[..., Path],
         assert 0 < rendered < pages, stream.getvalue()
         assert list((repo / ".lmsctl").glob("serve-*"))
     assert not list((repo / ".lmsctl").glob("serve-*"))
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_preview_deletes_the_folders_of_killed_previews(
+        make_repo: Callable[..., Path]) -> None:
+    """A ``serve`` killed with SIGKILL cannot clean up; the next one deletes its folder, and
+    leaves alone the folders of previews still running or still being set up."""
+    repo = make_repo()
+    base = repo / ".lmsctl"
+    folders = {name: base / f"serve-{name}" for name in ("dead", "live", "new", "old")}
+    for folder in folders.values():
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("old page\n", encoding="utf-8")
+    (folders["dead"] / "owner.pid").write_text(f"{_dead_pid()}\n", encoding="ascii")
+    (folders["live"] / "owner.pid").write_text(f"{os.getpid()}\n", encoding="ascii")
+    hour_ago = time.time() - 3600
+    os.utime(folders["old"], (hour_ago, hour_ago))
+    with serving(repo):
+        assert not folders["dead"].exists() and not folders["old"].exists()
+        assert folders["live"].exists() and folders["new"].exists()
+        mine = set(base.glob("serve-*")) - set(folders.values())
+        assert len(mine) == 1
+        assert (mine.pop() / "owner.pid").read_text(encoding="ascii") == f"{os.getpid()}\n"
+    assert sorted(p.name for p in base.glob("serve-*")) == ["serve-live", "serve-new"]
+
+
+def test_kill_stops_a_preview_and_its_folder_goes(make_repo: Callable[..., Path]) -> None:
+    """``kill`` (SIGTERM) stops ``lmsctl serve`` as Ctrl+C does: it says so, exits 0 and
+    deletes its build folder."""
+    repo = make_repo()
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "lmsctl.cli", "serve", "--port", str(port)],
+                            cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        def up() -> bool:
+            try:
+                return "Test Learning" in get(f"http://127.0.0.1:{port}/learn/")
+            except OSError:
+                return False
+
+        assert wait_for(up, 90)
+        assert len(list((repo / ".lmsctl").glob("serve-*"))) == 1
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, out
+    assert "Stopped." in out
+    assert list((repo / ".lmsctl").glob("serve-*")) == []

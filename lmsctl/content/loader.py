@@ -552,16 +552,18 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
                 ) -> tuple[Lesson | None, list[Diagnostic]]:
     """Read one lesson. With ``cache``: the reading of the same text at the same path is
     reused (the file is still read, and its place checked, every time)."""
-    text, problems = read_text(root, path, MAX_LESSON_BYTES)
     rel = _rel(root, path)
+    if cache is None or isinstance(cache, Disabled):  # --no-cache: nothing to store
+        read = _preread_text(rel, course_id)
+        if read is not None:  # a worker read the file: its text, reading and problems
+            read_as, problems, stored, more = read
+            return _restored(stored, read_as), [*problems, *more]
+    text, problems = read_text(root, path, MAX_LESSON_BYTES)
     if text is None:
         return None, problems
-    if cache is None or isinstance(cache, Disabled):  # --no-cache: nothing to store
-        found = _preread(rel, course_id, text)
-        if found is None:
-            lesson, more = _read_lesson(rel, path.name, course_id, text)
-            return lesson, [*problems, *more]
-        return _restored(found[0], text), [*problems, *found[1]]
+    if cache is None or isinstance(cache, Disabled):
+        lesson, more = _read_lesson(rel, path.name, course_id, text)
+        return lesson, [*problems, *more]
     key = cache.key("lesson", rel, course_id, text)
     found = cache.get(key)
     if found is None:
@@ -585,9 +587,9 @@ _BATCH = 48
 #: A lesson for a worker: root, rel, file name, course id, and its text (None: the worker reads
 #: the file itself, when no cache needed the text to look the lesson up).
 Job = tuple[str, str, str, str, str | None]
-#: A worker's reading: the text it read, the lesson as ``_stored``, its problems (None when
-#: the file could not be read: ``load_lesson`` says why).
-Reading = tuple[str, tuple[Any, ...], list[Diagnostic]] | None
+#: A worker's reading: the text it read with the problems of reading it, the lesson as
+#: ``_stored``, its problems (None when the file could not be read: ``load_lesson`` says why).
+Reading = tuple[str, list[Diagnostic], tuple[Any, ...], list[Diagnostic]] | None
 
 
 class _Preread:
@@ -611,17 +613,15 @@ class _Preread:
             self.results.submit(self.pending)
             self.pending = []
 
-    def take(self, rel: str, course_id: str, text: str
-             ) -> tuple[tuple[Any, ...], list[Diagnostic]] | None:
+    def take(self, rel: str, course_id: str) -> Reading:
+        """The worker's reading of a lesson (once), or None (not sent, or unreadable)."""
         i = self.where.get((rel, course_id))
         if i is None:
             return None
         while len(self.ready) <= i:
             self.ready.extend(next(self.results))
         found, self.ready[i] = self.ready[i], None
-        if found is None or found[0] != text:  # unreadable, or changed since: read it here
-            return None
-        return found[1], found[2]
+        return found
 
 
 _PREREAD: ContextVar[_Preread | None] = ContextVar("lmsctl_preread", default=None)
@@ -629,8 +629,19 @@ _PREREAD: ContextVar[_Preread | None] = ContextVar("lmsctl_preread", default=Non
 
 def _preread(rel: str, course_id: str, text: str
              ) -> tuple[tuple[Any, ...], list[Diagnostic]] | None:
+    """A worker's reading of the lesson whose text is ``text`` (None: read it here: not sent,
+    unreadable, or changed since)."""
+    found = _preread_text(rel, course_id)
+    if found is None or found[0] != text:
+        return None
+    return found[2], found[3]
+
+
+def _preread_text(rel: str, course_id: str) -> Reading:
+    """A worker's reading of the lesson, the text it read included: the file need not be read
+    again (None: read it here)."""
     preread = _PREREAD.get()
-    return preread.take(rel, course_id, text) if preread is not None else None
+    return preread.take(rel, course_id) if preread is not None else None
 
 
 def _read_batch(jobs: list[Job]) -> list[Reading]:
@@ -638,13 +649,14 @@ def _read_batch(jobs: list[Job]) -> list[Reading]:
     never use stay bytes until used), with its problems."""
     out: list[Reading] = []
     for root, rel, file_name, course_id, text in jobs:
+        problems: list[Diagnostic] = []
         if text is None:
-            text, _ = read_text(Path(root), Path(root, rel), MAX_LESSON_BYTES)
+            text, problems = read_text(Path(root), Path(root, rel), MAX_LESSON_BYTES)
             if text is None:
                 out.append(None)
                 continue
         lesson, more = _read_lesson(rel, file_name, course_id, text)
-        out.append((text, _stored(lesson), more))
+        out.append((text, problems, _stored(lesson), more))
     return out
 
 

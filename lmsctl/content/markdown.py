@@ -578,6 +578,108 @@ def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRu
     return dispatch
 
 
+def _line_tables(src: str) -> tuple[list[int], list[int], list[int], list[int]]:
+    """markdown-it's ``StateBlock`` line tables (``bMarks``, ``eMarks``, ``tShift``, ``sCount``,
+    its fake last line included) from one ``split`` of the text: the same numbers as its loop
+    over each line's indentation (a last line of only spaces and tabs, without a line break,
+    gets no entry)."""
+    b_marks: list[int] = []
+    e_marks: list[int] = []
+    t_shift: list[int] = []
+    s_count: list[int] = []
+    lines = src.split("\n")
+    if lines[-1] == "" or not lines[-1].strip(" \t"):
+        lines.pop()  # the text ends with a line break, or with a line of only spaces
+    start = 0
+    for line in lines:
+        end = start + len(line)
+        indent = len(line) - len(line.lstrip(" \t"))
+        b_marks.append(start)
+        e_marks.append(end)
+        t_shift.append(indent)
+        if indent and "\t" in line[:indent]:
+            offset = 0
+            for character in line[:indent]:
+                offset += 4 - offset % 4 if character == "\t" else 1
+            s_count.append(offset)
+        else:
+            s_count.append(indent)
+        start = end + 1
+    length = len(src)
+    b_marks.append(length)
+    e_marks.append(length)
+    t_shift.append(0)
+    s_count.append(0)
+    return b_marks, e_marks, t_shift, s_count
+
+
+def _fast_block_state(md: MarkdownIt) -> None:
+    """``md``'s block parser with a ``StateBlock`` whose line tables are built by
+    ``_line_tables`` and whose ``push`` fills a new token's fields directly (the dataclass
+    ``__init__`` calls two default factories and ``__post_init__``): the same state and
+    tokens."""
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.token import Token
+
+    new_token = Token.__new__
+
+    class _State(StateBlock):
+        def __init__(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> None:
+            self.src, self.md, self.env, self.tokens = src, md, env, tokens
+            self.bMarks, self.eMarks, self.tShift, self.sCount = _line_tables(src)
+            self.bsCount = [0] * len(self.bMarks)
+            self.blkIndent = 0
+            self.line = 0
+            self.lineMax = len(self.bMarks) - 1
+            self.tight = False
+            self.ddIndent = -1
+            self.listIndent = -1
+            self.parentType = "root"
+            self.level = 0
+            self.result = ""
+            self._code_enabled = "code" in md.block.ruler.get_active_rules()
+
+        def push(self, ttype: str, tag: str, nesting: Any) -> Token:
+            token = new_token(Token)
+            token.type, token.tag, token.nesting = ttype, tag, nesting
+            token.attrs, token.map, token.children = {}, None, None
+            token.content = token.markup = token.info = ""
+            token.meta, token.block, token.hidden = {}, True, False
+            if nesting < 0:
+                self.level -= 1
+            token.level = self.level
+            if nesting > 0:
+                self.level += 1
+            self.tokens.append(token)
+            return token
+
+    block = md.block
+
+    def parse(src: str, md: MarkdownIt, env: Any, outTokens: list[Token]  # noqa: N803
+              ) -> list[Token] | None:
+        if not src:
+            return None
+        state = _State(src, md, env, outTokens)
+        block.tokenize(state, state.line, state.lineMax)
+        return state.tokens
+
+    block.parse = parse  # type: ignore[method-assign]
+
+
+def _footnote_tail_gate(tail: Callable[[StateCore], None]) -> Callable[[StateCore], None]:
+    """mdit-py-plugins' ``footnote_tail``, not called when no footnote was defined (its data
+    has no label and no footnote): it would only copy the token list."""
+
+    def gated(state: StateCore) -> None:
+        data = state.env.get("footnotes")
+        if (isinstance(data, dict) and "refs" in data and "list" in data
+                and not data["refs"] and not data["list"]):
+            return
+        tail(state)
+
+    return gated
+
+
 def _normalize(state: StateCore) -> None:
     """markdown-it's ``normalize`` (CR and CRLF to LF, NUL to U+FFFD), which copies the text
     even when it has neither."""
@@ -649,7 +751,10 @@ def parser(dispatch: bool = True) -> MarkdownIt:
         global _NORMALIZE
         _NORMALIZE = next(r.fn for r in md.core.ruler.__rules__ if r.name == "normalize")
         md.core.ruler.at("normalize", _normalize)
+        tail = next(r.fn for r in md.core.ruler.__rules__ if r.name == "footnote_tail")
+        md.core.ruler.at("footnote_tail", _footnote_tail_gate(tail))
         _dispatching(md)
+        _fast_block_state(md)
         _quiet_block_rules()
     return md
 
@@ -1167,8 +1272,14 @@ def label_text(source: str, normalized: str) -> str:
 _HARD_BREAK_NEXT = ("```", "~~~", "#")
 
 
-def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
+#: A line that ends with a space or a tab (before a CR, if any).
+_TRAILING_BLANK = re.compile(r"[ \t]\r?(?:\n|\Z)")
+
+
+def _trailing_space(body: str, lines: list[str], first: int, code: set[int]) -> list[Span]:
     out: list[Span] = []
+    if _TRAILING_BLANK.search(body) is None:
+        return out  # no line ends with a space or a tab
     n = len(lines)
     for i, raw in enumerate(lines):
         line = raw[:-1] if raw.endswith("\r") else raw
@@ -1186,17 +1297,20 @@ def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
     return out
 
 
-def _word_count(lines: list[str], code: set[int], quiz: set[int]) -> int:
-    """Words of the lesson's lines; code counts half, quizzes not at all."""
-    words = 0
+def _word_count(body: str, lines: list[str], code: set[int], quiz: set[int]) -> int:
+    """Words of the lesson's lines (``body.split("\n")``); code counts half, quizzes not at
+    all. (A line break separates words: the body's words are those of its lines.)"""
+    words = len(body.split())
     code_words = 0
-    for i, line in enumerate(lines):
-        if i in quiz:
-            continue
-        if i in code:
-            code_words += len(line.split())
-        else:
-            words += len(line.split())
+    n = len(lines)
+    for i in quiz:
+        if i < n:
+            words -= len(lines[i].split())
+    for i in code:
+        if i < n and i not in quiz:
+            line_words = len(lines[i].split())
+            words -= line_words
+            code_words += line_words
     return words + code_words // 2
 
 
@@ -1215,10 +1329,11 @@ def read(body: str, first_line: int = 1) -> LessonDocument:
         headings=tuple(reader.headings), links=links, tags=tuple(reader.tags),
         comments=tuple(reader.comments), tables=tuple(reader.tables), code=tuple(reader.code),
         bare_urls=tuple(reader.bare_urls),
-        trailing_space=tuple(_trailing_space(reader.lines, first_line, reader.code_lines)),
+        trailing_space=tuple(_trailing_space(body, reader.lines, first_line,
+                                             reader.code_lines)),
         ids=frozenset(reader.ids), html_lines=frozenset(reader.html_lines),
         definitions=definitions, prose="\n".join(reader.prose), has_text=reader.has_text,
-        word_count=_word_count(reader.lines, reader.code_lines, reader.quiz_lines),
+        word_count=_word_count(body, reader.lines, reader.code_lines, reader.quiz_lines),
         hash=hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
     )
 
@@ -1260,11 +1375,17 @@ def inline_text(markdown: str) -> str:
     code as written, link text, no image, tag or emphasis mark; entities decoded."""
     if not markdown:
         return ""
-    md = parser()
-    if ("\r" not in markdown and "\0" not in markdown
-            and md.inline.terminator_re.search(markdown) is None):
-        return markdown.strip()  # one text token: markdown-it's text rule takes it all
+    if _INLINE_MARKUP.search(markdown) is None:
+        return markdown.strip()  # text only: every character is its own text
     return parsed_inline_text(markdown)
+
+
+#: The characters an inline rule of the parser can make something other than the same text
+#: of (a line break, an escape, code, emphasis, a link, image or footnote reference, HTML or an
+#: autolink, an entity, an attribute list) or that markdown-it's normalize step replaces; at any
+#: other character (``-``, ``:``, ``!`` without ``[``...) every rule fails and the character is
+#: kept as text.
+_INLINE_MARKUP = re.compile(r"[\n\r\0\\`*_\[<&{]")
 
 
 def parsed_inline_text(markdown: str) -> str:

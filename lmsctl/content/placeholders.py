@@ -96,14 +96,42 @@ def template_texts(root: Path) -> frozenset[str]:
     return builtin_texts() | (frozenset(_texts_of(own)) if own.is_dir() else frozenset())
 
 
+@lru_cache(maxsize=8)
+def _probes(texts: frozenset[str]) -> tuple[tuple[str, frozenset[str]], ...] | None:
+    """For each placeholder text, one of the words in its middle (neither its first nor its
+    last) and all of them; None when a text has no middle word. A line whose ``normalise``
+    gives that text holds each of these words as one of its own whitespace-separated words,
+    casefolded (the list marker, key, quotes and marker comment ``normalise`` takes off are at
+    the ends of the text): a file that lacks one of a text's middle words cannot hold it, and
+    nor can a line without its probe word."""
+    probes: list[tuple[str, frozenset[str]]] = []
+    for text in texts:
+        middle = text.split()[1:-1]
+        if not middle:
+            return None
+        probes.append((max(middle, key=len), frozenset(middle)))
+    return tuple(probes)
+
+
 def find_placeholders(text: str, texts: frozenset[str]) -> Iterator[tuple[int, int, str]]:
     """(1-based line, 1-based column, the text) of every placeholder line in ``text``."""
     if not texts:
         return
+    probes = _probes(texts)
+    live: set[str] = set()
+    if probes is not None:
+        words = set(text.casefold().split())
+        live = {probe for probe, middle in probes if probe in words and middle <= words}
+        if not live:
+            return
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith(("<!--", "#")) or stripped == "---":
             continue
+        if probes is not None:
+            folded = line.casefold()
+            if not any(word in folded for word in live):
+                continue
         if normalise(line) in texts:
             shown = _TRAILING.sub("", stripped)
             yield number, len(line) - len(line.lstrip()) + 1, shown

@@ -18,6 +18,10 @@ set back at all), so a settled snapshot that equals the current one means the sa
 
 A symlink anywhere in the inputs makes the snapshot ``None``: the file it leads to may lie
 outside what is looked at here.
+
+The same snapshot, of the whole repository (``only=None``, ``skip`` leaving out what a build
+writes), is the stamp of a build (``lmsctl.targets.site.build_inputs``); the build hands it to
+its checks with ``taken_before``.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import marshal
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +41,8 @@ from pathlib import Path
 ROOT_FILES = ("lmsctl.yml", "CONTRIBUTING.md", ".gitattributes")
 #: Folders of the repository root whose whole content checks read.
 ROOT_TREES = ("courses", "paths")
+#: What the checks read: ``snapshot``'s default ``only``.
+CHECKED = (*ROOT_FILES, *ROOT_TREES)
 #: How much younger than the snapshot a file must be to be trusted by its time stamps (file
 #: systems with a coarse clock, FAT's two seconds, a clock that lags a little).
 RACY_SECONDS = 3.0
@@ -86,16 +92,30 @@ def _entry(st: os.stat_result) -> Entry:
     return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def snapshot(root: Path) -> Snapshot | None:
-    """The inputs of a check run of the repository at ``root`` now, or None when they cannot be
-    told apart by time stamps (a symlink, a folder that cannot be listed)."""
+def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
+             skip: Callable[[str], bool] | None = None) -> Snapshot | None:
+    """The inputs of a run on the repository at ``root`` now, or None when they cannot be
+    told apart by time stamps (a symlink, a folder that cannot be listed).
+
+    ``only``: the names at the repository's root that are looked at (files, and folders whose
+    whole content is), by default what the checks read (``CHECKED``); None: everything at the
+    root. ``skip``: given a folder's repository-relative POSIX path, whether to leave it out
+    (a build leaves out ``.git/``, lmsctl's cache, its output and temporary folders)."""
     start = time.time_ns()
     young = start - int(RACY_SECONDS * 1e9)
     entries: dict[str, Entry] = {}
     base = os.fspath(root)
     settled = True
     stack: list[tuple[str, str]] = []
-    for name in (*ROOT_FILES, *ROOT_TREES):
+    if only is None:
+        try:
+            with os.scandir(base) as it:
+                names: tuple[str, ...] = tuple(sorted(item.name for item in it))
+        except OSError:
+            return None
+    else:
+        names = only
+    for name in names:
         try:
             st = os.lstat(os.path.join(base, name))
         except FileNotFoundError:
@@ -104,7 +124,9 @@ def snapshot(root: Path) -> Snapshot | None:
             return None
         if stat.S_ISLNK(st.st_mode):
             return None
-        if stat.S_ISDIR(st.st_mode) and name in ROOT_TREES:
+        if stat.S_ISDIR(st.st_mode) and (only is None or name in ROOT_TREES):
+            if skip is not None and skip(name):
+                continue
             entries[name] = _FOLDER
             stack.append((name, os.path.join(base, name)))
             continue
@@ -121,8 +143,10 @@ def snapshot(root: Path) -> Snapshot | None:
         for item in found:
             # (the type comes with the listing: no system call for a folder)
             if item.is_dir(follow_symlinks=False):
-                # a folder counts by its entries (which are all listed), not its time stamps
                 sub = f"{rel}/{item.name}"
+                if skip is not None and skip(sub):
+                    continue
+                # a folder counts by its entries (which are all listed), not its time stamps
                 entries[sub] = _FOLDER
                 stack.append((sub, item.path))
                 continue

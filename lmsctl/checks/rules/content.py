@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -189,13 +189,15 @@ def is_empty(lesson: Lesson, view: LessonDocument) -> bool:
 @CHECKS.own_lesson
 def size(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
          ) -> Iterator[Diagnostic]:
-    line, col = title_pos(lesson)
+    # the front matter (where the findings go) is unpickled only for a finding
     if is_empty(lesson, view):
+        line, col = title_pos(lesson)
         yield diag("LMS303", lesson.rel, line, col,
                    f"lesson '{lesson.title}' has no content after its front matter")
         return
     limit = ctx.settings.max_lesson_words
     if lesson.word_count > limit:
+        line, col = title_pos(lesson)
         yield diag("LMS304", lesson.rel, line, col,
                    f"lesson has {lesson.word_count:,} words, more than {limit:,}",
                    "Split it into two lessons at a natural break, each with its own quiz "
@@ -205,10 +207,13 @@ def size(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
 _HTML_IN_TEXT = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 
 
-def _html_in_title(rel: str, title: str, pos: tuple[int, int], what: str
+def _html_in_title(rel: str, title: str, where: Callable[[], tuple[int, int]], what: str
                    ) -> Iterator[Diagnostic]:
+    """LMS308 at ``where()`` (asked only for a finding: a lesson's front matter is unpickled
+    then only)."""
     m = _HTML_IN_TEXT.search(title)
     if m is not None:
+        pos = where()
         yield diag("LMS308", rel, pos[0], pos[1],
                    f"{what} title '{title}' contains HTML ({m.group(0)}), which the site "
                    "shows as typed text",
@@ -218,14 +223,16 @@ def _html_in_title(rel: str, title: str, pos: tuple[int, int], what: str
 @CHECKS.own_lesson
 def lesson_title(ctx: Context, course: Course, lesson: Lesson, view: LessonDocument
                  ) -> Iterator[Diagnostic]:
-    if lesson.front_matter is not None:
-        yield from _html_in_title(lesson.rel, lesson.title, lesson.front_matter.pos(("title",)),
-                                  "lesson")
+    front_matter = lesson.front_matter if _HTML_IN_TEXT.search(lesson.title) else None
+    if front_matter is not None:
+        yield from _html_in_title(lesson.rel, lesson.title,
+                                  lambda: front_matter.pos(("title",)), "lesson")
 
 
 @CHECKS.course
 def course_title(ctx: Context, course: Course) -> Iterator[Diagnostic]:
-    yield from _html_in_title(course.rel, course.title, course.doc.pos(("title",)), "course")
+    yield from _html_in_title(course.rel, course.title, lambda: course.doc.pos(("title",)),
+                              "course")
 
 
 @CHECKS.course

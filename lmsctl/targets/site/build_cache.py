@@ -36,6 +36,7 @@ import hmac
 import importlib.metadata
 import json
 import os
+import pickle
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
@@ -48,6 +49,7 @@ from lmsctl.core import cache as core_cache
 from lmsctl.core.cache import code_files_hash, digest
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
 from lmsctl.core.files import write_atomic
+from lmsctl.core.history import History
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import publish
 from lmsctl.targets.site.build_inputs import Inputs
@@ -143,6 +145,9 @@ class BuildCache:
         self.new_compiled: dict[str, Stored] = {}
         self.used_compiled: set[str] = set()
         self._complaints: set[str] = set()
+        #: the history read from the cache ([key, SHA-256]), or read from git (key, bytes)
+        self.history_kept: tuple[str, str] | None = None
+        self.new_history: tuple[str, bytes] | None = None
         #: what this build read and reported (``build_inputs``, ``record``): written with the
         #: state, for the next build with the same inputs to replay
         self.record: dict[str, Any] = {}
@@ -220,6 +225,35 @@ class BuildCache:
     def remember_compiled(self, key: str, stored: Stored) -> None:
         self.new_compiled[key] = stored
 
+    def history(self, key: str) -> History | None:
+        """The history the last good build read under ``key`` (``HISTORY``), or None."""
+        found = self.state.get("history")
+        if not (isinstance(found, list) and len(found) == 2 and found[0] == key):
+            return None
+        name = f"history-{key}.pickle"
+        try:
+            raw = (self.folder / name).read_bytes()
+        except OSError:
+            self.complain(f"misses {name}")
+            return None
+        if hashlib.sha256(raw).hexdigest() != found[1]:
+            self.complain(f"has a damaged {name}")
+            return None
+        try:  # written by a build of this lmsctl (the key holds its code) and checksummed
+            changes, shallow = pickle.loads(raw)  # noqa: S301
+            history = History(changes, shallow=bool(shallow))
+        except Exception:  # noqa: BLE001 - whatever the bytes: read from git again
+            self.complain(f"has a damaged {name}")
+            return None
+        self.history_kept = (key, found[1])
+        return history
+
+    def remember_history(self, key: str, history: History) -> None:
+        """Keep ``history`` (read from git) under ``key`` when the build succeeds."""
+        if history.available:
+            self.new_history = (key, pickle.dumps((history.changes, history.shallow),
+                                                  protocol=pickle.HIGHEST_PROTOCOL))
+
     def plan(self, pages: dict[str, str]) -> Reuse | None:
         """What can be taken from the cached site: pages whose digest (``pages``: docs/ path
         -> digest) is the cached one and whose cached output file is intact."""
@@ -267,13 +301,13 @@ class BuildCache:
             return False
         return site_matches(out, state["outputs"])
 
-    def replay(self, inputs: Inputs, root: Path, now: str, out: Path) -> dict[str, Any] | None:
+    def replay(self, inputs: Inputs, now: str, out: Path) -> dict[str, Any] | None:
         """What the last good build reported, when it read exactly ``inputs`` (and the time
         ``now``, if its pages showed it) and ``out`` still holds exactly what it published."""
         state = self.state
         stored = state.get("record")
         if not isinstance(stored, dict) or not state.get("site") \
-                or not inputs.same_as(stored.get("inputs"), root) \
+                or not inputs.same_as(stored.get("inputs")) \
                 or stored.get("now") not in (None, now) \
                 or not isinstance(stored.get("report"), dict) \
                 or not isinstance(stored.get("result"), dict):
@@ -313,6 +347,11 @@ class BuildCache:
                              ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             (folder / f"compile-{key}.json").write_bytes(raw)
             compiled[key] = hashlib.sha256(raw).hexdigest()
+        history = list(self.history_kept) if self.history_kept is not None else None
+        if self.new_history is not None:
+            key, raw = self.new_history
+            (folder / f"history-{key}.pickle").write_bytes(raw)
+            history = [key, hashlib.sha256(raw).hexdigest()]
         docs_raw = json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         docs_name = f"docs-{token}.json"
         (folder / docs_name).write_bytes(docs_raw)
@@ -325,9 +364,12 @@ class BuildCache:
             "static": {d: s for d, s in static.items() if d in outputs},
             "statics": statics,
             "record": self.record,
+            "history": history,
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
         keep = {STATE, "lock", site_name, docs_name, *(f"compile-{k}.json" for k in compiled)}
+        if history is not None:
+            keep.add(f"history-{history[0]}.pickle")
         for entry in folder.iterdir():
             if entry.name in keep:
                 continue
@@ -446,19 +488,25 @@ def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> None:
     """Link into the freshly rendered ``site_dir`` every output of this build it lacks from
     the cached site (what was not rendered because it did not change)."""
     rendered: set[str] = set()
+    made: set[str] = {""}  # the folders there (one mkdir for each one missing)
     base = len(str(site_dir)) + 1
     for folder, _, filenames in os.walk(site_dir):  # the few files just rendered
         rel = folder[base:].replace(os.sep, "/")
+        made.add(rel)
         rendered.update(f"{rel}/{name}" if rel else name for name in filenames)
-    made: set[str] = set()
     site, cached = str(site_dir), str(reuse.site)
+
+    def make(folder: str) -> None:
+        if folder not in made:
+            make(os.path.dirname(folder))
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(os.path.join(site, folder))
+            made.add(folder)
+
     for dest in sorted(outputs):
         if dest in rendered or dest not in reuse.outputs:
             continue
-        parent = os.path.dirname(dest)
-        if parent not in made:
-            os.makedirs(os.path.join(site, parent), exist_ok=True)
-            made.add(parent)
+        make(os.path.dirname(dest))
         source, target = os.path.join(cached, dest), os.path.join(site, dest)
         try:
             os.link(source, target)

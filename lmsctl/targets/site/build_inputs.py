@@ -3,76 +3,63 @@
 A build's output depends on the files of the repository, on git's ``HEAD`` (the history), on
 lmsctl's code and the libraries' versions (``build_cache.code_fingerprint``), on the options
 and translations, and on the day (freshness). ``scan`` takes all of that without reading the
-files: each file's size and modification time (as git's index does), found by walking the
-repository (except ``.git/``, lmsctl's cache, the output folder and a build's temporary
-folders). Stat data cannot tell a file that was changed twice within the file system's time
-resolution, so, like git's "racy" entries, a file modified less than ``RACY_NS`` before the scan
-is also hashed, and compared by content the next time.
+files: the ``lmsctl.core.inputs`` snapshot of the whole repository (every file's type, size,
+modification and change time, inode; except ``.git/``, lmsctl's cache, the output folder and a
+build's temporary folders), the one the checks take, under its one rule for files written
+just before (``RACY_SECONDS``: such a snapshot is not ``settled``, and a build that starts
+from it records nothing to replay), plus a key of everything else.
 
-The build cache keeps the stamp of the last good build with what it reported
+The build cache keeps the stamp of the last good build (one digest) with what it reported
 (``BuildCache.commit``); a build whose stamp is the same, into an output folder that still holds
 exactly what that build published, prints the same report and is done.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
-import stat
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from lmsctl.core import git
 from lmsctl.core.cache import digest
+from lmsctl.core.inputs import Snapshot, snapshot
 
-#: Files modified this recently before a scan are compared by content too (two seconds covers
-#: file systems with coarse timestamps).
-RACY_NS = 2_000_000_000
 #: Folders at the repository's root that are never a build's input.
 _SKIP_ROOT = frozenset({".git", ".lmsctl"})
 
 
-@dataclass
+@dataclass(frozen=True)
 class Inputs:
-    """A build's inputs: ``key`` (everything but the files) and ``files`` (path -> [size,
-    mtime_ns], with the SHA-256 of the content as a third member for racy files). ``usable`` is
-    False when the tree holds something a stamp cannot follow (a symlinked folder)."""
+    """A build's inputs: ``key`` (everything but the files) and ``files`` (the snapshot of the
+    repository, None when it cannot be trusted: a symlink, an unreadable folder)."""
 
     key: str
-    files: dict[str, list[Any]] = field(default_factory=dict)
-    usable: bool = True
+    files: Snapshot | None
+    #: what the history depends on in git (``HEAD``, a shallow clone, the prefix): with the
+    #: ``.mailmap`` files, the key of the history the build cache keeps
+    history: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "files": self.files}
+    @property
+    def usable(self) -> bool:
+        """Whether a build from these inputs may be replayed: every file was written clearly
+        before the snapshot (``core.inputs.RACY_SECONDS``)."""
+        return self.files is not None and self.files.settled
 
-    def same_as(self, stored: Any, root: Path) -> bool:
-        """Whether ``stored`` (a ``to_json`` of an earlier build) names these very inputs."""
-        if not self.usable or not isinstance(stored, dict) or stored.get("key") != self.key:
-            return False
-        files = stored.get("files")
-        if not isinstance(files, dict) or len(files) != len(self.files):
-            return False
-        for rel, sig in files.items():
-            now = self.files.get(rel)
-            if not isinstance(sig, list) or now is None or sig[:2] != now[:2]:
-                return False
-            if len(sig) > 2 and sig[2] != (now[2] if len(now) > 2 else _sha(root / rel)):
-                return False  # racy when stored: compared by content
-        return True
+    @property
+    def digest(self) -> str:
+        """The one digest that names these inputs (state.json keeps it)."""
+        return digest(self.key, self.files.fingerprint if self.files is not None else "")
 
-
-def _sha(path: Path) -> str:
-    try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
-    except OSError:
-        return ""
+    def same_as(self, stored: object) -> bool:
+        """Whether ``stored`` (the ``digest`` of an earlier, usable build) names these very
+        inputs."""
+        return self.files is not None and isinstance(stored, str) and stored == self.digest
 
 
-def _history_key(root: Path) -> str:
+def history_key(root: Path) -> str:
     """What the history depends on: ``HEAD``, whether the clone is shallow, where the
     repository sits in its git work tree (one git call through ``core.git``, as
     ``core.history`` makes it; no history is read)."""
@@ -89,37 +76,27 @@ def scan(root: Path, out: Path, settings: list[str], with_history: bool) -> Inpu
     fingerprint, the day: strings that change the output)."""
     from lmsctl.targets.site import publish
 
-    started = time.time_ns()
-    history = _history_key(root) if with_history else "no history"
+    history = history_key(root) if with_history else "no history"
     # where the site goes, relative to the repository when inside it (a copy of the
     # repository with its site and cache is the same build)
-    where = out.relative_to(root).as_posix() if out.is_relative_to(root) else str(out)
-    inputs = Inputs(key=digest(*settings, history, where))
-    skip = os.path.normcase(str(out))
-    files = inputs.files
+    inside = out.is_relative_to(root)
+    where = out.relative_to(root).as_posix() if inside else str(out)
 
-    def walk(folder: str, rel: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                key = f"{rel}{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    if (not rel and entry.name in _SKIP_ROOT) \
-                            or publish.TEMPORARY.match(entry.name) \
-                            or os.path.normcase(entry.path) == skip:
-                        continue
-                    walk(entry.path, key + "/")
-                    continue
-                try:
-                    st = entry.stat()  # a symlink: what it leads to
-                except OSError:
-                    continue  # a dangling symlink: the build cannot read it either
-                if stat.S_ISDIR(st.st_mode):
-                    inputs.usable = False  # a symlinked folder: what is behind it is not followed
-                elif stat.S_ISREG(st.st_mode):
-                    sig: list[Any] = [st.st_size, st.st_mtime_ns]
-                    if st.st_mtime_ns >= started - RACY_NS:
-                        sig.append(_sha(Path(entry.path)))
-                    files[key] = sig
+    def skip(rel: str) -> bool:
+        return (rel in _SKIP_ROOT or (inside and rel == where)
+                or publish.TEMPORARY.match(os.path.basename(rel)) is not None)
 
-    walk(str(root), "")
-    return inputs
+    return Inputs(key=digest(*settings, history, where),
+                  files=snapshot(root, only=None, skip=skip), history=history)
+
+
+def mailmaps(root: Path) -> list[bytes]:
+    """The ``.mailmap`` files git reads for the repository at ``root`` (its own and those of
+    the folders up to its git work tree's top), each as its path and content."""
+    found: list[bytes] = []
+    for folder in (root, *root.parents):
+        with contextlib.suppress(OSError):
+            found.append(os.fsencode(folder) + b"\0" + (folder / ".mailmap").read_bytes())
+        if (folder / ".git").exists():
+            break
+    return found

@@ -13,6 +13,7 @@ write between lessons and to ``../assets/`` resolve exactly as they do in the re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gettext
 import json
@@ -260,9 +261,13 @@ def _safe_asset(course_dir: Path, path: Path) -> Path | None:
 
 
 def _link_or_copy(src: Path, dest: Path) -> None:
+    """``src`` (an author's asset, a file of lmsctl) at ``dest`` in the temporary docs tree: a
+    symlink (MkDocs copies what it leads to), not a hard link, which would give the author's
+    file a new change time (so the next build's stamp would never match); a copy where
+    symlinks cannot be made."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(src, dest)
+        os.symlink(os.path.abspath(src), dest)
     except OSError:
         shutil.copyfile(src, dest)
 
@@ -492,6 +497,23 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
         return _compile_site(repo, selection, folder, options, history, cache)
 
 
+_COURSE_FIELDS = tuple(f.name for f in dataclasses.fields(Course) if f.repr)
+#: What ``course_digest`` shows of a lesson: what its repr shows but the whole file's text
+#: (hashed instead) and the body (the text after the front matter: the text and
+#: ``body_line`` say what it is).
+_LESSON_FIELDS = tuple(f.name for f in dataclasses.fields(Lesson)
+                       if f.repr and f.name not in ("text", "body"))
+
+
+def course_digest(course: Course) -> str:
+    """A digest of what ``repr(course)`` shows, each lesson's file by a hash of its text:
+    equal digests, equal reprs, without writing out every lesson (most of a course's repr)."""
+    lessons = [(digest(lesson.text), *(getattr(lesson, name) for name in _LESSON_FIELDS))
+               for lesson in course.lessons]
+    return digest(repr(tuple(lessons if name == "lessons" else getattr(course, name)
+                             for name in _COURSE_FIELDS)))
+
+
 class CourseKeys:
     """The cache key of each course's compiled pages: a hash of everything compiling a
     course reads (the course, its history facts, its prerequisites, the paths holding it,
@@ -508,7 +530,7 @@ class CourseKeys:
     def _course(self, course: Course) -> str:
         found = self._courses.get(course.id)
         if found is None:
-            found = self._courses[course.id] = digest(repr(course))
+            found = self._courses[course.id] = course_digest(course)
         return found
 
     def key(self, course: Course) -> str:

@@ -211,6 +211,24 @@ def owner(text: str) -> dict[str, str]:
 
 
 _environments: dict[_gettext.NullTranslations, jinja2.Environment] = {}
+#: where the page templates' compiled code is kept (``compiled_in``), or None
+_bytecode: list[jinja2.BytecodeCache | None] = [None]
+
+
+@contextlib.contextmanager
+def compiled_in(cache: jinja2.BytecodeCache | None) -> Iterator[None]:
+    """Within this block the page templates' compiled code is kept in ``cache`` (a build's
+    ``template_cache.TemplateCache``; None: compiled in memory only)."""
+    previous = _bytecode[0]
+    _bytecode[0] = cache
+    for env in _environments.values():
+        env.bytecode_cache = cache
+    try:
+        yield
+    finally:
+        _bytecode[0] = previous
+        for env in _environments.values():
+            env.bytecode_cache = previous
 
 
 def environment() -> jinja2.Environment:
@@ -230,6 +248,7 @@ def _make_environment(catalog: _gettext.NullTranslations) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n", Compact],
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # templates are package data: no stat() per page
+        bytecode_cache=_bytecode[0],
         trim_blocks=True,
         lstrip_blocks=True,
     )

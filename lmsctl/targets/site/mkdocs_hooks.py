@@ -95,10 +95,12 @@ def _fragment(*key: Any, caller: Any) -> str:
 def on_env(env: Any, config: Any, files: Any) -> Any:
     env.globals["lmsctl_fragment"] = _fragment if _STATE["fast"] else _no_cache
     if _STATE["templates"]:  # the build cache keeps compiled templates (keyed by their source)
-        import jinja2
+        from pathlib import Path
 
-        os.makedirs(_STATE["templates"], exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(_STATE["templates"])
+        from lmsctl.targets.site.template_cache import TemplateCache
+
+        env.bytecode_cache = TemplateCache(Path(_STATE["templates"]),
+                                           build_cache.code_fingerprint())
     env.globals["lmsctl_fallback_config"] = analytics_config.config_script(
         analytics_config.fallback_config(config.site_url or "", _STATE["analytics"]))
     return env

@@ -26,6 +26,7 @@ from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.targets.site import build_cache, build_inputs, publish
 
 if TYPE_CHECKING:
+    from lmsctl.core.history import History
     from lmsctl.core.model import Course, Repository
     from lmsctl.targets.site import compile as compiler
 
@@ -184,9 +185,29 @@ def _record(inputs: build_inputs.Inputs, report: Report, warnings: list[Diagnost
         uses_now = feed.is_file() and community_pages.rfc3339(now) in feed.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         uses_now = True
-    return {"inputs": inputs.to_json(), "now": now.isoformat() if uses_now else None,
+    return {"inputs": inputs.digest, "now": now.isoformat() if uses_now else None,
             "report": full,
             "result": {"pages": compiled.pages, "courses": courses, "warnings": lesson}}
+
+
+def _history(repo: Repository, cache: build_cache.BuildCache | None,
+             inputs: build_inputs.Inputs | None) -> History:
+    """The history of the repository: the one the build cache keeps for the same ``HEAD`` (and
+    ``.mailmap`` files, and lmsctl), else read from git and kept (when ``HEAD`` did not move
+    while it was read)."""
+    from lmsctl.core.history import read_history
+
+    if cache is None or inputs is None or not inputs.history:
+        return read_history(repo)
+    key = core_cache.digest(inputs.history, build_cache.code_fingerprint(),
+                            *build_inputs.mailmaps(repo.root))
+    found = cache.history(key)
+    if found is not None:
+        return found
+    history = read_history(repo)
+    if build_inputs.history_key(repo.root) == inputs.history:
+        cache.remember_history(key, history)
+    return history
 
 
 def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
@@ -225,7 +246,7 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                 build_cache.translations_fingerprint(
                     translations), repr((strict, drafts, course, with_history)),
                 today.isoformat()], with_history)
-            done = _replay(cache, inputs, root, out, now, fmt, stdout, course)
+            done = _replay(cache, inputs, out, now, fmt, stdout, course)
             timings["inputs"] = time.perf_counter() - t
             if done is not None:
                 done.seconds = time.perf_counter() - started
@@ -238,12 +259,12 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
     raise AssertionError("unreachable")  # pragma: no cover - the with block returns
 
 
-def _replay(cache: build_cache.BuildCache, inputs: build_inputs.Inputs, root: Path, out: Path,
+def _replay(cache: build_cache.BuildCache, inputs: build_inputs.Inputs, out: Path,
             now: dt.datetime, fmt: str, stdout: TextIO, course: str | None
             ) -> BuildResult | None:
     """The result of the last good build, reported again, when it read these very inputs and
     ``out`` still holds what it published (``BuildCache.replay``): nothing to do."""
-    stored = cache.replay(inputs, root, now.isoformat(), out.resolve())
+    stored = cache.replay(inputs, now.isoformat(), out.resolve())
     if stored is None:
         return None
     try:
@@ -269,15 +290,20 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
            timings: dict[str, float]) -> BuildResult:
     from lmsctl.checks.report_formats import emit
     from lmsctl.checks.validate import validate_repository
-    from lmsctl.core.history import History, read_history
+    from lmsctl.core.history import History
+    from lmsctl.core.inputs import taken_before
     from lmsctl.targets.site import compile as compiler
-    from lmsctl.targets.site import render
+    from lmsctl.targets.site import i18n, render
+    from lmsctl.targets.site.template_cache import TemplateCache
 
     t = time.perf_counter()
     if course is not None:
         repo, report = load_preview(root, course)
     else:
-        repo, report = validate_repository(root, cache=use_cache)
+        with contextlib.ExitStack() as given:
+            if inputs is not None and inputs.files is not None:  # one walk of the files
+                given.enter_context(taken_before(root, inputs.files))
+            repo, report = validate_repository(root, cache=use_cache)
     report.extend(_placeholders(repo, course, drafts, strict, use_cache))
     report.command = "build"
     timings["validate"] = time.perf_counter() - t
@@ -289,7 +315,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
                     "--strict", unchanged)
 
     t = time.perf_counter()
-    history = read_history(repo) if with_history else History.unavailable("not read")
+    history = _history(repo, cache, inputs) if with_history \
+        else History.unavailable("not read")
     timings["history"] = time.perf_counter() - t
     if history.shallow:
         report.extend([_shallow_finding()])
@@ -306,6 +333,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         trash = cache.trash if cache is not None else None
         space = stack.enter_context(publish.workspace(out, trash))
         t = time.perf_counter()
+        stack.enter_context(i18n.compiled_in(None if cache is None else TemplateCache(
+            cache.templates / "pages", build_cache.code_fingerprint())))
         compiled = compiler.compile_site(repo, selection, space.work, options, history, cache)
         timings["compile"] = time.perf_counter() - t
         built = len(selection.built)

@@ -13,12 +13,14 @@ save by writing a temporary file and renaming it over the original.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -213,15 +215,75 @@ def _server_class() -> Any:
     return PreviewServer
 
 
+OWNER = "owner.pid"  # in each preview folder: the process serving from it
+ORPHAN_AGE = 60.0  # seconds: a folder without an owner file younger than this is being set up
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process (EPERM): alive
+        return True
+    return True
+
+
+def _sweep_orphans(base: Path) -> None:
+    """Delete the preview folders of ``serve`` processes that were killed (SIGKILL, a closed
+    terminal) and so never cleaned up after themselves."""
+    try:
+        folders = [p for p in base.iterdir() if p.name.startswith("serve-") and p.is_dir()]
+    except OSError:
+        return
+    for folder in folders:
+        try:
+            pid = int((folder / OWNER).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            try:
+                young = time.time() - folder.stat().st_mtime < ORPHAN_AGE
+            except OSError:
+                continue
+            if young:
+                continue  # another serve is creating it right now
+        else:
+            if _alive(pid):
+                continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _serve_folder(root: Path) -> Path:
     """Where the preview is built: under .lmsctl/ (git-ignored) of the repository, on the
     file system of the build cache, so a rebuild links the pages it did not render instead of
-    copying them; elsewhere if the repository cannot be written."""
+    copying them; elsewhere if the repository cannot be written. Folders left by killed
+    previews are deleted first."""
     try:
-        (root / ".lmsctl").mkdir(exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix="serve-", dir=root / ".lmsctl"))
+        base = root / ".lmsctl"
+        base.mkdir(exist_ok=True)
+        _sweep_orphans(base)
+        folder = Path(tempfile.mkdtemp(prefix="serve-", dir=base))
     except OSError:
         return Path(tempfile.mkdtemp(prefix="lmsctl-serve-"))
+    (folder / OWNER).write_text(f"{os.getpid()}\n", encoding="ascii")
+    return folder
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """``kill`` (SIGTERM) stops a preview like Ctrl+C does, so it deletes its folder. Only
+    the main thread can take signals; elsewhere (tests) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextIO,
@@ -285,40 +347,50 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
             server.shutdown()
 
     try:
-        try:
-            server.server_bind()
-            server.server_activate()
-        except OSError as exc:
-            server.server_close()
-            if exc.errno == errno.EADDRINUSE:
-                raise LmsctlError(f"port {port} on {HOST} is already in use",
-                                  f"Stop the other server or pick another port: --port "
-                                  f"{port + 1}.") from exc
-            raise
-        # serve() binds and listens itself: it is done already.
-        server.server_bind = server.server_activate = lambda: None
-        rebuild()
-        server.watch_repository(root, lambda path: is_watched(root, path, watched_ids[0]))
-        if ready is not None:
-            def announce() -> None:
-                # Once the watch has taken its first look at the files (serve() starts it),
-                # so that a change made right after "ready" is never missed.
-                for _ in range(500):
-                    if server.observer.is_alive():
-                        break
-                    time.sleep(0.02)
-                ready(server.url)
-
-            threading.Thread(target=announce, daemon=True).start()
-        if stop is not None:
-            def stopper() -> None:
-                stop.wait()
-                close()
-
-            threading.Thread(target=stopper, daemon=True).start()
-        server.serve()
+        with _stopped_by_sigterm():
+            _serve_until_stopped(server, port, root, ready, stop, close, rebuild,
+                                 watched_ids)
     except KeyboardInterrupt:
         stream.write("Stopped.\n")
     finally:
         close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _serve_until_stopped(server: Any, port: int, root: Path, ready: Callable[[str], None] | None,
+                         stop: threading.Event | None, close: Callable[[], None],
+                         rebuild: Callable[[], None],
+                         watched_ids: list[frozenset[str] | None]) -> None:
+    """Bind, build, watch and serve until stopped."""
+    try:
+        server.server_bind()
+        server.server_activate()
+    except OSError as exc:
+        server.server_close()
+        if exc.errno == errno.EADDRINUSE:
+            raise LmsctlError(f"port {port} on {HOST} is already in use",
+                              f"Stop the other server or pick another port: --port "
+                              f"{port + 1}.") from exc
+        raise
+    # serve() binds and listens itself: it is done already.
+    server.server_bind = server.server_activate = lambda: None
+    rebuild()
+    server.watch_repository(root, lambda path: is_watched(root, path, watched_ids[0]))
+    if ready is not None:
+        def announce() -> None:
+            # Once the watch has taken its first look at the files (serve() starts it),
+            # so that a change made right after "ready" is never missed.
+            for _ in range(500):
+                if server.observer.is_alive():
+                    break
+                time.sleep(0.02)
+            ready(server.url)
+
+        threading.Thread(target=announce, daemon=True).start()
+    if stop is not None:
+        def stopper() -> None:
+            stop.wait()
+            close()
+
+        threading.Thread(target=stopper, daemon=True).start()
+    server.serve()
