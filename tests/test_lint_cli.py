@@ -301,3 +301,21 @@ def test_fix_leaves_urls_in_raw_html_alone(tmp_path: Path) -> None:
     assert "<p>See https://example.org/a in raw HTML.</p>" in fixed
     assert "_<https://example.org/b>_" in fixed
     assert err.count("wrapped bare URL") == 1
+
+
+def test_check_runs_leave_the_garbage_collector_as_they_found_it(tmp_path: Path) -> None:
+    """validate and lint tune the collector for their run only (many commands run in one
+    process here, and in any program that calls them): nothing stays frozen, the thresholds
+    come back (--fix, which lints twice, too), and a file given to lint is counted alone."""
+    import gc
+
+    root = build_tree(tmp_path / "r", {**base_files(), LESSON: lesson("See https://x.org/a.")})
+    before = gc.get_threshold()
+    for args in (("validate",), ("lint",), ("lint", str(root / LESSON)), ("lint", "--fix")):
+        code, out, err = invoke(*args, "--repo", str(root))
+        assert code in (0, 1), (args, out)
+        assert gc.get_freeze_count() == 0, args
+        assert gc.get_threshold() == before, args
+    assert "wrapped bare URL" in err  # the --fix run linted again
+    _, out, _ = invoke("lint", "--no-cache", str(root / LESSON), "--repo", str(root))
+    assert out.rstrip().endswith("in 1 file"), out

@@ -146,11 +146,17 @@ def _facts(course: Course, files: list[str]) -> tuple[Any, ...]:
 def _lesson(course_id: str, lesson_id: str, file_name: str, rel: str, title: str,
             duration_set: int | None, description: str, body_line: int, word_count: int,
             ids: frozenset[str], later: bytes) -> Lesson:
-    """A stand-in lesson from its facts (built as unpickling builds one: no constructor)."""
+    """A stand-in lesson from its facts (built as unpickling builds one: no constructor; its
+    document as ``lazy`` builds one, without looking up its class each time)."""
+    document = object.__new__(_LAZY_DOCUMENT)
+    document.__dict__.update(ids=ids, _lmsctl_later=later)
     lesson: Lesson = object.__new__(Lesson)
     lesson.__dict__.update({
         "id": lesson_id, "course_id": course_id, "file_name": file_name, "rel": rel, "title": title,
         "duration_set": duration_set, "description": description, "body_line": body_line,
-        "word_count": word_count, "document": lazy(LessonDocument, {"ids": ids}, later),
-        **_EMPTY})
+        "word_count": word_count, "document": document, **_EMPTY})
     return lesson
+
+
+#: the class of a stand-in lesson's document: ``ids`` now, the rest when first used
+_LAZY_DOCUMENT = type(lazy(LessonDocument, {"ids": frozenset()}, b""))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from lmsctl.checks.lint_report import LintReport
 from lmsctl.checks.paths import rel_paths
 from lmsctl.checks.report_formats import FORMATTERS, append_step_summary, emit
 from lmsctl.checks.runs import remembered
+from lmsctl.commands import few_collections
 from lmsctl.core.errors import UsageError
 
 
@@ -20,6 +22,7 @@ def _lint(root: Path, rels: list[str] | None, changed_since: str | None,
     def fresh() -> LintReport:
         from lmsctl.checks.lint import lint_repository  # not needed by a remembered run
 
+        gc.freeze()  # (and what it imports: see few_collections, which every call is within)
         return lint_repository(root, rels, changed_since, extra, cache)[1]
 
     if changed_since is not None or extra is not None:
@@ -40,7 +43,8 @@ def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix:
         from lmsctl.analytics.run import insight_source
 
         extra = insight_source(root)
-    report = _lint(root, rels, changed_since, extra, cache)
+    with few_collections():
+        report = _lint(root, rels, changed_since, extra, cache)
     if fix:
         from lmsctl.checks.lint import apply_fixes
 
@@ -50,7 +54,8 @@ def run(root: Path, paths: list[Path], fmt: str, changed_since: str | None, fix:
         if fixes:
             click.echo(f"{len(fixes)} fix(es) applied; the findings below are what is left.",
                        err=True)
-            report = _lint(root, rels, changed_since, extra, cache)
+            with few_collections():
+                report = _lint(root, rels, changed_since, extra, cache)
         else:
             click.echo("Nothing to fix automatically.", err=True)
     emit(report, fmt)

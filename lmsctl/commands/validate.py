@@ -6,6 +6,7 @@ from typing import Any
 
 from lmsctl.checks.report_formats import emit
 from lmsctl.checks.runs import remembered
+from lmsctl.commands import few_collections
 from lmsctl.core.diagnostics import Report
 
 
@@ -26,6 +27,7 @@ def _validate(root: Path, cache: bool) -> Report:
 
 
 def run(root: Path, fmt: str, cache: bool = True) -> int:
-    report = remembered(root, ("validate",), lambda: _validate(root, cache), cache)
+    with few_collections():
+        report = remembered(root, ("validate",), lambda: _validate(root, cache), cache)
     emit(report, fmt)
     return 1 if report.has_errors else 0
