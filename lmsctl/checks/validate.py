@@ -98,8 +98,9 @@ class Facts:
 
     def save(self, repo: Repository, everything: bool = True) -> None:
         """Keep the facts of every course loaded in this run whose files were settled and are
-        still the same (checked by a second snapshot, only when there is something new). The
-        facts of courses not seen are dropped only by a run that saw ``everything``."""
+        still the same (checked by a second snapshot of those courses' folders, only when there
+        is something new). The facts of courses not seen are dropped only by a run that saw
+        ``everything``."""
         loaded = {c.id: c for c in repo.courses}
         files: dict[str, list[str]] = {}
         for rel in repo.files:
@@ -115,7 +116,10 @@ class Facts:
             new[name] = (key, (None, b"", files[name], ()) if course is None
                          else _facts(course, files[name]))
         if new:
-            after = snapshot(self.root)
+            # only the folders of these courses are compared: only they are walked again
+            wanted = {f"courses/{name}" for name in new}
+            after = snapshot(self.root, only=("courses",),
+                             skip=lambda rel: rel.count("/") == 1 and rel not in wanted)
             if after is None:
                 return
             now = after.folders()
