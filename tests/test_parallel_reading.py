@@ -5,6 +5,7 @@ the in-process reading, and a failing or dying worker ends the run with exit 3, 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 
 from benchmarks.synth import generate
 from lmsctl.checks.lint import lint_repository
+from lmsctl.checks.rules import content as content_rules
 from lmsctl.checks.validate import validate_repository
 from lmsctl.cli import cli
 from lmsctl.content import loader, parallel
@@ -222,3 +224,34 @@ def test_linting_some_files_in_workers_reads_only_their_courses(
     assert opened == []  # the other courses' readings were not even restored
     assert sent and {rel.split("/")[1] for rel in sent} == {p.split("/")[1] for p in some}
     assert got.sorted() == expected.sorted() and expected.sorted()
+
+
+@needs_fork
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_placeholder_text_is_searched_in_the_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool) -> None:
+    """lint's LMS309 search of each lesson runs in the worker that reads it: the main process
+    searches only the course.yml files, and the findings are those of the serial run."""
+    root = _catalog(tmp_path / "catalog")
+    lessons = sorted((root / "courses").glob("*/lessons/*.md"))
+    for path in lessons[:30:4]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n<!-- lmsctl:placeholder -->\n"
+                        "Replace this paragraph with a one-sentence summary of the play.\n",
+                        encoding="utf-8")
+    _serial(monkeypatch)
+    _, expected = lint_repository(root, cache=False)
+    assert sum(d.rule == "LMS309" for d in expected.diagnostics) >= 6
+    _parallel(monkeypatch)
+    searched: list[str] = []
+    original = content_rules.find_placeholders
+
+    def find(text: str, texts: frozenset[str]) -> Iterator[tuple[int, int, str]]:
+        searched.append(text)
+        return original(text, texts)
+
+    monkeypatch.setattr(content_rules, "find_placeholders", find)  # the main process's only
+    _, got = lint_repository(root, cache=use_cache)
+    assert got.diagnostics == expected.diagnostics
+    courses = [c for c in (root / "courses").iterdir() if (c / "course.yml").exists()]
+    # the main process searched the course.yml files, and the two lessons it read itself
+    assert len(courses) <= len(searched) <= len(courses) + 2

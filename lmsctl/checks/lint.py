@@ -38,6 +38,7 @@ from lmsctl.checks.rules.checks import (
 )
 from lmsctl.checks.suppressions import FileSuppressions, parse_directive, yaml_directives
 from lmsctl.checks.validate import validate_repository
+from lmsctl.content.placeholders import searching_ahead, template_texts
 from lmsctl.core import git
 from lmsctl.core.cache import Namespace, open_namespace, settings_hash
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity
@@ -506,6 +507,13 @@ def lint_repository(
     file's reading and the findings of the checks that read only one lesson are reused while
     the text, path, lmsctl and settings are the same; everything that spans files runs again."""
     all_rules()
+    # LMS309's search of each lesson runs where the lesson is read (in the loader's workers)
+    with searching_ahead(template_texts(root)):
+        return _lint_repository(root, paths, changed_since, extra, cache)
+
+
+def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | None,
+                     extra: ExtraFindings | None, cache: bool) -> tuple[Repository, LintReport]:
     # Reporting on some files only (paths, no --changed-since, which keeps validation findings
     # everywhere): the other courses' lesson references cannot reach the report.
     only = (lambda repo: scope_for_paths(repo, paths).courses) \

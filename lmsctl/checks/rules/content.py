@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from lmsctl.checks.references import Pages, page_links, pages_of
 from lmsctl.checks.rules.checks import CheckList, Context
 from lmsctl.content import links as link_targets
-from lmsctl.content.placeholders import find_placeholders, template_texts
+from lmsctl.content.placeholders import find_placeholders, found_ahead, template_texts
 from lmsctl.core.cache import Namespace, digest
 from lmsctl.core.diagnostics import Diagnostic, Fix, Rule, Severity, TextEdit, diag_from
 from lmsctl.core.document import LessonDocument, Span
@@ -437,6 +437,8 @@ def placeholder_findings(root: Path, course: Course, store: Namespace | None = N
         if store is not None:
             key = store.key("placeholders", rel, text, known)
             places = store.get(key)
+        if places is None:
+            places = found_ahead(rel, text, texts)
         if places is None:
             places = list(find_placeholders(text, texts))
             if store is not None:
