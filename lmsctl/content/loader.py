@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from lmsctl.content import quiz_shape
+from lmsctl.content.ahead import Work, remember_ahead, work_ahead
 from lmsctl.content.markdown import parser, read, split_front_matter
 from lmsctl.content.parallel import Batches, workers
-from lmsctl.content.placeholders import Place, find_placeholders, remember_ahead, texts_ahead
 from lmsctl.core import schema
 from lmsctl.core.cache import Disabled, Namespace, lazy, pickled
 from lmsctl.core.diagnostics import Diagnostic
@@ -557,8 +557,8 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
     if cache is None or isinstance(cache, Disabled):  # --no-cache: nothing to store
         read = _preread_text(rel, course_id)
         if read is not None:  # a worker read the file: its text, reading and problems
-            read_as, problems, stored, more, places = read
-            return _remembered(rel, _restored(stored, read_as), places), [*problems, *more]
+            read_as, problems, stored, more, done = read
+            return _remembered(rel, _restored(stored, read_as), done), [*problems, *more]
     text, problems = read_text(root, path, MAX_LESSON_BYTES)
     if text is None:
         return None, problems
@@ -573,17 +573,17 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
             lesson, more = _read_lesson(rel, path.name, course_id, text)
             cache.put(key, (_stored(lesson), more))
             return lesson, [*problems, *more]
-        stored, more, places = preread
+        stored, more, done = preread
         cache.put(key, (stored, more))
-        return _remembered(rel, _restored(stored, text), places), [*problems, *more]
+        return _remembered(rel, _restored(stored, text), done), [*problems, *more]
     stored, more = found
     return _restored(stored, text), [*problems, *more]
 
 
-def _remembered(rel: str, lesson: Lesson, places: list[Place] | None) -> Lesson:
-    """``lesson``, the places of placeholder text its worker found kept for lint (if any)."""
-    if places is not None:
-        remember_ahead(rel, lesson.body, places)
+def _remembered(rel: str, lesson: Lesson, done: Any) -> Lesson:
+    """``lesson``, the result of the work its worker did on it kept (``content.ahead``)."""
+    if done is not None:
+        remember_ahead(rel, lesson.body, done)
     return lesson
 
 
@@ -598,13 +598,11 @@ _BATCH = 48
 #: the file itself, when no cache needed the text to look the lesson up).
 Job = tuple[str, str, str, str, str | None]
 #: A worker's reading: the text it read with the problems of reading it, the lesson as
-#: ``_stored``, its problems, the places of placeholder text in its body when lint asked
-#: (``placeholders.searching_ahead``; else None); None when the file could not be read
-#: (``load_lesson`` says why).
-Reading = tuple[str, list[Diagnostic], tuple[Any, ...], list[Diagnostic], list[Place] | None] \
-    | None
-#: A batch for a worker: the placeholder texts to search the lessons for (None: none), its jobs.
-Batch = tuple[frozenset[str] | None, list[Job]]
+#: ``_stored``, its problems, the result of the work asked for (``content.ahead``; else None);
+#: None when the file could not be read (``load_lesson`` says why).
+Reading = tuple[str, list[Diagnostic], tuple[Any, ...], list[Diagnostic], Any] | None
+#: A batch for a worker: the work to do on each lesson as read (None: none), its jobs.
+Batch = tuple[Work | None, list[Job]]
 
 
 class _Preread:
@@ -612,7 +610,7 @@ class _Preread:
 
     def __init__(self, count: int) -> None:
         self.where: dict[tuple[str, str], int] = {}
-        self.texts = texts_ahead()
+        self.work = work_ahead()
         self.results: Batches[Batch, list[Reading]] = Batches(_read_batch, count)
         self.pending: list[Job] = []
         self.ready: list[Reading] = []
@@ -626,7 +624,7 @@ class _Preread:
 
     def flush(self) -> None:
         if self.pending:
-            self.results.submit((self.texts, self.pending))
+            self.results.submit((self.work, self.pending))
             self.pending = []
 
     def take(self, rel: str, course_id: str) -> Reading:
@@ -644,7 +642,7 @@ _PREREAD: ContextVar[_Preread | None] = ContextVar("lmsctl_preread", default=Non
 
 
 def _preread(rel: str, course_id: str, text: str
-             ) -> tuple[tuple[Any, ...], list[Diagnostic], list[Place] | None] | None:
+             ) -> tuple[tuple[Any, ...], list[Diagnostic], Any] | None:
     """A worker's reading of the lesson whose text is ``text`` (None: read it here: not sent,
     unreadable, or changed since)."""
     found = _preread_text(rel, course_id)
@@ -662,9 +660,9 @@ def _preread_text(rel: str, course_id: str) -> Reading:
 
 def _read_batch(batch: Batch) -> list[Reading]:
     """In a worker: each lesson's reading as the cache stores it (compact: the parts most runs
-    never use stay bytes until used), with its problems (and its placeholder text's places
-    when there are texts to search for)."""
-    texts, jobs = batch
+    never use stay bytes until used), with its problems (and the result of the work asked
+    for, ``content.ahead``)."""
+    work, jobs = batch
     out: list[Reading] = []
     for root, rel, file_name, course_id, text in jobs:
         problems: list[Diagnostic] = []
@@ -674,8 +672,8 @@ def _read_batch(batch: Batch) -> list[Reading]:
                 out.append(None)
                 continue
         lesson, more = _read_lesson(rel, file_name, course_id, text)
-        places = list(find_placeholders(lesson.body, texts)) if texts else None
-        out.append((text, problems, _stored(lesson), more, places))
+        done = work(lesson) if work is not None else None
+        out.append((text, problems, _stored(lesson), more, done))
     return out
 
 

@@ -10,18 +10,12 @@ replace. Each template marks its placeholders explicitly, so that nothing is gue
 own (``courses/_templates/``); ``find_placeholders`` finds them, whitespace, quotes, list
 markers and keys aside, in a course's files. Lines holding Jinja (``{{ ... }}``) are skipped:
 they become the author's own values.
-
-``searching_ahead`` lets the lessons' search run where they are read (``lint``: in the
-loader's worker processes, see ``content/loader.py``): ``found_ahead`` then gives a lesson's
-places without searching it again.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -141,55 +135,3 @@ def find_placeholders(text: str, texts: frozenset[str]) -> Iterator[tuple[int, i
         if normalise(line) in texts:
             shown = _TRAILING.sub("", stripped)
             yield number, len(line) - len(line.lstrip()) + 1, shown
-
-
-#: A place of placeholder text: (1-based line, 1-based column, the text).
-Place = tuple[int, int, str]
-
-
-class Ahead:
-    """The texts to search each lesson body for as it is read, and the places found, by the
-    lesson's path, with the body searched."""
-
-    def __init__(self, texts: frozenset[str]) -> None:
-        self.texts = texts
-        self.found: dict[str, tuple[str, list[Place]]] = {}
-
-
-_AHEAD: ContextVar[Ahead | None] = ContextVar("lmsctl_placeholders_ahead", default=None)
-
-
-@contextmanager
-def searching_ahead(texts: frozenset[str]) -> Iterator[None]:
-    """Within this block, lessons read by the loader's workers are searched for ``texts`` there
-    (nothing when ``texts`` is empty)."""
-    token = _AHEAD.set(Ahead(texts) if texts else None)
-    try:
-        yield
-    finally:
-        _AHEAD.reset(token)
-
-
-def texts_ahead() -> frozenset[str] | None:
-    """The texts to search lessons for as they are read (None: nothing to search)."""
-    ahead = _AHEAD.get()
-    return ahead.texts if ahead is not None else None
-
-
-def remember_ahead(rel: str, body: str, places: list[Place]) -> None:
-    """Keep the places found in the body of the lesson at ``rel`` as it was read."""
-    ahead = _AHEAD.get()
-    if ahead is not None:
-        ahead.found[rel] = (body, places)
-
-
-def found_ahead(rel: str, body: str, texts: frozenset[str]) -> list[Place] | None:
-    """The places of ``texts`` in ``body`` (the lesson at ``rel``) found as it was read, or None
-    (not searched then, for these texts, or a different body)."""
-    ahead = _AHEAD.get()
-    if ahead is None or (ahead.texts is not texts and ahead.texts != texts):
-        return None
-    got = ahead.found.get(rel)
-    if got is None or got[0] != body:
-        return None
-    return got[1]
