@@ -5,17 +5,21 @@ the in-process reading, and a failing or dying worker ends the run with exit 3, 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from benchmarks.synth import generate
+from lmsctl.checks import lint
 from lmsctl.checks.lint import lint_repository
+from lmsctl.checks.rules import content as content_rules
 from lmsctl.checks.validate import validate_repository
 from lmsctl.cli import cli
 from lmsctl.content import loader, parallel
 from lmsctl.core import cache
+from lmsctl.core.model import Lesson
 
 needs_fork = pytest.mark.skipif(parallel.workers() < 2,
                                 reason="needs fork and two cores (Linux, 2+ CPUs)")
@@ -222,3 +226,52 @@ def test_linting_some_files_in_workers_reads_only_their_courses(
     assert opened == []  # the other courses' readings were not even restored
     assert sent and {rel.split("/")[1] for rel in sent} == {p.split("/")[1] for p in some}
     assert got.sorted() == expected.sorted() and expected.sorted()
+
+
+@needs_fork
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_lints_own_lesson_findings_are_found_in_the_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool) -> None:
+    """lint's LMS309 search of each lesson and its checks that read only their lesson run in
+    the worker that reads the lesson (with the settings of lmsctl.yml): the main process
+    searches only the course.yml files and checks only the lessons it read itself; the
+    findings are those of the serial run."""
+    root = _catalog(tmp_path / "catalog")
+    config = root / "lmsctl.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "lint:\n  max_lesson_words: 60\n",
+                      encoding="utf-8")
+    lessons = sorted((root / "courses").glob("*/lessons/*.md"))
+    for path in lessons[:30:4]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n<!-- lmsctl:placeholder -->\n"
+                        "Replace this paragraph with a one-sentence summary of the play.\n",
+                        encoding="utf-8")
+    _serial(monkeypatch)
+    _, expected = lint_repository(root, cache=False)
+    rules = {d.rule for d in expected.diagnostics}
+    assert sum(d.rule == "LMS309" for d in expected.diagnostics) >= 6
+    assert "LMS304" in rules  # over max_lesson_words: the settings reached the workers
+    _parallel(monkeypatch)
+    searched: list[str] = []
+    original = content_rules.find_placeholders
+
+    def find(text: str, texts: frozenset[str]) -> Iterator[tuple[int, int, str]]:
+        searched.append(text)
+        return original(text, texts)
+
+    checked: list[str] = []
+
+    def own(ctx: object, course: object, lesson: Lesson, view: object) -> list[object]:
+        checked.append(lesson.rel)  # in the process that runs the check
+        return []
+
+    # the main process's only: the workers fork from it with these too, but count in their
+    # own memory
+    monkeypatch.setattr(content_rules, "find_placeholders", find)
+    monkeypatch.setattr(lint, "_OWN", [*lint._OWN, own])
+    _, got = lint_repository(root, cache=use_cache)
+    assert got.diagnostics == expected.diagnostics
+    courses = [c for c in (root / "courses").iterdir() if (c / "course.yml").exists()]
+    # the main process searched the course.yml files, and the lessons it read itself (the two
+    # that no worker could read)
+    assert len(courses) <= len(searched) <= len(courses) + 2
+    assert len(checked) <= 2

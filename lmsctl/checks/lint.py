@@ -16,9 +16,9 @@ import re
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lmsctl.checks.lint_report import CourseChange, LintReport
 from lmsctl.checks.paths import rel_paths as rel_paths  # noqa: F401  (re-exported)
@@ -34,17 +34,21 @@ from lmsctl.checks.registry import (
 from lmsctl.checks.rules import insights
 from lmsctl.checks.rules.checks import (
     Context,
+    LessonAhead,
     Settings,
 )
 from lmsctl.checks.suppressions import FileSuppressions, parse_directive, yaml_directives
 from lmsctl.checks.validate import validate_repository
+from lmsctl.content.ahead import found_ahead, working_ahead
+from lmsctl.content.loader import load_config
+from lmsctl.content.placeholders import find_placeholders, template_texts
 from lmsctl.core import git
 from lmsctl.core.cache import Namespace, open_namespace, settings_hash
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity
 from lmsctl.core.errors import UsageError
 from lmsctl.core.files import write_atomic
-from lmsctl.core.model import Repository
-from lmsctl.core.yamlstrict import parse_yaml
+from lmsctl.core.model import Course, Lesson, Repository
+from lmsctl.core.yamlstrict import YamlDoc, parse_yaml
 
 LEVELS = ("error", "warning", "info", "off")
 RULES_PAGE = "contributing/rules/"
@@ -160,22 +164,27 @@ def _rule_map(raw: Any, doc_path: tuple[str | int, ...], repo: Repository,
     return out
 
 
-def read_config(repo: Repository) -> tuple[LintConfig, list[Diagnostic]]:
-    """The ``lint:`` section of lmsctl.yml (already schema-checked by validate)."""
-    raw = repo.config.lint if isinstance(repo.config.lint, dict) else {}
-    problems: list[Diagnostic] = []
-
+def _settings(raw: dict[str, Any]) -> Settings:
+    """The numeric settings of a ``lint:`` section (a default for each one not a positive
+    integer)."""
     def number(key: str, default: int) -> int:
         value = raw.get(key)
         return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 \
             else default
 
     defaults = Settings()
-    settings = Settings(
+    return Settings(
         max_lesson_words=number("max_lesson_words", defaults.max_lesson_words),
         max_file_kb=number("max_file_kb", defaults.max_file_kb),
         max_media_mb=number("max_media_mb", defaults.max_media_mb),
     )
+
+
+def read_config(repo: Repository) -> tuple[LintConfig, list[Diagnostic]]:
+    """The ``lint:`` section of lmsctl.yml (already schema-checked by validate)."""
+    raw = repo.config.lint if isinstance(repo.config.lint, dict) else {}
+    problems: list[Diagnostic] = []
+    settings = _settings(raw)
     rules = _rule_map(raw.get("rules"), ("lint", "rules"), repo, problems)
     overrides: list[Override] = []
     entries = raw.get("overrides")
@@ -423,16 +432,20 @@ def _run_checks(ctx: Context, store: Namespace | None = None) -> list[Diagnostic
             out.extend(course_check(ctx, course))
         for lesson in course.lessons:
             view = ctx.view(lesson)
-            if store is None:
-                for lesson_check in _OWN:
-                    out.extend(lesson_check(ctx, course, lesson, view))
-            else:
+            found: list[Diagnostic] | None = None
+            key = ""
+            if store is not None:
                 key = store.key("lesson", lesson.rel, lesson.course_id, lesson.text, settings)
                 found = store.get(key)
-                if found is None:
+            if found is None:
+                ahead = found_ahead(lesson.rel, lesson.body)  # found by the worker that read it
+                if isinstance(ahead, LessonAhead) and ahead.settings == ctx.settings:
+                    found = ahead.own
+                else:
                     found = [d for check in _OWN for d in check(ctx, course, lesson, view)]
+                if store is not None:
                     store.put(key, found)
-                out.extend(found)
+            out.extend(found)
             for lesson_check in _ACROSS:
                 out.extend(lesson_check(ctx, course, lesson, view))
     for repo_check in REPO_CHECKS:
@@ -506,6 +519,32 @@ def lint_repository(
     file's reading and the findings of the checks that read only one lesson are reused while
     the text, path, lmsctl and settings are the same; everything that spans files runs again."""
     all_rules()
+    # LMS309's search of each lesson and the checks that read only their lesson run where the
+    # lesson is read (in the loader's workers), with the settings of lmsctl.yml as it is now
+    config, _ = load_config(root)
+    work = partial(_lesson_ahead, template_texts(root),
+                   _settings(config.lint if isinstance(config.lint, dict) else {}))
+    with working_ahead(work):
+        return _lint_repository(root, paths, changed_since, extra, cache)
+
+
+def _lesson_ahead(texts: frozenset[str], settings: Settings, lesson: Lesson) -> LessonAhead:
+    """In a worker of the loader: what lint finds in ``lesson`` alone (``LessonAhead``). The
+    checks that read only their lesson are given a context and course that hold nothing else
+    (they read the course's id only)."""
+    ctx = Context(cast(Repository, None), settings)
+    course = Course(
+        id=lesson.course_id, rel_dir=f"courses/{lesson.course_id}", title=lesson.course_id,
+        summary="", owners=(), level="", skills=(), audience=(), tags=(), objectives=(),
+        prerequisites=(), status="", review_every=None, reviewed=None, language="",
+        pass_mark=0, lessons=(), doc=cast(YamlDoc, None))
+    places = list(find_placeholders(lesson.body, texts)) if texts else []
+    return LessonAhead(texts, places, settings,
+                       [d for check in _OWN for d in check(ctx, course, lesson, lesson.document)])
+
+
+def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | None,
+                     extra: ExtraFindings | None, cache: bool) -> tuple[Repository, LintReport]:
     # Reporting on some files only (paths, no --changed-since, which keeps validation findings
     # everywhere): the other courses' lesson references cannot reach the report.
     only = (lambda repo: scope_for_paths(repo, paths).courses) \

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lmsctl.content import quiz_shape
+from lmsctl.content.ahead import Work, remember_ahead, work_ahead
 from lmsctl.content.markdown import parser, read, split_front_matter
 from lmsctl.content.parallel import Batches, workers
 from lmsctl.core import schema
@@ -556,8 +557,8 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
     if cache is None or isinstance(cache, Disabled):  # --no-cache: nothing to store
         read = _preread_text(rel, course_id)
         if read is not None:  # a worker read the file: its text, reading and problems
-            read_as, problems, stored, more = read
-            return _restored(stored, read_as), [*problems, *more]
+            read_as, problems, stored, more, done = read
+            return _remembered(rel, _restored(stored, read_as), done), [*problems, *more]
     text, problems = read_text(root, path, MAX_LESSON_BYTES)
     if text is None:
         return None, problems
@@ -567,14 +568,23 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
     key = cache.key("lesson", rel, course_id, text)
     found = cache.get(key)
     if found is None:
-        found = _preread(rel, course_id, text)
-        if found is None:
+        preread = _preread(rel, course_id, text)
+        if preread is None:
             lesson, more = _read_lesson(rel, path.name, course_id, text)
             cache.put(key, (_stored(lesson), more))
             return lesson, [*problems, *more]
-        cache.put(key, found)
+        stored, more, done = preread
+        cache.put(key, (stored, more))
+        return _remembered(rel, _restored(stored, text), done), [*problems, *more]
     stored, more = found
     return _restored(stored, text), [*problems, *more]
+
+
+def _remembered(rel: str, lesson: Lesson, done: Any) -> Lesson:
+    """``lesson``, the result of the work its worker did on it kept (``content.ahead``)."""
+    if done is not None:
+        remember_ahead(rel, lesson.body, done)
+    return lesson
 
 
 # ------------------------------------------------------------------ cold reading in parallel
@@ -588,8 +598,11 @@ _BATCH = 48
 #: the file itself, when no cache needed the text to look the lesson up).
 Job = tuple[str, str, str, str, str | None]
 #: A worker's reading: the text it read with the problems of reading it, the lesson as
-#: ``_stored``, its problems (None when the file could not be read: ``load_lesson`` says why).
-Reading = tuple[str, list[Diagnostic], tuple[Any, ...], list[Diagnostic]] | None
+#: ``_stored``, its problems, the result of the work asked for (``content.ahead``; else None);
+#: None when the file could not be read (``load_lesson`` says why).
+Reading = tuple[str, list[Diagnostic], tuple[Any, ...], list[Diagnostic], Any] | None
+#: A batch for a worker: the work to do on each lesson as read (None: none), its jobs.
+Batch = tuple[Work | None, list[Job]]
 
 
 class _Preread:
@@ -597,7 +610,8 @@ class _Preread:
 
     def __init__(self, count: int) -> None:
         self.where: dict[tuple[str, str], int] = {}
-        self.results: Batches[list[Job], list[Reading]] = Batches(_read_batch, count)
+        self.work = work_ahead()
+        self.results: Batches[Batch, list[Reading]] = Batches(_read_batch, count)
         self.pending: list[Job] = []
         self.ready: list[Reading] = []
 
@@ -610,7 +624,7 @@ class _Preread:
 
     def flush(self) -> None:
         if self.pending:
-            self.results.submit(self.pending)
+            self.results.submit((self.work, self.pending))
             self.pending = []
 
     def take(self, rel: str, course_id: str) -> Reading:
@@ -628,13 +642,13 @@ _PREREAD: ContextVar[_Preread | None] = ContextVar("lmsctl_preread", default=Non
 
 
 def _preread(rel: str, course_id: str, text: str
-             ) -> tuple[tuple[Any, ...], list[Diagnostic]] | None:
+             ) -> tuple[tuple[Any, ...], list[Diagnostic], Any] | None:
     """A worker's reading of the lesson whose text is ``text`` (None: read it here: not sent,
     unreadable, or changed since)."""
     found = _preread_text(rel, course_id)
     if found is None or found[0] != text:
         return None
-    return found[2], found[3]
+    return found[2], found[3], found[4]
 
 
 def _preread_text(rel: str, course_id: str) -> Reading:
@@ -644,9 +658,11 @@ def _preread_text(rel: str, course_id: str) -> Reading:
     return preread.take(rel, course_id) if preread is not None else None
 
 
-def _read_batch(jobs: list[Job]) -> list[Reading]:
+def _read_batch(batch: Batch) -> list[Reading]:
     """In a worker: each lesson's reading as the cache stores it (compact: the parts most runs
-    never use stay bytes until used), with its problems."""
+    never use stay bytes until used), with its problems (and the result of the work asked
+    for, ``content.ahead``)."""
+    work, jobs = batch
     out: list[Reading] = []
     for root, rel, file_name, course_id, text in jobs:
         problems: list[Diagnostic] = []
@@ -656,7 +672,8 @@ def _read_batch(jobs: list[Job]) -> list[Reading]:
                 out.append(None)
                 continue
         lesson, more = _read_lesson(rel, file_name, course_id, text)
-        out.append((text, problems, _stored(lesson), more))
+        done = work(lesson) if work is not None else None
+        out.append((text, problems, _stored(lesson), more, done))
     return out
 
 

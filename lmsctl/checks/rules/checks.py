@@ -34,6 +34,19 @@ class Settings:
     max_media_mb: int = DEFAULT_MAX_MEDIA_MB
 
 
+@dataclass(frozen=True)
+class LessonAhead:
+    """What lint found in a lesson where it was read (``content.ahead``, in the loader's
+    workers): the places of the placeholder ``texts`` in its body (LMS309) and the findings of
+    the checks that read only their lesson (``@CHECKS.own_lesson``) under ``settings``. A
+    check uses them when its texts or settings are these (else it looks itself)."""
+
+    texts: frozenset[str]
+    places: list[tuple[int, int, str]]
+    settings: Settings
+    own: list[Diagnostic]
+
+
 @dataclass
 class Context:
     repo: Repository

@@ -12,8 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from lmsctl.checks.references import Pages, page_links, pages_of
-from lmsctl.checks.rules.checks import CheckList, Context
+from lmsctl.checks.rules.checks import CheckList, Context, LessonAhead
 from lmsctl.content import links as link_targets
+from lmsctl.content.ahead import found_ahead
 from lmsctl.content.placeholders import find_placeholders, template_texts
 from lmsctl.core.cache import Namespace, digest
 from lmsctl.core.diagnostics import Diagnostic, Fix, Rule, Severity, TextEdit, diag_from
@@ -437,6 +438,10 @@ def placeholder_findings(root: Path, course: Course, store: Namespace | None = N
         if store is not None:
             key = store.key("placeholders", rel, text, known)
             places = store.get(key)
+        if places is None:
+            ahead = found_ahead(rel, text)
+            if isinstance(ahead, LessonAhead) and ahead.texts == texts:
+                places = ahead.places
         if places is None:
             places = list(find_placeholders(text, texts))
             if store is not None:
