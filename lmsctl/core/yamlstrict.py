@@ -264,9 +264,9 @@ def _parsed(text: str, rel: str, line_offset: int, column_offset: int
 
 #: A line of the simple block YAML ``_simple`` reads itself: indentation, an optional ``- ``
 #: (a sequence item), a plain key of at most 100 characters, ``:``, and an optional plain
-#: value after spaces (trailing spaces are not part of it).
+#: value after spaces (its trailing spaces are not part of it: ``rstrip``).
 _SIMPLE_LINE = re.compile(
-    r"( *)(?:-( +))?([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +([^ \-?:,\[\]{}#&*!|>'\"%@`].*?))? *\Z")
+    r"( *)(?:-( +))?([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +([^ \-?:,\[\]{}#&*!|>'\"%@`].*))? *\Z")
 #: What a plain value must not contain: a key or comment indicator.
 _NOT_SIMPLE_VALUE = re.compile(r": | #|:\Z")
 
@@ -288,8 +288,10 @@ def _simple(text: str, line_offset: int, column_offset: int) -> YamlDoc | None:
         if m is None or not line.isprintable():
             return None
         indent, after_dash, key, value = m.groups()
-        if value is not None and _NOT_SIMPLE_VALUE.search(value):
-            return None
+        if value is not None:
+            value = value.rstrip(" ")
+            if _NOT_SIMPLE_VALUE.search(value):
+                return None
         if key in _WORDS:
             return None
         dash = len(indent) if after_dash is not None else None
