@@ -28,6 +28,8 @@ MAX_YAML_BYTES = 256 * 1024
 Key = tuple[str | int, ...]
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
+#: The plain words that are not strings (null, booleans).
+_WORDS = frozenset(("null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"))
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
 
@@ -56,6 +58,13 @@ class YamlDoc:
 
 def resolve_plain(value: str) -> Any:
     """The type of an unquoted scalar, by the rules lmsctl documents (YAML 1.2 core, no dates)."""
+    if value[:1].isalpha() and value not in _WORDS:  # most values: neither number nor word
+        return value
+    return _resolved(value)
+
+
+def _resolved(value: str) -> Any:
+    """``resolve_plain`` by its rules, one after the other."""
     if value in ("", "~", "null", "Null", "NULL"):
         return None
     if value in ("true", "True", "TRUE"):
@@ -224,6 +233,15 @@ def parse_yaml(
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         return None, [diag("LMS211", rel, 1 + line_offset, 1,
                            f"YAML is larger than {max_bytes // 1024} KiB")]
+    simple = _simple(text, line_offset, column_offset)
+    if simple is not None:
+        return simple, []
+    return _parsed(text, rel, line_offset, column_offset)
+
+
+def _parsed(text: str, rel: str, line_offset: int, column_offset: int
+            ) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """``parse_yaml`` by the parser's events (any text)."""
     builder = _Builder(rel, line_offset, column_offset)
     try:
         events = _events(text)
@@ -242,3 +260,129 @@ def parse_yaml(
                            "Remove the invisible control character (retype the line).")]
     builder.build(events)
     return builder.doc, builder.diagnostics
+
+
+#: A line of the simple block YAML ``_simple`` reads itself: indentation, an optional ``- ``
+#: (a sequence item), a plain key of at most 100 characters, ``:``, and an optional plain
+#: value after spaces (its trailing spaces are not part of it: ``rstrip``).
+_SIMPLE_LINE = re.compile(
+    r"( *)(?:-( +))?([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +([^ \-?:,\[\]{}#&*!|>'\"%@`].*))? *\Z")
+#: What a plain value must not contain: a key or comment indicator.
+_NOT_SIMPLE_VALUE = re.compile(r": | #|:\Z")
+
+#: A line read by ``_simple``: 0-based line, column of its ``-`` (None: none), column of its
+#: key, the key, its value (None: none on the line) and the value's column.
+_Line = tuple[int, int | None, int, str, str | None, int]
+
+
+def _simple(text: str, line_offset: int, column_offset: int) -> YamlDoc | None:
+    """The document of a text in the block YAML most files are written in (mappings of plain
+    keys to plain one-line values, or to such mappings and lists of them, indented by spaces)
+    read without the parser: the same values and positions as ``_parsed``, which reads any
+    other text (None: not such a text)."""
+    lines: list[_Line] = []
+    for number, line in enumerate(text.split("\n")):
+        if not line:
+            continue
+        m = _SIMPLE_LINE.match(line)
+        if m is None or not line.isprintable():
+            return None
+        indent, after_dash, key, value = m.groups()
+        if value is not None:
+            value = value.rstrip(" ")
+            if _NOT_SIMPLE_VALUE.search(value):
+                return None
+        if key in _WORDS:
+            return None
+        dash = len(indent) if after_dash is not None else None
+        key_col = len(indent) + (len(after_dash) + 1 if after_dash is not None else 0)
+        lines.append((number, dash, key_col, key, value,
+                      m.start(4) if value is not None else -1))
+    if not lines:
+        return None
+    doc = YamlDoc(data=None)
+    reader = _SimpleReader(lines, doc, line_offset + 1, column_offset + 1)
+    try:
+        doc.data = reader.node(0, ())
+    except _NotSimple:
+        return None
+    if reader.i != len(lines):
+        return None
+    return doc
+
+
+class _NotSimple(Exception):
+    pass
+
+
+class _SimpleReader:
+    def __init__(self, lines: list[_Line], doc: YamlDoc, line_base: int, column_base: int
+                 ) -> None:
+        self.lines, self.doc, self.i = lines, doc, 0
+        self.line_base, self.column_base = line_base, column_base
+
+    def node(self, i: int, path: Key) -> Any:
+        """The sequence (line ``i`` has a ``-``) or mapping starting at line ``i``."""
+        number, dash, key_col, _, _, _ = self.lines[i]
+        if dash is not None:
+            self.doc.positions[path] = (number + self.line_base, dash + self.column_base)
+            return self.sequence(i, dash, path)
+        self.doc.positions[path] = (number + self.line_base, key_col + self.column_base)
+        return self.mapping(i, key_col, path)
+
+    def sequence(self, i: int, dash: int, path: Key) -> list[Any]:
+        items: list[Any] = []
+        lines = self.lines
+        while True:
+            number, _, key_col, _, _, _ = lines[i]
+            item: Key = (*path, len(items))
+            self.doc.positions[item] = (number + self.line_base, key_col + self.column_base)
+            items.append(self.mapping(i, key_col, item))
+            i = self.i
+            if i == len(lines):
+                return items
+            next_dash, next_key = lines[i][1], lines[i][2]
+            if next_dash == dash:
+                continue
+            if (next_key if next_dash is None else next_dash) >= dash:
+                raise _NotSimple
+            return items
+
+    def mapping(self, i: int, column: int, path: Key) -> dict[str, Any]:
+        """The mapping whose first key is on line ``i`` at ``column``; ``self.i``: the line
+        after it."""
+        mapping: dict[str, Any] = {}
+        lines = self.lines
+        first = True
+        while True:
+            number, dash, key_col, key, value, value_col = lines[i]
+            if not first and (dash is not None or key_col != column):
+                raise _NotSimple
+            first = False
+            if key in mapping:
+                raise _NotSimple
+            self.doc.key_positions[(*path, key)] = (number + self.line_base,
+                                                    key_col + self.column_base)
+            at: Key = (*path, key)
+            i += 1
+            if value is not None:
+                self.doc.positions[at] = (number + self.line_base, value_col + self.column_base)
+                mapping[key] = resolve_plain(value)
+            else:
+                if i == len(lines):
+                    raise _NotSimple
+                next_dash, next_key = lines[i][1], lines[i][2]
+                if (next_key if next_dash is None else next_dash) <= column:
+                    raise _NotSimple  # an empty value, or a list at the key's column
+                mapping[key] = self.node(i, at)
+                i = self.i
+            if i == len(lines):
+                self.i = i
+                return mapping
+            next_dash, next_key = lines[i][1], lines[i][2]
+            indent = next_key if next_dash is None else next_dash
+            if indent > column or (indent == column and next_dash is not None):
+                raise _NotSimple
+            if indent < column:
+                self.i = i
+                return mapping
