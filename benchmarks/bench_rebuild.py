@@ -6,8 +6,9 @@
 A synthetic catalog (``benchmarks.synth``) is generated in a git repository, then built, each
 build in a fresh process as a user runs ``lmsctl build`` (with ``SOURCE_DATE_EPOCH`` set):
 
-1. cold, ``--no-cache`` (today's build; its peak memory is measured),
-2. cold, filling the cache (must be no slower than 1),
+1. cold, ``--no-cache`` (its peak memory is measured),
+2. cold, filling the cache (what ``lmsctl build`` does by default: must be no slower than 1;
+   its peak memory is measured too),
 3. unchanged (target < 1.5 s),
 4. after a one-lesson edit (target < 2 s),
 5. after a new course is added (target < 5 s);
@@ -215,6 +216,13 @@ def main(argv: list[str] | None = None) -> int:
           f"{cold['rss']:.0f} MB, largest render process {cold['rss_children']:.0f} MB, peak RSS "
           f"each) - target < 500 MB: {verdict(peak < 500)}; all its processes together at most "
           f"{together:.0f} MB (sum of PSS, sampled every 20 ms): {verdict(together < 500)}")
+    # the default build (filling the cache) is what users run: judged the same way (issue 14)
+    fpeak, ftogether = max(float(filling["rss"]), float(filling["rss_children"])), \
+        float(filling["together"])
+    print(f"peak memory of a cold build filling the cache: largest process {fpeak:.0f} MB "
+          f"(main process {filling['rss']:.0f} MB, largest render process "
+          f"{filling['rss_children']:.0f} MB) - target < 500 MB: {verdict(fpeak < 500)}; all "
+          f"its processes together at most {ftogether:.0f} MB: {verdict(ftogether < 500)}")
     print(f"site after the edit identical to a cold build: {verdict(identical)}")
     return 0
 

@@ -5,6 +5,7 @@ it. Real builds of a copy of the sample repository, in a real git repository."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import os
@@ -493,6 +494,28 @@ def test_a_failed_build_never_writes_the_cache(repo: Path, tmp_path: Path) -> No
     assert {p.name: p.stat().st_mtime_ns for p in slot.iterdir()} == before
     assert files_of(repo / "site") == site
     rebuild_and_compare(repo, tmp_path)
+
+
+def _compiled_files(root: Path) -> dict[str, object]:
+    """The compiled courses the state names, each checked against its file in the cache."""
+    compiled = _state(root)["compiled"]
+    assert isinstance(compiled, dict) and compiled
+    for key, sha in compiled.items():
+        raw = (_slot(root) / f"compile-{key}.json").read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == sha
+    return compiled
+
+
+def test_courses_compiled_wait_in_the_workspace_then_reach_the_cache(repo: Path,
+                                                                     tmp_path: Path) -> None:
+    """Each course a build compiles is written out as it is compiled, in the build's workspace
+    (issue 14: not held in memory), and moved into the cache once the site is published."""
+    before = _compiled_files(repo)
+    lesson_edited(repo)
+    rebuild_and_compare(repo, tmp_path)
+    after = _compiled_files(repo)
+    assert set(after) - set(before)  # the edited course (and what shows it), compiled again
+    assert not (_slot(repo) / build_cache.PENDING).exists()
 
 
 def test_no_cache_neither_reads_nor_writes_it(repo: Path, tmp_path: Path) -> None:

@@ -10,7 +10,10 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
   hooks read), every output file with its size and modification time, and the files below
   with their SHA-256;
 - ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings),
-  keyed by a hash of everything compiling the course reads (``course_key``);
+  keyed by a hash of everything compiling the course reads (``course_key``); a build writes
+  each course it compiles to its own workspace (``BuildCache.pending``) as soon as it is
+  compiled, not kept in memory until the build ends (issue 14), and moves it here once the
+  site is published;
 - ``docs-<hash>.json``: every page's search documents, one file per course (and one for the
   other pages), named by a hash of its content: a build rewrites only the parts it rendered;
 - ``site-<token>/``: the site it published, as hard links to the same files (nothing ever
@@ -19,7 +22,8 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
 
 A build reads the state once, under a lock (a second build of the same slot at the same time
 builds without the cache). It writes nothing there until it has published its site: then the
-new files are written, ``state.json`` replaced atomically, and what it no longer names removed.
+new files are written (or moved from ``pending``), ``state.json`` replaced atomically, and what
+it no longer names removed.
 So a failed or interrupted build leaves the previous state, and a state is only ever written by
 a build that succeeded. Anything unreadable, truncated or altered (a checksum, size or time that
 does not match) is left unused, with a note, and rebuilt: never a traceback or a wrong page.
@@ -66,6 +70,9 @@ STATE = "state.json"
 #: outputs every render process saw (``outputs-<shard>.json``).
 REUSE_FILE = "lmsctl-reuse.json"
 OUTPUTS_FILE = "outputs-{shard}.json"
+#: Where a build writes the courses it compiled until it has published its site, unless
+#: told a folder of its workspace (``BuildCache.pending``).
+PENDING = "pending"
 #: Libraries whose version changes pages.
 _LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "markdown-it-py",
               "mdit-py-plugins", "pygments", "jinja2", "markupsafe")
@@ -143,7 +150,11 @@ class BuildCache:
         self.state: dict[str, Any] = {}
         self.secret = secrets.token_hex(32)
         self.global_key = ""
-        self.new_compiled: dict[str, Stored] = {}
+        #: the courses this build compiled: key -> SHA-256 of ``compile-<key>.json``, written
+        #: in ``pending`` (the build sets a folder of its workspace: a failed build leaves
+        #: nothing in the cache)
+        self.new_compiled: dict[str, str] = {}
+        self.pending = folder / PENDING
         self.used_compiled: set[str] = set()
         self._complaints: set[str] = set()
         #: the search documents read by ``plan``: part -> (file, SHA-256, its documents)
@@ -181,10 +192,11 @@ class BuildCache:
         self.state = state
         self.secret = state["secret"]
 
-    def _read_checked(self, name: str, expected: str) -> Any:
-        """A stored JSON file whose SHA-256 must be ``expected`` (None when it is not)."""
+    def _read_checked(self, name: str, expected: str, folder: Path | None = None) -> Any:
+        """A stored JSON file (in the cache, or ``folder``) whose SHA-256 must be
+        ``expected`` (None when it is not)."""
         try:
-            raw = (self.folder / name).read_bytes()
+            raw = ((folder or self.folder) / name).read_bytes()
         except OSError:
             self.complain(f"misses {name}")
             return None
@@ -209,24 +221,40 @@ class BuildCache:
             self.state = {**self.state, "site": "", "pages": {}, "outputs": {}, "static": {}}
 
     def compiled(self, key: str) -> Stored | None:
-        if key in self.new_compiled:
-            return self.new_compiled[key]
-        expected = (self.state.get("compiled") or {}).get(key)
-        if not isinstance(expected, str):
-            return None
-        data = self._read_checked(f"compile-{key}.json", expected)
+        name = f"compile-{key}.json"
+        expected: Any = self.new_compiled.get(key)
+        folder = self.pending if expected is not None else self.folder
+        if expected is None:
+            expected = (self.state.get("compiled") or {}).get(key)
+            if not isinstance(expected, str):
+                return None
+        data = self._read_checked(name, expected, folder)
         try:
             stored = Stored(writes=list(data["writes"]), course=dict(data["course"]),
                             warnings=list(data["warnings"]), digests=dict(data["digests"]))
         except (TypeError, KeyError, ValueError):
             if data is not None:
-                self.complain(f"has a damaged compile-{key}.json")
+                self.complain(f"has a damaged {name}")
             return None
-        self.used_compiled.add(key)
+        if key not in self.new_compiled:
+            self.used_compiled.add(key)
         return stored
 
     def remember_compiled(self, key: str, stored: Stored) -> None:
-        self.new_compiled[key] = stored
+        """Keep ``stored`` for the state this build writes if it succeeds: written to
+        ``pending`` now, so a large catalog's compiled pages are not all held in memory
+        through the render (issue 14). Not kept (that course compiles again next time) when
+        it cannot be written."""
+        raw = json.dumps({"writes": stored.writes, "course": stored.course,
+                          "warnings": stored.warnings, "digests": stored.digests},
+                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            self.pending.mkdir(parents=True, exist_ok=True)
+            (self.pending / f"compile-{key}.json").write_bytes(raw)
+        except OSError as exc:
+            self.complain(f"could not be written ({exc.strerror or exc})")
+            return
+        self.new_compiled[key] = hashlib.sha256(raw).hexdigest()
 
     def history(self, key: str) -> History | None:
         """The history the last good build read under ``key`` (``history-<key>.json``, its
@@ -353,12 +381,10 @@ class BuildCache:
         compiled: dict[str, str] = {}
         for key in self.used_compiled:
             compiled[key] = self.state["compiled"][key]
-        for key, stored in self.new_compiled.items():
-            raw = json.dumps({"writes": stored.writes, "course": stored.course,
-                              "warnings": stored.warnings, "digests": stored.digests},
-                             ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            (folder / f"compile-{key}.json").write_bytes(raw)
-            compiled[key] = hashlib.sha256(raw).hexdigest()
+        for key, sha in self.new_compiled.items():
+            name = f"compile-{key}.json"
+            shutil.move(self.pending / name, folder / name)  # a rename on one file system
+            compiled[key] = sha
         history = list(self.history_kept) if self.history_kept is not None else None
         if self.new_history is not None:
             key, raw = self.new_history

@@ -427,14 +427,16 @@ class DocsWriter:
         self.digests: dict[str, str] = {}
         self.log: list[list[Any]] | None = None
         #: with ``track``, files are held back until ``flush`` (a build that finds nothing
-        #: changed writes none), with a digest of every file that is not a page
+        #: changed writes none), with a digest of every file that is not a page; but the pages
+        #: of a course compiled now (``log`` set) are written at once: such a build renders
+        #: anyway, and a cold build does not hold the whole site's Markdown (issue 14)
         self.statics: dict[str, str] = {}
         self._pending: list[tuple[Path, str | Path]] = []
 
     def write(self, doc: str, text: str, entry: dict[str, Any] | None = None,
               page_digest: str | None = None) -> None:
         path = self.docs / doc
-        if self.track:
+        if self.track and self.log is None:
             self._pending.append((path, text))
         else:
             self._write(path, text)

@@ -332,6 +332,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
     with contextlib.ExitStack() as stack:
         trash = cache.trash if cache is not None else None
         space = stack.enter_context(publish.workspace(out, trash))
+        if cache is not None:  # the courses compiled now wait there, not in memory (issue 14)
+            cache.pending = space.work / build_cache.PENDING
         t = time.perf_counter()
         stack.enter_context(i18n.compiled_in(None if cache is None else TemplateCache(
             cache.templates / "pages", build_cache.code_fingerprint())))
