@@ -522,10 +522,11 @@ def lint_repository(
     # LMS309's search of each lesson and the checks that read only their lesson run where the
     # lesson is read (in the loader's workers), with the settings of lmsctl.yml as it is now
     config, _ = load_config(root)
-    work = partial(_lesson_ahead, template_texts(root),
+    texts = template_texts(root)
+    work = partial(_lesson_ahead, texts,
                    _settings(config.lint if isinstance(config.lint, dict) else {}))
     with working_ahead(work):
-        return _lint_repository(root, paths, changed_since, extra, cache)
+        return _lint_repository(root, paths, changed_since, extra, cache, texts)
 
 
 def _lesson_ahead(texts: frozenset[str], settings: Settings, lesson: Lesson) -> LessonAhead:
@@ -544,7 +545,8 @@ def _lesson_ahead(texts: frozenset[str], settings: Settings, lesson: Lesson) -> 
 
 
 def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | None,
-                     extra: ExtraFindings | None, cache: bool) -> tuple[Repository, LintReport]:
+                     extra: ExtraFindings | None, cache: bool, texts: frozenset[str]
+                     ) -> tuple[Repository, LintReport]:
     # Reporting on some files only (paths, no --changed-since, which keeps validation findings
     # everywhere): the other courses' lesson references cannot reach the report.
     only = (lambda repo: scope_for_paths(repo, paths).courses) \
@@ -570,6 +572,7 @@ def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | N
     ctx = Context(repo, config.settings,
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
                   scope=scope.courses, store=store if cache else None)
+    ctx.cache["template_texts"] = texts  # read once, for the workers and LMS309 alike
     found = _run_checks(ctx, ctx.store)
     if extra is not None:
         found += extra(repo)
