@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import fastjsonschema
 
 from lmsctl.core.diagnostics import Diagnostic
+from lmsctl.core.files import write_atomic
 from lmsctl.core.ids import slugify
 from lmsctl.core.spine import diag
 from lmsctl.core.yamlstrict import Key, YamlDoc
@@ -101,7 +102,7 @@ def write_generated(folder: Path) -> list[Path]:
     written = []
     for name in SCHEMA_NAMES:
         target = folder / f"{name}.py"
-        target.write_text(generated_code(name), encoding="utf-8")
+        write_atomic(target, generated_code(name))
         written.append(target)
     return written
 
