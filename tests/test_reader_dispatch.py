@@ -85,3 +85,18 @@ def test_plain_text_becomes_the_text_token_of_the_inline_parser(body: str) -> No
     """Text without markup (headings, paragraphs, titles) is one text token, as markdown-it's
     inline parser makes it."""
     _same(body)
+
+
+# Line starts (containers, indentation, tabs) and line contents around one-line paragraphs:
+# the dispatching tokenizer makes such a paragraph itself.
+LINE_START = st.sampled_from(["", "", "", "- ", "> ", "  ", "\t", "    ", "1. ", "!!! note\n    ",
+                              "- > ", " \t", "-\t", "* \t ", ">\t", "  - ", "> > "])
+LINE_TEXT = st.sampled_from(["a", "b c ", "| x |", "|-|", "---", "===", "# h", "", "  ", "x\\|y",
+                             "a | b", ":-:|--", "\u00a0a\u2003", "<b>", "[l]: /u", "```"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(LINE_START, LINE_TEXT), max_size=12)
+       .map(lambda lines: "\n".join(a + b for a, b in lines)))
+def test_one_line_paragraphs_are_those_of_markdown_it(body: str) -> None:
+    _same(body)

@@ -579,6 +579,10 @@ def _dispatching(md: MarkdownIt) -> None:
                                 if name not in _FIRST_CHARS or ch in _FIRST_CHARS[name])
         others = tuple(fn for name, fn in named if name not in _FIRST_CHARS)
         chains[chain] = [_dispatcher(by_char, others)]
+        if chain == "":
+            plain = [name for name, _ in named if name not in _FIRST_CHARS]
+            md.block.tokenize = _tokenizer(  # type: ignore[method-assign,assignment]
+                by_char, others, plain == ["table", "code", "lheading", "paragraph"])
     md.block.ruler.getRules = lambda chainName="": chains.get(chainName, [])  # type: ignore[method-assign]
 
 
@@ -593,6 +597,71 @@ def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRu
         return False
 
     return dispatch
+
+
+def _tokenizer(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRule, ...],
+               paragraphs: bool) -> Callable[[StateBlock, int, int], None]:
+    """markdown-it's ``ParserBlock.tokenize`` with the dispatch of ``_dispatcher`` done in its
+    loop, and, when ``paragraphs`` (the rules tried on a line starting with any other character
+    are table, code, lheading, paragraph), a one-line paragraph made at once: a line starting
+    with such a character, not indented as code, followed by a blank line or the end. On it the
+    table rule fails (no delimiter row follows), code fails, lheading fails (no underline),
+    leaving ``parentType`` "paragraph", and paragraph makes the same three tokens."""
+    from markdown_it.common.utils import MD_TRIM_CHARS
+
+    def tokenize(state: StateBlock, startLine: int, endLine: int) -> None:  # noqa: N803
+        src = state.src
+        b_marks, e_marks, t_shift = state.bMarks, state.eMarks, state.tShift
+        s_count = state.sCount
+        max_nesting = state.md.options.maxNesting
+        has_empty_lines = False
+        line = startLine
+        while line < endLine:
+            if b_marks[line] + t_shift[line] >= e_marks[line]:
+                line = state.skipEmptyLines(line)
+            state.line = line
+            if line >= endLine or s_count[line] < state.blkIndent:
+                break
+            if state.level >= max_nesting:
+                state.line = endLine
+                break
+            pos = b_marks[line] + t_shift[line]
+            rules = by_char.get(src[pos], others) if pos < e_marks[line] else others
+            after = line + 1
+            if (rules is others and paragraphs and s_count[line] - state.blkIndent < 4
+                    and (b_marks[after] + t_shift[after] >= e_marks[after]
+                         or (after >= endLine and after >= state.lineMax))):
+                start = b_marks[line]
+                if pos == start or not src[start:pos].strip(" \t"):
+                    content = src[pos:e_marks[line]].strip(MD_TRIM_CHARS)
+                else:  # a list item's first line: its marker is in the indentation
+                    content = state.getLines(line, after, state.blkIndent, False).strip(
+                        MD_TRIM_CHARS)
+                state.parentType = "paragraph"
+                state.line = after
+                state.push("paragraph_open", "p", 1).map = [line, after]
+                token = state.push("inline", "", 0)
+                token.content, token.map, token.children = content, [line, after], []
+                state.push("paragraph_close", "p", -1)
+            else:
+                for rule in rules:
+                    if rule(state, line, endLine, False):
+                        if state.line <= line:
+                            raise RuntimeError("block rule didn't increment state.line")
+                        break
+                else:
+                    raise RuntimeError("none of the block rules matched")
+            state.tight = not has_empty_lines
+            line = state.line
+            previous = line - 1
+            if previous < endLine and b_marks[previous] + t_shift[previous] >= e_marks[previous]:
+                has_empty_lines = True
+            if line < endLine and b_marks[line] + t_shift[line] >= e_marks[line]:
+                has_empty_lines = True
+                line += 1
+                state.line = line
+
+    return tokenize
 
 
 def _line_tables(src: str) -> tuple[list[int], list[int], list[int], list[int]]:
