@@ -532,8 +532,6 @@ _FIRST_CHARS = {
     "list": "*-+0123456789", "footnote_def": "[", "reference": "[", "html_block": "<",
     "heading": "#",
 }
-#: The first characters the line after a table's first line starts with (its delimiter row).
-_TABLE_DELIMITER = frozenset("|-:")
 
 #: markdown-it-py's block rules that log every call at debug level (over a million calls in a
 #: 1,000-course catalog, each returning at once at lmsctl's log level).
@@ -542,38 +540,163 @@ _CHATTY = ("blockquote", "code", "fence", "heading", "hr", "html_block", "lheadi
 
 BlockRule = Callable[["StateBlock", int, int, bool], bool]
 _NORMALIZE: Callable[[StateCore], None]
+#: markdown-it's whitespace that ``mdTrim`` strips, and its limit on the empty cells a table
+#: may add (set by ``_dispatching``, with markdown-it imported).
+_MD_TRIM = ""
+_MAX_AUTOCOMPLETED_CELLS = 0
 
 
-def _table_gate(table: BlockRule) -> BlockRule:
-    """markdown-it's table rule, called only when the next line starts like a delimiter row
-    (the rule's own first tests: ``|``, ``-`` or ``:`` then another character, not ``- ``)."""
+#: A table's delimiter row after its first two characters; a column of it, trimmed.
+_DELIMITER_REST = re.compile(r"[|\-: \t]*")
+_ALIGN = re.compile(r"^:?-+:?$")
 
-    def gated(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if start + 2 > end:
+
+def _cells(text: str) -> list[str]:
+    """markdown-it's ``escapedSplit`` of a table row (``|`` splits, ``\\|`` does not)."""
+    if "\\" not in text:
+        return text.split("|")
+    from markdown_it.rules_block.table import escapedSplit
+
+    return escapedSplit(text)
+
+
+def _table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:  # noqa: N803
+    """markdown-it-py's table rule (4.x: the same tests in the same order, the same tokens and
+    state), with the character loops of the delimiter row and of ``escapedSplit`` done by
+    ``str`` methods and a regular expression."""
+    if startLine + 2 > endLine:
+        return False
+    src = state.src
+    b_marks, e_marks, t_shift, s_count = state.bMarks, state.eMarks, state.tShift, state.sCount
+    delimiter = startLine + 1
+    if s_count[delimiter] < state.blkIndent or state.is_code_block(delimiter):
+        return False
+    pos = b_marks[delimiter] + t_shift[delimiter]
+    maximum = e_marks[delimiter]
+    if pos + 1 >= maximum:
+        return False
+    first, second = src[pos], src[pos + 1]
+    if first not in "|-:" or second not in "|-: \t" or (first == "-" and second in " \t"):
+        return False
+    rest = _DELIMITER_REST.match(src, pos + 2, maximum)
+    if rest is None or rest.end() != maximum:
+        return False
+    columns = src[pos:maximum].split("|")
+    aligns: list[str] = []
+    last = len(columns) - 1
+    for i, column in enumerate(columns):
+        t = column.strip(_MD_TRIM)
+        if not t:
+            if i == 0 or i == last:
+                continue  # empty columns before and after the table, not in between
             return False
-        pos = state.bMarks[start + 1] + state.tShift[start + 1]
-        if pos + 1 >= state.eMarks[start + 1] or state.src[pos] not in _TABLE_DELIMITER:
+        if not _ALIGN.search(t):
             return False
-        second = state.src[pos + 1]
-        if second in " \t" and state.src[pos] == "-":  # a list item, not a delimiter row
-            return False
-        return table(state, start, end, silent)
+        if t[-1] == ":":
+            aligns.append("center" if t[0] == ":" else "right")
+        elif t[0] == ":":
+            aligns.append("left")
+        else:
+            aligns.append("")
+    line_text = src[b_marks[startLine] + t_shift[startLine]:e_marks[startLine]].strip(
+        _MD_TRIM)
+    if "|" not in line_text or state.is_code_block(startLine):
+        return False
+    columns = _cells(line_text)
+    if columns and columns[0] == "":
+        columns.pop(0)
+    if columns and columns[-1] == "":
+        columns.pop()
+    column_count = len(columns)
+    if column_count == 0 or column_count != len(aligns):
+        return False
+    if silent:
+        return True
 
-    return gated
+    old_parent_type = state.parentType
+    state.parentType = "table"
+    terminator_rules = state.md.block.ruler.getRules("blockquote")
+    push = state.push
+    table_lines = [startLine, 0]
+    push("table_open", "table", 1).map = table_lines
+    push("thead_open", "thead", 1).map = [startLine, startLine + 1]
+    push("tr_open", "tr", 1).map = [startLine, startLine + 1]
+    for i, column in enumerate(columns):
+        token = push("th_open", "th", 1)
+        if aligns[i]:
+            token.attrs = {"style": "text-align:" + aligns[i]}
+        token = push("inline", "", 0)
+        token.map = [startLine, startLine + 1]
+        token.content = column.strip(_MD_TRIM)
+        token.children = []
+        push("th_close", "th", -1)
+    push("tr_close", "tr", -1)
+    push("thead_close", "thead", -1)
+
+    tbody_lines: list[int] | None = None
+    autocompleted_cells = 0
+    line = startLine + 2
+    while line < endLine:
+        if s_count[line] < state.blkIndent:
+            break
+        terminated = False
+        for rule in terminator_rules:
+            if rule(state, line, endLine, True):
+                terminated = True
+                break
+        if terminated:
+            break
+        line_text = src[b_marks[line] + t_shift[line]:e_marks[line]].strip(_MD_TRIM)
+        if not line_text or state.is_code_block(line):
+            break
+        columns = _cells(line_text)
+        if columns and columns[0] == "":
+            columns.pop(0)
+        if columns and columns[-1] == "":
+            columns.pop()
+        autocompleted_cells += column_count - len(columns)
+        if autocompleted_cells > _MAX_AUTOCOMPLETED_CELLS:
+            break
+        if line == startLine + 2:
+            tbody_lines = [startLine + 2, 0]
+            push("tbody_open", "tbody", 1).map = tbody_lines
+        push("tr_open", "tr", 1).map = [line, line + 1]
+        for i in range(column_count):
+            token = push("td_open", "td", 1)
+            if aligns[i]:
+                token.attrs = {"style": "text-align:" + aligns[i]}
+            token = push("inline", "", 0)
+            token.map = [line, line + 1]
+            token.content = columns[i].strip(_MD_TRIM) if i < len(columns) else ""
+            token.children = []
+            push("td_close", "td", -1)
+        push("tr_close", "tr", -1)
+        line += 1
+    if tbody_lines:
+        push("tbody_close", "tbody", -1)
+        tbody_lines[1] = line
+    push("table_close", "table", -1)
+    table_lines[1] = line
+    state.parentType = old_parent_type
+    state.line = line
+    return True
 
 
 def _dispatching(md: MarkdownIt) -> None:
     """Make each chain of block rules one rule that tries, in the same order, only the rules
     that can match a line starting with that line's first character: the same tokens, without
     the ten or so calls that fail on every line of a paragraph."""
+    global _MD_TRIM, _MAX_AUTOCOMPLETED_CELLS
+    from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
+    from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS as _MAX_AUTOCOMPLETED_CELLS
     names = {id(r.fn): r.name for r in md.block.ruler.__rules__}
     chains: dict[str, list[BlockRule]] = {}
     for chain in ("", "paragraph", "reference", "blockquote", "list"):
         rules = md.block.ruler.getRules(chain)
         by_char: dict[str, tuple[BlockRule, ...]] = {}
         chars = {c for fn in rules for c in _FIRST_CHARS.get(names.get(id(fn), ""), "")}
-        named = [(names.get(id(fn), ""), _table_gate(fn) if names.get(id(fn)) == "table"
-                  else fn) for fn in rules]
+        named = [(names.get(id(fn), ""), _table if names.get(id(fn)) == "table" else fn)
+                 for fn in rules]
         for ch in chars:
             by_char[ch] = tuple(fn for name, fn in named
                                 if name not in _FIRST_CHARS or ch in _FIRST_CHARS[name])
@@ -607,8 +730,6 @@ def _tokenizer(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRul
     with such a character, not indented as code, followed by a blank line or the end. On it the
     table rule fails (no delimiter row follows), code fails, lheading fails (no underline),
     leaving ``parentType`` "paragraph", and paragraph makes the same three tokens."""
-    from markdown_it.common.utils import MD_TRIM_CHARS
-
     def tokenize(state: StateBlock, startLine: int, endLine: int) -> None:  # noqa: N803
         src = state.src
         b_marks, e_marks, t_shift = state.bMarks, state.eMarks, state.tShift
@@ -633,10 +754,10 @@ def _tokenizer(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRul
                          or (after >= endLine and after >= state.lineMax))):
                 start = b_marks[line]
                 if pos == start or not src[start:pos].strip(" \t"):
-                    content = src[pos:e_marks[line]].strip(MD_TRIM_CHARS)
+                    content = src[pos:e_marks[line]].strip(_MD_TRIM)
                 else:  # a list item's first line: its marker is in the indentation
                     content = state.getLines(line, after, state.blkIndent, False).strip(
-                        MD_TRIM_CHARS)
+                        _MD_TRIM)
                 state.parentType = "paragraph"
                 state.line = after
                 state.push("paragraph_open", "p", 1).map = [line, after]
