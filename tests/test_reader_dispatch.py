@@ -87,18 +87,19 @@ def test_plain_text_becomes_the_text_token_of_the_inline_parser(body: str) -> No
     _same(body)
 
 
-# Line starts (containers, indentation, tabs) and line contents around one-line paragraphs:
-# the dispatching tokenizer makes such a paragraph itself.
+# Line starts (containers, indentation, tabs) and line contents around paragraphs and setext
+# headings: the dispatching parser makes a paragraph in one pass over its lines.
 LINE_START = st.sampled_from(["", "", "", "- ", "> ", "  ", "\t", "    ", "1. ", "!!! note\n    ",
                               "- > ", " \t", "-\t", "* \t ", ">\t", "  - ", "> > "])
 LINE_TEXT = st.sampled_from(["a", "b c ", "| x |", "|-|", "---", "===", "# h", "", "  ", "x\\|y",
-                             "a | b", ":-:|--", "\u00a0a\u2003", "<b>", "[l]: /u", "```"])
+                             "a | b", ":-:|--", "\u00a0a\u2003", "<b>", "[l]: /u", "```",
+                             "-- \t", "= =", "==\t=", "-", "***", "> b"])
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.tuples(LINE_START, LINE_TEXT), max_size=12)
        .map(lambda lines: "\n".join(a + b for a, b in lines)))
-def test_one_line_paragraphs_are_those_of_markdown_it(body: str) -> None:
+def test_paragraphs_are_those_of_markdown_it(body: str) -> None:
     _same(body)
 
 

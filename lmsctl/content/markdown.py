@@ -560,6 +560,14 @@ def _cells(text: str) -> list[str]:
     return escapedSplit(text)
 
 
+def _terminates(rules: Sequence[BlockRule], state: StateBlock, line: int, end: int) -> bool:
+    """Whether one of a chain's ``rules`` (tried in silent mode) starts a block at ``line``."""
+    for rule in rules:  # noqa: SIM110 - a loop, not any(generator): hot path
+        if rule(state, line, end, True):
+            return True
+    return False
+
+
 def _table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:  # noqa: N803
     """markdown-it-py's table rule (4.x: the same tests in the same order, the same tokens and
     state), with the character loops of the delimiter row and of ``escapedSplit`` done by
@@ -639,12 +647,7 @@ def _table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> boo
     while line < endLine:
         if s_count[line] < state.blkIndent:
             break
-        terminated = False
-        for rule in terminator_rules:
-            if rule(state, line, endLine, True):
-                terminated = True
-                break
-        if terminated:
+        if _terminates(terminator_rules, state, line, endLine):
             break
         line_text = src[b_marks[line] + t_shift[line]:e_marks[line]].strip(_MD_TRIM)
         if not line_text or state.is_code_block(line):
@@ -697,15 +700,16 @@ def _dispatching(md: MarkdownIt) -> None:
         chars = {c for fn in rules for c in _FIRST_CHARS.get(names.get(id(fn), ""), "")}
         named = [(names.get(id(fn), ""), _table if names.get(id(fn)) == "table" else fn)
                  for fn in rules]
+        if chain == "" and [name for name, _ in named[-2:]] == ["lheading", "paragraph"]:
+            named[-2:] = [("paragraph", _text_block(named[-2][1], named[-1][1]))]
         for ch in chars:
             by_char[ch] = tuple(fn for name, fn in named
                                 if name not in _FIRST_CHARS or ch in _FIRST_CHARS[name])
         others = tuple(fn for name, fn in named if name not in _FIRST_CHARS)
         chains[chain] = [_dispatcher(by_char, others)]
         if chain == "":
-            plain = [name for name, _ in named if name not in _FIRST_CHARS]
             md.block.tokenize = _tokenizer(  # type: ignore[method-assign,assignment]
-                by_char, others, plain == ["table", "code", "lheading", "paragraph"])
+                by_char, others, {fn for name, fn in named if name in ("table", "code")})
     md.block.ruler.getRules = lambda chainName="": chains.get(chainName, [])  # type: ignore[method-assign]
 
 
@@ -722,14 +726,68 @@ def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRu
     return dispatch
 
 
+def _text_block(lheading: BlockRule, paragraph: BlockRule) -> BlockRule:
+    """markdown-it's lheading rule then its paragraph rule, in one pass over the lines when
+    lheading would fail: both look for the same end (a blank line, the end, or a line where a
+    "paragraph" terminator rule matches, tried with ``parentType`` "paragraph"); lheading also
+    for an underline (then it is called). Failing, lheading leaves ``parentType`` "paragraph",
+    which paragraph restores: so does this. Where the two would not scan the same lines
+    (``end`` is not ``lineMax``), or the line is code, the two rules are called."""
+
+    def text_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if silent or end != state.lineMax or state.is_code_block(start):
+            return lheading(state, start, end, silent) or paragraph(state, start, end, silent)
+        src = state.src
+        b_marks, e_marks, t_shift, s_count = state.bMarks, state.eMarks, state.tShift, state.sCount
+        block_indent = state.blkIndent
+        terminators = state.md.block.ruler.getRules("paragraph")
+        old_parent_type = state.parentType
+        state.parentType = "paragraph"
+        line = start + 1
+        while line < end:
+            pos = b_marks[line] + t_shift[line]
+            maximum = e_marks[line]
+            if pos >= maximum:
+                break
+            indent = s_count[line] - block_indent
+            if indent > 3:
+                line += 1
+                continue
+            if indent >= 0 and src[pos] in "-=" and not src[pos:maximum].rstrip(" \t").lstrip(
+                    src[pos]):
+                state.parentType = old_parent_type  # an underline: a setext heading
+                return lheading(state, start, end, silent)
+            if s_count[line] < 0:
+                line += 1
+                continue
+            if _terminates(terminators, state, line, end):
+                break
+            line += 1
+        first = b_marks[start]
+        pos = first + t_shift[start]
+        if line == start + 1 and (pos == first or not src[first:pos].strip(" \t")):
+            content = src[pos:e_marks[start]].strip(_MD_TRIM)
+        else:  # more lines, or a list item's first line (its marker in the indentation)
+            content = state.getLines(start, line, block_indent, False).strip(_MD_TRIM)
+        state.line = line
+        state.push("paragraph_open", "p", 1).map = [start, line]
+        token = state.push("inline", "", 0)
+        token.content, token.map, token.children = content, [start, line], []
+        state.push("paragraph_close", "p", -1)
+        return True
+
+    return text_block
+
+
 def _tokenizer(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRule, ...],
-               paragraphs: bool) -> Callable[[StateBlock, int, int], None]:
+               skippable: set[BlockRule]) -> Callable[[StateBlock, int, int], None]:
     """markdown-it's ``ParserBlock.tokenize`` with the dispatch of ``_dispatcher`` done in its
-    loop, and, when ``paragraphs`` (the rules tried on a line starting with any other character
-    are table, code, lheading, paragraph), a one-line paragraph made at once: a line starting
-    with such a character, not indented as code, followed by a blank line or the end. On it the
-    table rule fails (no delimiter row follows), code fails, lheading fails (no underline),
-    leaving ``parentType`` "paragraph", and paragraph makes the same three tokens."""
+    loop, without the ``skippable`` rules (table and code) on a line they fail on: one not
+    indented as code whose next line is blank or past the end (no delimiter row)."""
+    short = {ch: tuple(fn for fn in rules if fn not in skippable)
+             for ch, rules in by_char.items()}
+    short_others = tuple(fn for fn in others if fn not in skippable)
+
     def tokenize(state: StateBlock, startLine: int, endLine: int) -> None:  # noqa: N803
         src = state.src
         b_marks, e_marks, t_shift = state.bMarks, state.eMarks, state.tShift
@@ -747,31 +805,20 @@ def _tokenizer(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRul
                 state.line = endLine
                 break
             pos = b_marks[line] + t_shift[line]
-            rules = by_char.get(src[pos], others) if pos < e_marks[line] else others
             after = line + 1
-            if (rules is others and paragraphs and s_count[line] - state.blkIndent < 4
-                    and (b_marks[after] + t_shift[after] >= e_marks[after]
-                         or (after >= endLine and after >= state.lineMax))):
-                start = b_marks[line]
-                if pos == start or not src[start:pos].strip(" \t"):
-                    content = src[pos:e_marks[line]].strip(_MD_TRIM)
-                else:  # a list item's first line: its marker is in the indentation
-                    content = state.getLines(line, after, state.blkIndent, False).strip(
-                        _MD_TRIM)
-                state.parentType = "paragraph"
-                state.line = after
-                state.push("paragraph_open", "p", 1).map = [line, after]
-                token = state.push("inline", "", 0)
-                token.content, token.map, token.children = content, [line, after], []
-                state.push("paragraph_close", "p", -1)
+            if s_count[line] - state.blkIndent < 4 and (
+                    after + 1 > endLine or b_marks[after] + t_shift[after] >= e_marks[after]):
+                rules = short.get(src[pos], short_others) if pos < e_marks[line] \
+                    else short_others
             else:
-                for rule in rules:
-                    if rule(state, line, endLine, False):
-                        if state.line <= line:
-                            raise RuntimeError("block rule didn't increment state.line")
-                        break
-                else:
-                    raise RuntimeError("none of the block rules matched")
+                rules = by_char.get(src[pos], others) if pos < e_marks[line] else others
+            for rule in rules:
+                if rule(state, line, endLine, False):
+                    if state.line <= line:
+                        raise RuntimeError("block rule didn't increment state.line")
+                    break
+            else:
+                raise RuntimeError("none of the block rules matched")
             state.tight = not has_empty_lines
             line = state.line
             previous = line - 1
