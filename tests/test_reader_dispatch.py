@@ -137,3 +137,38 @@ def test_a_table_stops_adding_empty_cells_where_markdown_it_does() -> None:
     _same(body)
     rows = sum(1 for t in parser().parse(body, {}) if t.type == "tr_open")
     assert 2 < rows < width + 1
+
+
+# Lesson text with every kind of whitespace str.split knows, code and quiz fences.
+SPACED = st.lists(st.sampled_from([
+    "a", "bc", " ", "  ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85",
+    "\u00a0", "\u3000", "\u2028", "é", "```", "```quiz\n", "```python\n", "    x = 1\n", "~~~",
+    "- ", "#", "|"]), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SPACED)
+def test_word_counts_and_trailing_spaces_are_those_of_the_line_by_line_reading(body: str) -> None:
+    from lmsctl.content.markdown import (
+        _Reader,
+        _trailing_space,
+        _trailing_space_lines,
+        _word_count,
+        _word_count_lines,
+    )
+
+    env: dict[str, object] = {"reading": True}
+    reader = _Reader(body, 3)
+    reader.walk(parser().parse(body, env), env)
+    code, quiz = reader.code_lines, reader.quiz_lines
+    assert _word_count(body, reader.lines, code, quiz) == _word_count_lines(reader.lines, code,
+                                                                            quiz)
+    assert (_trailing_space(body, reader.lines, 3, code)
+            == _trailing_space_lines(reader.lines, 3, code))
+
+
+def test_word_counts_leave_out_quizzes_and_halve_code() -> None:
+    from lmsctl.content.markdown import read
+
+    body = "one two\tthree\n\n```python\na b c d\n```\n\n```quiz\n- question: x y z\n```\nfour\n"
+    assert read(body).word_count == 4 + 2 + (1 + 4 + 1) // 2  # text, quiz fences, code (half)

@@ -1537,7 +1537,16 @@ def label_text(source: str, normalized: str) -> str:
 _HARD_BREAK_NEXT = ("```", "~~~", "#")
 
 
-def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
+def _trailing_space(body: str, lines: list[str], first: int, code: set[int]) -> list[Span]:
+    """Lines ending in spaces or tabs that are not a hard line break (``lines``: ``body``'s)."""
+    if ("\r" not in body and " \n" not in body and "\t\n" not in body
+            and not body.endswith((" ", "\t"))):
+        return []  # no line ends with a space or a tab
+    return _trailing_space_lines(lines, first, code)
+
+
+def _trailing_space_lines(lines: list[str], first: int, code: set[int]) -> list[Span]:
+    """``_trailing_space``, line by line."""
     out: list[Span] = []
     n = len(lines)
     for i, raw in enumerate(lines):
@@ -1556,8 +1565,33 @@ def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
     return out
 
 
-def _word_count(lines: list[str], code: set[int], quiz: set[int]) -> int:
-    """Words of the lesson's lines; code counts half, quizzes not at all."""
+#: ASCII whitespace (what ``str.split`` splits at) to a space, any other byte to an "x".
+_WORD_MARKS = bytes(32 if chr(b).isspace() else 120 for b in range(256))
+
+
+def _word_count(body: str, lines: list[str], code: set[int], quiz: set[int]) -> int:
+    """Words of the lesson's lines (``body``'s); code counts half, quizzes not at all. An
+    ASCII body's words are counted without splitting it: the starts of runs of non-space
+    characters, less those of the code and quiz lines."""
+    if not body.isascii():
+        return _word_count_lines(lines, code, quiz)
+    marks = body.encode("ascii").translate(_WORD_MARKS)
+    words = marks.count(b" x") + marks.startswith(b"x")
+    code_words = 0
+    n = len(lines)
+    for i in quiz:
+        if i < n:
+            words -= len(lines[i].split())
+    for i in code:
+        if i < n and i not in quiz:
+            found = len(lines[i].split())
+            words -= found
+            code_words += found
+    return words + code_words // 2
+
+
+def _word_count_lines(lines: list[str], code: set[int], quiz: set[int]) -> int:
+    """``_word_count``, line by line."""
     words = 0
     code_words = 0
     for i, line in enumerate(lines):
@@ -1585,10 +1619,10 @@ def read(body: str, first_line: int = 1) -> LessonDocument:
         headings=tuple(reader.headings), links=links, tags=tuple(reader.tags),
         comments=tuple(reader.comments), tables=tuple(reader.tables), code=tuple(reader.code),
         bare_urls=tuple(reader.bare_urls),
-        trailing_space=tuple(_trailing_space(reader.lines, first_line, reader.code_lines)),
+        trailing_space=tuple(_trailing_space(body, reader.lines, first_line, reader.code_lines)),
         ids=frozenset(reader.ids), html_lines=frozenset(reader.html_lines),
         definitions=definitions, prose="\n".join(reader.prose), has_text=reader.has_text,
-        word_count=_word_count(reader.lines, reader.code_lines, reader.quiz_lines),
+        word_count=_word_count(body, reader.lines, reader.code_lines, reader.quiz_lines),
         hash=hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
     )
 
