@@ -446,6 +446,38 @@ def test_a_file_changed_during_the_run_is_not_remembered(
     assert after == _cli(sample_repo, "lint", "--no-cache") and "LMS313" not in after[1]
 
 
+def test_a_scoped_run_is_remembered_by_what_it_read_and_what_stood_in(
+        sample_repo: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``lint <file>`` takes the other courses from their facts, so after it only what it read
+    is looked at again. A change during the run in the course it read: not remembered. A change
+    in a course that stood in: remembered under the inputs the run saw (the stand-in is their
+    record); the change is the next run's input, checked afresh, and exact."""
+    import lmsctl.checks.validate as validate_module
+
+    seed(sample_repo)
+    original = validate_module.load_repository
+    for rel, remembered in ((L1, 0), (P1, 1)):
+        _edit(sample_repo, L1, lambda t, rel=rel: t + f"\nNow for {rel}.\n")  # new inputs
+        age(sample_repo)
+        _cli(sample_repo, "lint")  # keeps every course's facts
+
+        def meanwhile(root: Path, *args: Any, rel: str = rel, **kwargs: Any) -> Any:
+            found = original(root, *args, **kwargs)
+            _edit(root, rel, lambda t: t + "\nA line written while lint ran.\n")
+            return found
+
+        kept = len(cache.Namespace.open(sample_repo, "runs")._old)
+        monkeypatch.setattr(validate_module, "load_repository", meanwhile)
+        _cli(sample_repo, "lint", str(sample_repo / L1))
+        monkeypatch.setattr(validate_module, "load_repository", original)
+        assert len(cache.Namespace.open(sample_repo, "runs")._old) == kept + remembered, rel
+        age(sample_repo)
+        loads.clear()
+        after = _cli(sample_repo, "lint", str(sample_repo / L1))
+        assert len(loads) == 1, rel  # the inputs are new: checked
+        assert after == _cli(sample_repo, "lint", str(sample_repo / L1), "--no-cache")
+
+
 def test_another_day_is_another_run(sample_repo: Path, loads: list[Path],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from lmsctl.checks import runs

@@ -59,3 +59,41 @@ def test_a_fresh_write_is_not_settled_and_a_symlink_is_not_trusted(tmp_path: Pat
     (root / "notes/link").symlink_to(root / "README.md")
     assert snapshot(root, only=None) is None
     assert snapshot(root) is not None  # not among what the checks read
+
+
+def test_unchanged_looks_again_at_all_but_the_unread_folders(tmp_path: Path) -> None:
+    """After a run that took course ``b`` from its record (``unread``), a change in ``b`` does
+    not stop the run being remembered under the inputs from before (it is what the run saw);
+    a change anywhere else, a course added or one of ``a``'s files removed, does."""
+    from lmsctl.core.inputs import taken_before, unchanged, unread
+
+    root = _tree(tmp_path)
+    (root / "courses/b/lessons").mkdir(parents=True)
+    (root / "courses/b/lessons/x.md").write_text("x", encoding="utf-8")
+    (root / "courses/bb").mkdir()
+    (root / "courses/bb/course.yml").write_text("bb", encoding="utf-8")
+    old = time.time_ns() - 60_000_000_000
+    for rel in ("courses/b/lessons/x.md", "courses/bb/course.yml"):
+        os.utime(root / rel, ns=(old, old))
+    before = snapshot(root)
+    assert before is not None and before.settled
+    with taken_before(root, before) as declared:
+        unread(root, ["courses/b"])
+    unread(root, ["courses/a"])  # outside the block: nothing
+    assert declared == {"courses/b"}
+    assert unchanged(root, before, declared)
+    (root / "courses/b/lessons/x.md").write_text("y", encoding="utf-8")
+    (root / "courses/b/new.md").write_text("new", encoding="utf-8")
+    assert unchanged(root, before, declared)  # b was not read: its record is of ``before``
+    assert not unchanged(root, before, set())  # a run that read b would not be remembered
+    (root / "courses/bb/course.yml").write_text("changed", encoding="utf-8")  # not b's
+    assert not unchanged(root, before, declared)
+    (root / "courses/bb/course.yml").unlink()
+    (root / "courses/bb").rmdir()
+    assert unchanged(root, before, declared | {"courses/bb"})
+    assert not unchanged(root, before, declared)
+    (root / "courses/c").mkdir()
+    assert not unchanged(root, before, declared | {"courses/bb"})
+    (root / "courses/c").rmdir()
+    (root / "courses/a/course.yml").unlink()
+    assert not unchanged(root, before, declared | {"courses/bb"})

@@ -16,7 +16,7 @@ import re
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -257,7 +257,12 @@ class Scope:
 
     def _within(self, rel: str) -> bool:
         assert self.prefixes is not None
-        return any(rel == p or rel.startswith(p + "/") for p in self.prefixes)
+        return rel in self.prefixes or rel.startswith(self._folders)
+
+    @cached_property
+    def _folders(self) -> tuple[str, ...]:
+        """The prefixes as folders (``p/``), for ``str.startswith``."""
+        return tuple(p + "/" for p in self.prefixes or ())
 
     def count(self, files: tuple[str, ...]) -> int:
         """How many of the repository's ``files`` the run reports on (all, or those within its

@@ -7,10 +7,12 @@ The key of a run is the lmsctl version (code fingerprint included), the command 
 arguments, today's date (LMS802 compares with it) and the ``lmsctl.core.inputs`` snapshot of
 the repository: the time stamps of every file the checks may read. A run is remembered only when
 its inputs were settled before it started (no file written in the last seconds, where a time
-stamp cannot tell two versions apart) and were still the same after it ended; so whatever is
-found under a key is what the checks would find again. A miss runs the checks (with the
-per-file caches of ``validate`` and ``lint``). The cache namespace is ``runs`` (``.lmsctl/cache/
-runs.bin``): damaged or foreign, it is a note and a miss, like every cache file.
+stamp cannot tell two versions apart) and were still the same after it ended (but for the course
+folders the run took from their facts, recorded for those same inputs, without reading them:
+``lmsctl.core.inputs.unchanged``); so whatever is found under a key is what the checks would
+find again. A miss runs the checks (with the per-file caches of ``validate`` and ``lint``). The
+cache namespace is ``runs`` (``.lmsctl/cache/runs.bin``): damaged or foreign, it is a note and a
+miss, like every cache file.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, TypeVar
 from lmsctl.checks.lint_report import LintReport
 from lmsctl.core.cache import Namespace
 from lmsctl.core.diagnostics import Diagnostic, Report
-from lmsctl.core.inputs import snapshot, taken_before
+from lmsctl.core.inputs import snapshot, taken_before, unchanged
 
 #: The cache namespace of remembered runs.
 NAMESPACE = "runs"
@@ -70,9 +72,9 @@ def remembered(root: Path, command: tuple[str, ...], run: Callable[[], R],
     found = _restored(store.get(key), root)
     if found is not None:
         return found  # type: ignore[return-value]  # the type run() made
-    with taken_before(root, before):
+    with taken_before(root, before) as unread:
         report = run()
-    if before.settled and snapshot(root) == before:
+    if before.settled and unchanged(root, before, unread):
         store.put(key, _stored(report))
         store.save(prune=False, keep=KEEP)
     return report

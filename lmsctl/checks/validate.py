@@ -12,7 +12,7 @@ from lmsctl.content.loader import load_repository
 from lmsctl.core.cache import Namespace, lazy, open_namespace, pickled
 from lmsctl.core.diagnostics import Report
 from lmsctl.core.document import LessonDocument
-from lmsctl.core.inputs import Snapshot, snapshot, snapshot_before
+from lmsctl.core.inputs import Snapshot, snapshot, snapshot_before, unread
 from lmsctl.core.model import Course, Lesson, Repository
 
 #: The cache namespace of the readings of files (``lmsctl.core.cache``).
@@ -42,6 +42,8 @@ def validate_repository(root: Path, cache: bool = True,
     # one is needed (a course without facts); the courses in ``only`` are read afresh
     store = open_namespace(root, NAMESPACE, cache, deferred=stand_in is not None)
     repo, problems = load_repository(root, cache=store, stand_in=stand_in, only=only)
+    if kept is not None:
+        unread(root, (f"courses/{name}" for name in kept.given))
     report = Report(files_checked=len(repo.files))
     report.extend(problems)
     report.extend(check_references(repo, scope(repo) if scope is not None else None))
@@ -66,6 +68,8 @@ class Facts:
         self.before = before
         self.folders = before.folders()
         self.keys: dict[str, str] = {}
+        #: the folders of the courses given as stand-ins (their files were not read)
+        self.given: list[str] = []
 
     @classmethod
     def open(cls, root: Path) -> Facts | None:
@@ -91,6 +95,7 @@ class Facts:
         if found is None:
             return None
         eager, later, files, lessons = found
+        self.given.append(name)
         if eager is None:
             return None, files
         return lazy(Course, {**eager, "lessons": tuple(_lesson(eager["id"], *x)

@@ -22,9 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lmsctl.core.history import CourseHistory, History
 from lmsctl.core.model import Config, Course
+
+if TYPE_CHECKING:  # the history (and git) is imported by what reads it: lint needs neither
+    from lmsctl.core.history import CourseHistory, History
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ def review_every(course: Course, config: Config) -> int:
 
 def freshness(course: Course, config: Config, history: History | CourseHistory,
               today: dt.date) -> Freshness:
+    from lmsctl.core.history import History  # (imported already: ``history`` is one)
+
     ch = history.course(course.id) if isinstance(history, History) else history
     every = review_every(course, config)
     reviewed = parse_date(course.reviewed)

@@ -59,6 +59,15 @@ def is_content_folder(folder: Path) -> bool:
     return folder.is_dir() and not folder.name.startswith(("_", "."))
 
 
+def content_folders(courses_dir: Path) -> list[Path]:
+    """The content folders (``is_content_folder``) of ``courses_dir``, in the order of their
+    paths, from one listing: its entries tell folders apart without a ``stat`` each, and names
+    sort faster than paths (1,000 courses: a few ms less, twice per run)."""
+    with os.scandir(courses_dir) as it:
+        names = [e.name for e in it if e.is_dir() and not e.name.startswith(("_", "."))]
+    return [courses_dir / name for name in sorted(names, key=os.path.normcase)]
+
+
 def course_ids(root: Path) -> list[str]:
     """Ids of the course folders (content folders holding a course.yml), sorted; reads no
     file."""
@@ -686,9 +695,9 @@ def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None,
     without looking at the cache."""
     cached = cache is not None and not isinstance(cache, Disabled)
     base = str(root)
-    for folder in sorted(courses_dir.iterdir()):
+    for folder in content_folders(courses_dir):
         lessons_dir = folder / "lessons"
-        if folder.name in skip or not is_content_folder(folder) or not lessons_dir.is_dir():
+        if folder.name in skip or not lessons_dir.is_dir():
             continue
         check = cached and folder.name not in fresh
         for path in _lesson_files(lessons_dir):
@@ -994,7 +1003,7 @@ def _load_repository(root: Path, lessons: bool, cache: Namespace | None,
     courses: list[Course] = []
     courses_dir = root / "courses"
     if courses_dir.is_dir() and inside(root, courses_dir):
-        folders = [f for f in sorted(courses_dir.iterdir()) if is_content_folder(f)]
+        folders = content_folders(courses_dir)
         known: dict[str, tuple[Course | None, list[str]]] = {}
         if stand_in is not None:
             for folder in folders:

@@ -970,7 +970,9 @@ def _quiet_block_rules() -> None:
 @cache
 def parser(dispatch: bool = True) -> MarkdownIt:
     """The lesson parser; ``read`` and ``render`` both use it. ``dispatch=False``: the same
-    parser without the block-rule dispatch (the agreement tests compare the two)."""
+    parser without the block-rule dispatch (the agreement tests compare the two). Its HTML
+    render rules are added by the first ``render`` (``_rendering``): reading (validate, lint)
+    never imports the highlighter (pymdownx, Pygments, Python-Markdown)."""
     global helpers, unescapeAll, parseLinkLabel, _Token  # the rules below use them
     from markdown_it import MarkdownIt, helpers
     from markdown_it.common.utils import unescapeAll
@@ -1001,7 +1003,6 @@ def parser(dispatch: bool = True) -> MarkdownIt:
     md.core.ruler.before("inline", "block_attr_lists", _block_attr_lists)
     md.core.ruler.after("inline", "tab_titles", _tab_titles)
     md.core.ruler.push("ids", _ids)
-    _renderer(md)
     if dispatch:
         global _NORMALIZE
         _NORMALIZE = next(r.fn for r in md.core.ruler.__rules__ if r.name == "normalize")
@@ -1025,6 +1026,14 @@ def _attrs_html(attrs: dict[str, Any]) -> str:
 def _rewrite(env: dict[str, Any], url: str) -> str:
     fn = env.get("rewrite")
     return fn(url) if fn is not None else url
+
+
+@cache
+def _rendering() -> MarkdownIt:
+    """``parser()`` with its HTML render rules (added once, by the first ``render``)."""
+    md = parser()
+    _renderer(md)
+    return md
 
 
 def _renderer(md: MarkdownIt) -> None:
@@ -1204,7 +1213,7 @@ def render(body: str, rewrite: Callable[[str], str] | None = None,
     """The lesson body's HTML (quizzes as ``QUIZ_SLOT``s, or ``slot(n)``, numbered in order)
     and its table of contents: (level, id, text) of every heading. ``rewrite`` maps each link
     and image URL to the one the page uses."""
-    md = parser()
+    md = _rendering()
     env: dict[str, Any] = {"rewrite": rewrite, "slot": slot}
     tokens = md.parse(body, env)
     toc = [(int(t.tag[1]), str(t.attrs.get("id", "")), str((t.meta or {}).get("plain", "")))

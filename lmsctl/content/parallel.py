@@ -11,16 +11,20 @@ of a large repository (no cache, or a new one) spreads its lessons over the mach
 - results come back in the order of the batches, as each is ready; an exception in a worker is
   raised again in the caller when its batch is reached, and a worker that dies (killed, out of
   memory) raises ``BrokenProcessPool`` there: a run fails with a message, never hangs.
+
+``multiprocessing`` and ``concurrent.futures`` are imported when workers are started, not with
+this module: a run that reads a few lessons (``lint <file>``) never needs them.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 B = TypeVar("B")
 R = TypeVar("R")
@@ -28,8 +32,8 @@ R = TypeVar("R")
 
 def workers() -> int:
     """How many worker processes ``map_batches`` would start (1: work in-process)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
+    if not hasattr(os, "fork"):  # no "fork" start method (Windows); os tells without importing
+        return 1                 # multiprocessing
     if threading.active_count() > 1:
         return 1
     affinity = getattr(os, "sched_getaffinity", None)
@@ -44,6 +48,9 @@ class Batches(Generic[B, R]):
     pickled."""
 
     def __init__(self, fn: Callable[[B], R], count: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self._fn = fn
         self._executor = ProcessPoolExecutor(max_workers=count,
                                              mp_context=multiprocessing.get_context("fork"))

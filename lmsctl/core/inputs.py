@@ -32,7 +32,7 @@ import marshal
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,16 +163,19 @@ def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
     return Snapshot(entries, settled, start)
 
 
-_BEFORE: ContextVar[tuple[Path, Snapshot] | None] = ContextVar("lmsctl_inputs", default=None)
+_BEFORE: ContextVar[tuple[Path, Snapshot, set[str]] | None] = ContextVar("lmsctl_inputs",
+                                                                          default=None)
 
 
 @contextlib.contextmanager
-def taken_before(root: Path, before: Snapshot) -> Iterator[None]:
+def taken_before(root: Path, before: Snapshot) -> Iterator[set[str]]:
     """Within this block ``snapshot_before(root)`` is ``before`` (taken before the block began,
-    so it is one from before whatever the block reads): one walk of the files, not two."""
-    token = _BEFORE.set((root, before))
+    so it is one from before whatever the block reads): one walk of the files, not two. The
+    block's value is the set of folders it declared ``unread`` (see ``unchanged``)."""
+    unread: set[str] = set()
+    token = _BEFORE.set((root, before, unread))
     try:
-        yield
+        yield unread
     finally:
         _BEFORE.reset(token)
 
@@ -182,3 +185,32 @@ def snapshot_before(root: Path) -> Snapshot | None:
     new one."""
     found = _BEFORE.get()
     return found[1] if found is not None and found[0] == root else snapshot(root)
+
+
+def unread(root: Path, folders: Iterable[str]) -> None:
+    """Within ``taken_before(root, before)``: the files of these folders (repository-relative,
+    two levels down: course folders) were not read in this block; what it took of them was
+    recorded for their entries in ``before`` (a course's facts, ``checks.validate.Facts``). So
+    whether the block's inputs changed while it ran need not be asked of them (``unchanged``).
+    Elsewhere nothing happens."""
+    found = _BEFORE.get()
+    if found is not None and found[0] == root:
+        found[2].update(folders)
+
+
+def unchanged(root: Path, before: Snapshot, unread: set[str]) -> bool:
+    """Whether the inputs of ``before`` are still the same, but for the folders in ``unread``
+    (two levels down) that are not looked at: what a run within ``taken_before`` made is then
+    what it would make of the inputs of ``before``, and may be remembered under them. A run at
+    1,000 courses that read one course walks that course's folder, not all of them again."""
+    after = snapshot(root, skip=unread.__contains__ if unread else None)
+    if after is None:
+        return False
+    if not unread:
+        return after == before
+
+    def kept(rel: str) -> bool:
+        parts = rel.split("/", 2)
+        return len(parts) < 2 or f"{parts[0]}/{parts[1]}" not in unread
+
+    return after.entries == {rel: e for rel, e in before.entries.items() if kept(rel)}
