@@ -688,7 +688,8 @@ def _table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> boo
 def _dispatching(md: MarkdownIt) -> None:
     """Make each chain of block rules one rule that tries, in the same order, only the rules
     that can match a line starting with that line's first character: the same tokens, without
-    the ten or so calls that fail on every line of a paragraph."""
+    the ten or so calls that fail on every line of a paragraph. (And markdown-it's
+    ``text_join`` step as ``_text_join``.)"""
     global _MD_TRIM, _MAX_AUTOCOMPLETED_CELLS
     from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
     from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS as _MAX_AUTOCOMPLETED_CELLS
@@ -711,6 +712,7 @@ def _dispatching(md: MarkdownIt) -> None:
             md.block.tokenize = _tokenizer(  # type: ignore[method-assign,assignment]
                 by_char, others, {fn for name, fn in named if name in ("table", "code")})
     md.block.ruler.getRules = lambda chainName="": chains.get(chainName, [])  # type: ignore[method-assign]
+    md.core.ruler.at("text_join", _text_join)
 
 
 def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRule, ...]
@@ -918,6 +920,27 @@ def _fast_block_state(md: MarkdownIt) -> None:
         return state.tokens
 
     block.parse = parse  # type: ignore[method-assign]
+
+
+def _text_join(state: StateCore) -> None:
+    """markdown-it's ``text_join`` (``text_special`` tokens become text, adjacent text tokens
+    one), leaving as they are the inline tokens with no child or one text token without
+    children: it would give them a list of the same children."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        children = token.children
+        if not children:
+            token.children = children if children is not None else []
+            continue
+        if len(children) == 1 and children[0].type == "text" and not children[0].children:
+            continue
+        from markdown_it.rules_core.text_join import _join_text_tokens
+
+        for child in children:
+            if child.children:  # an image's alt text is its own token tree
+                child.children = _join_text_tokens(child.children)
+        token.children = _join_text_tokens(children)
 
 
 def _footnote_tail_gate(tail: Callable[[StateCore], None]) -> Callable[[StateCore], None]:
@@ -1460,7 +1483,11 @@ class _Reader:
                     header.append(token.content)
                 elif not (token.meta or {}).get("title_line") and token.content.strip():
                     self.has_text = True
-                self.inline(token)
+                if (token.children or token.meta or token.map is None
+                        or "://" in token.content):
+                    self.inline(token)
+                else:  # plain text, no title: what ``inline`` keeps of it
+                    self.prose.append(token.content)
             elif kind == "heading_close":
                 heading = None
             elif kind == "tab_title":
