@@ -172,3 +172,27 @@ def test_word_counts_leave_out_quizzes_and_halve_code() -> None:
 
     body = "one two\tthree\n\n```python\na b c d\n```\n\n```quiz\n- question: x y z\n```\nfour\n"
     assert read(body).word_count == 4 + 2 + (1 + 4 + 1) // 2  # text, quiz fences, code (half)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", " b", "\n", " ", "\t", ">", "> " * 16, " " * 31, "-" * 32,
+                                 "1.", ")", "*", "+", "é"]), max_size=30).map("".join))
+def test_nesting_is_looked_for_at_the_start_of_every_line(body: str) -> None:
+    """``_within_limits`` finds a deep line start as a multi-line ``^`` search would."""
+    import re
+
+    from lmsctl.content.loader import MAX_NESTING, MAX_OPENERS, _within_limits
+
+    deep = re.compile(rf"^[ \t>*+\-0-9.)]{{{(2 * MAX_NESTING + 2) // 4},}}", re.M)
+    assert _within_limits(body) == (body.count("[") <= MAX_OPENERS and body.count("<")
+                                    <= MAX_OPENERS and deep.search(body) is None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bc ", "x" * 40, "-", ":", "!", "\n", "\r", "\0", "\\",
+                                 "`", "*", "_", "[", "<", "&", "{", "]", "é"]), max_size=40)
+       .map("".join))
+def test_markup_is_found_in_short_and_long_texts(text: str) -> None:
+    from lmsctl.content.markdown import _INLINE_MARKUP, _no_markup
+
+    assert _no_markup(text) == (_INLINE_MARKUP.search(text) is None)

@@ -483,7 +483,10 @@ _NEST = re.compile(r"[ \t]*+(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t
 
 #: A line that starts with this many characters of ``_NEST`` (a tab counts as at most 4
 #: columns) can be nested more than ``MAX_NESTING`` levels deep; no other line can.
-_DEEP = re.compile(rf"^[ \t>*+\-0-9.)]{{{(2 * MAX_NESTING + 2) // 4},}}", re.M)
+#: (The first line, then after each line break: a regular expression starting with a line
+#: break looks for it quickly, one with ``^`` and ``re.M`` tries every character.)
+_DEEP = re.compile(rf"[ \t>*+\-0-9.)]{{{(2 * MAX_NESTING + 2) // 4}}}")
+_DEEP_AFTER = re.compile(rf"\n{_DEEP.pattern}")
 
 
 def _within_limits(body: str) -> bool:
@@ -491,7 +494,7 @@ def _within_limits(body: str) -> bool:
     than one paragraph may, and no line starts deep enough): ``too_complex`` has nothing to
     say, exactly, without its line-by-line pass."""
     return (body.count("[") <= MAX_OPENERS and body.count("<") <= MAX_OPENERS
-            and _DEEP.search(body) is None)
+            and _DEEP.match(body) is None and _DEEP_AFTER.search(body) is None)
 
 
 _FENCE_LINE = re.compile(r"[ \t]*+(?:>[ \t]*+)*+(`{3,}+|~{3,}+)")
