@@ -3,7 +3,7 @@ optimisation only: for any lesson, the tokens are exactly those of the same pars
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lmsctl.content.markdown import parser
@@ -196,3 +196,21 @@ def test_markup_is_found_in_short_and_long_texts(text: str) -> None:
     from lmsctl.content.markdown import _INLINE_MARKUP, _no_markup
 
     assert _no_markup(text) == (_INLINE_MARKUP.search(text) is None)
+
+
+LABEL_PIECE = st.sampled_from(["a b", "`", "\\", "<b>", "<", ">", "{x}", "{", "&amp;", "\n",
+                               " ", "[", "]", "*", "<https://a.b/]>", "`]`", "\\]", "[^1]",
+                               "&#93;", "!", "<!-- ] -->"])
+
+
+@settings(max_examples=500, deadline=None)
+@example("`c`", ["{x", "]", "}"], "(u)")  # an attribute list holding a ]
+@example("", ["<https://a.b/]>"], "(u)")  # an autolink holding one
+@example("!", ["`]`"], "(u)")  # a code span
+@example("", ["\\]"], "(u)")  # an escape
+@example("", ["a [b] c"], "(u)")  # a nested label
+@given(st.sampled_from(["", "!", "`c`", "[^1]: n\n\n"]), st.lists(LABEL_PIECE, max_size=8),
+       st.sampled_from(["(u)", "", "[r]", "[]", "(u \"t\")", "\n\n[r]: /u", "{#i}"]))
+def test_link_labels_end_where_markdown_it_ends_them(before: str, label: list[str],
+                                                     after: str) -> None:
+    _same(before + "[" + "".join(label) + "]" + after)

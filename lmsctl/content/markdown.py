@@ -176,7 +176,7 @@ def _positioned(rule: Callable[..., bool]) -> Callable[[StateInline, bool], bool
             if token.type in ("link_open", "image") and token.markup != "autolink":
                 image = token.type == "image"
                 label_start = start + (1 if image else 0)
-                label_end = parseLinkLabel(state, label_start, True)
+                label_end = state.md.helpers.parseLinkLabel(state, label_start, True)
                 if label_end >= 0:
                     meta["text"] = state.src[label_start + 1:label_end]
                     after = state.src[label_end + 1:label_end + 2]
@@ -691,7 +691,7 @@ def _dispatching(md: MarkdownIt) -> None:
     """Make each chain of block rules one rule that tries, in the same order, only the rules
     that can match a line starting with that line's first character: the same tokens, without
     the ten or so calls that fail on every line of a paragraph. (And markdown-it's
-    ``text_join`` step as ``_text_join``.)"""
+    ``text_join`` step as ``_text_join``, its ``parseLinkLabel`` as ``_link_label``.)"""
     global _MD_TRIM, _MAX_AUTOCOMPLETED_CELLS
     from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
     from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS as _MAX_AUTOCOMPLETED_CELLS
@@ -715,6 +715,8 @@ def _dispatching(md: MarkdownIt) -> None:
                 by_char, others, {fn for name, fn in named if name in ("table", "code")})
     md.block.ruler.getRules = lambda chainName="": chains.get(chainName, [])  # type: ignore[method-assign]
     md.core.ruler.at("text_join", _text_join)
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]
+        **{**vars(md.helpers), "parseLinkLabel": _link_label})
 
 
 def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRule, ...]
@@ -922,6 +924,21 @@ def _fast_block_state(md: MarkdownIt) -> None:
         return state.tokens
 
     block.parse = parse  # type: ignore[method-assign]
+
+
+def _link_label(state: StateInline, start: int, disableNested: bool = False) -> int:  # noqa: N803
+    """markdown-it's ``parseLinkLabel`` (where the label opened at ``start`` ends), at once
+    when the text up to the next ``]`` has no character at which an inline rule can pass over
+    a ``]`` (a link or image, an escape, a code span, HTML or an autolink, an attribute list):
+    its loop would stop there, having skipped text, entities and line breaks."""
+    src = state.src
+    close = src.find("]", start + 1, state.posMax)
+    if close >= 0:
+        label = src[start + 1:close]
+        if ("[" not in label and "\\" not in label and "`" not in label and "<" not in label
+                and "{" not in label):
+            return close
+    return parseLinkLabel(state, start, disableNested)
 
 
 def _text_join(state: StateCore) -> None:
