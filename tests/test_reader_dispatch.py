@@ -214,3 +214,15 @@ LABEL_PIECE = st.sampled_from(["a b", "`", "\\", "<b>", "<", ">", "{x}", "{", "&
 def test_link_labels_end_where_markdown_it_ends_them(before: str, label: list[str],
                                                      after: str) -> None:
     _same(before + "[" + "".join(label) + "]" + after)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.builds(
+    lambda lead, marks, text, tail: lead + marks + text + tail,
+    st.sampled_from(["", " ", "   ", "    ", "\t", "> ", "- "]),
+    st.sampled_from(["#", "##", "######", "#######", "\\#"]),
+    st.sampled_from(["", " ", "\t", " a", "a", " a b", "  \u00a0a\u2003", " #", " a#"]),
+    st.sampled_from(["", " ", "\t", " #", " ##  ", "#", " \\#", "\t#\t"])),
+    min_size=1, max_size=5).map("\n".join))
+def test_headings_are_those_of_markdown_it(body: str) -> None:
+    _same(body)

@@ -739,17 +739,21 @@ def _prereading(root: Path, courses_dir: Path, cache: Namespace | None,
 _DOC_NOW = ("links", "tags", "ids", "definitions", "has_text", "word_count", "hash")
 
 
+#: The rest of a lesson document, and what a cached lesson keeps of the lesson itself.
+_DOC_LATER = tuple(f.name for f in dataclasses.fields(LessonDocument) if f.name not in _DOC_NOW)
+_LESSON_NOW = tuple(f.name for f in dataclasses.fields(Lesson)
+                    if f.name not in ("text", "body", "document", "quizzes", "front_matter"))
+
+
 def _stored(lesson: Lesson) -> tuple[Any, ...]:
     """A lesson as cached: without its text (the file is read anyway), the parts most runs
     never look at as bytes for ``cache.lazy``."""
     doc = lesson.document
-    names = [f.name for f in dataclasses.fields(doc)]
     doc_now = {n: getattr(doc, n) for n in _DOC_NOW}
-    doc_later = pickled({n: getattr(doc, n) for n in names if n not in _DOC_NOW})
+    doc_later = pickled({n: getattr(doc, n) for n in _DOC_LATER})
     quizzes = [({"start_line": q.start_line, "end_line": q.end_line, "questions": q.questions},
                 pickled({"doc": q.doc})) for q in lesson.quizzes]
-    now = {f.name: getattr(lesson, f.name) for f in dataclasses.fields(lesson)
-           if f.name not in ("text", "body", "document", "quizzes", "front_matter")}
+    now = {n: getattr(lesson, n) for n in _LESSON_NOW}
     return now, doc_now, doc_later, quizzes, pickled({"front_matter": lesson.front_matter})
 
 

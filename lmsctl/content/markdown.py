@@ -357,7 +357,7 @@ def _block_attr_lists(state: StateCore) -> None:
         if token.type != "inline" or i == 0:
             continue
         parent = tokens[i - 1]
-        if parent.type == "heading_open":
+        if parent.type == "heading_open" and "{" in token.content:
             m = _HEADER_ATTRS.search(token.content)
             if m is not None:
                 _apply_attrs(parent, m.group(1))
@@ -427,11 +427,15 @@ def plain_text(children: Sequence[Token] | None) -> str:
     return "".join(out)
 
 
+_NOT_SLUG = re.compile(r"[^\w\s-]")
+_SLUG_SPACES = re.compile(r"[-\s]+")
+
+
 def toc_slug(text: str) -> str:
     """Python-Markdown's toc slugify, as MkDocs uses it by default."""
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    word = re.sub(r"[^\w\s-]", "", value).strip().lower()
-    return re.sub(r"[-\s]+", "-", word)
+    word = _NOT_SLUG.sub("", value).strip().lower()
+    return _SLUG_SPACES.sub("-", word)
 
 
 _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
@@ -560,6 +564,42 @@ def _cells(text: str) -> list[str]:
     from markdown_it.rules_block.table import escapedSplit
 
     return escapedSplit(text)
+
+
+def _heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:  # noqa: N803
+    """markdown-it-py's heading rule (ATX, ``# Title``; 4.x: the same tests and tokens), its
+    character loops as ``str`` methods."""
+    pos = state.bMarks[startLine] + state.tShift[startLine]
+    maximum = state.eMarks[startLine]
+    if state.is_code_block(startLine):
+        return False
+    src = state.src
+    if pos >= maximum or src[pos] != "#":
+        return False
+    level = len(src[pos:min(maximum, pos + 7)]) - len(src[pos:min(maximum, pos + 7)].lstrip("#"))
+    if level > 6:
+        return False
+    pos += level
+    if pos < maximum and src[pos] not in " \t":
+        return False
+    if silent:
+        return True
+    # the text without its closing sequence: trailing spaces, then #s after a space
+    maximum = pos + len(src[pos:maximum].rstrip(" \t"))
+    hashes = pos + len(src[pos:maximum].rstrip("#"))
+    if hashes > pos and src[hashes - 1] in " \t":
+        maximum = hashes
+    state.line = startLine + 1
+    markup = "########"[:level]
+    token = state.push("heading_open", "h" + str(level), 1)
+    token.markup = markup
+    token.map = [startLine, state.line]
+    token = state.push("inline", "", 0)
+    token.content = src[pos:maximum].strip(_MD_TRIM)
+    token.map = [startLine, state.line]
+    token.children = []
+    state.push("heading_close", "h" + str(level), -1).markup = markup
+    return True
 
 
 def _terminates(rules: Sequence[BlockRule], state: StateBlock, line: int, end: int) -> bool:
@@ -701,8 +741,9 @@ def _dispatching(md: MarkdownIt) -> None:
         rules = md.block.ruler.getRules(chain)
         by_char: dict[str, tuple[BlockRule, ...]] = {}
         chars = {c for fn in rules for c in _FIRST_CHARS.get(names.get(id(fn), ""), "")}
-        named = [(names.get(id(fn), ""), _table if names.get(id(fn)) == "table" else fn)
-                 for fn in rules]
+        own: dict[str, BlockRule] = {"table": _table, "heading": _heading}  # faster copies
+        named = [(names.get(id(fn), ""), fn) for fn in rules]
+        named = [(name, own.get(name, fn)) for name, fn in named]
         if chain == "" and [name for name, _ in named[-2:]] == ["lheading", "paragraph"]:
             named[-2:] = [("paragraph", _text_block(named[-2][1], named[-1][1]))]
         for ch in chars:
