@@ -918,11 +918,13 @@ def _fast_block_state(md: MarkdownIt) -> None:
     """``md``'s block parser with a ``StateBlock`` whose line tables are built by
     ``_line_tables`` and whose ``push`` fills a new token's fields directly (the dataclass
     ``__init__`` calls two default factories and ``__post_init__``): the same state and
-    tokens."""
+    tokens. (Whether the code rule is enabled is looked up once: the rule chains of this parser
+    are fixed when it is built, ``_dispatching``.)"""
     from markdown_it.rules_block import StateBlock
     from markdown_it.token import Token
 
     new_token = Token.__new__
+    code_enabled = "code" in md.block.ruler.get_active_rules()
 
     class _State(StateBlock):
         def __init__(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> None:
@@ -938,7 +940,7 @@ def _fast_block_state(md: MarkdownIt) -> None:
             self.parentType = "root"
             self.level = 0
             self.result = ""
-            self._code_enabled = "code" in md.block.ruler.get_active_rules()
+            self._code_enabled = code_enabled
 
         def push(self, ttype: str, tag: str, nesting: Any) -> Token:
             token = new_token(Token)
