@@ -369,13 +369,6 @@ def _block_attr_lists(state: StateCore) -> None:
                 token.content = token.content[:m.start()]
 
 
-#: Characters without which a line of text can hold no link, image, HTML, code span or
-#: attribute list: reading a lesson (not rendering it) leaves such text unparsed. (Looked for
-#: with ``in``: a regular expression's character class is tried one character at a time, ten
-#: times slower on a paragraph.)
-_INLINE_TRIGGERS = "[<`{"
-
-
 def _inline(state: StateCore) -> None:
     """markdown-it's inline step; when only reading (``env["reading"]``), text that can hold
     nothing the document records is not split into emphasis and entities (headings always
@@ -397,6 +390,9 @@ def _inline_step(state: StateCore, fast: bool) -> None:
             if token.children is None:
                 token.children = []
             content = token.content
+            # without [ < ` or { a text can hold no link, image, HTML, code span or attribute
+            # list: reading a lesson (not rendering it) leaves it unparsed (looked for with
+            # ``in``: a regular expression's character class is ten times slower on a paragraph)
             if (not reading or previous == "heading_open" or "[" in content or "<" in content
                     or "`" in content or "{" in content):
                 if fast and content and _no_markup(content):
