@@ -598,6 +598,65 @@ def _heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> b
     return True
 
 
+def _fence(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:  # noqa: N803
+    """markdown-it-py's fence rule (4.x, as CommonMark configures it: three or more backticks or
+    tildes, no backtick in a backtick fence's info, closed by at least as many), the same tests
+    and token; marker runs measured by ``str`` methods, and a fence's lines taken as one slice
+    when they are whole lines of the text (not indented, not in a container)."""
+    src = state.src
+    b_marks, e_marks, t_shift, s_count = state.bMarks, state.eMarks, state.tShift, state.sCount
+    pos = b_marks[startLine] + t_shift[startLine]
+    maximum = e_marks[startLine]
+    if state.is_code_block(startLine) or pos + 3 > maximum:
+        return False
+    marker = src[pos]
+    if marker not in "~`":
+        return False
+    text = src[pos:maximum]
+    length = len(text) - len(text.lstrip(marker))
+    if length < 3:
+        return False
+    markup, params = text[:length], text[length:]
+    if marker == "`" and "`" in params:
+        return False
+    if silent:
+        return True
+    have_end_marker = False
+    line = startLine
+    block_indent = state.blkIndent
+    while True:
+        line += 1
+        if line >= endLine:
+            break  # an unclosed fence ends with the document or its container
+        pos = b_marks[line] + t_shift[line]
+        maximum = e_marks[line]
+        if pos < maximum and s_count[line] < block_indent:
+            break
+        if pos >= len(src):
+            break
+        if src[pos] != marker or state.is_code_block(line):
+            continue
+        text = src[pos:maximum]
+        rest = text.lstrip(marker)
+        if len(text) - len(rest) < length or rest.strip(" \t"):
+            continue
+        have_end_marker = True
+        break
+    indent = s_count[startLine]  # a fence's indentation is taken off its lines
+    state.line = line + (1 if have_end_marker else 0)
+    token = state.push("fence", "code", 0)
+    token.info = params
+    first, last = startLine + 1, line
+    if indent == 0 and first < last and all(
+            b_marks[k + 1] == e_marks[k] + 1 for k in range(first, last - 1)):
+        token.content = src[b_marks[first]:e_marks[last - 1] + 1]
+    else:
+        token.content = state.getLines(first, last, indent, True)
+    token.markup = markup
+    token.map = [startLine, state.line]
+    return True
+
+
 def _terminates(rules: Sequence[BlockRule], state: StateBlock, line: int, end: int) -> bool:
     """Whether one of a chain's ``rules`` (tried in silent mode) starts a block at ``line``."""
     for rule in rules:  # noqa: SIM110 - a loop, not any(generator): hot path
@@ -737,7 +796,7 @@ def _dispatching(md: MarkdownIt) -> None:
         rules = md.block.ruler.getRules(chain)
         by_char: dict[str, tuple[BlockRule, ...]] = {}
         chars = {c for fn in rules for c in _FIRST_CHARS.get(names.get(id(fn), ""), "")}
-        own: dict[str, BlockRule] = {"table": _table, "heading": _heading}  # faster copies
+        own: dict[str, BlockRule] = {"table": _table, "heading": _heading, "fence": _fence}
         named = [(names.get(id(fn), ""), fn) for fn in rules]
         named = [(name, own.get(name, fn)) for name, fn in named]
         if chain == "" and [name for name, _ in named[-2:]] == ["lheading", "paragraph"]:
