@@ -226,3 +226,18 @@ def test_link_labels_end_where_markdown_it_ends_them(before: str, label: list[st
     min_size=1, max_size=5).map("\n".join))
 def test_headings_are_those_of_markdown_it(body: str) -> None:
     _same(body)
+
+
+FENCE_LINE = st.builds(
+    lambda lead, fence, tail: lead + fence + tail,
+    st.sampled_from(["", "", " ", "   ", "    ", "\t", "> ", "- ", "  - ", ">"]),
+    st.sampled_from(["```", "````", "~~~", "~~~~", "``", "~~", "", "x", "`a`"]),
+    st.sampled_from(["", " ", "\t", "python", " quiz", "a`b", "~", " `", "x y  ", "``"]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(FENCE_LINE, st.sampled_from(["", "code", "  indented", "\tx", "- y"])),
+                min_size=1, max_size=10).map("\n".join),
+       st.sampled_from(["", "\n", "\n\n"]))
+def test_fences_are_those_of_markdown_it(body: str, end: str) -> None:
+    _same(body + end)

@@ -369,13 +369,6 @@ def _block_attr_lists(state: StateCore) -> None:
                 token.content = token.content[:m.start()]
 
 
-#: Characters without which a line of text can hold no link, image, HTML, code span or
-#: attribute list: reading a lesson (not rendering it) leaves such text unparsed. (Looked for
-#: with ``in``: a regular expression's character class is tried one character at a time, ten
-#: times slower on a paragraph.)
-_INLINE_TRIGGERS = "[<`{"
-
-
 def _inline(state: StateCore) -> None:
     """markdown-it's inline step; when only reading (``env["reading"]``), text that can hold
     nothing the document records is not split into emphasis and entities (headings always
@@ -397,6 +390,9 @@ def _inline_step(state: StateCore, fast: bool) -> None:
             if token.children is None:
                 token.children = []
             content = token.content
+            # without [ < ` or { a text can hold no link, image, HTML, code span or attribute
+            # list: reading a lesson (not rendering it) leaves it unparsed (looked for with
+            # ``in``: a regular expression's character class is ten times slower on a paragraph)
             if (not reading or previous == "heading_open" or "[" in content or "<" in content
                     or "`" in content or "{" in content):
                 if fast and content and _no_markup(content):
@@ -602,6 +598,65 @@ def _heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> b
     return True
 
 
+def _fence(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:  # noqa: N803
+    """markdown-it-py's fence rule (4.x, as CommonMark configures it: three or more backticks or
+    tildes, no backtick in a backtick fence's info, closed by at least as many), the same tests
+    and token; marker runs measured by ``str`` methods, and a fence's lines taken as one slice
+    when they are whole lines of the text (not indented, not in a container)."""
+    src = state.src
+    b_marks, e_marks, t_shift, s_count = state.bMarks, state.eMarks, state.tShift, state.sCount
+    pos = b_marks[startLine] + t_shift[startLine]
+    maximum = e_marks[startLine]
+    if state.is_code_block(startLine) or pos + 3 > maximum:
+        return False
+    marker = src[pos]
+    if marker not in "~`":
+        return False
+    text = src[pos:maximum]
+    length = len(text) - len(text.lstrip(marker))
+    if length < 3:
+        return False
+    markup, params = text[:length], text[length:]
+    if marker == "`" and "`" in params:
+        return False
+    if silent:
+        return True
+    have_end_marker = False
+    line = startLine
+    block_indent = state.blkIndent
+    while True:
+        line += 1
+        if line >= endLine:
+            break  # an unclosed fence ends with the document or its container
+        pos = b_marks[line] + t_shift[line]
+        maximum = e_marks[line]
+        if pos < maximum and s_count[line] < block_indent:
+            break
+        if pos >= len(src):
+            break
+        if src[pos] != marker or state.is_code_block(line):
+            continue
+        text = src[pos:maximum]
+        rest = text.lstrip(marker)
+        if len(text) - len(rest) < length or rest.strip(" \t"):
+            continue
+        have_end_marker = True
+        break
+    indent = s_count[startLine]  # a fence's indentation is taken off its lines
+    state.line = line + (1 if have_end_marker else 0)
+    token = state.push("fence", "code", 0)
+    token.info = params
+    first, last = startLine + 1, line
+    if indent == 0 and first < last and all(
+            b_marks[k + 1] == e_marks[k] + 1 for k in range(first, last - 1)):
+        token.content = src[b_marks[first]:e_marks[last - 1] + 1]
+    else:
+        token.content = state.getLines(first, last, indent, True)
+    token.markup = markup
+    token.map = [startLine, state.line]
+    return True
+
+
 def _terminates(rules: Sequence[BlockRule], state: StateBlock, line: int, end: int) -> bool:
     """Whether one of a chain's ``rules`` (tried in silent mode) starts a block at ``line``."""
     for rule in rules:  # noqa: SIM110 - a loop, not any(generator): hot path
@@ -741,7 +796,7 @@ def _dispatching(md: MarkdownIt) -> None:
         rules = md.block.ruler.getRules(chain)
         by_char: dict[str, tuple[BlockRule, ...]] = {}
         chars = {c for fn in rules for c in _FIRST_CHARS.get(names.get(id(fn), ""), "")}
-        own: dict[str, BlockRule] = {"table": _table, "heading": _heading}  # faster copies
+        own: dict[str, BlockRule] = {"table": _table, "heading": _heading, "fence": _fence}
         named = [(names.get(id(fn), ""), fn) for fn in rules]
         named = [(name, own.get(name, fn)) for name, fn in named]
         if chain == "" and [name for name, _ in named[-2:]] == ["lheading", "paragraph"]:
@@ -918,11 +973,13 @@ def _fast_block_state(md: MarkdownIt) -> None:
     """``md``'s block parser with a ``StateBlock`` whose line tables are built by
     ``_line_tables`` and whose ``push`` fills a new token's fields directly (the dataclass
     ``__init__`` calls two default factories and ``__post_init__``): the same state and
-    tokens."""
+    tokens. (Whether the code rule is enabled is looked up once: the rule chains of this parser
+    are fixed when it is built, ``_dispatching``.)"""
     from markdown_it.rules_block import StateBlock
     from markdown_it.token import Token
 
     new_token = Token.__new__
+    code_enabled = "code" in md.block.ruler.get_active_rules()
 
     class _State(StateBlock):
         def __init__(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> None:
@@ -938,7 +995,7 @@ def _fast_block_state(md: MarkdownIt) -> None:
             self.parentType = "root"
             self.level = 0
             self.result = ""
-            self._code_enabled = "code" in md.block.ruler.get_active_rules()
+            self._code_enabled = code_enabled
 
         def push(self, ttype: str, tag: str, nesting: Any) -> Token:
             token = new_token(Token)
