@@ -51,8 +51,10 @@ def folder() -> str:
 
 
 def socket_path() -> str:
-    """The socket of the resident for this Python and these lmsctl files."""
-    key = f"{sys.executable}\0{package_dir()}".encode("utf-8", "surrogateescape")
+    """The socket of the resident for this Python (its interpreter and environment: ``python``
+    and ``python3`` of one virtual environment are the same) and these lmsctl files."""
+    python = os.path.realpath(sys.executable)
+    key = f"{python}\0{sys.prefix}\0{package_dir()}".encode("utf-8", "surrogateescape")
     return os.path.join(folder(), f"resident-{hashlib.sha256(key).hexdigest()[:16]}.sock")
 
 
