@@ -34,15 +34,22 @@ _MAX_REQUEST = 1 << 20
 
 
 def _load() -> str:
-    """Import what ``lint`` and ``validate`` import, build the parser; lmsctl's fingerprint."""
+    """Import what ``lint`` and ``validate`` import, build the parser, the schemas' validators
+    and the built-in templates' placeholder texts (all made of lmsctl's files alone, which a
+    run checks are unchanged); lmsctl's fingerprint."""
     import lmsctl.checks.lint
     import lmsctl.checks.validate
     import lmsctl.commands.lint
     import lmsctl.commands.validate  # noqa: F401
     from lmsctl.content.markdown import parser
+    from lmsctl.content.placeholders import builtin_texts
+    from lmsctl.core import schema
     from lmsctl.core.cache import code_files_hash
 
     parser()
+    builtin_texts()
+    for name in ("course", "lesson", "lmsctl", "path", "quiz"):
+        schema.fast_validator(name)
     return code_files_hash()
 
 
