@@ -85,3 +85,90 @@ def test_plain_text_becomes_the_text_token_of_the_inline_parser(body: str) -> No
     """Text without markup (headings, paragraphs, titles) is one text token, as markdown-it's
     inline parser makes it."""
     _same(body)
+
+
+# Line starts (containers, indentation, tabs) and line contents around paragraphs and setext
+# headings: the dispatching parser makes a paragraph in one pass over its lines.
+LINE_START = st.sampled_from(["", "", "", "- ", "> ", "  ", "\t", "    ", "1. ", "!!! note\n    ",
+                              "- > ", " \t", "-\t", "* \t ", ">\t", "  - ", "> > "])
+LINE_TEXT = st.sampled_from(["a", "b c ", "| x |", "|-|", "---", "===", "# h", "", "  ", "x\\|y",
+                             "a | b", ":-:|--", "\u00a0a\u2003", "<b>", "[l]: /u", "```",
+                             "-- \t", "= =", "==\t=", "-", "***", "> b"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(LINE_START, LINE_TEXT), max_size=12)
+       .map(lambda lines: "\n".join(a + b for a, b in lines)))
+def test_paragraphs_are_those_of_markdown_it(body: str) -> None:
+    _same(body)
+
+
+TABLE_CELL = st.sampled_from(["", " ", "a", " b c ", "\\|", "a\\|b", "`|`", "\\\\", "-", ":-",
+                              "--:", ":-:", " --- ", "- ", "\t:--\t", "x\u00a0", "*e*"])
+TABLE_LINE = st.builds(
+    lambda lead, cells, edges: lead + edges[0] + "|".join(cells) + edges[1],
+    st.sampled_from(["", "", " ", "   ", "    ", "\t", "> ", "- ", "1. "]),
+    st.lists(TABLE_CELL, min_size=1, max_size=4),
+    st.sampled_from([("", ""), ("|", "|"), ("| ", " |"), ("|", ""), ("", "|"), ("", " ")]))
+
+
+DELIMITER_LINE = st.builds(
+    lambda lead, cells, edges: lead + edges[0] + "|".join(cells) + edges[1],
+    st.sampled_from(["", "", " ", "    ", "> ", "- "]),
+    st.lists(st.sampled_from(["-", ":-", "--:", ":-:", " --- ", "\t:--\t", "", "-x", "- -"]),
+             min_size=1, max_size=4),
+    st.sampled_from([("", ""), ("|", "|"), ("| ", " |"), ("|", ""), ("", "|")]))
+OTHER_LINE = st.sampled_from(["", "text", "# h", "> q", "```", "- l", "***", "    code"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(TABLE_LINE, TABLE_LINE, OTHER_LINE), max_size=8).map("\n".join),
+       st.lists(st.one_of(TABLE_LINE, TABLE_LINE, OTHER_LINE), max_size=6).map("\n".join),
+       TABLE_LINE, DELIMITER_LINE)
+def test_tables_are_those_of_markdown_it(before: str, after: str, header: str,
+                                         delimiter: str) -> None:
+    """The table rule of the dispatching parser is its own (faster) copy of markdown-it's."""
+    _same("\n".join([before, header, delimiter, after]))
+
+
+def test_a_table_stops_adding_empty_cells_where_markdown_it_does() -> None:
+    width = 260  # 260 x 259 empty cells to add: more than markdown-it's 65,536
+    body = "\n".join(["|" + "a|" * width, "|" + "-|" * width] + ["| b |"] * width)
+    _same(body)
+    rows = sum(1 for t in parser().parse(body, {}) if t.type == "tr_open")
+    assert 2 < rows < width + 1
+
+
+# Lesson text with every kind of whitespace str.split knows, code and quiz fences.
+SPACED = st.lists(st.sampled_from([
+    "a", "bc", " ", "  ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85",
+    "\u00a0", "\u3000", "\u2028", "é", "```", "```quiz\n", "```python\n", "    x = 1\n", "~~~",
+    "- ", "#", "|"]), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SPACED)
+def test_word_counts_and_trailing_spaces_are_those_of_the_line_by_line_reading(body: str) -> None:
+    from lmsctl.content.markdown import (
+        _Reader,
+        _trailing_space,
+        _trailing_space_lines,
+        _word_count,
+        _word_count_lines,
+    )
+
+    env: dict[str, object] = {"reading": True}
+    reader = _Reader(body, 3)
+    reader.walk(parser().parse(body, env), env)
+    code, quiz = reader.code_lines, reader.quiz_lines
+    assert _word_count(body, reader.lines, code, quiz) == _word_count_lines(reader.lines, code,
+                                                                            quiz)
+    assert (_trailing_space(body, reader.lines, 3, code)
+            == _trailing_space_lines(reader.lines, 3, code))
+
+
+def test_word_counts_leave_out_quizzes_and_halve_code() -> None:
+    from lmsctl.content.markdown import read
+
+    body = "one two\tthree\n\n```python\na b c d\n```\n\n```quiz\n- question: x y z\n```\nfour\n"
+    assert read(body).word_count == 4 + 2 + (1 + 4 + 1) // 2  # text, quiz fences, code (half)

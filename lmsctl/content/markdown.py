@@ -532,8 +532,6 @@ _FIRST_CHARS = {
     "list": "*-+0123456789", "footnote_def": "[", "reference": "[", "html_block": "<",
     "heading": "#",
 }
-#: The first characters the line after a table's first line starts with (its delimiter row).
-_TABLE_DELIMITER = frozenset("|-:")
 
 #: markdown-it-py's block rules that log every call at debug level (over a million calls in a
 #: 1,000-course catalog, each returning at once at lmsctl's log level).
@@ -542,43 +540,176 @@ _CHATTY = ("blockquote", "code", "fence", "heading", "hr", "html_block", "lheadi
 
 BlockRule = Callable[["StateBlock", int, int, bool], bool]
 _NORMALIZE: Callable[[StateCore], None]
+#: markdown-it's whitespace that ``mdTrim`` strips, and its limit on the empty cells a table
+#: may add (set by ``_dispatching``, with markdown-it imported).
+_MD_TRIM = ""
+_MAX_AUTOCOMPLETED_CELLS = 0
 
 
-def _table_gate(table: BlockRule) -> BlockRule:
-    """markdown-it's table rule, called only when the next line starts like a delimiter row
-    (the rule's own first tests: ``|``, ``-`` or ``:`` then another character, not ``- ``)."""
+#: A table's delimiter row after its first two characters; a column of it, trimmed.
+_DELIMITER_REST = re.compile(r"[|\-: \t]*")
+_ALIGN = re.compile(r"^:?-+:?$")
 
-    def gated(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if start + 2 > end:
+
+def _cells(text: str) -> list[str]:
+    """markdown-it's ``escapedSplit`` of a table row (``|`` splits, ``\\|`` does not)."""
+    if "\\" not in text:
+        return text.split("|")
+    from markdown_it.rules_block.table import escapedSplit
+
+    return escapedSplit(text)
+
+
+def _terminates(rules: Sequence[BlockRule], state: StateBlock, line: int, end: int) -> bool:
+    """Whether one of a chain's ``rules`` (tried in silent mode) starts a block at ``line``."""
+    for rule in rules:  # noqa: SIM110 - a loop, not any(generator): hot path
+        if rule(state, line, end, True):
+            return True
+    return False
+
+
+def _table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:  # noqa: N803
+    """markdown-it-py's table rule (4.x: the same tests in the same order, the same tokens and
+    state), with the character loops of the delimiter row and of ``escapedSplit`` done by
+    ``str`` methods and a regular expression."""
+    if startLine + 2 > endLine:
+        return False
+    src = state.src
+    b_marks, e_marks, t_shift, s_count = state.bMarks, state.eMarks, state.tShift, state.sCount
+    delimiter = startLine + 1
+    if s_count[delimiter] < state.blkIndent or state.is_code_block(delimiter):
+        return False
+    pos = b_marks[delimiter] + t_shift[delimiter]
+    maximum = e_marks[delimiter]
+    if pos + 1 >= maximum:
+        return False
+    first, second = src[pos], src[pos + 1]
+    if first not in "|-:" or second not in "|-: \t" or (first == "-" and second in " \t"):
+        return False
+    rest = _DELIMITER_REST.match(src, pos + 2, maximum)
+    if rest is None or rest.end() != maximum:
+        return False
+    columns = src[pos:maximum].split("|")
+    aligns: list[str] = []
+    last = len(columns) - 1
+    for i, column in enumerate(columns):
+        t = column.strip(_MD_TRIM)
+        if not t:
+            if i == 0 or i == last:
+                continue  # empty columns before and after the table, not in between
             return False
-        pos = state.bMarks[start + 1] + state.tShift[start + 1]
-        if pos + 1 >= state.eMarks[start + 1] or state.src[pos] not in _TABLE_DELIMITER:
+        if not _ALIGN.search(t):
             return False
-        second = state.src[pos + 1]
-        if second in " \t" and state.src[pos] == "-":  # a list item, not a delimiter row
-            return False
-        return table(state, start, end, silent)
+        if t[-1] == ":":
+            aligns.append("center" if t[0] == ":" else "right")
+        elif t[0] == ":":
+            aligns.append("left")
+        else:
+            aligns.append("")
+    line_text = src[b_marks[startLine] + t_shift[startLine]:e_marks[startLine]].strip(
+        _MD_TRIM)
+    if "|" not in line_text or state.is_code_block(startLine):
+        return False
+    columns = _cells(line_text)
+    if columns and columns[0] == "":
+        columns.pop(0)
+    if columns and columns[-1] == "":
+        columns.pop()
+    column_count = len(columns)
+    if column_count == 0 or column_count != len(aligns):
+        return False
+    if silent:
+        return True
 
-    return gated
+    old_parent_type = state.parentType
+    state.parentType = "table"
+    terminator_rules = state.md.block.ruler.getRules("blockquote")
+    push = state.push
+    table_lines = [startLine, 0]
+    push("table_open", "table", 1).map = table_lines
+    push("thead_open", "thead", 1).map = [startLine, startLine + 1]
+    push("tr_open", "tr", 1).map = [startLine, startLine + 1]
+    for i, column in enumerate(columns):
+        token = push("th_open", "th", 1)
+        if aligns[i]:
+            token.attrs = {"style": "text-align:" + aligns[i]}
+        token = push("inline", "", 0)
+        token.map = [startLine, startLine + 1]
+        token.content = column.strip(_MD_TRIM)
+        token.children = []
+        push("th_close", "th", -1)
+    push("tr_close", "tr", -1)
+    push("thead_close", "thead", -1)
+
+    tbody_lines: list[int] | None = None
+    autocompleted_cells = 0
+    line = startLine + 2
+    while line < endLine:
+        if s_count[line] < state.blkIndent:
+            break
+        if _terminates(terminator_rules, state, line, endLine):
+            break
+        line_text = src[b_marks[line] + t_shift[line]:e_marks[line]].strip(_MD_TRIM)
+        if not line_text or state.is_code_block(line):
+            break
+        columns = _cells(line_text)
+        if columns and columns[0] == "":
+            columns.pop(0)
+        if columns and columns[-1] == "":
+            columns.pop()
+        autocompleted_cells += column_count - len(columns)
+        if autocompleted_cells > _MAX_AUTOCOMPLETED_CELLS:
+            break
+        if line == startLine + 2:
+            tbody_lines = [startLine + 2, 0]
+            push("tbody_open", "tbody", 1).map = tbody_lines
+        push("tr_open", "tr", 1).map = [line, line + 1]
+        for i in range(column_count):
+            token = push("td_open", "td", 1)
+            if aligns[i]:
+                token.attrs = {"style": "text-align:" + aligns[i]}
+            token = push("inline", "", 0)
+            token.map = [line, line + 1]
+            token.content = columns[i].strip(_MD_TRIM) if i < len(columns) else ""
+            token.children = []
+            push("td_close", "td", -1)
+        push("tr_close", "tr", -1)
+        line += 1
+    if tbody_lines:
+        push("tbody_close", "tbody", -1)
+        tbody_lines[1] = line
+    push("table_close", "table", -1)
+    table_lines[1] = line
+    state.parentType = old_parent_type
+    state.line = line
+    return True
 
 
 def _dispatching(md: MarkdownIt) -> None:
     """Make each chain of block rules one rule that tries, in the same order, only the rules
     that can match a line starting with that line's first character: the same tokens, without
     the ten or so calls that fail on every line of a paragraph."""
+    global _MD_TRIM, _MAX_AUTOCOMPLETED_CELLS
+    from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
+    from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS as _MAX_AUTOCOMPLETED_CELLS
     names = {id(r.fn): r.name for r in md.block.ruler.__rules__}
     chains: dict[str, list[BlockRule]] = {}
     for chain in ("", "paragraph", "reference", "blockquote", "list"):
         rules = md.block.ruler.getRules(chain)
         by_char: dict[str, tuple[BlockRule, ...]] = {}
         chars = {c for fn in rules for c in _FIRST_CHARS.get(names.get(id(fn), ""), "")}
-        named = [(names.get(id(fn), ""), _table_gate(fn) if names.get(id(fn)) == "table"
-                  else fn) for fn in rules]
+        named = [(names.get(id(fn), ""), _table if names.get(id(fn)) == "table" else fn)
+                 for fn in rules]
+        if chain == "" and [name for name, _ in named[-2:]] == ["lheading", "paragraph"]:
+            named[-2:] = [("paragraph", _text_block(named[-2][1], named[-1][1]))]
         for ch in chars:
             by_char[ch] = tuple(fn for name, fn in named
                                 if name not in _FIRST_CHARS or ch in _FIRST_CHARS[name])
         others = tuple(fn for name, fn in named if name not in _FIRST_CHARS)
         chains[chain] = [_dispatcher(by_char, others)]
+        if chain == "":
+            md.block.tokenize = _tokenizer(  # type: ignore[method-assign,assignment]
+                by_char, others, {fn for name, fn in named if name in ("table", "code")})
     md.block.ruler.getRules = lambda chainName="": chains.get(chainName, [])  # type: ignore[method-assign]
 
 
@@ -593,6 +724,112 @@ def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRu
         return False
 
     return dispatch
+
+
+def _text_block(lheading: BlockRule, paragraph: BlockRule) -> BlockRule:
+    """markdown-it's lheading rule then its paragraph rule, in one pass over the lines when
+    lheading would fail: both look for the same end (a blank line, the end, or a line where a
+    "paragraph" terminator rule matches, tried with ``parentType`` "paragraph"); lheading also
+    for an underline (then it is called). Failing, lheading leaves ``parentType`` "paragraph",
+    which paragraph restores: so does this. Where the two would not scan the same lines
+    (``end`` is not ``lineMax``), or the line is code, the two rules are called."""
+
+    def text_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if silent or end != state.lineMax or state.is_code_block(start):
+            return lheading(state, start, end, silent) or paragraph(state, start, end, silent)
+        src = state.src
+        b_marks, e_marks, t_shift, s_count = state.bMarks, state.eMarks, state.tShift, state.sCount
+        block_indent = state.blkIndent
+        terminators = state.md.block.ruler.getRules("paragraph")
+        old_parent_type = state.parentType
+        state.parentType = "paragraph"
+        line = start + 1
+        while line < end:
+            pos = b_marks[line] + t_shift[line]
+            maximum = e_marks[line]
+            if pos >= maximum:
+                break
+            indent = s_count[line] - block_indent
+            if indent > 3:
+                line += 1
+                continue
+            if indent >= 0 and src[pos] in "-=" and not src[pos:maximum].rstrip(" \t").lstrip(
+                    src[pos]):
+                state.parentType = old_parent_type  # an underline: a setext heading
+                return lheading(state, start, end, silent)
+            if s_count[line] < 0:
+                line += 1
+                continue
+            if _terminates(terminators, state, line, end):
+                break
+            line += 1
+        first = b_marks[start]
+        pos = first + t_shift[start]
+        if line == start + 1 and (pos == first or not src[first:pos].strip(" \t")):
+            content = src[pos:e_marks[start]].strip(_MD_TRIM)
+        else:  # more lines, or a list item's first line (its marker in the indentation)
+            content = state.getLines(start, line, block_indent, False).strip(_MD_TRIM)
+        state.line = line
+        state.push("paragraph_open", "p", 1).map = [start, line]
+        token = state.push("inline", "", 0)
+        token.content, token.map, token.children = content, [start, line], []
+        state.push("paragraph_close", "p", -1)
+        return True
+
+    return text_block
+
+
+def _tokenizer(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRule, ...],
+               skippable: set[BlockRule]) -> Callable[[StateBlock, int, int], None]:
+    """markdown-it's ``ParserBlock.tokenize`` with the dispatch of ``_dispatcher`` done in its
+    loop, without the ``skippable`` rules (table and code) on a line they fail on: one not
+    indented as code whose next line is blank or past the end (no delimiter row)."""
+    short = {ch: tuple(fn for fn in rules if fn not in skippable)
+             for ch, rules in by_char.items()}
+    short_others = tuple(fn for fn in others if fn not in skippable)
+
+    def tokenize(state: StateBlock, startLine: int, endLine: int) -> None:  # noqa: N803
+        src = state.src
+        b_marks, e_marks, t_shift = state.bMarks, state.eMarks, state.tShift
+        s_count = state.sCount
+        max_nesting = state.md.options.maxNesting
+        has_empty_lines = False
+        line = startLine
+        while line < endLine:
+            if b_marks[line] + t_shift[line] >= e_marks[line]:
+                line = state.skipEmptyLines(line)
+            state.line = line
+            if line >= endLine or s_count[line] < state.blkIndent:
+                break
+            if state.level >= max_nesting:
+                state.line = endLine
+                break
+            pos = b_marks[line] + t_shift[line]
+            after = line + 1
+            if s_count[line] - state.blkIndent < 4 and (
+                    after + 1 > endLine or b_marks[after] + t_shift[after] >= e_marks[after]):
+                rules = short.get(src[pos], short_others) if pos < e_marks[line] \
+                    else short_others
+            else:
+                rules = by_char.get(src[pos], others) if pos < e_marks[line] else others
+            for rule in rules:
+                if rule(state, line, endLine, False):
+                    if state.line <= line:
+                        raise RuntimeError("block rule didn't increment state.line")
+                    break
+            else:
+                raise RuntimeError("none of the block rules matched")
+            state.tight = not has_empty_lines
+            line = state.line
+            previous = line - 1
+            if previous < endLine and b_marks[previous] + t_shift[previous] >= e_marks[previous]:
+                has_empty_lines = True
+            if line < endLine and b_marks[line] + t_shift[line] >= e_marks[line]:
+                has_empty_lines = True
+                line += 1
+                state.line = line
+
+    return tokenize
 
 
 def _line_tables(src: str) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -1309,7 +1546,16 @@ def label_text(source: str, normalized: str) -> str:
 _HARD_BREAK_NEXT = ("```", "~~~", "#")
 
 
-def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
+def _trailing_space(body: str, lines: list[str], first: int, code: set[int]) -> list[Span]:
+    """Lines ending in spaces or tabs that are not a hard line break (``lines``: ``body``'s)."""
+    if ("\r" not in body and " \n" not in body and "\t\n" not in body
+            and not body.endswith((" ", "\t"))):
+        return []  # no line ends with a space or a tab
+    return _trailing_space_lines(lines, first, code)
+
+
+def _trailing_space_lines(lines: list[str], first: int, code: set[int]) -> list[Span]:
+    """``_trailing_space``, line by line."""
     out: list[Span] = []
     n = len(lines)
     for i, raw in enumerate(lines):
@@ -1328,8 +1574,33 @@ def _trailing_space(lines: list[str], first: int, code: set[int]) -> list[Span]:
     return out
 
 
-def _word_count(lines: list[str], code: set[int], quiz: set[int]) -> int:
-    """Words of the lesson's lines; code counts half, quizzes not at all."""
+#: ASCII whitespace (what ``str.split`` splits at) to a space, any other byte to an "x".
+_WORD_MARKS = bytes(32 if chr(b).isspace() else 120 for b in range(256))
+
+
+def _word_count(body: str, lines: list[str], code: set[int], quiz: set[int]) -> int:
+    """Words of the lesson's lines (``body``'s); code counts half, quizzes not at all. An
+    ASCII body's words are counted without splitting it: the starts of runs of non-space
+    characters, less those of the code and quiz lines."""
+    if not body.isascii():
+        return _word_count_lines(lines, code, quiz)
+    marks = body.encode("ascii").translate(_WORD_MARKS)
+    words = marks.count(b" x") + marks.startswith(b"x")
+    code_words = 0
+    n = len(lines)
+    for i in quiz:
+        if i < n:
+            words -= len(lines[i].split())
+    for i in code:
+        if i < n and i not in quiz:
+            found = len(lines[i].split())
+            words -= found
+            code_words += found
+    return words + code_words // 2
+
+
+def _word_count_lines(lines: list[str], code: set[int], quiz: set[int]) -> int:
+    """``_word_count``, line by line."""
     words = 0
     code_words = 0
     for i, line in enumerate(lines):
@@ -1357,10 +1628,10 @@ def read(body: str, first_line: int = 1) -> LessonDocument:
         headings=tuple(reader.headings), links=links, tags=tuple(reader.tags),
         comments=tuple(reader.comments), tables=tuple(reader.tables), code=tuple(reader.code),
         bare_urls=tuple(reader.bare_urls),
-        trailing_space=tuple(_trailing_space(reader.lines, first_line, reader.code_lines)),
+        trailing_space=tuple(_trailing_space(body, reader.lines, first_line, reader.code_lines)),
         ids=frozenset(reader.ids), html_lines=frozenset(reader.html_lines),
         definitions=definitions, prose="\n".join(reader.prose), has_text=reader.has_text,
-        word_count=_word_count(reader.lines, reader.code_lines, reader.quiz_lines),
+        word_count=_word_count(body, reader.lines, reader.code_lines, reader.quiz_lines),
         hash=hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
     )
 
