@@ -55,13 +55,18 @@ def _resident() -> int | None:
     message = len(payload).to_bytes(4, "big") + payload
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
+        # a resident that does not answer within seconds is stuck: run here (a fork it makes
+        # later finds this end closed and runs nothing)
+        conn.settimeout(30)
         conn.connect(path)
         sent = socket.send_fds(conn, [message], [0, 1, 2])
         conn.sendall(message[sent:])
-        pid = int.from_bytes(_exactly(conn, 4) or b"\0", "big")
-    except OSError:  # none listening, a closed standard stream: run here
+        reply = _exactly(conn, 4)
+        conn.settimeout(None)
+    except OSError:  # none listening, a closed standard stream, no answer: run here
         conn.close()
         return None
+    pid = int.from_bytes(reply, "big") if len(reply) == 4 else resident.REFUSED
     if pid == resident.REFUSED:
         conn.close()
         return None

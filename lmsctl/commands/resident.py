@@ -20,12 +20,15 @@ import struct
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from lmsctl.core import resident
+from lmsctl.core.cache import code_files_hash
 from lmsctl.core.errors import UsageError
+from lmsctl.core.inputs import Snapshot, snapshot
 
 #: The exit status of a child that found lmsctl's files changed (the resident then stops).
 _STALE_STATUS = 75
@@ -33,7 +36,21 @@ _STALE_STATUS = 75
 _MAX_REQUEST = 1 << 20
 
 
-def _load() -> str:
+#: What a resident loaded: lmsctl's fingerprint, and the time stamps of its files then (None
+#: when some were written too recently for their stamps to tell a later change apart).
+Code = tuple[str, Snapshot | None]
+
+
+def _stamps() -> Snapshot | None:
+    """The time stamps of lmsctl's files (those ``code_files_hash`` reads, and more)."""
+    def skip(rel: str) -> bool:
+        name = rel.rpartition("/")[2]
+        return name in ("__pycache__", "node_modules") or name.startswith(".")
+
+    return snapshot(Path(resident.package_dir()), only=None, skip=skip)
+
+
+def _load() -> Code:
     """Import what ``lint`` and ``validate`` import, build the parser, the schemas' validators
     and the built-in templates' placeholder texts (all made of lmsctl's files alone, which a
     run checks are unchanged); lmsctl's fingerprint."""
@@ -44,13 +61,23 @@ def _load() -> str:
     from lmsctl.content.markdown import parser
     from lmsctl.content.placeholders import builtin_texts
     from lmsctl.core import schema
-    from lmsctl.core.cache import code_files_hash
 
+    stamps = _stamps()
     parser()
     builtin_texts()
     for name in ("course", "lesson", "lmsctl", "path", "quiz"):
         schema.fast_validator(name)
-    return code_files_hash()
+    return code_files_hash(), stamps if stamps is not None and stamps.settled else None
+
+
+def _same_code(known: Code) -> bool:
+    """Whether lmsctl's files are still those the resident loaded: their time stamps are the
+    same (a few ms), or else their fingerprint (read again, as a fresh run would)."""
+    digest, stamps = known
+    if stamps is not None and _stamps() == stamps:
+        return True
+    code_files_hash.cache_clear()
+    return code_files_hash() == digest
 
 
 def _listen(path: str) -> socket.socket:
@@ -102,7 +129,7 @@ def run(idle: float, main: Callable[[], None]) -> int:
     return 0
 
 
-def _serve(server: socket.socket, known: str, idle: float, main: Callable[[], None]) -> None:
+def _serve(server: socket.socket, known: Code, idle: float, main: Callable[[], None]) -> None:
     last = time.monotonic()
     while True:
         if _reap():
@@ -167,7 +194,7 @@ def _request(conn: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
     return (request if ok else None), fds
 
 
-def _accept(conn: socket.socket, server: socket.socket, known: str,
+def _accept(conn: socket.socket, server: socket.socket, known: Code,
             main: Callable[[], None]) -> None:
     fds: list[int] = []
     try:
@@ -200,17 +227,14 @@ def _streams(fds: list[int]) -> None:
                       closefd=False, buffering=1)
 
 
-def _child(conn: socket.socket, fds: list[int], request: dict[str, Any], known: str,
+def _child(conn: socket.socket, fds: list[int], request: dict[str, Any], known: Code,
            main: Callable[[], None]) -> None:
     """In the fork: run the command line as the console script would; send its exit code."""
     status = 0
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        from lmsctl.core import cache
-
-        cache.code_files_hash.cache_clear()
-        if cache.code_files_hash() != known:
+        if not _same_code(known):
             conn.sendall(resident.REFUSED.to_bytes(4, "big"))
             status = _STALE_STATUS
             return
