@@ -241,6 +241,9 @@ def _child(conn: socket.socket, fds: list[int], request: dict[str, Any], known: 
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        time.tzset()  # the script's TZ: today's date is part of what lint finds
+        if "tempfile" in sys.modules:  # the script's TMPDIR, looked up again
+            sys.modules["tempfile"].tempdir = None  # type: ignore[attr-defined]
         os.umask(request["umask"])
         _streams(fds)
         fds.clear()
