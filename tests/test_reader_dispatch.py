@@ -3,7 +3,7 @@ optimisation only: for any lesson, the tokens are exactly those of the same pars
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lmsctl.content.markdown import parser
@@ -172,3 +172,57 @@ def test_word_counts_leave_out_quizzes_and_halve_code() -> None:
 
     body = "one two\tthree\n\n```python\na b c d\n```\n\n```quiz\n- question: x y z\n```\nfour\n"
     assert read(body).word_count == 4 + 2 + (1 + 4 + 1) // 2  # text, quiz fences, code (half)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", " b", "\n", " ", "\t", ">", "> " * 16, " " * 31, "-" * 32,
+                                 "1.", ")", "*", "+", "é"]), max_size=30).map("".join))
+def test_nesting_is_looked_for_at_the_start_of_every_line(body: str) -> None:
+    """``_within_limits`` finds a deep line start as a multi-line ``^`` search would."""
+    import re
+
+    from lmsctl.content.loader import MAX_NESTING, MAX_OPENERS, _within_limits
+
+    deep = re.compile(rf"^[ \t>*+\-0-9.)]{{{(2 * MAX_NESTING + 2) // 4},}}", re.M)
+    assert _within_limits(body) == (body.count("[") <= MAX_OPENERS and body.count("<")
+                                    <= MAX_OPENERS and deep.search(body) is None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bc ", "x" * 40, "-", ":", "!", "\n", "\r", "\0", "\\",
+                                 "`", "*", "_", "[", "<", "&", "{", "]", "é"]), max_size=40)
+       .map("".join))
+def test_markup_is_found_in_short_and_long_texts(text: str) -> None:
+    from lmsctl.content.markdown import _INLINE_MARKUP, _no_markup
+
+    assert _no_markup(text) == (_INLINE_MARKUP.search(text) is None)
+
+
+LABEL_PIECE = st.sampled_from(["a b", "`", "\\", "<b>", "<", ">", "{x}", "{", "&amp;", "\n",
+                               " ", "[", "]", "*", "<https://a.b/]>", "`]`", "\\]", "[^1]",
+                               "&#93;", "!", "<!-- ] -->"])
+
+
+@settings(max_examples=500, deadline=None)
+@example("`c`", ["{x", "]", "}"], "(u)")  # an attribute list holding a ]
+@example("", ["<https://a.b/]>"], "(u)")  # an autolink holding one
+@example("!", ["`]`"], "(u)")  # a code span
+@example("", ["\\]"], "(u)")  # an escape
+@example("", ["a [b] c"], "(u)")  # a nested label
+@given(st.sampled_from(["", "!", "`c`", "[^1]: n\n\n"]), st.lists(LABEL_PIECE, max_size=8),
+       st.sampled_from(["(u)", "", "[r]", "[]", "(u \"t\")", "\n\n[r]: /u", "{#i}"]))
+def test_link_labels_end_where_markdown_it_ends_them(before: str, label: list[str],
+                                                     after: str) -> None:
+    _same(before + "[" + "".join(label) + "]" + after)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.builds(
+    lambda lead, marks, text, tail: lead + marks + text + tail,
+    st.sampled_from(["", " ", "   ", "    ", "\t", "> ", "- "]),
+    st.sampled_from(["#", "##", "######", "#######", "\\#"]),
+    st.sampled_from(["", " ", "\t", " a", "a", " a b", "  \u00a0a\u2003", " #", " a#"]),
+    st.sampled_from(["", " ", "\t", " #", " ##  ", "#", " \\#", "\t#\t"])),
+    min_size=1, max_size=5).map("\n".join))
+def test_headings_are_those_of_markdown_it(body: str) -> None:
+    _same(body)

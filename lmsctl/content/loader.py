@@ -493,7 +493,10 @@ _NEST = re.compile(r"[ \t]*+(?:(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t
 
 #: A line that starts with this many characters of ``_NEST`` (a tab counts as at most 4
 #: columns) can be nested more than ``MAX_NESTING`` levels deep; no other line can.
-_DEEP = re.compile(rf"^[ \t>*+\-0-9.)]{{{(2 * MAX_NESTING + 2) // 4},}}", re.M)
+#: (The first line, then after each line break: a regular expression starting with a line
+#: break looks for it quickly, one with ``^`` and ``re.M`` tries every character.)
+_DEEP = re.compile(rf"[ \t>*+\-0-9.)]{{{(2 * MAX_NESTING + 2) // 4}}}")
+_DEEP_AFTER = re.compile(rf"\n{_DEEP.pattern}")
 
 
 def _within_limits(body: str) -> bool:
@@ -501,7 +504,7 @@ def _within_limits(body: str) -> bool:
     than one paragraph may, and no line starts deep enough): ``too_complex`` has nothing to
     say, exactly, without its line-by-line pass."""
     return (body.count("[") <= MAX_OPENERS and body.count("<") <= MAX_OPENERS
-            and _DEEP.search(body) is None)
+            and _DEEP.match(body) is None and _DEEP_AFTER.search(body) is None)
 
 
 _FENCE_LINE = re.compile(r"[ \t]*+(?:>[ \t]*+)*+(`{3,}+|~{3,}+)")
@@ -746,17 +749,21 @@ def _prereading(root: Path, courses_dir: Path, cache: Namespace | None,
 _DOC_NOW = ("links", "tags", "ids", "definitions", "has_text", "word_count", "hash")
 
 
+#: The rest of a lesson document, and what a cached lesson keeps of the lesson itself.
+_DOC_LATER = tuple(f.name for f in dataclasses.fields(LessonDocument) if f.name not in _DOC_NOW)
+_LESSON_NOW = tuple(f.name for f in dataclasses.fields(Lesson)
+                    if f.name not in ("text", "body", "document", "quizzes", "front_matter"))
+
+
 def _stored(lesson: Lesson) -> tuple[Any, ...]:
     """A lesson as cached: without its text (the file is read anyway), the parts most runs
     never look at as bytes for ``cache.lazy``."""
     doc = lesson.document
-    names = [f.name for f in dataclasses.fields(doc)]
     doc_now = {n: getattr(doc, n) for n in _DOC_NOW}
-    doc_later = pickled({n: getattr(doc, n) for n in names if n not in _DOC_NOW})
+    doc_later = pickled({n: getattr(doc, n) for n in _DOC_LATER})
     quizzes = [({"start_line": q.start_line, "end_line": q.end_line, "questions": q.questions},
                 pickled({"doc": q.doc})) for q in lesson.quizzes]
-    now = {f.name: getattr(lesson, f.name) for f in dataclasses.fields(lesson)
-           if f.name not in ("text", "body", "document", "quizzes", "front_matter")}
+    now = {n: getattr(lesson, n) for n in _LESSON_NOW}
     return now, doc_now, doc_later, quizzes, pickled({"front_matter": lesson.front_matter})
 
 

@@ -176,7 +176,7 @@ def _positioned(rule: Callable[..., bool]) -> Callable[[StateInline, bool], bool
             if token.type in ("link_open", "image") and token.markup != "autolink":
                 image = token.type == "image"
                 label_start = start + (1 if image else 0)
-                label_end = parseLinkLabel(state, label_start, True)
+                label_end = state.md.helpers.parseLinkLabel(state, label_start, True)
                 if label_end >= 0:
                     meta["text"] = state.src[label_start + 1:label_end]
                     after = state.src[label_end + 1:label_end + 2]
@@ -357,7 +357,7 @@ def _block_attr_lists(state: StateCore) -> None:
         if token.type != "inline" or i == 0:
             continue
         parent = tokens[i - 1]
-        if parent.type == "heading_open":
+        if parent.type == "heading_open" and "{" in token.content:
             m = _HEADER_ATTRS.search(token.content)
             if m is not None:
                 _apply_attrs(parent, m.group(1))
@@ -370,8 +370,10 @@ def _block_attr_lists(state: StateCore) -> None:
 
 
 #: Characters without which a line of text can hold no link, image, HTML, code span or
-#: attribute list: reading a lesson (not rendering it) leaves such text unparsed.
-_INLINE_TRIGGERS = re.compile(r"[\[<`{]")
+#: attribute list: reading a lesson (not rendering it) leaves such text unparsed. (Looked for
+#: with ``in``: a regular expression's character class is tried one character at a time, ten
+#: times slower on a paragraph.)
+_INLINE_TRIGGERS = "[<`{"
 
 
 def _inline(state: StateCore) -> None:
@@ -395,9 +397,9 @@ def _inline_step(state: StateCore, fast: bool) -> None:
             if token.children is None:
                 token.children = []
             content = token.content
-            if (not reading or previous == "heading_open"
-                    or _INLINE_TRIGGERS.search(content) is not None):
-                if fast and content and _INLINE_MARKUP.search(content) is None:
+            if (not reading or previous == "heading_open" or "[" in content or "<" in content
+                    or "`" in content or "{" in content):
+                if fast and content and _no_markup(content):
                     text = _Token("text", "", 0)
                     text.content = content
                     token.children.append(text)
@@ -425,11 +427,15 @@ def plain_text(children: Sequence[Token] | None) -> str:
     return "".join(out)
 
 
+_NOT_SLUG = re.compile(r"[^\w\s-]")
+_SLUG_SPACES = re.compile(r"[-\s]+")
+
+
 def toc_slug(text: str) -> str:
     """Python-Markdown's toc slugify, as MkDocs uses it by default."""
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    word = re.sub(r"[^\w\s-]", "", value).strip().lower()
-    return re.sub(r"[-\s]+", "-", word)
+    word = _NOT_SLUG.sub("", value).strip().lower()
+    return _SLUG_SPACES.sub("-", word)
 
 
 _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
@@ -560,6 +566,42 @@ def _cells(text: str) -> list[str]:
     return escapedSplit(text)
 
 
+def _heading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:  # noqa: N803
+    """markdown-it-py's heading rule (ATX, ``# Title``; 4.x: the same tests and tokens), its
+    character loops as ``str`` methods."""
+    pos = state.bMarks[startLine] + state.tShift[startLine]
+    maximum = state.eMarks[startLine]
+    if state.is_code_block(startLine):
+        return False
+    src = state.src
+    if pos >= maximum or src[pos] != "#":
+        return False
+    level = len(src[pos:min(maximum, pos + 7)]) - len(src[pos:min(maximum, pos + 7)].lstrip("#"))
+    if level > 6:
+        return False
+    pos += level
+    if pos < maximum and src[pos] not in " \t":
+        return False
+    if silent:
+        return True
+    # the text without its closing sequence: trailing spaces, then #s after a space
+    maximum = pos + len(src[pos:maximum].rstrip(" \t"))
+    hashes = pos + len(src[pos:maximum].rstrip("#"))
+    if hashes > pos and src[hashes - 1] in " \t":
+        maximum = hashes
+    state.line = startLine + 1
+    markup = "########"[:level]
+    token = state.push("heading_open", "h" + str(level), 1)
+    token.markup = markup
+    token.map = [startLine, state.line]
+    token = state.push("inline", "", 0)
+    token.content = src[pos:maximum].strip(_MD_TRIM)
+    token.map = [startLine, state.line]
+    token.children = []
+    state.push("heading_close", "h" + str(level), -1).markup = markup
+    return True
+
+
 def _terminates(rules: Sequence[BlockRule], state: StateBlock, line: int, end: int) -> bool:
     """Whether one of a chain's ``rules`` (tried in silent mode) starts a block at ``line``."""
     for rule in rules:  # noqa: SIM110 - a loop, not any(generator): hot path
@@ -688,7 +730,8 @@ def _table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> boo
 def _dispatching(md: MarkdownIt) -> None:
     """Make each chain of block rules one rule that tries, in the same order, only the rules
     that can match a line starting with that line's first character: the same tokens, without
-    the ten or so calls that fail on every line of a paragraph."""
+    the ten or so calls that fail on every line of a paragraph. (And markdown-it's
+    ``text_join`` step as ``_text_join``, its ``parseLinkLabel`` as ``_link_label``.)"""
     global _MD_TRIM, _MAX_AUTOCOMPLETED_CELLS
     from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
     from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS as _MAX_AUTOCOMPLETED_CELLS
@@ -698,8 +741,9 @@ def _dispatching(md: MarkdownIt) -> None:
         rules = md.block.ruler.getRules(chain)
         by_char: dict[str, tuple[BlockRule, ...]] = {}
         chars = {c for fn in rules for c in _FIRST_CHARS.get(names.get(id(fn), ""), "")}
-        named = [(names.get(id(fn), ""), _table if names.get(id(fn)) == "table" else fn)
-                 for fn in rules]
+        own: dict[str, BlockRule] = {"table": _table, "heading": _heading}  # faster copies
+        named = [(names.get(id(fn), ""), fn) for fn in rules]
+        named = [(name, own.get(name, fn)) for name, fn in named]
         if chain == "" and [name for name, _ in named[-2:]] == ["lheading", "paragraph"]:
             named[-2:] = [("paragraph", _text_block(named[-2][1], named[-1][1]))]
         for ch in chars:
@@ -711,6 +755,9 @@ def _dispatching(md: MarkdownIt) -> None:
             md.block.tokenize = _tokenizer(  # type: ignore[method-assign,assignment]
                 by_char, others, {fn for name, fn in named if name in ("table", "code")})
     md.block.ruler.getRules = lambda chainName="": chains.get(chainName, [])  # type: ignore[method-assign]
+    md.core.ruler.at("text_join", _text_join)
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]
+        **{**vars(md.helpers), "parseLinkLabel": _link_label})
 
 
 def _dispatcher(by_char: dict[str, tuple[BlockRule, ...]], others: tuple[BlockRule, ...]
@@ -918,6 +965,42 @@ def _fast_block_state(md: MarkdownIt) -> None:
         return state.tokens
 
     block.parse = parse  # type: ignore[method-assign]
+
+
+def _link_label(state: StateInline, start: int, disableNested: bool = False) -> int:  # noqa: N803
+    """markdown-it's ``parseLinkLabel`` (where the label opened at ``start`` ends), at once
+    when the text up to the next ``]`` has no character at which an inline rule can pass over
+    a ``]`` (a link or image, an escape, a code span, HTML or an autolink, an attribute list):
+    its loop would stop there, having skipped text, entities and line breaks."""
+    src = state.src
+    close = src.find("]", start + 1, state.posMax)
+    if close >= 0:
+        label = src[start + 1:close]
+        if ("[" not in label and "\\" not in label and "`" not in label and "<" not in label
+                and "{" not in label):
+            return close
+    return parseLinkLabel(state, start, disableNested)
+
+
+def _text_join(state: StateCore) -> None:
+    """markdown-it's ``text_join`` (``text_special`` tokens become text, adjacent text tokens
+    one), leaving as they are the inline tokens with no child or one text token without
+    children: it would give them a list of the same children."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        children = token.children
+        if not children:
+            token.children = children if children is not None else []
+            continue
+        if len(children) == 1 and children[0].type == "text" and not children[0].children:
+            continue
+        from markdown_it.rules_core.text_join import _join_text_tokens
+
+        for child in children:
+            if child.children:  # an image's alt text is its own token tree
+                child.children = _join_text_tokens(child.children)
+        token.children = _join_text_tokens(children)
 
 
 def _footnote_tail_gate(tail: Callable[[StateCore], None]) -> Callable[[StateCore], None]:
@@ -1469,7 +1552,11 @@ class _Reader:
                     header.append(token.content)
                 elif not (token.meta or {}).get("title_line") and token.content.strip():
                     self.has_text = True
-                self.inline(token)
+                if (token.children or token.meta or token.map is None
+                        or "://" in token.content):
+                    self.inline(token)
+                else:  # plain text, no title: what ``inline`` keeps of it
+                    self.prose.append(token.content)
             elif kind == "heading_close":
                 heading = None
             elif kind == "tab_title":
@@ -1673,7 +1760,7 @@ def inline_text(markdown: str) -> str:
     code as written, link text, no image, tag or emphasis mark; entities decoded."""
     if not markdown:
         return ""
-    if _INLINE_MARKUP.search(markdown) is None:
+    if _no_markup(markdown):
         return markdown.strip()  # text only: every character is its own text
     return parsed_inline_text(markdown)
 
@@ -1684,6 +1771,14 @@ def inline_text(markdown: str) -> str:
 #: other character (``-``, ``:``, ``!`` without ``[``...) every rule fails and the character is
 #: kept as text.
 _INLINE_MARKUP = re.compile(r"[\n\r\0\\`*_\[<&{]")
+_MARKUP_CHARACTERS = "\n\r\0\\`*_[<&{"
+
+
+def _no_markup(text: str) -> bool:
+    """No character of ``_INLINE_MARKUP`` in ``text`` (a long text: by ``in``, faster)."""
+    if len(text) < 80:
+        return _INLINE_MARKUP.search(text) is None
+    return not any(character in text for character in _MARKUP_CHARACTERS)
 
 
 def parsed_inline_text(markdown: str) -> str:
