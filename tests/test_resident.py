@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,10 +53,19 @@ def _start(run: Path, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 @pytest.fixture
-def resident(tmp_path: Path) -> Iterator[Path]:
-    """A running resident (its sockets' folder in ``tmp_path/run``)."""
-    run = tmp_path / "run"
-    run.mkdir()
+def run() -> Iterator[Path]:
+    """The folder of the resident's sockets (TMPDIR): a short path, as a Unix socket's must be
+    (pytest's folders can be too long)."""
+    folder = Path(tempfile.mkdtemp(prefix="lmsctl-t"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def resident(run: Path, tmp_path: Path) -> Iterator[Path]:
+    """A running resident (its sockets' folder is ``run``)."""
     proc = _start(run, tmp_path, _env(run))
     try:
         yield run
@@ -111,14 +121,13 @@ def test_a_resident_runs_lint_and_validate_as_the_script_would(resident: Path,
     assert not served and there.returncode == 0
 
 
-def test_a_resident_of_other_lmsctl_files_is_not_used_and_stops(tmp_path: Path) -> None:
+def test_a_resident_of_other_lmsctl_files_is_not_used_and_stops(run: Path,
+                                                                tmp_path: Path) -> None:
     """A resident serves only the lmsctl files it loaded: once they change, a run is refused
     (the script runs it itself, with the same result) and the resident stops."""
     copy = tmp_path / "code"
     shutil.copytree(Path(__file__).resolve().parent.parent / "lmsctl", copy / "lmsctl",
                     ignore=shutil.ignore_patterns("__pycache__", "node_modules"))
-    run = tmp_path / "run"
-    run.mkdir()
     env = _env(run, PYTHONPATH=str(copy))
     proc = _start(run, copy, env)
     root = build_tree(tmp_path / "r", base_files())
@@ -152,3 +161,11 @@ def test_a_socket_in_a_folder_others_may_enter_is_not_used(resident: Path,
         folder.chmod(0o700)
     done, served = lmsctl(resident, modules, "lint", "--repo", str(root))
     assert served and done.returncode == 0
+
+
+def test_a_socket_path_too_long_is_a_usage_error(tmp_path: Path) -> None:
+    deep = tmp_path / ("x" * 60) / ("y" * 60)
+    deep.mkdir(parents=True)
+    done = subprocess.run([sys.executable, "-m", "lmsctl", "resident"], env=_env(deep),
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 2 and "too long" in done.stderr and "Traceback" not in done.stderr

@@ -80,7 +80,14 @@ def _same_code(known: Code) -> bool:
     return code_files_hash() == digest
 
 
+#: The longest socket path every Unix takes (macOS: 104 bytes with the final NUL).
+_MAX_PATH = 103
+
+
 def _listen(path: str) -> socket.socket:
+    if len(os.fsencode(path)) > _MAX_PATH:
+        raise UsageError(f"the resident's socket path is too long for a Unix socket ({path})",
+                         "Set XDG_RUNTIME_DIR or TMPDIR to a folder with a shorter path.")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
