@@ -1,7 +1,9 @@
 """The console script ``lmsctl`` (and ``python -m lmsctl``).
 
 It is kept tiny so that Ctrl+C while the rest of lmsctl is still being imported is an
-"Aborted!" and exit 130 too, like everywhere else, rather than a traceback."""
+"Aborted!" and exit 130 too, like everywhere else, rather than a traceback. Before importing
+anything else it hands ``lint`` and ``validate`` to a resident lmsctl when one runs for this
+Python and these lmsctl files (``lmsctl.core.resident``)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,12 @@ import os
 import signal
 import sys
 from types import FrameType
+from typing import TYPE_CHECKING
+
+from lmsctl.core import resident
+
+if TYPE_CHECKING:
+    import socket
 
 
 def _abort_during_startup(signum: int, frame: FrameType | None) -> None:
@@ -18,8 +26,78 @@ def _abort_during_startup(signum: int, frame: FrameType | None) -> None:
     os._exit(130)
 
 
+def _exactly(conn: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        more = conn.recv(size - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+def _resident() -> int | None:
+    """The exit code of this command line run by a resident lmsctl (``lmsctl.core.resident``),
+    or None when none ran it (none is running, or it refused): then it runs here."""
+    args = sys.argv[1:]
+    if not args or args[0] not in resident.COMMANDS or os.environ.get(resident.ENV) == "0":
+        return None
+    path = resident.socket_path()
+    if not os.path.exists(path) or not resident.private(os.path.dirname(path)):
+        return None
+    import marshal
+    import socket
+
+    umask = os.umask(0o22)
+    os.umask(umask)
+    payload = marshal.dumps({"argv": args, "cwd": os.getcwd(), "env": dict(os.environ),
+                             "umask": umask})
+    message = len(payload).to_bytes(4, "big") + payload
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        # a resident that does not answer within seconds is stuck: run here (a fork it makes
+        # later finds this end closed and runs nothing)
+        conn.settimeout(30)
+        conn.connect(path)
+        sent = socket.send_fds(conn, [message], [0, 1, 2])
+        conn.sendall(message[sent:])
+        reply = _exactly(conn, 4)
+        conn.settimeout(None)
+    except OSError:  # none listening, a closed standard stream, no answer: run here
+        conn.close()
+        return None
+    pid = int.from_bytes(reply, "big") if len(reply) == 4 else resident.REFUSED
+    if pid == resident.REFUSED:
+        conn.close()
+        return None
+    interrupted = []
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        interrupted.append(signum)  # the run says "Aborted!" and exits 130, as it would here
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGINT)
+
+    signal.signal(signal.SIGINT, interrupt)
+    try:
+        code = _exactly(conn, 4)
+    except OSError:
+        code = b""
+    finally:
+        conn.close()
+    if len(code) == 4:
+        return int.from_bytes(code, "big", signed=True)
+    if interrupted:
+        return 130
+    with contextlib.suppress(OSError):
+        os.write(2, b"internal error: the resident lmsctl's run ended without an exit code\n")
+    return 3
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, _abort_during_startup)
+    code = _resident()
+    if code is not None:
+        sys.exit(code)
     from lmsctl.cli import main as cli_main  # restores the usual Ctrl+C handling first
 
     cli_main()

@@ -71,13 +71,21 @@ class Snapshot:
         """For each folder of ``tree`` (each course): a hash of its entries and whether all its
         files are settled (see ``settled``)."""
         young = self.taken_ns - int(RACY_SECONDS * 1e9)
-        groups: dict[str, list[tuple[str, Entry]]] = {}
-        prefix = tree + "/"
-        for rel, e in self.entries.items():
-            if rel.startswith(prefix):
-                groups.setdefault(rel[len(prefix):].partition("/")[0], []).append((rel, e))
         return {name: (_hash(sorted(items)), max(e[2] for _, e in items) < young)
-                for name, items in groups.items()}
+                for name, items in self.groups(tree).items()}
+
+    def groups(self, tree: str = "courses") -> dict[str, list[tuple[str, Entry]]]:
+        """The entries of each folder of ``tree`` (each course), the folder's own included,
+        by folder name (worked out once per snapshot and tree)."""
+        found = self.__dict__.setdefault("_groups", {})  # (a cache, not a field)
+        if tree not in found:
+            groups: dict[str, list[tuple[str, Entry]]] = {}
+            prefix = tree + "/"
+            for rel, e in self.entries.items():
+                if rel.startswith(prefix):
+                    groups.setdefault(rel[len(prefix):].partition("/")[0], []).append((rel, e))
+            found[tree] = groups
+        return found[tree]  # type: ignore[no-any-return]
 
 
 def _hash(items: list[tuple[str, Entry]]) -> str:
@@ -208,9 +216,12 @@ def unchanged(root: Path, before: Snapshot, unread: set[str]) -> bool:
         return False
     if not unread:
         return after == before
-
-    def kept(rel: str) -> bool:
-        parts = rel.split("/", 2)
-        return len(parts) < 2 or f"{parts[0]}/{parts[1]}" not in unread
-
-    return after.entries == {rel: e for rel, e in before.entries.items() if kept(rel)}
+    # ``after`` holds nothing under those folders: it must be ``before`` without them, that is
+    # as many entries, each one of ``before``'s
+    left_out = 0
+    for folder in unread:
+        tree, _, name = folder.partition("/")
+        left_out += len(before.groups(tree).get(name, ()))
+    entries = before.entries
+    return (len(after.entries) == len(entries) - left_out
+            and all(entries.get(rel) == e for rel, e in after.entries.items()))

@@ -1,0 +1,282 @@
+"""``lmsctl resident``: keep lmsctl loaded for the console script's ``lint`` and ``validate``
+(``lmsctl.core.resident`` says how the two sides meet).
+
+The resident imports what those runs import and builds the Markdown parser, then waits on its
+socket. Each command line is run by a fork of it, in the folder, environment, umask and standard
+streams of the console script that sent it; the fork sends the exit code back and ends. The
+resident itself reads no repository. It stops after ``idle`` seconds without a run, on Ctrl+C or
+SIGTERM, and when lmsctl's files changed since it started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lmsctl.core import resident
+from lmsctl.core.cache import code_files_hash
+from lmsctl.core.errors import UsageError
+from lmsctl.core.inputs import Snapshot, snapshot
+
+#: The exit status of a child that found lmsctl's files changed (the resident then stops).
+_STALE_STATUS = 75
+#: The most a request may hold (arguments and environment).
+_MAX_REQUEST = 1 << 20
+
+
+#: What a resident loaded: lmsctl's fingerprint, and the time stamps of its files then (None
+#: when some were written too recently for their stamps to tell a later change apart).
+Code = tuple[str, Snapshot | None]
+
+
+def _stamps() -> Snapshot | None:
+    """The time stamps of lmsctl's files (those ``code_files_hash`` reads, and more)."""
+    def skip(rel: str) -> bool:
+        name = rel.rpartition("/")[2]
+        return name in ("__pycache__", "node_modules") or name.startswith(".")
+
+    return snapshot(Path(resident.package_dir()), only=None, skip=skip)
+
+
+def _load() -> Code:
+    """Import what ``lint`` and ``validate`` import, build the parser, the schemas' validators
+    and the built-in templates' placeholder texts (all made of lmsctl's files alone, which a
+    run checks are unchanged); lmsctl's fingerprint."""
+    import lmsctl.checks.lint
+    import lmsctl.checks.validate
+    import lmsctl.commands.lint
+    import lmsctl.commands.validate  # noqa: F401
+    from lmsctl.content.markdown import parser
+    from lmsctl.content.placeholders import builtin_texts
+    from lmsctl.core import schema
+
+    stamps = _stamps()
+    parser()
+    builtin_texts()
+    for name in ("course", "lesson", "lmsctl", "path", "quiz"):
+        schema.fast_validator(name)
+    return code_files_hash(), stamps if stamps is not None and stamps.settled else None
+
+
+def _same_code(known: Code) -> bool:
+    """Whether lmsctl's files are still those the resident loaded: their time stamps are the
+    same (a few ms), or else their fingerprint (read again, as a fresh run would)."""
+    digest, stamps = known
+    if stamps is not None and _stamps() == stamps:
+        return True
+    code_files_hash.cache_clear()
+    return code_files_hash() == digest
+
+
+#: The longest socket path every Unix takes (macOS: 104 bytes with the final NUL).
+_MAX_PATH = 103
+
+
+def _listen(path: str) -> socket.socket:
+    if len(os.fsencode(path)) > _MAX_PATH:
+        raise UsageError(f"the resident's socket path is too long for a Unix socket ({path})",
+                         "Set XDG_RUNTIME_DIR or TMPDIR to a folder with a shorter path.")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(path)
+    except (FileNotFoundError, ConnectionRefusedError):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)  # left by a resident that was killed
+    else:
+        server.close()
+        raise UsageError(f"a resident lmsctl already runs ({path})",
+                         "Stop it (Ctrl+C where it runs) to start another.")
+    finally:
+        probe.close()
+    server.bind(path)
+    os.chmod(path, 0o600)
+    server.listen(16)
+    return server
+
+
+def run(idle: float, main: Callable[[], None]) -> int:
+    """Serve until ``idle`` seconds pass without a run (or Ctrl+C, SIGTERM, or changed files).
+    ``main`` runs a command line (``sys.argv``) as the console script does (``lmsctl.cli``)."""
+    if not hasattr(socket, "AF_UNIX") or not hasattr(os, "fork"):
+        raise UsageError("a resident lmsctl needs Unix sockets and fork (Linux, macOS)")
+    known = _load()
+    folder = resident.folder()
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    if not resident.private(folder):
+        raise UsageError(f"{folder} is not a folder of this user that only it may enter",
+                         "Remove it, or set XDG_RUNTIME_DIR or TMPDIR to a private folder.")
+    path = resident.socket_path()
+    server = _listen(path)
+    ours = os.stat(path).st_ino
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    click.echo(f"lmsctl resident: lint and validate run here ({path}); it stops after "
+               f"{idle / 60:g} idle minutes, or now with Ctrl+C.", err=True)
+    try:
+        _serve(server, known, idle, main)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        with contextlib.suppress(OSError):
+            if os.stat(path).st_ino == ours:
+                os.unlink(path)
+    return 0
+
+
+def _serve(server: socket.socket, known: Code, idle: float, main: Callable[[], None]) -> None:
+    last = time.monotonic()
+    while True:
+        if _reap():
+            click.echo("lmsctl resident: lmsctl's files changed; stopping.", err=True)
+            return
+        ready, _, _ = select.select([server], [], [], 1.0)
+        if not ready:
+            if time.monotonic() - last > idle:
+                return
+            continue
+        conn, _ = server.accept()
+        last = time.monotonic()
+        with conn:
+            _accept(conn, server, known, main)
+
+
+def _reap() -> bool:
+    """Collect the children that ended; whether one found lmsctl's files changed."""
+    stale = False
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return stale
+        if pid == 0:
+            return stale
+        stale = stale or (os.WIFEXITED(status) and os.WEXITSTATUS(status) == _STALE_STATUS)
+
+
+def _peer_is_us(conn: socket.socket) -> bool:
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:  # (macOS) the private folder is what keeps others out
+        return True
+    _, uid, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, option,
+                                                    struct.calcsize("3i")))
+    return bool(uid == os.getuid())
+
+
+def _request(conn: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
+    """The command line sent and the three standard streams; None when it is not one."""
+    conn.settimeout(5)
+    data, fds, _, _ = socket.recv_fds(conn, 65536, 3)
+    if len(fds) != 3 or len(data) < 4:
+        return None, fds
+    size = int.from_bytes(data[:4], "big")
+    if size > _MAX_REQUEST:
+        return None, fds
+    while len(data) < 4 + size:
+        more = conn.recv(4 + size - len(data))
+        if not more:
+            return None, fds
+        data += more
+    try:
+        request = marshal.loads(data[4:4 + size])
+    except (EOFError, ValueError, TypeError):
+        return None, fds
+    ok = (isinstance(request, dict) and isinstance(request.get("argv"), list)
+          and all(isinstance(a, str) for a in request["argv"]) and request["argv"][:1]
+          and request["argv"][0] in resident.COMMANDS and isinstance(request.get("cwd"), str)
+          and isinstance(request.get("env"), dict) and isinstance(request.get("umask"), int)
+          and all(isinstance(k, str) and isinstance(v, str) for k, v in request["env"].items()))
+    return (request if ok else None), fds
+
+
+def _accept(conn: socket.socket, server: socket.socket, known: Code,
+            main: Callable[[], None]) -> None:
+    fds: list[int] = []
+    try:
+        request, fds = _request(conn) if _peer_is_us(conn) else (None, [])
+        if request is None:
+            conn.sendall(resident.REFUSED.to_bytes(4, "big"))
+            return
+        conn.settimeout(None)
+        if os.fork() == 0:
+            server.close()
+            _child(conn, fds, request, known, main)  # never returns
+    except OSError:
+        pass  # the console script went away: it runs nothing, or runs the command itself
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _streams(fds: list[int]) -> None:
+    """The console script's standard streams as this process's, buffered as Python would."""
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    encoding, errors = sys.stdout.encoding, sys.stdout.errors
+    # the process's streams until it ends: no context manager (SIM115)
+    sys.stdin = open(0, encoding=encoding, errors=errors, closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding=encoding, errors=errors, closefd=False,  # noqa: SIM115
+                      buffering=1 if os.isatty(1) else -1)
+    sys.stderr = open(2, "w", encoding=encoding, errors="backslashreplace",  # noqa: SIM115
+                      closefd=False, buffering=1)
+
+
+def _child(conn: socket.socket, fds: list[int], request: dict[str, Any], known: Code,
+           main: Callable[[], None]) -> None:
+    """In the fork: run the command line as the console script would; send its exit code."""
+    status = 0
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if not _same_code(known):
+            conn.sendall(resident.REFUSED.to_bytes(4, "big"))
+            status = _STALE_STATUS
+            return
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        time.tzset()  # the script's TZ: today's date is part of what lint finds
+        if "tempfile" in sys.modules:  # the script's TMPDIR, looked up again
+            sys.modules["tempfile"].tempdir = None  # type: ignore[attr-defined]
+        os.umask(request["umask"])
+        _streams(fds)
+        fds.clear()
+        sys.argv = ["lmsctl", *request["argv"]]
+        conn.sendall(os.getpid().to_bytes(4, "big"))
+        code = _run(main)
+        conn.sendall(code.to_bytes(4, "big", signed=True))
+    except BaseException:  # noqa: BLE001 - a fork never returns into the resident's loop
+        status = 3
+    finally:
+        os._exit(status)
+
+
+def _run(main: Callable[[], None]) -> int:
+    try:
+        main()
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    with contextlib.suppress(Exception):
+        print(code, file=sys.stderr, flush=True)
+    return 1
