@@ -210,6 +210,29 @@ def test_a_new_lmsctl_version_renders_everything(repo: Path, tmp_path: Path,
     assert rendered == pages
 
 
+def test_a_rebuild_on_another_day_dates_every_sitemap_entry(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entries of the pages not rendered come from the cached sitemap, with this build's
+    date (MkDocs dates every entry with the day of the build)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 3 * 86400))
+    lesson_edited(repo)
+    rendered, pages, _ = rebuild_and_compare(repo, tmp_path)
+    assert rendered < pages
+    sitemap = (repo / "site/sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<lastmod>2026-01-04</lastmod>") == sitemap.count("<url>") > 20
+
+
+def test_an_asset_changed_alone_renders_no_page(repo: Path, tmp_path: Path) -> None:
+    """No page rendered: the sitemap is the cached one's entries, the site a cold build's."""
+    asset = repo / "courses/sales-basics/assets/question-funnel.svg"
+    asset.write_text(asset.read_text(encoding="utf-8").replace("</svg>", "<!-- v2 --></svg>"),
+                     encoding="utf-8")
+    _age(asset)
+    rendered, _, _ = rebuild_and_compare(repo, tmp_path)
+    assert rendered == 0
+    assert b"v2" in (repo / "site/courses/sales-basics/assets/question-funnel.svg").read_bytes()
+
+
 def touch_an_input(root: Path) -> None:
     """Give lmsctl.yml a new modification time (the same content)."""
     path = root / "lmsctl.yml"

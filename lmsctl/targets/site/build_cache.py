@@ -70,6 +70,10 @@ STATE = "state.json"
 #: outputs every render process saw (``outputs-<shard>.json``).
 REUSE_FILE = "lmsctl-reuse.json"
 OUTPUTS_FILE = "outputs-{shard}.json"
+#: What the hooks leave for ``render`` to complete the sitemap with the cached site's entries:
+#: the locations of the pages gone since, and the date of this build's entries.
+SITEMAP_FILE = "lmsctl-sitemap.json"
+SITEMAP = "sitemap.xml"
 #: Where a build writes the courses it compiled until it has published its site, unless
 #: told a folder of its workspace (``BuildCache.pending``).
 PENDING = "pending"
@@ -121,9 +125,12 @@ class Reuse:
     static: dict[str, list[int]]  # output path -> [size, mtime_ns] of the source it came from
     docs: dict[str, Any]  # search documents of the pages in skip_pages
     outputs: dict[str, list[int]]  # output path -> [size, mtime_ns] in the cached site
+    #: output paths of the cached site's pages that this build no longer has
+    gone: list[str] = field(default_factory=list)
 
     def hooks_file(self) -> dict[str, Any]:
-        return {"skip": sorted(self.skip_pages), "static": self.static}
+        return {"skip": sorted(self.skip_pages), "static": self.static, "site": str(self.site),
+                "gone": self.gone}
 
 
 @dataclass
@@ -321,12 +328,18 @@ class BuildCache:
             self.docs_parts[part] = (found[0], found[1], data)
             docs.update(data)
         skip: set[str] = set()
+        gone: list[str] = []
         for src, (old, dest) in state["pages"].items():
             if pages.get(src) == old and dest in intact:
                 skip.add(src)
+            elif src not in pages:
+                gone.append(dest)
+        if SITEMAP in state["outputs"] and SITEMAP not in intact:
+            return None  # the sitemap entries of the pages not rendered come from there
         static = {dest: sig for dest, sig in state["static"].items() if dest in intact}
         return Reuse(site=site, skip_pages=skip, static=static,
-                     docs={src: d for src, d in docs.items() if src in skip}, outputs=intact)
+                     docs={src: d for src, d in docs.items() if src in skip}, outputs=intact,
+                     gone=sorted(gone))
 
     # -- writing, once the site is published ---------------------------------------------------
 
@@ -361,8 +374,10 @@ class BuildCache:
                                                          separators=(",", ":")))
 
     def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
-               docs: dict[str, Any], statics: dict[str, str]) -> None:
-        """Keep what the build just published in ``out`` (called after the swap)."""
+               docs: dict[str, Any], statics: dict[str, str],
+               linked: set[str] | frozenset[str] = frozenset()) -> None:
+        """Keep what the build just published in ``out`` (called after the swap); ``linked``:
+        its files that are links of the cached site's (``fill_from``)."""
         token = secrets.token_hex(6)
         folder = self.folder
         folder.mkdir(parents=True, exist_ok=True)
@@ -370,7 +385,8 @@ class BuildCache:
         outputs: dict[str, list[int]] = {}
         try:
             if site_name and (folder / site_name).is_dir():
-                outputs = update_tree(out, folder / site_name, self.state.get("outputs") or {})
+                outputs = update_tree(out, folder / site_name, self.state.get("outputs") or {},
+                                      linked)
             else:
                 site_name = f"site-{token}"
                 outputs = link_tree(out, folder / site_name)
@@ -536,12 +552,14 @@ def link_tree(src: Path, dest: Path) -> dict[str, list[int]]:
     return outputs
 
 
-def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list[int]]:
+def update_tree(src: Path, copy: Path, before: dict[str, Any],
+                same: set[str] | frozenset[str] = frozenset()) -> dict[str, list[int]]:
     """Make ``copy`` (an earlier ``link_tree`` of a site) hard links to every file under
     ``src`` again, touching only what changed: a file that is already the same inode stays, a
     new one replaces the old name (a new link, renamed over it: nothing is written into a file
     the published site shares), and the names of ``before`` (the copy's outputs) that ``src``
-    no longer has are removed. Returns what ``link_tree`` returns."""
+    no longer has are removed. ``same``: files of ``src`` known to be links of the copy's
+    (``fill_from`` made them), not looked at again. Returns what ``link_tree`` returns."""
     outputs: dict[str, list[int]] = {}
     folders = {os.path.dirname(key) for key in before}  # there already
 
@@ -550,6 +568,9 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list
         with os.scandir(folder) as entries:
             for entry in entries:
                 key = rel + entry.name
+                if key in same:
+                    outputs[key] = before[key]
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     if key not in folders:
                         os.makedirs(os.path.join(copy, key), exist_ok=True)
@@ -583,9 +604,10 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list
     return outputs
 
 
-def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> None:
+def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> set[str]:
     """Link into the freshly rendered ``site_dir`` every output of this build it lacks from
-    the cached site (what was not rendered because it did not change)."""
+    the cached site (what was not rendered because it did not change); returns the files
+    linked (copied where a link cannot be made: not among them)."""
     rendered: set[str] = set()
     made: set[str] = {""}  # the folders there (one mkdir for each one missing)
     base = len(str(site_dir)) + 1
@@ -593,24 +615,29 @@ def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> None:
         rel = folder[base:].replace(os.sep, "/")
         made.add(rel)
         rendered.update(f"{rel}/{name}" if rel else name for name in filenames)
-    site, cached = str(site_dir), str(reuse.site)
+    site, cached = str(site_dir) + os.sep, str(reuse.site) + os.sep
+    linked: set[str] = set()
 
     def make(folder: str) -> None:
         if folder not in made:
             make(os.path.dirname(folder))
             with contextlib.suppress(FileExistsError):
-                os.mkdir(os.path.join(site, folder))
+                os.mkdir(site + folder)
             made.add(folder)
 
-    for dest in sorted(outputs):
+    for dest in outputs:
         if dest in rendered or dest not in reuse.outputs:
             continue
-        make(os.path.dirname(dest))
-        source, target = os.path.join(cached, dest), os.path.join(site, dest)
+        folder = os.path.dirname(dest)
+        if folder not in made:
+            make(folder)
         try:
-            os.link(source, target)
+            os.link(cached + dest, site + dest)
         except OSError:
-            shutil.copy2(source, target)
+            shutil.copy2(cached + dest, site + dest)
+        else:
+            linked.add(dest)
+    return linked
 
 
 def _lock(fd: int) -> None:

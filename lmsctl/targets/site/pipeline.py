@@ -383,7 +383,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
             static = {d: s for d, s in result.outputs.items() if s is not None}
             try:
                 cache.commit(out.resolve(), compiled.digests, static, result.docs,
-                             compiled.statics)
+                             compiled.statics, result.linked)
             except OSError as exc:
                 note(f"note: the build cache could not be written ({exc}); the next build "
                      "renders everything.")

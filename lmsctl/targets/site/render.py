@@ -37,6 +37,7 @@ POLICY_PREFIX = "lmsctl policy: "
 #: Below this many pages one process is faster than forking a second one.
 MIN_PAGES_PER_SHARD = 150
 _URL_ENTRY = re.compile(r"[ \t]*<url>.*?</url>\n?", re.DOTALL)
+_LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
 
 
 @dataclass
@@ -49,6 +50,8 @@ class RenderResult:
     #: every searchable page's documents, by docs/ path
     docs: dict[str, learner_search.PageDocs] = field(default_factory=dict)
     rendered: int = 0  # pages rendered (the others came from the cache)
+    #: output files linked from the cached site (``build_cache.fill_from``)
+    linked: set[str] = field(default_factory=set)
 
 
 class _Capture(logging.Handler):
@@ -114,8 +117,11 @@ def render_shard(config_file: str, site_dir: str, shard: int | None,
     return [m for m in capture.messages if not m.startswith("A 'dirty' build")]
 
 
-def _merge_sitemap(main: Path, others: list[Path]) -> None:
-    """One sitemap of every process's pages, in the order of their URLs."""
+def _merge_sitemap(main: Path, others: list[Path], cached: Path | None = None,
+                   changes: Path | None = None) -> None:
+    """One sitemap of every process's pages, in the order of their URLs. With the build
+    cache, the pages not rendered have the entries of the ``cached`` site's sitemap (of the
+    date of this build; ``changes``: what the hooks left, ``mkdocs_hooks._sitemap_changes``)."""
     sitemap = main / "sitemap.xml"
     if not sitemap.is_file():
         return
@@ -123,11 +129,19 @@ def _merge_sitemap(main: Path, others: list[Path]) -> None:
     found = [m.group(0).strip() for m in _URL_ENTRY.finditer(text)]
     found += [m.group(0).strip() for o in others if (o / "sitemap.xml").is_file()
               for m in _URL_ENTRY.finditer((o / "sitemap.xml").read_text("utf-8"))]
-    first = _URL_ENTRY.search(text)
-    if first is None or "</urlset>" not in text:
+    if cached is not None and changes is not None and (cached / "sitemap.xml").is_file():
+        told = json.loads(changes.read_text(encoding="utf-8"))
+        drop = {_loc(e) for e in found} | {f"<loc>{loc}" for loc in told["drop"]}
+        lastmod = f"<lastmod>{told['date']}</lastmod>"
+        found += [_LASTMOD.sub(lastmod, e) for m in _URL_ENTRY.finditer(
+            (cached / "sitemap.xml").read_text("utf-8"))
+            if _loc(e := m.group(0).strip()) not in drop]
+    if "</urlset>" not in text:
         return
+    first = _URL_ENTRY.search(text)
+    start = first.start() if first is not None else text.index("</urlset>")
     entries = "".join(f"    {e}\n" for e in sorted(found, key=_loc))
-    text = text[:first.start()] + entries + text[text.index("</urlset>"):]
+    text = text[:start] + entries + text[text.index("</urlset>"):]
     sitemap.write_text(text, encoding="utf-8")
     with gzip.GzipFile(main / "sitemap.xml.gz", mode="wb", mtime=0) as gz:
         gz.write(text.encode("utf-8"))
@@ -198,11 +212,14 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     if outputs_file.is_file():
         outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
     docs = learner_search.load_docs(compiled.folder)
+    linked: set[str] = set()
     if reuse is not None:
-        build_cache.fill_from(site_dir, reuse, set(outputs))
+        linked = build_cache.fill_from(site_dir, reuse, set(outputs))
         docs = {**reuse.docs, **docs}
     learner_search.write_index(site_dir, docs)
-    _merge_sitemap(site_dir, outs)
+    _merge_sitemap(site_dir, outs, reuse.site if reuse is not None else None,
+                   compiled.folder / build_cache.SITEMAP_FILE)
     for out in outs:
         shutil.rmtree(out, ignore_errors=True)
-    return RenderResult(warnings, time.perf_counter() - start, len(shards), outputs, docs, todo)
+    return RenderResult(warnings, time.perf_counter() - start, len(shards), outputs, docs, todo,
+                        linked)
