@@ -127,6 +127,8 @@ class Reuse:
     outputs: dict[str, list[int]]  # output path -> [size, mtime_ns] in the cached site
     #: output paths of the cached site's pages that this build no longer has
     gone: list[str] = field(default_factory=list)
+    #: search documents of every page of the cached site
+    cached_docs: dict[str, Any] = field(default_factory=dict)
 
     def hooks_file(self) -> dict[str, Any]:
         return {"skip": sorted(self.skip_pages), "static": self.static, "site": str(self.site),
@@ -306,9 +308,10 @@ class BuildCache:
             self.complain(f"misses its {state['site']}/ folder")
             return None
         intact: dict[str, list[int]] = {}
+        prefix, stat = str(site) + os.sep, os.stat
         for dest, sig in state["outputs"].items():
             try:
-                st = os.stat(site / dest)
+                st = stat(prefix + dest)
             except OSError:
                 continue
             if [st.st_size, st.st_mtime_ns] == sig:
@@ -339,7 +342,7 @@ class BuildCache:
         static = {dest: sig for dest, sig in state["static"].items() if dest in intact}
         return Reuse(site=site, skip_pages=skip, static=static,
                      docs={src: d for src, d in docs.items() if src in skip}, outputs=intact,
-                     gone=sorted(gone))
+                     gone=sorted(gone), cached_docs=docs)
 
     # -- writing, once the site is published ---------------------------------------------------
 

@@ -211,12 +211,16 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     outputs: dict[str, list[int] | None] = {}
     if outputs_file.is_file():
         outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
-    docs = learner_search.load_docs(compiled.folder)
+    docs = fresh = learner_search.load_docs(compiled.folder)
     linked: set[str] = set()
     if reuse is not None:
         linked = build_cache.fill_from(site_dir, reuse, set(outputs))
-        docs = {**reuse.docs, **docs}
-    learner_search.write_index(site_dir, docs)
+        docs = {**reuse.docs, **fresh}
+        known = reuse.cached_docs  # the index groups of pages with these documents are kept
+        same = {src for src in docs if src in known and fresh.get(src, known[src]) == known[src]}
+        linked |= learner_search.write_index(site_dir, docs, reuse.site, same, reuse.outputs)
+    else:
+        learner_search.write_index(site_dir, docs)
     _merge_sitemap(site_dir, outs, reuse.site if reuse is not None else None,
                    compiled.folder / build_cache.SITEMAP_FILE)
     for out in outs:
