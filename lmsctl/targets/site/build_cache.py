@@ -44,7 +44,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,7 @@ from lmsctl.core.history import Change, History, Person
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import publish
 from lmsctl.targets.site.build_inputs import Inputs
+from lmsctl.targets.site.learner_search import SCOPES
 
 #: Where the cache lives, relative to the repository root (a folder of lmsctl's cache).
 CACHE_DIR = Path(core_cache.CACHE_DIR) / "build"
@@ -123,12 +124,17 @@ class Reuse:
     site: Path
     skip_pages: set[str]  # docs/ paths of pages whose cached output is still right
     static: dict[str, list[int]]  # output path -> [size, mtime_ns] of the source it came from
-    docs: dict[str, Any]  # search documents of the pages in skip_pages
     outputs: dict[str, list[int]]  # output path -> [size, mtime_ns] in the cached site
     #: output paths of the cached site's pages that this build no longer has
     gone: list[str] = field(default_factory=list)
-    #: search documents of every page of the cached site
-    cached_docs: dict[str, Any] = field(default_factory=dict)
+    #: every cached page with search documents -> how many it has in each scope
+    #: (``learner_search.SCOPES``); the documents themselves: ``cached``
+    sizes: dict[str, list[int]] = field(default_factory=dict)
+    cache: BuildCache | None = None
+
+    def cached(self, src: str) -> Any:
+        """The cached search documents of page ``src`` (read with its part)."""
+        return self.cache.part_docs(docs_part(src)).get(src) if self.cache is not None else None
 
     def hooks_file(self) -> dict[str, Any]:
         return {"skip": sorted(self.skip_pages), "static": self.static, "site": str(self.site),
@@ -166,8 +172,10 @@ class BuildCache:
         self.pending = folder / PENDING
         self.used_compiled: set[str] = set()
         self._complaints: set[str] = set()
-        #: the search documents read by ``plan``: part -> (file, SHA-256, its documents)
-        self.docs_parts: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        #: the search documents checked by ``plan``: part -> (file, SHA-256, each page's
+        #: number of documents per scope, the file's bytes), read when asked (``part_docs``)
+        self.docs_parts: dict[str, tuple[str, str, dict[str, Any], bytes]] = {}
+        self._parsed: dict[str, dict[str, Any]] = {}
         #: the history read from the cache ([key, SHA-256]), or read from git (key, bytes)
         self.history_kept: tuple[str, str] | None = None
         self.new_history: tuple[str, bytes] | None = None
@@ -319,17 +327,9 @@ class BuildCache:
         if len(intact) < len(state["outputs"]):
             self.complain(f"has {len(state['outputs']) - len(intact)} missing or altered "
                           "file(s) in its site copy")
-        parts = state.get("docs")
-        if not isinstance(parts, dict):
+        sizes = self._read_docs_parts(state.get("docs"))
+        if sizes is None:
             return None
-        docs: dict[str, Any] = {}
-        for part, found in parts.items():
-            data = self._read_checked(str(found[0]), str(found[1])) \
-                if isinstance(found, list) and len(found) == 2 else None
-            if not isinstance(data, dict):
-                return None
-            self.docs_parts[part] = (found[0], found[1], data)
-            docs.update(data)
         skip: set[str] = set()
         gone: list[str] = []
         for src, (old, dest) in state["pages"].items():
@@ -340,9 +340,47 @@ class BuildCache:
         if SITEMAP in state["outputs"] and SITEMAP not in intact:
             return None  # the sitemap entries of the pages not rendered come from there
         static = {dest: sig for dest, sig in state["static"].items() if dest in intact}
-        return Reuse(site=site, skip_pages=skip, static=static,
-                     docs={src: d for src, d in docs.items() if src in skip}, outputs=intact,
-                     gone=sorted(gone), cached_docs=docs)
+        return Reuse(site=site, skip_pages=skip, static=static, outputs=intact,
+                     gone=sorted(gone), sizes=sizes, cache=self)
+
+    def _read_docs_parts(self, parts: Any) -> dict[str, list[int]] | None:
+        """Check every file of search documents the state names (its SHA-256; its JSON is
+        read only when asked, ``part_docs``: a build needs the documents of the index groups
+        it writes again, not all of them); returns how many documents each page has in each
+        scope, or None when a file is missing or damaged."""
+        if not isinstance(parts, dict):
+            return None
+        sizes: dict[str, list[int]] = {}
+        for part, found in parts.items():
+            if not (isinstance(found, list) and len(found) == 3 and isinstance(found[2], dict)):
+                return None
+            name, expected = str(found[0]), str(found[1])
+            raw = self._checked_bytes(name, expected)
+            if raw is None:
+                return None
+            self.docs_parts[part] = (name, expected, found[2], raw)
+            sizes.update(found[2])
+        return sizes
+
+    def _checked_bytes(self, name: str, expected: str) -> bytes | None:
+        """The bytes of a file of the cache whose SHA-256 must be ``expected``."""
+        raw: bytes | None = None
+        with contextlib.suppress(OSError):
+            raw = (self.folder / name).read_bytes()
+        if raw is None:
+            self.complain(f"misses {name}")
+        elif hashlib.sha256(raw).hexdigest() != expected:
+            self.complain(f"has a damaged {name}")
+            raw = None
+        return raw
+
+    def part_docs(self, part: str) -> dict[str, Any]:
+        """The search documents of ``part`` that ``plan`` checked (empty when it has none)."""
+        found = self._parsed.get(part)
+        if found is None:
+            known = self.docs_parts.get(part)
+            found = self._parsed[part] = json.loads(known[3]) if known is not None else {}
+        return found
 
     # -- writing, once the site is published ---------------------------------------------------
 
@@ -377,7 +415,7 @@ class BuildCache:
                                                          separators=(",", ":")))
 
     def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
-               docs: dict[str, Any], statics: dict[str, str],
+               docs: Mapping[str, Any], statics: dict[str, str],
                linked: set[str] | frozenset[str] = frozenset()) -> None:
         """Keep what the build just published in ``out`` (called after the swap); ``linked``:
         its files that are links of the cached site's (``fill_from``)."""
@@ -421,7 +459,7 @@ class BuildCache:
             "history": history,
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
-        keep = {STATE, "lock", site_name, *(name for name, _ in parts.values()),
+        keep = {STATE, "lock", site_name, *(found[0] for found in parts.values()),
                 *(f"compile-{k}.json" for k in compiled)}
         if history is not None:
             keep.add(f"history-{history[0]}.json")
@@ -435,27 +473,66 @@ class BuildCache:
                     entry.unlink()
 
 
-    def _docs_parts(self, docs: dict[str, Any]) -> dict[str, list[str]]:
+    def _docs_parts(self, docs: Mapping[str, Any]) -> dict[str, list[Any]]:
         """Write the search documents of each part (a course's pages, the other pages) that
-        differ from the part ``plan`` read (the very objects it read: a page rendered again
-        has new ones); returns part -> [file, SHA-256]."""
-        groups: dict[str, dict[str, Any]] = {}
-        for src, d in docs.items():
-            groups.setdefault(docs_part(src), {})[src] = d
-        parts: dict[str, list[str]] = {}
-        for part, group in sorted(groups.items()):
+        differ from the part ``plan`` checked (``docs.same``: the pages whose documents are
+        the cached ones); returns part -> [file, SHA-256, each page's number of documents per
+        scope]."""
+        same: set[str] | frozenset[str] = getattr(docs, "same", frozenset())
+        groups: dict[str, list[str]] = {}
+        for src in docs:
+            groups.setdefault(docs_part(src), []).append(src)
+        parts: dict[str, list[Any]] = {}
+        for part, srcs in sorted(groups.items()):
             known = self.docs_parts.get(part)
-            if known is not None and known[2].keys() == group.keys() \
-                    and all(group[src] is d for src, d in known[2].items()):
-                parts[part] = [known[0], known[1]]
+            if known is not None and known[2].keys() == set(srcs) \
+                    and all(src in same for src in srcs):
+                parts[part] = [known[0], known[1], known[2]]
                 continue
+            group = {src: docs[src] for src in sorted(srcs)}
             raw = json.dumps(group, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             sha = hashlib.sha256(raw).hexdigest()
             name = f"docs-{sha[:32]}.json"
             if not (self.folder / name).is_file():  # else the same bytes (checked when read)
                 (self.folder / name).write_bytes(raw)
-            parts[part] = [name, sha]
+            parts[part] = [name, sha, {src: scope_sizes(d) for src, d in group.items()}]
         return parts
+
+
+class SiteDocs(Mapping[str, Any]):
+    """The search documents of a build that took pages from the cache: those of the pages it
+    rendered (``fresh``), the others read from the cache part by part when asked. ``same``:
+    the pages whose documents are the cached ones."""
+
+    def __init__(self, reuse: Reuse, fresh: dict[str, Any]) -> None:
+        self.reuse = reuse
+        self.fresh = fresh
+        self.keys_ = {src for src in reuse.skip_pages if src in reuse.sizes} | set(fresh)
+        self.same = {src for src in self.keys_ if src in reuse.sizes and (
+            src not in fresh or fresh[src] == reuse.cached(src))}
+
+    def __getitem__(self, src: str) -> Any:
+        if src in self.fresh:
+            return self.fresh[src]
+        if src not in self.keys_:
+            raise KeyError(src)
+        return self.reuse.cached(src)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys_)
+
+    def __len__(self) -> int:
+        return len(self.keys_)
+
+    def scope_size(self, src: str, scope: str) -> int:
+        """How many documents page ``src`` has in ``scope`` (without reading them)."""
+        sizes = scope_sizes(self.fresh[src]) if src in self.fresh else self.reuse.sizes[src]
+        return int(sizes[SCOPES.index(scope)])
+
+
+def scope_sizes(docs: Any) -> list[int]:
+    """How many of a page's search documents are in each scope (``SCOPES``)."""
+    return [sum(1 for d in docs if d["scope"] == scope) for scope in SCOPES]
 
 
 def _person_json(p: Person) -> list[str]:

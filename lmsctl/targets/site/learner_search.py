@@ -47,6 +47,7 @@ import re
 import shutil
 import unicodedata
 from collections import defaultdict, deque
+from collections.abc import Callable, Mapping
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -215,9 +216,19 @@ def group_of(src: str, groups: int) -> int:
     return int(hashlib.sha256(part.encode("utf-8")).hexdigest()[:8], 16) % groups
 
 
-def _grouped(docs: dict[str, PageDocs], scope: str) -> list[list[str]]:
+def _sizer(docs: Mapping[str, PageDocs]) -> Callable[[str, str], int]:
+    """How many documents a page has in a scope: ``docs.scope_size`` when it can tell without
+    reading them (the build cache's ``SiteDocs``)."""
+    told: Callable[[str, str], int] | None = getattr(docs, "scope_size", None)
+    if told is not None:
+        return told
+    return lambda src, scope: sum(1 for d in docs[src] if d["scope"] == scope)
+
+
+def _grouped(docs: Mapping[str, PageDocs], scope: str,
+             size: Callable[[str, str], int]) -> list[list[str]]:
     """The pages of ``scope`` (those with documents in it), sorted, in their groups."""
-    srcs = sorted(src for src, found in docs.items() if any(d["scope"] == scope for d in found))
+    srcs = sorted(src for src in docs if size(src, scope))
     count = groups_for(len(srcs))
     groups: list[list[str]] = [[] for _ in range(count)]
     for src in srcs:
@@ -225,7 +236,7 @@ def _grouped(docs: dict[str, PageDocs], scope: str) -> list[list[str]]:
     return groups
 
 
-def _group_files(docs: dict[str, PageDocs], srcs: list[str], scope: str, term_file: int,
+def _group_files(docs: Mapping[str, PageDocs], srcs: list[str], scope: str, term_file: int,
                  files: dict[str, str], prefix: str) -> dict[str, Any]:
     """The term and document files of one group (``prefix``: its folder), into ``files``;
     returns its entry of ``meta.json``."""
@@ -249,7 +260,7 @@ def _group_files(docs: dict[str, PageDocs], srcs: list[str], scope: str, term_fi
             "chunks": [first for first, _ in shown]}
 
 
-def index_files(docs: dict[str, PageDocs], keep: Any = None) -> dict[str, str]:
+def index_files(docs: Mapping[str, PageDocs], keep: Any = None) -> dict[str, str]:
     """Every file of the index (path under ``search/`` -> text), from every page's documents.
     ``keep(scope, group, count, srcs)``: the entry of ``meta.json`` of a group whose files
     are already in place (``write_index``), or None to write them.
@@ -258,8 +269,9 @@ def index_files(docs: dict[str, PageDocs], keep: Any = None) -> dict[str, str]:
     to its term's list; a term's postings joined once) and writes few files (about
     ``TERM_FILE`` characters, shared by the groups, and ``DOC_FILE`` characters each)."""
     files: dict[str, str] = {}
+    size = _sizer(docs)
     for scope in SCOPES:
-        grouped = _grouped(docs, scope)
+        grouped = _grouped(docs, scope, size)
         term_file = max(MIN_TERM_FILE, TERM_FILE // len(grouped))
         meta_groups: list[dict[str, Any]] = []
         for g, srcs in enumerate(grouped):
@@ -272,7 +284,7 @@ def index_files(docs: dict[str, PageDocs], keep: Any = None) -> dict[str, str]:
     return files
 
 
-def write_index(site_dir: Path, docs: dict[str, PageDocs], cached: Path | None = None,
+def write_index(site_dir: Path, docs: Mapping[str, PageDocs], cached: Path | None = None,
                 same: set[str] | frozenset[str] = frozenset(),
                 intact: dict[str, Any] | None = None) -> set[str]:
     """Write the site's search index (``search/``) from every page's documents. A site
@@ -286,6 +298,7 @@ def write_index(site_dir: Path, docs: dict[str, PageDocs], cached: Path | None =
     if root.exists():
         shutil.rmtree(root)
     linked: set[str] = set()
+    size = _sizer(docs)
     known: dict[str, Any] = {}
     if cached is not None:
         for scope in SCOPES:
@@ -305,7 +318,7 @@ def write_index(site_dir: Path, docs: dict[str, PageDocs], cached: Path | None =
         found: dict[str, Any] = groups[g]
         # the same pages (each has documents in the scope): none removed since
         if not isinstance(found, dict) or found.get("docs") != sum(
-                1 for src in srcs for d in docs[src] if d["scope"] == scope):
+                size(src, scope) for src in srcs):
             return None
         folder = f"{FOLDER}/{scope}/{g}"
         names: list[str] = []

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,7 @@ class RenderResult:
     #: every output file of the build (a copied file: [size, mtime_ns] of its source)
     outputs: dict[str, list[int] | None] = field(default_factory=dict)
     #: every searchable page's documents, by docs/ path
-    docs: dict[str, learner_search.PageDocs] = field(default_factory=dict)
+    docs: Mapping[str, learner_search.PageDocs] = field(default_factory=dict)
     rendered: int = 0  # pages rendered (the others came from the cache)
     #: output files linked from the cached site (``build_cache.fill_from``)
     linked: set[str] = field(default_factory=set)
@@ -211,14 +212,14 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     outputs: dict[str, list[int] | None] = {}
     if outputs_file.is_file():
         outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
-    docs = fresh = learner_search.load_docs(compiled.folder)
+    docs: Mapping[str, learner_search.PageDocs] = learner_search.load_docs(compiled.folder)
     linked: set[str] = set()
     if reuse is not None:
         linked = build_cache.fill_from(site_dir, reuse, set(outputs))
-        docs = {**reuse.docs, **fresh}
-        known = reuse.cached_docs  # the index groups of pages with these documents are kept
-        same = {src for src in docs if src in known and fresh.get(src, known[src]) == known[src]}
-        linked |= learner_search.write_index(site_dir, docs, reuse.site, same, reuse.outputs)
+        docs = cached = build_cache.SiteDocs(reuse, dict(docs))
+        # the index groups of pages whose documents are the cached ones are linked
+        linked |= learner_search.write_index(site_dir, docs, reuse.site, cached.same,
+                                             reuse.outputs)
     else:
         learner_search.write_index(site_dir, docs)
     _merge_sitemap(site_dir, outs, reuse.site if reuse is not None else None,
