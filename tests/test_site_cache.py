@@ -233,6 +233,34 @@ def test_an_asset_changed_alone_renders_no_page(repo: Path, tmp_path: Path) -> N
     assert b"v2" in (repo / "site/courses/sales-basics/assets/question-funnel.svg").read_bytes()
 
 
+def test_rebuilds_in_a_row_make_the_replaced_site_the_cached_copy(
+        repo: Path, tmp_path: Path) -> None:
+    """A rebuild publishes the cached copy's folder with the pages it rendered renamed over
+    it, and the site it replaced becomes the cache's copy (``build_cache.assemble``,
+    ``refresh_copy``): build after build, each the same as a cold build, with no note, the
+    published files never written into, and the copy sharing the published files."""
+    lesson_edited(repo)
+    build(repo, repo / "site")  # the copy of the warm repository: its first copy made again
+    changes = [lesson_added, quiz_changed, lesson_deleted, course_title]
+    for k, change in enumerate(changes):
+        site = repo / "site"
+        before = {p: (p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+        change(repo)
+        rendered, pages, printed = rebuild_and_compare(repo, tmp_path / str(k))
+        assert "note:" not in printed and rendered < pages
+        for path, (ino, data) in before.items():  # the replaced site: never written into
+            if path.exists() and path.stat().st_ino == ino:
+                assert path.read_bytes() == data
+        copy = _slot(repo) / str(_state(repo)["site"])
+        published = {p.relative_to(site).as_posix(): p.stat().st_ino
+                     for p in site.rglob("*") if p.is_file()}
+        copied = {p.relative_to(copy).as_posix(): p.stat().st_ino
+                  for p in copy.rglob("*") if p.is_file()}
+        assert copied == published
+    rendered, _, printed = rebuild_and_compare(repo, tmp_path / "last")
+    assert rendered == 0 and printed == ""
+
+
 def touch_an_input(root: Path) -> None:
     """Give lmsctl.yml a new modification time (the same content)."""
     path = root / "lmsctl.yml"

@@ -15,10 +15,14 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
   compiled, not kept in memory until the build ends (issue 14), and moves it here once the
   site is published;
 - ``docs-<hash>.json``: every page's search documents, one file per course (and one for the
-  other pages), named by a hash of its content: a build rewrites only the parts it rendered;
+  other pages), named by a hash of its content: a build rewrites only the parts it rendered,
+  and reads only those of the search index groups it writes again;
 - ``site-<token>/``: the site it published, as hard links to the same files (nothing ever
-  writes into a published file: a build renders into a new, empty folder, and only then links
-  the pages it did not render from here).
+  writes into a published file: a build renders what changed into a new, empty folder; then
+  this folder itself becomes the new site, with what it no longer has removed and the
+  rendered files renamed over it (``assemble``), and the site it replaced becomes the
+  cache's copy, with the changed names linked again (``refresh_copy``): no link per file of
+  the site, no deletion of the old one).
 
 A build reads the state once, under a lock (a second build of the same slot at the same time
 builds without the cache). It writes nothing there until it has published its site: then the
@@ -416,18 +420,26 @@ class BuildCache:
 
     def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
                docs: Mapping[str, Any], statics: dict[str, str],
-               linked: set[str] | frozenset[str] = frozenset()) -> None:
-        """Keep what the build just published in ``out`` (called after the swap); ``linked``:
-        its files that are links of the cached site's (``fill_from``)."""
+               replaced: Path | None = None, keep: set[str] | frozenset[str] = frozenset(),
+               fresh: set[str] | frozenset[str] = frozenset()) -> None:
+        """Keep what the build just published in ``out`` (called after the swap).
+        ``replaced``: the site it replaced, when ``assemble`` made the new one of the cached
+        copy: it becomes the copy (``refresh_copy``, with the files ``keep`` named from the
+        cache and the ``fresh`` ones), if it is the site the last commit recorded."""
         token = secrets.token_hex(6)
         folder = self.folder
         folder.mkdir(parents=True, exist_ok=True)
         site_name = str(self.state.get("site") or "")
+        before: dict[str, Any] = self.state.get("outputs") or {}
         outputs: dict[str, list[int]] = {}
         try:
-            if site_name and (folder / site_name).is_dir():
-                outputs = update_tree(out, folder / site_name, self.state.get("outputs") or {},
-                                      linked)
+            if replaced is not None and self._published(replaced):
+                site_name = f"site-{token}"
+                os.rename(replaced, folder / site_name)
+                outputs = refresh_copy(out, folder / site_name, before, set(keep),
+                                       set(fresh) | {publish.MARKER})
+            elif site_name and (folder / site_name).is_dir():
+                outputs = update_tree(out, folder / site_name, before)
             else:
                 site_name = f"site-{token}"
                 outputs = link_tree(out, folder / site_name)
@@ -457,6 +469,7 @@ class BuildCache:
             "statics": statics,
             "record": self.record,
             "history": history,
+            "published": _marker(out),
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
         keep = {STATE, "lock", site_name, *(found[0] for found in parts.values()),
@@ -472,6 +485,12 @@ class BuildCache:
                 with contextlib.suppress(OSError):
                     entry.unlink()
 
+
+    def _published(self, site: Path) -> bool:
+        """Whether ``site`` is the site the last commit recorded as published (its marker
+        file, by inode and time): its files are then the cached copy's."""
+        found = _marker(site)
+        return found is not None and found == self.state.get("published")
 
     def _docs_parts(self, docs: Mapping[str, Any]) -> dict[str, list[Any]]:
         """Write the search documents of each part (a course's pages, the other pages) that
@@ -569,6 +588,15 @@ def _change(data: Any) -> Change:
         stats=tuple((str(x[0]), x[1], x[2]) for x in data[9]))
 
 
+def _marker(site: Path) -> list[int] | None:
+    """The inode and modification time of ``site``'s marker file (None without one)."""
+    try:
+        st = os.lstat(site / publish.MARKER)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_mtime_ns]
+
+
 def docs_part(src: str) -> str:
     """The part of the search documents a page of docs/ belongs to: its course, or ""."""
     pieces = src.split("/", 2)
@@ -632,14 +660,12 @@ def link_tree(src: Path, dest: Path) -> dict[str, list[int]]:
     return outputs
 
 
-def update_tree(src: Path, copy: Path, before: dict[str, Any],
-                same: set[str] | frozenset[str] = frozenset()) -> dict[str, list[int]]:
+def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list[int]]:
     """Make ``copy`` (an earlier ``link_tree`` of a site) hard links to every file under
     ``src`` again, touching only what changed: a file that is already the same inode stays, a
     new one replaces the old name (a new link, renamed over it: nothing is written into a file
     the published site shares), and the names of ``before`` (the copy's outputs) that ``src``
-    no longer has are removed. ``same``: files of ``src`` known to be links of the copy's
-    (``fill_from`` made them), not looked at again. Returns what ``link_tree`` returns."""
+    no longer has are removed. Returns what ``link_tree`` returns."""
     outputs: dict[str, list[int]] = {}
     folders = {os.path.dirname(key) for key in before}  # there already
 
@@ -648,9 +674,6 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any],
         with os.scandir(folder) as entries:
             for entry in entries:
                 key = rel + entry.name
-                if key in same:
-                    outputs[key] = before[key]
-                    continue
                 if entry.is_dir(follow_symlinks=False):
                     if key not in folders:
                         os.makedirs(os.path.join(copy, key), exist_ok=True)
@@ -664,14 +687,26 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any],
                         continue
                 except FileNotFoundError:
                     pass
-                temporary = os.path.join(target, f".new-{entry.name}")
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
-                os.link(entry.path, temporary, follow_symlinks=False)
-                os.replace(temporary, dest)
+                _link_over(entry.path, dest)
 
     walk(str(src), "")
-    for key in sorted(set(before) - set(outputs), reverse=True):
+    _remove_names(copy, set(before) - set(outputs))
+    return outputs
+
+
+def _link_over(source: str, dest: str) -> None:
+    """Make ``dest`` a link of ``source``: a new link renamed over the old name (nothing is
+    written into the file the name had)."""
+    temporary = os.path.join(os.path.dirname(dest), ".new-" + os.path.basename(dest))
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)
+    os.link(source, temporary, follow_symlinks=False)
+    os.replace(temporary, dest)
+
+
+def _remove_names(copy: Path, names: set[str]) -> None:
+    """Remove the files ``names`` from ``copy``, and the folders they leave empty."""
+    for key in sorted(names, reverse=True):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(os.path.join(copy, key))
         parent = os.path.dirname(key)
@@ -681,43 +716,99 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any],
             except OSError:
                 break
             parent = os.path.dirname(parent)
-    return outputs
 
 
-def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> set[str]:
-    """Link into the freshly rendered ``site_dir`` every output of this build it lacks from
-    the cached site (what was not rendered because it did not change); returns the files
-    linked (copied where a link cannot be made: not among them)."""
-    rendered: set[str] = set()
-    made: set[str] = {""}  # the folders there (one mkdir for each one missing)
-    base = len(str(site_dir)) + 1
-    for folder, _, filenames in os.walk(site_dir):  # the few files just rendered
-        rel = folder[base:].replace(os.sep, "/")
-        made.add(rel)
-        rendered.update(f"{rel}/{name}" if rel else name for name in filenames)
-    site, cached = str(site_dir) + os.sep, str(reuse.site) + os.sep
-    linked: set[str] = set()
+def files_under(folder: Path) -> set[str]:
+    """Every file under ``folder``, by its path relative to it (with /)."""
+    found: set[str] = set()
+    base = len(str(folder)) + 1
+    for path, _, filenames in os.walk(folder):
+        rel = path[base:].replace(os.sep, "/")
+        found.update(f"{rel}/{name}" if rel else name for name in filenames)
+    return found
 
-    def make(folder: str) -> None:
-        if folder not in made:
-            make(os.path.dirname(folder))
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(site + folder)
-            made.add(folder)
 
-    for dest in outputs:
-        if dest in rendered or dest not in reuse.outputs:
-            continue
+def assemble(stage: Path, reuse: Reuse, keep: set[str]) -> bool:
+    """Make ``stage`` (what a render wrote) the whole site: the files ``keep`` names come from
+    the cached site. The cached site's folder itself becomes the site (a rename: no link per
+    file), what it holds but ``keep`` is removed, and the rendered files are renamed over it:
+    nothing is written into a file it shares with the published site. Returns True then: the
+    cache has no site copy until ``BuildCache.commit`` makes the replaced site its copy. Where
+    the folder cannot be moved (another file system), the kept files are linked into
+    ``stage`` instead (False)."""
+    fresh = stage.with_name(stage.name + "-fresh")
+    try:
+        os.rename(stage, fresh)
+        try:
+            os.rename(reuse.site, stage)
+        except OSError:
+            os.rename(fresh, stage)
+            raise
+    except OSError:
+        _link_kept(stage, reuse.site, keep)
+        return False
+    _prune(str(stage), "", keep)
+    base = len(str(fresh)) + 1
+    for path, _, filenames in os.walk(fresh):
+        rel = path[base:]
+        target = os.path.join(stage, rel) if rel else str(stage)
+        os.makedirs(target, exist_ok=True)
+        for name in filenames:
+            os.replace(os.path.join(path, name), os.path.join(target, name))
+    shutil.rmtree(fresh, ignore_errors=True)
+    return True
+
+
+def _prune(folder: str, rel: str, keep: set[str]) -> bool:
+    """Remove every file under ``folder`` that ``keep`` does not name, and the folders left
+    empty; returns whether ``folder`` is empty."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            key = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if _prune(entry.path, key + "/", keep):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif key in keep:
+                empty = False
+            else:
+                os.unlink(entry.path)
+    return empty
+
+
+def _link_kept(site_dir: Path, cached: Path, keep: set[str]) -> None:
+    """Link (or copy) the files ``keep`` names from the ``cached`` site into ``site_dir``."""
+    made: set[str] = {""}
+    site, source = str(site_dir) + os.sep, str(cached) + os.sep
+    for dest in keep:
         folder = os.path.dirname(dest)
         if folder not in made:
-            make(folder)
+            os.makedirs(site + folder, exist_ok=True)
+            made.add(folder)
         try:
-            os.link(cached + dest, site + dest)
+            os.link(source + dest, site + dest)
         except OSError:
-            shutil.copy2(cached + dest, site + dest)
-        else:
-            linked.add(dest)
-    return linked
+            shutil.copy2(source + dest, site + dest)
+
+
+def refresh_copy(out: Path, copy: Path, before: dict[str, Any], keep: set[str],
+                 changed: set[str]) -> dict[str, list[int]]:
+    """Make ``copy`` (the site ``out`` replaced, which shares every file ``keep`` names with
+    ``out``) a copy of ``out`` again: the ``changed`` files of ``out`` linked into it (a new
+    link renamed over the old name), the names of ``before`` that ``out`` no longer has
+    removed. Returns what ``link_tree`` returns."""
+    outputs: dict[str, list[int]] = {key: before[key] for key in keep}
+    for key in changed:
+        source = os.path.join(out, key)
+        st = os.lstat(source)
+        outputs[key] = [st.st_size, st.st_mtime_ns]
+        dest = os.path.join(copy, key)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        _link_over(source, dest)
+    _remove_names(copy, set(before) - set(outputs))
+    return outputs
 
 
 def _lock(fd: int) -> None:

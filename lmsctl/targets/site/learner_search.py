@@ -286,18 +286,20 @@ def index_files(docs: Mapping[str, PageDocs], keep: Any = None) -> dict[str, str
 
 def write_index(site_dir: Path, docs: Mapping[str, PageDocs], cached: Path | None = None,
                 same: set[str] | frozenset[str] = frozenset(),
-                intact: dict[str, Any] | None = None) -> set[str]:
+                intact: dict[str, Any] | None = None, script: bool | None = None) -> set[str]:
     """Write the site's search index (``search/``) from every page's documents. A site
     without the search script (an exported package) gets none. With the ``cached`` site of
     the build cache: a group whose pages are all in ``same`` (their documents are the cached
-    ones) and whose files there are all ``intact`` (output path -> anything) has them linked
-    from there, in the same number of groups; returns the files linked."""
-    if not (site_dir / SCRIPT).is_file():
+    ones) and whose files there are all ``intact`` (output path -> anything) is not written,
+    in the same number of groups: returns its files, for the caller to take from the cached
+    site (``build_cache.assemble``). ``script``: whether the site has the search script
+    (default: whether ``site_dir`` holds it)."""
+    if not (script if script is not None else (site_dir / SCRIPT).is_file()):
         return set()
     root = site_dir / FOLDER
     if root.exists():
         shutil.rmtree(root)
-    linked: set[str] = set()
+    kept: set[str] = set()
     size = _sizer(docs)
     known: dict[str, Any] = {}
     if cached is not None:
@@ -330,10 +332,7 @@ def write_index(site_dir: Path, docs: Mapping[str, PageDocs], cached: Path | Non
                     return None
         if not all(name in intact for name in names):
             return None
-        for name in names:
-            os.makedirs(os.path.dirname(site_dir / name), exist_ok=True)
-            os.link(cached / name, site_dir / name)
-            linked.add(name)
+        kept.update(names)
         return found
 
     made: set[Path] = set()
@@ -343,4 +342,4 @@ def write_index(site_dir: Path, docs: Mapping[str, PageDocs], cached: Path | Non
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_text(text, encoding="utf-8")
-    return linked
+    return kept

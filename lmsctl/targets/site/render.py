@@ -8,9 +8,10 @@ process's page documents (``learner_search``). The sitemap lists the pages in th
 URLs, whatever the shards.
 
 With a reuse plan from the build cache (``build_cache.Reuse``), MkDocs renders only the pages
-that changed, into the same new, empty folder; the site is then completed with hard links to
-the other outputs in the cached site, and the search index takes the cached documents of the
-pages that were not rendered. The result is the same bytes as rendering everything.
+that changed, into the same new, empty folder, and the search index rewrites only the groups
+whose pages' documents changed; the result names the other files, which the cached site
+holds: ``build_cache.assemble`` makes the site of both before it is published. The result is
+the same bytes as rendering everything.
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ class RenderResult:
     #: every searchable page's documents, by docs/ path
     docs: Mapping[str, learner_search.PageDocs] = field(default_factory=dict)
     rendered: int = 0  # pages rendered (the others came from the cache)
-    #: output files linked from the cached site (``build_cache.fill_from``)
-    linked: set[str] = field(default_factory=set)
+    #: with the build cache: the files to take from the cached site, and every file the
+    #: render wrote (``build_cache.assemble`` makes the site of both)
+    keep: set[str] = field(default_factory=set)
+    fresh: set[str] = field(default_factory=set)
 
 
 class _Capture(logging.Handler):
@@ -213,18 +216,21 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     if outputs_file.is_file():
         outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
     docs: Mapping[str, learner_search.PageDocs] = learner_search.load_docs(compiled.folder)
-    linked: set[str] = set()
+    keep: set[str] = set()
     if reuse is not None:
-        linked = build_cache.fill_from(site_dir, reuse, set(outputs))
         docs = cached = build_cache.SiteDocs(reuse, dict(docs))
-        # the index groups of pages whose documents are the cached ones are linked
-        linked |= learner_search.write_index(site_dir, docs, reuse.site, cached.same,
-                                             reuse.outputs)
+        # the index groups of pages whose documents are the cached ones are kept too
+        keep = learner_search.write_index(site_dir, docs, reuse.site, cached.same,
+                                          reuse.outputs, learner_search.SCRIPT in outputs)
     else:
         learner_search.write_index(site_dir, docs)
     _merge_sitemap(site_dir, outs, reuse.site if reuse is not None else None,
                    compiled.folder / build_cache.SITEMAP_FILE)
     for out in outs:
         shutil.rmtree(out, ignore_errors=True)
+    fresh: set[str] = set()
+    if reuse is not None:  # what the cached site gives: the outputs not rendered
+        fresh = build_cache.files_under(site_dir)
+        keep |= {dest for dest in outputs if dest not in fresh and dest in reuse.outputs}
     return RenderResult(warnings, time.perf_counter() - start, len(shards), outputs, docs, todo,
-                        linked)
+                        keep, fresh)
