@@ -135,6 +135,9 @@ class Reuse:
     #: (``learner_search.SCOPES``); the documents themselves: ``cached``
     sizes: dict[str, list[int]] = field(default_factory=dict)
     cache: BuildCache | None = None
+    #: the other files of docs/ whose cached output is still right (they are not written into
+    #: docs/ either): output path -> what ``static`` had for it (None for none)
+    skip_statics: dict[str, list[int] | None] = field(default_factory=dict)
 
     def cached(self, src: str) -> Any:
         """The cached search documents of page ``src`` (read with its part)."""
@@ -142,7 +145,7 @@ class Reuse:
 
     def hooks_file(self) -> dict[str, Any]:
         return {"skip": sorted(self.skip_pages), "static": self.static, "site": str(self.site),
-                "gone": self.gone}
+                "gone": self.gone, "skip_static": self.skip_statics}
 
 
 @dataclass
@@ -309,9 +312,11 @@ class BuildCache:
                 "shallow": history.shallow, "changes": [_change_json(c) for c in history.changes]},
                 ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
-    def plan(self, pages: dict[str, str]) -> Reuse | None:
+    def plan(self, pages: dict[str, str],
+             statics: dict[str, str] | None = None) -> Reuse | None:
         """What can be taken from the cached site: pages whose digest (``pages``: docs/ path
-        -> digest) is the cached one and whose cached output file is intact."""
+        -> digest) is the cached one and whose cached output file is intact, and the same for
+        the other files of docs/ (``statics``: path -> digest)."""
         state = self.state
         if not state or not state.get("site"):
             return None
@@ -344,8 +349,12 @@ class BuildCache:
         if SITEMAP in state["outputs"] and SITEMAP not in intact:
             return None  # the sitemap entries of the pages not rendered come from there
         static = {dest: sig for dest, sig in state["static"].items() if dest in intact}
+        known: dict[str, Any] = state["statics"] if isinstance(state.get("statics"), dict) \
+            else {}
+        skip_statics = {doc: static.get(doc) for doc, d in (statics or {}).items()
+                        if doc in intact and known.get(doc) == d}
         return Reuse(site=site, skip_pages=skip, static=static, outputs=intact,
-                     gone=sorted(gone), sizes=sizes, cache=self)
+                     gone=sorted(gone), sizes=sizes, cache=self, skip_statics=skip_statics)
 
     def _read_docs_parts(self, parts: Any) -> dict[str, list[int]] | None:
         """Check every file of search documents the state names (its SHA-256; its JSON is

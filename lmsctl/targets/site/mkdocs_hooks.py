@@ -187,10 +187,11 @@ def on_files(files: Any, config: Any) -> Any:
     reuse = _STATE["reuse"]
     skip = set(reuse["skip"]) if reuse else set()
     outputs: dict[str, list[int] | None] = _STATE["outputs"]
-    if skip:
-        files = _with_skipped_pages(files, config, skip)
-        for src in skip:  # outputs of the build all the same (``render`` links them)
+    if reuse and (skip or reuse["skip_static"]):
+        files = _with_skipped_pages(files, config, skip | set(reuse["skip_static"]))
+        for src in skip:  # outputs of the build all the same (the cached site has them)
             outputs[build_cache.page_dest(src)] = None
+        outputs.update(reuse["skip_static"])
     for file in files:
         if _MATERIAL_SEARCH.match(file.src_uri) or (
                 _STATE.get("package") and _PACKAGE_SKIP.match(file.src_uri)):
@@ -221,12 +222,12 @@ def _place(file: Any, config: Any) -> list[str]:
 
 
 def _with_skipped_pages(files: Any, config: Any, skip: set[str]) -> Any:
-    """The pages a reuse plan takes from the cache are not written into docs/ (``compile``:
-    a dirty build never reads them), and MkDocs does not see them either (no ``File`` or
-    ``Page`` for each of thousands of pages, no sitemap entry: ``render`` takes those from the
-    cached site). They are there only when looked up: a link to one of them (a repository
-    document's), or the site navigation (``get_file_from_path``), which gets the ``File``
-    a walk of docs/ would have given, placed as ``on_files`` places it."""
+    """The pages and other files a reuse plan takes from the cache are not written into docs/
+    (``compile``: a dirty build never reads them), and MkDocs does not see them either (no
+    ``File`` or ``Page`` for each of thousands of pages, no sitemap entry: ``render`` takes
+    those from the cached site). They are there only when looked up: a link to one of them (a
+    repository document's), or the site navigation (``get_file_from_path``), which gets the
+    ``File`` a walk of docs/ would have given, placed as ``on_files`` places it."""
     from mkdocs.structure.files import File, Files, InclusionLevel
 
     docs_dir = config.docs_dir

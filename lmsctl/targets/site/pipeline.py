@@ -349,7 +349,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         same = False
         if cache is not None:
             cache.set_global(compiled.render_key)
-            reuse = cache.plan(compiled.digests)
+            reuse = cache.plan(compiled.digests, compiled.statics)
             same = reuse is not None and cache.unchanged(compiled.digests, compiled.statics,
                                                          out.resolve())
         timings["cache"] = time.perf_counter() - t

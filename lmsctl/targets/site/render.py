@@ -181,7 +181,8 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     """Render ``compiled`` into ``site_dir`` (created; must not exist), one process per shard
     that ``compile`` planned (one process when the reuse plan leaves few pages to render)."""
     start = time.perf_counter()
-    compiled.write_docs(reuse.skip_pages if reuse is not None else frozenset())
+    compiled.write_docs(reuse.skip_pages | set(reuse.skip_statics) if reuse is not None
+                        else frozenset())
     shards = compiled.shards
     config_file = str(compiled.config_file)
     plan: str | None = None
