@@ -23,15 +23,21 @@ class Index:
 
 
 def read_index(site: Path, scope: str = "learn") -> Index:
+    """Every document of ``scope`` (the groups' documents one after the other, as the site's
+    script numbers them) and every term's documents."""
     root = site / "search" / scope
     meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
     docs: list[list[str]] = []
-    for k in range(len(meta["chunks"])):
-        docs += json.loads((root / f"d/{k}.json").read_text(encoding="utf-8"))
-    assert len(docs) == meta["docs"]
     terms: dict[str, list[tuple[int, bool]]] = {}
-    for k in range(len(meta["terms"])):
-        for term, ids in json.loads((root / f"t/{k}.json").read_text("utf-8")).items():
-            values = [int(x, 36) for x in ids.split(",")]
-            terms[term] = [(v >> 1, bool(v & 1)) for v in values]
+    for g, group in enumerate(meta["groups"]):
+        offset = len(docs)
+        for k in range(len(group["chunks"])):
+            docs += json.loads((root / f"{g}/d/{k}.json").read_text(encoding="utf-8"))
+        assert len(docs) - offset == group["docs"]
+        for k in range(len(group["terms"])):
+            for term, ids in json.loads((root / f"{g}/t/{k}.json").read_text("utf-8")).items():
+                values = [int(x, 36) for x in ids.split(",")]
+                terms.setdefault(term, []).extend(
+                    (offset + (v >> 1), bool(v & 1)) for v in values)
+    assert len(docs) == meta["docs"]
     return Index(docs, terms)

@@ -6,6 +6,7 @@ site's script does."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -161,3 +162,63 @@ def test_the_script_reads_words_as_the_index_does(tmp_path: Path) -> None:
     out = subprocess.run([node, "-e", program], input=json.dumps(samples), text=True,
                          capture_output=True, check=True).stdout
     assert json.loads(out) == [ls.words(s) for s in samples]
+
+
+def test_groups_split_a_large_scope_by_course() -> None:
+    assert [ls.groups_for(n) for n in (0, 1, 1024, 1025, 2048, 2049, 7026)] == \
+        [1, 1, 1, 2, 2, 4, 8]
+    assert ls.group_of("courses/a/lessons/01-x.md", 8) == ls.group_of("courses/a/index.md", 8)
+    assert ls.group_of("skills.md", 8) == ls.group_of("catalog.md", 8)
+    assert {ls.group_of(f"courses/c{i}/index.md", 8) for i in range(100)} == set(range(8))
+
+
+@settings(max_examples=40, deadline=None)
+@given(catalogs)
+def test_every_indexed_word_finds_its_documents_in_any_group(
+        tmp_path_factory: pytest.TempPathFactory,
+        catalog: dict[str, tuple[str, list[tuple[str, str]], str]]) -> None:
+    """With groups of two pages: the same documents and postings as one group, numbered
+    group after group."""
+    docs = docs_of(catalog)
+    one = write(tmp_path_factory.mktemp("one"), docs)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ls, "GROUP_PAGES", 2)
+        many = write(tmp_path_factory.mktemp("many"), docs)
+    for scope in ls.SCOPES:
+        a, b = read_index(one, scope), read_index(many, scope)
+        assert sorted(map(tuple, a.docs)) == sorted(map(tuple, b.docs))
+        assert a.terms.keys() == b.terms.keys()
+        for term in a.terms:
+            assert sorted(tuple(d) for d in a.find(term)) == sorted(tuple(d) for d in b.find(term))
+            assert [d for d, _ in b.terms[term]] == sorted({d for d, _ in b.terms[term]})
+
+
+def test_a_rewrite_keeps_the_groups_whose_pages_did_not_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ls, "GROUP_PAGES", 2)
+    catalog = {f"courses/c{i}/lessons/01-l.md": (f"Lesson {i} pricing", [("Value", "renewal")],
+                                                 f"Course {i}") for i in range(12)}
+    docs = docs_of(catalog)
+    before = write(tmp_path / "before", docs)
+    changed = "courses/c3/lessons/01-l.md"
+    docs[changed] = docs_of({changed: ("Lesson 3 discount", [], "Course 3")})[changed]
+    del docs["courses/c5/lessons/01-l.md"]
+    intact = {p.relative_to(before).as_posix(): 1 for p in before.rglob("*") if p.is_file()}
+    site = tmp_path / "after"
+    (site / ls.SCRIPT).parent.mkdir(parents=True)
+    (site / ls.SCRIPT).write_text("", encoding="utf-8")
+    same = set(docs) - {changed}
+    kept = ls.write_index(site, docs, before, same, intact)
+    for name in kept:  # what the build cache does (build_cache.assemble)
+        assert not (site / name).exists()
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        os.link(before / name, site / name)
+    cold = write(tmp_path / "cold", docs)
+    assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.is_file()} == {p.relative_to(cold).as_posix(): p.read_bytes()
+                                for p in cold.rglob("*") if p.is_file()}
+    count = ls.groups_for(len(docs))
+    rewritten = {ls.group_of(changed, count), ls.group_of("courses/c5/lessons/01-l.md", count)}
+    assert kept and {int(name.split("/")[2]) for name in kept} == \
+        set(range(count)) - rewritten - {g for g in range(count)
+                                         if not any(ls.group_of(s, count) == g for s in docs)}

@@ -99,7 +99,7 @@ def test_warnings_fail_only_under_strict(built: tuple[Path, Path, str]) -> None:
 
 
 def _fail_after(monkeypatch: pytest.MonkeyPatch, pages: int) -> None:
-    """Make MkDocs raise while writing its third page (a crash mid-render)."""
+    """Make MkDocs raise while writing a page, after ``pages`` of them (a crash mid-render)."""
     import mkdocs.commands.build as mkdocs_build
 
     real = mkdocs_build._build_page
@@ -119,7 +119,7 @@ def test_an_exception_mid_render_keeps_the_old_site(
     repo, out, before = built
     (repo / LESSON).write_text(MINIMAL_LESSON.replace("Good discovery", "Great discovery"),
                                encoding="utf-8")
-    _fail_after(monkeypatch, 2)
+    _fail_after(monkeypatch, 1)  # a dirty build renders the few pages that changed
     code, stdout, stderr = run("build", "--repo", str(repo), "--out", str(out),
                                env={"LMSCTL_LOG_DIR": str(tmp_path)})
     assert code == 3
@@ -174,7 +174,7 @@ def test_rendering_in_two_processes_gives_the_same_site(
     assert sorted(a) == sorted(b)
     assert [k for k in a if a[k] != b[k]] == []
 
-    assert any(k.startswith("search/learn/t/") for k in a)  # the index: the same bytes
+    assert any(k.startswith("search/learn/0/t/") for k in a)  # the index: the same bytes
 
     def sitemap(root: Path) -> list[str]:
         return sorted(re.findall(r"<loc>([^<]*)</loc>", (root / "sitemap.xml").read_text()))

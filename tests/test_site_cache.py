@@ -210,6 +210,57 @@ def test_a_new_lmsctl_version_renders_everything(repo: Path, tmp_path: Path,
     assert rendered == pages
 
 
+def test_a_rebuild_on_another_day_dates_every_sitemap_entry(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entries of the pages not rendered come from the cached sitemap, with this build's
+    date (MkDocs dates every entry with the day of the build)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 3 * 86400))
+    lesson_edited(repo)
+    rendered, pages, _ = rebuild_and_compare(repo, tmp_path)
+    assert rendered < pages
+    sitemap = (repo / "site/sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<lastmod>2026-01-04</lastmod>") == sitemap.count("<url>") > 20
+
+
+def test_an_asset_changed_alone_renders_no_page(repo: Path, tmp_path: Path) -> None:
+    """No page rendered: the sitemap is the cached one's entries, the site a cold build's."""
+    asset = repo / "courses/sales-basics/assets/question-funnel.svg"
+    asset.write_text(asset.read_text(encoding="utf-8").replace("</svg>", "<!-- v2 --></svg>"),
+                     encoding="utf-8")
+    _age(asset)
+    rendered, _, _ = rebuild_and_compare(repo, tmp_path)
+    assert rendered == 0
+    assert b"v2" in (repo / "site/courses/sales-basics/assets/question-funnel.svg").read_bytes()
+
+
+def test_rebuilds_in_a_row_make_the_replaced_site_the_cached_copy(
+        repo: Path, tmp_path: Path) -> None:
+    """A rebuild publishes the cached copy's folder with the pages it rendered renamed over
+    it, and the site it replaced becomes the cache's copy (``build_cache.assemble``,
+    ``refresh_copy``): build after build, each the same as a cold build, with no note, the
+    published files never written into, and the copy sharing the published files."""
+    lesson_edited(repo)
+    build(repo, repo / "site")  # the copy of the warm repository: its first copy made again
+    changes = [lesson_added, quiz_changed, lesson_deleted, course_title]
+    for k, change in enumerate(changes):
+        site = repo / "site"
+        before = {p: (p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+        change(repo)
+        rendered, pages, printed = rebuild_and_compare(repo, tmp_path / str(k))
+        assert "note:" not in printed and rendered < pages
+        for path, (ino, data) in before.items():  # the replaced site: never written into
+            if path.exists() and path.stat().st_ino == ino:
+                assert path.read_bytes() == data
+        copy = _slot(repo) / str(_state(repo)["site"])
+        published = {p.relative_to(site).as_posix(): p.stat().st_ino
+                     for p in site.rglob("*") if p.is_file()}
+        copied = {p.relative_to(copy).as_posix(): p.stat().st_ino
+                  for p in copy.rglob("*") if p.is_file()}
+        assert copied == published
+    rendered, _, printed = rebuild_and_compare(repo, tmp_path / "last")
+    assert rendered == 0 and printed == ""
+
+
 def touch_an_input(root: Path) -> None:
     """Give lmsctl.yml a new modification time (the same content)."""
     path = root / "lmsctl.yml"
@@ -458,7 +509,7 @@ def test_an_edit_rewrites_only_its_courses_search_documents(repo: Path,
     assert {k: v for k, v in after.items() if k != "sales-basics"} == \
         {k: v for k, v in before.items() if k != "sales-basics"}
     assert sorted(p.name for p in _slot(repo).glob("docs-*")) == \
-        sorted({name for name, _ in after.values()})
+        sorted({found[0] for found in after.values()})
 
 
 def test_the_kept_history_is_the_one_git_gives(repo: Path) -> None:

@@ -15,10 +15,14 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
   compiled, not kept in memory until the build ends (issue 14), and moves it here once the
   site is published;
 - ``docs-<hash>.json``: every page's search documents, one file per course (and one for the
-  other pages), named by a hash of its content: a build rewrites only the parts it rendered;
+  other pages), named by a hash of its content: a build rewrites only the parts it rendered,
+  and reads only those of the search index groups it writes again;
 - ``site-<token>/``: the site it published, as hard links to the same files (nothing ever
-  writes into a published file: a build renders into a new, empty folder, and only then links
-  the pages it did not render from here).
+  writes into a published file: a build renders what changed into a new, empty folder; then
+  this folder itself becomes the new site, with what it no longer has removed and the
+  rendered files renamed over it (``assemble``), and the site it replaced becomes the
+  cache's copy, with the changed names linked again (``refresh_copy``): no link per file of
+  the site, no deletion of the old one).
 
 A build reads the state once, under a lock (a second build of the same slot at the same time
 builds without the cache). It writes nothing there until it has published its site: then the
@@ -44,7 +48,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +62,7 @@ from lmsctl.core.history import Change, History, Person
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import publish
 from lmsctl.targets.site.build_inputs import Inputs
+from lmsctl.targets.site.learner_search import SCOPES
 
 #: Where the cache lives, relative to the repository root (a folder of lmsctl's cache).
 CACHE_DIR = Path(core_cache.CACHE_DIR) / "build"
@@ -70,6 +75,10 @@ STATE = "state.json"
 #: outputs every render process saw (``outputs-<shard>.json``).
 REUSE_FILE = "lmsctl-reuse.json"
 OUTPUTS_FILE = "outputs-{shard}.json"
+#: What the hooks leave for ``render`` to complete the sitemap with the cached site's entries:
+#: the locations of the pages gone since, and the date of this build's entries.
+SITEMAP_FILE = "lmsctl-sitemap.json"
+SITEMAP = "sitemap.xml"
 #: Where a build writes the courses it compiled until it has published its site, unless
 #: told a folder of its workspace (``BuildCache.pending``).
 PENDING = "pending"
@@ -119,11 +128,24 @@ class Reuse:
     site: Path
     skip_pages: set[str]  # docs/ paths of pages whose cached output is still right
     static: dict[str, list[int]]  # output path -> [size, mtime_ns] of the source it came from
-    docs: dict[str, Any]  # search documents of the pages in skip_pages
     outputs: dict[str, list[int]]  # output path -> [size, mtime_ns] in the cached site
+    #: output paths of the cached site's pages that this build no longer has
+    gone: list[str] = field(default_factory=list)
+    #: every cached page with search documents -> how many it has in each scope
+    #: (``learner_search.SCOPES``); the documents themselves: ``cached``
+    sizes: dict[str, list[int]] = field(default_factory=dict)
+    cache: BuildCache | None = None
+    #: the other files of docs/ whose cached output is still right (they are not written into
+    #: docs/ either): output path -> what ``static`` had for it (None for none)
+    skip_statics: dict[str, list[int] | None] = field(default_factory=dict)
+
+    def cached(self, src: str) -> Any:
+        """The cached search documents of page ``src`` (read with its part)."""
+        return self.cache.part_docs(docs_part(src)).get(src) if self.cache is not None else None
 
     def hooks_file(self) -> dict[str, Any]:
-        return {"skip": sorted(self.skip_pages), "static": self.static}
+        return {"skip": sorted(self.skip_pages), "static": self.static, "site": str(self.site),
+                "gone": self.gone, "skip_static": self.skip_statics}
 
 
 @dataclass
@@ -157,8 +179,10 @@ class BuildCache:
         self.pending = folder / PENDING
         self.used_compiled: set[str] = set()
         self._complaints: set[str] = set()
-        #: the search documents read by ``plan``: part -> (file, SHA-256, its documents)
-        self.docs_parts: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        #: the search documents checked by ``plan``: part -> (file, SHA-256, each page's
+        #: number of documents per scope, the file's bytes), read when asked (``part_docs``)
+        self.docs_parts: dict[str, tuple[str, str, dict[str, Any], bytes]] = {}
+        self._parsed: dict[str, dict[str, Any]] = {}
         #: the history read from the cache ([key, SHA-256]), or read from git (key, bytes)
         self.history_kept: tuple[str, str] | None = None
         self.new_history: tuple[str, bytes] | None = None
@@ -288,9 +312,11 @@ class BuildCache:
                 "shallow": history.shallow, "changes": [_change_json(c) for c in history.changes]},
                 ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
-    def plan(self, pages: dict[str, str]) -> Reuse | None:
+    def plan(self, pages: dict[str, str],
+             statics: dict[str, str] | None = None) -> Reuse | None:
         """What can be taken from the cached site: pages whose digest (``pages``: docs/ path
-        -> digest) is the cached one and whose cached output file is intact."""
+        -> digest) is the cached one and whose cached output file is intact, and the same for
+        the other files of docs/ (``statics``: path -> digest)."""
         state = self.state
         if not state or not state.get("site"):
             return None
@@ -299,9 +325,10 @@ class BuildCache:
             self.complain(f"misses its {state['site']}/ folder")
             return None
         intact: dict[str, list[int]] = {}
+        prefix, stat = str(site) + os.sep, os.stat
         for dest, sig in state["outputs"].items():
             try:
-                st = os.stat(site / dest)
+                st = stat(prefix + dest)
             except OSError:
                 continue
             if [st.st_size, st.st_mtime_ns] == sig:
@@ -309,24 +336,64 @@ class BuildCache:
         if len(intact) < len(state["outputs"]):
             self.complain(f"has {len(state['outputs']) - len(intact)} missing or altered "
                           "file(s) in its site copy")
-        parts = state.get("docs")
-        if not isinstance(parts, dict):
+        sizes = self._read_docs_parts(state.get("docs"))
+        if sizes is None:
             return None
-        docs: dict[str, Any] = {}
-        for part, found in parts.items():
-            data = self._read_checked(str(found[0]), str(found[1])) \
-                if isinstance(found, list) and len(found) == 2 else None
-            if not isinstance(data, dict):
-                return None
-            self.docs_parts[part] = (found[0], found[1], data)
-            docs.update(data)
         skip: set[str] = set()
+        gone: list[str] = []
         for src, (old, dest) in state["pages"].items():
             if pages.get(src) == old and dest in intact:
                 skip.add(src)
+            elif src not in pages:
+                gone.append(dest)
+        if SITEMAP in state["outputs"] and SITEMAP not in intact:
+            return None  # the sitemap entries of the pages not rendered come from there
         static = {dest: sig for dest, sig in state["static"].items() if dest in intact}
-        return Reuse(site=site, skip_pages=skip, static=static,
-                     docs={src: d for src, d in docs.items() if src in skip}, outputs=intact)
+        known: dict[str, Any] = state["statics"] if isinstance(state.get("statics"), dict) \
+            else {}
+        skip_statics = {doc: static.get(doc) for doc, d in (statics or {}).items()
+                        if doc in intact and known.get(doc) == d}
+        return Reuse(site=site, skip_pages=skip, static=static, outputs=intact,
+                     gone=sorted(gone), sizes=sizes, cache=self, skip_statics=skip_statics)
+
+    def _read_docs_parts(self, parts: Any) -> dict[str, list[int]] | None:
+        """Check every file of search documents the state names (its SHA-256; its JSON is
+        read only when asked, ``part_docs``: a build needs the documents of the index groups
+        it writes again, not all of them); returns how many documents each page has in each
+        scope, or None when a file is missing or damaged."""
+        if not isinstance(parts, dict):
+            return None
+        sizes: dict[str, list[int]] = {}
+        for part, found in parts.items():
+            if not (isinstance(found, list) and len(found) == 3 and isinstance(found[2], dict)):
+                return None
+            name, expected = str(found[0]), str(found[1])
+            raw = self._checked_bytes(name, expected)
+            if raw is None:
+                return None
+            self.docs_parts[part] = (name, expected, found[2], raw)
+            sizes.update(found[2])
+        return sizes
+
+    def _checked_bytes(self, name: str, expected: str) -> bytes | None:
+        """The bytes of a file of the cache whose SHA-256 must be ``expected``."""
+        raw: bytes | None = None
+        with contextlib.suppress(OSError):
+            raw = (self.folder / name).read_bytes()
+        if raw is None:
+            self.complain(f"misses {name}")
+        elif hashlib.sha256(raw).hexdigest() != expected:
+            self.complain(f"has a damaged {name}")
+            raw = None
+        return raw
+
+    def part_docs(self, part: str) -> dict[str, Any]:
+        """The search documents of ``part`` that ``plan`` checked (empty when it has none)."""
+        found = self._parsed.get(part)
+        if found is None:
+            known = self.docs_parts.get(part)
+            found = self._parsed[part] = json.loads(known[3]) if known is not None else {}
+        return found
 
     # -- writing, once the site is published ---------------------------------------------------
 
@@ -361,16 +428,27 @@ class BuildCache:
                                                          separators=(",", ":")))
 
     def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
-               docs: dict[str, Any], statics: dict[str, str]) -> None:
-        """Keep what the build just published in ``out`` (called after the swap)."""
+               docs: Mapping[str, Any], statics: dict[str, str],
+               replaced: Path | None = None, keep: set[str] | frozenset[str] = frozenset(),
+               fresh: set[str] | frozenset[str] = frozenset()) -> None:
+        """Keep what the build just published in ``out`` (called after the swap).
+        ``replaced``: the site it replaced, when ``assemble`` made the new one of the cached
+        copy: it becomes the copy (``refresh_copy``, with the files ``keep`` named from the
+        cache and the ``fresh`` ones), if it is the site the last commit recorded."""
         token = secrets.token_hex(6)
         folder = self.folder
         folder.mkdir(parents=True, exist_ok=True)
         site_name = str(self.state.get("site") or "")
+        before: dict[str, Any] = self.state.get("outputs") or {}
         outputs: dict[str, list[int]] = {}
         try:
-            if site_name and (folder / site_name).is_dir():
-                outputs = update_tree(out, folder / site_name, self.state.get("outputs") or {})
+            if replaced is not None and self._published(replaced):
+                site_name = f"site-{token}"
+                os.rename(replaced, folder / site_name)
+                outputs = refresh_copy(out, folder / site_name, before, set(keep),
+                                       set(fresh) | {publish.MARKER})
+            elif site_name and (folder / site_name).is_dir():
+                outputs = update_tree(out, folder / site_name, before)
             else:
                 site_name = f"site-{token}"
                 outputs = link_tree(out, folder / site_name)
@@ -400,9 +478,10 @@ class BuildCache:
             "statics": statics,
             "record": self.record,
             "history": history,
+            "published": _marker(out),
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
-        keep = {STATE, "lock", site_name, *(name for name, _ in parts.values()),
+        keep = {STATE, "lock", site_name, *(found[0] for found in parts.values()),
                 *(f"compile-{k}.json" for k in compiled)}
         if history is not None:
             keep.add(f"history-{history[0]}.json")
@@ -416,27 +495,72 @@ class BuildCache:
                     entry.unlink()
 
 
-    def _docs_parts(self, docs: dict[str, Any]) -> dict[str, list[str]]:
+    def _published(self, site: Path) -> bool:
+        """Whether ``site`` is the site the last commit recorded as published (its marker
+        file, by inode and time): its files are then the cached copy's."""
+        found = _marker(site)
+        return found is not None and found == self.state.get("published")
+
+    def _docs_parts(self, docs: Mapping[str, Any]) -> dict[str, list[Any]]:
         """Write the search documents of each part (a course's pages, the other pages) that
-        differ from the part ``plan`` read (the very objects it read: a page rendered again
-        has new ones); returns part -> [file, SHA-256]."""
-        groups: dict[str, dict[str, Any]] = {}
-        for src, d in docs.items():
-            groups.setdefault(docs_part(src), {})[src] = d
-        parts: dict[str, list[str]] = {}
-        for part, group in sorted(groups.items()):
+        differ from the part ``plan`` checked (``docs.same``: the pages whose documents are
+        the cached ones); returns part -> [file, SHA-256, each page's number of documents per
+        scope]."""
+        same: set[str] | frozenset[str] = getattr(docs, "same", frozenset())
+        groups: dict[str, list[str]] = {}
+        for src in docs:
+            groups.setdefault(docs_part(src), []).append(src)
+        parts: dict[str, list[Any]] = {}
+        for part, srcs in sorted(groups.items()):
             known = self.docs_parts.get(part)
-            if known is not None and known[2].keys() == group.keys() \
-                    and all(group[src] is d for src, d in known[2].items()):
-                parts[part] = [known[0], known[1]]
+            if known is not None and known[2].keys() == set(srcs) \
+                    and all(src in same for src in srcs):
+                parts[part] = [known[0], known[1], known[2]]
                 continue
+            group = {src: docs[src] for src in sorted(srcs)}
             raw = json.dumps(group, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             sha = hashlib.sha256(raw).hexdigest()
             name = f"docs-{sha[:32]}.json"
             if not (self.folder / name).is_file():  # else the same bytes (checked when read)
                 (self.folder / name).write_bytes(raw)
-            parts[part] = [name, sha]
+            parts[part] = [name, sha, {src: scope_sizes(d) for src, d in group.items()}]
         return parts
+
+
+class SiteDocs(Mapping[str, Any]):
+    """The search documents of a build that took pages from the cache: those of the pages it
+    rendered (``fresh``), the others read from the cache part by part when asked. ``same``:
+    the pages whose documents are the cached ones."""
+
+    def __init__(self, reuse: Reuse, fresh: dict[str, Any]) -> None:
+        self.reuse = reuse
+        self.fresh = fresh
+        self.keys_ = {src for src in reuse.skip_pages if src in reuse.sizes} | set(fresh)
+        self.same = {src for src in self.keys_ if src in reuse.sizes and (
+            src not in fresh or fresh[src] == reuse.cached(src))}
+
+    def __getitem__(self, src: str) -> Any:
+        if src in self.fresh:
+            return self.fresh[src]
+        if src not in self.keys_:
+            raise KeyError(src)
+        return self.reuse.cached(src)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys_)
+
+    def __len__(self) -> int:
+        return len(self.keys_)
+
+    def scope_size(self, src: str, scope: str) -> int:
+        """How many documents page ``src`` has in ``scope`` (without reading them)."""
+        sizes = scope_sizes(self.fresh[src]) if src in self.fresh else self.reuse.sizes[src]
+        return int(sizes[SCOPES.index(scope)])
+
+
+def scope_sizes(docs: Any) -> list[int]:
+    """How many of a page's search documents are in each scope (``SCOPES``)."""
+    return [sum(1 for d in docs if d["scope"] == scope) for scope in SCOPES]
 
 
 def _person_json(p: Person) -> list[str]:
@@ -471,6 +595,15 @@ def _change(data: Any) -> Change:
         author_date=dt.date.fromisoformat(author_date) if author_date is not None else None,
         reviewers=tuple(_person(p) for p in data[8]),
         stats=tuple((str(x[0]), x[1], x[2]) for x in data[9]))
+
+
+def _marker(site: Path) -> list[int] | None:
+    """The inode and modification time of ``site``'s marker file (None without one)."""
+    try:
+        st = os.lstat(site / publish.MARKER)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_mtime_ns]
 
 
 def docs_part(src: str) -> str:
@@ -563,14 +696,26 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list
                         continue
                 except FileNotFoundError:
                     pass
-                temporary = os.path.join(target, f".new-{entry.name}")
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
-                os.link(entry.path, temporary, follow_symlinks=False)
-                os.replace(temporary, dest)
+                _link_over(entry.path, dest)
 
     walk(str(src), "")
-    for key in sorted(set(before) - set(outputs), reverse=True):
+    _remove_names(copy, set(before) - set(outputs))
+    return outputs
+
+
+def _link_over(source: str, dest: str) -> None:
+    """Make ``dest`` a link of ``source``: a new link renamed over the old name (nothing is
+    written into the file the name had)."""
+    temporary = os.path.join(os.path.dirname(dest), ".new-" + os.path.basename(dest))
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)
+    os.link(source, temporary, follow_symlinks=False)
+    os.replace(temporary, dest)
+
+
+def _remove_names(copy: Path, names: set[str]) -> None:
+    """Remove the files ``names`` from ``copy``, and the folders they leave empty."""
+    for key in sorted(names, reverse=True):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(os.path.join(copy, key))
         parent = os.path.dirname(key)
@@ -580,37 +725,99 @@ def update_tree(src: Path, copy: Path, before: dict[str, Any]) -> dict[str, list
             except OSError:
                 break
             parent = os.path.dirname(parent)
-    return outputs
 
 
-def fill_from(site_dir: Path, reuse: Reuse, outputs: set[str]) -> None:
-    """Link into the freshly rendered ``site_dir`` every output of this build it lacks from
-    the cached site (what was not rendered because it did not change)."""
-    rendered: set[str] = set()
-    made: set[str] = {""}  # the folders there (one mkdir for each one missing)
-    base = len(str(site_dir)) + 1
-    for folder, _, filenames in os.walk(site_dir):  # the few files just rendered
-        rel = folder[base:].replace(os.sep, "/")
-        made.add(rel)
-        rendered.update(f"{rel}/{name}" if rel else name for name in filenames)
-    site, cached = str(site_dir), str(reuse.site)
+def files_under(folder: Path) -> set[str]:
+    """Every file under ``folder``, by its path relative to it (with /)."""
+    found: set[str] = set()
+    base = len(str(folder)) + 1
+    for path, _, filenames in os.walk(folder):
+        rel = path[base:].replace(os.sep, "/")
+        found.update(f"{rel}/{name}" if rel else name for name in filenames)
+    return found
 
-    def make(folder: str) -> None:
-        if folder not in made:
-            make(os.path.dirname(folder))
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(os.path.join(site, folder))
-            made.add(folder)
 
-    for dest in sorted(outputs):
-        if dest in rendered or dest not in reuse.outputs:
-            continue
-        make(os.path.dirname(dest))
-        source, target = os.path.join(cached, dest), os.path.join(site, dest)
+def assemble(stage: Path, reuse: Reuse, keep: set[str]) -> bool:
+    """Make ``stage`` (what a render wrote) the whole site: the files ``keep`` names come from
+    the cached site. The cached site's folder itself becomes the site (a rename: no link per
+    file), what it holds but ``keep`` is removed, and the rendered files are renamed over it:
+    nothing is written into a file it shares with the published site. Returns True then: the
+    cache has no site copy until ``BuildCache.commit`` makes the replaced site its copy. Where
+    the folder cannot be moved (another file system), the kept files are linked into
+    ``stage`` instead (False)."""
+    fresh = stage.with_name(stage.name + "-fresh")
+    try:
+        os.rename(stage, fresh)
         try:
-            os.link(source, target)
+            os.rename(reuse.site, stage)
         except OSError:
-            shutil.copy2(source, target)
+            os.rename(fresh, stage)
+            raise
+    except OSError:
+        _link_kept(stage, reuse.site, keep)
+        return False
+    _prune(str(stage), "", keep)
+    base = len(str(fresh)) + 1
+    for path, _, filenames in os.walk(fresh):
+        rel = path[base:]
+        target = os.path.join(stage, rel) if rel else str(stage)
+        os.makedirs(target, exist_ok=True)
+        for name in filenames:
+            os.replace(os.path.join(path, name), os.path.join(target, name))
+    shutil.rmtree(fresh, ignore_errors=True)
+    return True
+
+
+def _prune(folder: str, rel: str, keep: set[str]) -> bool:
+    """Remove every file under ``folder`` that ``keep`` does not name, and the folders left
+    empty; returns whether ``folder`` is empty."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            key = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if _prune(entry.path, key + "/", keep):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif key in keep:
+                empty = False
+            else:
+                os.unlink(entry.path)
+    return empty
+
+
+def _link_kept(site_dir: Path, cached: Path, keep: set[str]) -> None:
+    """Link (or copy) the files ``keep`` names from the ``cached`` site into ``site_dir``."""
+    made: set[str] = {""}
+    site, source = str(site_dir) + os.sep, str(cached) + os.sep
+    for dest in keep:
+        folder = os.path.dirname(dest)
+        if folder not in made:
+            os.makedirs(site + folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(source + dest, site + dest)
+        except OSError:
+            shutil.copy2(source + dest, site + dest)
+
+
+def refresh_copy(out: Path, copy: Path, before: dict[str, Any], keep: set[str],
+                 changed: set[str]) -> dict[str, list[int]]:
+    """Make ``copy`` (the site ``out`` replaced, which shares every file ``keep`` names with
+    ``out``) a copy of ``out`` again: the ``changed`` files of ``out`` linked into it (a new
+    link renamed over the old name), the names of ``before`` that ``out`` no longer has
+    removed. Returns what ``link_tree`` returns."""
+    outputs: dict[str, list[int]] = {key: before[key] for key in keep}
+    for key in changed:
+        source = os.path.join(out, key)
+        st = os.lstat(source)
+        outputs[key] = [st.st_size, st.st_mtime_ns]
+        dest = os.path.join(copy, key)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        _link_over(source, dest)
+    _remove_names(copy, set(before) - set(outputs))
+    return outputs
 
 
 def _lock(fd: int) -> None:

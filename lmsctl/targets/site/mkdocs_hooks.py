@@ -28,13 +28,17 @@ the tests compare both).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import posixpath
 import re
 from html import escape, unescape
+from pathlib import Path, PurePath
 from typing import Any
 
+from lmsctl.core.files import write_atomic
 from lmsctl.core.html_policy import (
     fill_slots,
     normalize_url,
@@ -79,7 +83,74 @@ def on_config(config: Any) -> Any:
     if extra.get("reuse"):
         with open(os.path.join(folder, extra["reuse"]), encoding="utf-8") as f:
             _STATE["reuse"] = json.load(f)
+    if _STATE["templates"]:
+        _keep_theme_listing(config.theme, _STATE["templates"])
     return config
+
+
+#: The filter MkDocs lists the theme's files with (``Files.add_files_from_theme``).
+_THEME_FILTER = "Files.add_files_from_theme.<locals>.filter"
+
+
+def _keep_theme_listing(theme: Any, folder: str) -> None:
+    """MkDocs lists the theme's static files on every build by walking and filtering every
+    file of its folders (some 14,000, mostly Material's icons): with the build cache, that
+    list is kept (``theme-files-<key>.json`` in ``folder``, checksummed), keyed by lmsctl's
+    code and the libraries' versions (the theme's files are theirs), the theme's folders and
+    their times, and what MkDocs filters out."""
+    get_env = theme.get_env
+
+    def env_keeping_listing() -> Any:
+        env = get_env()
+        list_templates = env.list_templates
+
+        def listing(extensions: Any = None, filter_func: Any = None) -> list[str]:
+            if extensions is not None or getattr(filter_func, "__qualname__", "") != \
+                    _THEME_FILTER:
+                return list(list_templates(extensions, filter_func))
+            from mkdocs import utils
+
+            stamps = []
+            for d in theme.dirs:
+                with contextlib.suppress(OSError):
+                    stamps.append(f"{d} {os.stat(d).st_mtime_ns}")
+            key = build_cache.canonical([build_cache.code_fingerprint(), stamps,
+                                         sorted(theme.static_templates),
+                                         sorted(utils.markdown_extensions)])
+            path = os.path.join(folder, "theme-files-" + hashlib.sha256(
+                key.encode("utf-8")).hexdigest()[:32] + ".json")
+            found = _read_listing(path)
+            if found is None:
+                found = list(list_templates(extensions, filter_func))
+                body = json.dumps(found).encode("utf-8")
+                with contextlib.suppress(OSError):
+                    os.makedirs(folder, exist_ok=True)
+                    write_atomic(Path(path), hashlib.sha256(body).hexdigest().encode() + b"\n"
+                                 + body)
+            return found
+
+        env.list_templates = listing
+        return env
+
+    theme.get_env = env_keeping_listing
+
+
+def _read_listing(path: str) -> list[str] | None:
+    """The theme's files ``_keep_theme_listing`` kept (None when missing or damaged)."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError:
+        return None
+    head, _, body = raw.partition(b"\n")
+    if head != hashlib.sha256(body).hexdigest().encode():
+        return None
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return None
+    return found if isinstance(found, list) and all(isinstance(x, str) for x in found) \
+        else None
 
 
 def _fragment(*key: Any, caller: Any) -> str:
@@ -95,8 +166,6 @@ def _fragment(*key: Any, caller: Any) -> str:
 def on_env(env: Any, config: Any, files: Any) -> Any:
     env.globals["lmsctl_fragment"] = _fragment if _STATE["fast"] else _no_cache
     if _STATE["templates"]:  # the build cache keeps compiled templates (keyed by their source)
-        from pathlib import Path
-
         from lmsctl.targets.site.template_cache import TemplateCache
 
         env.bytecode_cache = TemplateCache(Path(_STATE["templates"]),
@@ -117,21 +186,18 @@ def on_files(files: Any, config: Any) -> Any:
     mine = _STATE["mine"]
     reuse = _STATE["reuse"]
     skip = set(reuse["skip"]) if reuse else set()
-    if skip:
-        files = _with_skipped_pages(files, config, skip)
     outputs: dict[str, list[int] | None] = _STATE["outputs"]
+    if reuse and (skip or reuse["skip_static"]):
+        files = _with_skipped_pages(files, config, skip | set(reuse["skip_static"]))
+        for src in skip:  # outputs of the build all the same (the cached site has them)
+            outputs[build_cache.page_dest(src)] = None
+        outputs.update(reuse["skip_static"])
     for file in files:
         if _MATERIAL_SEARCH.match(file.src_uri) or (
                 _STATE.get("package") and _PACKAGE_SKIP.match(file.src_uri)):
             file.inclusion = InclusionLevel.EXCLUDED  # unused, or not in an exported course
             continue
-        parts = file.src_uri.split("/")
-        if (len(parts) == 4 and parts[0] == "courses" and parts[2] == "lessons"
-                and parts[3].endswith(".md")):
-            url = f"courses/{parts[1]}/{lesson_id(parts[3])}/"
-            file.dest_uri = url + "index.html"
-            file.url = url if config.use_directory_urls else file.dest_uri
-            file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, file.dest_uri))
+        parts = _place(file, config)
         if file.inclusion.is_included():
             _record_output(file, reuse, skip, outputs)
         if shard is None or mine is None:
@@ -142,23 +208,52 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
+def _place(file: Any, config: Any) -> list[str]:
+    """Give a lesson its stable URL (``courses/<id>/lessons/NN-name.md`` ->
+    ``courses/<id>/name/``); returns the parts of its docs/ path."""
+    parts: list[str] = file.src_uri.split("/")
+    if (len(parts) == 4 and parts[0] == "courses" and parts[2] == "lessons"
+            and parts[3].endswith(".md")):
+        url = f"courses/{parts[1]}/{lesson_id(parts[3])}/"
+        file.dest_uri = url + "index.html"
+        file.url = url if config.use_directory_urls else file.dest_uri
+        file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, file.dest_uri))
+    return parts
+
+
 def _with_skipped_pages(files: Any, config: Any, skip: set[str]) -> Any:
-    """The pages a reuse plan takes from the cache are not written into docs/ (``compile``:
-    a dirty build never reads them); MkDocs gets them as files all the same, in the order
-    its walk of docs/ would have given them (its own sort key), before the theme's files."""
-    from mkdocs.structure.files import File, Files, file_sort_key
+    """The pages and other files a reuse plan takes from the cache are not written into docs/
+    (``compile``: a dirty build never reads them), and MkDocs does not see them either (no
+    ``File`` or ``Page`` for each of thousands of pages, no sitemap entry: ``render`` takes
+    those from the cached site). They are there only when looked up: a link to one of them (a
+    repository document's), or the site navigation (``get_file_from_path``), which gets the
+    ``File`` a walk of docs/ would have given, placed as ``on_files`` places it."""
+    from mkdocs.structure.files import File, Files, InclusionLevel
 
     docs_dir = config.docs_dir
-    found = list(files)
-    present = {f.src_uri for f in found}
-    missing = [src for src in skip if src not in present]
-    if not missing:
-        return files
-    own = [f for f in found if f.src_dir == docs_dir]
-    others = [f for f in found if f.src_dir != docs_dir]
-    own += [File(src, docs_dir, config.site_dir, config.use_directory_urls) for src in missing]
-    own.sort(key=file_sort_key)
-    return Files([*own, *others])
+
+    class Skipped(Files):
+        def __init__(self, found: Any) -> None:
+            super().__init__(found)
+            self.looked_up: dict[str, Any] = {}
+
+        def get_file_from_path(self, path: str) -> Any:
+            found = super().get_file_from_path(path)
+            if found is not None:
+                return found
+            src = PurePath(path).as_posix()
+            if src not in skip:
+                return None
+            file: Any = self.looked_up.get(src)
+            if file is None:
+                file = File(src, docs_dir, config.site_dir, config.use_directory_urls)
+                _place(file, config)
+                file.inclusion = InclusionLevel.INCLUDED
+                file.is_modified = lambda: False
+                self.looked_up[src] = file
+            return file
+
+    return Skipped([f for f in files if f.src_uri not in skip])
 
 
 def _record_output(file: Any, reuse: dict[str, Any] | None, skip: set[str],
@@ -313,3 +408,26 @@ def on_post_build(config: Any) -> None:
         with open(os.path.join(folder, build_cache.OUTPUTS_FILE.format(shard=0)), "w",
                   encoding="utf-8") as f:
             json.dump(_STATE["outputs"], f, separators=(",", ":"))
+        if _STATE["reuse"]:
+            with open(os.path.join(folder, build_cache.SITEMAP_FILE), "w",
+                      encoding="utf-8") as f:
+                json.dump(_sitemap_changes(config, _STATE["reuse"]["gone"]), f)
+
+
+def _sitemap_changes(config: Any, gone: list[str]) -> dict[str, Any]:
+    """What ``render`` needs to take the sitemap entries of the pages not rendered from the
+    cached site: the date of this build's entries (every page's ``update_date``) and the
+    locations of the pages it no longer has (as the sitemap template writes them)."""
+    from urllib.parse import urljoin
+
+    from markupsafe import escape
+    from mkdocs.utils import get_build_date
+
+    base = config.site_url or ""
+    if base and not base.endswith("/"):
+        base += "/"
+    drop = []
+    for dest in gone if base else []:  # without a site URL, pages have no entry
+        url = dest[:-len("index.html")] if dest.endswith("index.html") else dest
+        drop.append(str(escape(urljoin(base, url))))
+    return {"date": get_build_date(), "drop": drop}

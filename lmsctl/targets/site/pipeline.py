@@ -349,7 +349,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         same = False
         if cache is not None:
             cache.set_global(compiled.render_key)
-            reuse = cache.plan(compiled.digests)
+            reuse = cache.plan(compiled.digests, compiled.statics)
             same = reuse is not None and cache.unchanged(compiled.digests, compiled.statics,
                                                          out.resolve())
         timings["cache"] = time.perf_counter() - t
@@ -368,8 +368,11 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
             raise _fail(report, fmt, stdout, f"{len(lesson_warnings)} warning(s) under "
                         "--strict", unchanged)
         t = time.perf_counter()
+        replaced: Path | None = None
         if not same:
-            publish.swap_in(space.stage, out, trash)
+            # with the cache, the cached site's folder becomes the new one (no link per file)
+            moved = reuse is not None and build_cache.assemble(space.stage, reuse, result.keep)
+            replaced = publish.swap_in(space.stage, out, trash, keep_old=moved)
         timings["publish"] = time.perf_counter() - t
         if cache is not None and inputs is not None and inputs.usable:
             cache.record = _record(inputs, report, lesson_warnings, compiled, now, built)
@@ -383,11 +386,13 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
             static = {d: s for d, s in result.outputs.items() if s is not None}
             try:
                 cache.commit(out.resolve(), compiled.digests, static, result.docs,
-                             compiled.statics)
+                             compiled.statics, replaced, result.keep, result.fresh)
             except OSError as exc:
                 note(f"note: the build cache could not be written ({exc}); the next build "
                      "renders everything.")
             timings["cache"] += time.perf_counter() - t
+        if replaced is not None and replaced.exists():  # not made the cache's copy
+            publish.discard(replaced, trash)
     if report.diagnostics or fmt != "text":
         emit(report, fmt, stdout)
     return BuildResult(out=out, pages=compiled.pages, courses=built,

@@ -9,7 +9,10 @@ the second fails. Both
 temporary folders are removed whatever happens, so a failed build leaves the previous site
 byte for byte as it was and nothing else behind. After a build that succeeded, with the build
 cache, the old site and the build folder are moved into the cache's trash and deleted by a
-background process (``discard``): the user does not wait for thousands of deletions.
+background process (``discard``): the user does not wait for thousands of deletions; when the
+new site was made of the cache's copy of the old one (``build_cache.assemble``), the old site
+becomes the cache's copy instead (``swap_in(keep_old=True)``). The marker file is written as a
+new file (the stage may share its files with the published site).
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ from lmsctl.core.files import inside, pid_alive
 MARKER = ".lmsctl-site"
 _PROTECTED = ("courses", "paths", "schemas", "lmsctl", ".git", ".github", "tests")
 #: Temporary folders of a build: ``.site-<pid>-<hex>``, ``.site-old-<pid>-<hex>``,
-#: ``.lmsctl-build-<pid>-<hex>`` (git-ignored, removed by the next build once <pid> is gone).
-TEMPORARY = re.compile(r"^\.(?:site|site-old|lmsctl-build)-(\d+)-[0-9a-f]+$")
+#: ``.lmsctl-build-<pid>-<hex>``, ``.site-<pid>-<hex>-fresh`` (``build_cache.assemble``)
+#: (git-ignored, removed by the next build once <pid> is gone).
+TEMPORARY = re.compile(r"^\.(?:site|site-old|lmsctl-build)-(\d+)-[0-9a-f]+(?:-fresh)?$")
 
 
 @dataclass(frozen=True)
@@ -164,23 +168,31 @@ def _exchange(a: Path, b: Path) -> bool:
     return int(func(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)) == 0
 
 
-def swap_in(stage: Path, out: Path, trash: Path | None = None) -> None:
-    """Make ``stage`` the new ``out``; the old site is deleted afterwards (``discard``)."""
-    (stage / MARKER).write_text("Built by lmsctl; replaced as a whole by each build.\n",
-                                encoding="utf-8")
+def swap_in(stage: Path, out: Path, trash: Path | None = None,
+            keep_old: bool = False) -> Path | None:
+    """Make ``stage`` the new ``out``; the old site is deleted afterwards (``discard``), or
+    with ``keep_old`` left where this returns (None when there was none; the caller discards
+    it when done)."""
+    marker = stage / MARKER  # a new file: the stage may share its files with the old site
+    fresh = stage / f".{MARKER}-{secrets.token_hex(4)}"
     try:
-        _swap(stage, out.resolve(), trash)
+        fresh.write_text("Built by lmsctl; replaced as a whole by each build.\n",
+                         encoding="utf-8")
+        os.replace(fresh, marker)
+        return _swap(stage, out.resolve(), trash, keep_old)
     except OSError as exc:
         raise unwritable(out, exc) from exc
 
 
-def _swap(stage: Path, out: Path, trash: Path | None) -> None:
+def _swap(stage: Path, out: Path, trash: Path | None, keep_old: bool) -> Path | None:
     if not out.exists():
         os.rename(stage, out)
-        return
+        return None
     if _exchange(stage, out):
-        discard(stage, trash)  # now the old site
-        return
+        if keep_old:
+            return stage  # now the old site
+        discard(stage, trash)
+        return None
     old = out.parent / f".site-old-{os.getpid()}-{secrets.token_hex(6)}"
     os.rename(out, old)
     try:
@@ -188,4 +200,7 @@ def _swap(stage: Path, out: Path, trash: Path | None) -> None:
     except OSError:
         os.rename(old, out)
         raise
+    if keep_old:
+        return old
     discard(old, trash)
+    return None

@@ -8,9 +8,10 @@ process's page documents (``learner_search``). The sitemap lists the pages in th
 URLs, whatever the shards.
 
 With a reuse plan from the build cache (``build_cache.Reuse``), MkDocs renders only the pages
-that changed, into the same new, empty folder; the site is then completed with hard links to
-the other outputs in the cached site, and the search index takes the cached documents of the
-pages that were not rendered. The result is the same bytes as rendering everything.
+that changed, into the same new, empty folder, and the search index rewrites only the groups
+whose pages' documents changed; the result names the other files, which the cached site
+holds: ``build_cache.assemble`` makes the site of both before it is published. The result is
+the same bytes as rendering everything.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ POLICY_PREFIX = "lmsctl policy: "
 #: Below this many pages one process is faster than forking a second one.
 MIN_PAGES_PER_SHARD = 150
 _URL_ENTRY = re.compile(r"[ \t]*<url>.*?</url>\n?", re.DOTALL)
+_LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
 
 
 @dataclass
@@ -47,8 +50,12 @@ class RenderResult:
     #: every output file of the build (a copied file: [size, mtime_ns] of its source)
     outputs: dict[str, list[int] | None] = field(default_factory=dict)
     #: every searchable page's documents, by docs/ path
-    docs: dict[str, learner_search.PageDocs] = field(default_factory=dict)
+    docs: Mapping[str, learner_search.PageDocs] = field(default_factory=dict)
     rendered: int = 0  # pages rendered (the others came from the cache)
+    #: with the build cache: the files to take from the cached site, and every file the
+    #: render wrote (``build_cache.assemble`` makes the site of both)
+    keep: set[str] = field(default_factory=set)
+    fresh: set[str] = field(default_factory=set)
 
 
 class _Capture(logging.Handler):
@@ -114,8 +121,11 @@ def render_shard(config_file: str, site_dir: str, shard: int | None,
     return [m for m in capture.messages if not m.startswith("A 'dirty' build")]
 
 
-def _merge_sitemap(main: Path, others: list[Path]) -> None:
-    """One sitemap of every process's pages, in the order of their URLs."""
+def _merge_sitemap(main: Path, others: list[Path], cached: Path | None = None,
+                   changes: Path | None = None) -> None:
+    """One sitemap of every process's pages, in the order of their URLs. With the build
+    cache, the pages not rendered have the entries of the ``cached`` site's sitemap (of the
+    date of this build; ``changes``: what the hooks left, ``mkdocs_hooks._sitemap_changes``)."""
     sitemap = main / "sitemap.xml"
     if not sitemap.is_file():
         return
@@ -123,11 +133,19 @@ def _merge_sitemap(main: Path, others: list[Path]) -> None:
     found = [m.group(0).strip() for m in _URL_ENTRY.finditer(text)]
     found += [m.group(0).strip() for o in others if (o / "sitemap.xml").is_file()
               for m in _URL_ENTRY.finditer((o / "sitemap.xml").read_text("utf-8"))]
-    first = _URL_ENTRY.search(text)
-    if first is None or "</urlset>" not in text:
+    if cached is not None and changes is not None and (cached / "sitemap.xml").is_file():
+        told = json.loads(changes.read_text(encoding="utf-8"))
+        drop = {_loc(e) for e in found} | {f"<loc>{loc}" for loc in told["drop"]}
+        lastmod = f"<lastmod>{told['date']}</lastmod>"
+        found += [_LASTMOD.sub(lastmod, e) for m in _URL_ENTRY.finditer(
+            (cached / "sitemap.xml").read_text("utf-8"))
+            if _loc(e := m.group(0).strip()) not in drop]
+    if "</urlset>" not in text:
         return
+    first = _URL_ENTRY.search(text)
+    start = first.start() if first is not None else text.index("</urlset>")
     entries = "".join(f"    {e}\n" for e in sorted(found, key=_loc))
-    text = text[:first.start()] + entries + text[text.index("</urlset>"):]
+    text = text[:start] + entries + text[text.index("</urlset>"):]
     sitemap.write_text(text, encoding="utf-8")
     with gzip.GzipFile(main / "sitemap.xml.gz", mode="wb", mtime=0) as gz:
         gz.write(text.encode("utf-8"))
@@ -163,7 +181,8 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     """Render ``compiled`` into ``site_dir`` (created; must not exist), one process per shard
     that ``compile`` planned (one process when the reuse plan leaves few pages to render)."""
     start = time.perf_counter()
-    compiled.write_docs(reuse.skip_pages if reuse is not None else frozenset())
+    compiled.write_docs(reuse.skip_pages | set(reuse.skip_statics) if reuse is not None
+                        else frozenset())
     shards = compiled.shards
     config_file = str(compiled.config_file)
     plan: str | None = None
@@ -197,12 +216,22 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     outputs: dict[str, list[int] | None] = {}
     if outputs_file.is_file():
         outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
-    docs = learner_search.load_docs(compiled.folder)
+    docs: Mapping[str, learner_search.PageDocs] = learner_search.load_docs(compiled.folder)
+    keep: set[str] = set()
     if reuse is not None:
-        build_cache.fill_from(site_dir, reuse, set(outputs))
-        docs = {**reuse.docs, **docs}
-    learner_search.write_index(site_dir, docs)
-    _merge_sitemap(site_dir, outs)
+        docs = cached = build_cache.SiteDocs(reuse, dict(docs))
+        # the index groups of pages whose documents are the cached ones are kept too
+        keep = learner_search.write_index(site_dir, docs, reuse.site, cached.same,
+                                          reuse.outputs, learner_search.SCRIPT in outputs)
+    else:
+        learner_search.write_index(site_dir, docs)
+    _merge_sitemap(site_dir, outs, reuse.site if reuse is not None else None,
+                   compiled.folder / build_cache.SITEMAP_FILE)
     for out in outs:
         shutil.rmtree(out, ignore_errors=True)
-    return RenderResult(warnings, time.perf_counter() - start, len(shards), outputs, docs, todo)
+    fresh: set[str] = set()
+    if reuse is not None:  # what the cached site gives: the outputs not rendered
+        fresh = build_cache.files_under(site_dir)
+        keep |= {dest for dest in outputs if dest not in fresh and dest in reuse.outputs}
+    return RenderResult(warnings, time.perf_counter() - start, len(shards), outputs, docs, todo,
+                        keep, fresh)

@@ -2,8 +2,8 @@
  * lmsctl search (part of lmsctl, MIT): the site's search dialog. No imports, no request
  * outside the site: it reads the split index that lmsctl writes under search/<scope>/
  * (lmsctl/targets/site/learner_search.py describes the files), only the parts a query needs:
- * meta.json, the term files that can hold the query's words and the document files of the
- * results shown (ten at a time).
+ * meta.json, the term files of each group that can hold the query's words and the document
+ * files of the results shown (ten at a time).
  *
  * Markup: theme/partials/lmsctl-search.html (a button that opens a <dialog>; "/" opens it
  * where there is a keyboard). Keyboard: type, then ArrowDown/ArrowUp move between the results
@@ -74,17 +74,31 @@
   }
 
   /* Per document: the best score of one query word (a term it starts; a title counts
-     three times, a longer word than the one typed 0.7 times; rarer terms weigh more). */
-  function wordScores(word, shards, total) {
+     three times, a longer word than the one typed 0.7 times; rarer terms weigh more, counted
+     over every group). `found`: per group, its first document's number and the term files
+     read. */
+  function wordScores(word, found, total) {
     var scores = new Map();
-    shards.forEach(function (terms) {
-      Object.keys(terms).forEach(function (term) {
-        if (term.lastIndexOf(word, 0) !== 0) return;
-        var ids = terms[term].split(",");
-        var weight = Math.log(1 + total / ids.length) * (term === word ? 1 : 0.7);
+    var postings = new Map();
+    found.forEach(function (group) {
+      group.shards.forEach(function (terms) {
+        Object.keys(terms).forEach(function (term) {
+          if (term.lastIndexOf(word, 0) !== 0) return;
+          var ids = terms[term].split(",");
+          if (!postings.has(term)) postings.set(term, []);
+          postings.get(term).push([group.offset, ids]);
+        });
+      });
+    });
+    postings.forEach(function (lists, term) {
+      var count = 0;
+      lists.forEach(function (x) { count += x[1].length; });
+      var weight = Math.log(1 + total / count) * (term === word ? 1 : 0.7);
+      lists.forEach(function (x) {
+        var offset = x[0], ids = x[1];
         for (var i = 0; i < ids.length; i++) {
           var p = parseInt(ids[i], 36);
-          var doc = p >> 1;
+          var doc = offset + (p >> 1);
           var s = p & 1 ? 3 * weight : weight;
           if (!(scores.get(doc) >= s)) scores.set(doc, s);
         }
@@ -92,7 +106,13 @@
     });
     return scores;
   }
-
+  /* Where each group's documents start in the scope's numbering (its groups one after the
+     other). */
+  function offsets(meta) {
+    var out = [], n = 0;
+    meta.groups.forEach(function (group) { out.push(n); n += group.docs; });
+    return out;
+  }
   /* The documents (ids) having every word, best first. */
   async function rank(query, where) {
     var meta = await get(where + "/meta.json");
@@ -101,10 +121,14 @@
       return w.length > 1 && !stop.has(w);
     })));
     if (!wanted.length || !meta.docs) return {meta: meta, ids: [], words: wanted};
+    var starts = offsets(meta);
     var per = await Promise.all(wanted.map(function (w) {
-      return Promise.all(termFiles(meta, w).map(function (k) {
-        return get(where + "/t/" + k + ".json");
-      })).then(function (shards) { return wordScores(w, shards, meta.docs); });
+      return Promise.all(meta.groups.map(function (group, g) {
+        if (!group.docs) return {offset: starts[g], shards: []};
+        return Promise.all(termFiles(group, w).map(function (k) {
+          return get(where + "/" + g + "/t/" + k + ".json");
+        })).then(function (shards) { return {offset: starts[g], shards: shards}; });
+      })).then(function (found) { return wordScores(w, found, meta.docs); });
     }));
     per.sort(function (a, b) { return a.size - b.size; });
     var ids = [];
@@ -169,10 +193,15 @@
   /* Shows results `from` to `from + PAGE` of the last search (more when asked). */
   async function show(found, where, from, mine) {
     var ids = found.ids.slice(from, from + PAGE);
-    var chunks = found.meta.chunks;
+    var starts = offsets(found.meta);
     var docs = await Promise.all(ids.map(function (id) {
-      var k = at(chunks, id);
-      return get(where + "/d/" + k + ".json").then(function (d) { return d[id - chunks[k]]; });
+      var g = at(starts, id);  /* the last group starting at or before it: never an empty one */
+      var local = id - starts[g];
+      var chunks = found.meta.groups[g].chunks;
+      var k = at(chunks, local);
+      return get(where + "/" + g + "/d/" + k + ".json").then(function (d) {
+        return d[local - chunks[k]];
+      });
     }));
     if (mine !== run) return;
     if (!from) list.replaceChildren();
