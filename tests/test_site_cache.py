@@ -196,6 +196,53 @@ def test_a_cached_build_after_a_change_equals_a_cold_build(
         assert b"Ann Renamed" in b"".join(files_of(repo / "site").values())
 
 
+def _settle(root: Path) -> None:
+    """Age every file written in the last minute (settled: ``core.inputs``)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".lmsctl", "site")]
+        for name in filenames:
+            path = Path(dirpath) / name
+            if path.stat().st_mtime_ns > time.time_ns() - 60_000_000_000:
+                _age(path, 120)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__)
+def test_a_build_with_stand_ins_after_a_change_equals_a_cold_build(
+        change: Callable[[Path], None], repo: Path, tmp_path: Path) -> None:
+    """The courses a change left as they were are stand-ins (their files unread, their facts
+    and findings from the checks' cache): the site and the report are a cold build's."""
+    # findings in courses the change leaves as they were: placeholder text (LMS309, a
+    # warning in a plain build) and a link to a draft's lesson (LMS212)
+    shutil.copytree(repo / "courses/sales-basics", repo / "courses/sales-draft")
+    _edit(repo / "courses/sales-draft/course.yml", "status: published", "status: draft")
+    lesson = sorted((repo / "courses/giving-useful-peer-review/lessons").glob("*.md"))[0]
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nReplace this paragraph with a "
+                      "one-sentence summary of the play.\n\nSee [the draft](../../sales-draft/"
+                      "lessons/01-discovery-questions.md).\n", encoding="utf-8")
+    _settle(repo)
+    first, _ = build(repo, repo / "site")  # the copy's files are new to the checks' cache
+    assert first.stand_ins == 0
+    assert {d.rule for d in first.report.diagnostics} == {"LMS212", "LMS309"}
+    trash = repo / ".lmsctl/trash"  # (``git add -A`` of new_commit must not see it shrink)
+    while trash.is_dir() and any(trash.iterdir()):
+        time.sleep(0.1)
+    change(repo)
+    _settle(repo)
+    result, printed = build(repo, repo / "site")
+    assert "note:" not in printed
+    folders = len(list(repo.glob("courses/*/course.yml")))
+    in_a_course = change in (lesson_edited, lesson_added, lesson_deleted, lesson_renamed,
+                              lessons_renumbered, quiz_changed, course_title, course_status,
+                              course_owners, course_added, new_commit)
+    assert result.stand_ins == folders - in_a_course  # only a changed course is read
+    cold, _ = build(repo, tmp_path / "cold", use_cache=False)
+    assert cold.pages == result.pages
+    assert_same_tree(repo / "site", tmp_path / "cold")
+    assert result.report.sorted() == cold.report.sorted()
+    assert result.report.files_checked == cold.report.files_checked
+    assert result.warnings == cold.warnings
+
+
 def test_an_unchanged_rebuild_renders_nothing(repo: Path, tmp_path: Path) -> None:
     rendered, pages, printed = rebuild_and_compare(repo, tmp_path)
     assert rendered == 0 and pages > 20

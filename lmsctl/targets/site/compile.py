@@ -13,7 +13,6 @@ write between lessons and to ``../assets/`` resolve exactly as they do in the re
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gettext
 import json
@@ -32,6 +31,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import yaml
 
 from lmsctl.checks.references import is_local
+from lmsctl.checks.validate import course_digest
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
 from lmsctl.core.cache import digest
@@ -130,6 +130,17 @@ class Compiled:
         if self.writer is not None:
             self.writer.flush(skip)
             self.writer = None
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a build knows of its courses without their text (``checks.validate.Facts``)."""
+
+    #: the courses that are stand-ins: no text, but what compiling other courses and the
+    #: site's pages reads of them (titles, durations, questions, links, versions, digest)
+    standing: frozenset[str]
+    #: the course a stand-in stands for, read from its files
+    read: Callable[[Course], Course]
 
 
 def linked_course_ids(course: Course) -> list[str]:
@@ -492,29 +503,14 @@ class DocsWriter:
 
 
 def compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
-                 history: History, cache: build_cache.BuildCache | None = None) -> Compiled:
+                 history: History, cache: build_cache.BuildCache | None = None,
+                 known: Known | None = None) -> Compiled:
     """Write the MkDocs project for ``selection`` into ``folder`` (which must be empty).
-    With ``cache``, courses whose inputs did not change are taken from it."""
+    With ``cache``, courses whose inputs did not change are taken from it; ``known`` says
+    which courses are stand-ins (read only when their pages are not in the cache)."""
     with (i18n.translations(options.translations),
           i18n.display_names(pages.people_names(repo.config, history))):
-        return _compile_site(repo, selection, folder, options, history, cache)
-
-
-_COURSE_FIELDS = tuple(f.name for f in dataclasses.fields(Course) if f.repr)
-#: What ``course_digest`` shows of a lesson: what its repr shows but the whole file's text
-#: (hashed instead) and the body (the text after the front matter: the text and
-#: ``body_line`` say what it is).
-_LESSON_FIELDS = tuple(f.name for f in dataclasses.fields(Lesson)
-                       if f.repr and f.name not in ("text", "body"))
-
-
-def course_digest(course: Course) -> str:
-    """A digest of what ``repr(course)`` shows, each lesson's file by a hash of its text:
-    equal digests, equal reprs, without writing out every lesson (most of a course's repr)."""
-    lessons = [(digest(lesson.text), *(getattr(lesson, name) for name in _LESSON_FIELDS))
-               for lesson in course.lessons]
-    return digest(repr(tuple(lessons if name == "lessons" else getattr(course, name)
-                             for name in _COURSE_FIELDS)))
+        return _compile_site(repo, selection, folder, options, history, cache, known)
 
 
 class CourseKeys:
@@ -564,7 +560,8 @@ class CourseKeys:
 
 
 def _compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
-                  history: History, cache: build_cache.BuildCache | None) -> Compiled:
+                  history: History, cache: build_cache.BuildCache | None,
+                  known: Known | None = None) -> Compiled:
     docs = folder / DOCS
     docs.mkdir(parents=True)
     writer = DocsWriter(docs, track=cache is not None)
@@ -614,7 +611,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             warnings += more
         else:
             warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
-                                       lesson_pages, manifest_courses)
+                                       lesson_pages, manifest_courses, known)
         copy_assets(repo, course, docs, writer.link)
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
@@ -689,8 +686,10 @@ def _compile_course(ctx: pages.SiteContext, course: Course, writer: DocsWriter,
 
 def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteContext,
                    course: Course, writer: DocsWriter, lesson_pages: LessonPages,
-                   manifest_courses: dict[str, Any]) -> list[Diagnostic]:
-    """One course's pages from the cache, or compiled and remembered for it."""
+                   manifest_courses: dict[str, Any], known: Known | None = None
+                   ) -> list[Diagnostic]:
+    """One course's pages from the cache, or compiled (a stand-in read first) and remembered
+    for it."""
     stored = cache.compiled(key)
     if stored is not None:
         for doc, text, entry in stored.writes:
@@ -698,6 +697,8 @@ def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteConte
         manifest_courses[course.id] = stored.course
         return [Diagnostic(rule, Severity(severity), path, line, column, message, hint)
                 for rule, severity, path, line, column, message, hint in stored.warnings]
+    if known is not None and course.id in known.standing:
+        course = known.read(course)
     writer.log = []
     before = set(writer.digests)
     member, warnings = _compile_course(ctx, course, writer, lesson_pages, cache.nonce(key))
