@@ -600,3 +600,37 @@ def test_the_quiz_slot_marker_stays_secret(repo: Path) -> None:
     slots = re.findall(r"lmsctl[0-9a-f]{32}", "".join(
         p.read_text(encoding="utf-8") for p in _slot(repo).glob("compile-*.json")))
     assert slots and nonce not in slots  # each course has its own
+
+
+def test_a_stored_course_reads_back_as_it_was_written() -> None:
+    """``compile-<key>.json``: a JSON head, then each page's text and entry as they are; the
+    manifest written with the entries read back (never decoded) is the manifest of the
+    entries themselves."""
+    from lmsctl.targets.site.compile import _manifest_json
+
+    entry = {"kind": "lesson", "course": "c", "html": True, "toc": [[2, "why", "Why “now” ✓"]],
+             "before": '<p class="x">\n"quoted" \\ </p>'}
+    stored = build_cache.Stored(
+        writes=[["courses/c/lessons/01-a.md", "---\n{\"title\": \"Ä\"}\n---\n<h2>✓</h2>\n",
+                 entry], ["feed.xml", "<feed/>", None], ["courses/c/index.md", "", {}]],
+        course={"title": "Ç", "sidebar": "<nav>\n</nav>"},
+        warnings=[["LMS212", "warning", "courses/c/lessons/01-a.md", 3, 4, "m", None]],
+        digests={"courses/c/lessons/01-a.md": "d1"})
+    back = build_cache.decode_stored(build_cache.encode_stored(stored))
+    assert [w[:2] for w in back.writes] == [w[:2] for w in stored.writes]
+    assert [json.loads(w[2]) if w[2] is not None else None for w in back.writes] == \
+        [w[2] for w in stored.writes]
+    assert (back.course, back.warnings, back.digests) == \
+        (stored.course, stored.warnings, stored.digests)
+    kept = back.writes[0][2]
+    assert isinstance(kept, build_cache.RawEntry)
+    assert (kept.get("course"), kept.get("kind"), kept.get("html")) == ("c", "lesson", None)
+    manifest = {"version": 1, "pages": {w[0]: w[2] for w in back.writes if w[2] is not None},
+                "courses": {"c": back.course}, "nonce": "n"}
+    plain = {**manifest, "pages": {w[0]: w[2] for w in stored.writes if w[2] is not None}}
+    assert _manifest_json(manifest) == json.dumps(plain, ensure_ascii=False,
+                                                  separators=(",", ":"))
+    raw = build_cache.encode_stored(stored)
+    for broken in (raw[:-1], raw + b"x", raw.replace(b"lmsctl-compiled 2", b"lmsctl-compiled 1")):
+        with pytest.raises((ValueError, KeyError, TypeError)):
+            build_cache.decode_stored(broken)
