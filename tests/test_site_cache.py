@@ -634,3 +634,24 @@ def test_a_stored_course_reads_back_as_it_was_written() -> None:
     for broken in (raw[:-1], raw + b"x", raw.replace(b"lmsctl-compiled 2", b"lmsctl-compiled 1")):
         with pytest.raises((ValueError, KeyError, TypeError)):
             build_cache.decode_stored(broken)
+
+
+def test_a_stand_in_keeps_its_errors(repo: Path, tmp_path: Path) -> None:
+    """A course with errors of its own (a broken course.yml value, an image that does not
+    exist) fails every build while it is unchanged, a stand-in or not: with the same report."""
+    lesson = sorted((repo / "courses/giving-useful-peer-review/lessons").glob("*.md"))[0]
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n![A chart](../assets/nope.png)\n"
+                      "\n![Far](/etc/passwd.png)\n", encoding="utf-8")
+    _edit(repo / "courses/first-week-onboarding/course.yml", "title:", "level: wizard\ntitle:")
+    _settle(repo)
+    with pytest.raises(BuildError) as first:
+        build(repo, repo / "site")
+    lesson_edited(repo)  # another course
+    _settle(repo)
+    with pytest.raises(BuildError) as again:
+        build(repo, repo / "site")
+    with pytest.raises(BuildError) as cold:
+        build(repo, tmp_path / "cold", use_cache=False)
+    rules = {getattr(d, "rule", "") for d in first.value.findings}
+    assert {"LMS207", "LMS208"} <= rules and len(rules) >= 3, rules
+    assert again.value.findings == cold.value.findings == first.value.findings

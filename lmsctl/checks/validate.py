@@ -7,7 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lmsctl.checks.references import check_references
+from lmsctl.checks.references import (
+    LINK_URLS,
+    PAGE_LINKS,
+    PUBLISHED,
+    asset_findings,
+    check_references,
+    page_links,
+    published_files,
+)
 from lmsctl.content.loader import StandIn, load_repository
 from lmsctl.core.cache import Namespace, digest, lazy, open_namespace, pickled
 from lmsctl.core.diagnostics import Diagnostic, Report
@@ -58,7 +66,8 @@ def validate_repository(root: Path, cache: bool = True,
     report.extend(problems)
     if whole and kept is not None:
         report.extend(kept.problems)
-    report.extend(check_references(repo, scope(repo) if scope is not None else None))
+    report.extend(check_references(repo, scope(repo) if scope is not None else None,
+                                   frozenset(kept.standing) if whole and kept else frozenset()))
     store.save(prune=stand_in is None)
     if kept is not None:
         kept.save(repo, everything=only is None or whole, problems=problems)
@@ -114,14 +123,14 @@ class Facts:
         found = self.store.get(key) if key is not None else None
         if found is None:
             return None
-        eager, later, files, lessons, problems, whole = found
+        eager, later, files, lessons, problems, whole, published = found
         self.standing.add(name)
         self.problems += problems
         if eager is None:
             return None, files
         return lazy(Course, {**eager, "lessons": tuple(_lesson(eager["id"], *x)
                                                        for x in lessons),
-                             _DIGEST: whole}, later), files
+                             _DIGEST: whole, PUBLISHED: published}, later), files
 
     def whole(self, root: Path) -> tuple[StandIn, frozenset[str]]:
         """For a run that reports on everything: ``stand_in``, and the course folders without
@@ -154,8 +163,10 @@ class Facts:
             if key is None or self.store.get(key) is not None:
                 continue
             course = loaded.get(name)
-            new[name] = (key, (None, b"", files[name], (), own.get(name, []), "")
-                         if course is None else _facts(course, files[name], own.get(name, [])))
+            new[name] = (key, (None, b"", files[name], (), own.get(name, []), "", [])
+                         if course is None else _facts(course, files[name], [
+                             *own.get(name, []), *asset_findings(repo, course)],
+                             published_files(repo, course)))
         if new:
             # only the folders of these courses are compared: only they are walked again
             wanted = {f"courses/{name}" for name in new}
@@ -176,18 +187,23 @@ _KEPT = ("id", "file_name", "rel", "title", "duration_set", "description", "body
 _EMPTY = {"text": "", "body": "", "front_matter": None}
 
 
-def _facts(course: Course, files: list[str], problems: list[Diagnostic]) -> tuple[Any, ...]:
+def _facts(course: Course, files: list[str], problems: list[Diagnostic],
+           published: list[tuple[str, str]]) -> tuple[Any, ...]:
     """What ``Facts`` keeps of a course: few objects (restoring them is most of a scoped
     run's reading): the lessons as tuples, their anchors, quizzes and links as bytes unpickled
-    when used; and the findings of reading its files."""
+    when used (and as plain values what a build reads of them: ``PLAIN``); and the findings of
+    reading its files and of the files its lessons link to, and the files a site publishes
+    of it."""
     lessons = tuple((*(getattr(x, n) for n in _KEPT), x.document.ids, pickled({
         f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "ids"}),
-        x.version, pickled({"quizzes": x.quizzes, "links": x.links}))
+        x.version, pickled({"quizzes": x.quizzes, "links": x.links}),
+        (link_urls(x), document_urls(x), question_keys(x), page_links(x)))
         for x in course.lessons for doc in [LessonDocument(headings=tuple(
             dataclasses.replace(h, text="", plain="") for h in x.document.headings))])
     eager = {name: getattr(course, name) for name in Course.__dataclass_fields__
              if name not in ("doc", "lessons")}
-    return eager, pickled({"doc": course.doc}), files, lessons, problems, course_digest(course)
+    return (eager, pickled({"doc": course.doc}), files, lessons, problems,
+            course_digest(course), published)
 
 
 _COURSE_FIELDS = tuple(f.name for f in dataclasses.fields(Course) if f.repr)
@@ -220,17 +236,46 @@ FRESH = 16
 
 class StandInLesson(Lesson):
     """A lesson from its course's facts: it has no text (its ``version`` is kept); its quizzes
-    and links are read when first used."""
+    and links are read when first used; what a build reads of them is kept as plain values
+    (``PLAIN``: ``link_urls``, ``document_urls``, ``question_keys``, ``page_links``)."""
 
     @property
     def version(self) -> str:
         kept: str | None = self.__dict__.get("_lmsctl_version")
         return kept if kept is not None else super().version
 
+    @property
+    def question_count(self) -> int:
+        return len(question_keys(self))
+
+
+#: What a stand-in lesson keeps as plain values (no model objects to restore).
+_URLS, _DOCUMENT_URLS, _KEYS = LINK_URLS, "_lmsctl_document_urls", "_lmsctl_keys"
+PLAIN = (_URLS, _DOCUMENT_URLS, _KEYS, PAGE_LINKS)
+
+
+def link_urls(lesson: Lesson) -> tuple[str, ...]:
+    """The URLs of the lesson's ``links`` (images and files included)."""
+    kept: tuple[str, ...] | None = lesson.__dict__.get(_URLS)
+    return kept if kept is not None else tuple(link.url for link in lesson.links)
+
+
+def document_urls(lesson: Lesson) -> tuple[str, ...]:
+    """The URLs of the links the Markdown reader found in the lesson's body."""
+    kept: tuple[str, ...] | None = lesson.__dict__.get(_DOCUMENT_URLS)
+    return kept if kept is not None else tuple(link.url for link in lesson.document.links)
+
+
+def question_keys(lesson: Lesson) -> tuple[str, ...]:
+    """The keys of the lesson's questions, in order."""
+    kept: tuple[str, ...] | None = lesson.__dict__.get(_KEYS)
+    return kept if kept is not None else tuple(q.key for q in lesson.questions)
+
 
 def _lesson(course_id: str, lesson_id: str, file_name: str, rel: str, title: str,
             duration_set: int | None, description: str, body_line: int, word_count: int,
-            ids: frozenset[str], later: bytes, version: str, own: bytes) -> Lesson:
+            ids: frozenset[str], later: bytes, version: str, own: bytes,
+            plain: tuple[Any, ...]) -> Lesson:
     """A stand-in lesson from its facts (built as unpickling builds one: no constructor; its
     document as ``lazy`` builds one, without looking up its class each time)."""
     document = object.__new__(_LAZY_DOCUMENT)
@@ -240,7 +285,7 @@ def _lesson(course_id: str, lesson_id: str, file_name: str, rel: str, title: str
         "id": lesson_id, "course_id": course_id, "file_name": file_name, "rel": rel, "title": title,
         "duration_set": duration_set, "description": description, "body_line": body_line,
         "word_count": word_count, "document": document, "_lmsctl_version": version,
-        "_lmsctl_later": own, **_EMPTY})
+        "_lmsctl_later": own, **_EMPTY, **dict(zip(PLAIN, plain, strict=True))})
     return lesson
 
 

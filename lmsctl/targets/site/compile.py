@@ -30,8 +30,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 
-from lmsctl.checks.references import is_local
-from lmsctl.checks.validate import course_digest
+from lmsctl.checks.references import is_local, published_files
+from lmsctl.checks.validate import course_digest, document_urls, link_urls
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
 from lmsctl.core.cache import digest
@@ -259,19 +259,6 @@ def lesson_markdown(lesson: Lesson, rewrite: Callable[[str], str] | None = None,
             [[level, ident, escape(text, quote=False)] for level, ident, text in toc])
 
 
-def _safe_asset(course_dir: str, path: str) -> str | None:
-    """The real file behind ``path`` if it stays inside the course folder ``course_dir`` (a
-    real path): no symlink may publish a file from elsewhere on the machine."""
-    try:
-        real = os.path.realpath(path, strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if not os.path.isfile(real) or not (real == course_dir
-                                        or real.startswith(course_dir + os.sep)):
-        return None
-    return real
-
-
 def _link_or_copy(src: Path, dest: Path) -> None:
     """``src`` (an author's asset, a file of lmsctl) at ``dest`` in the temporary docs tree: a
     symlink (MkDocs copies what it leads to), not a hard link, which would give the author's
@@ -287,34 +274,11 @@ def _link_or_copy(src: Path, dest: Path) -> None:
 def copy_assets(repo: Repository, course: Course, docs: Path,
                 place: Callable[[Path, Path], None] = _link_or_copy) -> None:
     """``assets/`` of the course, plus any other file of the course folder its lessons link
-    to (downloads), into the docs tree at the same place."""
-    # with strings, not Paths: this runs for every course on every build
+    to (downloads), into the docs tree at the same place (``published_files``)."""
     course_dir = os.path.realpath(repo.root / course.rel_dir)
-    wanted: set[str] = set()
-    assets = os.path.join(course_dir, "assets")
-    if os.path.isdir(assets):
-        for folder, dirnames, filenames in os.walk(assets):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            wanted.update(os.path.join(folder, f) for f in filenames if not f.startswith("."))
-    root = os.fspath(repo.root)
-    for lesson in course.lessons:
-        base = os.path.dirname(os.path.join(root, lesson.rel))
-        for link in lesson.links:
-            if not is_local(link.url):
-                continue
-            target = unquote(urlsplit(link.url).path)
-            if not target or target.endswith((".md", "/")) or target.startswith("/"):
-                continue
-            wanted.add(os.path.normpath(os.path.join(base, target)))
     into = docs / course.rel_dir
-    for path in sorted(wanted, key=lambda p: p.split(os.sep)):  # the order of Paths
-        real = _safe_asset(course_dir, path)
-        if real is None or not path.startswith(course_dir + os.sep):
-            continue
-        rel = path[len(course_dir) + 1:]
-        if rel.startswith("lessons" + os.sep) and rel.endswith(".md"):
-            continue
-        place(Path(real), into / rel)
+    for real, rel in published_files(repo, course):
+        place(Path(course_dir + os.sep + real), into / rel)
 
 
 def is_xapi_file(rel: Path) -> bool:
@@ -543,8 +507,7 @@ class CourseKeys:
         targets: list[str] = []
         for lesson in course.lessons:
             folder = posixpath.dirname(lesson.rel)
-            for url in [*(link.url for link in lesson.links),
-                        *(link.url for link in lesson.document.links)]:
+            for url in [*link_urls(lesson), *document_urls(lesson)]:
                 part = unquote(urlsplit(url).path)
                 if part.endswith(".md"):
                     target = posixpath.normpath(posixpath.join(folder, part))
