@@ -193,7 +193,8 @@ def _placeholders(repo: Repository, course: str | None, drafts: bool,
             if not strict and applied.severity is Severity.ERROR:
                 applied = dataclasses.replace(applied, severity=Severity.WARNING)
             found.append(applied)
-    store.save(prune=course is None)
+    # a build without facts (no snapshot: a symlink) keeps the other builds' per-course entries
+    store.save(prune=course is None and kept is not None)
     return found
 
 
@@ -375,7 +376,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         built = len(selection.built)
         # the render forks: its processes need none of the repository (the lessons' text and
         # documents), so they do not carry a copy of it (issue 14: a cold build's memory)
-        del repo, history, selection
+        stand_ins = len(kept.standing) if kept is not None else 0
+        del repo, history, selection, kept, known
         gc.collect()
         t = time.perf_counter()
         reuse = None
@@ -427,4 +429,4 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
                        seconds=time.perf_counter() - started, processes=result.processes,
                        report=report, warnings=lesson_warnings, preview=course,
                        timings=timings, rendered=result.rendered,
-                       stand_ins=len(kept.standing) if kept is not None else 0)
+                       stand_ins=stand_ins)
