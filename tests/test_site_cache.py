@@ -196,6 +196,53 @@ def test_a_cached_build_after_a_change_equals_a_cold_build(
         assert b"Ann Renamed" in b"".join(files_of(repo / "site").values())
 
 
+def _settle(root: Path) -> None:
+    """Age every file written in the last minute (settled: ``core.inputs``)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".lmsctl", "site")]
+        for name in filenames:
+            path = Path(dirpath) / name
+            if path.stat().st_mtime_ns > time.time_ns() - 60_000_000_000:
+                _age(path, 120)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__)
+def test_a_build_with_stand_ins_after_a_change_equals_a_cold_build(
+        change: Callable[[Path], None], repo: Path, tmp_path: Path) -> None:
+    """The courses a change left as they were are stand-ins (their files unread, their facts
+    and findings from the checks' cache): the site and the report are a cold build's."""
+    # findings in courses the change leaves as they were: placeholder text (LMS309, a
+    # warning in a plain build) and a link to a draft's lesson (LMS212)
+    shutil.copytree(repo / "courses/sales-basics", repo / "courses/sales-draft")
+    _edit(repo / "courses/sales-draft/course.yml", "status: published", "status: draft")
+    lesson = sorted((repo / "courses/giving-useful-peer-review/lessons").glob("*.md"))[0]
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nReplace this paragraph with a "
+                      "one-sentence summary of the play.\n\nSee [the draft](../../sales-draft/"
+                      "lessons/01-discovery-questions.md).\n", encoding="utf-8")
+    _settle(repo)
+    first, _ = build(repo, repo / "site")  # the copy's files are new to the checks' cache
+    assert first.stand_ins == 0
+    assert {d.rule for d in first.report.diagnostics} == {"LMS212", "LMS309"}
+    trash = repo / ".lmsctl/trash"  # (``git add -A`` of new_commit must not see it shrink)
+    while trash.is_dir() and any(trash.iterdir()):
+        time.sleep(0.1)
+    change(repo)
+    _settle(repo)
+    result, printed = build(repo, repo / "site")
+    assert "note:" not in printed
+    folders = len(list(repo.glob("courses/*/course.yml")))
+    in_a_course = change in (lesson_edited, lesson_added, lesson_deleted, lesson_renamed,
+                              lessons_renumbered, quiz_changed, course_title, course_status,
+                              course_owners, course_added, new_commit)
+    assert result.stand_ins == folders - in_a_course  # only a changed course is read
+    cold, _ = build(repo, tmp_path / "cold", use_cache=False)
+    assert cold.pages == result.pages
+    assert_same_tree(repo / "site", tmp_path / "cold")
+    assert result.report.sorted() == cold.report.sorted()
+    assert result.report.files_checked == cold.report.files_checked
+    assert result.warnings == cold.warnings
+
+
 def test_an_unchanged_rebuild_renders_nothing(repo: Path, tmp_path: Path) -> None:
     rendered, pages, printed = rebuild_and_compare(repo, tmp_path)
     assert rendered == 0 and pages > 20
@@ -604,3 +651,58 @@ def test_the_quiz_slot_marker_stays_secret(repo: Path) -> None:
     slots = re.findall(r"lmsctl[0-9a-f]{32}", "".join(
         p.read_text(encoding="utf-8") for p in _slot(repo).glob("compile-*.json")))
     assert slots and nonce not in slots  # each course has its own
+
+
+def test_a_stored_course_reads_back_as_it_was_written() -> None:
+    """``compile-<key>.json``: a JSON head, then each page's text and entry as they are; the
+    manifest written with the entries read back (never decoded) is the manifest of the
+    entries themselves."""
+    from lmsctl.targets.site.compile import _manifest_json
+
+    entry = {"kind": "lesson", "course": "c", "html": True, "toc": [[2, "why", "Why “now” ✓"]],
+             "before": '<p class="x">\n"quoted" \\ </p>'}
+    stored = build_cache.Stored(
+        writes=[["courses/c/lessons/01-a.md", "---\n{\"title\": \"Ä\"}\n---\n<h2>✓</h2>\n",
+                 entry], ["feed.xml", "<feed/>", None], ["courses/c/index.md", "", {}]],
+        course={"title": "Ç", "sidebar": "<nav>\n</nav>"},
+        warnings=[["LMS212", "warning", "courses/c/lessons/01-a.md", 3, 4, "m", None]],
+        digests={"courses/c/lessons/01-a.md": "d1"})
+    back = build_cache.decode_stored(build_cache.encode_stored(stored))
+    assert [w[:2] for w in back.writes] == [w[:2] for w in stored.writes]
+    assert [json.loads(w[2]) if w[2] is not None else None for w in back.writes] == \
+        [w[2] for w in stored.writes]
+    assert (back.course, back.warnings, back.digests) == \
+        (stored.course, stored.warnings, stored.digests)
+    kept = back.writes[0][2]
+    assert isinstance(kept, build_cache.RawEntry)
+    assert (kept.get("course"), kept.get("kind"), kept.get("html")) == ("c", "lesson", None)
+    manifest = {"version": 1, "pages": {w[0]: w[2] for w in back.writes if w[2] is not None},
+                "courses": {"c": back.course}, "nonce": "n"}
+    plain = {**manifest, "pages": {w[0]: w[2] for w in stored.writes if w[2] is not None}}
+    assert _manifest_json(manifest) == json.dumps(plain, ensure_ascii=False,
+                                                  separators=(",", ":"))
+    raw = build_cache.encode_stored(stored)
+    for broken in (raw[:-1], raw + b"x", raw.replace(b"lmsctl-compiled 2", b"lmsctl-compiled 1")):
+        with pytest.raises((ValueError, KeyError, TypeError)):
+            build_cache.decode_stored(broken)
+
+
+def test_a_stand_in_keeps_its_errors(repo: Path, tmp_path: Path) -> None:
+    """A course with errors of its own (a broken course.yml value, an image that does not
+    exist) fails every build while it is unchanged, a stand-in or not: with the same report."""
+    lesson = sorted((repo / "courses/giving-useful-peer-review/lessons").glob("*.md"))[0]
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n![A chart](../assets/nope.png)\n"
+                      "\n![Far](/etc/passwd.png)\n", encoding="utf-8")
+    _edit(repo / "courses/first-week-onboarding/course.yml", "title:", "level: wizard\ntitle:")
+    _settle(repo)
+    with pytest.raises(BuildError) as first:
+        build(repo, repo / "site")
+    lesson_edited(repo)  # another course
+    _settle(repo)
+    with pytest.raises(BuildError) as again:
+        build(repo, repo / "site")
+    with pytest.raises(BuildError) as cold:
+        build(repo, tmp_path / "cold", use_cache=False)
+    rules = {getattr(d, "rule", "") for d in first.value.findings}
+    assert {"LMS207", "LMS208"} <= rules and len(rules) >= 3, rules
+    assert again.value.findings == cold.value.findings == first.value.findings

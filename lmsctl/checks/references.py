@@ -210,7 +210,11 @@ def pages_of(repo: Repository) -> Pages:
 
 def page_links(lesson: Lesson) -> list[tuple[str, int, int]]:
     """(url, line, column) of every link of a lesson that may lead to a page: Markdown links
-    (a reference's at its definition) and ``<a href>``."""
+    (a reference's at its definition) and ``<a href>`` (a stand-in lesson's, kept with its
+    facts: ``checks.validate``)."""
+    kept: list[tuple[str, int, int]] | None = lesson.__dict__.get(PAGE_LINKS)
+    if kept is not None:
+        return kept
     out = [(link.url, link.line, link.column) for link in lesson.document.links
            if not link.image and (link.ref is None or link.definition)]
     out += [(tag.attr("href") or "", tag.line, tag.column) for tag in lesson.document.tags
@@ -269,7 +273,71 @@ def _closest_file(course_dir: Path, lesson_dir: str, target: str) -> str | None:
     return close[0] if close else None
 
 
-def _lessons(repo: Repository, courses: frozenset[str] | None = None) -> list[Diagnostic]:
+#: where a stand-in lesson keeps its ``page_links``
+PAGE_LINKS = "_lmsctl_page_links"
+#: where a stand-in course keeps its ``published_files``, and a stand-in lesson its links' URLs
+PUBLISHED, LINK_URLS = "_lmsctl_published", "_lmsctl_urls"
+
+
+def _safe_asset(course_dir: str, path: str) -> str | None:
+    """The real file behind ``path`` if it stays inside the course folder ``course_dir`` (a
+    real path): no symlink may publish a file from elsewhere on the machine."""
+    try:
+        real = os.path.realpath(path, strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not os.path.isfile(real) or not (real == course_dir
+                                        or real.startswith(course_dir + os.sep)):
+        return None
+    return real
+
+
+def published_files(repo: Repository, course: Course) -> list[tuple[str, str]]:
+    """The files of the course folder a site publishes: ``assets/``, plus any other file its
+    lessons link to (downloads); each as (the real file, its place), both relative to the
+    course folder's real path, in the order of their places as Paths. They depend on the
+    course's folder alone (a stand-in's are kept with its facts)."""
+    kept: list[tuple[str, str]] | None = course.__dict__.get(PUBLISHED)
+    if kept is not None:
+        return kept
+    # with strings, not Paths: this runs for every course on every build
+    course_dir = os.path.realpath(repo.root / course.rel_dir)
+    wanted: set[str] = set()
+    assets = os.path.join(course_dir, "assets")
+    if os.path.isdir(assets):
+        for folder, dirnames, filenames in os.walk(assets):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            wanted.update(os.path.join(folder, f) for f in filenames if not f.startswith("."))
+    root = os.fspath(repo.root)
+    for lesson in course.lessons:
+        base = os.path.dirname(os.path.join(root, lesson.rel))
+        for url in lesson.__dict__.get(LINK_URLS) or [link.url for link in lesson.links]:
+            if not is_local(url):
+                continue
+            target = unquote(urlsplit(url).path)
+            if not target or target.endswith((".md", "/")) or target.startswith("/"):
+                continue
+            wanted.add(os.path.normpath(os.path.join(base, target)))
+    found: list[tuple[str, str]] = []
+    for path in sorted(wanted, key=lambda p: p.split(os.sep)):  # the order of Paths
+        real = _safe_asset(course_dir, path)
+        if real is None or not path.startswith(course_dir + os.sep):
+            continue
+        rel = path[len(course_dir) + 1:]
+        if rel.startswith("lessons" + os.sep) and rel.endswith(".md"):
+            continue
+        found.append((real[len(course_dir) + 1:], rel))
+    return found
+
+
+def asset_findings(repo: Repository, course: Course) -> list[Diagnostic]:
+    """The findings of the files the course's lessons link to: they depend on the course's
+    folder alone (LMS207, LMS208)."""
+    return [d for lesson in course.lessons for d in _assets(repo, course, lesson)]
+
+
+def _lessons(repo: Repository, courses: frozenset[str] | None = None,
+             standing: frozenset[str] = frozenset()) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     pages = pages_of(repo)
     for course in repo.courses:
@@ -290,7 +358,8 @@ def _lessons(repo: Repository, courses: frozenset[str] | None = None) -> list[Di
                                 f"lesson id '{lesson.id}' (from the file name) is not a valid id",
                                 "Rename the file to NN-<slug>.md, e.g. 01-why-customers-object"
                                 ".md."))
-            out += _assets(repo, course, lesson)
+            if course.id not in standing:  # a stand-in's are kept with its facts
+                out += _assets(repo, course, lesson)
             out += _dead_links(pages, lesson)
     return out
 
@@ -314,10 +383,11 @@ def _featured(repo: Repository) -> list[Diagnostic]:
     return out
 
 
-def check_references(repo: Repository, courses: frozenset[str] | None = None
-                     ) -> list[Diagnostic]:
+def check_references(repo: Repository, courses: frozenset[str] | None = None,
+                     standing: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Every reference finding. With ``courses``, the lessons of the other courses are not
-    checked (their findings are at their own files: for a run that reports on some courses)."""
+    checked (their findings are at their own files: for a run that reports on some courses).
+    The courses in ``standing`` are stand-ins whose ``asset_findings`` the caller has."""
     _realdir.cache_clear()
     return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_goals(repo),
-            *_featured(repo), *_lessons(repo, courses), *check_analytics(repo.config)]
+            *_featured(repo), *_lessons(repo, courses, standing), *check_analytics(repo.config)]

@@ -7,10 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lmsctl.checks.references import check_references
-from lmsctl.content.loader import load_repository
-from lmsctl.core.cache import Namespace, lazy, open_namespace, pickled
-from lmsctl.core.diagnostics import Report
+from lmsctl.checks.references import (
+    LINK_URLS,
+    PAGE_LINKS,
+    PUBLISHED,
+    asset_findings,
+    check_references,
+    page_links,
+    published_files,
+)
+from lmsctl.content.loader import StandIn, load_repository
+from lmsctl.core.cache import Namespace, digest, lazy, open_namespace, pickled
+from lmsctl.core.diagnostics import Diagnostic, Report
 from lmsctl.core.document import LessonDocument
 from lmsctl.core.inputs import Snapshot, snapshot, snapshot_before, unread
 from lmsctl.core.model import Course, Lesson, Repository
@@ -23,8 +31,8 @@ FACTS = "facts"
 
 def validate_repository(root: Path, cache: bool = True,
                         scope: Callable[[Repository], frozenset[str] | None] | None = None,
-                        only: frozenset[str] | None = None, facts: bool = False
-                        ) -> tuple[Repository, Report]:
+                        only: frozenset[str] | None = None, facts: bool = False,
+                        kept: Facts | None = None) -> tuple[Repository, Report]:
     """Read the repository and check it. With ``cache`` (``--no-cache`` turns it off) each
     file's reading and its own findings are reused while its text, path and lmsctl are the
     same; everything that spans files (references, cycles, assets, links) is checked again on
@@ -34,22 +42,37 @@ def validate_repository(root: Path, cache: bool = True,
     With ``facts`` (and ``cache``) the cross-file facts of every course are kept too (``Facts``);
     ``only`` (course folder names, a run that reports on nothing else) then takes the other
     courses from those facts when they are unchanged, without reading their files: such a
-    course is a stand-in (``Facts``), fit for cross-file checks and nothing else."""
+    course is a stand-in (``Facts``), fit for cross-file checks and nothing else.
+
+    ``kept`` (a build, ``Facts.whole``): every course whose facts are known is a stand-in, its
+    own findings taken from its facts, and every reference is checked: the report of a full
+    run, reading only the files of the courses without facts."""
     root = root.resolve()
-    kept = Facts.open(root) if cache and facts else None
-    stand_in = kept.stand_in if kept is not None and only is not None else None
+    whole = kept is not None
+    if kept is None:
+        kept = Facts.open(root) if cache and facts else None
+    elif not cache:
+        kept = None
+    stand_in: StandIn | None = None
+    if kept is not None and whole:
+        stand_in, only = kept.whole(root)
+    elif kept is not None and only is not None:
+        stand_in = kept.stand_in
     # with stand-ins a run reads few files: the readings of all of them are restored only if
     # one is needed (a course without facts); the courses in ``only`` are read afresh
     store = open_namespace(root, NAMESPACE, cache, deferred=stand_in is not None)
     repo, problems = load_repository(root, cache=store, stand_in=stand_in, only=only)
     if kept is not None:
-        unread(root, (f"courses/{name}" for name in kept.given))
+        unread(root, (f"courses/{name}" for name in sorted(kept.standing)))
     report = Report(files_checked=len(repo.files))
     report.extend(problems)
-    report.extend(check_references(repo, scope(repo) if scope is not None else None))
+    if whole and kept is not None:
+        report.extend(kept.problems)
+    report.extend(check_references(repo, scope(repo) if scope is not None else None,
+                                   frozenset(kept.standing) if whole and kept else frozenset()))
     store.save(prune=stand_in is None)
     if kept is not None:
-        kept.save(repo, everything=only is None)
+        kept.save(repo, everything=only is None or whole, problems=problems)
     return repo, report
 
 
@@ -68,8 +91,10 @@ class Facts:
         self.before = before
         self.folders = before.folders()
         self.keys: dict[str, str] = {}
-        #: the folders of the courses given as stand-ins (their files were not read)
-        self.given: list[str] = []
+        #: the own findings of the courses given as stand-ins (``whole``)
+        self.problems: list[Diagnostic] = []
+        #: the names of the course folders given as stand-ins (their files were not read)
+        self.standing: set[str] = set()
 
     @classmethod
     def open(cls, root: Path) -> Facts | None:
@@ -87,6 +112,12 @@ class Facts:
             key = self.keys[name] = self.store.key(name, digest)
         return key
 
+    def folder_key(self, name: str) -> str | None:
+        """What the files of course folder ``name`` are (a hash of their time stamps), when
+        they are settled; None otherwise."""
+        digest, settled = self.folders.get(name, ("", False))
+        return digest if settled else None
+
     def stand_in(self, name: str) -> tuple[Course | None, list[str]] | None:
         """The stand-in of the course in folder ``name`` and its files, or None when its facts
         are not known for its files as they are."""
@@ -94,32 +125,50 @@ class Facts:
         found = self.store.get(key) if key is not None else None
         if found is None:
             return None
-        eager, later, files, lessons = found
-        self.given.append(name)
+        eager, later, files, lessons, problems, whole, published = found
+        self.standing.add(name)
+        self.problems += problems
         if eager is None:
             return None, files
         return lazy(Course, {**eager, "lessons": tuple(_lesson(eager["id"], *x)
-                                                       for x in lessons)}, later), files
+                                                       for x in lessons),
+                             _DIGEST: whole, PUBLISHED: published}, later), files
 
-    def save(self, repo: Repository, everything: bool = True) -> None:
+    def whole(self, root: Path) -> tuple[StandIn, frozenset[str]]:
+        """For a run that reports on everything: ``stand_in``, and the course folders without
+        facts, read afresh when they are few (a restored reading of every file costs more)."""
+        courses = root / "courses"
+        names = [n for n in self.folders if (courses / n / "course.yml").is_file()]
+        missing = frozenset(n for n in names if self.store.get(self._key(n) or "") is None)
+        return self.stand_in, missing if len(missing) <= FRESH else frozenset()
+
+    def save(self, repo: Repository, everything: bool = True,
+             problems: list[Diagnostic] | None = None) -> None:
         """Keep the facts of every course loaded in this run whose files were settled and are
         still the same (checked by a second snapshot of those courses' folders, only when there
-        is something new). The facts of courses not seen are dropped only by a run that saw
-        ``everything``."""
+        is something new), with ``problems`` (what reading the files found) at its files. The
+        facts of courses not seen are dropped only by a run that saw ``everything``."""
         loaded = {c.id: c for c in repo.courses}
         files: dict[str, list[str]] = {}
         for rel in repo.files:
             parts = rel.split("/", 2)
             if parts[0] == "courses" and len(parts) == 3:
                 files.setdefault(parts[1], []).append(rel)
+        own: dict[str, list[Diagnostic]] = {}
+        for d in problems or ():
+            parts = d.path.split("/", 2)
+            if parts[0] == "courses" and len(parts) == 3:
+                own.setdefault(parts[1], []).append(d)
         new: dict[str, tuple[str, Any]] = {}
         for name in files:
             key = self._key(name)
             if key is None or self.store.get(key) is not None:
                 continue
             course = loaded.get(name)
-            new[name] = (key, (None, b"", files[name], ()) if course is None
-                         else _facts(course, files[name]))
+            new[name] = (key, (None, b"", files[name], (), own.get(name, []), "", [])
+                         if course is None else _facts(course, files[name], [
+                             *own.get(name, []), *asset_findings(repo, course)],
+                             published_files(repo, course)))
         if new:
             # only the folders of these courses are compared: only they are walked again
             wanted = {f"courses/{name}" for name in new}
@@ -137,35 +186,113 @@ class Facts:
 #: The fields of a stand-in lesson kept in its course's facts (the others are empty).
 _KEPT = ("id", "file_name", "rel", "title", "duration_set", "description", "body_line",
          "word_count")
-_EMPTY = {"text": "", "body": "", "quizzes": (), "links": (), "front_matter": None}
+_EMPTY = {"text": "", "body": "", "front_matter": None}
 
 
-def _facts(course: Course, files: list[str]) -> tuple[Any, ...]:
+def _facts(course: Course, files: list[str], problems: list[Diagnostic],
+           published: list[tuple[str, str]]) -> tuple[Any, ...]:
     """What ``Facts`` keeps of a course: few objects (restoring them is most of a scoped
-    run's reading): the lessons as tuples, their anchors as bytes unpickled when used."""
+    run's reading): the lessons as tuples, their anchors, quizzes and links as bytes unpickled
+    when used (and as plain values what a build reads of them: ``PLAIN``); and the findings of
+    reading its files and of the files its lessons link to, and the files a site publishes
+    of it."""
     lessons = tuple((*(getattr(x, n) for n in _KEPT), x.document.ids, pickled({
-        f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "ids"}))
+        f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "ids"}),
+        x.version, pickled({"quizzes": x.quizzes, "links": x.links}),
+        (link_urls(x), document_urls(x), question_keys(x), page_links(x)))
         for x in course.lessons for doc in [LessonDocument(headings=tuple(
             dataclasses.replace(h, text="", plain="") for h in x.document.headings))])
     eager = {name: getattr(course, name) for name in Course.__dataclass_fields__
              if name not in ("doc", "lessons")}
-    return eager, pickled({"doc": course.doc}), files, lessons
+    return (eager, pickled({"doc": course.doc}), files, lessons, problems,
+            course_digest(course), published)
+
+
+_COURSE_FIELDS = tuple(f.name for f in dataclasses.fields(Course) if f.repr)
+#: What ``course_digest`` shows of a lesson: what its repr shows but the whole file's text
+#: (hashed instead) and the body (the text after the front matter: the text and
+#: ``body_line`` say what it is).
+_LESSON_FIELDS = tuple(f.name for f in dataclasses.fields(Lesson)
+                       if f.repr and f.name not in ("text", "body"))
+#: where a stand-in course keeps its ``course_digest``
+_DIGEST = "_lmsctl_digest"
+
+
+def course_digest(course: Course) -> str:
+    """A digest of what ``repr(course)`` shows, each lesson's file by a hash of its text:
+    equal digests, equal reprs, without writing out every lesson (most of a course's repr).
+    A stand-in's is the digest of the course it stands for, kept in its facts."""
+    kept: str | None = course.__dict__.get(_DIGEST)
+    if kept is not None:
+        return kept
+    lessons = [(digest(lesson.text), *(getattr(lesson, name) for name in _LESSON_FIELDS))
+               for lesson in course.lessons]
+    return digest(repr(tuple(lessons if name == "lessons" else getattr(course, name)
+                             for name in _COURSE_FIELDS)))
+
+
+#: With more course folders than this without facts, a run restores the cached readings of
+#: every file rather than reading those folders afresh.
+FRESH = 16
+
+
+class StandInLesson(Lesson):
+    """A lesson from its course's facts: it has no text (its ``version`` is kept); its quizzes
+    and links are read when first used; what a build reads of them is kept as plain values
+    (``PLAIN``: ``link_urls``, ``document_urls``, ``question_keys``, ``page_links``)."""
+
+    @property
+    def version(self) -> str:
+        kept: str | None = self.__dict__.get("_lmsctl_version")
+        return kept if kept is not None else super().version
+
+    @property
+    def question_count(self) -> int:
+        return len(question_keys(self))
+
+
+#: What a stand-in lesson keeps as plain values (no model objects to restore).
+_URLS, _DOCUMENT_URLS, _KEYS = LINK_URLS, "_lmsctl_document_urls", "_lmsctl_keys"
+PLAIN = (_URLS, _DOCUMENT_URLS, _KEYS, PAGE_LINKS)
+
+
+def link_urls(lesson: Lesson) -> tuple[str, ...]:
+    """The URLs of the lesson's ``links`` (images and files included)."""
+    kept: tuple[str, ...] | None = lesson.__dict__.get(_URLS)
+    return kept if kept is not None else tuple(link.url for link in lesson.links)
+
+
+def document_urls(lesson: Lesson) -> tuple[str, ...]:
+    """The URLs of the links the Markdown reader found in the lesson's body."""
+    kept: tuple[str, ...] | None = lesson.__dict__.get(_DOCUMENT_URLS)
+    return kept if kept is not None else tuple(link.url for link in lesson.document.links)
+
+
+def question_keys(lesson: Lesson) -> tuple[str, ...]:
+    """The keys of the lesson's questions, in order."""
+    kept: tuple[str, ...] | None = lesson.__dict__.get(_KEYS)
+    return kept if kept is not None else tuple(q.key for q in lesson.questions)
 
 
 def _lesson(course_id: str, lesson_id: str, file_name: str, rel: str, title: str,
             duration_set: int | None, description: str, body_line: int, word_count: int,
-            ids: frozenset[str], later: bytes) -> Lesson:
+            ids: frozenset[str], later: bytes, version: str, own: bytes,
+            plain: tuple[Any, ...]) -> Lesson:
     """A stand-in lesson from its facts (built as unpickling builds one: no constructor; its
     document as ``lazy`` builds one, without looking up its class each time)."""
     document = object.__new__(_LAZY_DOCUMENT)
     document.__dict__.update(ids=ids, _lmsctl_later=later)
-    lesson: Lesson = object.__new__(Lesson)
+    lesson: Lesson = object.__new__(_LAZY_LESSON)
     lesson.__dict__.update({
         "id": lesson_id, "course_id": course_id, "file_name": file_name, "rel": rel, "title": title,
         "duration_set": duration_set, "description": description, "body_line": body_line,
-        "word_count": word_count, "document": document, **_EMPTY})
+        "word_count": word_count, "document": document, "_lmsctl_version": version,
+        "_lmsctl_later": own, **_EMPTY, **dict(zip(PLAIN, plain, strict=True))})
     return lesson
 
 
 #: the class of a stand-in lesson's document: ``ids`` now, the rest when first used
 _LAZY_DOCUMENT = type(lazy(LessonDocument, {"ids": frozenset()}, b""))
+#: the class of a stand-in lesson: its quizzes and links when first used
+_LAZY_LESSON = type(lazy(StandInLesson, dict.fromkeys(
+    f.name for f in dataclasses.fields(Lesson) if f.name not in ("quizzes", "links")), b""))

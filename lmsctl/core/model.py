@@ -115,7 +115,11 @@ class Lesson:
         """Minutes: the front matter's ``duration``, else estimated from words and questions."""
         if self.duration_set is not None:
             return self.duration_set
-        return max(1, round(self.word_count / WORDS_PER_MINUTE + len(self.questions) * 0.5))
+        return max(1, round(self.word_count / WORDS_PER_MINUTE + self.question_count * 0.5))
+
+    @property
+    def question_count(self) -> int:
+        return len(self.questions)
 
 
 @dataclass(frozen=True)

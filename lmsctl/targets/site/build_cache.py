@@ -9,7 +9,8 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
   plan), every page's digest (its Markdown, its manifest entry and the per-course facts the
   hooks read), every output file with its size and modification time, and the files below
   with their SHA-256;
-- ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings),
+- ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings:
+  ``encode_stored``, a JSON head and the texts as they are),
   keyed by a hash of everything compiling the course reads (``course_key``); a build writes
   each course it compiles to its own workspace (``BuildCache.pending``) as soon as it is
   compiled, not kept in memory until the build ends (issue 14), and moves it here once the
@@ -148,14 +149,80 @@ class Reuse:
                 "gone": self.gone, "skip_static": self.skip_statics}
 
 
+class RawEntry(str):
+    """A page's manifest entry kept as its JSON text (``json_text``), as a stored course gives
+    it back: the manifest is written with it as it is, never decoded; ``course`` and
+    ``kind`` are the two members the compile reads."""
+
+    course: str
+    kind: str
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """``course`` and ``kind`` as a dict's ``get`` gives them (None when empty)."""
+        value = {"course": self.course, "kind": self.kind}.get(name, "")
+        return value or default
+
+
+def json_text(data: Any) -> str:
+    """``data`` as the manifest writes it (compact, UTF-8 kept); a ``RawEntry`` as it is."""
+    if isinstance(data, RawEntry):
+        return str(data)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 @dataclass
 class Stored:
     """One course's compile output, as ``compile`` replays it."""
 
-    writes: list[list[Any]]  # [doc, text, entry or None]
+    writes: list[list[Any]]  # [doc, text, entry (a dict, a RawEntry once stored) or None]
     course: dict[str, Any]  # its manifest "courses" member
     warnings: list[list[Any]]  # [rule, severity, path, line, column, message, hint]
     digests: dict[str, str] = field(default_factory=dict)  # doc -> digest of text + entry
+
+
+#: The first line of a stored course: a JSON head (the member, warnings, digests and each
+#: page's doc, sizes, course and kind) on the second, then each page's text and entry as UTF-8,
+#: one after the other: decoding JSON was most of reading a catalog's courses (issue 14).
+COMPILED_MAGIC = b"lmsctl-compiled 2\n"
+
+
+def encode_stored(stored: Stored) -> bytes:
+    pages: list[list[Any]] = []
+    body: list[bytes] = []
+    for doc, text, entry in stored.writes:
+        raw_text = str(text).encode("utf-8")
+        raw_entry = b"" if entry is None else json_text(entry).encode("utf-8")
+        pages.append([doc, len(raw_text), -1 if entry is None else len(raw_entry),
+                      "" if entry is None else str(entry.get("course") or ""),
+                      "" if entry is None else str(entry.get("kind") or "")])
+        body += (raw_text, raw_entry)
+    head = json.dumps({"course": stored.course, "warnings": stored.warnings,
+                       "digests": stored.digests, "pages": pages},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"".join([COMPILED_MAGIC, head, b"\n", *body])
+
+
+def decode_stored(raw: bytes) -> Stored:
+    """The course ``encode_stored`` wrote (ValueError, TypeError, KeyError when it is not)."""
+    if not raw.startswith(COMPILED_MAGIC):
+        raise ValueError("not a stored course")
+    end = raw.index(b"\n", len(COMPILED_MAGIC))
+    head = json.loads(raw[len(COMPILED_MAGIC):end])
+    at = end + 1
+    writes: list[list[Any]] = []
+    for doc, text_size, entry_size, course, kind in head["pages"]:
+        text = raw[at:at + text_size].decode("utf-8")
+        at += text_size
+        entry: RawEntry | None = None
+        if entry_size >= 0:
+            entry = RawEntry(raw[at:at + entry_size].decode("utf-8"))
+            entry.course, entry.kind = str(course), str(kind)
+            at += entry_size
+        writes.append([str(doc), text, entry])
+    if at != len(raw):
+        raise ValueError("a stored course of another size")
+    return Stored(writes=writes, course=dict(head["course"]), warnings=list(head["warnings"]),
+                  digests=dict(head["digests"]))
 
 
 class BuildCache:
@@ -216,9 +283,10 @@ class BuildCache:
         self.state = state
         self.secret = state["secret"]
 
-    def _read_checked(self, name: str, expected: str, folder: Path | None = None) -> Any:
-        """A stored JSON file (in the cache, or ``folder``) whose SHA-256 must be
-        ``expected`` (None when it is not)."""
+    def _read_checked(self, name: str, expected: str, folder: Path | None = None,
+                      decode: Callable[[bytes], Any] = json.loads) -> Any:
+        """A stored file (JSON, or what ``decode`` reads) in the cache, or ``folder``, whose
+        SHA-256 must be ``expected`` (None when it is not)."""
         try:
             raw = ((folder or self.folder) / name).read_bytes()
         except OSError:
@@ -228,8 +296,8 @@ class BuildCache:
             self.complain(f"has a damaged {name}")
             return None
         try:
-            return json.loads(raw)
-        except ValueError:
+            return decode(raw)
+        except (ValueError, TypeError, KeyError, IndexError):
             self.complain(f"has a damaged {name}")
             return None
 
@@ -252,13 +320,8 @@ class BuildCache:
             expected = (self.state.get("compiled") or {}).get(key)
             if not isinstance(expected, str):
                 return None
-        data = self._read_checked(name, expected, folder)
-        try:
-            stored = Stored(writes=list(data["writes"]), course=dict(data["course"]),
-                            warnings=list(data["warnings"]), digests=dict(data["digests"]))
-        except (TypeError, KeyError, ValueError):
-            if data is not None:
-                self.complain(f"has a damaged {name}")
+        stored = self._read_checked(name, expected, folder, decode_stored)
+        if not isinstance(stored, Stored):
             return None
         if key not in self.new_compiled:
             self.used_compiled.add(key)
@@ -269,9 +332,7 @@ class BuildCache:
         ``pending`` now, so a large catalog's compiled pages are not all held in memory
         through the render (issue 14). Not kept (that course compiles again next time) when
         it cannot be written."""
-        raw = json.dumps({"writes": stored.writes, "course": stored.course,
-                          "warnings": stored.warnings, "digests": stored.digests},
-                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        raw = encode_stored(stored)
         try:
             self.pending.mkdir(parents=True, exist_ok=True)
             (self.pending / f"compile-{key}.json").write_bytes(raw)

@@ -13,7 +13,6 @@ write between lessons and to ``../assets/`` resolve exactly as they do in the re
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gettext
 import json
@@ -31,7 +30,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 
-from lmsctl.checks.references import is_local
+from lmsctl.checks.references import is_local, published_files
+from lmsctl.checks.validate import course_digest, document_urls, link_urls
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
 from lmsctl.core.cache import digest
@@ -130,6 +130,17 @@ class Compiled:
         if self.writer is not None:
             self.writer.flush(skip)
             self.writer = None
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a build knows of its courses without their text (``checks.validate.Facts``)."""
+
+    #: the courses that are stand-ins: no text, but what compiling other courses and the
+    #: site's pages reads of them (titles, durations, questions, links, versions, digest)
+    standing: frozenset[str]
+    #: the course a stand-in stands for, read from its files
+    read: Callable[[Course], Course]
 
 
 def linked_course_ids(course: Course) -> list[str]:
@@ -248,19 +259,6 @@ def lesson_markdown(lesson: Lesson, rewrite: Callable[[str], str] | None = None,
             [[level, ident, escape(text, quote=False)] for level, ident, text in toc])
 
 
-def _safe_asset(course_dir: str, path: str) -> str | None:
-    """The real file behind ``path`` if it stays inside the course folder ``course_dir`` (a
-    real path): no symlink may publish a file from elsewhere on the machine."""
-    try:
-        real = os.path.realpath(path, strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if not os.path.isfile(real) or not (real == course_dir
-                                        or real.startswith(course_dir + os.sep)):
-        return None
-    return real
-
-
 def _link_or_copy(src: Path, dest: Path) -> None:
     """``src`` (an author's asset, a file of lmsctl) at ``dest`` in the temporary docs tree: a
     symlink (MkDocs copies what it leads to), not a hard link, which would give the author's
@@ -276,34 +274,11 @@ def _link_or_copy(src: Path, dest: Path) -> None:
 def copy_assets(repo: Repository, course: Course, docs: Path,
                 place: Callable[[Path, Path], None] = _link_or_copy) -> None:
     """``assets/`` of the course, plus any other file of the course folder its lessons link
-    to (downloads), into the docs tree at the same place."""
-    # with strings, not Paths: this runs for every course on every build
+    to (downloads), into the docs tree at the same place (``published_files``)."""
     course_dir = os.path.realpath(repo.root / course.rel_dir)
-    wanted: set[str] = set()
-    assets = os.path.join(course_dir, "assets")
-    if os.path.isdir(assets):
-        for folder, dirnames, filenames in os.walk(assets):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            wanted.update(os.path.join(folder, f) for f in filenames if not f.startswith("."))
-    root = os.fspath(repo.root)
-    for lesson in course.lessons:
-        base = os.path.dirname(os.path.join(root, lesson.rel))
-        for link in lesson.links:
-            if not is_local(link.url):
-                continue
-            target = unquote(urlsplit(link.url).path)
-            if not target or target.endswith((".md", "/")) or target.startswith("/"):
-                continue
-            wanted.add(os.path.normpath(os.path.join(base, target)))
     into = docs / course.rel_dir
-    for path in sorted(wanted, key=lambda p: p.split(os.sep)):  # the order of Paths
-        real = _safe_asset(course_dir, path)
-        if real is None or not path.startswith(course_dir + os.sep):
-            continue
-        rel = path[len(course_dir) + 1:]
-        if rel.startswith("lessons" + os.sep) and rel.endswith(".md"):
-            continue
-        place(Path(real), into / rel)
+    for real, rel in published_files(repo, course):
+        place(Path(course_dir + os.sep + real), into / rel)
 
 
 def is_xapi_file(rel: Path) -> bool:
@@ -419,7 +394,8 @@ class DocsWriter:
 
     def __init__(self, docs: Path, track: bool = False) -> None:
         self.docs = docs
-        self.pages: dict[str, dict[str, Any]] = {}
+        #: each page's manifest entry: a dict, or a ``RawEntry`` (a cached course's)
+        self.pages: dict[str, Any] = {}
         self._folders: set[Path] = set()
         #: with ``track`` (a build cache): each page's digest, and what was written since
         #: ``log`` was last set to a list (one course's pages, for the cache)
@@ -492,29 +468,14 @@ class DocsWriter:
 
 
 def compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
-                 history: History, cache: build_cache.BuildCache | None = None) -> Compiled:
+                 history: History, cache: build_cache.BuildCache | None = None,
+                 known: Known | None = None) -> Compiled:
     """Write the MkDocs project for ``selection`` into ``folder`` (which must be empty).
-    With ``cache``, courses whose inputs did not change are taken from it."""
+    With ``cache``, courses whose inputs did not change are taken from it; ``known`` says
+    which courses are stand-ins (read only when their pages are not in the cache)."""
     with (i18n.translations(options.translations),
           i18n.display_names(pages.people_names(repo.config, history))):
-        return _compile_site(repo, selection, folder, options, history, cache)
-
-
-_COURSE_FIELDS = tuple(f.name for f in dataclasses.fields(Course) if f.repr)
-#: What ``course_digest`` shows of a lesson: what its repr shows but the whole file's text
-#: (hashed instead) and the body (the text after the front matter: the text and
-#: ``body_line`` say what it is).
-_LESSON_FIELDS = tuple(f.name for f in dataclasses.fields(Lesson)
-                       if f.repr and f.name not in ("text", "body"))
-
-
-def course_digest(course: Course) -> str:
-    """A digest of what ``repr(course)`` shows, each lesson's file by a hash of its text:
-    equal digests, equal reprs, without writing out every lesson (most of a course's repr)."""
-    lessons = [(digest(lesson.text), *(getattr(lesson, name) for name in _LESSON_FIELDS))
-               for lesson in course.lessons]
-    return digest(repr(tuple(lessons if name == "lessons" else getattr(course, name)
-                             for name in _COURSE_FIELDS)))
+        return _compile_site(repo, selection, folder, options, history, cache, known)
 
 
 class CourseKeys:
@@ -546,8 +507,7 @@ class CourseKeys:
         targets: list[str] = []
         for lesson in course.lessons:
             folder = posixpath.dirname(lesson.rel)
-            for url in [*(link.url for link in lesson.links),
-                        *(link.url for link in lesson.document.links)]:
+            for url in [*link_urls(lesson), *document_urls(lesson)]:
                 part = unquote(urlsplit(url).path)
                 if part.endswith(".md"):
                     target = posixpath.normpath(posixpath.join(folder, part))
@@ -564,7 +524,8 @@ class CourseKeys:
 
 
 def _compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
-                  history: History, cache: build_cache.BuildCache | None) -> Compiled:
+                  history: History, cache: build_cache.BuildCache | None,
+                  known: Known | None = None) -> Compiled:
     docs = folder / DOCS
     docs.mkdir(parents=True)
     writer = DocsWriter(docs, track=cache is not None)
@@ -614,7 +575,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             warnings += more
         else:
             warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
-                                       lesson_pages, manifest_courses)
+                                       lesson_pages, manifest_courses, known)
         copy_assets(repo, course, docs, writer.link)
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
@@ -627,8 +588,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                 "config": analytics_config.manifest_facts(selection.built, selection.paths,
                                                           SITE_LANGUAGE),
                 "nonce": nonce}
-    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")),
-                                   encoding="utf-8")
+    (folder / MANIFEST).write_text(_manifest_json(manifest), encoding="utf-8")
     config_file = folder / CONFIG
     config_file.write_text(
         "# Generated by lmsctl build: do not edit (it is rebuilt from the course repository).\n"
@@ -649,6 +609,17 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                     pages=len(writer.pages), shards=shards,
                     warnings=warnings, digests=digests, render_key=render_key,
                     statics=writer.statics, writer=writer if cache is not None else None)
+
+
+def _manifest_json(manifest: dict[str, Any]) -> str:
+    """``manifest`` as compact JSON, the pages' entries a cached course kept as JSON text
+    (``build_cache.RawEntry``) written as they are."""
+    pages = ",".join(build_cache.json_text(doc) + ":" + build_cache.json_text(entry)
+                     for doc, entry in manifest["pages"].items())
+    rest = build_cache.json_text({**manifest, "pages": None})
+    marker = '"pages":null'
+    assert rest.startswith('{"version":1,' + marker)
+    return rest.replace(marker, '"pages":{' + pages + "}", 1)
 
 
 def _compile_course(ctx: pages.SiteContext, course: Course, writer: DocsWriter,
@@ -689,8 +660,10 @@ def _compile_course(ctx: pages.SiteContext, course: Course, writer: DocsWriter,
 
 def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteContext,
                    course: Course, writer: DocsWriter, lesson_pages: LessonPages,
-                   manifest_courses: dict[str, Any]) -> list[Diagnostic]:
-    """One course's pages from the cache, or compiled and remembered for it."""
+                   manifest_courses: dict[str, Any], known: Known | None = None
+                   ) -> list[Diagnostic]:
+    """One course's pages from the cache, or compiled (a stand-in read first) and remembered
+    for it."""
     stored = cache.compiled(key)
     if stored is not None:
         for doc, text, entry in stored.writes:
@@ -698,6 +671,8 @@ def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteConte
         manifest_courses[course.id] = stored.course
         return [Diagnostic(rule, Severity(severity), path, line, column, message, hint)
                 for rule, severity, path, line, column, message, hint in stored.warnings]
+    if known is not None and course.id in known.standing:
+        course = known.read(course)
     writer.log = []
     before = set(writer.digests)
     member, warnings = _compile_course(ctx, course, writer, lesson_pages, cache.nonce(key))

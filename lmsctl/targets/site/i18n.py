@@ -163,7 +163,9 @@ def clean(text: str) -> str:
 
 def question_keys(course: Any) -> str:
     """Every question of the course as ``lesson-id/question-key``, for progress scripts."""
-    return " ".join(f"{lesson.id}/{q.key}" for lesson in course.lessons for q in lesson.questions)
+    from lmsctl.checks.validate import question_keys as keys  # a stand-in's are kept
+
+    return " ".join(f"{lesson.id}/{key}" for lesson in course.lessons for key in keys(lesson))
 
 
 def correct_choices(question: Any) -> str:

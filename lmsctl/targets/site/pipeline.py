@@ -26,6 +26,7 @@ from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.targets.site import build_cache, build_inputs, publish
 
 if TYPE_CHECKING:
+    from lmsctl.checks.validate import Facts
     from lmsctl.core.history import History
     from lmsctl.core.model import Course, Repository
     from lmsctl.targets.site import compile as compiler
@@ -46,6 +47,8 @@ class BuildResult:
     preview: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     rendered: int = 0  # pages rendered (the others were taken from the build cache)
+    #: courses whose files were not read: unchanged since the checks' cache kept their facts
+    stand_ins: int = 0
 
 
 def _today() -> tuple[dt.date, dt.datetime]:
@@ -118,6 +121,15 @@ def load_preview(root: Path, course_id: str) -> tuple[Repository, Report]:
     return repo, report
 
 
+def stand_in_read(root: Path, course: Course) -> Course:
+    """The course a stand-in (``Facts``) stands for, read from its files."""
+    from lmsctl.content.loader import load_course
+
+    full = load_course(root, root / course.rel_dir)[0]
+    assert full is not None, "a stand-in's course.yml was read before, and is unchanged"
+    return full
+
+
 #: The cache namespace of the places of placeholder text the build found in each file.
 PLACEHOLDERS = "build-placeholders"
 
@@ -143,10 +155,13 @@ def _fail(report: Report, fmt: str, stdout: TextIO, what: str, hint: str) -> Bui
 
 
 def _placeholders(repo: Repository, course: str | None, drafts: bool,
-                  strict: bool, use_cache: bool = True) -> list[Diagnostic]:
+                  strict: bool, use_cache: bool = True, kept: Facts | None = None
+                  ) -> list[Diagnostic]:
     """Template placeholder text (LMS309) in the courses this build publishes, at the severity
     lmsctl.yml gives the rule: an error fails ``--strict`` builds; a plain build warns. With
-    the cache, each file's places are kept by its text (``placeholder_findings``' store)."""
+    the cache, each file's places are kept by its text (``placeholder_findings``' store), and
+    with ``kept`` each settled course's findings by its files' time stamps (a stand-in has no
+    text to look in: it is read only when its findings are not kept)."""
     from lmsctl.checks.lint import read_config
     from lmsctl.checks.rules.content import placeholder_findings
     from lmsctl.content.placeholders import template_texts
@@ -155,18 +170,31 @@ def _placeholders(repo: Repository, course: str | None, drafts: bool,
     config, _ = read_config(repo)
     store = open_namespace(repo.root, PLACEHOLDERS, use_cache)
     texts = template_texts(repo.root)
+    known = core_cache.digest(*sorted(texts))
     found: list[Diagnostic] = []
     for c in repo.courses:
         if (course is not None and c.id != course) or (c.status == "draft" and not drafts):
             continue
-        for d in placeholder_findings(repo.root, c, store, texts):
+        folder = kept.folder_key(c.id) if kept is not None else None
+        places: list[Diagnostic] | None = None
+        if folder is not None:
+            key = store.key("course", c.id, folder, known)
+            places = store.get(key)
+        if places is None:
+            full = stand_in_read(repo.root, c) if kept is not None and c.id in kept.standing \
+                else c
+            places = list(placeholder_findings(repo.root, full, store, texts))
+            if folder is not None:
+                store.put(key, places)
+        for d in places:
             applied = config.apply(d)
             if applied is None:
                 continue
             if not strict and applied.severity is Severity.ERROR:
                 applied = dataclasses.replace(applied, severity=Severity.WARNING)
             found.append(applied)
-    store.save(prune=course is None)
+    # a build without facts (no snapshot: a symlink) keeps the other builds' per-course entries
+    store.save(prune=course is None and kept is not None)
     return found
 
 
@@ -289,7 +317,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
            now: dt.datetime, note: Callable[[str], None], started: float,
            timings: dict[str, float]) -> BuildResult:
     from lmsctl.checks.report_formats import emit
-    from lmsctl.checks.validate import validate_repository
+    from lmsctl.checks.validate import Facts, validate_repository
     from lmsctl.core.history import History
     from lmsctl.core.inputs import taken_before
     from lmsctl.targets.site import compile as compiler
@@ -297,14 +325,17 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
     from lmsctl.targets.site.template_cache import TemplateCache
 
     t = time.perf_counter()
+    kept: Facts | None = None
     if course is not None:
         repo, report = load_preview(root, course)
     else:
         with contextlib.ExitStack() as given:
             if inputs is not None and inputs.files is not None:  # one walk of the files
                 given.enter_context(taken_before(root, inputs.files))
-            repo, report = validate_repository(root, cache=use_cache)
-    report.extend(_placeholders(repo, course, drafts, strict, use_cache))
+                # the courses whose files are unchanged are stand-ins (issue 14)
+                kept = Facts.open(root) if use_cache else None
+            repo, report = validate_repository(root, cache=use_cache, kept=kept)
+    report.extend(_placeholders(repo, course, drafts, strict, use_cache, kept))
     report.command = "build"
     timings["validate"] = time.perf_counter() - t
     unchanged = f"Fix them and build again; the previous site in {out} is unchanged."
@@ -337,12 +368,16 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         t = time.perf_counter()
         stack.enter_context(i18n.compiled_in(None if cache is None else TemplateCache(
             cache.templates / "pages", build_cache.code_fingerprint())))
-        compiled = compiler.compile_site(repo, selection, space.work, options, history, cache)
+        known = None if kept is None else compiler.Known(
+            frozenset(kept.standing), lambda c: stand_in_read(root, c))
+        compiled = compiler.compile_site(repo, selection, space.work, options, history, cache,
+                                         known)
         timings["compile"] = time.perf_counter() - t
         built = len(selection.built)
         # the render forks: its processes need none of the repository (the lessons' text and
         # documents), so they do not carry a copy of it (issue 14: a cold build's memory)
-        del repo, history, selection
+        stand_ins = len(kept.standing) if kept is not None else 0
+        del repo, history, selection, kept, known
         gc.collect()
         t = time.perf_counter()
         reuse = None
@@ -398,4 +433,5 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
     return BuildResult(out=out, pages=compiled.pages, courses=built,
                        seconds=time.perf_counter() - started, processes=result.processes,
                        report=report, warnings=lesson_warnings, preview=course,
-                       timings=timings, rendered=result.rendered)
+                       timings=timings, rendered=result.rendered,
+                       stand_ins=stand_ins)
