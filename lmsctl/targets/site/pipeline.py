@@ -336,6 +336,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
                 kept = Facts.open(root) if use_cache else None
             repo, report = validate_repository(root, cache=use_cache, kept=kept)
     report.extend(_placeholders(repo, course, drafts, strict, use_cache, kept))
+    if kept is not None:
+        kept.release()
     report.command = "build"
     timings["validate"] = time.perf_counter() - t
     unchanged = f"Fix them and build again; the previous site in {out} is unchanged."
