@@ -394,8 +394,14 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         if same:  # out already holds exactly this site
             result = render.RenderResult(processes=0)
         else:
-            result = render.render(compiled, space.stage, reuse,
-                                   cache.templates if cache is not None else None)
+            # what is left is frozen while the render forks: its processes' collections never
+            # touch (and so never copy) the pages of the objects they inherit (a build's memory)
+            gc.freeze()
+            try:
+                result = render.render(compiled, space.stage, reuse,
+                                       cache.templates if cache is not None else None)
+            finally:
+                gc.unfreeze()
         timings["render"] = time.perf_counter() - t
         lesson_warnings = list(compiled.warnings)
         if preview_prefix := (f"courses/{course}/" if course else ""):
