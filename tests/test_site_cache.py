@@ -706,3 +706,22 @@ def test_a_stand_in_keeps_its_errors(repo: Path, tmp_path: Path) -> None:
     rules = {getattr(d, "rule", "") for d in first.value.findings}
     assert {"LMS207", "LMS208"} <= rules and len(rules) >= 3, rules
     assert again.value.findings == cold.value.findings == first.value.findings
+
+
+def test_a_stand_in_whose_course_yml_went_away_mid_build_is_a_clear_build_error(
+        sample_repo: Path) -> None:
+    """A stand-in's course.yml read well when the build began; if it is gone (or broken) by the
+    time its pages are compiled, the build stops with a message, not an internal error."""
+    from lmsctl.content.loader import load_course
+    from lmsctl.core.errors import BuildError
+    from lmsctl.targets.site.pipeline import stand_in_read
+
+    root = sample_repo.resolve()
+    folder = sorted(p.parent for p in (root / "courses").glob("*/course.yml"))[0]
+    course = load_course(root, folder)[0]
+    assert course is not None
+    assert stand_in_read(root, course).id == course.id
+    (folder / "course.yml").unlink()
+    with pytest.raises(BuildError) as caught:
+        stand_in_read(root, course)
+    assert f"{course.rel_dir}/course.yml changed while" in str(caught.value)

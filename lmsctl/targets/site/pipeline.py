@@ -126,7 +126,10 @@ def stand_in_read(root: Path, course: Course) -> Course:
     from lmsctl.content.loader import load_course
 
     full = load_course(root, root / course.rel_dir)[0]
-    assert full is not None, "a stand-in's course.yml was read before, and is unchanged"
+    if full is None:  # its course.yml was fine when the build started: changed since
+        raise BuildError(f"the site was not built: {course.rel_dir}/course.yml changed while "
+                         "the site was being built",
+                         "Build again once the files are saved; the previous site is unchanged.")
     return full
 
 
