@@ -125,10 +125,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from lmsctl.targets.site.community_pages import atom_feed, contributors_page, whats_new_page
     from lmsctl.content.freshness import freshness
     from lmsctl.content.loader import load_repository
     from lmsctl.core.history import read_history
+    from lmsctl.targets.site.community_pages import atom_feed, contributors_page, whats_new_page
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "catalog"

@@ -11,11 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lmsctl.checks.lint import glob_regex, lint_repository
-from lmsctl.content.markdown import inline_text, read, toc_slug
-from lmsctl.core.document import LessonDocument as LessonView
 from lmsctl.content.loader import load_lesson
+from lmsctl.content.markdown import inline_text, read, toc_slug
 from lmsctl.core.diagnostics import Diagnostic
-from lmsctl.core.model import Lesson
+from lmsctl.core.document import LessonDocument as LessonView
 from tests.conftest import MINIMAL_CONFIG, build_tree
 from tests.test_lint_rules import BODY, LESSON, base_files, lesson, other_course
 

@@ -10,9 +10,9 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from click.testing import CliRunner
 
 from lmsctl.authoring.templates import builtin_templates
 from lmsctl.cli import cli
