@@ -12,28 +12,14 @@ import os
 import signal
 import sys
 from types import FrameType
-from typing import TYPE_CHECKING
 
 from lmsctl.core import resident
-
-if TYPE_CHECKING:
-    import socket
 
 
 def _abort_during_startup(signum: int, frame: FrameType | None) -> None:
     with contextlib.suppress(OSError):
         os.write(2, b"\nAborted!\n")
     os._exit(130)
-
-
-def _exactly(conn: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        more = conn.recv(size - len(data))
-        if not more:
-            break
-        data += more
-    return data
 
 
 def _resident() -> int | None:
@@ -61,7 +47,7 @@ def _resident() -> int | None:
         conn.connect(path)
         sent = socket.send_fds(conn, [message], [0, 1, 2])
         conn.sendall(message[sent:])
-        reply = _exactly(conn, 4)
+        reply = resident.exactly(conn, 4)
         conn.settimeout(None)
     except OSError:  # none listening, a closed standard stream, no answer: run here
         conn.close()
@@ -79,7 +65,7 @@ def _resident() -> int | None:
 
     signal.signal(signal.SIGINT, interrupt)
     try:
-        code = _exactly(conn, 4)
+        code = resident.exactly(conn, 4)
     except OSError:
         code = b""
     finally:
@@ -89,7 +75,9 @@ def _resident() -> int | None:
     if interrupted:
         return 130
     with contextlib.suppress(OSError):
-        os.write(2, b"internal error: the resident lmsctl's run ended without an exit code\n")
+        os.write(2, (f"internal error: the resident lmsctl ({path}) ended this run without an "
+                     "exit code\nhint: run the command again with LMSCTL_RESIDENT=0, or stop "
+                     "`lmsctl resident` and start it again\n").encode("utf-8", "replace"))
     return 3
 
 

@@ -275,8 +275,8 @@ def _closest_file(course_dir: Path, lesson_dir: str, target: str) -> str | None:
 
 #: where a stand-in lesson keeps its ``page_links``
 PAGE_LINKS = "_lmsctl_page_links"
-#: where a stand-in course keeps its ``published_files``, and a stand-in lesson its links' URLs
-PUBLISHED, LINK_URLS = "_lmsctl_published", "_lmsctl_urls"
+#: where a stand-in course keeps its ``published_files``
+PUBLISHED = "_lmsctl_published"
 
 
 def _safe_asset(course_dir: str, path: str) -> str | None:
@@ -311,10 +311,10 @@ def published_files(repo: Repository, course: Course) -> list[tuple[str, str]]:
     root = os.fspath(repo.root)
     for lesson in course.lessons:
         base = os.path.dirname(os.path.join(root, lesson.rel))
-        for url in lesson.__dict__.get(LINK_URLS) or [link.url for link in lesson.links]:
-            if not is_local(url):
+        for link in lesson.links:  # a stand-in's files are kept (above): a lesson read now
+            if not is_local(link.url):
                 continue
-            target = unquote(urlsplit(url).path)
+            target = unquote(urlsplit(link.url).path)
             if not target or target.endswith((".md", "/")) or target.startswith("/"):
                 continue
             wanted.add(os.path.normpath(os.path.join(base, target)))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from lmsctl.checks.references import (
-    LINK_URLS,
     PAGE_LINKS,
     PUBLISHED,
     asset_findings,
@@ -16,7 +16,7 @@ from lmsctl.checks.references import (
     page_links,
     published_files,
 )
-from lmsctl.content.loader import StandIn, load_repository
+from lmsctl.content.loader import StandIn, is_content_name, load_repository
 from lmsctl.core.cache import Disabled, Namespace, digest, lazy, open_namespace, pickled
 from lmsctl.core.diagnostics import Diagnostic, Report
 from lmsctl.core.document import LessonDocument
@@ -55,7 +55,7 @@ def validate_repository(root: Path, cache: bool = True,
         kept = None
     stand_in: StandIn | None = None
     if kept is not None and whole:
-        stand_in, only = kept.whole(root)
+        stand_in, only = kept.whole()
     elif kept is not None and only is not None:
         stand_in = kept.stand_in
     # with stand-ins a run reads few files: the readings of all of them are restored only if
@@ -104,8 +104,8 @@ class Facts:
         return cls(root, Namespace.open(root, FACTS), before)
 
     def _key(self, name: str) -> str | None:
-        digest, settled = self.folders.get(name, ("", False))
-        if not settled:
+        digest = self.folder_key(name)
+        if digest is None:
             return None
         key = self.keys.get(name)
         if key is None:
@@ -134,11 +134,12 @@ class Facts:
                                                        for x in lessons),
                              _DIGEST: whole, PUBLISHED: published}, later), files
 
-    def whole(self, root: Path) -> tuple[StandIn, frozenset[str]]:
+    def whole(self) -> tuple[StandIn, frozenset[str]]:
         """For a run that reports on everything: ``stand_in``, and the course folders without
         facts, read afresh when they are few (a restored reading of every file costs more)."""
-        courses = root / "courses"
-        names = [n for n in self.folders if (courses / n / "course.yml").is_file()]
+        entries = self.before.entries  # the snapshot knows which folders hold a course.yml
+        names = [n for n in self.folders if is_content_name(n) and stat.S_ISREG(
+            entries.get(f"courses/{n}/course.yml", (0,))[0])]
         missing = frozenset(n for n in names if self.store.get(self._key(n) or "") is None)
         return self.stand_in, missing if len(missing) <= FRESH else frozenset()
 
@@ -258,7 +259,7 @@ class StandInLesson(Lesson):
 
 
 #: What a stand-in lesson keeps as plain values (no model objects to restore).
-_URLS, _DOCUMENT_URLS, _KEYS = LINK_URLS, "_lmsctl_document_urls", "_lmsctl_keys"
+_URLS, _DOCUMENT_URLS, _KEYS = "_lmsctl_urls", "_lmsctl_document_urls", "_lmsctl_keys"
 PLAIN = (_URLS, _DOCUMENT_URLS, _KEYS, PAGE_LINKS)
 
 

@@ -30,8 +30,6 @@ from lmsctl.core.cache import code_files_hash
 from lmsctl.core.errors import UsageError
 from lmsctl.core.inputs import Snapshot, snapshot
 
-#: The exit status of a child that found lmsctl's files changed (the resident then stops).
-_STALE_STATUS = 75
 #: The most a request may hold (arguments and environment).
 _MAX_REQUEST = 1 << 20
 
@@ -163,7 +161,7 @@ def _reap() -> bool:
             return stale
         if pid == 0:
             return stale
-        stale = stale or (os.WIFEXITED(status) and os.WEXITSTATUS(status) == _STALE_STATUS)
+        stale = stale or (os.WIFEXITED(status) and os.WEXITSTATUS(status) == resident.STALE)
 
 
 def _peer_is_us(conn: socket.socket) -> bool:
@@ -184,11 +182,9 @@ def _request(conn: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
     size = int.from_bytes(data[:4], "big")
     if size > _MAX_REQUEST:
         return None, fds
-    while len(data) < 4 + size:
-        more = conn.recv(4 + size - len(data))
-        if not more:
-            return None, fds
-        data += more
+    data += resident.exactly(conn, 4 + size - len(data))
+    if len(data) < 4 + size:
+        return None, fds
     try:
         request = marshal.loads(data[4:4 + size])
     except (EOFError, ValueError, TypeError):
@@ -243,7 +239,7 @@ def _child(conn: socket.socket, fds: list[int], request: dict[str, Any], known: 
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if not _same_code(known):
             conn.sendall(resident.REFUSED.to_bytes(4, "big"))
-            status = _STALE_STATUS
+            status = resident.STALE
             return
         os.chdir(request["cwd"])
         os.environ.clear()

@@ -53,10 +53,15 @@ from lmsctl.core.yamlstrict import MAX_YAML_BYTES, YamlDoc, decode_text, parse_y
 MAX_LESSON_BYTES = 1024 * 1024
 
 
+def is_content_name(name: str) -> bool:
+    """Whether a folder under courses/ of this name may be a course: not ``_templates`` and
+    the like (``_``), not hidden (``.``)."""
+    return not name.startswith(("_", "."))
+
+
 def is_content_folder(folder: Path) -> bool:
-    """A folder under courses/ that may be a course: not ``_templates`` and the like (``_``),
-    not hidden (``.``)."""
-    return folder.is_dir() and not folder.name.startswith(("_", "."))
+    """A folder under courses/ that may be a course (``is_content_name``)."""
+    return folder.is_dir() and is_content_name(folder.name)
 
 
 def content_folders(courses_dir: Path) -> list[Path]:
@@ -64,7 +69,8 @@ def content_folders(courses_dir: Path) -> list[Path]:
     paths: a listing's entries tell folders apart without a ``stat`` each, and names sort
     faster than paths (1,000 courses: 19 -> 5 ms, twice per run)."""
     with os.scandir(courses_dir) as it:
-        keep = {e.name for e in it if e.is_dir() and not e.name.startswith(("_", "."))}
+        keep = {e.name for e in it if e.is_dir() and is_content_name(e.name)}
+    # iterdir's paths are made without parsing (``courses_dir / name`` parses each)
     return sorted((p for p in courses_dir.iterdir() if p.name in keep),
                   key=lambda p: os.path.normcase(p.name))
 

@@ -546,6 +546,7 @@ _NORMALIZE: Callable[[StateCore], None]
 #: may add (set by ``_dispatching``, with markdown-it imported).
 _MD_TRIM = ""
 _MAX_AUTOCOMPLETED_CELLS = 0
+_join_text_tokens: Callable[[list[Token]], list[Token]] = list
 
 
 #: A table's delimiter row after its first two characters; a column of it, trimmed.
@@ -787,9 +788,10 @@ def _dispatching(md: MarkdownIt) -> None:
     that can match a line starting with that line's first character: the same tokens, without
     the ten or so calls that fail on every line of a paragraph. (And markdown-it's
     ``text_join`` step as ``_text_join``, its ``parseLinkLabel`` as ``_link_label``.)"""
-    global _MD_TRIM, _MAX_AUTOCOMPLETED_CELLS
+    global _MD_TRIM, _MAX_AUTOCOMPLETED_CELLS, _join_text_tokens
     from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
     from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS as _MAX_AUTOCOMPLETED_CELLS
+    from markdown_it.rules_core.text_join import _join_text_tokens
     names = {id(r.fn): r.name for r in md.block.ruler.__rules__}
     chains: dict[str, list[BlockRule]] = {}
     for chain in ("", "paragraph", "reference", "blockquote", "list"):
@@ -1052,8 +1054,6 @@ def _text_join(state: StateCore) -> None:
             continue
         if len(children) == 1 and children[0].type == "text" and not children[0].children:
             continue
-        from markdown_it.rules_core.text_join import _join_text_tokens
-
         for child in children:
             if child.children:  # an image's alt text is its own token tree
                 child.children = _join_text_tokens(child.children)
@@ -1827,8 +1827,8 @@ def inline_text(markdown: str) -> str:
 #: autolink, an entity, an attribute list) or that markdown-it's normalize step replaces; at any
 #: other character (``-``, ``:``, ``!`` without ``[``...) every rule fails and the character is
 #: kept as text.
-_INLINE_MARKUP = re.compile(r"[\n\r\0\\`*_\[<&{]")
 _MARKUP_CHARACTERS = "\n\r\0\\`*_[<&{"
+_INLINE_MARKUP = re.compile("[" + re.escape(_MARKUP_CHARACTERS) + "]")
 
 
 def _no_markup(text: str) -> bool:

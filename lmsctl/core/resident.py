@@ -26,6 +26,10 @@ import hashlib
 import os
 import stat
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import socket
 
 #: The commands a resident runs (those whose start-up is most of a run on a few files).
 COMMANDS = ("lint", "validate")
@@ -34,8 +38,9 @@ ENV = "LMSCTL_RESIDENT"
 #: Sent instead of a process id: the resident does not run this command line (the console
 #: script runs it itself).
 REFUSED = 0
-#: The exit code a child sends when the lmsctl files changed since the resident started.
-STALE = 255
+#: The exit status of a resident's child that found lmsctl's files changed since the resident
+#: started (the resident then stops, and the console script runs the command itself).
+STALE = 75
 
 
 def package_dir() -> str:
@@ -67,3 +72,14 @@ def private(path: str) -> bool:
         return False
     return (stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid()
             and stat.S_IMODE(st.st_mode) & 0o077 == 0)
+
+
+def exactly(conn: socket.socket, size: int) -> bytes:
+    """``size`` bytes from ``conn``, or fewer when it closes first."""
+    data = b""
+    while len(data) < size:
+        more = conn.recv(size - len(data))
+        if not more:
+            break
+        data += more
+    return data

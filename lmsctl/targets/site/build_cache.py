@@ -63,7 +63,7 @@ from lmsctl.core.history import Change, History, Person
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import publish
 from lmsctl.targets.site.build_inputs import Inputs
-from lmsctl.targets.site.learner_search import SCOPES
+from lmsctl.targets.site.learner_search import SCOPES, scope_sizes
 
 #: Where the cache lives, relative to the repository root (a folder of lmsctl's cache).
 CACHE_DIR = Path(core_cache.CACHE_DIR) / "build"
@@ -337,7 +337,9 @@ class BuildCache:
             self.pending.mkdir(parents=True, exist_ok=True)
             (self.pending / f"compile-{key}.json").write_bytes(raw)
         except OSError as exc:
-            self.complain(f"could not be written ({exc.strerror or exc})")
+            # once per build, naming where (the build's workspace), not once per course
+            self.complain(f"could not keep compiled courses in {self.pending} "
+                          f"({exc.strerror or exc}): they compile again next time")
             return
         self.new_compiled[key] = hashlib.sha256(raw).hexdigest()
 
@@ -429,24 +431,12 @@ class BuildCache:
             if not (isinstance(found, list) and len(found) == 3 and isinstance(found[2], dict)):
                 return None
             name, expected = str(found[0]), str(found[1])
-            raw = self._checked_bytes(name, expected)
+            raw = self._read_checked(name, expected, decode=bytes)
             if raw is None:
                 return None
             self.docs_parts[part] = (name, expected, found[2], raw)
             sizes.update(found[2])
         return sizes
-
-    def _checked_bytes(self, name: str, expected: str) -> bytes | None:
-        """The bytes of a file of the cache whose SHA-256 must be ``expected``."""
-        raw: bytes | None = None
-        with contextlib.suppress(OSError):
-            raw = (self.folder / name).read_bytes()
-        if raw is None:
-            self.complain(f"misses {name}")
-        elif hashlib.sha256(raw).hexdigest() != expected:
-            self.complain(f"has a damaged {name}")
-            raw = None
-        return raw
 
     def part_docs(self, part: str) -> dict[str, Any]:
         """The search documents of ``part`` that ``plan`` checked (empty when it has none)."""
@@ -596,6 +586,7 @@ class SiteDocs(Mapping[str, Any]):
     def __init__(self, reuse: Reuse, fresh: dict[str, Any]) -> None:
         self.reuse = reuse
         self.fresh = fresh
+        self.fresh_sizes = {src: scope_sizes(docs) for src, docs in fresh.items()}
         self.keys_ = {src for src in reuse.skip_pages if src in reuse.sizes} | set(fresh)
         self.same = {src for src in self.keys_ if src in reuse.sizes and (
             src not in fresh or fresh[src] == reuse.cached(src))}
@@ -615,13 +606,8 @@ class SiteDocs(Mapping[str, Any]):
 
     def scope_size(self, src: str, scope: str) -> int:
         """How many documents page ``src`` has in ``scope`` (without reading them)."""
-        sizes = scope_sizes(self.fresh[src]) if src in self.fresh else self.reuse.sizes[src]
+        sizes = self.fresh_sizes[src] if src in self.fresh_sizes else self.reuse.sizes[src]
         return int(sizes[SCOPES.index(scope)])
-
-
-def scope_sizes(docs: Any) -> list[int]:
-    """How many of a page's search documents are in each scope (``SCOPES``)."""
-    return [sum(1 for d in docs if d["scope"] == scope) for scope in SCOPES]
 
 
 def _person_json(p: Person) -> list[str]:

@@ -222,7 +222,20 @@ def _sizer(docs: Mapping[str, PageDocs]) -> Callable[[str, str], int]:
     told: Callable[[str, str], int] | None = getattr(docs, "scope_size", None)
     if told is not None:
         return told
-    return lambda src, scope: sum(1 for d in docs[src] if d["scope"] == scope)
+    counted: dict[str, list[int]] = {}
+
+    def size(src: str, scope: str) -> int:
+        found = counted.get(src)
+        if found is None:
+            found = counted[src] = scope_sizes(docs[src])
+        return found[SCOPES.index(scope)]
+
+    return size
+
+
+def scope_sizes(docs: PageDocs) -> list[int]:
+    """How many of a page's search documents are in each scope (``SCOPES``)."""
+    return [sum(1 for d in docs if d["scope"] == scope) for scope in SCOPES]
 
 
 def _grouped(docs: Mapping[str, PageDocs], scope: str,
@@ -302,8 +315,10 @@ def write_index(site_dir: Path, docs: Mapping[str, PageDocs], cached: Path | Non
     kept: set[str] = set()
     size = _sizer(docs)
     known: dict[str, Any] = {}
-    if cached is not None:
+    if cached is not None and intact is not None:
         for scope in SCOPES:
+            if f"{FOLDER}/{scope}/meta.json" not in intact:
+                continue  # missing or altered in the cached site: nothing of it is trusted
             try:
                 meta = json.loads((cached / FOLDER / scope / "meta.json").read_bytes())
             except (OSError, ValueError):
@@ -322,14 +337,13 @@ def write_index(site_dir: Path, docs: Mapping[str, PageDocs], cached: Path | Non
         if not isinstance(found, dict) or found.get("docs") != sum(
                 size(src, scope) for src in srcs):
             return None
+        terms, chunks = found.get("terms"), found.get("chunks")
+        if not isinstance(terms, list) or not isinstance(chunks, list):
+            return None
+        # every file the cached meta.json names (as ``_group_files`` wrote them) is intact
         folder = f"{FOLDER}/{scope}/{g}"
-        names: list[str] = []
-        for sub in ("t", "d"):
-            try:
-                names += [f"{folder}/{sub}/{name}" for name in os.listdir(cached / folder / sub)]
-            except OSError:
-                if srcs:
-                    return None
+        names = [*(f"{folder}/t/{k}.json" for k in range(len(terms))),
+                 *(f"{folder}/d/{k}.json" for k in range(len(chunks)))]
         if not all(name in intact for name in names):
             return None
         kept.update(names)

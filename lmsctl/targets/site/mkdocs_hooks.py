@@ -127,6 +127,9 @@ def _keep_theme_listing(theme: Any, folder: str) -> None:
                     os.makedirs(folder, exist_ok=True)
                     write_atomic(Path(path), hashlib.sha256(body).hexdigest().encode() + b"\n"
                                  + body)
+                    for old in Path(folder).glob("theme-files-*.json"):  # another lmsctl's
+                        if str(old) != path:
+                            old.unlink(missing_ok=True)
             return found
 
         env.list_templates = listing

@@ -133,6 +133,20 @@ def stand_in_read(root: Path, course: Course) -> Course:
     return full
 
 
+def _stand_in_reader(root: Path) -> Callable[[Course], Course]:
+    """``stand_in_read``, each course read once per build (its LMS309 places and its pages may
+    both need it)."""
+    readings: dict[str, Course] = {}
+
+    def read(course: Course) -> Course:
+        found = readings.get(course.id)
+        if found is None:
+            found = readings[course.id] = stand_in_read(root, course)
+        return found
+
+    return read
+
+
 #: The cache namespace of the places of placeholder text the build found in each file.
 PLACEHOLDERS = "build-placeholders"
 
@@ -158,13 +172,13 @@ def _fail(report: Report, fmt: str, stdout: TextIO, what: str, hint: str) -> Bui
 
 
 def _placeholders(repo: Repository, course: str | None, drafts: bool,
-                  strict: bool, use_cache: bool = True, kept: Facts | None = None
-                  ) -> list[Diagnostic]:
+                  strict: bool, use_cache: bool = True, kept: Facts | None = None,
+                  known: compiler.Known | None = None) -> list[Diagnostic]:
     """Template placeholder text (LMS309) in the courses this build publishes, at the severity
     lmsctl.yml gives the rule: an error fails ``--strict`` builds; a plain build warns. With
     the cache, each file's places are kept by its text (``placeholder_findings``' store), and
-    with ``kept`` each settled course's findings by its files' time stamps (a stand-in has no
-    text to look in: it is read only when its findings are not kept)."""
+    with ``kept`` each settled course's findings by its files' time stamps (a stand-in, one of
+    ``known``'s, has no text to look in: it is read only when its findings are not kept)."""
     from lmsctl.checks.lint import read_config
     from lmsctl.checks.rules.content import placeholder_findings
     from lmsctl.content.placeholders import template_texts
@@ -173,7 +187,7 @@ def _placeholders(repo: Repository, course: str | None, drafts: bool,
     config, _ = read_config(repo)
     store = open_namespace(repo.root, PLACEHOLDERS, use_cache)
     texts = template_texts(repo.root)
-    known = core_cache.digest(*sorted(texts))
+    templates = core_cache.digest(*sorted(texts))
     found: list[Diagnostic] = []
     for c in repo.courses:
         if (course is not None and c.id != course) or (c.status == "draft" and not drafts):
@@ -181,11 +195,10 @@ def _placeholders(repo: Repository, course: str | None, drafts: bool,
         folder = kept.folder_key(c.id) if kept is not None else None
         places: list[Diagnostic] | None = None
         if folder is not None:
-            key = store.key("course", c.id, folder, known)
+            key = store.key("course", c.id, folder, templates)
             places = store.get(key)
         if places is None:
-            full = stand_in_read(repo.root, c) if kept is not None and c.id in kept.standing \
-                else c
+            full = known.read(c) if known is not None and c.id in known.standing else c
             places = list(placeholder_findings(repo.root, full, store, texts))
             if folder is not None:
                 store.put(key, places)
@@ -329,6 +342,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
 
     t = time.perf_counter()
     kept: Facts | None = None
+    known: compiler.Known | None = None
     if course is not None:
         repo, report = load_preview(root, course)
     else:
@@ -338,7 +352,9 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
                 # the courses whose files are unchanged are stand-ins (issue 14)
                 kept = Facts.open(root) if use_cache else None
             repo, report = validate_repository(root, cache=use_cache, kept=kept)
-    report.extend(_placeholders(repo, course, drafts, strict, use_cache, kept))
+    if kept is not None:
+        known = compiler.Known(frozenset(kept.standing), _stand_in_reader(root))
+    report.extend(_placeholders(repo, course, drafts, strict, use_cache, kept, known))
     if kept is not None:
         kept.release()
     report.command = "build"
@@ -373,8 +389,6 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         t = time.perf_counter()
         stack.enter_context(i18n.compiled_in(None if cache is None else TemplateCache(
             cache.templates / "pages", build_cache.code_fingerprint())))
-        known = None if kept is None else compiler.Known(
-            frozenset(kept.standing), lambda c: stand_in_read(root, c))
         compiled = compiler.compile_site(repo, selection, space.work, options, history, cache,
                                          known)
         timings["compile"] = time.perf_counter() - t
