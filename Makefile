@@ -40,7 +40,7 @@ serve: install
 	$(BIN)/python -m lmsctl.cli serve
 
 lint: install-test
-	$(BIN)/python -m ruff check lmsctl
+	$(BIN)/python -m ruff check lmsctl tests benchmarks
 	$(BIN)/python -m mypy
 
 # Every tests/js/**/*.test.mjs with Node's own test runner (none yet is fine).

@@ -162,7 +162,8 @@ def generate(out: Path, courses: int, lessons: int = 6, seed: int = 7) -> None:
             (folder / "lessons" / f"{n:02d}-part-{n}.md").write_text(
                 lesson_text(rng, cid, n), encoding="utf-8")
     for p in range(1, max(2, courses // 50) + 1):
-        members = "\n".join(f"  - {c}" for c in ids[(p - 1) * 5:(p - 1) * 5 + 5]) or "  - course-0001"
+        members = "\n".join(f"  - {c}" for c in ids[(p - 1) * 5:(p - 1) * 5 + 5]) \
+            or "  - course-0001"
         (out / "paths" / f"path-{p}.yml").write_text(
             f"title: Path {p}\nsummary: Generated path {p}.\nowners: [\"@acme/l-and-d\"]\n"
             f"courses:\n{members}\n", encoding="utf-8")

@@ -284,8 +284,8 @@ def test_new_lesson_after_refuses_to_break_links(make_repo: Callable[..., Path])
 def test_build_format_json_writes_only_the_report(make_repo: Callable[..., Path]) -> None:
     import json
 
-    root = make_repo({"courses/sales-basics/lessons/01-discovery-questions.md":
-                      MINIMAL_LESSON.replace("## Why ask", "![](../assets/nope.png)\n\n## Why ask")})
+    broken = MINIMAL_LESSON.replace("## Why ask", "![](../assets/nope.png)\n\n## Why ask")
+    root = make_repo({"courses/sales-basics/lessons/01-discovery-questions.md": broken})
     code, out, err = run("build", "--repo", str(root), "--format", "json")
     assert code == 1
     found = json.loads(out)["diagnostics"]

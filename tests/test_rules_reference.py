@@ -21,7 +21,8 @@ def test_docs_rules_md_is_the_generated_reference() -> None:
         DOC.write_text(expected, encoding="utf-8")
     assert DOC.read_text(encoding="utf-8") == expected, (
         "docs/rules.md is out of date: run LMSCTL_UPDATE_GOLDEN=1 .venv/bin/pytest "
-        "tests/test_rules_reference.py, or .venv/bin/python -c 'from lmsctl.checks.rules.reference import "
+        "tests/test_rules_reference.py, or .venv/bin/python -c "
+        "'from lmsctl.checks.rules.reference import "
         "reference_markdown as r; open(\"docs/rules.md\", \"w\").write(r())'")
 
 

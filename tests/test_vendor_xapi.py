@@ -36,6 +36,7 @@ def test_vendored_xapi_is_the_pinned_package_build() -> None:
         pytest.skip("node_modules is missing: npm ci --ignore-scripts")
     installed = json.loads((PACKAGE / "package.json").read_text(encoding="utf-8"))["version"]
     assert installed == pinned(), "node_modules is stale: npm ci --ignore-scripts"
-    assert (VENDOR / "xapi.esm.js").read_bytes() == (PACKAGE / "dist" / "XAPI.esm.js").read_bytes(), (
+    vendored = (VENDOR / "xapi.esm.js").read_bytes()
+    assert vendored == (PACKAGE / "dist" / "XAPI.esm.js").read_bytes(), (
         "the vendored xAPI module differs from the pinned package: run scripts/vendor-xapi.sh")
     assert (VENDOR / "LICENSE").read_bytes() == (PACKAGE / "LICENSE.md").read_bytes()
