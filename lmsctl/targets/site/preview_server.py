@@ -212,6 +212,13 @@ def _server_class() -> Any:
             if getattr(self, "_watch", None) is not None:
                 self.observer = self._watch.rewatch()
 
+        def published(self) -> None:
+            """The new site is in place (the rest of the build writes its cache): serve it
+            and reload the open pages now."""
+            with self._epoch_cond:
+                self._visible_epoch = self._wanted_epoch
+                self._epoch_cond.notify_all()
+
         def serve(self, *, open_in_browser: bool = False) -> None:
             """Serve and rebuild until shut down (bound, listening and watching already)."""
             self.serve_thread.start()
@@ -330,6 +337,37 @@ class _Watch:
         return self.observer
 
 
+def _marker(out: Path) -> tuple[int, int, int] | None:
+    try:
+        st = (out / MARKER).stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
+
+
+@contextlib.contextmanager
+def _on_swap(out: Path, then: Callable[[], None], every: float = 0.01) -> Iterator[None]:
+    """Call ``then`` (once) as soon as a build swaps a new site into ``out`` (its marker file
+    is new: a build writes one into each site it publishes), not when the build returns: it
+    still writes its cache then."""
+    before = _marker(out)
+    done = threading.Event()
+
+    def look() -> None:
+        while not done.wait(every):
+            if _marker(out) not in (before, None):
+                then()
+                return
+
+    thread = threading.Thread(target=look, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 OWNER = "owner.pid"  # in each preview folder: the process serving from it
 ORPHAN_AGE = 60.0  # seconds: a folder without an owner file younger than this is being set up
 
@@ -428,9 +466,15 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
         fork of a process that serves with threads)."""
         log = io.StringIO()
         server.rewatch()
+
+        def swapped() -> None:
+            status.set(False)
+            server.published()
+
         try:
-            result = build_site(root, out, course=course, drafts=drafts, workers=workers,
-                                stdout=log)
+            with _on_swap(out, swapped):
+                result = build_site(root, out, course=course, drafts=drafts, workers=workers,
+                                    stdout=log)
         except LmsctlError as exc:
             text = log.getvalue() + f"error: {exc.message}\n" + (f"  hint: {exc.hint}\n"
                                                              if exc.hint else "")
