@@ -182,14 +182,15 @@ def _server_class() -> Any:
                 content[end:]
 
         def watch_repository(self, root: Path, wanted: Callable[[str], bool],
-                             stream: TextIO) -> None:
+                             stream: TextIO, poll: bool = False) -> None:
             """Watch what the preview is built from: at the top of the repository (which
             never disappears, unlike a course folder on a branch switch), courses/, paths/,
             lmsctl.yml and CONTRIBUTING.md; below, everything but hidden files and folders
             (.git and .lmsctl are never watched). The kernel says what changed (inotify),
             at once and at no cost while nothing does; where it cannot (another system, no
-            watches left), the files are polled. Started here: a change made once this
-            returns is never missed."""
+            watches left) or must not (``poll``: a folder shared from another system, whose
+            changes the kernel here never hears of), the files are polled. Started here: a
+            change made once this returns is never missed."""
             import watchdog.events
 
             def callback(event: Any) -> None:
@@ -204,7 +205,7 @@ def _server_class() -> Any:
             handler.on_any_event = callback  # type: ignore[method-assign]
             self._watch = _Watch(root, handler)
             self._watched_paths[str(root)] = 1  # MkDocs injects its reload script
-            self.observer = self._watch.start(stream)
+            self.observer = self._watch.start(stream, poll)
 
         def rewatch(self) -> None:
             """Before each rebuild: watch courses/ and paths/ again where they were removed
@@ -243,6 +244,12 @@ def _change_events() -> list[type[Any]]:
             ev.DirMovedEvent]
 
 
+def _why(exc: OSError) -> str:
+    """Why the system's watch cannot be had, for the terminal."""
+    hint = "; raise fs.inotify.max_user_watches" if exc.errno == errno.ENOSPC else ""
+    return f"the system cannot watch them: {exc.strerror or exc}{hint}"
+
+
 def _identity(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -263,8 +270,10 @@ class _Watch:
         self.stream: TextIO | None = None
         self.folders: dict[str, tuple[Any, tuple[int, int] | None]] = {}
 
-    def start(self, stream: TextIO) -> Any:
+    def start(self, stream: TextIO, poll: bool = False) -> Any:
         self.stream = stream
+        if poll:
+            return self._poll("--poll")
         try:
             from watchdog.observers import Observer
 
@@ -273,7 +282,7 @@ class _Watch:
                                    event_filter=_change_events())
             self.observer.start()
         except OSError as exc:
-            return self._poll(exc)
+            return self._poll(_why(exc))
         return self.rewatch()
 
     def _alive(self, watch: Any) -> bool:
@@ -300,11 +309,11 @@ class _Watch:
                 watch = self.observer.schedule(self.handler, os.fspath(path), recursive=True,
                                                event_filter=_change_events())
             except OSError as exc:
-                return self._poll(exc)
+                return self._poll(_why(exc))
             self.folders[name] = (watch, now)
         return self.observer
 
-    def _poll(self, exc: OSError) -> Any:
+    def _poll(self, reason: str) -> Any:
         """Poll the files from now on: one recursive look at the repository every
         ``POLL_INTERVAL`` (only what the preview is built from; .git is never read)."""
         import watchdog.observers.polling
@@ -329,10 +338,8 @@ class _Watch:
                                event_filter=_change_events())
         self.observer.start()
         if self.stream is not None:
-            reason = exc.strerror or str(exc)
-            hint = " (raise fs.inotify.max_user_watches)" if exc.errno == errno.ENOSPC else ""
-            self.stream.write(f"note: the system cannot watch the files ({reason}){hint}; "
-                              f"looking at them every {POLL_INTERVAL:g} s instead.\n")
+            self.stream.write(f"note: looking at the files every {POLL_INTERVAL:g} s for "
+                              f"changes ({reason}).\n")
             self.stream.flush()
         return self.observer
 
@@ -441,9 +448,10 @@ def _stopped_by_sigterm() -> Iterator[None]:
 
 def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextIO,
           ready: Callable[[str], None] | None = None,
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None, poll: bool = False) -> None:
     """Serve until interrupted (or until ``stop`` is set, for tests). ``ready`` is called
-    with the URL once the server listens."""
+    with the URL once the server listens. ``poll``: look at the files for changes every
+    ``POLL_INTERVAL`` rather than be told of them by the system."""
     if course is not None:
         load_preview(root, course)  # an unknown course id is a usage error, before serving
     config, _ = load_config(root)
@@ -511,7 +519,7 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
     try:
         with _stopped_by_sigterm():
             _serve_until_stopped(server, port, root, ready, stop, close, rebuild, stream,
-                                 watched_ids)
+                                 watched_ids, poll)
     except KeyboardInterrupt:
         stream.write("Stopped.\n")
     finally:
@@ -522,7 +530,7 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
 def _serve_until_stopped(server: Any, port: int, root: Path, ready: Callable[[str], None] | None,
                          stop: threading.Event | None, close: Callable[[], None],
                          rebuild: Callable[..., None], stream: TextIO,
-                         watched_ids: list[frozenset[str] | None]) -> None:
+                         watched_ids: list[frozenset[str] | None], poll: bool) -> None:
     """Bind, build, watch and serve until stopped."""
     try:
         server.server_bind()
@@ -537,7 +545,8 @@ def _serve_until_stopped(server: Any, port: int, root: Path, ready: Callable[[st
     # --port 0: the port the system chose
     server.url = f"http://{HOST}:{server.server_address[1]}{server.mount_path}"
     # watched from before the first build, so that no change made meanwhile is missed
-    server.watch_repository(root, lambda path: is_watched(root, path, watched_ids[0]), stream)
+    server.watch_repository(root, lambda path: is_watched(root, path, watched_ids[0]), stream,
+                            poll)
     rebuild(workers=None)  # the first build renders every page: in parallel
     if ready is not None:
         ready(server.url)
