@@ -18,7 +18,8 @@ runs it. It prints:
   the rebuild's start (the watch and the debounce), the rebuild (``build_site``, as serve's
   terminal says), the rebuild's end to the sentence on screen (the reload; less than the
   reload, even below 0, as the page is told to reload once the new site is in place, while
-  the build still writes its cache);
+  the build still writes its cache); and the server's CPU time for the save (user + system:
+  the watch and the rebuild; steadier than wall time on a busy machine);
 - the CPU time the idle server spends watching the files (per second of wall time).
 """
 
@@ -112,15 +113,17 @@ def edit(server: Server, page: Any, lesson: Path, n: int) -> dict[str, float]:
     sentence on screen."""
     sentence = f"Freshly saved sentence {os.getpid()}-{n} at {time.time():.0f} for the preview."
     after = len(server.lines)
+    cpu = server.cpu()
     with lesson.open("a", encoding="utf-8") as f:
         f.write(f"\n\n{sentence}\n")
     saved = time.perf_counter()
     page.get_by_text(sentence).wait_for(timeout=120_000)
     seen = time.perf_counter()
     _, built, m = server.wait_line(BUILT, after, timeout=60)
+    cpu = server.cpu() - cpu
     build = float(m[2])
     return {"visible": seen - saved, "watch": max(built - build - saved, 0.0), "build": build,
-            "reload": seen - built, "rendered": float(m[1])}
+            "reload": seen - built, "rendered": float(m[1]), "cpu": cpu}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(run)
                 print(f"  edit {n}: visible {run['visible']:.2f} s = watch and debounce "
                       f"{run['watch']:.2f} + build {run['build']:.2f} (rendered "
-                      f"{run['rendered']:.0f}) + reload {run['reload']:.2f}", flush=True)
+                      f"{run['rendered']:.0f}) + reload {run['reload']:.2f}; server CPU "
+                      f"{run['cpu']:.2f} s", flush=True)
                 time.sleep(1)
     finally:
         if server is not None:
@@ -188,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"save -> new sentence visible, median of {len(runs)}: {visible:.2f} s (watch and "
           f"debounce {median('watch'):.2f}, build {median('build'):.2f}, reload "
-          f"{median('reload'):.2f}) - target about {TARGET:g} s (< {ABOUT:g} s): {verdict}")
+          f"{median('reload'):.2f}; the server's CPU time {median('cpu'):.2f} s) - target about "
+          f"{TARGET:g} s (< {ABOUT:g} s): {verdict}")
     print(f"time to first serve: {cold:.1f} s{'' if cached else ' cold'}, {warm:.1f} s warm; "
           f"idle watching: {idle * 100:.0f}% of a core; load average now {load[0]:.1f}")
     return 0
