@@ -3,6 +3,7 @@ at 1,000 courses).
 
     python -m benchmarks.bench_serve                 # 1,000 courses, 5 edits
     python -m benchmarks.bench_serve --courses 200   # a quicker look
+    python -m benchmarks.bench_serve --course        # serve --course (the edited lesson's)
 
 A synthetic catalog (``benchmarks.synth``) is generated in a git repository, then
 ``lmsctl serve`` is started on it in its own process, on a free port of 127.0.0.1, as a user
@@ -57,14 +58,15 @@ def free_port() -> int:
 class Server:
     """``lmsctl serve`` in its own process; its output lines, each with when it was read."""
 
-    def __init__(self, repo: Path) -> None:
+    def __init__(self, repo: Path, course: str | None) -> None:
         self.port = free_port()
         self.lines: list[tuple[float, str]] = []
         self.changed = threading.Condition()
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "lmsctl", "serve", "--repo", str(repo), "--port",
-             str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             str(self.port), *(["--course", course] if course else [])],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
 
     def _read(self, stream: IO[str]) -> None:
@@ -102,8 +104,8 @@ class Server:
             self.proc.wait()
 
 
-def first_serve(repo: Path) -> tuple[Server, float, str]:
-    server = Server(repo)
+def first_serve(repo: Path, course: str | None) -> tuple[Server, float, str]:
+    server = Server(repo, course)
     _, when, m = server.wait_line(re.compile(r"Serving .* on (http://\S+)"))
     return server, when - server.started, m[1]
 
@@ -130,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--courses", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--course", action="store_true",
+                        help="serve --course: a preview of the edited lesson's course only")
     parser.add_argument("--keep", type=Path, default=None,
                         help="work here and keep it (a catalog already there is reused)")
     args = parser.parse_args(argv)
@@ -149,21 +153,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{courses} courses, {files} files under courses/; cores: "
               f"{len(os.sched_getaffinity(0))}; load average {load[0]:.1f} {load[1]:.1f} "
               f"{load[2]:.1f}; work folder {base}", flush=True)
+        lesson = sorted((repo / "courses").glob("*/lessons/*.md"))[courses // 2 * 6]
+        course_id = lesson.parent.parent.name
+        slug = re.sub(r"^\d+-", "", lesson.stem)
+        preview = course_id if args.course else None
+        if preview:
+            print(f"  lmsctl serve --course {preview}", flush=True)
         cached = any((repo / ".lmsctl" / "cache" / "build").glob("*/*"))
-        server, cold, _ = first_serve(repo)
+        server, cold, _ = first_serve(repo, preview)
         print(f"  first serve{'' if cached else ' (cold preview cache)'}: {cold:.1f} s",
               flush=True)
         server.stop()
-        server, warm, url = first_serve(repo)
+        server, warm, url = first_serve(repo, preview)
         print(f"  first serve again (warm cache): {warm:.1f} s", flush=True)
         time.sleep(2)  # the watch takes its first look
         idle_cpu, idle_start = server.cpu(), time.perf_counter()
         time.sleep(5)
         idle = (server.cpu() - idle_cpu) / (time.perf_counter() - idle_start)
         print(f"  idle server watching the files: {idle * 100:.0f}% of a core", flush=True)
-        lesson = sorted((repo / "courses").glob("*/lessons/*.md"))[courses // 2 * 6]
-        course_id = lesson.parent.parent.name
-        slug = re.sub(r"^\d+-", "", lesson.stem)
         runs: list[dict[str, float]] = []
         with browser() as b:
             page = b.new_page()

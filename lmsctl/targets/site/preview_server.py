@@ -471,7 +471,14 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
 
     def rebuild(workers: int | None = 1) -> None:
         """Build; after a save, in this process (``workers=1``: a few pages to render, and no
-        fork of a process that serves with threads)."""
+        fork of a process that serves with threads). Then, with --course, the courses it
+        links to are looked up again (once the terminal has the outcome)."""
+        try:
+            build_once(workers)
+        finally:
+            update_watched_ids()
+
+    def build_once(workers: int | None) -> None:
         log = io.StringIO()
         server.rewatch()
 
@@ -498,8 +505,6 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
             stream.write(text)
             status.set(True, text)
             return
-        finally:
-            update_watched_ids()
         status.set(False)
         stream.write(log.getvalue() + f"Built {result.pages} pages ({result.rendered} "
                      f"rendered, the others from the build cache) in {result.seconds:.1f} s.\n")
