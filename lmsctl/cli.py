@@ -315,13 +315,16 @@ def export(fmts: tuple[str, ...], courses: tuple[str, ...], path: str | None,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--drafts/--no-drafts", default=True, show_default=True,
               help="Include draft courses.")
+@click.option("--poll", is_flag=True, help="Look at the files for changes every 0.5 s, "
+              "for a folder shared from another system (a container's mount, WSL's /mnt, a "
+              "network drive), whose changes this one is not told of.")
 @repo_option
 @handled
-def serve(course: str | None, port: int, drafts: bool, repo: Path | None) -> int:
+def serve(course: str | None, port: int, drafts: bool, poll: bool, repo: Path | None) -> int:
     """Preview the site on 127.0.0.1, rebuilding when files change."""
     from lmsctl.commands import serve as cmd
 
-    return cmd.run(root_of(repo), course, port, drafts)
+    return cmd.run(root_of(repo), course, port, drafts, poll)
 
 
 @cli.command("new-course")

@@ -49,7 +49,8 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 30) -> bool:
 
 
 @contextmanager
-def serving(root: Path, course: str | None = None) -> Iterator[tuple[str, io.StringIO]]:
+def serving(root: Path, course: str | None = None,
+            poll: bool = False) -> Iterator[tuple[str, io.StringIO]]:
     stream = io.StringIO()
     ready = threading.Event()
     stop = threading.Event()
@@ -62,7 +63,8 @@ def serving(root: Path, course: str | None = None) -> Iterator[tuple[str, io.Str
 
     def target() -> None:
         try:
-            serve(root, course, free_port(), True, stream, ready=on_ready, stop=stop)
+            serve(root, course, free_port(), True, stream, ready=on_ready, stop=stop,
+                  poll=poll)
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             errors.append(exc)
             ready.set()

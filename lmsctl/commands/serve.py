@@ -8,11 +8,11 @@ from pathlib import Path
 from lmsctl.targets.site.preview_server import serve
 
 
-def run(root: Path, course: str | None, port: int, drafts: bool) -> int:
+def run(root: Path, course: str | None, port: int, drafts: bool, poll: bool = False) -> int:
     def ready(url: str) -> None:
         what = f"a preview of {course}" if course else "the site"
         print(f"Serving {what} on {url} (rebuilds when you save a file; Ctrl+C stops).",
               flush=True)
 
-    serve(root, course, port, drafts, sys.stdout, ready=ready)
+    serve(root, course, port, drafts, sys.stdout, ready=ready, poll=poll)
     return 0

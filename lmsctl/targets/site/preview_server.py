@@ -6,9 +6,12 @@ and shows them in every open preview page as an overlay (the same text as the te
 never as HTML), which goes away with the next good build; when even the first build fails, the
 browser shows them until they are fixed.
 
-The whole repository folder is watched (recursively, with events filtered to course content), so
-the watch survives a `git switch` that removes and re-creates a course folder, and editors that
-save by writing a temporary file and renaming it over the original.
+The system says what changed (inotify on Linux): the top of the repository, and courses/ and
+paths/ recursively, watched again when they are removed and made anew; the files are polled only
+where that cannot be had. So a save is seen at once, an idle preview costs nothing, and the watch
+survives a `git switch` that removes and re-creates a course folder, and editors that save by
+writing a temporary file and renaming it over the original. The first build renders in parallel;
+a rebuild after a save renders the few pages it changed in this process.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import logging
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -177,26 +181,17 @@ def _server_class() -> Any:
             return content[:end] + b"<script>" + OVERLAY_SCRIPT.encode() + b"</script>" + \
                 content[end:]
 
-        def watch_repository(self, root: Path, wanted: Callable[[str], bool]) -> None:
-            """One recursive watch of the repository folder (which never disappears, unlike
-            a course folder on a branch switch). Only what the preview is built from is
-            polled: at the top, courses/, paths/, lmsctl.yml and CONTRIBUTING.md; below,
-            everything but hidden files and folders (.git is never read)."""
+        def watch_repository(self, root: Path, wanted: Callable[[str], bool],
+                             stream: TextIO, poll: bool = False) -> None:
+            """Watch what the preview is built from: at the top of the repository (which
+            never disappears, unlike a course folder on a branch switch), courses/, paths/,
+            lmsctl.yml and CONTRIBUTING.md; below, everything but hidden files and folders
+            (.git and .lmsctl are never watched). The kernel says what changed (inotify),
+            at once and at no cost while nothing does; where it cannot (another system, no
+            watches left) or must not (``poll``: a folder shared from another system, whose
+            changes the kernel here never hears of), the files are polled. Started here: a
+            change made once this returns is never missed."""
             import watchdog.events
-            import watchdog.observers.polling
-
-            base = os.fspath(root)
-
-            def listdir(path: str | None) -> Iterator[os.DirEntry[str]]:
-                with os.scandir(path) as entries:
-                    for entry in entries:
-                        if entry.name.startswith(".") or (path == base and
-                                                          entry.name not in TOP_LEVEL):
-                            continue
-                        yield entry
-
-            self.observer = watchdog.observers.polling.PollingObserverVFS(  # type: ignore[assignment]
-                os.stat, listdir, polling_interval=0.5)
 
             def callback(event: Any) -> None:
                 paths = [event.src_path, getattr(event, "dest_path", "") or ""]
@@ -208,11 +203,176 @@ def _server_class() -> Any:
 
             handler = watchdog.events.FileSystemEventHandler()
             handler.on_any_event = callback  # type: ignore[method-assign]
-            key = str(root)
-            self._watched_paths[key] = 1  # MkDocs starts its observer and injects scripts
-            self._watch_refs[key] = self.observer.schedule(handler, key, recursive=True)
+            self._watch = _Watch(root, handler)
+            self._watched_paths[str(root)] = 1  # MkDocs injects its reload script
+            self.observer = self._watch.start(stream, poll)
+
+        def rewatch(self) -> None:
+            """Before each rebuild: watch courses/ and paths/ again where they were removed
+            and made anew (a branch switch), or made for the first time."""
+            if getattr(self, "_watch", None) is not None:
+                self.observer = self._watch.rewatch()
+
+        def published(self) -> None:
+            """The new site is in place (the rest of the build writes its cache): serve it
+            and reload the open pages now."""
+            with self._epoch_cond:
+                self._visible_epoch = self._wanted_epoch
+                self._epoch_cond.notify_all()
+
+        def serve(self, *, open_in_browser: bool = False) -> None:
+            """Serve and rebuild until shut down (bound, listening and watching already)."""
+            self.serve_thread.start()
+            self._build_loop()  # type: ignore[no-untyped-call]
 
     return PreviewServer
+
+
+#: Seconds between two looks at the files, when they are polled (no inotify).
+POLL_INTERVAL = 0.5
+#: Watched recursively, each on its own (a course folder may come and go; these too).
+WATCHED_FOLDERS = ("courses", "paths")
+
+
+def _change_events() -> list[type[Any]]:
+    """What a rebuild follows: files and folders made, written, removed or renamed; never a
+    file opened or read (the build reads them all)."""
+    import watchdog.events as ev
+
+    return [ev.FileCreatedEvent, ev.FileModifiedEvent, ev.FileClosedEvent, ev.FileAttribEvent,
+            ev.FileDeletedEvent, ev.FileMovedEvent, ev.DirCreatedEvent, ev.DirDeletedEvent,
+            ev.DirMovedEvent]
+
+
+def _why(exc: OSError) -> str:
+    """Why the system's watch cannot be had, for the terminal."""
+    hint = "; raise fs.inotify.max_user_watches" if exc.errno == errno.ENOSPC else ""
+    return f"the system cannot watch them: {exc.strerror or exc}{hint}"
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
+
+class _Watch:
+    """The observer of one preview: the system's own (inotify on Linux) on the top of the
+    repository and on each of ``WATCHED_FOLDERS``; the files polled instead when that cannot
+    be had (then the terminal says why)."""
+
+    def __init__(self, root: Path, handler: Any) -> None:
+        self.root, self.handler = root, handler
+        self.observer: Any = None
+        self.polling = False
+        self.stream: TextIO | None = None
+        self.folders: dict[str, tuple[Any, tuple[int, int] | None]] = {}
+
+    def start(self, stream: TextIO, poll: bool = False) -> Any:
+        self.stream = stream
+        if poll:
+            return self._poll("--poll")
+        try:
+            from watchdog.observers import Observer
+
+            self.observer = Observer()
+            self.observer.schedule(self.handler, os.fspath(self.root), recursive=False,
+                                   event_filter=_change_events())
+            self.observer.start()
+        except OSError as exc:
+            return self._poll(_why(exc))
+        return self.rewatch()
+
+    def _alive(self, watch: Any) -> bool:
+        return any(e.watch == watch and e.is_alive() for e in self.observer.emitters)
+
+    def rewatch(self) -> Any:
+        """(Re)schedule the watch of each folder that was made or made anew since the last
+        look; the observer in use (the polling one, if a watch could not be added)."""
+        if self.polling:
+            return self.observer
+        for name in WATCHED_FOLDERS:
+            path = self.root / name
+            now = _identity(path)
+            watch, then = self.folders.get(name, (None, None))
+            if now == then and (watch is None or self._alive(watch)):
+                continue
+            if watch is not None:
+                with contextlib.suppress(KeyError):
+                    self.observer.unschedule(watch)
+            self.folders[name] = (None, now)
+            if now is None:
+                continue
+            try:
+                watch = self.observer.schedule(self.handler, os.fspath(path), recursive=True,
+                                               event_filter=_change_events())
+            except OSError as exc:
+                return self._poll(_why(exc))
+            self.folders[name] = (watch, now)
+        return self.observer
+
+    def _poll(self, reason: str) -> Any:
+        """Poll the files from now on: one recursive look at the repository every
+        ``POLL_INTERVAL`` (only what the preview is built from; .git is never read)."""
+        import watchdog.observers.polling
+
+        if self.observer is not None:
+            with contextlib.suppress(Exception):  # a half-started observer: nothing to stop
+                self.observer.stop()
+        base = os.fspath(self.root)
+
+        def listdir(path: str | None) -> Iterator[os.DirEntry[str]]:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if entry.name.startswith(".") or (path == base and
+                                                      entry.name not in TOP_LEVEL):
+                        continue
+                    yield entry
+
+        self.polling = True
+        self.observer = watchdog.observers.polling.PollingObserverVFS(
+            os.stat, listdir, polling_interval=POLL_INTERVAL)
+        self.observer.schedule(self.handler, base, recursive=True,
+                               event_filter=_change_events())
+        self.observer.start()
+        if self.stream is not None:
+            self.stream.write(f"note: looking at the files every {POLL_INTERVAL:g} s for "
+                              f"changes ({reason}).\n")
+            self.stream.flush()
+        return self.observer
+
+
+def _marker(out: Path) -> tuple[int, int, int] | None:
+    try:
+        st = (out / MARKER).stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
+
+
+@contextlib.contextmanager
+def _on_swap(out: Path, then: Callable[[], None], every: float = 0.01) -> Iterator[None]:
+    """Call ``then`` (once) as soon as a build swaps a new site into ``out`` (its marker file
+    is new: a build writes one into each site it publishes), not when the build returns: it
+    still writes its cache then."""
+    before = _marker(out)
+    done = threading.Event()
+
+    def look() -> None:
+        while not done.wait(every):
+            if _marker(out) not in (before, None):
+                then()
+                return
+
+    thread = threading.Thread(target=look, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 OWNER = "owner.pid"  # in each preview folder: the process serving from it
@@ -288,9 +448,10 @@ def _stopped_by_sigterm() -> Iterator[None]:
 
 def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextIO,
           ready: Callable[[str], None] | None = None,
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None, poll: bool = False) -> None:
     """Serve until interrupted (or until ``stop`` is set, for tests). ``ready`` is called
-    with the URL once the server listens."""
+    with the URL once the server listens. ``poll``: look at the files for changes every
+    ``POLL_INTERVAL`` rather than be told of them by the system."""
     if course is not None:
         load_preview(root, course)  # an unknown course id is a usage error, before serving
     config, _ = load_config(root)
@@ -308,11 +469,27 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
             watched_ids[0] = frozenset(p.name for p in watched_paths(root, course)
                                        if p.parent == root / "courses") | {course}
 
-    def rebuild() -> None:
-        log = io.StringIO()
+    def rebuild(workers: int | None = 1) -> None:
+        """Build; after a save, in this process (``workers=1``: a few pages to render, and no
+        fork of a process that serves with threads). Then, with --course, the courses it
+        links to are looked up again (once the terminal has the outcome)."""
         try:
-            result = build_site(root, out, course=course, drafts=drafts, workers=1,
-                                stdout=log)
+            build_once(workers)
+        finally:
+            update_watched_ids()
+
+    def build_once(workers: int | None) -> None:
+        log = io.StringIO()
+        server.rewatch()
+
+        def swapped() -> None:
+            status.set(False)
+            server.published()
+
+        try:
+            with _on_swap(out, swapped):
+                result = build_site(root, out, course=course, drafts=drafts, workers=workers,
+                                    stdout=log)
         except LmsctlError as exc:
             text = log.getvalue() + f"error: {exc.message}\n" + (f"  hint: {exc.hint}\n"
                                                              if exc.hint else "")
@@ -328,8 +505,6 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
             stream.write(text)
             status.set(True, text)
             return
-        finally:
-            update_watched_ids()
         status.set(False)
         stream.write(log.getvalue() + f"Built {result.pages} pages ({result.rendered} "
                      f"rendered, the others from the build cache) in {result.seconds:.1f} s.\n")
@@ -348,8 +523,8 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
 
     try:
         with _stopped_by_sigterm():
-            _serve_until_stopped(server, port, root, ready, stop, close, rebuild,
-                                 watched_ids)
+            _serve_until_stopped(server, port, root, ready, stop, close, rebuild, stream,
+                                 watched_ids, poll)
     except KeyboardInterrupt:
         stream.write("Stopped.\n")
     finally:
@@ -359,8 +534,8 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
 
 def _serve_until_stopped(server: Any, port: int, root: Path, ready: Callable[[str], None] | None,
                          stop: threading.Event | None, close: Callable[[], None],
-                         rebuild: Callable[[], None],
-                         watched_ids: list[frozenset[str] | None]) -> None:
+                         rebuild: Callable[..., None], stream: TextIO,
+                         watched_ids: list[frozenset[str] | None], poll: bool) -> None:
     """Bind, build, watch and serve until stopped."""
     try:
         server.server_bind()
@@ -372,21 +547,14 @@ def _serve_until_stopped(server: Any, port: int, root: Path, ready: Callable[[st
                               f"Stop the other server or pick another port: --port "
                               f"{port + 1}.") from exc
         raise
-    # serve() binds and listens itself: it is done already.
-    server.server_bind = server.server_activate = lambda: None
-    rebuild()
-    server.watch_repository(root, lambda path: is_watched(root, path, watched_ids[0]))
+    # --port 0: the port the system chose
+    server.url = f"http://{HOST}:{server.server_address[1]}{server.mount_path}"
+    # watched from before the first build, so that no change made meanwhile is missed
+    server.watch_repository(root, lambda path: is_watched(root, path, watched_ids[0]), stream,
+                            poll)
+    rebuild(workers=None)  # the first build renders every page: in parallel
     if ready is not None:
-        def announce() -> None:
-            # Once the watch has taken its first look at the files (serve() starts it),
-            # so that a change made right after "ready" is never missed.
-            for _ in range(500):
-                if server.observer.is_alive():
-                    break
-                time.sleep(0.02)
-            ready(server.url)
-
-        threading.Thread(target=announce, daemon=True).start()
+        ready(server.url)
     if stop is not None:
         def stopper() -> None:
             stop.wait()
