@@ -1,10 +1,12 @@
 """How ``lmsctl serve`` hears of changes (issue 14): the system tells it (inotify), on the top
 of the repository and on courses/ and paths/, watched again when they are made anew; with
 ``--poll`` it looks at the files instead; open pages reload as soon as the new site is in
-place, not when the build has also written its cache."""
+place, not when the build has also written its cache; a rebuild runs without the cyclic
+garbage collector, which is on again after it."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 import threading
 import urllib.error
@@ -51,6 +53,8 @@ def test_a_paths_folder_made_while_serving_is_watched(make_repo: Callable[..., P
                                                                 "title: All courses"),
                                                    encoding="utf-8")
         assert wait_for(lambda: "All courses" in text(page)), stream.getvalue()
+        # the collector, off while a rebuild runs, is on again once it is over
+        assert wait_for(gc.isenabled)
 
 
 def test_the_courses_folder_removed_and_made_anew_is_watched_again(

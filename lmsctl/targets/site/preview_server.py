@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import io
 import json
 import logging
@@ -375,6 +376,22 @@ def _on_swap(out: Path, then: Callable[[], None], every: float = 0.01) -> Iterat
         thread.join()
 
 
+@contextlib.contextmanager
+def _collecting_after() -> Iterator[None]:
+    """No collection of cyclic garbage while a rebuild runs, one collection once it is over
+    (the pages have reloaded by then). At 1,000 courses the collector walked the build's
+    objects four times per save: 0.4-0.5 s of its 4 s; the build leaves few cycles (0.07 s
+    to collect them after)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
+
+
 OWNER = "owner.pid"  # in each preview folder: the process serving from it
 ORPHAN_AGE = 60.0  # seconds: a folder without an owner file younger than this is being set up
 
@@ -474,7 +491,8 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
         fork of a process that serves with threads). Then, with --course, the courses it
         links to are looked up again (once the terminal has the outcome)."""
         try:
-            build_once(workers)
+            with _collecting_after() if workers == 1 else contextlib.nullcontext():
+                build_once(workers)
         finally:
             update_watched_ids()
 
