@@ -4,6 +4,7 @@ repository; the findings, exit codes and output are those of a run without the r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -119,6 +120,56 @@ def test_a_resident_runs_lint_and_validate_as_the_script_would(resident: Path,
     # other commands are never handed over
     there, served = lmsctl(resident, modules, "rules", "LMS214")
     assert not served and there.returncode == 0
+
+
+def _age_new(root: Path) -> None:
+    """Date back the files written in the last minute (only those: the others keep their
+    time stamps, so a snapshot that missed a change would be the one before it)."""
+    then = time.time() - 60
+    for path in root.rglob("*"):
+        if path.is_file() and ".lmsctl" not in path.parts and path.stat().st_mtime > then:
+            os.utime(path, (then - 60, then - 60))
+
+
+def test_a_watching_resident_finds_what_a_fresh_run_without_cache_finds(
+        run: Path, tmp_path: Path, sample_repo: Path) -> None:
+    """The resident watches the repository of its runs (``lmsctl.core.watch``) and reads its
+    facts ahead: after each kind of change (made as an author's tools make them, the files then
+    dated back so that the caches and the facts are used), ``lint <file>``, ``lint`` and
+    ``validate`` through it print what a fresh ``--no-cache`` run prints."""
+    from tests.test_checks_cache import CHANGES, L1, age, seed
+    from tests.test_watch import CHANGES as WATCHED
+
+    root = seed(sample_repo)
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "start")):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root,
+                       check=True, capture_output=True)
+    age(root)
+    proc = _start(run, tmp_path, _env(run))
+    modules = tmp_path / "modules.txt"
+    steps = [("none", lambda r: None), *sorted(CHANGES.items()),
+             *((name, WATCHED[name]) for name in ("renamed over", "course deleted",
+                                                   "git checkout"))]
+    try:
+        for name, change in steps:
+            with contextlib.suppress(FileNotFoundError):  # e.g. renaming a deleted lesson
+                change(root)
+            _age_new(root)
+            for args in (("lint", str(root / L1)), ("lint",), ("validate",)):
+                if not (root / L1).exists():
+                    continue
+                here, served = lmsctl(run, modules, *args, "--no-cache", "--repo", str(root),
+                                      LMSCTL_RESIDENT="0")
+                assert not served
+                for _ in range(2):  # (the second one remembered)
+                    there, served = lmsctl(run, modules, *args, "--repo", str(root))
+                    assert served, (name, args)
+                    assert (there.returncode, there.stdout) == (here.returncode, here.stdout), \
+                        (name, args)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert f"watching {root.resolve()}" in err
 
 
 def test_a_resident_of_other_lmsctl_files_is_not_used_and_stops(run: Path,

@@ -264,6 +264,40 @@ def decode(raw: bytes) -> dict[str, Any]:
     return entries
 
 
+#: A file's stamps: (inode, size, modification and change time in ns); every rewrite
+#: (``write_atomic``) gives it a new inode.
+Stamps = tuple[int, int, int, int]
+#: In a ``lmsctl resident``: namespace files it read ahead, by path: their stamps then and their
+#: entries (``read_ahead``).
+_READ_AHEAD: dict[Path, tuple[Stamps, dict[str, Any]]] = {}
+
+
+def _stamps(st: os.stat_result) -> Stamps:
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def read_ahead(root: Path, name: str) -> None:
+    """For a long-running process whose forks run checks (``lmsctl resident``): read the
+    namespace ``name`` of ``root`` now, unless the file read before is still there; a fork's
+    ``Namespace.open`` then takes its entries while the file has the same stamps (the same
+    file: no read, no unpickling). A file that cannot be used is not kept (a fork reads it
+    and says why)."""
+    path = cache_dir(root) / f"{name}.bin"
+    try:
+        with open(path, "rb") as f:
+            stamps = _stamps(os.fstat(f.fileno()))
+            found = _READ_AHEAD.get(path)
+            if found is not None and found[0] == stamps:
+                return
+            _READ_AHEAD.pop(path, None)
+            raw = f.read()
+            if _stamps(os.fstat(f.fileno())) != stamps:
+                return  # written to while read (not by lmsctl, which writes a new file)
+        _READ_AHEAD[path] = (stamps, decode(raw))
+    except (OSError, CacheUnreadable):
+        _READ_AHEAD.pop(path, None)
+
+
 class Namespace:
     """The entries of one namespace of a repository's cache (see the module's docstring)."""
 
@@ -282,6 +316,15 @@ class Namespace:
         """The namespace ``name`` of the cache of ``root``, as stored (empty when there is no
         cache yet, or with a note when it cannot be used)."""
         store = cls(root, name, {}, note)
+        ahead = _READ_AHEAD.get(store.path)
+        if ahead is not None:
+            try:
+                same = _stamps(os.stat(store.path)) == ahead[0]
+            except OSError:
+                same = False
+            if same:
+                store._old = ahead[1]
+                return store
         try:
             raw = store.path.read_bytes()
         except FileNotFoundError:
