@@ -614,3 +614,38 @@ def test_fix_after_a_remembered_run(sample_repo: Path, tmp_path: Path) -> None:
     text = (sample_repo / L1).read_text(encoding="utf-8")
     assert text == (other / L1).read_text(encoding="utf-8")
     assert "<https://example.org/bare>" in text  # the remembered finding's fix was applied
+
+
+def test_a_scoped_run_writes_the_new_facts_to_the_small_file_of_recent_ones(
+        sample_repo: Path, reads: list[str]) -> None:
+    """After a run that kept every course's facts, a run on one edited course adds that
+    course's facts to ``facts-recent.bin``, not ``facts.bin`` (written whole: 15 MB at 1,000
+    courses); the next runs take them from there, a damaged one is a note and the same
+    result, and a run that sees everything puts them all back into ``facts.bin``."""
+    seed(sample_repo)
+    age(sample_repo)
+    lint_repository(sample_repo)
+    folder = sample_repo / cache.CACHE_DIR
+    whole = (folder / "facts.bin").stat()
+    for i in range(2):
+        _edit(sample_repo, L2, lambda t, i=i: t + f"\nEdited {i}.\n")  # (L1 links into it)
+        age(sample_repo)
+        _, some = lint_repository(sample_repo, [P1])
+        assert some.sorted() == lint_repository(sample_repo, [P1], cache=False)[1].sorted()
+        assert (folder / "facts.bin").stat().st_ino == whole.st_ino  # not written again
+        assert (folder / "facts-recent.bin").exists()
+        reads.clear()
+        _, again = lint_repository(sample_repo, [P1])  # sales-basics from the recent facts
+        assert again.sorted() == some.sorted() and not any(SALES in r for r in reads)
+    (folder / "facts-recent.bin").write_bytes(b"damaged")
+    _edit(sample_repo, L2, lambda t: t + "\nEdited again.\n")
+    age(sample_repo)
+    done = subprocess.run([sys.executable, "-m", "lmsctl", "lint", P1], cwd=sample_repo,
+                          capture_output=True, text=True, check=False)
+    assert "facts-recent.bin is not used" in done.stderr
+    assert done.stdout == subprocess.run(
+        [sys.executable, "-m", "lmsctl", "lint", P1, "--no-cache"], cwd=sample_repo,
+        capture_output=True, text=True, check=False).stdout
+    assert_same(sample_repo)  # whole runs: all in facts.bin again
+    assert not (folder / "facts-recent.bin").exists()
+    assert (folder / "facts.bin").stat().st_ino != whole.st_ino

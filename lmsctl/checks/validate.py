@@ -101,7 +101,7 @@ class Facts:
         before = snapshot_before(root)
         if before is None:
             return None
-        return cls(root, Namespace.open(root, FACTS), before)
+        return cls(root, Namespace.open(root, FACTS, recent=True), before)
 
     def _key(self, name: str) -> str | None:
         digest = self.folder_key(name)
@@ -109,7 +109,10 @@ class Facts:
             return None
         key = self.keys.get(name)
         if key is None:
-            key = self.keys[name] = self.store.key(name, digest)
+            key = _FACT_KEYS.get((name, digest))
+            if key is None:
+                key = _FACT_KEYS[name, digest] = self.store.key(name, digest)
+            self.keys[name] = key
         return key
 
     def folder_key(self, name: str) -> str | None:
@@ -125,14 +128,33 @@ class Facts:
         found = self.store.get(key) if key is not None else None
         if found is None:
             return None
-        eager, later, files, lessons, problems, whole, published = found
         self.standing.add(name)
-        self.problems += problems
-        if eager is None:
-            return None, files
-        return lazy(Course, {**eager, "lessons": tuple(_lesson(eager["id"], *x)
-                                                       for x in lessons),
-                             _DIGEST: whole, PUBLISHED: published}, later), files
+        self.problems += found[4]
+        made = _MADE.get(key)  # type: ignore[arg-type]
+        if made is not None and made[0] is found:  # made of this very entry
+            return made[1]
+        return _stand_in(found)
+
+    @classmethod
+    def prepare(cls, root: Path, before: Snapshot) -> None:
+        """For a long-running process whose forks run checks (``lmsctl resident``), once it
+        has read the facts ahead (``cache.read_ahead``): make the stand-in of every course
+        whose facts are known for its files as ``before`` has them, and their keys. A fork's
+        ``stand_in`` takes one made of the very entry it finds (the same file read ahead),
+        and makes the others."""
+        facts = cls(root, Namespace.open(root, FACTS, note=lambda _: None, recent=True), before)
+        made: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}
+        for name in facts.folders:
+            key = facts._key(name)
+            found = facts.store.get(key) if key is not None else None
+            if key is not None and found is not None:
+                made[key] = (found, _stand_in(found))
+        _MADE.clear()
+        _MADE.update(made)
+        if len(_FACT_KEYS) > 4 * len(facts.keys):  # (not without end)
+            _FACT_KEYS.clear()
+            _FACT_KEYS.update({(name, facts.folders[name][0]): key
+                          for name, key in facts.keys.items()})
 
     def whole(self) -> tuple[StandIn, frozenset[str]]:
         """For a run that reports on everything: ``stand_in``, and the course folders without
@@ -188,6 +210,22 @@ class Facts:
                 if now.get(name) == self.folders.get(name):
                     self.store.put(key, value)
         self.store.save(prune=everything)
+
+
+#: The keys of the courses' facts by folder name and folder hash (made once per process).
+_FACT_KEYS: dict[tuple[str, str], str] = {}
+#: Stand-ins made ahead (``Facts.prepare``) by key: the entry they were made of and the
+#: stand-in with its files.
+_MADE: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}
+
+
+def _stand_in(found: tuple[Any, ...]) -> tuple[Course | None, list[str]]:
+    """The stand-in of a course and its files, from its facts."""
+    eager, later, files, lessons, _, whole, published = found
+    if eager is None:
+        return None, files
+    return lazy(Course, {**eager, "lessons": tuple(_lesson(eager["id"], *x) for x in lessons),
+                         _DIGEST: whole, PUBLISHED: published}, later), files
 
 
 #: The fields of a stand-in lesson kept in its course's facts (the others are empty).

@@ -30,6 +30,7 @@ from typing import Any
 
 import click
 
+from lmsctl.checks.validate import Facts
 from lmsctl.core import inputs, resident
 from lmsctl.core.cache import code_files_hash, read_ahead
 from lmsctl.core.errors import UsageError
@@ -189,9 +190,12 @@ class _Repositories:
                                    "folders)" if watcher is not None else
                                    f"lmsctl resident: cannot watch {root} (each run walks "
                                    "its files)", err=True)
-                for root in self.watchers:
+                for root, watcher in self.watchers.items():
                     for name in READ_AHEAD:
                         read_ahead(root, name)
+                    before = watcher.snapshot() if watcher is not None else None
+                    if before is not None:
+                        Facts.prepare(root, before)
             else:
                 for watcher in self.watchers.values():
                     if watcher is not None and watcher.fd == fd:

@@ -71,8 +71,17 @@ class Snapshot:
         """For each folder of ``tree`` (each course): a hash of its entries and whether all its
         files are settled (see ``settled``)."""
         young = self.taken_ns - int(RACY_SECONDS * 1e9)
-        return {name: (_hash(sorted(items)), max(e[2] for _, e in items) < young)
-                for name, items in self.groups(tree).items()}
+        return {name: (digest, newest < young)
+                for name, (digest, newest) in self.stamps(tree).items()}
+
+    def stamps(self, tree: str = "courses") -> dict[str, tuple[str, int]]:
+        """For each folder of ``tree``: a hash of its entries and its files' newest
+        modification time (worked out once per snapshot and tree)."""
+        found = self.__dict__.setdefault("_stamps", {})  # (a cache, not a field)
+        if tree not in found:
+            found[tree] = {name: group_stamps(items)
+                           for name, items in self.groups(tree).items()}
+        return found[tree]  # type: ignore[no-any-return]
 
     def groups(self, tree: str = "courses") -> dict[str, list[tuple[str, Entry]]]:
         """The entries of each folder of ``tree`` (each course), the folder's own included,
@@ -86,6 +95,11 @@ class Snapshot:
                     groups.setdefault(rel[len(prefix):].partition("/")[0], []).append((rel, e))
             found[tree] = groups
         return found[tree]  # type: ignore[no-any-return]
+
+
+def group_stamps(items: list[tuple[str, Entry]]) -> tuple[str, int]:
+    """What ``Snapshot.stamps`` gives for a folder of these entries."""
+    return _hash(sorted(items)), max(e[2] for _, e in items)
 
 
 def _hash(items: list[tuple[str, Entry]]) -> str:

@@ -39,6 +39,7 @@ from lmsctl.core.inputs import (
     Snapshot,
     Untrusted,
     _entry,
+    group_stamps,
     root_stat,
 )
 
@@ -84,6 +85,10 @@ class Watcher:
         self.listed: dict[str, tuple[str, ...]] = {}
         #: every entry under ``ROOT_TREES`` (as ``inputs.snapshot`` writes them)
         self.entries: dict[str, Entry] = {}
+        #: the same by tree and folder (``Snapshot.groups``), and each folder's stamps
+        #: (``Snapshot.stamps``) while none of its entries changed
+        self.groups: dict[str, dict[str, dict[str, Entry]]] = {}
+        self.stamps: dict[str, dict[str, tuple[str, int]]] = {}
         #: folders that could not be listed or hold a symlink (listed again on every call)
         self.bad: set[str] = set()
         #: the (type, inode) of each of ``ROOT_TREES`` when last walked
@@ -120,6 +125,8 @@ class Watcher:
         self.watches.clear()
         self.listed.clear()
         self.entries.clear()
+        self.groups = {tree: {} for tree in ROOT_TREES}
+        self.stamps = {tree: {} for tree in ROOT_TREES}
         self.bad.clear()
         self.trees = {name: self._tree(name) for name in ROOT_TREES}
         for name, found in self.trees.items():
@@ -150,9 +157,9 @@ class Watcher:
     def _list(self, rel: str) -> None:
         """List the folder ``rel`` again: its files' entries, and its new folders watched."""
         old = self.listed.pop(rel, ())
-        gone = [name for name in old if self.entries.pop(f"{rel}/{name}", None) is _FOLDER]
+        gone = [name for name in old if self._pop(f"{rel}/{name}") is _FOLDER]
         self.bad.discard(rel)
-        self.entries[rel] = _FOLDER
+        self._put(rel, _FOLDER)
         try:
             with os.scandir(os.path.join(self.root, rel)) as it:
                 found = list(it)
@@ -164,7 +171,7 @@ class Watcher:
             sub = f"{rel}/{item.name}"
             names.append(item.name)
             if item.is_dir(follow_symlinks=False):
-                self.entries[sub] = _FOLDER
+                self._put(sub, _FOLDER)
                 if sub not in self.watches:
                     self._add(sub)  # a new folder (a folder gone or moved starts over)
                 continue
@@ -175,12 +182,36 @@ class Watcher:
                 continue
             if stat.S_ISLNK(st.st_mode):
                 self.bad.add(rel)
-            self.entries[sub] = _entry(st)
+            self._put(sub, _entry(st))
         self.listed[rel] = tuple(names)
         # a folder that was listed before and is not now was deleted or moved (its event
         # starts over too)
         if any(self.entries.get(f"{rel}/{name}") is not _FOLDER for name in gone):
             raise _Lost
+
+    def _group(self, rel: str) -> dict[str, Entry] | None:
+        """The entries of the folder of a tree that holds ``rel`` (None: a tree itself); its
+        stamps are worked out again."""
+        tree, _, rest = rel.partition("/")
+        if not rest:
+            return None
+        name = rest.partition("/")[0]
+        self.stamps[tree].pop(name, None)
+        return self.groups[tree].setdefault(name, {})
+
+    def _put(self, rel: str, entry: Entry) -> None:
+        self.entries[rel] = entry
+        group = self._group(rel)
+        if group is not None:
+            group[rel] = entry
+
+    def _pop(self, rel: str) -> Entry | None:
+        group = self._group(rel)
+        if group is not None:
+            group.pop(rel, None)
+            if not group:
+                del self.groups[rel.partition("/")[0]][rel.split("/", 2)[1]]
+        return self.entries.pop(rel, None)
 
     def _changed(self) -> set[str]:
         """The folders named by the events queued since the last call."""
@@ -232,5 +263,13 @@ class Watcher:
                 entries[name] = _entry(st)
         young = start - int(RACY_SECONDS * 1e9)
         settled = all(e[2] < young for e in entries.values())
-        return Snapshot(entries, settled, start)
+        found = Snapshot(entries, settled, start)
+        groups = {tree: {name: list(items.items()) for name, items in self.groups[tree].items()}
+                  for tree in ROOT_TREES}
+        for tree, known in self.stamps.items():
+            for name, items in groups[tree].items():
+                if name not in known:
+                    known[name] = group_stamps(items)
+        found.__dict__.update(_groups=groups, _stamps={t: dict(k) for t, k in self.stamps.items()})
+        return found
 
