@@ -36,8 +36,12 @@ def _resident() -> int | None:
 
     umask = os.umask(0o22)
     os.umask(umask)
+    # the encodings of this process's streams (PYTHONIOENCODING, the locale, UTF-8 mode):
+    # the run writes as this process would, not as the resident's settings say
+    streams = [(s.encoding, s.errors) if s is not None else ("utf-8", "strict")
+               for s in (sys.stdin, sys.stdout, sys.stderr)]
     payload = marshal.dumps({"argv": args, "cwd": os.getcwd(), "env": dict(os.environ),
-                             "umask": umask})
+                             "umask": umask, "streams": streams})
     message = len(payload).to_bytes(4, "big") + payload
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

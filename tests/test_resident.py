@@ -220,3 +220,31 @@ def test_a_socket_path_too_long_is_a_usage_error(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "lmsctl", "resident"], env=_env(deep),
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 2 and "too long" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_run_writes_in_the_encoding_of_the_script_not_of_the_resident(
+        run: Path, tmp_path: Path) -> None:
+    """The resident was started with other stream settings (PYTHONIOENCODING=latin-1) than the
+    console script's (UTF-8): a finding with non-ASCII text is written as the script would
+    write it, byte for byte."""
+    root = build_tree(tmp_path / "r", base_files())
+    (root / LESSON).write_text(lesson(body="# Title\n\nSee [ici](nöwhere-ça.md).\n"),
+                               encoding="utf-8")
+    proc = _start(run, tmp_path, _env(run, PYTHONIOENCODING="latin-1"))
+    modules = tmp_path / "modules.txt"
+    try:
+        outputs = []
+        for resident in ("0", "1"):
+            done = subprocess.run([sys.executable, "-c", DRIVER, str(modules), "lint",
+                                   str(root / LESSON), "--repo", str(root)],
+                                  capture_output=True, check=False, cwd=run,
+                                  env=_env(run, PYTHONIOENCODING="utf-8",
+                                           LMSCTL_RESIDENT=resident))
+            served = "lmsctl.cli" not in modules.read_text().split()
+            assert served == (resident == "1")
+            outputs.append((done.returncode, done.stdout, done.stderr))
+        assert outputs[0][0] == 1 and "nöwhere-ça".encode() in outputs[0][1]
+        assert outputs[1] == outputs[0]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -271,7 +271,10 @@ def _request(conn: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
           and all(isinstance(a, str) for a in request["argv"]) and request["argv"][:1]
           and request["argv"][0] in resident.COMMANDS and isinstance(request.get("cwd"), str)
           and isinstance(request.get("env"), dict) and isinstance(request.get("umask"), int)
-          and all(isinstance(k, str) and isinstance(v, str) for k, v in request["env"].items()))
+          and all(isinstance(k, str) and isinstance(v, str) for k, v in request["env"].items())
+          and isinstance(request.get("streams"), list) and len(request["streams"]) == 3
+          and all(isinstance(x, tuple) and len(x) == 2 and all(isinstance(y, str) for y in x)
+                  for x in request["streams"]))
     return (request if ok else None), fds
 
 
@@ -305,17 +308,18 @@ def _accept(conn: socket.socket, server: socket.socket, known: Code,
             os.close(fd)
 
 
-def _streams(fds: list[int]) -> None:
-    """The console script's standard streams as this process's, buffered as Python would."""
+def _streams(fds: list[int], encodings: list[tuple[str, str]]) -> None:
+    """The console script's standard streams as this process's, with their encodings there,
+    buffered as Python would."""
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
-    encoding, errors = sys.stdout.encoding, sys.stdout.errors
+    (enc_in, err_in), (enc_out, err_out), (enc_err, err_err) = encodings
     # the process's streams until it ends: no context manager (SIM115)
-    sys.stdin = open(0, encoding=encoding, errors=errors, closefd=False)  # noqa: SIM115
-    sys.stdout = open(1, "w", encoding=encoding, errors=errors, closefd=False,  # noqa: SIM115
+    sys.stdin = open(0, encoding=enc_in, errors=err_in, closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding=enc_out, errors=err_out, closefd=False,  # noqa: SIM115
                       buffering=1 if os.isatty(1) else -1)
-    sys.stderr = open(2, "w", encoding=encoding, errors="backslashreplace",  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding=enc_err, errors=err_err,  # noqa: SIM115
                       closefd=False, buffering=1)
 
 
@@ -337,7 +341,7 @@ def _child(conn: socket.socket, fds: list[int], request: dict[str, Any], known: 
         if "tempfile" in sys.modules:  # the script's TMPDIR, looked up again
             sys.modules["tempfile"].tempdir = None  # type: ignore[attr-defined]
         os.umask(request["umask"])
-        _streams(fds)
+        _streams(fds, request["streams"])
         fds.clear()
         sys.argv = ["lmsctl", *request["argv"]]
         conn.sendall(os.getpid().to_bytes(4, "big"))
