@@ -30,7 +30,31 @@ def _resident() -> int | None:
         return None
     path = resident.socket_path()
     if not os.path.exists(path) or not resident.private(os.path.dirname(path)):
+        _start()
         return None
+    code = _ask(path, args)
+    if code is None:
+        _start()
+    return code
+
+
+def _start() -> None:
+    """With ``LMSCTL_RESIDENT=auto``: start a resident in the background for the next runs
+    (this one runs here). It stops by itself after its idle time; two started at once: the
+    second one finds the first one's socket and ends."""
+    if os.environ.get(resident.ENV) != "auto":
+        return
+    import subprocess
+
+    with contextlib.suppress(OSError):
+        subprocess.Popen([sys.executable, "-m", "lmsctl", "resident"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+
+
+def _ask(path: str, args: list[str]) -> int | None:
+    """The exit code of the resident at ``path``'s run of ``args``, or None when it did not
+    run them."""
     import marshal
     import socket
 

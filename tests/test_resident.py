@@ -248,3 +248,38 @@ def test_a_run_writes_in_the_encoding_of_the_script_not_of_the_resident(
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _peer_pid(socket_path: Path) -> int:
+    import socket
+    import struct
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(str(socket_path))
+        pid, _, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                        struct.calcsize("3i")))
+    return int(pid)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_PEERCRED: Linux")
+def test_lmsctl_resident_auto_starts_one_for_the_next_runs(run: Path, tmp_path: Path) -> None:
+    """``LMSCTL_RESIDENT=auto``: a run with none answering runs itself and starts a resident
+    in the background; the next runs are handed to it, with the same output."""
+    root = build_tree(tmp_path / "r", base_files())
+    modules = tmp_path / "modules.txt"
+    first, served = lmsctl(run, modules, "lint", "--repo", str(root), LMSCTL_RESIDENT="auto")
+    assert not served and first.returncode == 0
+    deadline = time.monotonic() + 60
+    while not _sockets(run):
+        assert time.monotonic() < deadline, "no resident was started"
+        time.sleep(0.05)
+    pid = _peer_pid(_sockets(run)[0])
+    try:
+        again, served = lmsctl(run, modules, "lint", "--repo", str(root), LMSCTL_RESIDENT="auto")
+        assert served and (again.returncode, again.stdout) == (0, first.stdout)
+    finally:
+        os.kill(pid, 15)
+    deadline = time.monotonic() + 30
+    while _sockets(run):  # it stopped (SIGTERM) and removed its socket
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
