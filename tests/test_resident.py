@@ -122,22 +122,13 @@ def test_a_resident_runs_lint_and_validate_as_the_script_would(resident: Path,
     assert not served and there.returncode == 0
 
 
-def _age_new(root: Path) -> None:
-    """Date back the files written in the last minute (only those: the others keep their
-    time stamps, so a snapshot that missed a change would be the one before it)."""
-    then = time.time() - 60
-    for path in root.rglob("*"):
-        if path.is_file() and ".lmsctl" not in path.parts and path.stat().st_mtime > then:
-            os.utime(path, (then - 60, then - 60))
-
-
 def test_a_watching_resident_finds_what_a_fresh_run_without_cache_finds(
         run: Path, tmp_path: Path, sample_repo: Path) -> None:
     """The resident watches the repository of its runs (``lmsctl.core.watch``) and reads its
     facts ahead: after each kind of change (made as an author's tools make them, the files then
     dated back so that the caches and the facts are used), ``lint <file>``, ``lint`` and
     ``validate`` through it print what a fresh ``--no-cache`` run prints."""
-    from tests.test_checks_cache import CHANGES, L1, age, seed
+    from tests.test_checks_cache import CHANGES, L1, age, age_new, seed
     from tests.test_watch import CHANGES as WATCHED
 
     root = seed(sample_repo)
@@ -154,7 +145,7 @@ def test_a_watching_resident_finds_what_a_fresh_run_without_cache_finds(
         for name, change in steps:
             with contextlib.suppress(FileNotFoundError):  # e.g. renaming a deleted lesson
                 change(root)
-            _age_new(root)
+            age_new(root)
             for args in (("lint", str(root / L1)), ("lint",), ("validate",)):
                 if not (root / L1).exists():
                     continue

@@ -19,7 +19,7 @@ from lmsctl.checks.references import (
 from lmsctl.content.loader import StandIn, is_content_name, load_repository
 from lmsctl.core.cache import Disabled, Namespace, digest, lazy, open_namespace, pickled
 from lmsctl.core.diagnostics import Diagnostic, Report
-from lmsctl.core.document import LessonDocument
+from lmsctl.core.document import Heading, LessonDocument
 from lmsctl.core.inputs import Snapshot, snapshot, snapshot_before, unread
 from lmsctl.core.model import Course, Lesson, Repository
 
@@ -69,7 +69,8 @@ def validate_repository(root: Path, cache: bool = True,
     if whole and kept is not None:
         report.extend(kept.problems)
     report.extend(check_references(repo, scope(repo) if scope is not None else None,
-                                   frozenset(kept.standing) if whole and kept else frozenset()))
+                                   frozenset(kept.standing) if whole and kept else frozenset(),
+                                   kept.assets if kept is not None else None))
     store.save(prune=stand_in is None)
     if kept is not None:
         kept.save(repo, everything=only is None or whole, problems=problems)
@@ -95,6 +96,8 @@ class Facts:
         self.problems: list[Diagnostic] = []
         #: the names of the course folders given as stand-ins (their files were not read)
         self.standing: set[str] = set()
+        #: the ``asset_findings`` of the courses the run's reference checks looked at
+        self.assets: dict[str, list[Diagnostic]] = {}
 
     @classmethod
     def open(cls, root: Path) -> Facts | None:
@@ -196,7 +199,8 @@ class Facts:
             course = loaded.get(name)
             new[name] = (key, (None, b"", files[name], (), own.get(name, []), "", [])
                          if course is None else _facts(course, files[name], [
-                             *own.get(name, []), *asset_findings(repo, course)],
+                             *own.get(name, []), *(self.assets[name] if name in self.assets
+                                                   else asset_findings(repo, course))],
                              published_files(repo, course)))
         if new:
             # only the folders of these courses are compared: only they are walked again
@@ -228,6 +232,9 @@ def _stand_in(found: tuple[Any, ...]) -> tuple[Course | None, list[str]]:
                          _DIGEST: whole, PUBLISHED: published}, later), files
 
 
+#: The fields of a lesson's document a stand-in's keeps, unpickled when used (``ids`` is kept
+#: as it is).
+_DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(LessonDocument) if f.name != "ids")
 #: The fields of a stand-in lesson kept in its course's facts (the others are empty).
 _KEPT = ("id", "file_name", "rel", "title", "duration_set", "description", "body_line",
          "word_count")
@@ -242,15 +249,23 @@ def _facts(course: Course, files: list[str], problems: list[Diagnostic],
     reading its files and of the files its lessons link to, and the files a site publishes
     of it."""
     lessons = tuple((*(getattr(x, n) for n in _KEPT), x.document.ids, pickled({
-        f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "ids"}),
+        name: getattr(doc, name) for name in _DOCUMENT_FIELDS}),
         x.version, pickled({"quizzes": x.quizzes, "links": x.links}),
         (link_urls(x), document_urls(x), question_keys(x), page_links(x)))
         for x in course.lessons for doc in [LessonDocument(headings=tuple(
-            dataclasses.replace(h, text="", plain="") for h in x.document.headings))])
+            _textless(h) for h in x.document.headings))])
     eager = {name: getattr(course, name) for name in Course.__dataclass_fields__
              if name not in ("doc", "lessons")}
     return (eager, pickled({"doc": course.doc}), files, lessons, problems,
             course_digest(course), published)
+
+
+def _textless(heading: Heading) -> Heading:
+    """The heading without its text (``dataclasses.replace`` without its checks: made
+    for every heading of every course a run keeps the facts of)."""
+    new: Heading = object.__new__(Heading)
+    new.__dict__.update(heading.__dict__, text="", plain="")
+    return new
 
 
 _COURSE_FIELDS = tuple(f.name for f in dataclasses.fields(Course) if f.repr)

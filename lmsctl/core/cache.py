@@ -317,6 +317,8 @@ class Namespace:
         #: put in this run (None: no such file is kept)
         self._recent: dict[str, Any] | None = None
         self._new: dict[str, Any] = {}
+        #: a file that could not be used: it is written again, whole
+        self._damaged = False
 
     @classmethod
     def open(cls, root: Path, name: str, note: Note = stderr_note,
@@ -332,7 +334,7 @@ class Namespace:
         found = store._read(store.path, ahead=True)
         if found is not None:
             store._old = found
-        if recent and not store._changed:  # (a namespace file to rebuild: written whole)
+        if recent and not store._damaged:  # (a namespace file to rebuild: written whole)
             store._recent = store._read(store._recent_path()) or {}
             if store._recent:
                 store._old = {**store._old, **store._recent}
@@ -363,7 +365,7 @@ class Namespace:
             return decode(raw)
         except CacheUnreadable as exc:
             self.note(f"the cache {label} is not used: {exc}; it is rebuilt")
-            self._changed = True
+            self._changed = self._damaged = True
             return None
 
     def key(self, *parts: str | bytes) -> str:
@@ -389,16 +391,20 @@ class Namespace:
         ones not used, for a run that looked at part of the repository; with ``keep`` only
         that many, those of this run last and kept first). Nothing is written when nothing
         changed. Call only when the run succeeded."""
+        # with a file of recent entries, next to a namespace file that is fine: a few entries
+        # added go there, and a few no longer used stay (until there are more)
+        if self._recent is not None and not self._damaged \
+                and len(self._old) > len(self._recent) \
+                and len(self._recent) + len(self._new) <= RECENT \
+                and (not prune or len(self._old) - (len(self._used) - len(self._new)) <= RECENT):
+            recent = {**self._recent, **self._new}
+            if self._new and self._write(self._recent_path(), recent):
+                self._recent, self._new, self._changed = recent, {}, False
+                self._old = {**self._old, **recent}
+            return
         if prune and len(self._used) != len(self._old):
             self._changed = True
         if not self._changed:
-            return
-        if not prune and self._recent is not None and self._new and \
-                len(self._recent) + len(self._new) <= RECENT:
-            recent = {**self._recent, **self._new}
-            if self._write(self._recent_path(), recent):
-                self._recent, self._new, self._changed = recent, {}, False
-                self._old = {**self._old, **recent}
             return
         entries = self._used if prune else {
             **{k: v for k, v in self._old.items() if k not in self._used}, **self._used}
@@ -406,11 +412,11 @@ class Namespace:
             entries = dict(list(entries.items())[-keep:])
         if not self._write(self.path, entries):
             return
-        if self._recent:  # (all in the namespace's file now)
+        if self._recent is not None:  # (all in the namespace's file now)
             with contextlib.suppress(OSError):
                 self._recent_path().unlink()
             self._recent = {}
-        self._old, self._new, self._changed = entries, {}, False
+        self._old, self._new, self._changed, self._damaged = entries, {}, False, False
 
     def _write(self, path: Path, entries: dict[str, Any]) -> bool:
         try:
