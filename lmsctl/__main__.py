@@ -30,14 +30,42 @@ def _resident() -> int | None:
         return None
     path = resident.socket_path()
     if not os.path.exists(path) or not resident.private(os.path.dirname(path)):
+        _start()
         return None
+    code = _ask(path, args)
+    if code is None:
+        _start()
+    return code
+
+
+def _start() -> None:
+    """With ``LMSCTL_RESIDENT=auto``: start a resident in the background for the next runs
+    (this one runs here). It stops by itself after its idle time; two started at once: the
+    second one finds the first one's socket and ends."""
+    if os.environ.get(resident.ENV) != "auto":
+        return
+    import subprocess
+
+    with contextlib.suppress(OSError):
+        subprocess.Popen([sys.executable, "-m", "lmsctl", "resident"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+
+
+def _ask(path: str, args: list[str]) -> int | None:
+    """The exit code of the resident at ``path``'s run of ``args``, or None when it did not
+    run them."""
     import marshal
     import socket
 
     umask = os.umask(0o22)
     os.umask(umask)
+    # the encodings of this process's streams (PYTHONIOENCODING, the locale, UTF-8 mode):
+    # the run writes as this process would, not as the resident's settings say
+    streams = [(s.encoding, s.errors) if s is not None else ("utf-8", "strict")
+               for s in (sys.stdin, sys.stdout, sys.stderr)]
     payload = marshal.dumps({"argv": args, "cwd": os.getcwd(), "env": dict(os.environ),
-                             "umask": umask})
+                             "umask": umask, "streams": streams})
     message = len(payload).to_bytes(4, "big") + payload
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

@@ -4,6 +4,7 @@ repository; the findings, exit codes and output are those of a run without the r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -121,6 +122,47 @@ def test_a_resident_runs_lint_and_validate_as_the_script_would(resident: Path,
     assert not served and there.returncode == 0
 
 
+def test_a_watching_resident_finds_what_a_fresh_run_without_cache_finds(
+        run: Path, tmp_path: Path, sample_repo: Path) -> None:
+    """The resident watches the repository of its runs (``lmsctl.core.watch``) and reads its
+    facts ahead: after each kind of change (made as an author's tools make them, the files then
+    dated back so that the caches and the facts are used), ``lint <file>``, ``lint`` and
+    ``validate`` through it print what a fresh ``--no-cache`` run prints."""
+    from tests.test_checks_cache import CHANGES, L1, age, age_new, seed
+    from tests.test_watch import CHANGES as WATCHED
+
+    root = seed(sample_repo)
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "start")):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root,
+                       check=True, capture_output=True)
+    age(root)
+    proc = _start(run, tmp_path, _env(run))
+    modules = tmp_path / "modules.txt"
+    steps = [("none", lambda r: None), *sorted(CHANGES.items()),
+             *((name, WATCHED[name]) for name in ("renamed over", "course deleted",
+                                                   "git checkout"))]
+    try:
+        for name, change in steps:
+            with contextlib.suppress(FileNotFoundError):  # e.g. renaming a deleted lesson
+                change(root)
+            age_new(root)
+            for args in (("lint", str(root / L1)), ("lint",), ("validate",)):
+                if not (root / L1).exists():
+                    continue
+                here, served = lmsctl(run, modules, *args, "--no-cache", "--repo", str(root),
+                                      LMSCTL_RESIDENT="0")
+                assert not served
+                for _ in range(2):  # (the second one remembered)
+                    there, served = lmsctl(run, modules, *args, "--repo", str(root))
+                    assert served, (name, args)
+                    assert (there.returncode, there.stdout) == (here.returncode, here.stdout), \
+                        (name, args)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert f"watching {root.resolve()}" in err
+
+
 def test_a_resident_of_other_lmsctl_files_is_not_used_and_stops(run: Path,
                                                                 tmp_path: Path) -> None:
     """A resident serves only the lmsctl files it loaded: once they change, a run is refused
@@ -169,3 +211,66 @@ def test_a_socket_path_too_long_is_a_usage_error(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "lmsctl", "resident"], env=_env(deep),
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 2 and "too long" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_run_writes_in_the_encoding_of_the_script_not_of_the_resident(
+        run: Path, tmp_path: Path) -> None:
+    """The resident was started with other stream settings (PYTHONIOENCODING=latin-1) than the
+    console script's (UTF-8): a finding with non-ASCII text is written as the script would
+    write it, byte for byte."""
+    root = build_tree(tmp_path / "r", base_files())
+    (root / LESSON).write_text(lesson(body="# Title\n\nSee [ici](nöwhere-ça.md).\n"),
+                               encoding="utf-8")
+    proc = _start(run, tmp_path, _env(run, PYTHONIOENCODING="latin-1"))
+    modules = tmp_path / "modules.txt"
+    try:
+        outputs = []
+        for resident in ("0", "1"):
+            done = subprocess.run([sys.executable, "-c", DRIVER, str(modules), "lint",
+                                   str(root / LESSON), "--repo", str(root)],
+                                  capture_output=True, check=False, cwd=run,
+                                  env=_env(run, PYTHONIOENCODING="utf-8",
+                                           LMSCTL_RESIDENT=resident))
+            served = "lmsctl.cli" not in modules.read_text().split()
+            assert served == (resident == "1")
+            outputs.append((done.returncode, done.stdout, done.stderr))
+        assert outputs[0][0] == 1 and "nöwhere-ça".encode() in outputs[0][1]
+        assert outputs[1] == outputs[0]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _peer_pid(socket_path: Path) -> int:
+    import socket
+    import struct
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(str(socket_path))
+        pid, _, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                        struct.calcsize("3i")))
+    return int(pid)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_PEERCRED: Linux")
+def test_lmsctl_resident_auto_starts_one_for_the_next_runs(run: Path, tmp_path: Path) -> None:
+    """``LMSCTL_RESIDENT=auto``: a run with none answering runs itself and starts a resident
+    in the background; the next runs are handed to it, with the same output."""
+    root = build_tree(tmp_path / "r", base_files())
+    modules = tmp_path / "modules.txt"
+    first, served = lmsctl(run, modules, "lint", "--repo", str(root), LMSCTL_RESIDENT="auto")
+    assert not served and first.returncode == 0
+    deadline = time.monotonic() + 60
+    while not _sockets(run):
+        assert time.monotonic() < deadline, "no resident was started"
+        time.sleep(0.05)
+    pid = _peer_pid(_sockets(run)[0])
+    try:
+        again, served = lmsctl(run, modules, "lint", "--repo", str(root), LMSCTL_RESIDENT="auto")
+        assert served and (again.returncode, again.stdout) == (0, first.stdout)
+    finally:
+        os.kill(pid, 15)
+    deadline = time.monotonic() + 30
+    while _sockets(run):  # it stopped (SIGTERM) and removed its socket
+        assert time.monotonic() < deadline
+        time.sleep(0.05)

@@ -337,12 +337,16 @@ def asset_findings(repo: Repository, course: Course) -> list[Diagnostic]:
 
 
 def _lessons(repo: Repository, courses: frozenset[str] | None = None,
-             standing: frozenset[str] = frozenset()) -> list[Diagnostic]:
+             standing: frozenset[str] = frozenset(),
+             assets: dict[str, list[Diagnostic]] | None = None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     pages = pages_of(repo)
     for course in repo.courses:
         if courses is not None and course.id not in courses:
             continue
+        mine: list[Diagnostic] = []
+        if assets is not None and course.id not in standing:
+            assets[course.id] = mine
         listed = isinstance(course.doc.data, dict) and "lessons" in course.doc.data
         if not course.lessons and not listed:
             out.append(diag("LMS210", course.rel, 1, 1, f"course '{course.id}' has no lessons"))
@@ -359,7 +363,9 @@ def _lessons(repo: Repository, courses: frozenset[str] | None = None,
                                 "Rename the file to NN-<slug>.md, e.g. 01-why-customers-object"
                                 ".md."))
             if course.id not in standing:  # a stand-in's are kept with its facts
-                out += _assets(repo, course, lesson)
+                found = _assets(repo, course, lesson)
+                out += found
+                mine += found
             out += _dead_links(pages, lesson)
     return out
 
@@ -384,10 +390,13 @@ def _featured(repo: Repository) -> list[Diagnostic]:
 
 
 def check_references(repo: Repository, courses: frozenset[str] | None = None,
-                     standing: frozenset[str] = frozenset()) -> list[Diagnostic]:
+                     standing: frozenset[str] = frozenset(),
+                     assets: dict[str, list[Diagnostic]] | None = None) -> list[Diagnostic]:
     """Every reference finding. With ``courses``, the lessons of the other courses are not
     checked (their findings are at their own files: for a run that reports on some courses).
-    The courses in ``standing`` are stand-ins whose ``asset_findings`` the caller has."""
+    The courses in ``standing`` are stand-ins whose ``asset_findings`` the caller has;
+    ``assets`` gets the ``asset_findings`` of each course checked here, by course id."""
     _realdir.cache_clear()
     return [*_prerequisites(repo), *_paths(repo), *_skills(repo), *_goals(repo),
-            *_featured(repo), *_lessons(repo, courses, standing), *check_analytics(repo.config)]
+            *_featured(repo), *_lessons(repo, courses, standing, assets),
+            *check_analytics(repo.config)]

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from lmsctl.checks.lint_report import LintReport
 from lmsctl.core.cache import Namespace
 from lmsctl.core.diagnostics import Diagnostic, Report
-from lmsctl.core.inputs import snapshot, taken_before, unchanged
+from lmsctl.core.inputs import current, taken_before, unchanged
 
 #: The cache namespace of remembered runs.
 NAMESPACE = "runs"
@@ -64,7 +64,7 @@ def remembered(root: Path, command: tuple[str, ...], run: Callable[[], R],
     the one a run with the same inputs made before. ``enabled=False`` (``--no-cache``) always
     runs and remembers nothing."""
     root = root.resolve()
-    before = snapshot(root) if enabled else None
+    before = current(root) if enabled else None
     if before is None:
         return run()
     store = Namespace.open(root, NAMESPACE)

@@ -19,7 +19,7 @@ from lmsctl.checks.references import (
 from lmsctl.content.loader import StandIn, is_content_name, load_repository
 from lmsctl.core.cache import Disabled, Namespace, digest, lazy, open_namespace, pickled
 from lmsctl.core.diagnostics import Diagnostic, Report
-from lmsctl.core.document import LessonDocument
+from lmsctl.core.document import Heading, LessonDocument
 from lmsctl.core.inputs import Snapshot, snapshot, snapshot_before, unread
 from lmsctl.core.model import Course, Lesson, Repository
 
@@ -69,7 +69,8 @@ def validate_repository(root: Path, cache: bool = True,
     if whole and kept is not None:
         report.extend(kept.problems)
     report.extend(check_references(repo, scope(repo) if scope is not None else None,
-                                   frozenset(kept.standing) if whole and kept else frozenset()))
+                                   frozenset(kept.standing) if whole and kept else frozenset(),
+                                   kept.assets if kept is not None else None))
     store.save(prune=stand_in is None)
     if kept is not None:
         kept.save(repo, everything=only is None or whole, problems=problems)
@@ -95,13 +96,15 @@ class Facts:
         self.problems: list[Diagnostic] = []
         #: the names of the course folders given as stand-ins (their files were not read)
         self.standing: set[str] = set()
+        #: the ``asset_findings`` of the courses the run's reference checks looked at
+        self.assets: dict[str, list[Diagnostic]] = {}
 
     @classmethod
     def open(cls, root: Path) -> Facts | None:
         before = snapshot_before(root)
         if before is None:
             return None
-        return cls(root, Namespace.open(root, FACTS), before)
+        return cls(root, Namespace.open(root, FACTS, recent=True), before)
 
     def _key(self, name: str) -> str | None:
         digest = self.folder_key(name)
@@ -109,7 +112,10 @@ class Facts:
             return None
         key = self.keys.get(name)
         if key is None:
-            key = self.keys[name] = self.store.key(name, digest)
+            key = _FACT_KEYS.get((name, digest))
+            if key is None:
+                key = _FACT_KEYS[name, digest] = self.store.key(name, digest)
+            self.keys[name] = key
         return key
 
     def folder_key(self, name: str) -> str | None:
@@ -125,14 +131,33 @@ class Facts:
         found = self.store.get(key) if key is not None else None
         if found is None:
             return None
-        eager, later, files, lessons, problems, whole, published = found
         self.standing.add(name)
-        self.problems += problems
-        if eager is None:
-            return None, files
-        return lazy(Course, {**eager, "lessons": tuple(_lesson(eager["id"], *x)
-                                                       for x in lessons),
-                             _DIGEST: whole, PUBLISHED: published}, later), files
+        self.problems += found[4]
+        made = _MADE.get(key)  # type: ignore[arg-type]
+        if made is not None and made[0] is found:  # made of this very entry
+            return made[1]
+        return _stand_in(found)
+
+    @classmethod
+    def prepare(cls, root: Path, before: Snapshot) -> None:
+        """For a long-running process whose forks run checks (``lmsctl resident``), once it
+        has read the facts ahead (``cache.read_ahead``): make the stand-in of every course
+        whose facts are known for its files as ``before`` has them, and their keys. A fork's
+        ``stand_in`` takes one made of the very entry it finds (the same file read ahead),
+        and makes the others."""
+        facts = cls(root, Namespace.open(root, FACTS, note=lambda _: None, recent=True), before)
+        made: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}
+        for name in facts.folders:
+            key = facts._key(name)
+            found = facts.store.get(key) if key is not None else None
+            if key is not None and found is not None:
+                made[key] = (found, _stand_in(found))
+        _MADE.clear()
+        _MADE.update(made)
+        if len(_FACT_KEYS) > 4 * len(facts.keys):  # (not without end)
+            _FACT_KEYS.clear()
+            _FACT_KEYS.update({(name, facts.folders[name][0]): key
+                          for name, key in facts.keys.items()})
 
     def whole(self) -> tuple[StandIn, frozenset[str]]:
         """For a run that reports on everything: ``stand_in``, and the course folders without
@@ -174,7 +199,8 @@ class Facts:
             course = loaded.get(name)
             new[name] = (key, (None, b"", files[name], (), own.get(name, []), "", [])
                          if course is None else _facts(course, files[name], [
-                             *own.get(name, []), *asset_findings(repo, course)],
+                             *own.get(name, []), *(self.assets[name] if name in self.assets
+                                                   else asset_findings(repo, course))],
                              published_files(repo, course)))
         if new:
             # only the folders of these courses are compared: only they are walked again
@@ -190,6 +216,25 @@ class Facts:
         self.store.save(prune=everything)
 
 
+#: The keys of the courses' facts by folder name and folder hash (made once per process).
+_FACT_KEYS: dict[tuple[str, str], str] = {}
+#: Stand-ins made ahead (``Facts.prepare``) by key: the entry they were made of and the
+#: stand-in with its files.
+_MADE: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}
+
+
+def _stand_in(found: tuple[Any, ...]) -> tuple[Course | None, list[str]]:
+    """The stand-in of a course and its files, from its facts."""
+    eager, later, files, lessons, _, whole, published = found
+    if eager is None:
+        return None, files
+    return lazy(Course, {**eager, "lessons": tuple(_lesson(eager["id"], *x) for x in lessons),
+                         _DIGEST: whole, PUBLISHED: published}, later), files
+
+
+#: The fields of a lesson's document a stand-in's keeps, unpickled when used (``ids`` is kept
+#: as it is).
+_DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(LessonDocument) if f.name != "ids")
 #: The fields of a stand-in lesson kept in its course's facts (the others are empty).
 _KEPT = ("id", "file_name", "rel", "title", "duration_set", "description", "body_line",
          "word_count")
@@ -204,15 +249,23 @@ def _facts(course: Course, files: list[str], problems: list[Diagnostic],
     reading its files and of the files its lessons link to, and the files a site publishes
     of it."""
     lessons = tuple((*(getattr(x, n) for n in _KEPT), x.document.ids, pickled({
-        f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "ids"}),
+        name: getattr(doc, name) for name in _DOCUMENT_FIELDS}),
         x.version, pickled({"quizzes": x.quizzes, "links": x.links}),
         (link_urls(x), document_urls(x), question_keys(x), page_links(x)))
         for x in course.lessons for doc in [LessonDocument(headings=tuple(
-            dataclasses.replace(h, text="", plain="") for h in x.document.headings))])
+            _textless(h) for h in x.document.headings))])
     eager = {name: getattr(course, name) for name in Course.__dataclass_fields__
              if name not in ("doc", "lessons")}
     return (eager, pickled({"doc": course.doc}), files, lessons, problems,
             course_digest(course), published)
+
+
+def _textless(heading: Heading) -> Heading:
+    """The heading without its text (``dataclasses.replace`` without its checks: made
+    for every heading of every course a run keeps the facts of)."""
+    new: Heading = object.__new__(Heading)
+    new.__dict__.update(heading.__dict__, text="", plain="")
+    return new
 
 
 _COURSE_FIELDS = tuple(f.name for f in dataclasses.fields(Course) if f.repr)

@@ -4,7 +4,12 @@
 The resident imports what those runs import and builds the Markdown parser, then waits on its
 socket. Each command line is run by a fork of it, in the folder, environment, umask and standard
 streams of the console script that sent it; the fork sends the exit code back and ends. The
-resident itself reads no repository. It stops after ``idle`` seconds without a run, on Ctrl+C or
+resident itself checks nothing: it watches the repositories its runs were in
+(``lmsctl.core.watch``), so that a fork starts from a snapshot of the repository's files taken
+just before rather than a walk of every folder, and reads their cache's facts ahead
+(``lmsctl.core.cache.read_ahead``), so that a fork whose facts file is still the same needs not
+read it. A run is what it would be in a fresh process: the snapshot is what a walk would give,
+the facts are those of the same file. It stops after ``idle`` seconds without a run, on Ctrl+C or
 SIGTERM, and when lmsctl's files changed since it started.
 """
 
@@ -25,10 +30,12 @@ from typing import Any
 
 import click
 
-from lmsctl.core import resident
-from lmsctl.core.cache import code_files_hash
+from lmsctl.checks.validate import Facts
+from lmsctl.core import inputs, resident
+from lmsctl.core.cache import code_files_hash, read_ahead
 from lmsctl.core.errors import UsageError
 from lmsctl.core.inputs import Snapshot, snapshot
+from lmsctl.core.watch import Watcher
 
 #: The most a request may hold (arguments and environment).
 _MAX_REQUEST = 1 << 20
@@ -134,21 +141,92 @@ def run(idle: float, main: Callable[[], None]) -> int:
     return 0
 
 
+#: The most repositories a resident watches (the first ones its runs were in).
+WATCHED = 4
+#: The cache namespaces a resident reads ahead for its forks (``cache.read_ahead``): the
+#: remembered runs and the courses' facts (``lmsctl.checks``), what a run on one changed
+#: lesson reads whole.
+READ_AHEAD = ("runs", "facts")
+
+
+class _Repositories:
+    """The repositories the resident's runs were in: each watched (``lmsctl.core.watch``) so
+    that a fork starts from a snapshot of it taken just before, with its cache's facts read
+    ahead. A fork tells of a repository not watched yet through a pipe (``unwatched``)."""
+
+    def __init__(self) -> None:
+        self.watchers: dict[Path, Watcher | None] = {}
+        #: the read end of each fork's pipe -> what came through it so far
+        self.pipes: dict[int, bytes] = {}
+
+    def fds(self) -> list[int]:
+        return [*self.pipes, *(w.fd for w in self.watchers.values() if w is not None
+                               and w.fd >= 0)]
+
+    def snapshots(self) -> dict[Path, Snapshot | None]:
+        """A snapshot of each watched repository now (a watcher that stopped: none)."""
+        found: dict[Path, Snapshot | None] = {}
+        for root, watcher in self.watchers.items():
+            if watcher is not None and watcher.fd >= 0:
+                found[root] = watcher.snapshot()
+        return found
+
+    def ready(self, fds: list[int]) -> None:
+        """Read what the forks said and the watchers' events (between runs)."""
+        for fd in fds:
+            if fd in self.pipes:
+                data = b""
+                with contextlib.suppress(OSError):
+                    data = os.read(fd, 65536)
+                if data:
+                    self.pipes[fd] += data
+                    continue
+                os.close(fd)
+                for raw in self.pipes.pop(fd).split(b"\0"):
+                    root = Path(os.fsdecode(raw))
+                    if raw and root not in self.watchers and len(self.watchers) < WATCHED:
+                        watcher = self.watchers[root] = Watcher.start(root)
+                        click.echo(f"lmsctl resident: watching {root} ({len(watcher.watches)} "
+                                   "folders)" if watcher is not None else
+                                   f"lmsctl resident: cannot watch {root} (each run walks "
+                                   "its files)", err=True)
+                for root, watcher in self.watchers.items():
+                    for name in READ_AHEAD:
+                        read_ahead(root, name)
+                    before = watcher.snapshot() if watcher is not None else None
+                    if before is not None:
+                        Facts.prepare(root, before)
+            else:
+                for watcher in self.watchers.values():
+                    if watcher is not None and watcher.fd == fd:
+                        watcher.snapshot()  # the folders that changed are listed now
+
+    def pipe(self) -> tuple[int, int]:
+        read, write = os.pipe()
+        self.pipes[read] = b""
+        return read, write
+
+
 def _serve(server: socket.socket, known: Code, idle: float, main: Callable[[], None]) -> None:
     last = time.monotonic()
+    repos = _Repositories()
     while True:
         if _reap():
             click.echo("lmsctl resident: lmsctl's files changed; stopping.", err=True)
             return
-        ready, _, _ = select.select([server], [], [], 1.0)
+        listening = server.fileno()
+        ready, _, _ = select.select([listening, *repos.fds()], [], [], 1.0)
         if not ready:
             if time.monotonic() - last > idle:
                 return
             continue
+        if listening not in ready:
+            repos.ready(ready)
+            continue
         conn, _ = server.accept()
         last = time.monotonic()
         with conn:
-            _accept(conn, server, known, main)
+            _accept(conn, server, known, main, repos)
 
 
 def _reap() -> bool:
@@ -193,12 +271,15 @@ def _request(conn: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
           and all(isinstance(a, str) for a in request["argv"]) and request["argv"][:1]
           and request["argv"][0] in resident.COMMANDS and isinstance(request.get("cwd"), str)
           and isinstance(request.get("env"), dict) and isinstance(request.get("umask"), int)
-          and all(isinstance(k, str) and isinstance(v, str) for k, v in request["env"].items()))
+          and all(isinstance(k, str) and isinstance(v, str) for k, v in request["env"].items())
+          and isinstance(request.get("streams"), list) and len(request["streams"]) == 3
+          and all(isinstance(x, tuple) and len(x) == 2 and all(isinstance(y, str) for y in x)
+                  for x in request["streams"]))
     return (request if ok else None), fds
 
 
 def _accept(conn: socket.socket, server: socket.socket, known: Code,
-            main: Callable[[], None]) -> None:
+            main: Callable[[], None], repos: _Repositories) -> None:
     fds: list[int] = []
     try:
         request, fds = _request(conn) if _peer_is_us(conn) else (None, [])
@@ -206,9 +287,20 @@ def _accept(conn: socket.socket, server: socket.socket, known: Code,
             conn.sendall(resident.REFUSED.to_bytes(4, "big"))
             return
         conn.settimeout(None)
-        if os.fork() == 0:
-            server.close()
-            _child(conn, fds, request, known, main)  # never returns
+        snapshots = repos.snapshots()
+        read, write = repos.pipe()
+        try:
+            if os.fork() == 0:
+                server.close()
+                os.close(read)
+
+                def unwatched(root: Path) -> None:
+                    os.write(write, os.fsencode(root) + b"\0")
+
+                inputs.use_watched(snapshots, unwatched)
+                _child(conn, fds, request, known, main)  # never returns
+        finally:
+            os.close(write)  # (the pipe's end: the fork ended, or none was made)
     except OSError:
         pass  # the console script went away: it runs nothing, or runs the command itself
     finally:
@@ -216,17 +308,18 @@ def _accept(conn: socket.socket, server: socket.socket, known: Code,
             os.close(fd)
 
 
-def _streams(fds: list[int]) -> None:
-    """The console script's standard streams as this process's, buffered as Python would."""
+def _streams(fds: list[int], encodings: list[tuple[str, str]]) -> None:
+    """The console script's standard streams as this process's, with their encodings there,
+    buffered as Python would."""
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
-    encoding, errors = sys.stdout.encoding, sys.stdout.errors
+    (enc_in, err_in), (enc_out, err_out), (enc_err, err_err) = encodings
     # the process's streams until it ends: no context manager (SIM115)
-    sys.stdin = open(0, encoding=encoding, errors=errors, closefd=False)  # noqa: SIM115
-    sys.stdout = open(1, "w", encoding=encoding, errors=errors, closefd=False,  # noqa: SIM115
+    sys.stdin = open(0, encoding=enc_in, errors=err_in, closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding=enc_out, errors=err_out, closefd=False,  # noqa: SIM115
                       buffering=1 if os.isatty(1) else -1)
-    sys.stderr = open(2, "w", encoding=encoding, errors="backslashreplace",  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding=enc_err, errors=err_err,  # noqa: SIM115
                       closefd=False, buffering=1)
 
 
@@ -248,7 +341,7 @@ def _child(conn: socket.socket, fds: list[int], request: dict[str, Any], known: 
         if "tempfile" in sys.modules:  # the script's TMPDIR, looked up again
             sys.modules["tempfile"].tempdir = None  # type: ignore[attr-defined]
         os.umask(request["umask"])
-        _streams(fds)
+        _streams(fds, request["streams"])
         fds.clear()
         sys.argv = ["lmsctl", *request["argv"]]
         conn.sendall(os.getpid().to_bytes(4, "big"))

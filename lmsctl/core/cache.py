@@ -24,6 +24,7 @@ so its results are never reused.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import gc
@@ -264,6 +265,42 @@ def decode(raw: bytes) -> dict[str, Any]:
     return entries
 
 
+#: The most entries a namespace's file of recent entries holds (``Namespace.open``).
+RECENT = 64
+#: A file's stamps: (inode, size, modification and change time in ns); every rewrite
+#: (``write_atomic``) gives it a new inode.
+Stamps = tuple[int, int, int, int]
+#: In a ``lmsctl resident``: namespace files it read ahead, by path: their stamps then and their
+#: entries (``read_ahead``).
+_READ_AHEAD: dict[Path, tuple[Stamps, dict[str, Any]]] = {}
+
+
+def _stamps(st: os.stat_result) -> Stamps:
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def read_ahead(root: Path, name: str) -> None:
+    """For a long-running process whose forks run checks (``lmsctl resident``): read the
+    namespace ``name`` of ``root`` now, unless the file read before is still there; a fork's
+    ``Namespace.open`` then takes its entries while the file has the same stamps (the same
+    file: no read, no unpickling). A file that cannot be used is not kept (a fork reads it
+    and says why)."""
+    path = cache_dir(root) / f"{name}.bin"
+    try:
+        with open(path, "rb") as f:
+            stamps = _stamps(os.fstat(f.fileno()))
+            found = _READ_AHEAD.get(path)
+            if found is not None and found[0] == stamps:
+                return
+            _READ_AHEAD.pop(path, None)
+            raw = f.read()
+            if _stamps(os.fstat(f.fileno())) != stamps:
+                return  # written to while read (not by lmsctl, which writes a new file)
+        _READ_AHEAD[path] = (stamps, decode(raw))
+    except (OSError, CacheUnreadable):
+        _READ_AHEAD.pop(path, None)
+
+
 class Namespace:
     """The entries of one namespace of a repository's cache (see the module's docstring)."""
 
@@ -276,26 +313,60 @@ class Namespace:
         self._old = entries
         self._used: dict[str, Any] = {}
         self._changed = False
+        #: with ``recent``: the entries of the namespace's file of recent entries, and those
+        #: put in this run (None: no such file is kept)
+        self._recent: dict[str, Any] | None = None
+        self._new: dict[str, Any] = {}
+        #: a file that could not be used: it is written again, whole
+        self._damaged = False
 
     @classmethod
-    def open(cls, root: Path, name: str, note: Note = stderr_note) -> Namespace:
+    def open(cls, root: Path, name: str, note: Note = stderr_note,
+             recent: bool = False) -> Namespace:
         """The namespace ``name`` of the cache of ``root``, as stored (empty when there is no
-        cache yet, or with a note when it cannot be used)."""
+        cache yet, or with a note when it cannot be used).
+
+        ``recent``: a run that adds a few entries to a namespace that saw ``everything``
+        before writes them to a second, small file (``<name>-recent.bin``), not the whole
+        namespace again, until there are ``RECENT`` of them (a run on one edited lesson at
+        1,000 courses rewrites 15 MB of courses' facts otherwise)."""
         store = cls(root, name, {}, note)
-        try:
-            raw = store.path.read_bytes()
-        except FileNotFoundError:
-            return store
-        except OSError as exc:
-            note(f"cannot read the cache {CACHE_DIR}/{name}.bin ({exc.strerror}); "
-                 "checking without it")
-            return store
-        try:
-            store._old = decode(raw)
-        except CacheUnreadable as exc:
-            note(f"the cache {CACHE_DIR}/{name}.bin is not used: {exc}; it is rebuilt")
-            store._changed = True
+        found = store._read(store.path, ahead=True)
+        if found is not None:
+            store._old = found
+        if recent and not store._damaged:  # (a namespace file to rebuild: written whole)
+            store._recent = store._read(store._recent_path()) or {}
+            if store._recent:
+                store._old = {**store._old, **store._recent}
         return store
+
+    def _recent_path(self) -> Path:
+        return self.path.with_name(f"{self.name}-recent.bin")
+
+    def _read(self, path: Path, ahead: bool = False) -> dict[str, Any] | None:
+        """The entries of the file ``path`` (None: none, or it cannot be used: a note says
+        why, and it is written again)."""
+        found = _READ_AHEAD.get(path) if ahead else None
+        if found is not None:
+            try:
+                if _stamps(os.stat(path)) == found[0]:
+                    return found[1]
+            except OSError:
+                pass
+        label = f"{CACHE_DIR}/{path.name}"
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.note(f"cannot read the cache {label} ({exc.strerror}); checking without it")
+            return None
+        try:
+            return decode(raw)
+        except CacheUnreadable as exc:
+            self.note(f"the cache {label} is not used: {exc}; it is rebuilt")
+            self._changed = self._damaged = True
+            return None
 
     def key(self, *parts: str | bytes) -> str:
         """The key of an entry: the lmsctl version, this namespace and ``parts``."""
@@ -312,6 +383,7 @@ class Namespace:
 
     def put(self, key: str, value: Any) -> None:
         self._used[key] = value
+        self._new[key] = value
         self._changed = True
 
     def save(self, prune: bool = True, keep: int | None = None) -> None:
@@ -319,6 +391,17 @@ class Namespace:
         ones not used, for a run that looked at part of the repository; with ``keep`` only
         that many, those of this run last and kept first). Nothing is written when nothing
         changed. Call only when the run succeeded."""
+        # with a file of recent entries, next to a namespace file that is fine: a few entries
+        # added go there, and a few no longer used stay (until there are more)
+        if self._recent is not None and not self._damaged \
+                and len(self._old) > len(self._recent) \
+                and len(self._recent) + len(self._new) <= RECENT \
+                and (not prune or len(self._old) - (len(self._used) - len(self._new)) <= RECENT):
+            recent = {**self._recent, **self._new}
+            if self._new and self._write(self._recent_path(), recent):
+                self._recent, self._new, self._changed = recent, {}, False
+                self._old = {**self._old, **recent}
+            return
         if prune and len(self._used) != len(self._old):
             self._changed = True
         if not self._changed:
@@ -327,14 +410,23 @@ class Namespace:
             **{k: v for k, v in self._old.items() if k not in self._used}, **self._used}
         if keep is not None and len(entries) > keep:
             entries = dict(list(entries.items())[-keep:])
+        if not self._write(self.path, entries):
+            return
+        if self._recent is not None:  # (all in the namespace's file now)
+            with contextlib.suppress(OSError):
+                self._recent_path().unlink()
+            self._recent = {}
+        self._old, self._new, self._changed, self._damaged = entries, {}, False, False
+
+    def _write(self, path: Path, entries: dict[str, Any]) -> bool:
         try:
-            write_atomic(self.path, encode(entries), root=self.root)
+            write_atomic(path, encode(entries), root=self.root)
         except (OSError, OutsideRepository, pickle.PicklingError) as exc:
             why = getattr(exc, "strerror", None) or str(exc)
-            self.note(f"cannot write the cache {CACHE_DIR}/{self.name}.bin ({why}); the "
+            self.note(f"cannot write the cache {CACHE_DIR}/{path.name} ({why}); the "
                       "next run checks without it")
-            return
-        self._old, self._changed = entries, False
+            return False
+        return True
 
 
 class Disabled(Namespace):

@@ -71,8 +71,17 @@ class Snapshot:
         """For each folder of ``tree`` (each course): a hash of its entries and whether all its
         files are settled (see ``settled``)."""
         young = self.taken_ns - int(RACY_SECONDS * 1e9)
-        return {name: (_hash(sorted(items)), max(e[2] for _, e in items) < young)
-                for name, items in self.groups(tree).items()}
+        return {name: (digest, newest < young)
+                for name, (digest, newest) in self.stamps(tree).items()}
+
+    def stamps(self, tree: str = "courses") -> dict[str, tuple[str, int]]:
+        """For each folder of ``tree``: a hash of its entries and its files' newest
+        modification time (worked out once per snapshot and tree)."""
+        found = self.__dict__.setdefault("_stamps", {})  # (a cache, not a field)
+        if tree not in found:
+            found[tree] = {name: group_stamps(items)
+                           for name, items in self.groups(tree).items()}
+        return found[tree]  # type: ignore[no-any-return]
 
     def groups(self, tree: str = "courses") -> dict[str, list[tuple[str, Entry]]]:
         """The entries of each folder of ``tree`` (each course), the folder's own included,
@@ -88,6 +97,11 @@ class Snapshot:
         return found[tree]  # type: ignore[no-any-return]
 
 
+def group_stamps(items: list[tuple[str, Entry]]) -> tuple[str, int]:
+    """What ``Snapshot.stamps`` gives for a folder of these entries."""
+    return _hash(sorted(items)), max(e[2] for _, e in items)
+
+
 def _hash(items: list[tuple[str, Entry]]) -> str:
     """A hash of sorted (path, entry) pairs, serialized by ``marshal`` version 2: the same bytes
     for the same strings and numbers in any process of this Python (before version 3 marshal
@@ -98,6 +112,23 @@ def _hash(items: list[tuple[str, Entry]]) -> str:
 
 def _entry(st: os.stat_result) -> Entry:
     return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+class Untrusted(Exception):
+    """A file at the root that makes a snapshot None: a symlink, or one that cannot be read."""
+
+
+def root_stat(base: str, name: str) -> os.stat_result | None:
+    """The ``lstat`` of ``name`` at the root ``base``: None when there is none."""
+    try:
+        st = os.lstat(os.path.join(base, name))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise Untrusted(name) from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise Untrusted(name)
+    return st
 
 
 def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
@@ -125,13 +156,11 @@ def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
         names = only
     for name in names:
         try:
-            st = os.lstat(os.path.join(base, name))
-        except FileNotFoundError:
+            st = root_stat(base, name)
+        except Untrusted:
+            return None
+        if st is None:
             continue
-        except OSError:
-            return None
-        if stat.S_ISLNK(st.st_mode):
-            return None
         if stat.S_ISDIR(st.st_mode) and (only is None or name in ROOT_TREES):
             if skip is not None and skip(name):
                 continue
@@ -169,6 +198,31 @@ def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
             if st.st_mtime_ns >= young:
                 settled = False
     return Snapshot(entries, settled, start)
+
+
+#: In a ``lmsctl resident``'s fork: the snapshots its watchers (``lmsctl.core.watch``) took of
+#: their repositories just before the run, by root, and what to call with the root of a
+#: repository it does not watch yet (see ``current``).
+_WATCHED: tuple[dict[Path, Snapshot | None], Callable[[Path], None]] | None = None
+
+
+def use_watched(snapshots: dict[Path, Snapshot | None], unwatched: Callable[[Path], None]
+                ) -> None:
+    """In a resident's fork, before the run: the snapshots of ``current``."""
+    global _WATCHED
+    _WATCHED = (snapshots, unwatched)
+
+
+def current(root: Path) -> Snapshot | None:
+    """``snapshot(root)`` now, at the start of a run: in a resident's fork the one its watcher
+    of that repository took just before (used once), else a walk (and the resident is told
+    of the repository: its next runs start from a watcher's)."""
+    if _WATCHED is not None:
+        found, unwatched = _WATCHED
+        if root in found:
+            return found.pop(root)
+        unwatched(root)
+    return snapshot(root)
 
 
 _BEFORE: ContextVar[tuple[Path, Snapshot, set[str]] | None] = ContextVar("lmsctl_inputs",

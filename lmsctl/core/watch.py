@@ -1,0 +1,275 @@
+"""A repository's ``lmsctl.core.inputs`` snapshot kept current from the kernel's file-system
+events (Linux inotify, through ctypes), for a long-running process (``lmsctl resident``): a run
+then starts from the snapshot of now without walking every folder (about 0.08 s at 1,000
+courses), and only the folders that changed are listed again.
+
+    watcher = Watcher.start(root)        # None: no inotify here, or too many folders to watch
+    ...
+    before = watcher.snapshot()          # what ``snapshot(root)`` would give now
+
+Exactness: the kernel queues an event before the system call that changed a folder's entry or a
+file (write, truncate, rename, unlink, chmod, utime) returns, so by the time a console script
+asks for a run every change its user made before is in the queue; ``snapshot`` reads the queue
+and lists again each folder an event names (an edited file, a file renamed over another, a
+deleted one: all are events of the folder that holds them). Whatever the events cannot describe
+exactly starts the watcher over with a full walk: a folder deleted, renamed or moved (git
+switching branches, a course deleted), an overflowing queue, ``courses/`` or ``paths/``
+themselves replaced. The files at the repository's root that checks read (``lmsctl.yml``...) are
+looked at (``lstat``) on every call. A folder that cannot be listed or holds a symlink makes the
+snapshot None, as a walk would, until it is listed again without one. Changes made from another
+machine to a network file system raise no event: a resident is for a local working copy.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import stat
+import struct
+import time
+from pathlib import Path
+
+from lmsctl.core.inputs import (
+    _FOLDER,
+    RACY_SECONDS,
+    ROOT_FILES,
+    ROOT_TREES,
+    Entry,
+    Snapshot,
+    Untrusted,
+    _entry,
+    group_stamps,
+    root_stat,
+)
+
+_IN_MODIFY, _IN_ATTRIB, _IN_CLOSE_WRITE = 0x2, 0x4, 0x8
+_IN_MOVED_FROM, _IN_MOVED_TO, _IN_CREATE, _IN_DELETE = 0x40, 0x80, 0x100, 0x200
+_IN_DELETE_SELF, _IN_MOVE_SELF = 0x400, 0x800
+_IN_Q_OVERFLOW, _IN_IGNORED, _IN_ISDIR = 0x4000, 0x8000, 0x40000000
+_IN_ONLYDIR, _IN_DONT_FOLLOW = 0x01000000, 0x02000000
+_MASK = (_IN_MODIFY | _IN_ATTRIB | _IN_CLOSE_WRITE | _IN_MOVED_FROM | _IN_MOVED_TO | _IN_CREATE
+         | _IN_DELETE | _IN_DELETE_SELF | _IN_MOVE_SELF | _IN_ONLYDIR | _IN_DONT_FOLLOW)
+#: events after which a walk starts over (a folder gone, moved, or events lost)
+_START_OVER = _IN_Q_OVERFLOW | _IN_IGNORED | _IN_DELETE_SELF | _IN_MOVE_SELF
+_EVENT = struct.Struct("iIII")
+
+
+class _Lost(Exception):
+    """What the watcher knows can no longer be kept current by events: start over."""
+
+
+def _libc() -> ctypes.CDLL | None:
+    if os.uname().sysname != "Linux":
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.inotify_init1, libc.inotify_add_watch  # noqa: B018 - present?
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+class Watcher:
+    """The snapshot of the repository at ``root`` kept current (see the module's docstring)."""
+
+    def __init__(self, root: Path, libc: ctypes.CDLL) -> None:
+        self.root = root
+        self.libc = libc
+        self.fd = -1
+        #: watch descriptor -> repository-relative folder
+        self.folders: dict[int, str] = {}
+        #: repository-relative folder -> its watch descriptor
+        self.watches: dict[str, int] = {}
+        #: repository-relative folder -> the names of its entries
+        self.listed: dict[str, tuple[str, ...]] = {}
+        #: every entry under ``ROOT_TREES`` (as ``inputs.snapshot`` writes them)
+        self.entries: dict[str, Entry] = {}
+        #: the same by tree and folder (``Snapshot.groups``), and each folder's stamps
+        #: (``Snapshot.stamps``) while none of its entries changed
+        self.groups: dict[str, dict[str, dict[str, Entry]]] = {}
+        self.stamps: dict[str, dict[str, tuple[str, int]]] = {}
+        #: folders that could not be listed or hold a symlink (listed again on every call)
+        self.bad: set[str] = set()
+        #: the (type, inode) of each of ``ROOT_TREES`` when last walked
+        self.trees: dict[str, tuple[int, int] | None] = {}
+
+    @classmethod
+    def start(cls, root: Path) -> Watcher | None:
+        """A watcher of the repository at ``root``, or None when none can be kept (no inotify,
+        the user's limit of watches reached)."""
+        libc = _libc()
+        if libc is None:
+            return None
+        watcher = cls(root, libc)
+        try:
+            watcher._walk()
+        except _Lost:
+            watcher.close()
+            return None
+        return watcher
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def _walk(self) -> None:
+        """Start over: a new queue, every folder watched and listed."""
+        self.close()
+        fd = self.libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if fd < 0:
+            raise _Lost
+        self.fd = fd
+        self.folders.clear()
+        self.watches.clear()
+        self.listed.clear()
+        self.entries.clear()
+        self.groups = {tree: {} for tree in ROOT_TREES}
+        self.stamps = {tree: {} for tree in ROOT_TREES}
+        self.bad.clear()
+        self.trees = {name: self._tree(name) for name in ROOT_TREES}
+        for name, found in self.trees.items():
+            if found is not None and stat.S_ISDIR(found[0]):
+                self._add(name)
+
+    def _tree(self, name: str) -> tuple[int, int] | None:
+        try:
+            st = os.lstat(os.path.join(self.root, name))
+        except OSError:
+            return None
+        return stat.S_IFMT(st.st_mode), st.st_ino
+
+    def _add(self, rel: str) -> None:
+        """Watch the folder ``rel`` (new to the watcher), then list it and its folders."""
+        path = os.fsencode(os.path.join(self.root, rel))
+        wd = self.libc.inotify_add_watch(self.fd, path, _MASK)
+        if wd < 0:
+            # gone already (its parent's event follows), or no watches left
+            if ctypes.get_errno() not in (2, 20):  # ENOENT, ENOTDIR
+                raise _Lost
+            self.bad.add(rel)
+            return
+        self.folders[wd] = rel
+        self.watches[rel] = wd
+        self._list(rel)
+
+    def _list(self, rel: str) -> None:
+        """List the folder ``rel`` again: its files' entries, and its new folders watched."""
+        old = self.listed.pop(rel, ())
+        gone = [name for name in old if self._pop(f"{rel}/{name}") is _FOLDER]
+        self.bad.discard(rel)
+        self._put(rel, _FOLDER)
+        try:
+            with os.scandir(os.path.join(self.root, rel)) as it:
+                found = list(it)
+        except OSError:
+            self.bad.add(rel)
+            return
+        names = []
+        for item in found:
+            sub = f"{rel}/{item.name}"
+            names.append(item.name)
+            if item.is_dir(follow_symlinks=False):
+                self._put(sub, _FOLDER)
+                if sub not in self.watches:
+                    self._add(sub)  # a new folder (a folder gone or moved starts over)
+                continue
+            try:
+                st = item.stat(follow_symlinks=False)
+            except OSError:
+                self.bad.add(rel)
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                self.bad.add(rel)
+            self._put(sub, _entry(st))
+        self.listed[rel] = tuple(names)
+        # a folder that was listed before and is not now was deleted or moved (its event
+        # starts over too)
+        if any(self.entries.get(f"{rel}/{name}") is not _FOLDER for name in gone):
+            raise _Lost
+
+    def _group(self, rel: str) -> dict[str, Entry] | None:
+        """The entries of the folder of a tree that holds ``rel`` (None: a tree itself); its
+        stamps are worked out again."""
+        tree, _, rest = rel.partition("/")
+        if not rest:
+            return None
+        name = rest.partition("/")[0]
+        self.stamps[tree].pop(name, None)
+        return self.groups[tree].setdefault(name, {})
+
+    def _put(self, rel: str, entry: Entry) -> None:
+        self.entries[rel] = entry
+        group = self._group(rel)
+        if group is not None:
+            group[rel] = entry
+
+    def _pop(self, rel: str) -> Entry | None:
+        group = self._group(rel)
+        if group is not None:
+            group.pop(rel, None)
+            if not group:
+                del self.groups[rel.partition("/")[0]][rel.split("/", 2)[1]]
+        return self.entries.pop(rel, None)
+
+    def _changed(self) -> set[str]:
+        """The folders named by the events queued since the last call."""
+        changed: set[str] = set()
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                return changed
+            at = 0
+            while at < len(data):
+                wd, mask, _, size = _EVENT.unpack_from(data, at)
+                at += _EVENT.size + size
+                if mask & _START_OVER or (mask & _IN_ISDIR and mask & (
+                        _IN_DELETE | _IN_MOVED_FROM | _IN_MOVED_TO)):
+                    raise _Lost
+                rel = self.folders.get(wd)
+                if rel is not None:
+                    changed.add(rel)
+
+    def snapshot(self) -> Snapshot | None:
+        """What ``inputs.snapshot(root)`` would give now."""
+        start = time.time_ns()
+        try:
+            if self.fd < 0 or any(self._tree(name) != found for name, found in self.trees.items()):
+                raise _Lost
+            for rel in sorted(self._changed() | self.bad):
+                if rel in self.watches:
+                    self._list(rel)
+                else:
+                    self.bad.discard(rel)
+                    self._add(rel)
+        except _Lost:
+            try:
+                self._walk()
+            except _Lost:
+                self.close()
+                return None
+        if self.bad:
+            return None
+        entries = dict(self.entries)
+        for name in (*ROOT_FILES, *(n for n, found in self.trees.items()
+                                    if found is not None and not stat.S_ISDIR(found[0]))):
+            try:
+                st = root_stat(os.fspath(self.root), name)
+            except Untrusted:
+                return None
+            if st is not None:
+                entries[name] = _entry(st)
+        young = start - int(RACY_SECONDS * 1e9)
+        settled = all(e[2] < young for e in entries.values())
+        found = Snapshot(entries, settled, start)
+        groups = {tree: {name: list(items.items()) for name, items in self.groups[tree].items()}
+                  for tree in ROOT_TREES}
+        for tree, known in self.stamps.items():
+            for name, items in groups[tree].items():
+                if name not in known:
+                    known[name] = group_stamps(items)
+        found.__dict__.update(_groups=groups, _stamps={t: dict(k) for t, k in self.stamps.items()})
+        return found
+
