@@ -65,6 +65,7 @@ bench: install-test
 	$(BIN)/python -m benchmarks.bench_rebuild
 	$(BIN)/python -m benchmarks.bench_checks_cache
 	$(BIN)/python -m benchmarks.bench_search
+	$(BIN)/python -m benchmarks.bench_serve
 
 # Update the vendored @xapi/xapi (lmsctl/runtime/vendor/xapi/) from the version package.json pins.
 vendor-xapi:
