@@ -190,16 +190,41 @@ class _Repositories:
                                    "folders)" if watcher is not None else
                                    f"lmsctl resident: cannot watch {root} (each run walks "
                                    "its files)", err=True)
-                for root, watcher in self.watchers.items():
-                    for name in READ_AHEAD:
-                        read_ahead(root, name)
-                    before = watcher.snapshot() if watcher is not None else None
-                    if before is not None:
-                        Facts.prepare(root, before)
+                self._ahead()
             else:
                 for watcher in self.watchers.values():
                     if watcher is not None and watcher.fd == fd:
                         watcher.snapshot()  # the folders that changed are listed now
+
+    def _ahead(self) -> None:
+        """After a run: the facts of each watched repository read ahead, its stand-ins made.
+        Nothing in a repository stops the resident: a watcher whose repository cannot be
+        read ahead is dropped (its runs walk the files and read the facts)."""
+        snapshots: list[tuple[Path, Snapshot]] = []
+        for root, watcher in self.watchers.items():
+            try:
+                for name in READ_AHEAD:
+                    read_ahead(root, name)
+                before = watcher.snapshot() if watcher is not None else None
+            except Exception as exc:  # noqa: BLE001 - see above
+                self._drop(root, exc)
+                continue
+            if before is not None:
+                snapshots.append((root, before))
+        try:
+            Facts.prepare(snapshots)
+        except Exception as exc:  # noqa: BLE001 - see above
+            Facts.prepare([])
+            for root, _ in snapshots:
+                self._drop(root, exc)
+
+    def _drop(self, root: Path, exc: Exception) -> None:
+        watcher = self.watchers.get(root)
+        if watcher is not None:
+            watcher.close()
+        self.watchers[root] = None
+        click.echo(f"lmsctl resident: stopped watching {root} ({type(exc).__name__}: {exc})",
+                   err=True)
 
     def pipe(self) -> tuple[int, int]:
         read, write = os.pipe()
