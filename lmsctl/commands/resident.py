@@ -112,9 +112,10 @@ def _listen(path: str) -> socket.socket:
     return server
 
 
-def run(idle: float, main: Callable[[], None]) -> int:
+def run(idle: float, main: Callable[[], None], root: Path | None = None) -> int:
     """Serve until ``idle`` seconds pass without a run (or Ctrl+C, SIGTERM, or changed files).
-    ``main`` runs a command line (``sys.argv``) as the console script does (``lmsctl.cli``)."""
+    ``main`` runs a command line (``sys.argv``) as the console script does (``lmsctl.cli``).
+    ``root``: a repository watched from the start (others from their first run)."""
     if not hasattr(socket, "AF_UNIX") or not hasattr(os, "fork"):
         raise UsageError("a resident lmsctl needs Unix sockets and fork (Linux, macOS)")
     known = _load()
@@ -130,7 +131,7 @@ def run(idle: float, main: Callable[[], None]) -> int:
     click.echo(f"lmsctl resident: lint and validate run here ({path}); it stops after "
                f"{idle / 60:g} idle minutes, or now with Ctrl+C.", err=True)
     try:
-        _serve(server, known, idle, main)
+        _serve(server, known, idle, main, root)
     except KeyboardInterrupt:
         pass
     finally:
@@ -183,20 +184,25 @@ class _Repositories:
                     continue
                 os.close(fd)
                 for raw in self.pipes.pop(fd).split(b"\0"):
-                    root = Path(os.fsdecode(raw))
-                    if raw and root not in self.watchers and len(self.watchers) < WATCHED:
-                        watcher = self.watchers[root] = Watcher.start(root)
-                        click.echo(f"lmsctl resident: watching {root} ({len(watcher.watches)} "
-                                   "folders)" if watcher is not None else
-                                   f"lmsctl resident: cannot watch {root} (each run walks "
-                                   "its files)", err=True)
-                self._ahead()
+                    if raw:
+                        self.watch(Path(os.fsdecode(raw)))
+                self.ahead()
             else:
                 for watcher in self.watchers.values():
                     if watcher is not None and watcher.fd == fd:
                         watcher.snapshot()  # the folders that changed are listed now
 
-    def _ahead(self) -> None:
+    def watch(self, root: Path) -> None:
+        """Watch the repository at ``root`` (resolved) from now on, if not yet and there is
+        room."""
+        if root in self.watchers or len(self.watchers) >= WATCHED:
+            return
+        watcher = self.watchers[root] = Watcher.start(root)
+        click.echo(f"lmsctl resident: watching {root} ({len(watcher.watches)} folders)"
+                   if watcher is not None else
+                   f"lmsctl resident: cannot watch {root} (each run walks its files)", err=True)
+
+    def ahead(self) -> None:
         """After a run: the facts of each watched repository read ahead, its stand-ins made.
         Nothing in a repository stops the resident: a watcher whose repository cannot be
         read ahead is dropped (its runs walk the files and read the facts)."""
@@ -232,9 +238,13 @@ class _Repositories:
         return read, write
 
 
-def _serve(server: socket.socket, known: Code, idle: float, main: Callable[[], None]) -> None:
+def _serve(server: socket.socket, known: Code, idle: float, main: Callable[[], None],
+           root: Path | None) -> None:
     last = time.monotonic()
     repos = _Repositories()
+    if root is not None:
+        repos.watch(root)
+        repos.ahead()
     while True:
         if _reap():
             click.echo("lmsctl resident: lmsctl's files changed; stopping.", err=True)
