@@ -114,6 +114,8 @@ class Facts:
         if key is None:
             key = _FACT_KEYS.get((name, digest))
             if key is None:
+                if len(_FACT_KEYS) > _MOST_KEYS:  # (a long-running process: not without end)
+                    _FACT_KEYS.clear()
                 key = _FACT_KEYS[name, digest] = self.store.key(name, digest)
             self.keys[name] = key
         return key
@@ -221,6 +223,7 @@ class Facts:
 
 #: The keys of the courses' facts by folder name and folder hash (made once per process).
 _FACT_KEYS: dict[tuple[str, str], str] = {}
+_MOST_KEYS = 1 << 16
 #: Stand-ins made ahead (``Facts.prepare``) by key: the entry they were made of and the
 #: stand-in with its files.
 _MADE: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}
