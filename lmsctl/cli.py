@@ -438,16 +438,23 @@ def resident(idle: int, repo: Path | None) -> int:
 
     While it runs, the lmsctl command of the same installation hands lint and validate
     to it, which skips Python's start, lmsctl's imports and building the Markdown parser (about
-    0.3 s). It watches the repositories of its runs, so that a run reads only what changed
-    since the last one. Each run is a fresh fork, with the command's folder, environment and
-    output; the findings are the same. Set LMSCTL_RESIDENT=0 to run a command without it, or
-    LMSCTL_RESIDENT=auto to have lint and validate start one in the background when none
-    runs (for a pre-commit hook: the first commit starts it, the next ones use it)."""
+    0.3 s). It watches the repository it is started in (or --repo) and those of its runs, so
+    that a run reads only what changed since the last one. Each run is a fresh fork, with the
+    command's folder, environment and output; the findings are the same. Set
+    LMSCTL_RESIDENT=0 to run a command without it, or LMSCTL_RESIDENT=auto to have lint and
+    validate start one in the background when none runs (for a pre-commit hook: the first
+    commit starts it, the next ones use it)."""
     from lmsctl.commands import resident as cmd
+    from lmsctl.core.errors import RepositoryNotFound
 
-    if repo is not None:
-        root_of(repo)  # the same check as every command; a resident serves every repository
-    return cmd.run(idle * 60.0, main)
+    if repo is not None:  # (the same check as every command; it serves every repository)
+        watched: Path | None = root_of(repo)
+    else:
+        try:  # the repository it is started in, if any, is watched from the start
+            watched = root_of(None)
+        except (RepositoryNotFound, OSError):
+            watched = None
+    return cmd.run(idle * 60.0, main, watched.resolve() if watched is not None else None)
 
 
 @cli.group()

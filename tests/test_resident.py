@@ -274,3 +274,22 @@ def test_lmsctl_resident_auto_starts_one_for_the_next_runs(run: Path, tmp_path: 
     while _sockets(run):  # it stopped (SIGTERM) and removed its socket
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+def test_a_resident_started_in_a_repository_watches_it_from_the_start(
+        run: Path, tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "r", base_files())
+    proc = _start(run, root, _env(run))
+    modules = tmp_path / "modules.txt"
+    try:
+        done, served = lmsctl(run, modules, "lint", "--repo", str(root))
+        assert served and done.returncode == 0
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert err.count(f"watching {root.resolve()}") == 1
+    # started elsewhere: it watches a repository from its first run (as above)
+    proc = _start(run, tmp_path, _env(run))
+    proc.terminate()
+    _, err = proc.communicate(timeout=30)
+    assert "watching" not in err

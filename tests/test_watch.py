@@ -78,6 +78,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     or (r / "paths" / "p.yml").write_text("p"),
     "symlink made": lambda r: (r / SALES / "link.md").symlink_to(r / L1),
     "git checkout": _checkout,
+    "written through a hard link": lambda r: _append(r / "elsewhere.md", "through it"),
 }
 
 
@@ -100,6 +101,7 @@ def test_a_watcher_sees_what_a_walk_sees(change: str, sample_repo: Path) -> None
     _git(sample_repo, "init", "-q", "-b", "main")
     _git(sample_repo, "add", "-A")
     _git(sample_repo, "commit", "-q", "-m", "start")
+    os.link(sample_repo / L1, sample_repo / "elsewhere.md")  # (outside what is watched)
     watcher = Watcher.start(sample_repo)
     assert watcher is not None
     assert watcher.snapshot() == snapshot(sample_repo)

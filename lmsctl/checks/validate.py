@@ -114,6 +114,8 @@ class Facts:
         if key is None:
             key = _FACT_KEYS.get((name, digest))
             if key is None:
+                if len(_FACT_KEYS) > _MOST_KEYS:  # (a long-running process: not without end)
+                    _FACT_KEYS.clear()
                 key = _FACT_KEYS[name, digest] = self.store.key(name, digest)
             self.keys[name] = key
         return key
@@ -139,25 +141,28 @@ class Facts:
         return _stand_in(found)
 
     @classmethod
-    def prepare(cls, root: Path, before: Snapshot) -> None:
+    def prepare(cls, repositories: list[tuple[Path, Snapshot]]) -> None:
         """For a long-running process whose forks run checks (``lmsctl resident``), once it
-        has read the facts ahead (``cache.read_ahead``): make the stand-in of every course
-        whose facts are known for its files as ``before`` has them, and their keys. A fork's
-        ``stand_in`` takes one made of the very entry it finds (the same file read ahead),
-        and makes the others."""
-        facts = cls(root, Namespace.open(root, FACTS, note=lambda _: None, recent=True), before)
+        has read the facts ahead (``cache.read_ahead``): for each repository, make the
+        stand-in of every course whose facts are known for its files as its snapshot has
+        them, and their keys (those made before are let go). A fork's ``stand_in`` takes one
+        made of the very entry it finds (the same file read ahead), and makes the others."""
         made: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}
-        for name in facts.folders:
-            key = facts._key(name)
-            found = facts.store.get(key) if key is not None else None
-            if key is not None and found is not None:
-                made[key] = (found, _stand_in(found))
+        keys: dict[tuple[str, str], str] = {}
+        for root, before in repositories:
+            facts = cls(root, Namespace.open(root, FACTS, note=lambda _: None, recent=True),
+                        before)
+            for name in facts.folders:
+                key = facts._key(name)
+                found = facts.store.get(key) if key is not None else None
+                if key is not None and found is not None:
+                    made[key] = (found, _stand_in(found))
+            keys.update({(name, facts.folders[name][0]): key
+                         for name, key in facts.keys.items()})
         _MADE.clear()
         _MADE.update(made)
-        if len(_FACT_KEYS) > 4 * len(facts.keys):  # (not without end)
-            _FACT_KEYS.clear()
-            _FACT_KEYS.update({(name, facts.folders[name][0]): key
-                          for name, key in facts.keys.items()})
+        _FACT_KEYS.clear()
+        _FACT_KEYS.update(keys)
 
     def whole(self) -> tuple[StandIn, frozenset[str]]:
         """For a run that reports on everything: ``stand_in``, and the course folders without
@@ -218,6 +223,7 @@ class Facts:
 
 #: The keys of the courses' facts by folder name and folder hash (made once per process).
 _FACT_KEYS: dict[tuple[str, str], str] = {}
+_MOST_KEYS = 1 << 16
 #: Stand-ins made ahead (``Facts.prepare``) by key: the entry they were made of and the
 #: stand-in with its files.
 _MADE: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}

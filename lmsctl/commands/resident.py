@@ -112,9 +112,10 @@ def _listen(path: str) -> socket.socket:
     return server
 
 
-def run(idle: float, main: Callable[[], None]) -> int:
+def run(idle: float, main: Callable[[], None], root: Path | None = None) -> int:
     """Serve until ``idle`` seconds pass without a run (or Ctrl+C, SIGTERM, or changed files).
-    ``main`` runs a command line (``sys.argv``) as the console script does (``lmsctl.cli``)."""
+    ``main`` runs a command line (``sys.argv``) as the console script does (``lmsctl.cli``).
+    ``root``: a repository watched from the start (others from their first run)."""
     if not hasattr(socket, "AF_UNIX") or not hasattr(os, "fork"):
         raise UsageError("a resident lmsctl needs Unix sockets and fork (Linux, macOS)")
     known = _load()
@@ -130,7 +131,7 @@ def run(idle: float, main: Callable[[], None]) -> int:
     click.echo(f"lmsctl resident: lint and validate run here ({path}); it stops after "
                f"{idle / 60:g} idle minutes, or now with Ctrl+C.", err=True)
     try:
-        _serve(server, known, idle, main)
+        _serve(server, known, idle, main, root)
     except KeyboardInterrupt:
         pass
     finally:
@@ -183,23 +184,53 @@ class _Repositories:
                     continue
                 os.close(fd)
                 for raw in self.pipes.pop(fd).split(b"\0"):
-                    root = Path(os.fsdecode(raw))
-                    if raw and root not in self.watchers and len(self.watchers) < WATCHED:
-                        watcher = self.watchers[root] = Watcher.start(root)
-                        click.echo(f"lmsctl resident: watching {root} ({len(watcher.watches)} "
-                                   "folders)" if watcher is not None else
-                                   f"lmsctl resident: cannot watch {root} (each run walks "
-                                   "its files)", err=True)
-                for root, watcher in self.watchers.items():
-                    for name in READ_AHEAD:
-                        read_ahead(root, name)
-                    before = watcher.snapshot() if watcher is not None else None
-                    if before is not None:
-                        Facts.prepare(root, before)
+                    if raw:
+                        self.watch(Path(os.fsdecode(raw)))
+                self.ahead()
             else:
                 for watcher in self.watchers.values():
                     if watcher is not None and watcher.fd == fd:
                         watcher.snapshot()  # the folders that changed are listed now
+
+    def watch(self, root: Path) -> None:
+        """Watch the repository at ``root`` (resolved) from now on, if not yet and there is
+        room."""
+        if root in self.watchers or len(self.watchers) >= WATCHED:
+            return
+        watcher = self.watchers[root] = Watcher.start(root)
+        click.echo(f"lmsctl resident: watching {root} ({len(watcher.watches)} folders)"
+                   if watcher is not None else
+                   f"lmsctl resident: cannot watch {root} (each run walks its files)", err=True)
+
+    def ahead(self) -> None:
+        """After a run: the facts of each watched repository read ahead, its stand-ins made.
+        Nothing in a repository stops the resident: a watcher whose repository cannot be
+        read ahead is dropped (its runs walk the files and read the facts)."""
+        snapshots: list[tuple[Path, Snapshot]] = []
+        for root, watcher in self.watchers.items():
+            try:
+                for name in READ_AHEAD:
+                    read_ahead(root, name)
+                before = watcher.snapshot() if watcher is not None else None
+            except Exception as exc:  # noqa: BLE001 - see above
+                self._drop(root, exc)
+                continue
+            if before is not None:
+                snapshots.append((root, before))
+        try:
+            Facts.prepare(snapshots)
+        except Exception as exc:  # noqa: BLE001 - see above
+            Facts.prepare([])
+            for root, _ in snapshots:
+                self._drop(root, exc)
+
+    def _drop(self, root: Path, exc: Exception) -> None:
+        watcher = self.watchers.get(root)
+        if watcher is not None:
+            watcher.close()
+        self.watchers[root] = None
+        click.echo(f"lmsctl resident: stopped watching {root} ({type(exc).__name__}: {exc})",
+                   err=True)
 
     def pipe(self) -> tuple[int, int]:
         read, write = os.pipe()
@@ -207,9 +238,13 @@ class _Repositories:
         return read, write
 
 
-def _serve(server: socket.socket, known: Code, idle: float, main: Callable[[], None]) -> None:
+def _serve(server: socket.socket, known: Code, idle: float, main: Callable[[], None],
+           root: Path | None) -> None:
     last = time.monotonic()
     repos = _Repositories()
+    if root is not None:
+        repos.watch(root)
+        repos.ahead()
     while True:
         if _reap():
             click.echo("lmsctl resident: lmsctl's files changed; stopping.", err=True)

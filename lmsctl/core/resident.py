@@ -8,13 +8,16 @@ of lmsctl: it sends its arguments, folder, environment and umask, and its standa
 and error themselves (file descriptors), so the run writes where a run in the console script
 would, to a terminal, a pipe or a file. The resident forks; the child takes all of that and runs
 the command line as the console script would, then sends back its exit code. Each run is a fresh
-fork of a process that has read no repository: nothing of one run is left for the next.
+fork: nothing of one run is left for the next but what the resident keeps of the repositories
+it watches (their files' snapshot, their cache's facts read ahead: ``lmsctl.commands.resident``),
+each the same as a fresh run would read.
 
 A resident serves only a console script of the same Python and the same lmsctl files (the
 socket's name says which); its children check that the files have not changed since it started
 and refuse otherwise (the console script then runs the command itself, and the resident stops).
 Any failure to reach it (none running, refused) means the console script runs the command itself.
-``LMSCTL_RESIDENT=0`` never asks.
+``LMSCTL_RESIDENT=0`` never asks; ``LMSCTL_RESIDENT=auto`` also starts one in the background when
+none answers (the command still runs in the console script).
 
 This module is what both sides share, and imports nothing but the standard library's cheapest
 modules (the console script imports it before anything else).

@@ -15,9 +15,13 @@ deleted one: all are events of the folder that holds them). Whatever the events 
 exactly starts the watcher over with a full walk: a folder deleted, renamed or moved (git
 switching branches, a course deleted), an overflowing queue, ``courses/`` or ``paths/``
 themselves replaced. The files at the repository's root that checks read (``lmsctl.yml``...) are
-looked at (``lstat``) on every call. A folder that cannot be listed or holds a symlink makes the
-snapshot None, as a walk would, until it is listed again without one. Changes made from another
-machine to a network file system raise no event: a resident is for a local working copy.
+looked at (``lstat``) on every call, and so are the folders holding a file with another hard link
+(a write through the other name raises no event in this folder). Not seen: a second hard link
+made to a file while it is watched, from outside the watched folders, then written through (the
+link raises no event in the file's folder); and a file changed through a memory map. A folder
+that cannot be listed or holds a symlink makes the snapshot None, as a walk would, until it is
+listed again without one. Changes made from another machine to a network file system raise no
+event: a resident is for a local working copy.
 """
 
 from __future__ import annotations
@@ -91,6 +95,9 @@ class Watcher:
         self.stamps: dict[str, dict[str, tuple[str, int]]] = {}
         #: folders that could not be listed or hold a symlink (listed again on every call)
         self.bad: set[str] = set()
+        #: folders holding a file with more than one link (listed again on every call: a
+        #: write through a link elsewhere raises no event here)
+        self.linked: set[str] = set()
         #: the (type, inode) of each of ``ROOT_TREES`` when last walked
         self.trees: dict[str, tuple[int, int] | None] = {}
 
@@ -128,6 +135,7 @@ class Watcher:
         self.groups = {tree: {} for tree in ROOT_TREES}
         self.stamps = {tree: {} for tree in ROOT_TREES}
         self.bad.clear()
+        self.linked.clear()
         self.trees = {name: self._tree(name) for name in ROOT_TREES}
         for name, found in self.trees.items():
             if found is not None and stat.S_ISDIR(found[0]):
@@ -159,6 +167,7 @@ class Watcher:
         old = self.listed.pop(rel, ())
         gone = [name for name in old if self._pop(f"{rel}/{name}") is _FOLDER]
         self.bad.discard(rel)
+        self.linked.discard(rel)
         self._put(rel, _FOLDER)
         try:
             with os.scandir(os.path.join(self.root, rel)) as it:
@@ -182,6 +191,8 @@ class Watcher:
                 continue
             if stat.S_ISLNK(st.st_mode):
                 self.bad.add(rel)
+            elif st.st_nlink > 1:
+                self.linked.add(rel)
             self._put(sub, _entry(st))
         self.listed[rel] = tuple(names)
         # a folder that was listed before and is not now was deleted or moved (its event
@@ -238,7 +249,7 @@ class Watcher:
         try:
             if self.fd < 0 or any(self._tree(name) != found for name, found in self.trees.items()):
                 raise _Lost
-            for rel in sorted(self._changed() | self.bad):
+            for rel in sorted(self._changed() | self.bad | self.linked):
                 if rel in self.watches:
                     self._list(rel)
                 else:
