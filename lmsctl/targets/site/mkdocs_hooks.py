@@ -68,7 +68,7 @@ def on_config(config: Any) -> Any:
               encoding="utf-8") as f:
         _STATE["manifest"] = json.load(f)
     shard = extra.get("shard")
-    shards = extra.get("shards") or []
+    shards = _STATE["manifest"].get("shards") or []
     _STATE["shard"] = shard
     _STATE["mine"] = set(shards[shard]) if shard is not None and shard < len(shards) else None
     _STATE["fragments"] = {}
