@@ -481,7 +481,9 @@ class DocsWriter:
             meta["hide"] = list(hide)
         if not search:
             meta["search"] = {"exclude": True}  # a listing of what search finds anyway
-        entry: dict[str, Any] = {"trusted": trusted, **(extra or {})}
+        # HTML from lmsctl's templates: no Markdown to convert (``mkdocs_hooks``: Python-Markdown
+        # parsed the catalog's 1,000 cards tag by tag, issue 14)
+        entry: dict[str, Any] = {"trusted": trusted, "html": True, **(extra or {})}
         self.write(doc, _front_matter(meta) + "\n" + body_html + "\n", entry)
 
 
