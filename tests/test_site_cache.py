@@ -308,6 +308,41 @@ def test_rebuilds_in_a_row_make_the_replaced_site_the_cached_copy(
     assert rendered == 0 and printed == ""
 
 
+def _rendered_html(site: Path, before: dict[str, int]) -> set[str]:
+    """The HTML files of ``site`` that are not the files ``before`` (path -> inode) named: the
+    pages this build rendered (a page taken from the cache keeps its file)."""
+    return {rel for p in site.rglob("*.html")
+            if before.get(rel := p.relative_to(site).as_posix()) != p.stat().st_ino}
+
+
+def test_a_lesson_body_edit_renders_its_page_only_and_a_duration_change_the_catalog(
+        repo: Path, tmp_path: Path) -> None:
+    """The site's own pages and the course pages of its dependants (handling-pricing-objections
+    has sales-basics as prerequisite) are kept by what they show of a course, not by its text:
+    a body edit that keeps the lesson's duration renders none of them, nor the course's other
+    pages, only the lesson's (and 404.html, rendered each time) (issue 14); a new
+    duration renders the catalog again, as a cold build has it."""
+    site = repo / "site"
+
+    def inodes() -> dict[str, int]:
+        return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
+
+    quiz_changed(repo)
+    build(repo, site)  # the copy of the warm repository: its cached copy made again
+    before = inodes()
+    lesson_edited(repo)
+    rendered, pages, printed = rebuild_and_compare(repo, tmp_path / "body")
+    assert "note:" not in printed
+    again = _rendered_html(site, before)
+    assert again == {"courses/sales-basics/agreeing-next-steps/index.html", "404.html"}
+    before = inodes()
+    _edit(repo / LESSONS / "03-agreeing-next-steps.md", "duration: 7", "duration: 19")
+    rendered, pages, printed = rebuild_and_compare(repo, tmp_path / "duration")
+    again = _rendered_html(site, before)
+    assert "catalog/index.html" in again
+    assert rendered < pages
+
+
 def touch_an_input(root: Path) -> None:
     """Give lmsctl.yml a new modification time (the same content)."""
     path = root / "lmsctl.yml"
@@ -462,13 +497,33 @@ def _state_of_another_kind(root: Path) -> None:
     (_slot(root) / build_cache.STATE).write_text('{"format": 1, "secret": 3}', encoding="utf-8")
 
 
-def _damage_a_compiled_course(root: Path) -> None:
+def _damage_a_compiled_course(root: Path) -> Path:
+    """Damage a stored course's pages (not its head); returns the docs/ path of a lesson of it."""
     path = next(p for p in sorted(_slot(root).glob("compile-*.json"))
                 if b'"kind":"lesson"' in p.read_bytes())
     raw = bytearray(path.read_bytes())
+    head = json.loads(bytes(raw).split(b"\n")[1])
     at = raw.index(b"<h2")
     raw[at + 1:at + 3] = b"h3"  # still JSON, same length: only the checksum tells
     path.write_bytes(bytes(raw))
+    return next(doc for doc, _t, _e, _c, kind in head["pages"] if kind == "lesson")
+
+
+def _damage_a_compiled_course_rendered(root: Path) -> None:
+    """A stored course's pages are read (and checked) when rendered: its lesson's output is
+    taken out of the cache's copy of the site, so that page is rendered again."""
+    doc = _damage_a_compiled_course(root)
+    (_slot(root) / str(_state(root)["site"]) / build_cache.page_dest(doc)).unlink()
+
+
+def test_a_damaged_compiled_course_whose_pages_are_not_rendered_is_left_unread(
+        repo: Path, tmp_path: Path) -> None:
+    """Only the head of an unchanged course is read (issue 14): damage in its pages does not
+    matter while the cached site has them; the site is a cold build's all the same."""
+    _damage_a_compiled_course(repo)
+    touch_an_input(repo)
+    rendered, _, printed = rebuild_and_compare(repo, tmp_path)
+    assert rendered == 0 and "note:" not in printed  # its pages were not read
 
 
 def _alter_a_published_page(root: Path) -> None:
@@ -504,7 +559,7 @@ def _damage_the_history(root: Path) -> None:
 DAMAGE: list[tuple[Callable[[Path], None], str]] = [
     (_truncate_state, "could not be read"),
     (_state_of_another_kind, "could not be read"),
-    (_damage_a_compiled_course, "damaged compile-"),
+    (_damage_a_compiled_course_rendered, "damaged compile-"),
     (_alter_a_published_page, "missing or altered"),
     (_truncate_a_cached_file, "missing or altered"),
     (_remove_search_documents, "misses docs-"),

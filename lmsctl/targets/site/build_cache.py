@@ -11,7 +11,9 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
   with their SHA-256;
 - ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings:
   ``encode_stored``, a JSON head and the texts as they are),
-  keyed by a hash of everything compiling the course reads (``course_key``); a build writes
+  keyed by a hash of everything compiling the course reads (``CourseKeys.key``; the state
+  keeps the SHA-256 of the whole file and of its head, ``heads``: a rebuild reads the head of
+  an unchanged course alone, and its pages only when it renders them, ``kept``); a build writes
   each course it compiles to its own workspace (``BuildCache.pending``) as soon as it is
   compiled, not kept in memory until the build ends (issue 14), and moves it here once the
   site is published;
@@ -34,8 +36,8 @@ a build that succeeded. Anything unreadable, truncated or altered (a checksum, s
 does not match) is left unused, with a note, and rebuilt: never a traceback or a wrong page.
 
 The nonce that marks quiz slots is derived per course from a random secret kept in the state
-and the course's key, so an unchanged course compiles to the same Markdown, while authors still
-cannot know it (it never appears in the site).
+and the course's id, so an unchanged course compiles to the same Markdown (and an edited one
+its other lessons' pages), while authors still cannot know it (it never appears in the site).
 """
 
 from __future__ import annotations
@@ -167,6 +169,8 @@ def json_text(data: Any) -> str:
     """``data`` as the manifest writes it (compact, UTF-8 kept); a ``RawEntry`` as it is."""
     if isinstance(data, RawEntry):
         return str(data)
+    if isinstance(data, LaterEntry):
+        return str(data.raw())
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -225,6 +229,74 @@ def decode_stored(raw: bytes) -> Stored:
                   digests=dict(head["digests"]))
 
 
+def _head_end(raw: bytes) -> int:
+    """Where the head of a stored course ends (its newline included)."""
+    return raw.index(b"\n", len(COMPILED_MAGIC)) + 1
+
+
+class Damaged(Exception):
+    """A stored course's pages, read when first needed, are not the ones its head was kept
+    with (the cache noted it and forgot that course: compile again)."""
+
+
+class KeptPages:
+    """The pages of a stored course read by its head alone (``BuildCache.kept``): their texts
+    and entries are read (and the whole file checked) when first asked (``writes``), which a
+    rebuild does only for the pages it renders (issue 14)."""
+
+    def __init__(self, cache: BuildCache, key: str) -> None:
+        self.cache = cache
+        self.key = key
+        self._writes: list[list[Any]] | None = None
+
+    def writes(self) -> list[list[Any]]:
+        if self._writes is None:
+            stored = self.cache.compiled(self.key)
+            if stored is None:
+                self.cache.forget(self.key)
+                raise Damaged(self.key)
+            self._writes = stored.writes
+        return self._writes
+
+    def text(self, index: int) -> str:
+        return str(self.writes()[index][1])
+
+
+class LaterText:
+    """The text of page ``index`` of a ``KeptPages``, read when written."""
+
+    __slots__ = ("index", "pages")
+
+    def __init__(self, pages: KeptPages, index: int) -> None:
+        self.pages = pages
+        self.index = index
+
+    def __str__(self) -> str:
+        return self.pages.text(self.index)
+
+
+class LaterEntry:
+    """The manifest entry of page ``index`` of a ``KeptPages``: its course and kind known from
+    the head, its JSON text (``json_text``) read when the manifest names the page."""
+
+    __slots__ = ("course", "index", "kind", "pages")
+
+    def __init__(self, pages: KeptPages, index: int, course: str, kind: str) -> None:
+        self.pages = pages
+        self.index = index
+        self.course = course
+        self.kind = kind
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = {"course": self.course, "kind": self.kind}.get(name, "")
+        return value or default
+
+    def raw(self) -> RawEntry:
+        entry = self.pages.writes()[self.index][2]
+        assert isinstance(entry, RawEntry)
+        return entry
+
+
 class BuildCache:
     """One slot of the cache for the duration of a build (``open_cache``)."""
 
@@ -245,6 +317,9 @@ class BuildCache:
         self.new_compiled: dict[str, str] = {}
         self.pending = folder / PENDING
         self.used_compiled: set[str] = set()
+        #: each stored course's head: key -> [its size, its SHA-256] (``kept``)
+        self.new_heads: dict[str, list[Any]] = {}
+        self._forgotten: set[str] = set()
         self._complaints: set[str] = set()
         #: the search documents checked by ``plan``: part -> (file, SHA-256, each page's
         #: number of documents per scope, the file's bytes), read when asked (``part_docs``)
@@ -312,7 +387,45 @@ class BuildCache:
         if self.state and self.state["global_key"] != key:
             self.state = {**self.state, "site": "", "pages": {}, "outputs": {}, "static": {}}
 
+    def kept(self, key: str) -> tuple[Stored, KeptPages] | None:
+        """A stored course by its head alone (checked against the SHA-256 the state keeps of
+        it): its member, warnings, digests, and its pages as ``KeptPages`` (their docs/ paths,
+        courses and kinds in ``Stored.writes``, texts and entries left to read). None when the
+        state keeps no head for it, or it is missing or damaged (``compiled`` then)."""
+        heads = self.state.get("heads")
+        found = heads.get(key) if isinstance(heads, dict) and key not in self.new_compiled \
+            and key not in self._forgotten else None
+        if not (isinstance(found, list) and len(found) == 2
+                and isinstance((self.state.get("compiled") or {}).get(key), str)):
+            return None
+        name = f"compile-{key}.json"
+        try:
+            with open(self.folder / name, "rb") as f:
+                raw = f.read(int(found[0]))
+            if hashlib.sha256(raw).hexdigest() != found[1] or _head_end(raw) != len(raw):
+                raise ValueError("another head")
+            head = json.loads(raw[len(COMPILED_MAGIC):])
+            pages = KeptPages(self, key)
+            writes: list[list[Any]] = [
+                [str(doc), LaterText(pages, i), None if size < 0 else
+                 LaterEntry(pages, i, str(course), str(kind))]
+                for i, (doc, _text_size, size, course, kind) in enumerate(head["pages"])]
+            stored = Stored(writes=writes, course=dict(head["course"]),
+                            warnings=list(head["warnings"]), digests=dict(head["digests"]))
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            return None  # read whole (``compiled``), which says what is wrong
+        self.used_compiled.add(key)
+        return stored, pages
+
+    def forget(self, key: str) -> None:
+        """A stored course found damaged after its head was used: not kept, not used again
+        (``compiled`` has noted it)."""
+        self._forgotten.add(key)
+        self.used_compiled.discard(key)
+
     def compiled(self, key: str) -> Stored | None:
+        if key in self._forgotten:
+            return None
         name = f"compile-{key}.json"
         expected: Any = self.new_compiled.get(key)
         folder = self.pending if expected is not None else self.folder
@@ -342,6 +455,8 @@ class BuildCache:
                           f"({exc.strerror or exc}): they compile again next time")
             return
         self.new_compiled[key] = hashlib.sha256(raw).hexdigest()
+        end = _head_end(raw)
+        self.new_heads[key] = [end, hashlib.sha256(raw[:end]).hexdigest()]
 
     def history(self, key: str) -> History | None:
         """The history the last good build read under ``key`` (``history-<key>.json``, its
@@ -508,12 +623,18 @@ class BuildCache:
                 publish.discard(folder / site_name, self.trash)
             site_name = ""
         compiled: dict[str, str] = {}
+        heads: dict[str, list[Any]] = {}
+        old_heads = self.state.get("heads")
+        old_heads = old_heads if isinstance(old_heads, dict) else {}
         for key in self.used_compiled:
             compiled[key] = self.state["compiled"][key]
+            if key in old_heads:
+                heads[key] = old_heads[key]
         for key, sha in self.new_compiled.items():
             name = f"compile-{key}.json"
             shutil.move(self.pending / name, folder / name)  # a rename on one file system
             compiled[key] = sha
+            heads[key] = self.new_heads[key]
         history = list(self.history_kept) if self.history_kept is not None else None
         if self.new_history is not None:
             key, raw = self.new_history
@@ -522,7 +643,7 @@ class BuildCache:
         parts = self._docs_parts(docs)
         state = {
             "format": FORMAT, "secret": self.secret, "global_key": self.global_key,
-            "compiled": compiled, "site": site_name, "docs": parts,
+            "compiled": compiled, "heads": heads, "site": site_name, "docs": parts,
             "pages": {src: [d, page_dest(src)] for src, d in pages.items()},
             "outputs": outputs if site_name else {},
             "static": {d: s for d, s in static.items() if d in outputs},

@@ -13,6 +13,7 @@ write between lessons and to ``../assets/`` resolve exactly as they do in the re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gettext
 import json
@@ -31,13 +32,14 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import yaml
 
 from lmsctl.checks.references import is_local, published_files
-from lmsctl.checks.validate import course_digest, document_urls, link_urls
+from lmsctl.checks.validate import course_digest, document_urls, link_urls, question_keys
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
 from lmsctl.core.cache import digest
 from lmsctl.core.diagnostics import Diagnostic, Severity
 from lmsctl.core.history import History
 from lmsctl.core.html_policy import slot
+from lmsctl.core.ids import lesson_id
 from lmsctl.core.model import Course, LearningPath, Lesson, Repository
 from lmsctl.core.spine import diag
 from lmsctl.targets.site import analytics_config, build_cache, feedback, i18n, pages, urls
@@ -122,14 +124,26 @@ class Compiled:
     #: file it links), and the writer holding the docs/ files until ``write_docs``
     statics: dict[str, str] = field(default_factory=dict)
     writer: DocsWriter | None = None
+    #: with a build cache: the manifest, written by ``write_docs``
+    manifest: dict[str, Any] | None = None
 
     def write_docs(self, skip: set[str] | frozenset[str] = frozenset()) -> None:
         """Write the docs/ files a build cache held back (once; a no-op otherwise), but for
         the pages in ``skip`` (docs/ paths), which the render takes from the cache: MkDocs
-        only needs to know they exist (``mkdocs_hooks.on_files``)."""
+        only needs to know they exist (``mkdocs_hooks.on_files``); and the manifest, with
+        the entries of the pages rendered and the members of their courses only (the hooks
+        read no other: issue 14)."""
         if self.writer is not None:
             self.writer.flush(skip)
             self.writer = None
+        manifest, self.manifest = self.manifest, None
+        if manifest is not None:
+            if skip:
+                pages = {doc: e for doc, e in manifest["pages"].items() if doc not in skip}
+                used = {e.get("course") for e in pages.values()}
+                manifest = {**manifest, "pages": pages, "courses": {
+                    cid: m for cid, m in manifest["courses"].items() if cid in used}}
+            write_manifest(self.folder, manifest)
 
 
 @dataclass(frozen=True)
@@ -275,9 +289,12 @@ def copy_assets(repo: Repository, course: Course, docs: Path,
                 place: Callable[[Path, Path], None] = _link_or_copy) -> None:
     """``assets/`` of the course, plus any other file of the course folder its lessons link
     to (downloads), into the docs tree at the same place (``published_files``)."""
+    files = published_files(repo, course)
+    if not files:
+        return
     course_dir = os.path.realpath(repo.root / course.rel_dir)
     into = docs / course.rel_dir
-    for real, rel in published_files(repo, course):
+    for real, rel in files:
         place(Path(course_dir + os.sep + real), into / rel)
 
 
@@ -336,7 +353,9 @@ def search_texts(extra_nav: list[dict[str, str]]) -> dict[str, Any]:
 
 
 def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[str, str]],
-                  shards: list[list[str]], package: bool = False) -> dict[str, Any]:
+                  package: bool = False) -> dict[str, Any]:
+    """mkdocs.yml (the shard plan is in the manifest: MkDocs parses this file with PyYAML on
+    every render, where 1,000 course ids took a quarter of a second, issue 14)."""
     config = repo.config
     nav: list[dict[str, str]] = [{_("Home"): "index.md"}, {_("Catalog"): "catalog.md"}]
     if selection.paths:
@@ -369,7 +388,7 @@ def mkdocs_config(repo: Repository, selection: Selection, extra_nav: list[dict[s
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["assets/lmsctl/lmsctl.css"],
         "extra_javascript": [{"path": RUNTIME_URL + RUNTIME_SCRIPT, "defer": True}],
-        "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST, "shards": shards,
+        "extra": {"generator": False, "lmsctl": {"manifest": MANIFEST,
                                                  "search": search_texts(extra_nav),
                                                  **analytics_config.mkdocs_extra(config)}},
         "nav": nav,
@@ -407,15 +426,15 @@ class DocsWriter:
         #: of a course compiled now (``log`` set) are written at once: such a build renders
         #: anyway, and a cold build does not hold the whole site's Markdown (issue 14)
         self.statics: dict[str, str] = {}
-        self._pending: list[tuple[Path, str | Path]] = []
+        #: (docs/ path, its text or the file it links)
+        self._pending: list[tuple[str, str | Path]] = []
 
     def write(self, doc: str, text: str, entry: dict[str, Any] | None = None,
               page_digest: str | None = None) -> None:
-        path = self.docs / doc
         if self.track and self.log is None:
-            self._pending.append((path, text))
+            self._pending.append((doc, text))
         else:
-            self._write(path, text)
+            self._write(self.docs / doc, text)
         if entry is not None:
             self.pages[doc] = entry
             if self.track:
@@ -432,9 +451,9 @@ class DocsWriter:
             _link_or_copy(src, dest)
             return
         st = src.stat()
-        self.statics[dest.relative_to(self.docs).as_posix()] = \
-            f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {st.st_dev}"
-        self._pending.append((dest, src))
+        doc = dest.relative_to(self.docs).as_posix()
+        self.statics[doc] = f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {st.st_dev}"
+        self._pending.append((doc, src))
 
     def _write(self, path: Path, text: str) -> None:
         if path.parent not in self._folders:
@@ -443,14 +462,13 @@ class DocsWriter:
         path.write_text(text, encoding="utf-8")
 
     def flush(self, skip: set[str] | frozenset[str] = frozenset()) -> None:
-        base = len(str(self.docs)) + 1
-        for path, what in self._pending:
-            if skip and str(path)[base:].replace(os.sep, "/") in skip:
+        for doc, what in self._pending:
+            if doc in skip:
                 continue
             if isinstance(what, Path):
-                _link_or_copy(what, path)
-            else:
-                self._write(path, what)
+                _link_or_copy(what, self.docs / doc)
+            else:  # a kept course's text is read now (``build_cache.LaterText``)
+                self._write(self.docs / doc, str(what))
         self._pending = []
 
     def page(self, doc: str, title: str, body_html: str, *, trusted: bool = True,
@@ -463,7 +481,9 @@ class DocsWriter:
             meta["hide"] = list(hide)
         if not search:
             meta["search"] = {"exclude": True}  # a listing of what search finds anyway
-        entry: dict[str, Any] = {"trusted": trusted, **(extra or {})}
+        # HTML from lmsctl's templates: no Markdown to convert (``mkdocs_hooks``: Python-Markdown
+        # parsed the catalog's 1,000 cards tag by tag, issue 14)
+        entry: dict[str, Any] = {"trusted": trusted, "html": True, **(extra or {})}
         self.write(doc, _front_matter(meta) + "\n" + body_html + "\n", entry)
 
 
@@ -478,23 +498,44 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
         return _compile_site(repo, selection, folder, options, history, cache, known)
 
 
+#: What a course's own fields show to other pages (all but its lessons: ``shown``).
+_SHOWN_FIELDS = tuple(f.name for f in dataclasses.fields(Course)
+                      if f.repr and f.name != "lessons")
+
+
+def shown(course: Course) -> str:
+    """What pages other than a course's own read of it: its fields but its lessons', and of each
+    lesson its names, duration and question keys, not its text (the catalog's card, the home,
+    skills and path pages, the course pages of its dependants and path companions). A lesson
+    body edit that keeps the duration leaves it unchanged (issue 14)."""
+    return repr((tuple(getattr(course, name) for name in _SHOWN_FIELDS),
+                 [(x.id, x.file_name, x.rel, x.title, x.description, x.duration_set,
+                   x.duration, question_keys(x)) for x in course.lessons]))
+
+
 class CourseKeys:
     """The cache key of each course's compiled pages: a hash of everything compiling a
-    course reads (the course, its history facts, its prerequisites, the paths holding it,
-    which of the lesson files it links to this build publishes, and what every course
-    shares: lmsctl's code, lmsctl.yml, the options, the translations)."""
+    course reads (the course, its history facts, what it shows of its prerequisites and of the
+    other courses of the paths holding it (``shown``), which of the lesson files it links to
+    this build publishes, and what every course shares: lmsctl's code, lmsctl.yml, the
+    options, the translations)."""
 
     def __init__(self, ctx: pages.SiteContext, lesson_pages: LessonPages, options: Options,
                  shared: str) -> None:
         self.ctx = ctx
         self.lesson_pages = lesson_pages
         self.shared = shared
-        self._courses: dict[str, str] = {}
+        self._shown: dict[str, str] = {}
+        #: course id -> the paths holding it, in order
+        self._holding: dict[str, list[LearningPath]] = {}
+        for p in ctx.paths:
+            for cid in dict.fromkeys(m.id for m in p.courses):
+                self._holding.setdefault(cid, []).append(p)
 
-    def _course(self, course: Course) -> str:
-        found = self._courses.get(course.id)
+    def shown(self, course: Course) -> str:
+        found = self._shown.get(course.id)
         if found is None:
-            found = self._courses[course.id] = course_digest(course)
+            found = self._shown[course.id] = shown(course)
         return found
 
     def key(self, course: Course) -> str:
@@ -502,25 +543,34 @@ class CourseKeys:
         prereqs = []
         for pre in course.prerequisites:
             built, other = ctx.built(pre), ctx.repo.course(pre)
-            prereqs.append([pre, self._course(built) if built is not None else None,
+            prereqs.append([pre, self.shown(built) if built is not None else None,
                             other.title if other is not None else None])
         targets: list[str] = []
         for lesson in course.lessons:
             folder = posixpath.dirname(lesson.rel)
             for url in [*link_urls(lesson), *document_urls(lesson)]:
+                if ".md" not in url and "%" not in url:
+                    continue  # its path cannot end with .md
                 part = unquote(urlsplit(url).path)
                 if part.endswith(".md"):
                     target = posixpath.normpath(posixpath.join(folder, part))
                     targets.append(f"{target} {target in self.lesson_pages.urls}")
         paths: list[str] = []  # with what the course page shows of each path's courses
-        for p in ctx.paths:
-            if any(m.id == course.id for m in p.courses):
-                members = [(m.id, self._course(b) if (b := ctx.built(m.id)) is not None
-                            else None) for m in p.courses]
-                paths.append(repr(p) + repr(members))
-        return digest(self.shared, self._course(course),
+        for p in self._holding.get(course.id, ()):
+            members = [(m.id, self.shown(b) if (b := ctx.built(m.id)) is not None
+                        else None) for m in p.courses]
+            paths.append(repr(p) + repr(members))
+        return digest(self.shared, course_digest(course),
                                   repr(ctx.facts.get(course.id)), repr(prereqs),
                                   repr(sorted(set(targets))), repr(paths))
+
+    def site_key(self, selection: Selection) -> str:
+        """The key of the site's own pages (home, catalog, skills, certificate, courses index,
+        paths): what they show of every course built, with its history facts, and the paths."""
+        facts = self.ctx.facts
+        return digest("site pages", self.shared, repr(selection.paths),
+                      repr(selection.listed_paths), repr([c.id for c in selection.listed]),
+                      *(self.shown(c) + repr(facts.get(c.id)) for c in selection.built))
 
 
 def _compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
@@ -552,20 +602,21 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             repr(sorted(pages.people_names(config, history).items())),
             selection.preview.id if selection.preview else ""))
 
-    writer.page("index.md", config.site_title, pages.home_page(ctx), hide=("toc", "navigation"),
+    html = _site_pages(ctx, selection, cache, keys)
+    writer.page("index.md", config.site_title, html["index.md"], hide=("toc", "navigation"),
                 description=config.site_description, search=False)
-    writer.page("catalog.md", _("Catalog"), pages.catalog_page(ctx), search=False,
+    writer.page("catalog.md", _("Catalog"), html["catalog.md"], search=False,
                 description=_("Every course, with filters by skill, level, role and duration."))
-    writer.page("skills.md", _("Skills"), pages.skills_page(ctx))
+    writer.page("skills.md", _("Skills"), html["skills.md"])
     if ctx.certificates:
-        writer.page("certificate.md", _("Certificate"), pages.certificate_page(ctx),
+        writer.page("certificate.md", _("Certificate"), html["certificate.md"],
                     search=False, description=_("Your certificate of completion."))
-    writer.page("courses/index.md", _("Courses"), pages.courses_index_page(ctx), search=False,
+    writer.page("courses/index.md", _("Courses"), html["courses/index.md"], search=False,
                 extra={"redirect": urls.CATALOG})
     if selection.paths:
-        writer.page("paths/index.md", _("Learning paths"), pages.paths_index_page(ctx))
+        writer.page("paths/index.md", _("Learning paths"), html["paths/index.md"])
     for path in selection.paths:
-        writer.page(urls.path_doc(path.id), path.title, pages.path_page(ctx, path),
+        writer.page(urls.path_doc(path.id), path.title, html[urls.path_doc(path.id)],
                     description=path.summary)
 
     for course in selection.built:
@@ -585,15 +636,17 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
 
     shards = plan_shards(selection.built, options.shards)
     manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses,
+                "shards": shards,
                 "config": analytics_config.manifest_facts(selection.built, selection.paths,
                                                           SITE_LANGUAGE),
                 "nonce": nonce}
-    with open(folder / MANIFEST, "w", encoding="utf-8") as f:
-        f.writelines(_manifest_chunks(manifest))
+    if cache is None:
+        write_manifest(folder, manifest)
     config_file = folder / CONFIG
+    settings = mkdocs_config(repo, selection, extra_nav, options.package)
     config_file.write_text(
         "# Generated by lmsctl build: do not edit (it is rebuilt from the course repository).\n"
-        + yaml.safe_dump(mkdocs_config(repo, selection, extra_nav, shards, options.package),
+        + yaml.safe_dump(settings,
                          allow_unicode=True,
                          sort_keys=False, width=100),
         encoding="utf-8")
@@ -601,7 +654,6 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     render_key = ""
     if cache is not None:
         digests = _page_digests(writer, manifest, manifest_courses)
-        settings = mkdocs_config(repo, selection, extra_nav, [], options.package)
         render_key = digest(
             build_cache.code_fingerprint(),
             build_cache.translations_fingerprint(options.translations),
@@ -609,7 +661,43 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
                     pages=len(writer.pages), shards=shards,
                     warnings=warnings, digests=digests, render_key=render_key,
-                    statics=writer.statics, writer=writer if cache is not None else None)
+                    statics=writer.statics, writer=writer if cache is not None else None,
+                    manifest=manifest if cache is not None else None)
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    with open(folder / MANIFEST, "w", encoding="utf-8") as f:
+        f.writelines(_manifest_chunks(manifest))
+
+
+def _site_pages(ctx: pages.SiteContext, selection: Selection,
+                cache: build_cache.BuildCache | None, keys: CourseKeys | None) -> dict[str, str]:
+    """The HTML of the site's own pages (docs/ path -> HTML); with a cache, kept by
+    ``CourseKeys.site_key``: a lesson body edit renders none of them again (issue 14)."""
+    def make() -> dict[str, str]:
+        out = {"index.md": pages.home_page(ctx), "catalog.md": pages.catalog_page(ctx),
+               "skills.md": pages.skills_page(ctx)}
+        if ctx.certificates:
+            out["certificate.md"] = pages.certificate_page(ctx)
+        out["courses/index.md"] = pages.courses_index_page(ctx)
+        if selection.paths:
+            out["paths/index.md"] = pages.paths_index_page(ctx)
+        for path in selection.paths:
+            out[urls.path_doc(path.id)] = pages.path_page(ctx, path)
+        return out
+
+    if cache is None or keys is None:
+        return make()
+    key = keys.site_key(selection)
+    stored = cache.compiled(key)
+    if stored is not None:
+        found = {str(doc): text for doc, text, _entry in stored.writes if isinstance(text, str)}
+        if len(found) == len(stored.writes) and "index.md" in found:
+            return found
+    html = make()
+    cache.remember_compiled(key, build_cache.Stored(
+        writes=[[doc, text, None] for doc, text in html.items()], course={}, warnings=[]))
+    return html
 
 
 def _manifest_chunks(manifest: dict[str, Any]) -> Iterator[str]:
@@ -672,7 +760,11 @@ def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteConte
                    ) -> list[Diagnostic]:
     """One course's pages from the cache, or compiled (a stand-in read first) and remembered
     for it."""
-    stored = cache.compiled(key)
+    # by its head alone (its pages read when rendered), or read whole
+    found = cache.kept(key)
+    stored = found[0] if found is not None and all(
+        entry is not None and doc in found[0].digests for doc, _text, entry in found[0].writes) \
+        else cache.compiled(key)
     if stored is not None:
         for doc, text, entry in stored.writes:
             writer.write(doc, text, entry, stored.digests.get(doc))
@@ -683,7 +775,9 @@ def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteConte
         course = known.read(course)
     writer.log = []
     before = set(writer.digests)
-    member, warnings = _compile_course(ctx, course, writer, lesson_pages, cache.nonce(key))
+    # the nonce by the course, not its key: an edit leaves its other lessons' pages as they were
+    member, warnings = _compile_course(ctx, course, writer, lesson_pages,
+                                       cache.nonce(f"course {course.id}"))
     written, writer.log = writer.log, None
     manifest_courses[course.id] = member
     cache.remember_compiled(key, build_cache.Stored(
@@ -697,25 +791,28 @@ def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteConte
 def _page_digests(writer: DocsWriter, manifest: dict[str, Any],
                   manifest_courses: dict[str, Any]) -> dict[str, str]:
     """Each page's digest: its Markdown and manifest entry, and for a course's pages what
-    the hooks read of the course (its sidebar, its facts for the runtime configuration)."""
+    the hooks read of the course (its sidebar, its facts for the runtime configuration: the
+    course's language and paths, and a lesson page's own lesson version,
+    ``analytics_config.page_config``)."""
     facts = manifest["config"]
+    lessons: dict[str, str] = facts["lessons"]
     scopes: dict[str, str] = {}
-    by_course: dict[str, dict[str, str]] = {}
-    for k, v in facts["lessons"].items():
-        by_course.setdefault(k.split("/", 1)[0], {})[k] = v
     for course_id, member in manifest_courses.items():
-        versions = by_course.get(course_id, {})
         scopes[course_id] = digest(
-            build_cache.canonical(member), build_cache.canonical(facts["courses"].get(course_id)),
-            build_cache.canonical(versions))
+            build_cache.canonical(member), build_cache.canonical(facts["courses"].get(course_id)))
     # MkDocs resolves the links of repository documents (CONTRIBUTING.md) to other pages
     every_page = digest(*sorted(writer.pages))
     out: dict[str, str] = {}
     for doc, d in writer.digests.items():
         entry = writer.pages.get(doc) or {}
         cid = str(entry.get("course") or "")
-        out[doc] = digest(d, scopes.get(cid, "")) if cid else \
-            digest(d, every_page) if entry.get("kind") == "document" else d
+        if cid:
+            # a lesson's page keeps its repository path (``urls.lesson_doc``)
+            version = lessons.get(f"{cid}/{lesson_id(posixpath.basename(doc))}", "") \
+                if entry.get("kind") == "lesson" else ""
+            out[doc] = digest(d, scopes.get(cid, ""), version)
+        else:
+            out[doc] = digest(d, every_page) if entry.get("kind") == "document" else d
     return out
 
 

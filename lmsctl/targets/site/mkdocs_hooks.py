@@ -68,7 +68,7 @@ def on_config(config: Any) -> Any:
               encoding="utf-8") as f:
         _STATE["manifest"] = json.load(f)
     shard = extra.get("shard")
-    shards = extra.get("shards") or []
+    shards = _STATE["manifest"].get("shards") or []
     _STATE["shard"] = shard
     _STATE["mine"] = set(shards[shard]) if shard is not None and shard < len(shards) else None
     _STATE["fragments"] = {}
@@ -306,10 +306,13 @@ def _clean_toc(items: Any) -> None:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """A lesson's body is already HTML: Python-Markdown gets nothing to do."""
+    """A lesson's body is already HTML, and so are lmsctl's own pages (home, catalog, course
+    pages...: HTML from its templates, ended as Python-Markdown ends a block of HTML, without
+    its last line breaks): Python-Markdown gets nothing to do."""
     entry = _STATE["manifest"]["pages"].get(page.file.src_uri, {})
     if entry.get("html"):
-        _STATE["bodies"][page.file.src_uri] = markdown
+        _STATE["bodies"][page.file.src_uri] = markdown if entry.get("kind") == "lesson" \
+            else markdown.rstrip("\n")
         return ""
     return markdown
 

@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import gettext
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -389,24 +390,36 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         t = time.perf_counter()
         stack.enter_context(i18n.compiled_in(None if cache is None else TemplateCache(
             cache.templates / "pages", build_cache.code_fingerprint())))
-        compiled = compiler.compile_site(repo, selection, space.work, options, history, cache,
-                                         known)
-        timings["compile"] = time.perf_counter() - t
+        timings["cache"] = 0.0
+        while True:
+            compiled = compiler.compile_site(repo, selection, space.work, options, history,
+                                             cache, known)
+            timings["compile"] = time.perf_counter() - t
+            t = time.perf_counter()
+            reuse = None
+            same = False
+            if cache is None:
+                break
+            cache.set_global(compiled.render_key)
+            reuse = cache.plan(compiled.digests, compiled.statics)
+            same = reuse is not None and cache.unchanged(compiled.digests, compiled.statics,
+                                                         out.resolve())
+            timings["cache"] += time.perf_counter() - t
+            t = time.perf_counter()
+            try:
+                if not same:  # the kept courses' pages it renders are read now
+                    compiled.write_docs(render.skipped(reuse))
+                break
+            except build_cache.Damaged:  # noted and forgotten: compiled again
+                shutil.rmtree(compiled.docs_dir, ignore_errors=True)
+                t = time.perf_counter()
+        docs_written = time.perf_counter() - t
         built = len(selection.built)
         # the render forks: its processes need none of the repository (the lessons' text and
         # documents), so they do not carry a copy of it (issue 14: a cold build's memory)
         stand_ins = len(kept.standing) if kept is not None else 0
         del repo, history, selection, kept, known
         gc.collect()
-        t = time.perf_counter()
-        reuse = None
-        same = False
-        if cache is not None:
-            cache.set_global(compiled.render_key)
-            reuse = cache.plan(compiled.digests, compiled.statics)
-            same = reuse is not None and cache.unchanged(compiled.digests, compiled.statics,
-                                                         out.resolve())
-        timings["cache"] = time.perf_counter() - t
         t = time.perf_counter()
         if same:  # out already holds exactly this site
             result = render.RenderResult(processes=0)
@@ -419,7 +432,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
                                        cache.templates if cache is not None else None)
             finally:
                 gc.unfreeze()
-        timings["render"] = time.perf_counter() - t
+        timings["render"] = time.perf_counter() - t + docs_written
         lesson_warnings = list(compiled.warnings)
         if preview_prefix := (f"courses/{course}/" if course else ""):
             lesson_warnings = [w for w in lesson_warnings if w.path.startswith(preview_prefix)]

@@ -176,13 +176,17 @@ def _loc(entry: str) -> str:
     return entry[start:entry.find("</loc>", start)] if start >= 0 else entry
 
 
+def skipped(reuse: build_cache.Reuse | None) -> set[str] | frozenset[str]:
+    """The docs/ files a render takes from the cached site (not written into docs/)."""
+    return reuse.skip_pages | set(reuse.skip_statics) if reuse is not None else frozenset()
+
+
 def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None = None,
            templates: Path | None = None) -> RenderResult:
     """Render ``compiled`` into ``site_dir`` (created; must not exist), one process per shard
     that ``compile`` planned (one process when the reuse plan leaves few pages to render)."""
     start = time.perf_counter()
-    compiled.write_docs(reuse.skip_pages | set(reuse.skip_statics) if reuse is not None
-                        else frozenset())
+    compiled.write_docs(skipped(reuse))
     shards = compiled.shards
     config_file = str(compiled.config_file)
     plan: str | None = None
