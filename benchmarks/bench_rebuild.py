@@ -66,9 +66,11 @@ def _tree(pid: int) -> list[int]:
     while todo:
         p = todo.pop()
         found.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                todo += [int(c) for c in task.read_text().split()]
+        with contextlib.suppress(OSError):  # the process may end while it is looked at
+            tasks = list(Path(f"/proc/{p}/task").glob("*/children"))
+            for task in tasks:
+                with contextlib.suppress(OSError):
+                    todo += [int(c) for c in task.read_text().split()]
     return found
 
 
