@@ -45,3 +45,26 @@ def test_outside_a_repository_git_says_so(tmp_path: Path) -> None:
 def test_a_missing_folder_is_an_os_error(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         git.run(tmp_path / "gone", ["status"])
+
+
+def test_the_variables_cleared_are_gits_own_list(tmp_path: Path) -> None:
+    import subprocess
+
+    listed = subprocess.run(["git", "rev-parse", "--local-env-vars"], cwd=tmp_path,
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert set(listed) <= set(git.LOCAL_ENV)
+
+
+def test_a_worktree_and_a_bare_repository_are_found(tmp_path: Path) -> None:
+    ours = GitRepo.init(tmp_path / "ours", minimal_files())
+    ours.commit("Ours", date="2024-01-10", author=ANN)
+    assert git.run_text(ours.root, ["worktree", "add", "-q", str(tmp_path / "second")]
+                        ).returncode == 0
+    inside = tmp_path / "second" / "courses"
+    assert git.run_text(inside, ["log", "-1", "--format=%s"]).stdout.strip() == "Ours"
+    assert git.run_text(inside, ["rev-parse", "--show-toplevel"]).stdout.strip() == \
+        str((tmp_path / "second").resolve())
+    bare = tmp_path / "bare.git"
+    assert git.run_text(tmp_path, ["clone", "-q", "--bare", str(ours.root), str(bare)]
+                        ).returncode == 0
+    assert git.run_text(bare, ["log", "-1", "--format=%s"]).stdout.strip() == "Ours"
