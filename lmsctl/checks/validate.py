@@ -112,12 +112,7 @@ class Facts:
             return None
         key = self.keys.get(name)
         if key is None:
-            key = _FACT_KEYS.get((name, digest))
-            if key is None:
-                if len(_FACT_KEYS) > _MOST_KEYS:  # (a long-running process: not without end)
-                    _FACT_KEYS.clear()
-                key = _FACT_KEYS[name, digest] = self.store.key(name, digest)
-            self.keys[name] = key
+            key = self.keys[name] = self.store.key(name, digest)
         return key
 
     def folder_key(self, name: str) -> str | None:
@@ -143,12 +138,12 @@ class Facts:
     @classmethod
     def prepare(cls, repositories: list[tuple[Path, Snapshot]]) -> None:
         """For a long-running process whose forks run checks (``lmsctl resident``), once it
-        has read the facts ahead (``cache.read_ahead``): for each repository, make the
-        stand-in of every course whose facts are known for its files as its snapshot has
-        them, and their keys (those made before are let go). A fork's ``stand_in`` takes one
-        made of the very entry it finds (the same file read ahead), and makes the others."""
+        has read the facts ahead (``cache.read_ahead``): for each repository, the stand-in of
+        every course whose facts are known for its files as its snapshot has them (one made
+        before of the very same entry is kept; those of keys gone are let go). A fork's
+        ``stand_in`` takes one made of the very entry it finds (the same file read ahead), and
+        makes the others."""
         made: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}
-        keys: dict[tuple[str, str], str] = {}
         for root, before in repositories:
             facts = cls(root, Namespace.open(root, FACTS, note=lambda _: None, recent=True),
                         before)
@@ -156,13 +151,11 @@ class Facts:
                 key = facts._key(name)
                 found = facts.store.get(key) if key is not None else None
                 if key is not None and found is not None:
-                    made[key] = (found, _stand_in(found))
-            keys.update({(name, facts.folders[name][0]): key
-                         for name, key in facts.keys.items()})
+                    kept = _MADE.get(key)
+                    made[key] = (kept if kept is not None and kept[0] is found
+                                 else (found, _stand_in(found)))
         _MADE.clear()
         _MADE.update(made)
-        _FACT_KEYS.clear()
-        _FACT_KEYS.update(keys)
 
     def whole(self) -> tuple[StandIn, frozenset[str]]:
         """For a run that reports on everything: ``stand_in``, and the course folders without
@@ -221,9 +214,6 @@ class Facts:
         self.store.save(prune=everything)
 
 
-#: The keys of the courses' facts by folder name and folder hash (made once per process).
-_FACT_KEYS: dict[tuple[str, str], str] = {}
-_MOST_KEYS = 1 << 16
 #: Stand-ins made ahead (``Facts.prepare``) by key: the entry they were made of and the
 #: stand-in with its files.
 _MADE: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}
