@@ -685,6 +685,7 @@ def test_stand_ins_made_ahead_are_kept_while_their_entry_is_the_same(sample_repo
         assert before is not None
         validate.Facts.prepare([(sample_repo, before)])
         first = dict(validate._MADE)
+        assert set(validate._MADE_KEYS.values()) >= first.keys()  # a fork's keys, made
         assert len(first) == len([n for n in before.folders() if not n.startswith("_")]) > 1
         validate.Facts.prepare([(sample_repo, before)])
         assert validate._MADE.keys() == first.keys()
