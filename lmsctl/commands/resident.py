@@ -35,7 +35,7 @@ from lmsctl.core import inputs, resident
 from lmsctl.core.cache import code_files_hash, read_ahead
 from lmsctl.core.errors import UsageError
 from lmsctl.core.inputs import Snapshot, snapshot
-from lmsctl.core.watch import Watcher
+from lmsctl.core.watch import Watcher, why
 
 #: The most a request may hold (arguments and environment).
 _MAX_REQUEST = 1 << 20
@@ -150,6 +150,10 @@ WATCHED = 4
 READ_AHEAD = ("runs", "facts")
 
 
+def _walks(root: Path, what: str, reason: str) -> None:
+    click.echo(f"lmsctl resident: {what} {root} ({reason}; each run walks its files)", err=True)
+
+
 class _Repositories:
     """The repositories the resident's runs were in: each watched (``lmsctl.core.watch``) so
     that a fork starts from a snapshot of it taken just before, with its cache's facts read
@@ -167,9 +171,10 @@ class _Repositories:
     def snapshots(self) -> dict[Path, Snapshot | None]:
         """A snapshot of each watched repository now (a watcher that stopped: none)."""
         found: dict[Path, Snapshot | None] = {}
-        for root, watcher in self.watchers.items():
-            if watcher is not None and watcher.fd >= 0:
+        for root, watcher in list(self.watchers.items()):
+            if watcher is not None:
                 found[root] = watcher.snapshot()
+                self._check(root, watcher)
         return found
 
     def ready(self, fds: list[int]) -> None:
@@ -188,30 +193,49 @@ class _Repositories:
                         self.watch(Path(os.fsdecode(raw)))
                 self.ahead()
             else:
-                for watcher in self.watchers.values():
+                for root, watcher in list(self.watchers.items()):
                     if watcher is not None and watcher.fd == fd:
-                        watcher.snapshot()  # the folders that changed are listed now
+                        watcher.refresh()  # the folders that changed are listed now
+                        self._check(root, watcher)
 
     def watch(self, root: Path) -> None:
         """Watch the repository at ``root`` (resolved) from now on, if not yet and there is
         room."""
         if root in self.watchers or len(self.watchers) >= WATCHED:
             return
-        watcher = self.watchers[root] = Watcher.start(root)
-        click.echo(f"lmsctl resident: watching {root} ({len(watcher.watches)} folders)"
-                   if watcher is not None else
-                   f"lmsctl resident: cannot watch {root} (each run walks its files)", err=True)
+        try:
+            watcher = self.watchers[root] = Watcher.start(root)
+        except OSError as exc:
+            self.watchers[root] = None
+            _walks(root, "cannot watch", why(exc))
+            return
+        if watcher is None:
+            _walks(root, "cannot watch", "no inotify here")
+        else:
+            click.echo(f"lmsctl resident: watching {root} ({len(watcher.watches)} folders)",
+                       err=True)
+
+    def _check(self, root: Path, watcher: Watcher) -> None:
+        """A watcher that stopped (a walk after events it could not follow failed, as when
+        the system's limit of watches is reached after a course was added) is let go: its
+        repository's runs walk its files until one of them watches it again."""
+        if watcher.fd < 0 and self.watchers.get(root) is watcher:
+            del self.watchers[root]
+            _walks(root, "stopped watching", why(watcher.error) if watcher.error is not None
+                   else "its folders changed while walked")
 
     def ahead(self) -> None:
         """After a run: the facts of each watched repository read ahead, its stand-ins made.
         Nothing in a repository stops the resident: a watcher whose repository cannot be
         read ahead is dropped (its runs walk the files and read the facts)."""
         snapshots: list[tuple[Path, Snapshot]] = []
-        for root, watcher in self.watchers.items():
+        for root, watcher in list(self.watchers.items()):
             try:
                 for name in READ_AHEAD:
                     read_ahead(root, name)
                 before = watcher.snapshot() if watcher is not None else None
+                if watcher is not None:
+                    self._check(root, watcher)
             except Exception as exc:  # noqa: BLE001 - see above
                 self._drop(root, exc)
                 continue

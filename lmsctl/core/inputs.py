@@ -62,6 +62,17 @@ class Snapshot:
     #: when the snapshot was taken (``time.time_ns()``)
     taken_ns: int = field(compare=False, default=0)
 
+    @classmethod
+    def known(cls, entries: dict[str, Entry], settled: bool, taken_ns: int,
+              stamps: dict[str, dict[str, tuple[str, int]]],
+              sizes: dict[str, dict[str, int]]) -> Snapshot:
+        """A snapshot whose folders' ``stamps`` and ``size`` are known already, by tree (those
+        of a watcher, ``lmsctl.core.watch``, kept current by events); its ``groups`` are
+        worked out when asked for."""
+        found = cls(entries, settled, taken_ns)
+        found.__dict__.update(_stamps=stamps, _sizes=sizes)  # (caches, not fields)
+        return found
+
     @property
     def fingerprint(self) -> str:
         """A hash of every entry: equal fingerprints, equal snapshots."""
@@ -82,6 +93,13 @@ class Snapshot:
             found[tree] = {name: group_stamps(items)
                            for name, items in self.groups(tree).items()}
         return found[tree]  # type: ignore[no-any-return]
+
+    def size(self, tree: str, name: str) -> int:
+        """How many entries folder ``name`` of ``tree`` holds, its own included (0: none)."""
+        sizes = self.__dict__.get("_sizes")
+        if sizes is not None:
+            return sizes[tree].get(name, 0)  # type: ignore[no-any-return]
+        return len(self.groups(tree).get(name, ()))
 
     def groups(self, tree: str = "courses") -> dict[str, list[tuple[str, Entry]]]:
         """The entries of each folder of ``tree`` (each course), the folder's own included,
@@ -275,7 +293,7 @@ def unchanged(root: Path, before: Snapshot, unread: set[str]) -> bool:
     left_out = 0
     for folder in unread:
         tree, _, name = folder.partition("/")
-        left_out += len(before.groups(tree).get(name, ()))
+        left_out += before.size(tree, name)
     entries = before.entries
     return (len(after.entries) == len(entries) - left_out
             and all(entries.get(rel) == e for rel, e in after.entries.items()))

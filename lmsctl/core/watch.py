@@ -3,8 +3,9 @@ events (Linux inotify, through ctypes), for a long-running process (``lmsctl res
 then starts from the snapshot of now without walking every folder (about 0.08 s at 1,000
 courses), and only the folders that changed are listed again.
 
-    watcher = Watcher.start(root)        # None: no inotify here, or too many folders to watch
+    watcher = Watcher.start(root)        # None: no inotify here; OSError: the system's limits
     ...
+    watcher.refresh()                    # on each wake-up of its ``fd``: the changes read
     before = watcher.snapshot()          # what ``snapshot(root)`` would give now
 
 Exactness: the kernel queues an event before the system call that changed a folder's entry or a
@@ -28,10 +29,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import stat
 import struct
 import time
+from functools import cache
 from pathlib import Path
 
 from lmsctl.core.inputs import (
@@ -60,10 +63,33 @@ _EVENT = struct.Struct("iIII")
 
 
 class _Lost(Exception):
-    """What the watcher knows can no longer be kept current by events: start over."""
+    """What the watcher knows can no longer be kept current by events: start over. ``error``:
+    why the system refused (None: the events could not tell what changed)."""
+
+    def __init__(self, error: OSError | None = None) -> None:
+        super().__init__(error)
+        self.error = error
 
 
+def _refused() -> _Lost:
+    number = ctypes.get_errno()
+    return _Lost(OSError(number, os.strerror(number)))
+
+
+#: What raising the system's limit a watch ran into takes (Linux inotify), by error number.
+_HINTS = {errno.ENOSPC: "raise fs.inotify.max_user_watches",
+          errno.EMFILE: "raise fs.inotify.max_user_instances"}
+
+
+def why(exc: OSError) -> str:
+    """Why the system's watch cannot be had, and what would mend it, for the terminal."""
+    hint = _HINTS.get(exc.errno or 0)
+    return f"{exc.strerror or exc}; {hint}" if hint else f"{exc.strerror or exc}"
+
+
+@cache
 def _libc() -> ctypes.CDLL | None:
+    """The C library, once per process (finding it may start a program)."""
     if os.uname().sysname != "Linux":
         return None
     try:
@@ -100,20 +126,19 @@ class Watcher:
         self.linked: set[str] = set()
         #: the (type, inode) of each of ``ROOT_TREES`` when last walked
         self.trees: dict[str, tuple[int, int] | None] = {}
+        #: why the watcher stopped (``fd`` < 0 after a start over the system refused)
+        self.error: OSError | None = None
 
     @classmethod
     def start(cls, root: Path) -> Watcher | None:
-        """A watcher of the repository at ``root``, or None when none can be kept (no inotify,
-        the user's limit of watches reached)."""
+        """A watcher of the repository at ``root``, or None when there is no inotify here.
+        Raises OSError when the system refuses one (a limit of the user's reached: ``why``)."""
         libc = _libc()
         if libc is None:
             return None
         watcher = cls(root, libc)
-        try:
-            watcher._walk()
-        except _Lost:
-            watcher.close()
-            return None
+        if not watcher.refresh():
+            raise watcher.error or OSError(errno.EAGAIN, "its folders changed while walked")
         return watcher
 
     def close(self) -> None:
@@ -126,7 +151,7 @@ class Watcher:
         self.close()
         fd = self.libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
         if fd < 0:
-            raise _Lost
+            raise _refused()
         self.fd = fd
         self.folders.clear()
         self.watches.clear()
@@ -154,8 +179,8 @@ class Watcher:
         wd = self.libc.inotify_add_watch(self.fd, path, _MASK)
         if wd < 0:
             # gone already (its parent's event follows), or no watches left
-            if ctypes.get_errno() not in (2, 20):  # ENOENT, ENOTDIR
-                raise _Lost
+            if ctypes.get_errno() not in (errno.ENOENT, errno.ENOTDIR):
+                raise _refused()
             self.bad.add(rel)
             return
         self.folders[wd] = rel
@@ -243,9 +268,10 @@ class Watcher:
                 if rel is not None:
                     changed.add(rel)
 
-    def snapshot(self) -> Snapshot | None:
-        """What ``inputs.snapshot(root)`` would give now."""
-        start = time.time_ns()
+    def refresh(self) -> bool:
+        """Read the events queued and list again the folders they name (or start over with a
+        walk when they cannot tell what changed); False when the watcher stopped: a walk
+        failed (``fd`` closed, ``error`` says why when the system refused)."""
         try:
             if self.fd < 0 or any(self._tree(name) != found for name, found in self.trees.items()):
                 raise _Lost
@@ -258,9 +284,17 @@ class Watcher:
         except _Lost:
             try:
                 self._walk()
-            except _Lost:
+            except _Lost as lost:
                 self.close()
-                return None
+                self.error = lost.error
+                return False
+        return True
+
+    def snapshot(self) -> Snapshot | None:
+        """What ``inputs.snapshot(root)`` would give now (``refresh`` first)."""
+        start = time.time_ns()
+        if not self.refresh():
+            return None
         if self.bad:
             return None
         entries = dict(self.entries)
@@ -274,13 +308,11 @@ class Watcher:
                 entries[name] = _entry(st)
         young = start - int(RACY_SECONDS * 1e9)
         settled = all(e[2] < young for e in entries.values())
-        found = Snapshot(entries, settled, start)
-        groups = {tree: {name: list(items.items()) for name, items in self.groups[tree].items()}
-                  for tree in ROOT_TREES}
         for tree, known in self.stamps.items():
-            for name, items in groups[tree].items():
+            for name, items in self.groups[tree].items():
                 if name not in known:
-                    known[name] = group_stamps(items)
-        found.__dict__.update(_groups=groups, _stamps={t: dict(k) for t, k in self.stamps.items()})
-        return found
-
+                    known[name] = group_stamps(list(items.items()))
+        return Snapshot.known(
+            entries, settled, start, {tree: dict(known) for tree, known in self.stamps.items()},
+            {tree: {name: len(items) for name, items in self.groups[tree].items()}
+             for tree in ROOT_TREES})

@@ -37,6 +37,8 @@ from urllib.parse import urlsplit
 
 from lmsctl.content.loader import load_config
 from lmsctl.core.errors import LmsctlError
+from lmsctl.core.inputs import ROOT_TREES
+from lmsctl.core.watch import why
 from lmsctl.targets.site import compile as compiler
 from lmsctl.targets.site.pipeline import build_site, load_preview
 from lmsctl.targets.site.publish import MARKER
@@ -232,7 +234,7 @@ def _server_class() -> Any:
 #: Seconds between two looks at the files, when they are polled (no inotify).
 POLL_INTERVAL = 0.5
 #: Watched recursively, each on its own (a course folder may come and go; these too).
-WATCHED_FOLDERS = ("courses", "paths")
+WATCHED_FOLDERS = ROOT_TREES
 
 
 def _change_events() -> list[type[Any]]:
@@ -247,8 +249,7 @@ def _change_events() -> list[type[Any]]:
 
 def _why(exc: OSError) -> str:
     """Why the system's watch cannot be had, for the terminal."""
-    hint = "; raise fs.inotify.max_user_watches" if exc.errno == errno.ENOSPC else ""
-    return f"the system cannot watch them: {exc.strerror or exc}{hint}"
+    return f"the system cannot watch them: {why(exc)}"
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
