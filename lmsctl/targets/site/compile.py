@@ -285,17 +285,17 @@ def _link_or_copy(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
-def copy_assets(repo: Repository, course: Course, docs: Path,
-                place: Callable[[Path, Path], None] = _link_or_copy) -> None:
+def copy_assets(repo: Repository, course: Course, writer: DocsWriter) -> None:
     """``assets/`` of the course, plus any other file of the course folder its lessons link
-    to (downloads), into the docs tree at the same place (``published_files``)."""
+    to (downloads), into the docs tree at the same place (``published_files``). With strings,
+    not Paths: this runs for every course on every build (issue 14)."""
     files = published_files(repo, course)
     if not files:
         return
-    course_dir = os.path.realpath(repo.root / course.rel_dir)
-    into = docs / course.rel_dir
+    course_dir = os.path.realpath(os.path.join(repo.root, course.rel_dir)) + os.sep
+    into = course.rel_dir + "/"
     for real, rel in files:
-        place(Path(course_dir + os.sep + real), into / rel)
+        writer.link_file(course_dir + real, into + rel.replace(os.sep, "/"))
 
 
 def is_xapi_file(rel: Path) -> bool:
@@ -447,13 +447,16 @@ class DocsWriter:
 
     def link(self, src: Path, dest: Path) -> None:
         """A file of the repository or of lmsctl, into docs/ (held back with ``track``)."""
+        self.link_file(str(src), dest.relative_to(self.docs).as_posix())
+
+    def link_file(self, src: str, doc: str) -> None:
+        """``link`` of ``src`` to ``doc`` (a path of docs/ with "/"), without Paths."""
         if not self.track:
-            _link_or_copy(src, dest)
+            _link_or_copy(Path(src), self.docs / doc)
             return
-        st = src.stat()
-        doc = dest.relative_to(self.docs).as_posix()
+        st = os.stat(src)
         self.statics[doc] = f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {st.st_dev}"
-        self._pending.append((doc, src))
+        self._pending.append((doc, Path(src)))
 
     def _write(self, path: Path, text: str) -> None:
         if path.parent not in self._folders:
@@ -627,7 +630,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
         else:
             warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
                                        lesson_pages, manifest_courses, known)
-        copy_assets(repo, course, docs, writer.link)
+        copy_assets(repo, course, writer)
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
     extra_nav = _community_pages(repo, writer, options, history, selection,
