@@ -222,3 +222,28 @@ def test_unknown_preview_course_exits_2(make_repo: Callable[..., Path]) -> None:
     code, _, stderr = run("build", "--repo", str(make_repo()), "--course", "nope")
     assert code == 2
     assert "--course nope" in stderr and "hint:" in stderr
+
+
+def test_published_is_told_once_the_new_site_is_in_place(
+        built: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` reloads its pages when ``published`` is called: the new site is in place then,
+    a failed build never calls it, and an unchanged one has nothing to publish."""
+    repo, out, _ = built
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the same feed and dates each time
+    seen: list[str] = []
+
+    def published() -> None:
+        seen.append((out / "courses" / "sales-basics" / "discovery-questions" /
+                     "index.html").read_text(encoding="utf-8"))
+
+    lesson = repo / LESSON
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nA sentence just added.\n",
+                      encoding="utf-8")
+    build(repo, out, published=published)
+    assert len(seen) == 1 and "A sentence just added." in seen[0]
+    build(repo, out, published=published)
+    assert len(seen) == 1
+    lesson.write_text("---\ntitle: [broken\n", encoding="utf-8")
+    with pytest.raises(Exception):  # noqa: B017 - any refusal; the point is no call
+        build(repo, out, published=published)
+    assert len(seen) == 1

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import gc
 import shutil
-import threading
 import urllib.error
 from collections.abc import Callable
 from pathlib import Path
 
-from lmsctl.targets.site import publish
-from lmsctl.targets.site.preview_server import _on_swap
 from tests.conftest import MINIMAL_LESSON
 from tests.test_serve_overlay import LESSON
 from tests.test_site_serve import get, serving, wait_for
@@ -70,25 +67,3 @@ def test_the_courses_folder_removed_and_made_anew_is_watched_again(
         (repo / LESSON).write_text(MINIMAL_LESSON + "\nWords in a new folder.\n",
                                    encoding="utf-8")
         assert wait_for(lambda: "Words in a new folder" in get(url + PAGE)), stream.getvalue()
-
-
-def test_pages_are_told_once_the_new_site_is_swapped_in(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-
-    def stage(text: str) -> Path:
-        folder = tmp_path / f"stage-{text}"
-        folder.mkdir()
-        (folder / "index.html").write_text(text, encoding="utf-8")
-        return folder
-
-    publish.swap_in(stage("old"), out)
-    told = threading.Event()
-    with _on_swap(out, told.set):
-        assert not told.wait(0.2)  # nothing swapped yet
-        publish.swap_in(stage("new"), out)
-        assert told.wait(5)  # before the build is over
-    assert (out / "index.html").read_text(encoding="utf-8") == "new"
-    told.clear()
-    with _on_swap(out, told.set):  # a build that swaps nothing (it failed, or no change)
-        pass
-    assert not told.is_set()

@@ -260,12 +260,15 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                stdout: TextIO | None = None, with_history: bool = True,
                fmt: str = "text",
                translations: gettext.NullTranslations | None = None,
-               use_cache: bool = True) -> BuildResult:
+               use_cache: bool = True,
+               published: Callable[[], None] | None = None) -> BuildResult:
     """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``).
     Every finding (validation, a shallow clone, links the site cannot resolve) is one report,
     written to ``stdout`` in ``fmt`` (any lint format) when the build ends or fails.
     ``translations``: the message catalog of the pages (default: English). ``use_cache``:
-    reuse and keep the build cache (``build_cache``, in ``.lmsctl/cache/build/``)."""
+    reuse and keep the build cache (``build_cache``, in ``.lmsctl/cache/build/``).
+    ``published``: called as soon as the new site is in ``out`` (``serve`` reloads the open
+    pages then; the build still writes its cache)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     stdout = stdout or sys.stdout
@@ -300,7 +303,7 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         return _build(root, out, cache, inputs, strict=strict, course=course, drafts=drafts,
                       workers=workers, stdout=stdout, with_history=with_history, fmt=fmt,
                       translations=translations, use_cache=use_cache, today=today, now=now,
-                      note=note, started=started, timings=timings)
+                      note=note, started=started, timings=timings, published=published)
     raise AssertionError("unreachable")  # pragma: no cover - the with block returns
 
 
@@ -332,7 +335,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
            drafts: bool, workers: int | None, stdout: TextIO, with_history: bool, fmt: str,
            translations: gettext.NullTranslations | None, use_cache: bool, today: dt.date,
            now: dt.datetime, note: Callable[[str], None], started: float,
-           timings: dict[str, float]) -> BuildResult:
+           timings: dict[str, float], published: Callable[[], None] | None = None
+           ) -> BuildResult:
     from lmsctl.checks.report_formats import emit
     from lmsctl.checks.validate import Facts, validate_repository
     from lmsctl.core.history import History
@@ -446,6 +450,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
             # with the cache, the cached site's folder becomes the new one (no link per file)
             moved = reuse is not None and build_cache.assemble(space.stage, reuse, result.keep)
             replaced = publish.swap_in(space.stage, out, trash, keep_old=moved)
+            if published is not None:
+                published()
         timings["publish"] = time.perf_counter() - t
         if cache is not None and inputs is not None and inputs.usable:
             cache.record = _record(inputs, report, lesson_warnings, compiled, now, built)

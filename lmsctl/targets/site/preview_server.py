@@ -346,37 +346,6 @@ class _Watch:
         return self.observer
 
 
-def _marker(out: Path) -> tuple[int, int, int] | None:
-    try:
-        st = (out / MARKER).stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_mtime_ns
-
-
-@contextlib.contextmanager
-def _on_swap(out: Path, then: Callable[[], None], every: float = 0.01) -> Iterator[None]:
-    """Call ``then`` (once) as soon as a build swaps a new site into ``out`` (its marker file
-    is new: a build writes one into each site it publishes), not when the build returns: it
-    still writes its cache then."""
-    before = _marker(out)
-    done = threading.Event()
-
-    def look() -> None:
-        while not done.wait(every):
-            if _marker(out) not in (before, None):
-                then()
-                return
-
-    thread = threading.Thread(target=look, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
-
-
 @contextlib.contextmanager
 def _collecting_after() -> Iterator[None]:
     """No collection of cyclic garbage while a rebuild runs, one collection once it is over
@@ -506,9 +475,8 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
             server.published()
 
         try:
-            with _on_swap(out, swapped):
-                result = build_site(root, out, course=course, drafts=drafts, workers=workers,
-                                    stdout=log)
+            result = build_site(root, out, course=course, drafts=drafts, workers=workers,
+                                stdout=log, published=swapped)
         except LmsctlError as exc:
             text = log.getvalue() + f"error: {exc.message}\n" + (f"  hint: {exc.hint}\n"
                                                              if exc.hint else "")
