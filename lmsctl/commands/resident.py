@@ -253,8 +253,7 @@ class _Repositories:
         if watcher is not None:
             watcher.close()
         self.watchers[root] = None
-        click.echo(f"lmsctl resident: stopped watching {root} ({type(exc).__name__}: {exc})",
-                   err=True)
+        _walks(root, "stopped watching", f"{type(exc).__name__}: {exc}")
 
     def pipe(self) -> tuple[int, int]:
         read, write = os.pipe()

@@ -49,16 +49,18 @@ def _execute(root: Path, command: list[str], env: dict[str, str], timeout: float
         return subprocess.run(command, cwd=root, env=env, stdin=subprocess.DEVNULL,
                               capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:  # stopped: a failed command, as git's own are
-        return subprocess.CompletedProcess(
-            command, -9, exc.stdout or b"",
-            (exc.stderr or b"") + f"Timeout: git did not finish in {timeout:g} s".encode())
+        said = f"\nerror: `{' '.join(command)}` in {root} did not finish in {timeout:g} s and " \
+               "was stopped; check that the repository is not locked by another git " \
+               "(a stale .git/index.lock), or run that command yourself to see why\n"
+        return subprocess.CompletedProcess(command, -9, exc.stdout or b"",
+                                           (exc.stderr or b"") + said.encode())
 
 
-def _repository_env(root: Path) -> dict[str, str]:
+def _repository_env(root: Path, clean: dict[str, str], timeout: float) -> dict[str, str]:
     """The repository holding ``root``, named explicitly; empty when there is none (git then
     says so itself)."""
     found = _execute(root, ["git", "rev-parse", "--absolute-git-dir", "--show-toplevel"],
-                     _clean_env(), DEFAULT_TIMEOUT)
+                     clean, timeout)
     lines = found.stdout.decode("utf-8", "surrogateescape").splitlines()
     if not lines:
         return {}
@@ -77,7 +79,8 @@ def run(root: Path, args: Sequence[str], timeout: float = DEFAULT_TIMEOUT
         raise GitNotFound("git is not installed")
     if not root.is_dir():
         raise FileNotFoundError(f"no folder {root}")
-    env = {**_clean_env(), **_repository_env(root)}
+    clean = _clean_env()
+    env = {**clean, **_repository_env(root, clean, timeout)}
     if "GIT_DIR" not in env and "GIT_DIR" in os.environ:
         # not a repository, but a hook named one: git must not read the hook's repository
         env.update(GIT_DIR=str(root / ".git"), GIT_WORK_TREE=str(root),

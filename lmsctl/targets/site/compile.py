@@ -510,10 +510,11 @@ def shown(course: Course) -> str:
     """What pages other than a course's own read of it: its fields but its lessons', and of each
     lesson its names, duration and question keys, not its text (the catalog's card, the home,
     skills and path pages, the course pages of its dependants and path companions). A lesson
-    body edit that keeps the duration leaves it unchanged (issue 14)."""
-    return repr((tuple(getattr(course, name) for name in _SHOWN_FIELDS),
-                 [(x.id, x.file_name, x.rel, x.title, x.description, x.duration_set,
-                   x.duration, question_keys(x)) for x in course.lessons]))
+    body edit that keeps the duration leaves it unchanged (issue 14). A hash: every key of a
+    course's dependants and path companions holds it."""
+    return digest(repr((tuple(getattr(course, name) for name in _SHOWN_FIELDS),
+                        [(x.id, x.file_name, x.rel, x.title, x.description, x.duration_set,
+                          x.duration, question_keys(x)) for x in course.lessons])))
 
 
 class CourseKeys:
