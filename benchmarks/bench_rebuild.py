@@ -90,7 +90,10 @@ def run(repo: Path, out: Path, use_cache: bool) -> dict[str, object]:
     """One build in a fresh process; its figures, plus the largest memory the build's processes
     held at one moment (``together``: the sum of their proportional set sizes, PSS, which counts
     a page that forked processes share once; sampled every 20 ms)."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    # as on a user's machine, Python writes the bytecode of lmsctl's modules (the first, cold
+    # build does): a set PYTHONDONTWRITEBYTECODE would add their compiling to every build
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["SOURCE_DATE_EPOCH"] = EPOCH
     cmd = [sys.executable, "-m", "benchmarks.bench_rebuild", "--child", str(repo), str(out),
            "1" if use_cache else "0"]
     together = 0.0
