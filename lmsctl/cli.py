@@ -2,6 +2,11 @@
 
 Nothing else lives here. Library errors (``LmsctlError``) become a one-line message with a hint
 and their exit code (1 findings, 2 usage); anything unexpected exits 3 and says where the log is.
+
+Every process imports this module before doing anything (``lmsctl --help`` imports nothing
+else), so it imports only click and what parsing the command line needs: each command imports
+its own modules when it runs, and what only a crash needs (``traceback``, ``tempfile``) is
+imported by the crash. ``tests/test_startup_imports.py`` keeps it so.
 """
 
 from __future__ import annotations
@@ -10,9 +15,6 @@ import errno
 import functools
 import os
 import sys
-import tempfile
-import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +24,6 @@ import click
 from lmsctl import __version__
 from lmsctl.checks.formatters import FORMAT_NAMES
 from lmsctl.core.errors import LmsctlError
-from lmsctl.core.files import find_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,6 +75,10 @@ ENVIRONMENT_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.ENOSPC, errno.E
 def _crash_log(exc: BaseException) -> Path | None:
     """Write the traceback to a log file: in ``LMSCTL_LOG_DIR`` (created when missing), else
     in the temporary folder. Never raises: None when no folder can take it."""
+    import tempfile
+    import time
+    import traceback
+
     text = "".join(traceback.format_exception(exc))
     name = f"lmsctl-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
     for folder in (os.environ.get("LMSCTL_LOG_DIR"), tempfile.gettempdir()):
@@ -141,6 +146,8 @@ def handled(func: F) -> F:
 
 
 def _crash(exc: BaseException) -> None:
+    import traceback
+
     log = _crash_log(exc)
     try:
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
@@ -198,6 +205,8 @@ def root_of(repo: Path | None) -> Path:
         from lmsctl.core.errors import UsageError
 
         raise UsageError(f"--repo {repo}: no such folder")
+    from lmsctl.core.files import find_root
+
     return find_root(repo or Path.cwd())
 
 
