@@ -5,8 +5,8 @@ and their exit code (1 findings, 2 usage); anything unexpected exits 3 and says 
 
 Every process imports this module before doing anything (``lmsctl --help`` imports nothing
 else), so it imports only click and what parsing the command line needs: each command imports
-its own modules when it runs, and what only a crash needs (``traceback``, ``tempfile``) is
-imported by the crash. ``tests/test_startup_imports.py`` keeps it so.
+its own modules when it runs, and the temporary folder's module (``tempfile``) only by a crash
+that writes its log there. ``tests/test_startup_imports.py`` keeps it so.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import errno
 import functools
 import os
 import sys
+import time
+import traceback  # not lazily: a crash must not depend on importing anything
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,13 +77,9 @@ ENVIRONMENT_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.ENOSPC, errno.E
 def _crash_log(exc: BaseException) -> Path | None:
     """Write the traceback to a log file: in ``LMSCTL_LOG_DIR`` (created when missing), else
     in the temporary folder. Never raises: None when no folder can take it."""
-    import tempfile
-    import time
-    import traceback
-
     text = "".join(traceback.format_exception(exc))
     name = f"lmsctl-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    for folder in (os.environ.get("LMSCTL_LOG_DIR"), tempfile.gettempdir()):
+    for folder in (os.environ.get("LMSCTL_LOG_DIR"), _temporary_folder()):
         if not folder:
             continue
         try:
@@ -145,9 +143,18 @@ def handled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _crash(exc: BaseException) -> None:
-    import traceback
+def _temporary_folder() -> str | None:
+    """The temporary folder, or None when there is none usable (``tempfile`` finds none, or
+    cannot be imported at all, as when the process is out of file descriptors)."""
+    try:
+        import tempfile
 
+        return tempfile.gettempdir()
+    except (OSError, ImportError):
+        return None
+
+
+def _crash(exc: BaseException) -> None:
     log = _crash_log(exc)
     try:
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)

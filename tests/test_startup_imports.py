@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from lmsctl.cli import _crash_log
 from tests.conftest import build_tree, minimal_files
 from tests.test_lint_light import lmsctl
 
@@ -21,8 +22,8 @@ from tests.test_lint_light import lmsctl
 #: HTML sanitizer, the schema validators, the site's templates, the analytics store.
 LIBRARIES = ("markdown_it", "mdit_py_plugins", "markdown", "pymdownx", "pygments", "yaml", "nh3",
              "fastjsonschema", "jsonschema", "jinja2", "mkdocs", "material", "duckdb", "git")
-#: Standard modules only a crash needs (its log file and traceback).
-CRASH_ONLY = ("traceback", "tempfile")
+#: Standard modules only a crash needs (to find the temporary folder for its log).
+CRASH_ONLY = ("tempfile",)
 #: lmsctl's modules the command line itself may import (``lmsctl.checks.formatters`` names the
 #: output formats for ``--format``).
 COMMAND_LINE = {"lmsctl", "lmsctl.cli", "lmsctl.core", "lmsctl.core.errors", "lmsctl.checks",
@@ -97,3 +98,16 @@ def test_analytics_report_does_not_import_the_lrs_client(tmp_path: Path) -> None
     assert done.returncode in (0, 2), done.stderr
     assert "lmsctl.analytics.pull" not in imported
     assert "urllib.request" not in imported
+
+
+def test_a_crash_log_without_a_temporary_folder_is_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The temporary folder is looked up when a crash writes its log (not at start-up); none
+    usable is no log (the traceback is printed instead), not a second error."""
+    import tempfile
+
+    def no_folder() -> str:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.delenv("LMSCTL_LOG_DIR", raising=False)
+    monkeypatch.setattr(tempfile, "gettempdir", no_folder)
+    assert _crash_log(ValueError("boom")) is None
