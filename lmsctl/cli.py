@@ -2,6 +2,11 @@
 
 Nothing else lives here. Library errors (``LmsctlError``) become a one-line message with a hint
 and their exit code (1 findings, 2 usage); anything unexpected exits 3 and says where the log is.
+
+Every process imports this module before doing anything (``lmsctl --help`` imports nothing
+else), so it imports only click and what parsing the command line needs: each command imports
+its own modules when it runs, and the temporary folder's module (``tempfile``) only by a crash
+that writes its log there. ``tests/test_startup_imports.py`` keeps it so.
 """
 
 from __future__ import annotations
@@ -10,9 +15,8 @@ import errno
 import functools
 import os
 import sys
-import tempfile
 import time
-import traceback
+import traceback  # not lazily: a crash must not depend on importing anything
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +26,6 @@ import click
 from lmsctl import __version__
 from lmsctl.checks.formatters import FORMAT_NAMES
 from lmsctl.core.errors import LmsctlError
-from lmsctl.core.files import find_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,7 +79,7 @@ def _crash_log(exc: BaseException) -> Path | None:
     in the temporary folder. Never raises: None when no folder can take it."""
     text = "".join(traceback.format_exception(exc))
     name = f"lmsctl-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    for folder in (os.environ.get("LMSCTL_LOG_DIR"), tempfile.gettempdir()):
+    for folder in (os.environ.get("LMSCTL_LOG_DIR"), _temporary_folder()):
         if not folder:
             continue
         try:
@@ -140,6 +143,17 @@ def handled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _temporary_folder() -> str | None:
+    """The temporary folder, or None when there is none usable (``tempfile`` finds none, or
+    cannot be imported at all, as when the process is out of file descriptors)."""
+    try:
+        import tempfile
+
+        return tempfile.gettempdir()
+    except (OSError, ImportError):
+        return None
+
+
 def _crash(exc: BaseException) -> None:
     log = _crash_log(exc)
     try:
@@ -198,6 +212,8 @@ def root_of(repo: Path | None) -> Path:
         from lmsctl.core.errors import UsageError
 
         raise UsageError(f"--repo {repo}: no such folder")
+    from lmsctl.core.files import find_root
+
     return find_root(repo or Path.cwd())
 
 

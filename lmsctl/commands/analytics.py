@@ -1,4 +1,7 @@
-"""``lmsctl analytics pull | report | check`` (DESIGN section 9)."""
+"""``lmsctl analytics pull | report | check`` (DESIGN section 9).
+
+Each subcommand imports what it uses when it runs: ``pull`` neither the rules nor the lesson
+reader, ``report`` and ``check`` not the LRS client (urllib's HTTP stack)."""
 
 from __future__ import annotations
 
@@ -7,13 +10,6 @@ from pathlib import Path
 
 import click
 
-from lmsctl.analytics.pull import pull_file, pull_lrs
-from lmsctl.analytics.report import format_csv, format_text, to_json
-from lmsctl.analytics.run import figures, findings_by_course, insight_source, parse_since
-from lmsctl.analytics.store import connect, store_path
-from lmsctl.checks.lint import lint_repository, rel_paths
-from lmsctl.checks.report_formats import FORMATTERS, emit
-from lmsctl.content.loader import load_repository
 from lmsctl.core.errors import UsageError
 from lmsctl.core.files import write_atomic
 
@@ -26,6 +22,9 @@ def pull(root: Path, lrs: str | None, source: Path | None) -> int:
         raise UsageError("give exactly one of --lrs URL and --from FILE",
                          "lmsctl analytics pull --lrs https://lrs.example.org/xAPI/ (with "
                          "LMSCTL_LRS_AUTH set), or --from statements.ndjson.")
+    from lmsctl.analytics.pull import pull_file, pull_lrs
+    from lmsctl.analytics.store import connect, store_path
+
     path = store_path(root)
     con = connect(path)
     try:
@@ -51,6 +50,10 @@ def pull(root: Path, lrs: str | None, source: Path | None) -> int:
 
 def report(root: Path, course: tuple[str, ...], path: tuple[str, ...], since: str | None,
            fmt: str, out: Path | None) -> int:
+    from lmsctl.analytics.report import format_csv, format_text, to_json
+    from lmsctl.analytics.run import figures, findings_by_course, parse_since
+    from lmsctl.content.loader import load_repository
+
     repo, _ = load_repository(root)
     figs, settings = figures(repo, parse_since(since), list(course) or None, list(path) or None)
     found = findings_by_course(figs, settings)
@@ -80,6 +83,10 @@ def report(root: Path, course: tuple[str, ...], path: tuple[str, ...], since: st
 def check(root: Path, paths: list[Path], fmt: str, changed_since: str | None) -> int:
     """The insight findings only (``lmsctl lint --analytics`` shows them with every other
     rule's): same Diagnostics, settings, suppressions and formats."""
+    from lmsctl.analytics.run import insight_source
+    from lmsctl.checks.lint import lint_repository, rel_paths
+    from lmsctl.checks.report_formats import FORMATTERS, emit
+
     if fmt not in FORMATTERS:
         raise UsageError(f"unknown format '{fmt}'",
                          "Use --format " + ", ".join(sorted(FORMATTERS)) + ".")

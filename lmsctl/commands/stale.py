@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from lmsctl.checks.registry import diag
 from lmsctl.checks.report_formats import FORMATTERS, append_step_summary, emit
+from lmsctl.checks.rules.freshness import diag  # its rules only, not every group's
 from lmsctl.content.freshness import Freshness, freshness, parse_date
 from lmsctl.content.loader import load_repository
 from lmsctl.core.diagnostics import Diagnostic, Report, Severity
