@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -132,6 +133,18 @@ def time_write_index(docs: dict[str, list[dict[str, str]]], site: Path, runs: in
     return best
 
 
+class _Sized(dict[str, list[dict[str, str]]]):
+    """Pages' documents that tell how many each page has in a scope without counting them,
+    as the build's do (``build_cache.SiteDocs``)."""
+
+    def __init__(self, docs: dict[str, list[dict[str, str]]]) -> None:
+        super().__init__(docs)
+        self.sizes = Counter((src, doc["scope"]) for src, page in docs.items() for doc in page)
+
+    def scope_size(self, src: str, scope: str) -> int:
+        return self.sizes.get((src, scope), 0)
+
+
 def time_edited_write_index(docs: dict[str, list[dict[str, str]]], site: Path,
                             runs: int = 3) -> float:
     """The best of ``runs`` timings of write_index after a lesson's text is edited (not its
@@ -140,7 +153,7 @@ def time_edited_write_index(docs: dict[str, list[dict[str, str]]], site: Path,
     from lmsctl.targets.site import learner_search
 
     edited = next(src for src in sorted(docs) if "/lessons/" in src)
-    after = dict(docs)
+    before, after = _Sized(docs), _Sized(docs)
     after[edited] = []
     for doc in docs[edited]:
         shown = json.loads(doc["shown"])
@@ -154,10 +167,10 @@ def time_edited_write_index(docs: dict[str, list[dict[str, str]]], site: Path,
     best = float("inf")
     for _ in range(runs):
         shutil.rmtree(scratch, ignore_errors=True)
-        (scratch / learner_search.SCRIPT).parent.mkdir(parents=True)
+        scratch.mkdir(parents=True)
         start = time.perf_counter()
         learner_search.write_index(scratch, after, site, set(docs) - {edited}, intact,
-                                   before=docs)
+                                   script=True, before=before)
         best = min(best, time.perf_counter() - start)
     shutil.rmtree(scratch, ignore_errors=True)
     return best
@@ -167,8 +180,6 @@ def counter_seconds(docs: dict[str, list[dict[str, str]]]) -> float:
     """How long this machine takes to merely count the index's postings with
     ``collections.Counter`` (C code): the floor of any inversion, to judge write_index's time
     on a loaded machine."""
-    from collections import Counter
-
     start = time.perf_counter()
     counts: Counter[str] = Counter()
     for page in docs.values():

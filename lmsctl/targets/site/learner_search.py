@@ -17,8 +17,10 @@ design and its measurements), and into groups of pages so that a build rewrites 
 changed: a page's group is its course's (``group_of``: a hash of the course id; the other
 pages are one more "course"), among ``groups_for(pages)`` groups, one up to ``GROUP_PAGES``
 pages. A group's files depend only on its pages' documents, so a build with the cache links
-the files of the groups whose pages' documents are the cached ones (``write_index``). Per
-scope, under ``search/<scope>/``:
+the files of the groups whose pages' documents are the cached ones, and writes a group whose
+changed pages have as many documents as before from its cached files, those pages' postings
+and documents replaced (``write_index``; an edit of a lesson's text). Per scope, under
+``search/<scope>/``:
 
 - ``meta.json``: ``{"version", "docs": N, "stop": [stop words], "groups": [{"docs": n,
   "terms": [the first term of each term file], "chunks": [the first document of each
@@ -297,6 +299,15 @@ def _int36(text: str) -> int:
     return int(text, 36)
 
 
+def _doc_items(text: str) -> list[str]:
+    """The documents' JSON texts in a document file, as ``_put_group`` joined them: arrays
+    of strings, so where one ends and the next starts is the one place the file has
+    ``"],["`` (a quote in a string is escaped). ValueError when the file is not such a list."""
+    if not (text.startswith('[["') and text.endswith('"]]')):
+        raise ValueError("not a document file")
+    return [f'["{item}"]' for item in text[3:-3].split('"],["')]
+
+
 def _patch_group(docs: Mapping[str, PageDocs], before: Mapping[str, PageDocs], scope: str,
                  starts: dict[str, int], changed: list[str], term_texts: list[str],
                  doc_texts: list[str]) -> tuple[list[tuple[str, str]], list[str]] | None:
@@ -312,12 +323,7 @@ def _patch_group(docs: Mapping[str, PageDocs], before: Mapping[str, PageDocs], s
         if not isinstance(part, dict) or not all(isinstance(p, str) for p in part.values()):
             return None
         postings.update(part)
-    shown: list[str] = []
-    for text in doc_texts:
-        docs_part = json.loads(text)
-        if not isinstance(docs_part, list):
-            return None
-        shown += map(_dump, docs_part)
+    shown = [item for text in doc_texts for item in _doc_items(text)]
     added = False
     for src in changed:
         old = [d for d in before[src] if d["scope"] == scope]
