@@ -141,7 +141,7 @@ def save_docs(folder: str, shard: int | None, docs: dict[str, PageDocs]) -> None
     """Called by the hooks after a render: the documents of the pages this process rendered."""
     path = os.path.join(folder, DOCS_FILE.format(shard=0 if shard is None else shard))
     with open(path, "w", encoding="utf-8") as f:
-        f.write(_dump(docs))  # one string (json.dump encodes piece by piece, in Python)
+        json.dump(docs, f, ensure_ascii=False, separators=(",", ":"))
 
 
 def load_docs(folder: Path) -> dict[str, PageDocs]:
