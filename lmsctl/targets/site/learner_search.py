@@ -17,8 +17,10 @@ design and its measurements), and into groups of pages so that a build rewrites 
 changed: a page's group is its course's (``group_of``: a hash of the course id; the other
 pages are one more "course"), among ``groups_for(pages)`` groups, one up to ``GROUP_PAGES``
 pages. A group's files depend only on its pages' documents, so a build with the cache links
-the files of the groups whose pages' documents are the cached ones (``write_index``). Per
-scope, under ``search/<scope>/``:
+the files of the groups whose pages' documents are the cached ones, and writes a group whose
+changed pages have as many documents as before from its cached files, those pages' postings
+and documents replaced (``write_index``; an edit of a lesson's text). Per scope, under
+``search/<scope>/``:
 
 - ``meta.json``: ``{"version", "docs": N, "stop": [stop words], "groups": [{"docs": n,
   "terms": [the first term of each term file], "chunks": [the first document of each
@@ -40,12 +42,14 @@ documents in every group) and the document files of the best results.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Callable, Mapping
 from itertools import repeat
@@ -212,8 +216,13 @@ def group_of(src: str, groups: int) -> int:
     if groups == 1:
         return 0
     pieces = src.split("/", 2)
-    part = pieces[1] if len(pieces) == 3 and pieces[0] == "courses" else ""
-    return int(hashlib.sha256(part.encode("utf-8")).hexdigest()[:8], 16) % groups
+    return _part_hash(pieces[1] if len(pieces) == 3 and pieces[0] == "courses" else "") % groups
+
+
+@functools.lru_cache(maxsize=65536)
+def _part_hash(part: str) -> int:
+    """The hash ``group_of`` places a course by (computed once per course, not per page)."""
+    return int(hashlib.sha256(part.encode("utf-8")).hexdigest()[:8], 16)
 
 
 def _sizer(docs: Mapping[str, PageDocs]) -> Callable[[str, str], int]:
@@ -249,34 +258,108 @@ def _grouped(docs: Mapping[str, PageDocs], scope: str,
     return groups
 
 
+def _invert(entries: list[dict[str, str]], start: int = 0) -> defaultdict[str, list[str]]:
+    """Each term's postings in ``entries`` (numbered from ``start``): in base 36, increasing."""
+    postings: defaultdict[str, list[str]] = defaultdict(list)
+    lists, append = postings.__getitem__, list.append
+    for i, doc in enumerate(entries, start):
+        # for each term: postings[term].append(id), without a Python loop per term
+        deque(map(append, map(lists, doc["title_terms"].split()), repeat(base36(2 * i + 1))),
+              maxlen=0)
+        deque(map(append, map(lists, doc["terms"].split()), repeat(base36(2 * i))), maxlen=0)
+    return postings
+
+
 def _group_files(docs: Mapping[str, PageDocs], srcs: list[str], scope: str, term_file: int,
                  files: dict[str, str], prefix: str) -> dict[str, Any]:
     """The term and document files of one group (``prefix``: its folder), into ``files``;
     returns its entry of ``meta.json``."""
     entries = [d for src in srcs for d in docs[src] if d["scope"] == scope]
-    postings: defaultdict[str, list[str]] = defaultdict(list)
-    lists, append = postings.__getitem__, list.append
-    for i, doc in enumerate(entries):
-        # for each term: postings[term].append(id), without a Python loop per term
-        deque(map(append, map(lists, doc["title_terms"].split()), repeat(base36(2 * i + 1))),
-              maxlen=0)
-        deque(map(append, map(lists, doc["terms"].split()), repeat(base36(2 * i))), maxlen=0)
+    postings = _invert(entries)
+    return _put_group([(t, ",".join(postings[t])) for t in sorted(postings, key=_utf16)],
+                      [d["shown"] for d in entries], term_file, files, prefix)
+
+
+def _put_group(postings: list[tuple[str, str]], shown: list[str], term_file: int,
+               files: dict[str, str], prefix: str) -> dict[str, Any]:
+    """A group's files (into ``files``) and its entry of ``meta.json``, from its terms'
+    postings, in order, and its documents' JSON texts."""
     # terms are letters and digits: nothing to escape in JSON
-    terms = _split([(t, f'"{t}":"{",".join(postings[t])}"')
-                    for t in sorted(postings, key=_utf16)], term_file)
+    terms = _split([(t, f'"{t}":"{p}"') for t, p in postings], term_file)
     for k, (_, texts) in enumerate(terms):
         files[f"{prefix}/t/{k}.json"] = "{" + ",".join(texts) + "}"
-    shown = _split([(i, d["shown"]) for i, d in enumerate(entries)], DOC_FILE)
-    for k, (_, texts) in enumerate(shown):
+    runs = _split(list(enumerate(shown)), DOC_FILE)
+    for k, (_, texts) in enumerate(runs):
         files[f"{prefix}/d/{k}.json"] = "[" + ",".join(texts) + "]"
-    return {"docs": len(entries), "terms": [first for first, _ in terms],
-            "chunks": [first for first, _ in shown]}
+    return {"docs": len(shown), "terms": [first for first, _ in terms],
+            "chunks": [first for first, _ in runs]}
 
 
-def index_files(docs: Mapping[str, PageDocs], keep: Any = None) -> dict[str, str]:
+def _int36(text: str) -> int:
+    return int(text, 36)
+
+
+def _doc_items(text: str) -> list[str]:
+    """The documents' JSON texts in a document file, as ``_put_group`` joined them: arrays
+    of strings, so where one ends and the next starts is the one place the file has
+    ``"],["`` (a quote in a string is escaped). ValueError when the file is not such a list."""
+    if not (text.startswith('[["') and text.endswith('"]]')):
+        raise ValueError("not a document file")
+    return [f'["{item}"]' for item in text[3:-3].split('"],["')]
+
+
+def _patch_group(docs: Mapping[str, PageDocs], before: Mapping[str, PageDocs], scope: str,
+                 starts: dict[str, int], changed: list[str], term_texts: list[str],
+                 doc_texts: list[str]) -> tuple[list[tuple[str, str]], list[str]] | None:
+    """What ``_put_group`` needs for a group whose ``changed`` pages each have as many
+    documents in ``scope`` as they had (so every document keeps its number: ``starts``, each
+    page's first), from the group's files in the cached site (``term_texts``, then
+    ``doc_texts``) written from ``before``'s documents: the changed pages' postings and
+    documents replaced, nothing else read, inverted or sorted again. None when those files
+    do not hold what ``before`` says (the caller writes the group from every document)."""
+    postings: dict[str, str] = {}
+    for text in term_texts:
+        part = json.loads(text)
+        if not isinstance(part, dict) or not all(isinstance(p, str) for p in part.values()):
+            return None
+        postings.update(part)
+    shown = [item for text in doc_texts for item in _doc_items(text)]
+    added = False
+    for src in changed:
+        old = [d for d in before[src] if d["scope"] == scope]
+        new = [d for d in docs[src] if d["scope"] == scope]
+        first, end = starts[src], starts[src] + len(new)
+        if len(old) != len(new) or shown[first:end] != [d["shown"] for d in old]:
+            return None
+        shown[first:end] = [d["shown"] for d in new]
+        gone, made = _invert(old, first), _invert(new, first)
+        for term in gone.keys() | made.keys():
+            found = postings.get(term)
+            items = found.split(",") if found is not None else []
+            lo = bisect_left(items, 2 * first, key=_int36)
+            hi = bisect_left(items, 2 * end, key=_int36)
+            if items[lo:hi] != gone.get(term, []):
+                return None  # the cached files were not written from these documents
+            items[lo:hi] = made.get(term, [])
+            if items:
+                added |= found is None
+                postings[term] = ",".join(items)
+            else:
+                del postings[term]
+    order = sorted(postings, key=_utf16) if added else postings
+    return [(t, postings[t]) for t in order], shown
+
+
+#: ``index_files``' ``reuse``: (scope, group, count, pages, term file size, files) -> the
+#: group's entry of ``meta.json`` when it wrote the group's files itself or keeps them.
+Reuser = Callable[[str, int, int, list[str], int, dict[str, str]], dict[str, Any] | None]
+
+
+def index_files(docs: Mapping[str, PageDocs], reuse: Reuser | None = None) -> dict[str, str]:
     """Every file of the index (path under ``search/`` -> text), from every page's documents.
-    ``keep(scope, group, count, srcs)``: the entry of ``meta.json`` of a group whose files
-    are already in place (``write_index``), or None to write them.
+    ``reuse(scope, group, count, srcs, term_file, files)``: the entry of ``meta.json`` of a
+    group whose files are already in place or which it put into ``files`` itself
+    (``write_index``), or None to write them from every document of the group.
 
     This runs on every build, so it does little per posting (one precomputed string appended
     to its term's list; a term's postings joined once) and writes few files (about
@@ -288,7 +371,8 @@ def index_files(docs: Mapping[str, PageDocs], keep: Any = None) -> dict[str, str
         term_file = max(MIN_TERM_FILE, TERM_FILE // len(grouped))
         meta_groups: list[dict[str, Any]] = []
         for g, srcs in enumerate(grouped):
-            kept = keep(scope, g, len(grouped), srcs) if keep is not None else None
+            kept = reuse(scope, g, len(grouped), srcs, term_file, files) \
+                if reuse is not None else None
             meta_groups.append(kept if kept is not None else _group_files(
                 docs, srcs, scope, term_file, files, f"{scope}/{g}"))
         files[f"{scope}/meta.json"] = _dump({
@@ -297,16 +381,39 @@ def index_files(docs: Mapping[str, PageDocs], keep: Any = None) -> dict[str, str
     return files
 
 
+def _cached_groups(cached: Path, intact: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The groups' entries of each scope's ``meta.json`` in the cached site (scopes whose
+    ``meta.json`` is missing, altered or of another version left out)."""
+    known: dict[str, list[Any]] = {}
+    for scope in SCOPES:
+        if f"{FOLDER}/{scope}/meta.json" not in intact:
+            continue  # missing or altered in the cached site: nothing of it is trusted
+        try:
+            meta = json.loads((cached / FOLDER / scope / "meta.json").read_bytes())
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict) and meta.get("version") == VERSION and isinstance(
+                meta.get("groups"), list):
+            known[scope] = meta["groups"]
+    return known
+
+
 def write_index(site_dir: Path, docs: Mapping[str, PageDocs], cached: Path | None = None,
                 same: set[str] | frozenset[str] = frozenset(),
-                intact: dict[str, Any] | None = None, script: bool | None = None) -> set[str]:
+                intact: dict[str, Any] | None = None, script: bool | None = None,
+                before: Mapping[str, PageDocs] | None = None) -> set[str]:
     """Write the site's search index (``search/``) from every page's documents. A site
-    without the search script (an exported package) gets none. With the ``cached`` site of
-    the build cache: a group whose pages are all in ``same`` (their documents are the cached
-    ones) and whose files there are all ``intact`` (output path -> anything) is not written,
-    in the same number of groups: returns its files, for the caller to take from the cached
-    site (``build_cache.assemble``). ``script``: whether the site has the search script
-    (default: whether ``site_dir`` holds it)."""
+    without the search script (an exported package) gets none. ``script``: whether the site
+    has the search script (default: whether ``site_dir`` holds it).
+
+    With the ``cached`` site of the build cache, in the same number of groups, and only
+    from its files that are ``intact`` (output path -> anything): a group whose pages are
+    all in ``same`` (their documents are the cached ones) is not written; with ``before``
+    (the documents the cached site was written from), a group of the same pages whose
+    changed ones have as many documents as before is written from its cached files
+    (``_patch_group``), and those of its files that come out the same are not written. Returns
+    the files not written, for the caller to take from the cached site
+    (``build_cache.assemble``)."""
     if not (script if script is not None else (site_dir / SCRIPT).is_file()):
         return set()
     root = site_dir / FOLDER
@@ -314,43 +421,66 @@ def write_index(site_dir: Path, docs: Mapping[str, PageDocs], cached: Path | Non
         shutil.rmtree(root)
     kept: set[str] = set()
     size = _sizer(docs)
-    known: dict[str, Any] = {}
-    if cached is not None and intact is not None:
-        for scope in SCOPES:
-            if f"{FOLDER}/{scope}/meta.json" not in intact:
-                continue  # missing or altered in the cached site: nothing of it is trusted
-            try:
-                meta = json.loads((cached / FOLDER / scope / "meta.json").read_bytes())
-            except (OSError, ValueError):
-                continue
-            if isinstance(meta, dict) and meta.get("version") == VERSION and isinstance(
-                    meta.get("groups"), list):
-                known[scope] = meta["groups"]
+    known = _cached_groups(cached, intact) if cached is not None and intact is not None else {}
+    before_size = _sizer(before) if before is not None else size
+    earlier: dict[str, list[list[str]]] = {}  # scope -> the cached site's groups' pages
 
-    def keep(scope: str, g: int, count: int, srcs: list[str]) -> dict[str, Any] | None:
+    def reuse(scope: str, g: int, count: int, srcs: list[str], term_file: int,
+              files: dict[str, str]) -> dict[str, Any] | None:
         groups = known.get(scope)
-        if cached is None or intact is None or groups is None or len(groups) != count \
-                or not all(src in same for src in srcs):
+        if cached is None or intact is None or groups is None or len(groups) != count:
             return None
         found: dict[str, Any] = groups[g]
-        # the same pages (each has documents in the scope): none removed since
-        if not isinstance(found, dict) or found.get("docs") != sum(
-                size(src, scope) for src in srcs):
-            return None
-        terms, chunks = found.get("terms"), found.get("chunks")
+        terms = found.get("terms") if isinstance(found, dict) else None
+        chunks = found.get("chunks") if isinstance(found, dict) else None
         if not isinstance(terms, list) or not isinstance(chunks, list):
             return None
         # every file the cached meta.json names (as ``_group_files`` wrote them) is intact
         folder = f"{FOLDER}/{scope}/{g}"
-        names = [*(f"{folder}/t/{k}.json" for k in range(len(terms))),
-                 *(f"{folder}/d/{k}.json" for k in range(len(chunks)))]
-        if not all(name in intact for name in names):
+        term_names = [f"{folder}/t/{k}.json" for k in range(len(terms))]
+        doc_names = [f"{folder}/d/{k}.json" for k in range(len(chunks))]
+        if not all(name in intact for name in (*term_names, *doc_names)):
             return None
-        kept.update(names)
-        return found
+        total = sum(size(src, scope) for src in srcs)
+        # the same pages (each has documents in the scope): none removed since
+        if found.get("docs") == total and all(src in same for src in srcs):
+            kept.update(term_names)
+            kept.update(doc_names)
+            return found
+        if before is None or found.get("docs") != total:
+            return None
+        if scope not in earlier:
+            earlier[scope] = _grouped(before, scope, before_size)
+        changed = [src for src in srcs if src not in same]
+        if len(earlier[scope]) != count or earlier[scope][g] != srcs or any(
+                before_size(src, scope) != size(src, scope) for src in changed):
+            return None
+        starts: dict[str, int] = {}
+        first = 0
+        for src in srcs:
+            starts[src] = first
+            first += size(src, scope)
+        try:
+            texts = {name: (cached / name).read_text(encoding="utf-8")
+                     for name in (*term_names, *doc_names)}
+            patched = _patch_group(docs, before, scope, starts, changed,
+                                   [texts[name] for name in term_names],
+                                   [texts[name] for name in doc_names])
+        except (OSError, ValueError, LookupError, TypeError):
+            return None  # damaged: the group is written from every document
+        if patched is None or len(patched[1]) != total:
+            return None
+        written: dict[str, str] = {}
+        entry = _put_group(*patched, term_file, written, f"{scope}/{g}")
+        for rel, text in written.items():
+            if texts.get(f"{FOLDER}/{rel}") == text:
+                kept.add(f"{FOLDER}/{rel}")
+            else:
+                files[rel] = text
+        return entry
 
     made: set[Path] = set()
-    for rel, text in index_files(docs, keep).items():
+    for rel, text in index_files(docs, reuse).items():
         path = root / rel
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)

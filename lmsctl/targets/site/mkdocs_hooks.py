@@ -413,7 +413,7 @@ def on_post_build(config: Any) -> None:
     if _STATE["shard"] in (None, 0):
         with open(os.path.join(folder, build_cache.OUTPUTS_FILE.format(shard=0)), "w",
                   encoding="utf-8") as f:
-            json.dump(_STATE["outputs"], f, separators=(",", ":"))
+            f.write(json.dumps(_STATE["outputs"], separators=(",", ":")))  # C: not json.dump
         if _STATE["reuse"]:
             with open(os.path.join(folder, build_cache.SITEMAP_FILE), "w",
                       encoding="utf-8") as f:

@@ -24,7 +24,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Container, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +38,9 @@ POLICY_PREFIX = "lmsctl policy: "
 
 #: Below this many pages one process is faster than forking a second one.
 MIN_PAGES_PER_SHARD = 150
-_URL_ENTRY = re.compile(r"[ \t]*<url>.*?</url>\n?", re.DOTALL)
+SITEMAP, SITEMAP_GZ = build_cache.SITEMAP, build_cache.SITEMAP + ".gz"
+#: An entry of the sitemap (the one group: without the spaces around it)
+_URL_ENTRY = re.compile(r"[ \t]*(<url>.*?</url>)\n?", re.DOTALL)
 _LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
 
 
@@ -56,6 +58,31 @@ class RenderResult:
     #: render wrote (``build_cache.assemble`` makes the site of both)
     keep: set[str] = field(default_factory=set)
     fresh: set[str] = field(default_factory=set)
+
+
+class _CachedDocs(Mapping[str, learner_search.PageDocs]):
+    """The search documents the cached site's index was written from (``write_index``'s
+    ``before``): each page's read (with its course's) only when asked."""
+
+    def __init__(self, reuse: build_cache.Reuse) -> None:
+        self.reuse = reuse
+
+    def __getitem__(self, src: str) -> learner_search.PageDocs:
+        found: learner_search.PageDocs | None = self.reuse.cached(src) \
+            if src in self.reuse.sizes else None
+        if found is None:
+            raise KeyError(src)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.reuse.sizes)
+
+    def __len__(self) -> int:
+        return len(self.reuse.sizes)
+
+    def scope_size(self, src: str, scope: str) -> int:
+        """How many documents page ``src`` had in ``scope`` (without reading them)."""
+        return int(self.reuse.sizes[src][learner_search.SCOPES.index(scope)])
 
 
 class _Capture(logging.Handler):
@@ -122,33 +149,43 @@ def render_shard(config_file: str, site_dir: str, shard: int | None,
 
 
 def _merge_sitemap(main: Path, others: list[Path], cached: Path | None = None,
-                   changes: Path | None = None) -> None:
+                   changes: Path | None = None, intact: Container[str] = frozenset()
+                   ) -> set[str]:
     """One sitemap of every process's pages, in the order of their URLs. With the build
     cache, the pages not rendered have the entries of the ``cached`` site's sitemap (of the
-    date of this build; ``changes``: what the hooks left, ``mkdocs_hooks._sitemap_changes``)."""
-    sitemap = main / "sitemap.xml"
+    date of this build; ``changes``: what the hooks left, ``mkdocs_hooks._sitemap_changes``).
+    Returns the sitemap's files to take from the cached site: both, not written (nor
+    compressed again), when the sitemap is the cached one (an edit of a page changes no
+    entry) and both cached files are ``intact``."""
+    sitemap = main / SITEMAP
     if not sitemap.is_file():
-        return
+        return set()
     text = sitemap.read_text(encoding="utf-8")
-    found = [m.group(0).strip() for m in _URL_ENTRY.finditer(text)]
-    found += [m.group(0).strip() for o in others if (o / "sitemap.xml").is_file()
-              for m in _URL_ENTRY.finditer((o / "sitemap.xml").read_text("utf-8"))]
-    if cached is not None and changes is not None and (cached / "sitemap.xml").is_file():
+    found: list[str] = _URL_ENTRY.findall(text)
+    for other in others:
+        if (other / SITEMAP).is_file():
+            found += _URL_ENTRY.findall((other / SITEMAP).read_text("utf-8"))
+    before = None
+    if cached is not None and changes is not None and (cached / SITEMAP).is_file():
         told = json.loads(changes.read_text(encoding="utf-8"))
         drop = {_loc(e) for e in found} | {f"<loc>{loc}" for loc in told["drop"]}
-        lastmod = f"<lastmod>{told['date']}</lastmod>"
-        found += [_LASTMOD.sub(lastmod, e) for m in _URL_ENTRY.finditer(
-            (cached / "sitemap.xml").read_text("utf-8"))
-            if _loc(e := m.group(0).strip()) not in drop]
+        before = (cached / SITEMAP).read_text("utf-8")
+        dated = _LASTMOD.sub(f"<lastmod>{told['date']}</lastmod>", before)
+        found += [e for e in _URL_ENTRY.findall(dated) if _loc(e) not in drop]
     if "</urlset>" not in text:
-        return
+        return set()
     first = _URL_ENTRY.search(text)
     start = first.start() if first is not None else text.index("</urlset>")
     entries = "".join(f"    {e}\n" for e in sorted(found, key=_loc))
     text = text[:start] + entries + text[text.index("</urlset>"):]
+    if text == before and SITEMAP in intact and SITEMAP_GZ in intact:
+        sitemap.unlink()
+        (main / SITEMAP_GZ).unlink(missing_ok=True)
+        return {SITEMAP, SITEMAP_GZ}
     sitemap.write_text(text, encoding="utf-8")
-    with gzip.GzipFile(main / "sitemap.xml.gz", mode="wb", mtime=0) as gz:
+    with gzip.GzipFile(main / SITEMAP_GZ, mode="wb", mtime=0) as gz:
         gz.write(text.encode("utf-8"))
+    return set()
 
 
 def _move_courses(main: Path, other: Path, course_ids: list[str]) -> None:
@@ -226,11 +263,13 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
         docs = cached = build_cache.SiteDocs(reuse, dict(docs))
         # the index groups of pages whose documents are the cached ones are kept too
         keep = learner_search.write_index(site_dir, docs, reuse.site, cached.same,
-                                          reuse.outputs, learner_search.SCRIPT in outputs)
+                                          reuse.outputs, learner_search.SCRIPT in outputs,
+                                          _CachedDocs(reuse))
     else:
         learner_search.write_index(site_dir, docs)
-    _merge_sitemap(site_dir, outs, reuse.site if reuse is not None else None,
-                   compiled.folder / build_cache.SITEMAP_FILE)
+    keep |= _merge_sitemap(site_dir, outs, reuse.site if reuse is not None else None,
+                           compiled.folder / build_cache.SITEMAP_FILE,
+                           reuse.outputs if reuse is not None else frozenset())
     for out in outs:
         shutil.rmtree(out, ignore_errors=True)
     fresh: set[str] = set()
