@@ -351,17 +351,18 @@ def _cli(root: Path, *args: str) -> tuple[int, str]:
 
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The readings of the repository (each run that was not remembered makes one)."""
+    """The checks of the repository (each run that was not remembered makes one: a reading of
+    the repository, or of some course folders, ``validate_within``)."""
     import lmsctl.checks.validate as validate_module
 
     seen: list[Path] = []
-    original = validate_module.load_repository
+    original = validate_module.check_references
 
-    def counting(root: Path, *args: Any, **kwargs: Any) -> Any:
-        seen.append(root)
-        return original(root, *args, **kwargs)
+    def counting(repo: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(repo.root)
+        return original(repo, *args, **kwargs)
 
-    monkeypatch.setattr(validate_module, "load_repository", counting)
+    monkeypatch.setattr(validate_module, "check_references", counting)
     return seen
 
 
@@ -369,7 +370,7 @@ def _runs(root: Path) -> Path:
     return root / ".lmsctl" / "cache" / "runs.bin"
 
 
-COMMANDS = (("validate",), ("lint",), ("lint", L1), ("lint", SALES, "paths"))
+COMMANDS = (("validate",), ("lint",), ("lint", SALES), ("lint", SALES, "paths"))
 
 
 def _commands(root: Path) -> list[tuple[str, ...]]:
@@ -458,10 +459,10 @@ def test_a_file_changed_during_the_run_is_not_remembered(
 
 def test_a_scoped_run_is_remembered_by_what_it_read_and_what_stood_in(
         sample_repo: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """``lint <file>`` takes the other courses from their facts, so after it only what it read
-    is looked at again. A change during the run in the course it read: not remembered. A change
-    in a course that stood in: remembered under the inputs the run saw (the stand-in is their
-    record); the change is the next run's input, checked afresh, and exact."""
+    """``lint <course folder>`` takes the other courses from their facts, so after it only what
+    it read is looked at again. A change during the run in the course it read: not remembered.
+    A change in a course that stood in: remembered under the inputs the run saw (the stand-in
+    is their record); the change is the next run's input, checked afresh, and exact."""
     import lmsctl.checks.validate as validate_module
 
     seed(sample_repo)
@@ -478,14 +479,14 @@ def test_a_scoped_run_is_remembered_by_what_it_read_and_what_stood_in(
 
         kept = len(cache.Namespace.open(sample_repo, "runs")._old)
         monkeypatch.setattr(validate_module, "load_repository", meanwhile)
-        _cli(sample_repo, "lint", str(sample_repo / L1))
+        _cli(sample_repo, "lint", str(sample_repo / SALES))
         monkeypatch.setattr(validate_module, "load_repository", original)
         assert len(cache.Namespace.open(sample_repo, "runs")._old) == kept + remembered, rel
         age(sample_repo)
         loads.clear()
-        after = _cli(sample_repo, "lint", str(sample_repo / L1))
+        after = _cli(sample_repo, "lint", str(sample_repo / SALES))
         assert len(loads) == 1, rel  # the inputs are new: checked
-        assert after == _cli(sample_repo, "lint", str(sample_repo / L1), "--no-cache")
+        assert after == _cli(sample_repo, "lint", str(sample_repo / SALES), "--no-cache")
 
 
 def test_another_day_is_another_run(sample_repo: Path, loads: list[Path],
@@ -508,9 +509,10 @@ P1 = PRICING + "/lessons/01-why-customers-object.md"
 
 def test_linting_some_files_takes_the_other_courses_from_their_facts(
         sample_repo: Path, reads: list[str]) -> None:
-    """``lint <paths>`` reads only the courses it reports on; the others stand in from the
-    facts a run kept (unchanged files only), and cross-file findings stay exact: an anchor
-    into another course's lesson, links to a draft course, prerequisites, paths."""
+    """``lint <paths>`` reads only the courses it reports on (and for files within course
+    folders the courses they link to, ``validate_within``); the others stand in from the facts
+    a run kept (unchanged files only), and cross-file findings stay exact: an anchor into
+    another course's lesson, links to a draft course, prerequisites, paths."""
     seed(sample_repo)
     _edit(sample_repo, P1, lambda t: t + (
         "\nSee [BANT](../../sales-basics/lessons/02-qualifying-opportunities.md#no-such-one) "
@@ -523,14 +525,15 @@ def test_linting_some_files_takes_the_other_courses_from_their_facts(
     assert any(d.rule == "LMS311" and d.path == P1 for d in found)
     assert any(d.rule == "LMS312" and d.path == P1 for d in found)
     lint_repository(sample_repo)  # reads everything, keeps the facts
-    for paths in ([PRICING], [P1], [L1], ["paths"], [SALES, "paths"], [P1, L1]):
+    for paths, read in (([PRICING], {PRICING}), ([P1], {PRICING, SALES}), ([L1], {SALES}),
+                        (["paths"], set()), ([SALES, "paths"], {SALES}),
+                        ([P1, L1], {PRICING, SALES})):
         reads.clear()
         _, some = lint_repository(sample_repo, paths)
         wanted = [d for d in found if any(d.path == p or d.path.startswith(p + "/")
                                           for p in paths)]
         assert some.sorted() == wanted, paths
-        courses = {p.split("/")[1] for p in paths if p.startswith("courses/")}
-        assert {r.split("/")[1] for r in reads} == courses, paths  # the others stood in
+        assert {r.rsplit("/", 2)[0] for r in reads} == read, paths  # the others stood in
     # a change in a course that stands in is seen: it is read again
     _edit(sample_repo, L2, lambda t: t.replace("## BANT: a quick first filter",
                                                "## No such one"))
@@ -556,9 +559,9 @@ def test_facts_of_a_course_being_written_are_not_kept(
     lint_repository(sample_repo)
     assert len(loaded) == 5
     loaded.clear()
-    _, some = lint_repository(sample_repo, [P1])
+    _, some = lint_repository(sample_repo, [PRICING])
     assert sorted(loaded) == ["handling-pricing-objections", "sales-basics"]
-    _, fresh = lint_repository(sample_repo, [P1], cache=False)
+    _, fresh = lint_repository(sample_repo, [PRICING], cache=False)
     assert some.sorted() == fresh.sorted()
 
 
@@ -641,21 +644,21 @@ def test_a_run_writes_the_new_facts_to_the_small_file_of_recent_ones(
     for i in range(2):
         _edit(sample_repo, L2, lambda t, i=i: t + f"\nEdited {i}.\n")  # (L1 links into it)
         age_new(sample_repo)
-        _, some = lint_repository(sample_repo, [P1])
-        assert some.sorted() == lint_repository(sample_repo, [P1], cache=False)[1].sorted()
+        _, some = lint_repository(sample_repo, [PRICING])
+        assert some.sorted() == lint_repository(sample_repo, [PRICING], cache=False)[1].sorted()
         assert (folder / "facts.bin").stat().st_ino == whole.st_ino  # not written again
         assert (folder / "facts-recent.bin").exists()
         reads.clear()
-        _, again = lint_repository(sample_repo, [P1])  # sales-basics from the recent facts
+        _, again = lint_repository(sample_repo, [PRICING])  # sales-basics from the recent facts
         assert again.sorted() == some.sorted() and not any(SALES in r for r in reads)
     (folder / "facts-recent.bin").write_bytes(b"damaged")
     _edit(sample_repo, L2, lambda t: t + "\nEdited again.\n")
     age_new(sample_repo)
-    done = subprocess.run([sys.executable, "-m", "lmsctl", "lint", P1], cwd=sample_repo,
+    done = subprocess.run([sys.executable, "-m", "lmsctl", "lint", PRICING], cwd=sample_repo,
                           capture_output=True, text=True, check=False)
     assert "facts-recent.bin is not used" in done.stderr
     assert done.stdout == subprocess.run(
-        [sys.executable, "-m", "lmsctl", "lint", P1, "--no-cache"], cwd=sample_repo,
+        [sys.executable, "-m", "lmsctl", "lint", PRICING, "--no-cache"], cwd=sample_repo,
         capture_output=True, text=True, check=False).stdout
     whole = (folder / "facts.bin").stat()  # (a damaged file: all written again)
     _edit(sample_repo, L2, lambda t: t + "\nEdited once more.\n")

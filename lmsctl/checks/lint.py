@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from lmsctl.checks.lint_report import CourseChange, LintReport
+from lmsctl.checks.paths import course_files
 from lmsctl.checks.paths import rel_paths as rel_paths  # noqa: F401  (re-exported)
 from lmsctl.checks.registry import (
     COURSE_CHECKS,
@@ -38,7 +39,7 @@ from lmsctl.checks.rules.checks import (
     Settings,
 )
 from lmsctl.checks.suppressions import FileSuppressions, parse_directive, yaml_directives
-from lmsctl.checks.validate import validate_repository
+from lmsctl.checks.validate import validate_repository, validate_within
 from lmsctl.content.ahead import found_ahead, working_ahead
 from lmsctl.content.loader import load_config
 from lmsctl.content.placeholders import find_placeholders, template_texts
@@ -553,12 +554,17 @@ def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | N
                      extra: ExtraFindings | None, cache: bool, texts: frozenset[str]
                      ) -> tuple[Repository, LintReport]:
     # Reporting on some files only (paths, no --changed-since, which keeps validation findings
-    # everywhere): the other courses' lesson references cannot reach the report.
-    only = (lambda repo: scope_for_paths(repo, paths).courses) \
-        if paths and not changed_since else None
-    repo, validation = validate_repository(
-        root, cache, only, only=course_folders(paths) if paths and not changed_since else None,
-        facts=True)
+    # everywhere): the other courses' lesson references cannot reach the report; files within
+    # course folders need those folders and the courses they link to alone.
+    within = course_files(paths) if paths and not changed_since else None
+    if within is not None:
+        repo, validation = validate_within(root, within, cache)
+    else:
+        only = (lambda repo: scope_for_paths(repo, paths).courses) \
+            if paths and not changed_since else None
+        repo, validation = validate_repository(
+            root, cache, only, only=course_folders(paths) if paths and not changed_since
+            else None, facts=True)
     config, problems = read_config(repo)
     changes: list[CourseChange] = []
     if changed_since:

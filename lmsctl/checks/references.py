@@ -222,6 +222,18 @@ def page_links(lesson: Lesson) -> list[tuple[str, int, int]]:
     return out
 
 
+def linked_course(lesson_rel: str, url: str) -> str | None:
+    """The folder name of the course a page link of the lesson at ``lesson_rel`` leads into
+    or to (as ``links.target`` resolves it, ``/courses/<id>/...`` included), or None."""
+    parts = urlsplit(url.strip())
+    path = unquote(parts.path)
+    if parts.scheme or parts.netloc or not path:
+        return None
+    pieces = ([p for p in path.split("/") if p] if path.startswith("/") else
+              posixpath.normpath(posixpath.join(posixpath.dirname(lesson_rel), path)).split("/"))
+    return pieces[1] if len(pieces) >= 2 and pieces[0] == "courses" else None
+
+
 def _dead_links(pages: Pages, lesson: Lesson) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for url, line, col in page_links(lesson):
