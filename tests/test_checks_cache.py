@@ -674,6 +674,23 @@ def test_a_run_writes_the_new_facts_to_the_small_file_of_recent_ones(
     assert (folder / "facts.bin").stat().st_ino != whole.st_ino
 
 
+def test_a_whole_run_with_stand_ins_restores_no_course_yml_reading(sample_repo: Path) -> None:
+    """A build's checks (``kept``: every unchanged course a stand-in) restore a stand-in's
+    course.yml reading only when a finding needs it (at 1,000 courses restoring them all was
+    two thirds of the reference checks); the report is a full run's."""
+    from lmsctl.checks.validate import Facts
+
+    age(sample_repo)
+    _, fresh = validate_repository(sample_repo, cache=False)
+    validate_repository(sample_repo, facts=True)  # keeps the facts
+    kept = Facts.open(sample_repo)
+    assert kept is not None
+    repo, report = validate_repository(sample_repo, kept=kept)
+    assert report.sorted() == fresh.sorted()
+    standing = [c for c in repo.courses if c.id in kept.standing]
+    assert len(standing) == 5 and not any("doc" in c.__dict__ for c in standing)
+
+
 def test_stand_ins_made_ahead_are_kept_while_their_entry_is_the_same(sample_repo: Path) -> None:
     """``Facts.prepare`` (the resident, after every run) keeps a stand-in made before of the
     very same entry instead of making it again, and lets go of those of courses gone."""
