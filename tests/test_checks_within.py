@@ -169,3 +169,28 @@ def test_lint_of_a_lesson_never_walks_the_repository(sample_repo: Path,
 def test_which_runs_are_within_course_folders(rels: list[str],
                                               folders: set[str] | None) -> None:
     assert course_files(rels) == (frozenset(folders) if folders is not None else None)
+
+
+def test_a_lesson_linking_to_known_courses_costs_no_key_and_no_look_at_other_folders(
+        sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing a run on one lesson does not need: no cache key (each hashes lmsctl's code
+    first), no look at every course folder for the ids of those not read (only for a link to
+    a course that is not there, whose hint names the closest one)."""
+    from lmsctl.checks import references
+    from lmsctl.core import cache
+
+    keys: list[tuple[Any, ...]] = []
+    looked: list[str] = []
+    original_key, original_folder = cache.Namespace.key, references.is_course_folder
+    monkeypatch.setattr(cache.Namespace, "key", lambda self, *parts: keys.append(parts)
+                        or original_key(self, *parts))
+    monkeypatch.setattr(references, "is_course_folder", lambda folder: looked.append(folder)
+                        or original_folder(folder))
+    _edit(sample_repo, P1, lambda t: t + "\nSee [BANT](../../sales-basics/lessons/"
+                                         "02-qualifying-opportunities.md#bant).\n")
+    _, some = lint_repository(sample_repo, [P1])
+    assert keys == [] and looked == []
+    assert any(d.rule == "LMS311" for d in some.sorted())
+    _edit(sample_repo, P1, lambda t: t + "\nAnd [more](../../sales-basic/).\n")
+    _, some = lint_repository(sample_repo, [P1])
+    assert looked and any("Did you mean sales-basics?" in (d.hint or "") for d in some.sorted())

@@ -578,11 +578,12 @@ def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | N
     else:
         scope = Scope()
     # a run on some paths reads their courses afresh (the other courses stand in): their own
-    # findings are found again too, cheaper than restoring everyone's
-    store = open_namespace(repo.root, NAMESPACE, cache and not (paths and not changed_since))
+    # findings are found again too, cheaper than restoring everyone's (or making their keys)
+    lasting = cache and not (paths and not changed_since)
+    store = open_namespace(repo.root, NAMESPACE, lasting)
     ctx = Context(repo, config.settings,
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
-                  scope=scope.courses, store=store if cache else None)
+                  scope=scope.courses, store=store if lasting else None)
     ctx.cache["template_texts"] = texts  # read once, for the workers and LMS309 alike
     found = _run_checks(ctx, ctx.store)
     if extra is not None:

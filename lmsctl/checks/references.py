@@ -8,7 +8,8 @@ import difflib
 import os
 import posixpath
 import weakref
-from functools import cache
+from collections.abc import Iterator
+from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -176,19 +177,40 @@ def is_course_folder(folder: str) -> bool:
         os.path.isfile(os.path.join(folder, "course.yml"))
 
 
+class CourseIds:
+    """The course ids of a repository for ``links.target``: its loaded courses', and the course
+    folders on disk (a preview or a ``lint <file>`` loads only the courses it needs; a
+    course.yml that cannot be read), looked at when first asked about an id of no loaded
+    course (at 1,000 courses, looking at them all was most of a ``lint <file>``'s reference
+    checks)."""
+
+    def __init__(self, loaded: set[str], folder: str) -> None:
+        self.loaded = loaded
+        self.folder = folder
+
+    @cached_property
+    def everyone(self) -> frozenset[str]:
+        found = set(self.loaded)
+        with contextlib.suppress(OSError):
+            found |= {name for name in os.listdir(self.folder) if name not in self.loaded
+                      and is_course_folder(os.path.join(self.folder, name))}
+        return frozenset(found)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.loaded or name in self.everyone
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.everyone)
+
+
 class Pages:
     """The lessons and courses of a repository, for ``links.target`` (``pages_of``: one per
     repository reading)."""
 
     def __init__(self, repo: Repository) -> None:
         self.lessons = {lesson.rel for c in repo.courses for lesson in c.lessons}
-        # course folders on disk count too (a preview loads only the courses it needs; a
-        # course.yml that cannot be read): those of no loaded course are looked at
-        self.courses = {c.id for c in repo.courses}
-        folder = os.path.join(repo.root, "courses")
-        with contextlib.suppress(OSError):
-            self.courses |= {name for name in os.listdir(folder) if name not in self.courses
-                             and is_course_folder(os.path.join(folder, name))}
+        self.courses = CourseIds({c.id for c in repo.courses},
+                                 os.path.join(repo.root, "courses"))
         self.lesson_ids = {(c.id, lesson.id) for c in repo.courses for lesson in c.lessons}
 
     def target(self, lesson: Lesson, url: str) -> links.Target:
