@@ -45,18 +45,24 @@ def assert_same(root: Path) -> tuple[list[Diagnostic], list[Diagnostic]]:
     return fresh
 
 
+def recorded(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str,
+             seen: Callable[..., Any]) -> list[Any]:
+    """The calls of ``owner.name`` from now on, each as ``seen(*args)`` (each still made)."""
+    calls: list[Any] = []
+    original = getattr(owner, name)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        calls.append(seen(*args))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return calls
+
+
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The lessons actually read by the Markdown reader (cache misses), in order."""
-    seen: list[str] = []
-    original = loader._read_lesson
-
-    def counting(rel: str, *args: Any) -> Any:
-        seen.append(rel)
-        return original(rel, *args)
-
-    monkeypatch.setattr(loader, "_read_lesson", counting)
-    return seen
+    return recorded(monkeypatch, loader, "_read_lesson", lambda rel, *_: rel)
 
 
 def age(root: Path, seconds: float = 60) -> None:
@@ -355,15 +361,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     the repository, or of some course folders, ``validate_within``)."""
     import lmsctl.checks.validate as validate_module
 
-    seen: list[Path] = []
-    original = validate_module.check_references
-
-    def counting(repo: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(repo.root)
-        return original(repo, *args, **kwargs)
-
-    monkeypatch.setattr(validate_module, "check_references", counting)
-    return seen
+    return recorded(monkeypatch, validate_module, "check_references", lambda repo, *_: repo.root)
 
 
 def _runs(root: Path) -> Path:
@@ -546,14 +544,7 @@ def test_linting_some_files_takes_the_other_courses_from_their_facts(
 
 def test_facts_of_a_course_being_written_are_not_kept(
         sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    loaded: list[str] = []
-    original = loader.load_course
-
-    def counting(root: Path, folder: Path, *args: Any) -> Any:
-        loaded.append(folder.name)
-        return original(root, folder, *args)
-
-    monkeypatch.setattr(loader, "load_course", counting)
+    loaded = recorded(monkeypatch, loader, "load_course", lambda root, folder, *_: folder.name)
     age(sample_repo)
     _edit(sample_repo, L1, lambda t: t + "\nOne more line.\n")  # just now: too recent
     lint_repository(sample_repo)
@@ -697,14 +688,7 @@ def test_a_run_with_stand_ins_keeps_the_readings_of_settings_and_paths_with_the_
     again by a run whose courses stand in while their text is the same; an edit is read."""
     from lmsctl.checks.validate import Facts
 
-    parsed: list[str] = []
-    original = loader._parse_yaml_file
-
-    def counting(rel: str, *args: Any) -> Any:
-        parsed.append(rel)
-        return original(rel, *args)
-
-    monkeypatch.setattr(loader, "_parse_yaml_file", counting)
+    parsed = recorded(monkeypatch, loader, "_parse_yaml_file", lambda rel, *_: rel)
     age(sample_repo)
     for _ in range(2):
         kept = Facts.open(sample_repo)

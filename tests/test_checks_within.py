@@ -16,7 +16,17 @@ from lmsctl.checks.paths import course_files
 from lmsctl.cli import cli
 from lmsctl.core import inputs
 from lmsctl.core.diagnostics import Diagnostic
-from tests.test_checks_cache import L1, L2, P1, PRICING, SALES, _edit, age, age_new
+from tests.test_checks_cache import (
+    L1,
+    L2,
+    P1,
+    PRICING,
+    SALES,
+    _edit,
+    age,
+    age_new,
+    recorded,
+)
 
 ONBOARDING = "courses/first-week-onboarding"
 REVIEW = "courses/giving-useful-peer-review"
@@ -54,15 +64,7 @@ def _at(found: list[Diagnostic], paths: list[str]) -> list[Diagnostic]:
 @pytest.fixture
 def courses_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The course folders ``validate_within`` reads afresh."""
-    seen: list[str] = []
-    original = validate.load_course
-
-    def counting(root: Path, folder: Path, *args: Any) -> Any:
-        seen.append(folder.name)
-        return original(root, folder, *args)
-
-    monkeypatch.setattr(validate, "load_course", counting)
-    return seen
+    return recorded(monkeypatch, validate, "load_course", lambda root, folder, *_: folder.name)
 
 
 @pytest.mark.parametrize("few", [0, 100], ids=["linked-from-facts", "linked-read"])
@@ -179,13 +181,8 @@ def test_a_lesson_linking_to_known_courses_costs_no_key_and_no_look_at_other_fol
     from lmsctl.checks import references
     from lmsctl.core import cache
 
-    keys: list[tuple[Any, ...]] = []
-    looked: list[str] = []
-    original_key, original_folder = cache.Namespace.key, references.is_course_folder
-    monkeypatch.setattr(cache.Namespace, "key", lambda self, *parts: keys.append(parts)
-                        or original_key(self, *parts))
-    monkeypatch.setattr(references, "is_course_folder", lambda folder: looked.append(folder)
-                        or original_folder(folder))
+    keys = recorded(monkeypatch, cache.Namespace, "key", lambda self, *parts: parts)
+    looked = recorded(monkeypatch, references, "is_course_folder", lambda folder: folder)
     _edit(sample_repo, P1, lambda t: t + "\nSee [BANT](../../sales-basics/lessons/"
                                          "02-qualifying-opportunities.md#bant).\n")
     _, some = lint_repository(sample_repo, [P1])
