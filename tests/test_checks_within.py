@@ -191,3 +191,11 @@ def test_a_lesson_linking_to_known_courses_costs_no_key_and_no_look_at_other_fol
     _edit(sample_repo, P1, lambda t: t + "\nAnd [more](../../sales-basic/).\n")
     _, some = lint_repository(sample_repo, [P1])
     assert looked and any("Did you mean sales-basics?" in (d.hint or "") for d in some.sorted())
+
+
+def test_insights_of_a_lesson_are_given_the_whole_repository(sample_repo: Path) -> None:
+    """``lint --analytics <lesson>``: the insights (``extra``) work out their figures from
+    the repository they are given; it is every course, not those a run on the lesson reads."""
+    seen: list[int] = []
+    lint_repository(sample_repo, [L1], extra=lambda repo: seen.append(len(repo.courses)) or [])
+    assert seen == [5]

@@ -555,8 +555,9 @@ def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | N
                      ) -> tuple[Repository, LintReport]:
     # Reporting on some files only (paths, no --changed-since, which keeps validation findings
     # everywhere): the other courses' lesson references cannot reach the report; files within
-    # course folders need those folders and the courses they link to alone.
-    within = course_files(paths) if paths and not changed_since else None
+    # course folders need those folders and the courses they link to alone (but for insights,
+    # ``extra``, which are given the repository whole).
+    within = course_files(paths) if paths and not changed_since and extra is None else None
     if within is not None:
         repo, validation = validate_within(root, within, cache)
     else:
