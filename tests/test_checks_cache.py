@@ -682,36 +682,6 @@ def test_a_whole_run_with_stand_ins_restores_no_course_yml_reading(sample_repo: 
     assert len(standing) == 5 and not any("doc" in c.__dict__ for c in standing)
 
 
-def test_a_run_with_stand_ins_keeps_the_readings_of_settings_and_paths_with_the_facts(
-        sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """lmsctl.yml and paths/ (20 files of 50 courses each at 1,000 courses) are not parsed
-    again by a run whose courses stand in while their text is the same; an edit is read."""
-    from lmsctl.checks.validate import Facts
-
-    parsed = recorded(monkeypatch, loader, "_parse_yaml_file", lambda rel, *_: rel)
-    age(sample_repo)
-    for _ in range(2):
-        kept = Facts.open(sample_repo)
-        assert kept is not None
-        validate_repository(sample_repo, kept=kept)
-    parsed.clear()
-    kept = Facts.open(sample_repo)
-    assert kept is not None
-    validate_repository(sample_repo, kept=kept)
-    assert parsed == []
-    _edit(sample_repo, "paths/sales-onboarding.yml", lambda t: t.replace(
-        "sales-basics", "sales-basic"))
-    _edit(sample_repo, "lmsctl.yml", lambda t: t.replace("featured_paths: [sales-onboarding",
-                                                         "featured_paths: [nowhere"))
-    age_new(sample_repo)
-    kept = Facts.open(sample_repo)
-    assert kept is not None
-    _, report = validate_repository(sample_repo, kept=kept)
-    assert sorted(parsed) == ["lmsctl.yml", "paths/sales-onboarding.yml"]
-    assert report.sorted() == validate_repository(sample_repo, cache=False)[1].sorted()
-    assert {d.rule for d in report.sorted()} >= {"LMS203", "LMS222"}
-
-
 def test_stand_ins_made_ahead_are_kept_while_their_entry_is_the_same(sample_repo: Path) -> None:
     """``Facts.prepare`` (the resident, after every run) keeps a stand-in made before of the
     very same entry instead of making it again, and lets go of those of courses gone."""

@@ -70,9 +70,7 @@ def validate_repository(root: Path, cache: bool = True,
     # with stand-ins a run reads few files: the readings of all of them are restored only if
     # one is needed (a course without facts); the courses in ``only`` are read afresh
     store = open_namespace(root, NAMESPACE, cache, deferred=stand_in is not None)
-    # (the readings of lmsctl.yml and paths/ are kept with the facts, read anyway)
-    repo, problems = load_repository(root, cache=store, stand_in=stand_in, only=only,
-                                     settings=kept.store if kept is not None else None)
+    repo, problems = load_repository(root, cache=store, stand_in=stand_in, only=only)
     if kept is not None:
         unread(root, (f"courses/{name}" for name in sorted(kept.standing)))
     report = Report(files_checked=len(repo.files))

@@ -983,8 +983,8 @@ StandIn = Callable[[str], "tuple[Course | None, list[str]] | None"]
 
 
 def load_repository(root: Path, lessons: bool = True, cache: Namespace | None = None,
-                    stand_in: StandIn | None = None, only: frozenset[str] | None = None,
-                    settings: Namespace | None = None) -> tuple[Repository, list[Diagnostic]]:
+                    stand_in: StandIn | None = None, only: frozenset[str] | None = None
+                    ) -> tuple[Repository, list[Diagnostic]]:
     """Load everything under ``root``; never raises for bad content, only reports it.
 
     ``lessons=False`` reads only the metadata (config, course.yml, paths): courses then have no
@@ -993,23 +993,19 @@ def load_repository(root: Path, lessons: bool = True, cache: Namespace | None = 
     file is still read and its place checked. The caller saves the namespace. With
     ``stand_in``, each course folder not in ``only`` is first offered to it: a course it gives
     is taken as it is (its files unread, and their problems unreported); the courses in
-    ``only`` are read without ``cache``, and lmsctl.yml and paths/ with ``settings`` (None:
-    afresh; restoring ``cache`` whole to find their readings would cost more than reading
-    them: 20 paths of 50 courses each, 0.1 s)."""
+    ``only`` are read without ``cache``."""
     with one_reading():
-        return _load_repository(root.resolve(), lessons, cache, stand_in, only or frozenset(),
-                                settings)
+        return _load_repository(root.resolve(), lessons, cache, stand_in, only or frozenset())
 
 
 def _load_repository(root: Path, lessons: bool, cache: Namespace | None,
-                     stand_in: StandIn | None = None, only: frozenset[str] = frozenset(),
-                     settings: Namespace | None = None) -> tuple[Repository, list[Diagnostic]]:
+                     stand_in: StandIn | None = None, only: frozenset[str] = frozenset()
+                     ) -> tuple[Repository, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     files: list[str] = []
     # with stand-ins, ``cache`` is for the few other courses read: the settings and paths are
-    # read with ``settings``
-    cache_of_settings = settings if stand_in is not None else cache
-    config, more = load_config(root, cache_of_settings)
+    # read afresh (restoring all readings to find theirs would cost more)
+    config, more = load_config(root, None if stand_in is not None else cache)
     problems += more
     if config.exists:
         files.append("lmsctl.yml")
@@ -1045,7 +1041,7 @@ def _load_repository(root: Path, lessons: bool, cache: Namespace | None,
                 files += read
                 if course is not None:
                     courses.append(course)
-    paths, more, read = load_paths(root, cache_of_settings)
+    paths, more, read = load_paths(root, None if stand_in is not None else cache)
     problems += more
     files += read
     repo = Repository(root=root, config=config, courses=tuple(courses), paths=tuple(paths),
