@@ -87,8 +87,8 @@ def validate_repository(root: Path, cache: bool = True,
 
 
 #: A run within some course folders (``validate_within``) reads the courses their lessons link
-#: to afresh when they are this few; more are taken from their facts (reading the facts of
-#: 1,000 courses costs about as much as reading three courses).
+#: to afresh when they are this few; more are taken from their facts (at 1,000 courses reading
+#: the facts, 0.14 s, costs as much as reading four or five courses afresh).
 FEW_LINKED = 3
 
 
