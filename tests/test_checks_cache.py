@@ -45,18 +45,24 @@ def assert_same(root: Path) -> tuple[list[Diagnostic], list[Diagnostic]]:
     return fresh
 
 
+def recorded(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str,
+             seen: Callable[..., Any]) -> list[Any]:
+    """The calls of ``owner.name`` from now on, each as ``seen(*args)`` (each still made)."""
+    calls: list[Any] = []
+    original = getattr(owner, name)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        calls.append(seen(*args))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return calls
+
+
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The lessons actually read by the Markdown reader (cache misses), in order."""
-    seen: list[str] = []
-    original = loader._read_lesson
-
-    def counting(rel: str, *args: Any) -> Any:
-        seen.append(rel)
-        return original(rel, *args)
-
-    monkeypatch.setattr(loader, "_read_lesson", counting)
-    return seen
+    return recorded(monkeypatch, loader, "_read_lesson", lambda rel, *_: rel)
 
 
 def age(root: Path, seconds: float = 60) -> None:
@@ -351,25 +357,18 @@ def _cli(root: Path, *args: str) -> tuple[int, str]:
 
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The readings of the repository (each run that was not remembered makes one)."""
+    """The checks of the repository (each run that was not remembered makes one: a reading of
+    the repository, or of some course folders, ``validate_within``)."""
     import lmsctl.checks.validate as validate_module
 
-    seen: list[Path] = []
-    original = validate_module.load_repository
-
-    def counting(root: Path, *args: Any, **kwargs: Any) -> Any:
-        seen.append(root)
-        return original(root, *args, **kwargs)
-
-    monkeypatch.setattr(validate_module, "load_repository", counting)
-    return seen
+    return recorded(monkeypatch, validate_module, "check_references", lambda repo, *_: repo.root)
 
 
 def _runs(root: Path) -> Path:
     return root / ".lmsctl" / "cache" / "runs.bin"
 
 
-COMMANDS = (("validate",), ("lint",), ("lint", L1), ("lint", SALES, "paths"))
+COMMANDS = (("validate",), ("lint",), ("lint", SALES), ("lint", SALES, "paths"))
 
 
 def _commands(root: Path) -> list[tuple[str, ...]]:
@@ -458,10 +457,10 @@ def test_a_file_changed_during_the_run_is_not_remembered(
 
 def test_a_scoped_run_is_remembered_by_what_it_read_and_what_stood_in(
         sample_repo: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """``lint <file>`` takes the other courses from their facts, so after it only what it read
-    is looked at again. A change during the run in the course it read: not remembered. A change
-    in a course that stood in: remembered under the inputs the run saw (the stand-in is their
-    record); the change is the next run's input, checked afresh, and exact."""
+    """``lint <course folder>`` takes the other courses from their facts, so after it only what
+    it read is looked at again. A change during the run in the course it read: not remembered.
+    A change in a course that stood in: remembered under the inputs the run saw (the stand-in
+    is their record); the change is the next run's input, checked afresh, and exact."""
     import lmsctl.checks.validate as validate_module
 
     seed(sample_repo)
@@ -478,14 +477,14 @@ def test_a_scoped_run_is_remembered_by_what_it_read_and_what_stood_in(
 
         kept = len(cache.Namespace.open(sample_repo, "runs")._old)
         monkeypatch.setattr(validate_module, "load_repository", meanwhile)
-        _cli(sample_repo, "lint", str(sample_repo / L1))
+        _cli(sample_repo, "lint", str(sample_repo / SALES))
         monkeypatch.setattr(validate_module, "load_repository", original)
         assert len(cache.Namespace.open(sample_repo, "runs")._old) == kept + remembered, rel
         age(sample_repo)
         loads.clear()
-        after = _cli(sample_repo, "lint", str(sample_repo / L1))
+        after = _cli(sample_repo, "lint", str(sample_repo / SALES))
         assert len(loads) == 1, rel  # the inputs are new: checked
-        assert after == _cli(sample_repo, "lint", str(sample_repo / L1), "--no-cache")
+        assert after == _cli(sample_repo, "lint", str(sample_repo / SALES), "--no-cache")
 
 
 def test_another_day_is_another_run(sample_repo: Path, loads: list[Path],
@@ -508,9 +507,10 @@ P1 = PRICING + "/lessons/01-why-customers-object.md"
 
 def test_linting_some_files_takes_the_other_courses_from_their_facts(
         sample_repo: Path, reads: list[str]) -> None:
-    """``lint <paths>`` reads only the courses it reports on; the others stand in from the
-    facts a run kept (unchanged files only), and cross-file findings stay exact: an anchor
-    into another course's lesson, links to a draft course, prerequisites, paths."""
+    """``lint <paths>`` reads only the courses it reports on (and for files within course
+    folders the courses they link to, ``validate_within``); the others stand in from the facts
+    a run kept (unchanged files only), and cross-file findings stay exact: an anchor into
+    another course's lesson, links to a draft course, prerequisites, paths."""
     seed(sample_repo)
     _edit(sample_repo, P1, lambda t: t + (
         "\nSee [BANT](../../sales-basics/lessons/02-qualifying-opportunities.md#no-such-one) "
@@ -523,14 +523,15 @@ def test_linting_some_files_takes_the_other_courses_from_their_facts(
     assert any(d.rule == "LMS311" and d.path == P1 for d in found)
     assert any(d.rule == "LMS312" and d.path == P1 for d in found)
     lint_repository(sample_repo)  # reads everything, keeps the facts
-    for paths in ([PRICING], [P1], [L1], ["paths"], [SALES, "paths"], [P1, L1]):
+    for paths, read in (([PRICING], {PRICING}), ([P1], {PRICING, SALES}), ([L1], {SALES}),
+                        (["paths"], set()), ([SALES, "paths"], {SALES}),
+                        ([P1, L1], {PRICING, SALES})):
         reads.clear()
         _, some = lint_repository(sample_repo, paths)
         wanted = [d for d in found if any(d.path == p or d.path.startswith(p + "/")
                                           for p in paths)]
         assert some.sorted() == wanted, paths
-        courses = {p.split("/")[1] for p in paths if p.startswith("courses/")}
-        assert {r.split("/")[1] for r in reads} == courses, paths  # the others stood in
+        assert {r.rsplit("/", 2)[0] for r in reads} == read, paths  # the others stood in
     # a change in a course that stands in is seen: it is read again
     _edit(sample_repo, L2, lambda t: t.replace("## BANT: a quick first filter",
                                                "## No such one"))
@@ -543,22 +544,15 @@ def test_linting_some_files_takes_the_other_courses_from_their_facts(
 
 def test_facts_of_a_course_being_written_are_not_kept(
         sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    loaded: list[str] = []
-    original = loader.load_course
-
-    def counting(root: Path, folder: Path, *args: Any) -> Any:
-        loaded.append(folder.name)
-        return original(root, folder, *args)
-
-    monkeypatch.setattr(loader, "load_course", counting)
+    loaded = recorded(monkeypatch, loader, "load_course", lambda root, folder, *_: folder.name)
     age(sample_repo)
     _edit(sample_repo, L1, lambda t: t + "\nOne more line.\n")  # just now: too recent
     lint_repository(sample_repo)
     assert len(loaded) == 5
     loaded.clear()
-    _, some = lint_repository(sample_repo, [P1])
+    _, some = lint_repository(sample_repo, [PRICING])
     assert sorted(loaded) == ["handling-pricing-objections", "sales-basics"]
-    _, fresh = lint_repository(sample_repo, [P1], cache=False)
+    _, fresh = lint_repository(sample_repo, [PRICING], cache=False)
     assert some.sorted() == fresh.sorted()
 
 
@@ -641,21 +635,21 @@ def test_a_run_writes_the_new_facts_to_the_small_file_of_recent_ones(
     for i in range(2):
         _edit(sample_repo, L2, lambda t, i=i: t + f"\nEdited {i}.\n")  # (L1 links into it)
         age_new(sample_repo)
-        _, some = lint_repository(sample_repo, [P1])
-        assert some.sorted() == lint_repository(sample_repo, [P1], cache=False)[1].sorted()
+        _, some = lint_repository(sample_repo, [PRICING])
+        assert some.sorted() == lint_repository(sample_repo, [PRICING], cache=False)[1].sorted()
         assert (folder / "facts.bin").stat().st_ino == whole.st_ino  # not written again
         assert (folder / "facts-recent.bin").exists()
         reads.clear()
-        _, again = lint_repository(sample_repo, [P1])  # sales-basics from the recent facts
+        _, again = lint_repository(sample_repo, [PRICING])  # sales-basics from the recent facts
         assert again.sorted() == some.sorted() and not any(SALES in r for r in reads)
     (folder / "facts-recent.bin").write_bytes(b"damaged")
     _edit(sample_repo, L2, lambda t: t + "\nEdited again.\n")
     age_new(sample_repo)
-    done = subprocess.run([sys.executable, "-m", "lmsctl", "lint", P1], cwd=sample_repo,
+    done = subprocess.run([sys.executable, "-m", "lmsctl", "lint", PRICING], cwd=sample_repo,
                           capture_output=True, text=True, check=False)
     assert "facts-recent.bin is not used" in done.stderr
     assert done.stdout == subprocess.run(
-        [sys.executable, "-m", "lmsctl", "lint", P1, "--no-cache"], cwd=sample_repo,
+        [sys.executable, "-m", "lmsctl", "lint", PRICING, "--no-cache"], cwd=sample_repo,
         capture_output=True, text=True, check=False).stdout
     whole = (folder / "facts.bin").stat()  # (a damaged file: all written again)
     _edit(sample_repo, L2, lambda t: t + "\nEdited once more.\n")
@@ -669,6 +663,23 @@ def test_a_run_writes_the_new_facts_to_the_small_file_of_recent_ones(
     assert_same(sample_repo)  # one more: all in facts.bin again
     assert not (folder / "facts-recent.bin").exists()
     assert (folder / "facts.bin").stat().st_ino != whole.st_ino
+
+
+def test_a_whole_run_with_stand_ins_restores_no_course_yml_reading(sample_repo: Path) -> None:
+    """A build's checks (``kept``: every unchanged course a stand-in) restore a stand-in's
+    course.yml reading only when a finding needs it (at 1,000 courses restoring them all was
+    two thirds of the reference checks); the report is a full run's."""
+    from lmsctl.checks.validate import Facts
+
+    age(sample_repo)
+    _, fresh = validate_repository(sample_repo, cache=False)
+    validate_repository(sample_repo, facts=True)  # keeps the facts
+    kept = Facts.open(sample_repo)
+    assert kept is not None
+    repo, report = validate_repository(sample_repo, kept=kept)
+    assert report.sorted() == fresh.sorted()
+    standing = [c for c in repo.courses if c.id in kept.standing]
+    assert len(standing) == 5 and not any("doc" in c.__dict__ for c in standing)
 
 
 def test_stand_ins_made_ahead_are_kept_while_their_entry_is_the_same(sample_repo: Path) -> None:

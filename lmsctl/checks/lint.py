@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from lmsctl.checks.lint_report import CourseChange, LintReport
+from lmsctl.checks.paths import course_files
 from lmsctl.checks.paths import rel_paths as rel_paths  # noqa: F401  (re-exported)
 from lmsctl.checks.registry import (
     COURSE_CHECKS,
@@ -38,7 +39,7 @@ from lmsctl.checks.rules.checks import (
     Settings,
 )
 from lmsctl.checks.suppressions import FileSuppressions, parse_directive, yaml_directives
-from lmsctl.checks.validate import validate_repository
+from lmsctl.checks.validate import validate_repository, validate_within
 from lmsctl.content.ahead import found_ahead, working_ahead
 from lmsctl.content.loader import load_config
 from lmsctl.content.placeholders import find_placeholders, template_texts
@@ -553,12 +554,18 @@ def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | N
                      extra: ExtraFindings | None, cache: bool, texts: frozenset[str]
                      ) -> tuple[Repository, LintReport]:
     # Reporting on some files only (paths, no --changed-since, which keeps validation findings
-    # everywhere): the other courses' lesson references cannot reach the report.
-    only = (lambda repo: scope_for_paths(repo, paths).courses) \
-        if paths and not changed_since else None
-    repo, validation = validate_repository(
-        root, cache, only, only=course_folders(paths) if paths and not changed_since else None,
-        facts=True)
+    # everywhere): the other courses' lesson references cannot reach the report; files within
+    # course folders need those folders and the courses they link to alone (but for insights,
+    # ``extra``, which are given the repository whole).
+    within = course_files(paths) if paths and not changed_since and extra is None else None
+    if within is not None:
+        repo, validation = validate_within(root, within, cache)
+    else:
+        only = (lambda repo: scope_for_paths(repo, paths).courses) \
+            if paths and not changed_since else None
+        repo, validation = validate_repository(
+            root, cache, only, only=course_folders(paths) if paths and not changed_since
+            else None, facts=True)
     config, problems = read_config(repo)
     changes: list[CourseChange] = []
     if changed_since:
@@ -572,11 +579,12 @@ def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | N
     else:
         scope = Scope()
     # a run on some paths reads their courses afresh (the other courses stand in): their own
-    # findings are found again too, cheaper than restoring everyone's
-    store = open_namespace(repo.root, NAMESPACE, cache and not (paths and not changed_since))
+    # findings are found again too, cheaper than restoring everyone's (or making their keys)
+    lasting = cache and not (paths and not changed_since)
+    store = open_namespace(repo.root, NAMESPACE, lasting)
     ctx = Context(repo, config.settings,
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),
-                  scope=scope.courses, store=store if cache else None)
+                  scope=scope.courses, store=store if lasting else None)
     ctx.cache["template_texts"] = texts  # read once, for the workers and LMS309 alike
     found = _run_checks(ctx, ctx.store)
     if extra is not None:

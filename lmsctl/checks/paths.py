@@ -50,3 +50,20 @@ def rel_paths(root: Path, paths: Iterable[Path], cwd: Path | None = None) -> lis
         rel = full.relative_to(root).as_posix()
         out.append("." if rel in ("", ".") else posixpath.normpath(rel))
     return out
+
+
+def course_files(rels: list[str]) -> frozenset[str] | None:
+    """The course folders (their names) that ``rels`` lie in, when each is a file or folder
+    inside a course folder and none is the folder itself or its course.yml (``lint
+    courses/x/lessons/02-y.md``): what a run reports of them depends on nothing but those
+    folders and the courses their lessons link to (``checks.validate.validate_within``);
+    findings that need every course (prerequisites and their cycles, paths, settings) are at
+    course.yml, paths/ and lmsctl.yml. None otherwise."""
+    folders: set[str] = set()
+    for rel in rels:
+        parts = rel.split("/")
+        if (len(parts) < 3 or parts[0] != "courses" or parts[1].startswith(("_", "."))
+                or parts[2:] == ["course.yml"] or any(p in ("", ".", "..") for p in parts)):
+            return None
+        folders.add(parts[1])
+    return frozenset(folders) if folders else None

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from lmsctl.checks.lint_report import LintReport
-from lmsctl.checks.paths import rel_paths
+from lmsctl.checks.paths import course_files, rel_paths
 from lmsctl.checks.report_formats import FORMATTERS, append_step_summary, emit
 from lmsctl.checks.runs import remembered
 from lmsctl.commands import few_collections
@@ -18,14 +18,16 @@ from lmsctl.core.errors import UsageError
 def _lint(root: Path, rels: list[str] | None, changed_since: str | None,
           extra: Any, cache: bool) -> LintReport:
     """A lint report; a run without --changed-since and --analytics (whose findings depend on
-    git and on statements too) may be one remembered from a run with the same inputs."""
+    git and on statements too) may be one remembered from a run with the same inputs, but for
+    one on files within course folders (``course_files``), which reads so little that making
+    the key of a remembered run (a look at every file of the repository) costs more."""
     def fresh() -> LintReport:
         from lmsctl.checks.lint import lint_repository  # not needed by a remembered run
 
         gc.freeze()  # (and what it imports: see few_collections, which every call is within)
         return lint_repository(root, rels, changed_since, extra, cache)[1]
 
-    if changed_since is not None or extra is not None:
+    if changed_since is not None or extra is not None or (rels and course_files(rels)):
         return fresh()
     return remembered(root, ("lint", *(rels or ())), fresh, cache)
 
