@@ -33,6 +33,7 @@ import yaml
 
 from lmsctl.checks.references import is_local, published_files
 from lmsctl.checks.validate import course_digest, document_urls, link_urls, question_keys
+from lmsctl.content.community import updates
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
 from lmsctl.core.cache import digest
@@ -285,14 +286,30 @@ def _link_or_copy(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
-def copy_assets(repo: Repository, course: Course, writer: DocsWriter) -> None:
+def real_folder(path: str, parents: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, with the real path of each parent folder kept in
+    ``parents``: a course folder that is not a symlink costs one ``lstat``, not one per part
+    of its path (this runs for every course on every build, issue 14)."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    parent, name = os.path.split(path)
+    real = parents.get(parent)
+    if real is None:
+        real = parents[parent] = os.path.realpath(parent)
+    return os.path.join(real, name)
+
+
+def copy_assets(repo: Repository, course: Course, writer: DocsWriter,
+                parents: dict[str, str] | None = None) -> None:
     """``assets/`` of the course, plus any other file of the course folder its lessons link
     to (downloads), into the docs tree at the same place (``published_files``). With strings,
-    not Paths: this runs for every course on every build (issue 14)."""
+    not Paths: this runs for every course on every build (issue 14). ``parents``: the real
+    paths of course folders' parents known so far (``real_folder``)."""
     files = published_files(repo, course)
     if not files:
         return
-    course_dir = os.path.realpath(os.path.join(repo.root, course.rel_dir)) + os.sep
+    course_dir = real_folder(os.path.join(repo.root, course.rel_dir),
+                             {} if parents is None else parents) + os.sep
     into = course.rel_dir + "/"
     for real, rel in files:
         writer.link_file(course_dir + real, into + rel.replace(os.sep, "/"))
@@ -623,6 +640,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
         writer.page(urls.path_doc(path.id), path.title, html[urls.path_doc(path.id)],
                     description=path.summary)
 
+    parents: dict[str, str] = {}  # ``real_folder``
     for course in selection.built:
         if cache is None or keys is None:
             manifest_courses[course.id], more = _compile_course(ctx, course, writer,
@@ -631,7 +649,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
         else:
             warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
                                        lesson_pages, manifest_courses, known)
-        copy_assets(repo, course, writer)
+        copy_assets(repo, course, writer, parents)
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
     extra_nav = _community_pages(repo, writer, options, history, selection,
@@ -871,11 +889,13 @@ def _community_pages(repo: Repository, writer: DocsWriter, options: Options, his
     # pages keep their classes (badges, the phone layout), like every other generated page.
     writer.page("contributors.md", _("Contributors"),
                 _contributors(repo, history, options, cache, shared))
+    items = updates(repo, history, include_drafts=drafts)  # the page's and the feed's
     writer.page("whats-new.md", _("What's new"),
-                pages.feed_link("../") + community.whats_new_page(repo, history, "../",
-                                                                  include_drafts=drafts))
+                pages.feed_link("../") + community.whats_new_page(
+                    repo, history, "../", include_drafts=drafts, items=items))
     writer.write(urls.FEED, community.atom_feed(repo, history, repo.config.site_url,
-                                                options.now, include_drafts=drafts))
+                                                options.now, include_drafts=drafts,
+                                                items=items))
     return [{_("What's new"): "whats-new.md"}, {_("Contributors"): "contributors.md"}]
 
 
