@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from lmsctl.cli import cli
 from lmsctl.core.errors import BuildError
+from lmsctl.core.model import Course
 from lmsctl.targets.site import build_cache
 from tests.gitrepo import BOB, GitRepo
 from tests.site_support import build, copy_sample
@@ -607,6 +608,29 @@ def test_the_search_documents_are_read_ahead_and_checked_by_the_plan(repo: Path)
             assert reuse is None and any(f"damaged {name}" in n for n in notes), notes
         else:
             assert reuse is not None and reuse.skip_pages == set(pages) and notes == []
+
+
+def test_what_an_unchanged_course_shows_is_kept_by_its_digest(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a course shows to other pages (``compile.shown``, part of their keys) is kept in
+    the state by the course's digest, for this code: after a lesson edit, only the edited
+    course's is found again (issue 14), and the site is a cold build's."""
+    from lmsctl.targets.site import compile as compiler
+
+    kept = _state(repo)["shown"]
+    assert isinstance(kept, list) and kept[0] == build_cache.code_fingerprint()
+    assert len(kept[1]) > 3
+    found: list[str] = []
+    real = compiler.shown
+
+    def counted(course: Course) -> str:
+        found.append(course.id)
+        return real(course)
+
+    monkeypatch.setattr(compiler, "shown", counted)
+    lesson_edited(repo)
+    rebuild_and_compare(repo, tmp_path)
+    assert found == ["sales-basics"]
 
 
 def _alter_a_published_page(root: Path) -> None:

@@ -363,6 +363,11 @@ class BuildCache:
         #: what this build read and reported (``build_inputs``, ``record``): written with the
         #: state, for the next build with the same inputs to replay
         self.record: dict[str, Any] = {}
+        #: what each course shows to other pages (``compile.shown``) by its
+        #: ``checks.validate.course_digest``: as the last build with this code found it, and as
+        #: this build finds it (kept in the state: ``compile.CourseKeys``)
+        self.shown_kept: dict[str, str] = {}
+        self.shown_found: dict[str, str] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -389,6 +394,10 @@ class BuildCache:
             return
         self.state = state
         self.secret = state["secret"]
+        shown = state.get("shown")
+        if isinstance(shown, list) and len(shown) == 2 and shown[0] == code_fingerprint() \
+                and isinstance(shown[1], dict):
+            self.shown_kept = shown[1]
 
     def _read_checked(self, name: str, expected: str, folder: Path | None = None,
                       decode: Callable[[bytes], Any] = json.loads,
@@ -723,6 +732,7 @@ class BuildCache:
             "record": self.record,
             "history": history,
             "published": _marker(out),
+            "shown": [code_fingerprint(), self.shown_found],
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
         keep = {STATE, "lock", site_name, heads[0], *(found[0] for found in parts.values()),

@@ -542,11 +542,17 @@ class CourseKeys:
     options, the translations)."""
 
     def __init__(self, ctx: pages.SiteContext, lesson_pages: LessonPages, options: Options,
-                 shared: str) -> None:
+                 shared: str, kept_shown: dict[str, str] | None = None,
+                 found_shown: dict[str, str] | None = None) -> None:
         self.ctx = ctx
         self.lesson_pages = lesson_pages
         self.shared = shared
         self._shown: dict[str, str] = {}
+        #: ``shown`` by ``course_digest`` (which says all it reads): as the last build found
+        #: it (``BuildCache.shown_kept``), and as this one does, for the next
+        #: (``BuildCache.shown_found``): an unchanged course's is a look-up (issue 14)
+        self.kept_shown = kept_shown if kept_shown is not None else {}
+        self.found_shown = found_shown if found_shown is not None else {}
         #: course id -> the paths holding it, in order
         self._holding: dict[str, list[LearningPath]] = {}
         for p in ctx.paths:
@@ -556,7 +562,11 @@ class CourseKeys:
     def shown(self, course: Course) -> str:
         found = self._shown.get(course.id)
         if found is None:
-            found = self._shown[course.id] = shown(course)
+            known = course_digest(course)
+            found = self.kept_shown.get(known)
+            if not isinstance(found, str):
+                found = shown(course)
+            self._shown[course.id] = self.found_shown[known] = found
         return found
 
     def key(self, course: Course) -> str:
@@ -621,7 +631,8 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             build_cache.translations_fingerprint(options.translations), repr(config),
             repr((options.drafts, options.course, options.package)), repr(bool(ctx.paths)),
             repr(sorted(pages.people_names(config, history).items())),
-            selection.preview.id if selection.preview else ""))
+            selection.preview.id if selection.preview else ""),
+            cache.shown_kept, cache.shown_found)
 
     html = _site_pages(ctx, selection, cache, keys)
     writer.page("index.md", config.site_title, html["index.md"], hide=("toc", "navigation"),
@@ -827,14 +838,16 @@ def _page_digests(writer: DocsWriter, manifest: dict[str, Any],
     out: dict[str, str] = {}
     for doc, d in writer.digests.items():
         entry = writer.pages.get(doc) or {}
-        cid = str(entry.get("course") or "")
+        # a stored course's entries say their course and kind without a dict made for each
+        cid, kind = (str(entry.get("course") or ""), entry.get("kind")) \
+            if isinstance(entry, dict) else (entry.course, entry.kind)
         if cid:
             # a lesson's page keeps its repository path (``urls.lesson_doc``)
             version = lessons.get(f"{cid}/{lesson_id(posixpath.basename(doc))}", "") \
-                if entry.get("kind") == "lesson" else ""
+                if kind == "lesson" else ""
             out[doc] = digest(d, scopes.get(cid, ""), version)
         else:
-            out[doc] = digest(d, every_page) if entry.get("kind") == "document" else d
+            out[doc] = digest(d, every_page) if kind == "document" else d
     return out
 
 
