@@ -564,6 +564,41 @@ def test_the_copy_a_state_names_is_never_changed_in_place(
     assert files_of(_slot(repo) / after) == files_of(repo / "site")
 
 
+@pytest.mark.parametrize("where", ["courses/sales-basics/by-hand.html", "by-hand.html"])
+def test_a_file_added_to_the_published_site_by_hand_never_comes_back(
+        where: str, repo: Path, tmp_path: Path) -> None:
+    """The site a build replaces becomes the cache's copy only when no file was added to it
+    (``folders_stamp``): else a later build, which removes what the state lists from that
+    copy (``assemble``), would publish the added file again."""
+    lesson_edited(repo)
+    build(repo, repo / "site")  # the copy of the warm repository: its first copy made again
+    (repo / "site" / where).write_text("by hand", encoding="utf-8")
+    lesson_added(repo)
+    rebuild_and_compare(repo, tmp_path / "first")
+    quiz_changed(repo)
+    rendered, pages, printed = rebuild_and_compare(repo, tmp_path / "second")
+    assert rendered < pages and "note:" not in printed
+    assert where not in files_of(_slot(repo) / str(_state(repo)["site"]))
+
+
+def test_an_untouched_replaced_site_becomes_the_copy(repo: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp of a published site's folders (``folders_stamp``) is the same when the next
+    build replaces it: that site becomes the cache's copy, no file linked again."""
+    lesson_edited(repo)
+    build(repo, repo / "site")  # the copy of the warm repository: its first copy made again
+
+    def no_links(*_args: object) -> None:
+        raise AssertionError("the site was linked file by file")
+
+    monkeypatch.setattr(build_cache, "link_tree", no_links)
+    monkeypatch.setattr(build_cache, "update_tree", no_links)
+    for k, change in enumerate([lesson_added, quiz_changed]):
+        change(repo)
+        rendered, pages, printed = rebuild_and_compare(repo, tmp_path / str(k))
+        assert rendered < pages and "note:" not in printed
+
+
 def test_assemble_removes_what_the_state_lists_but_the_kept_files(tmp_path: Path) -> None:
     """The cached site's folder becomes the site: the files its listing names but ``keep``
     are removed (with the folders they leave empty), the rendered ones put over it; the

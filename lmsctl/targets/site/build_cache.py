@@ -55,7 +55,7 @@ import os
 import secrets
 import shutil
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -689,7 +689,7 @@ class BuildCache:
         before: dict[str, Any] = self.state.get("outputs") or {}
         outputs: dict[str, list[int]] = {}
         try:
-            if replaced is not None and self._published(replaced):
+            if replaced is not None and self._published(replaced, before):
                 site_name = f"site-{token}"
                 os.rename(replaced, folder / site_name)
                 outputs = refresh_copy(out, folder / site_name, before, set(keep),
@@ -733,6 +733,7 @@ class BuildCache:
             "history": history,
             "published": _marker(out),
             "shown": [code_fingerprint(), self.shown_found],
+            "folders": folders_stamp(out, outputs),
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
         keep = {STATE, "lock", site_name, heads[0], *(found[0] for found in parts.values()),
@@ -761,11 +762,15 @@ class BuildCache:
             (self.folder / name).write_bytes(raw)
         return [name, sha]
 
-    def _published(self, site: Path) -> bool:
+    def _published(self, site: Path, listed: Iterable[str]) -> bool:
         """Whether ``site`` is the site the last commit recorded as published (its marker
-        file, by inode and time): its files are then the cached copy's."""
+        file, by inode and time) with no file added since (``folders_stamp`` of the files it
+        ``listed``): its files are then the cached copy's."""
         found = _marker(site)
-        return found is not None and found == self.state.get("published")
+        if found is None or found != self.state.get("published"):
+            return False
+        stamp = folders_stamp(site, listed)
+        return stamp is not None and stamp == self.state.get("folders")
 
     def _docs_parts(self, docs: Mapping[str, Any]) -> dict[str, list[Any]]:
         """Write the search documents of each part (a course's pages, the other pages) that
@@ -866,6 +871,27 @@ def _marker(site: Path) -> list[int] | None:
     except OSError:
         return None
     return [st.st_ino, st.st_mtime_ns]
+
+
+def folders_stamp(site: Path, names: Iterable[str]) -> str | None:
+    """A digest of the names at the top of ``site`` and of the modification time of every
+    folder below it that holds one of ``names`` (its files): a file added to a published site
+    by hand, anywhere, changes it (a folder's time changes with its entries), without a walk
+    of the site: the site it replaced becomes the cache's copy only when it has just the files
+    the state lists (``assemble`` removes by that listing). None when a folder is missing."""
+    folders: set[str] = set()
+    for name in names:
+        folder = os.path.dirname(name)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    base = str(site) + os.sep
+    try:
+        return digest(repr(sorted(os.listdir(site))),
+                      *(f"{folder} {os.stat(base + folder).st_mtime_ns}"
+                        for folder in sorted(folders)))
+    except OSError:
+        return None
 
 
 def docs_part(src: str) -> str:
