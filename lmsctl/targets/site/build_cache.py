@@ -875,21 +875,21 @@ def _marker(site: Path) -> list[int] | None:
 
 def folders_stamp(site: Path, names: Iterable[str]) -> str | None:
     """A digest of the names at the top of ``site`` and of the modification time of every
-    folder below it that holds one of ``names`` (its files): a file added to a published site
-    by hand, anywhere, changes it (a folder's time changes with its entries), without a walk
-    of the site: the site it replaced becomes the cache's copy only when it has just the files
-    the state lists (``assemble`` removes by that listing). None when a folder is missing."""
-    folders: set[str] = set()
+    folder below it that holds one of ``names`` (its files, in their order: the state's
+    listing, as ``commit`` wrote it): a file added to a published site by hand, anywhere,
+    changes it (a folder's time changes with its entries), without a walk of the site: the
+    site it replaced becomes the cache's copy only when it has just the files the state lists
+    (``assemble`` removes by that listing). None when a folder is missing."""
+    folders: dict[str, None] = {}
     for name in names:
-        folder = os.path.dirname(name)
+        folder = name.rpartition("/")[0]
         while folder and folder not in folders:
-            folders.add(folder)
-            folder = os.path.dirname(folder)
+            folders[folder] = None
+            folder = folder.rpartition("/")[0]
     base = str(site) + os.sep
     try:
-        return digest(repr(sorted(os.listdir(site))),
-                      *(f"{folder} {os.stat(base + folder).st_mtime_ns}"
-                        for folder in sorted(folders)))
+        return digest(repr(sorted(os.listdir(site))), "\n".join(
+            f"{folder} {os.stat(base + folder).st_mtime_ns}" for folder in folders))
     except OSError:
         return None
 
