@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from lmsctl.cli import cli
 from lmsctl.core.errors import BuildError
+from lmsctl.core.model import Course
 from lmsctl.targets.site import build_cache
 from tests.gitrepo import BOB, GitRepo
 from tests.site_support import build, copy_sample
@@ -526,6 +527,147 @@ def test_a_damaged_compiled_course_whose_pages_are_not_rendered_is_left_unread(
     assert rendered == 0 and "note:" not in printed  # its pages were not read
 
 
+def test_an_unchanged_course_is_read_from_the_heads_file_alone(repo: Path,
+                                                                tmp_path: Path) -> None:
+    """The heads of the stored courses are one file (``heads-<hash>.json``, issue 14): a
+    rebuild after a lesson edit opens no other course's stored file while the cached site has
+    its pages (here they are gone, and nothing says so), and the site is a cold build's."""
+    heads = _state(repo)["heads"]
+    assert isinstance(heads, list) and (_slot(repo) / str(heads[0])).is_file()
+    stored = [p for p in _slot(repo).glob("compile-*.json") if b'"kind":"lesson"' in p.read_bytes()]
+    assert len(stored) > 3
+    for path in stored:  # the courses' (not the site pages' also stored there)
+        path.unlink()
+    lesson_edited(repo)
+    rendered, _, printed = rebuild_and_compare(repo, tmp_path)
+    assert "note:" not in printed and rendered == 1, printed
+    assert _state(repo)["heads"] != heads  # the edited course's head, written again
+
+
+def test_the_copy_a_state_names_is_never_changed_in_place(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the cached copy's folder cannot become the new site (``assemble`` links the kept
+    files instead, as on another file system), the copy is brought up to date under a new
+    name, so that no state ever names a copy holding files it does not list (``assemble``
+    removes by the listing)."""
+    def link_instead(stage: Path, reuse: build_cache.Reuse, keep: set[str]) -> bool:
+        build_cache._link_kept(stage, reuse.site, keep)
+        return False
+
+    monkeypatch.setattr(build_cache, "assemble", link_instead)
+    before = str(_state(repo)["site"])
+    lesson_edited(repo)
+    rendered, pages, printed = rebuild_and_compare(repo, tmp_path)
+    assert "note:" not in printed and rendered < pages
+    after = str(_state(repo)["site"])
+    assert after != before and not (_slot(repo) / before).exists()
+    assert files_of(_slot(repo) / after) == files_of(repo / "site")
+
+
+@pytest.mark.parametrize("where", ["courses/sales-basics/by-hand.html", "by-hand.html"])
+def test_a_file_added_to_the_published_site_by_hand_never_comes_back(
+        where: str, repo: Path, tmp_path: Path) -> None:
+    """The site a build replaces becomes the cache's copy only when no file was added to it
+    (``folders_stamp``): else a later build, which removes what the state lists from that
+    copy (``assemble``), would publish the added file again."""
+    lesson_edited(repo)
+    build(repo, repo / "site")  # the copy of the warm repository: its first copy made again
+    (repo / "site" / where).write_text("by hand", encoding="utf-8")
+    lesson_added(repo)
+    rebuild_and_compare(repo, tmp_path / "first")
+    quiz_changed(repo)
+    rendered, pages, printed = rebuild_and_compare(repo, tmp_path / "second")
+    assert rendered < pages and "note:" not in printed
+    assert where not in files_of(_slot(repo) / str(_state(repo)["site"]))
+
+
+def test_an_untouched_replaced_site_becomes_the_copy(repo: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp of a published site's folders (``folders_stamp``) is the same when the next
+    build replaces it: that site becomes the cache's copy, no file linked again."""
+    lesson_edited(repo)
+    build(repo, repo / "site")  # the copy of the warm repository: its first copy made again
+
+    def no_links(*_args: object) -> None:
+        raise AssertionError("the site was linked file by file")
+
+    monkeypatch.setattr(build_cache, "link_tree", no_links)
+    monkeypatch.setattr(build_cache, "update_tree", no_links)
+    for k, change in enumerate([lesson_added, quiz_changed]):
+        change(repo)
+        rendered, pages, printed = rebuild_and_compare(repo, tmp_path / str(k))
+        assert rendered < pages and "note:" not in printed
+
+
+def test_assemble_removes_what_the_state_lists_but_the_kept_files(tmp_path: Path) -> None:
+    """The cached site's folder becomes the site: the files its listing names but ``keep``
+    are removed (with the folders they leave empty), the rendered ones put over it; the
+    folder is not walked (it holds nothing else, ``BuildCache.commit``)."""
+    cached, stage = tmp_path / "site-1", tmp_path / ".site-1-ab"
+    for rel in ("index.html", "a/index.html", "b/index.html", "b/c/index.html", "unlisted"):
+        (cached / rel).parent.mkdir(parents=True, exist_ok=True)
+        (cached / rel).write_text("cached " + rel, encoding="utf-8")
+    (stage / "a").mkdir(parents=True)
+    (stage / "a/index.html").write_text("rendered", encoding="utf-8")
+    reuse = build_cache.Reuse(site=cached, skip_pages=set(), static={}, outputs={},
+                              listed=["index.html", "a/index.html", "b/index.html",
+                                      "b/c/index.html"])
+    assert build_cache.assemble(stage, reuse, {"index.html"})
+    assert files_of(stage) == {"index.html": b"cached index.html", "a/index.html": b"rendered",
+                               "unlisted": b"cached unlisted"}
+    assert not cached.exists() and not (stage / "b").exists()
+
+
+def test_the_search_documents_are_read_ahead_and_checked_by_the_plan(repo: Path) -> None:
+    """``prefetch_docs`` reads the files of search documents (and their SHA-256) in a thread
+    while the courses are compiled; ``plan`` checks what it read against the state, so a
+    damaged file read ahead is noticed as one read then."""
+    state = _state(repo)
+    pages = {src: v[0] for src, v in state["pages"].items()}  # type: ignore[attr-defined]
+    parts = state["docs"]
+    assert isinstance(parts, dict) and len(parts) > 3
+    for damaged in (False, True):
+        notes: list[str] = []
+        cache = build_cache.BuildCache(_slot(repo), notes.append)
+        cache.load()
+        cache.prefetch_docs()
+        assert cache._prefetch is not None
+        thread, read = cache._prefetch
+        thread.join()
+        assert sorted(read) == sorted(found[0] for found in parts.values())
+        if damaged:
+            name = parts["sales-basics"][0]
+            read[name] = (read[name][0] + b" ", read[name][1][::-1])
+        reuse = cache.plan(pages)
+        if damaged:
+            assert reuse is None and any(f"damaged {name}" in n for n in notes), notes
+        else:
+            assert reuse is not None and reuse.skip_pages == set(pages) and notes == []
+
+
+def test_what_an_unchanged_course_shows_is_kept_by_its_digest(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a course shows to other pages (``compile.shown``, part of their keys) is kept in
+    the state by the course's digest, for this code: after a lesson edit, only the edited
+    course's is found again (issue 14), and the site is a cold build's."""
+    from lmsctl.targets.site import compile as compiler
+
+    kept = _state(repo)["shown"]
+    assert isinstance(kept, list) and kept[0] == build_cache.code_fingerprint()
+    assert len(kept[1]) > 3
+    found: list[str] = []
+    real = compiler.shown
+
+    def counted(course: Course) -> str:
+        found.append(course.id)
+        return real(course)
+
+    monkeypatch.setattr(compiler, "shown", counted)
+    lesson_edited(repo)
+    rebuild_and_compare(repo, tmp_path)
+    assert found == ["sales-basics"]
+
+
 def _alter_a_published_page(root: Path) -> None:
     # the published site and the cache share files (hard links; the copy of the repository
     # made for the test does not): an in-place write to one reaches the other
@@ -548,6 +690,13 @@ def _remove_search_documents(root: Path) -> None:
     (_slot(root) / parts["sales-basics"][0]).unlink()  # one course's part
 
 
+def _damage_the_heads(root: Path) -> None:
+    path = _slot(root) / str(_state(root)["heads"][0])  # type: ignore[index]
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    path.write_bytes(bytes(raw))
+
+
 def _damage_the_history(root: Path) -> None:
     key = _state(root)["history"][0]  # type: ignore[index]
     path = _slot(root) / f"history-{key}.json"
@@ -564,6 +713,7 @@ DAMAGE: list[tuple[Callable[[Path], None], str]] = [
     (_truncate_a_cached_file, "missing or altered"),
     (_remove_search_documents, "misses docs-"),
     (_damage_the_history, "damaged history-"),
+    (_damage_the_heads, "damaged heads-"),
 ]
 
 

@@ -12,11 +12,14 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
 - ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings:
   ``encode_stored``, a JSON head and the texts as they are),
   keyed by a hash of everything compiling the course reads (``CourseKeys.key``; the state
-  keeps the SHA-256 of the whole file and of its head, ``heads``: a rebuild reads the head of
-  an unchanged course alone, and its pages only when it renders them, ``kept``); a build writes
+  keeps the SHA-256 of the whole file); a build writes
   each course it compiles to its own workspace (``BuildCache.pending``) as soon as it is
   compiled, not kept in memory until the build ends (issue 14), and moves it here once the
   site is published;
+- ``heads-<hash>.json``: the heads of every stored course, one line each (its key, then its
+  head), in one file (named and checked by its SHA-256, ``heads`` in the state): a rebuild
+  reads it once and each unchanged course's head from it, not 1,000 files, and that course's
+  pages only when it renders them (``kept``, issue 14);
 - ``docs-<hash>.json``: every page's search documents, one file per course (and one for the
   other pages), named by a hash of its content: a build rewrites only the parts it rendered,
   and reads only those of the search index groups it writes again;
@@ -51,7 +54,8 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,6 +145,9 @@ class Reuse:
     #: the other files of docs/ whose cached output is still right (they are not written into
     #: docs/ either): output path -> what ``static`` had for it (None for none)
     skip_statics: dict[str, list[int] | None] = field(default_factory=dict)
+    #: every file the cached site holds (the state's listing of it, intact or not): what
+    #: ``assemble`` removes but the kept files, without walking the site (issue 14)
+    listed: Collection[str] = ()
 
     def cached(self, src: str) -> Any:
         """The cached search documents of page ``src`` (read with its part)."""
@@ -229,9 +236,30 @@ def decode_stored(raw: bytes) -> Stored:
                   digests=dict(head["digests"]))
 
 
-def _head_end(raw: bytes) -> int:
-    """Where the head of a stored course ends (its newline included)."""
-    return raw.index(b"\n", len(COMPILED_MAGIC)) + 1
+def _head(raw: bytes) -> bytes:
+    """The head of a stored course (its JSON, without the newline that ends it)."""
+    return raw[len(COMPILED_MAGIC):raw.index(b"\n", len(COMPILED_MAGIC))]
+
+
+#: The first line of ``heads-<hash>.json``; then one line per stored course: its key, a space,
+#: its head (JSON on one line: ``encode_stored``).
+HEADS_MAGIC = b"lmsctl-heads 1\n"
+
+
+def encode_heads(heads: Mapping[str, bytes]) -> bytes:
+    return b"".join([HEADS_MAGIC, *(key.encode("ascii") + b" " + heads[key] + b"\n"
+                                    for key in sorted(heads))])
+
+
+def decode_heads(raw: bytes) -> dict[str, bytes]:
+    """The heads ``encode_heads`` wrote (ValueError when it is not such a file)."""
+    if not raw.startswith(HEADS_MAGIC) or not raw.endswith(b"\n"):
+        raise ValueError("not the heads of stored courses")
+    heads: dict[str, bytes] = {}
+    for line in raw[len(HEADS_MAGIC):-1].split(b"\n") if len(raw) > len(HEADS_MAGIC) else ():
+        key, _, head = line.partition(b" ")
+        heads[key.decode("ascii")] = head
+    return heads
 
 
 class Damaged(Exception):
@@ -317,13 +345,17 @@ class BuildCache:
         self.new_compiled: dict[str, str] = {}
         self.pending = folder / PENDING
         self.used_compiled: set[str] = set()
-        #: each stored course's head: key -> [its size, its SHA-256] (``kept``)
-        self.new_heads: dict[str, list[Any]] = {}
+        #: each stored course's head (``_head``) this build read or wrote, by its key: the
+        #: ``heads-<hash>.json`` file of the state, read once when first needed (``kept``)
+        self.heads: dict[str, bytes] | None = None
         self._forgotten: set[str] = set()
         self._complaints: set[str] = set()
         #: the search documents checked by ``plan``: part -> (file, SHA-256, each page's
         #: number of documents per scope, the file's bytes), read when asked (``part_docs``)
         self.docs_parts: dict[str, tuple[str, str, dict[str, Any], bytes]] = {}
+        #: the files of search documents read ahead (``prefetch_docs``): the thread reading
+        #: them, and each file's bytes and SHA-256 by its name
+        self._prefetch: tuple[threading.Thread, dict[str, tuple[bytes, str]]] | None = None
         self._parsed: dict[str, dict[str, Any]] = {}
         #: the history read from the cache ([key, SHA-256]), or read from git (key, bytes)
         self.history_kept: tuple[str, str] | None = None
@@ -331,6 +363,11 @@ class BuildCache:
         #: what this build read and reported (``build_inputs``, ``record``): written with the
         #: state, for the next build with the same inputs to replay
         self.record: dict[str, Any] = {}
+        #: what each course shows to other pages (``compile.shown``) by its
+        #: ``checks.validate.course_digest``: as the last build with this code found it, and as
+        #: this build finds it (kept in the state: ``compile.CourseKeys``)
+        self.shown_kept: dict[str, str] = {}
+        self.shown_found: dict[str, str] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -357,17 +394,26 @@ class BuildCache:
             return
         self.state = state
         self.secret = state["secret"]
+        shown = state.get("shown")
+        if isinstance(shown, list) and len(shown) == 2 and shown[0] == code_fingerprint() \
+                and isinstance(shown[1], dict):
+            self.shown_kept = shown[1]
 
     def _read_checked(self, name: str, expected: str, folder: Path | None = None,
-                      decode: Callable[[bytes], Any] = json.loads) -> Any:
+                      decode: Callable[[bytes], Any] = json.loads,
+                      read: tuple[bytes, str] | None = None) -> Any:
         """A stored file (JSON, or what ``decode`` reads) in the cache, or ``folder``, whose
-        SHA-256 must be ``expected`` (None when it is not)."""
-        try:
-            raw = ((folder or self.folder) / name).read_bytes()
-        except OSError:
-            self.complain(f"misses {name}")
-            return None
-        if hashlib.sha256(raw).hexdigest() != expected:
+        SHA-256 must be ``expected`` (None when it is not); ``read``: its bytes and SHA-256,
+        when already read."""
+        if read is None:
+            try:
+                raw = ((folder or self.folder) / name).read_bytes()
+            except OSError:
+                self.complain(f"misses {name}")
+                return None
+            read = (raw, hashlib.sha256(raw).hexdigest())
+        raw = read[0]
+        if read[1] != expected:
             self.complain(f"has a damaged {name}")
             return None
         try:
@@ -388,23 +434,18 @@ class BuildCache:
             self.state = {**self.state, "site": "", "pages": {}, "outputs": {}, "static": {}}
 
     def kept(self, key: str) -> tuple[Stored, KeptPages] | None:
-        """A stored course by its head alone (checked against the SHA-256 the state keeps of
-        it): its member, warnings, digests, and its pages as ``KeptPages`` (their docs/ paths,
-        courses and kinds in ``Stored.writes``, texts and entries left to read). None when the
-        state keeps no head for it, or it is missing or damaged (``compiled`` then)."""
-        heads = self.state.get("heads")
-        found = heads.get(key) if isinstance(heads, dict) and key not in self.new_compiled \
-            and key not in self._forgotten else None
-        if not (isinstance(found, list) and len(found) == 2
-                and isinstance((self.state.get("compiled") or {}).get(key), str)):
+        """A stored course by its head alone (from ``heads-<hash>.json``, read once): its
+        member, warnings, digests, and its pages as ``KeptPages`` (their docs/ paths, courses
+        and kinds in ``Stored.writes``, texts and entries left to read). None when the state
+        keeps no head for it, or the heads are missing or damaged (``compiled`` then)."""
+        if key in self.new_compiled or key in self._forgotten \
+                or not isinstance((self.state.get("compiled") or {}).get(key), str):
             return None
-        name = f"compile-{key}.json"
+        found = self._heads().get(key)
+        if found is None:
+            return None
         try:
-            with open(self.folder / name, "rb") as f:
-                raw = f.read(int(found[0]))
-            if hashlib.sha256(raw).hexdigest() != found[1] or _head_end(raw) != len(raw):
-                raise ValueError("another head")
-            head = json.loads(raw[len(COMPILED_MAGIC):])
+            head = json.loads(found)
             pages = KeptPages(self, key)
             writes: list[list[Any]] = [
                 [str(doc), LaterText(pages, i), None if size < 0 else
@@ -412,10 +453,21 @@ class BuildCache:
                 for i, (doc, _text_size, size, course, kind) in enumerate(head["pages"])]
             stored = Stored(writes=writes, course=dict(head["course"]),
                             warnings=list(head["warnings"]), digests=dict(head["digests"]))
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
+        except (ValueError, TypeError, KeyError, IndexError):
             return None  # read whole (``compiled``), which says what is wrong
         self.used_compiled.add(key)
         return stored, pages
+
+    def _heads(self) -> dict[str, bytes]:
+        """The heads of the stored courses the state names (read and checked once; empty,
+        with a note, when they are missing or damaged: each course is then read whole)."""
+        if self.heads is None:
+            found = self.state.get("heads")
+            heads: Any = None
+            if isinstance(found, list) and len(found) == 2:
+                heads = self._read_checked(str(found[0]), str(found[1]), decode=decode_heads)
+            self.heads = heads if isinstance(heads, dict) else {}
+        return self.heads
 
     def forget(self, key: str) -> None:
         """A stored course found damaged after its head was used: not kept, not used again
@@ -433,11 +485,15 @@ class BuildCache:
             expected = (self.state.get("compiled") or {}).get(key)
             if not isinstance(expected, str):
                 return None
-        stored = self._read_checked(name, expected, folder, decode_stored)
-        if not isinstance(stored, Stored):
+        found = self._read_checked(name, expected, folder,
+                                   lambda raw: (decode_stored(raw), _head(raw)))
+        if found is None:
             return None
+        stored, head = found
+        assert isinstance(stored, Stored)
         if key not in self.new_compiled:
             self.used_compiled.add(key)
+            self._heads()[key] = head  # kept with the state this build writes
         return stored
 
     def remember_compiled(self, key: str, stored: Stored) -> None:
@@ -455,8 +511,7 @@ class BuildCache:
                           f"({exc.strerror or exc}): they compile again next time")
             return
         self.new_compiled[key] = hashlib.sha256(raw).hexdigest()
-        end = _head_end(raw)
-        self.new_heads[key] = [end, hashlib.sha256(raw[:end]).hexdigest()]
+        self._heads()[key] = _head(raw)
 
     def history(self, key: str) -> History | None:
         """The history the last good build read under ``key`` (``history-<key>.json``, its
@@ -532,7 +587,8 @@ class BuildCache:
         skip_statics = {doc: static.get(doc) for doc, d in (statics or {}).items()
                         if doc in intact and known.get(doc) == d}
         return Reuse(site=site, skip_pages=skip, static=static, outputs=intact,
-                     gone=sorted(gone), sizes=sizes, cache=self, skip_statics=skip_statics)
+                     gone=sorted(gone), sizes=sizes, cache=self, skip_statics=skip_statics,
+                     listed=state["outputs"].keys())
 
     def _read_docs_parts(self, parts: Any) -> dict[str, list[int]] | None:
         """Check every file of search documents the state names (its SHA-256; its JSON is
@@ -541,17 +597,42 @@ class BuildCache:
         scope, or None when a file is missing or damaged."""
         if not isinstance(parts, dict):
             return None
+        read: dict[str, tuple[bytes, str]] = {}
+        if self._prefetch is not None:
+            self._prefetch[0].join()
+            read = self._prefetch[1]
         sizes: dict[str, list[int]] = {}
         for part, found in parts.items():
             if not (isinstance(found, list) and len(found) == 3 and isinstance(found[2], dict)):
                 return None
             name, expected = str(found[0]), str(found[1])
-            raw = self._read_checked(name, expected, decode=bytes)
+            raw = self._read_checked(name, expected, decode=bytes, read=read.get(name))
             if raw is None:
                 return None
             self.docs_parts[part] = (name, expected, found[2], raw)
             sizes.update(found[2])
         return sizes
+
+    def prefetch_docs(self) -> None:
+        """Start reading the files of search documents the state names (and their SHA-256)
+        in a thread: ``plan`` checks them once the courses are compiled, which goes on
+        meanwhile (reading files and hashing them let other threads run; issue 14: about
+        34 MB at 1,000 courses). A file the thread cannot read is read again by ``plan``."""
+        parts = self.state.get("docs")
+        if self._prefetch is not None or not isinstance(parts, dict):
+            return
+        names = [str(found[0]) for found in parts.values() if isinstance(found, list) and found]
+        read: dict[str, tuple[bytes, str]] = {}
+
+        def run() -> None:
+            for name in names:
+                with contextlib.suppress(OSError):
+                    raw = (self.folder / name).read_bytes()
+                    read[name] = (raw, hashlib.sha256(raw).hexdigest())
+
+        thread = threading.Thread(target=run, name="lmsctl-search-documents", daemon=True)
+        self._prefetch = (thread, read)
+        thread.start()
 
     def part_docs(self, part: str) -> dict[str, Any]:
         """The search documents of ``part`` that ``plan`` checked (empty when it has none)."""
@@ -608,12 +689,17 @@ class BuildCache:
         before: dict[str, Any] = self.state.get("outputs") or {}
         outputs: dict[str, list[int]] = {}
         try:
-            if replaced is not None and self._published(replaced):
+            if replaced is not None and self._published(replaced, before):
                 site_name = f"site-{token}"
                 os.rename(replaced, folder / site_name)
                 outputs = refresh_copy(out, folder / site_name, before, set(keep),
                                        set(fresh) | {publish.MARKER})
             elif site_name and (folder / site_name).is_dir():
+                # under a new name first: the copy a state names is never changed in place
+                # (a build stopped meanwhile leaves no state naming a copy with files it does
+                # not list: ``assemble`` removes by the listing)
+                os.rename(folder / site_name, folder / f"site-{token}")
+                site_name = f"site-{token}"
                 outputs = update_tree(out, folder / site_name, before)
             else:
                 site_name = f"site-{token}"
@@ -623,18 +709,13 @@ class BuildCache:
                 publish.discard(folder / site_name, self.trash)
             site_name = ""
         compiled: dict[str, str] = {}
-        heads: dict[str, list[Any]] = {}
-        old_heads = self.state.get("heads")
-        old_heads = old_heads if isinstance(old_heads, dict) else {}
         for key in self.used_compiled:
             compiled[key] = self.state["compiled"][key]
-            if key in old_heads:
-                heads[key] = old_heads[key]
         for key, sha in self.new_compiled.items():
             name = f"compile-{key}.json"
             shutil.move(self.pending / name, folder / name)  # a rename on one file system
             compiled[key] = sha
-            heads[key] = self.new_heads[key]
+        heads = self._write_heads(compiled)
         history = list(self.history_kept) if self.history_kept is not None else None
         if self.new_history is not None:
             key, raw = self.new_history
@@ -651,9 +732,11 @@ class BuildCache:
             "record": self.record,
             "history": history,
             "published": _marker(out),
+            "shown": [code_fingerprint(), self.shown_found],
+            "folders": folders_stamp(out, outputs),
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))
-        keep = {STATE, "lock", site_name, *(found[0] for found in parts.values()),
+        keep = {STATE, "lock", site_name, heads[0], *(found[0] for found in parts.values()),
                 *(f"compile-{k}.json" for k in compiled)}
         if history is not None:
             keep.add(f"history-{history[0]}.json")
@@ -667,11 +750,27 @@ class BuildCache:
                     entry.unlink()
 
 
-    def _published(self, site: Path) -> bool:
+    def _write_heads(self, compiled: Mapping[str, str]) -> list[str]:
+        """Write the heads of the stored courses ``compiled`` names (those whose head this
+        build has: every one it used or wrote) unless the same file is there; returns
+        [its name, its SHA-256] for the state."""
+        known = self._heads()
+        raw = encode_heads({key: known[key] for key in compiled if key in known})
+        sha = hashlib.sha256(raw).hexdigest()
+        name = f"heads-{sha[:32]}.json"
+        if not (self.folder / name).is_file():  # else the same bytes (checked when read)
+            (self.folder / name).write_bytes(raw)
+        return [name, sha]
+
+    def _published(self, site: Path, listed: Iterable[str]) -> bool:
         """Whether ``site`` is the site the last commit recorded as published (its marker
-        file, by inode and time): its files are then the cached copy's."""
+        file, by inode and time) with no file added since (``folders_stamp`` of the files it
+        ``listed``): its files are then the cached copy's."""
         found = _marker(site)
-        return found is not None and found == self.state.get("published")
+        if found is None or found != self.state.get("published"):
+            return False
+        stamp = folders_stamp(site, listed)
+        return stamp is not None and stamp == self.state.get("folders")
 
     def _docs_parts(self, docs: Mapping[str, Any]) -> dict[str, list[Any]]:
         """Write the search documents of each part (a course's pages, the other pages) that
@@ -772,6 +871,27 @@ def _marker(site: Path) -> list[int] | None:
     except OSError:
         return None
     return [st.st_ino, st.st_mtime_ns]
+
+
+def folders_stamp(site: Path, names: Iterable[str]) -> str | None:
+    """A digest of the names at the top of ``site`` and of the modification time of every
+    folder below it that holds one of ``names`` (its files, in their order: the state's
+    listing, as ``commit`` wrote it): a file added to a published site by hand, anywhere,
+    changes it (a folder's time changes with its entries), without a walk of the site: the
+    site it replaced becomes the cache's copy only when it has just the files the state lists
+    (``assemble`` removes by that listing). None when a folder is missing."""
+    folders: dict[str, None] = {}
+    for name in names:
+        folder = name.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders[folder] = None
+            folder = folder.rpartition("/")[0]
+    base = str(site) + os.sep
+    try:
+        return digest(repr(sorted(os.listdir(site))), "\n".join(
+            f"{folder} {os.stat(base + folder).st_mtime_ns}" for folder in folders))
+    except OSError:
+        return None
 
 
 def docs_part(src: str) -> str:
@@ -908,11 +1028,12 @@ def files_under(folder: Path) -> set[str]:
 def assemble(stage: Path, reuse: Reuse, keep: set[str]) -> bool:
     """Make ``stage`` (what a render wrote) the whole site: the files ``keep`` names come from
     the cached site. The cached site's folder itself becomes the site (a rename: no link per
-    file), what it holds but ``keep`` is removed, and the rendered files are renamed over it:
-    nothing is written into a file it shares with the published site. Returns True then: the
-    cache has no site copy until ``BuildCache.commit`` makes the replaced site its copy. Where
-    the folder cannot be moved (another file system), the kept files are linked into
-    ``stage`` instead (False)."""
+    file), what it holds but ``keep`` is removed (by the state's listing of it,
+    ``Reuse.listed``: the copy holds nothing else, ``BuildCache.commit``), and the rendered
+    files are renamed over it: nothing is written into a file it shares with the published
+    site. Returns True then: the cache has no site copy until ``BuildCache.commit`` makes the
+    replaced site its copy. Where the folder cannot be moved (another file system), the kept
+    files are linked into ``stage`` instead (False)."""
     fresh = stage.with_name(stage.name + "-fresh")
     try:
         os.rename(stage, fresh)
@@ -924,7 +1045,7 @@ def assemble(stage: Path, reuse: Reuse, keep: set[str]) -> bool:
     except OSError:
         _link_kept(stage, reuse.site, keep)
         return False
-    _prune(str(stage), "", keep)
+    _remove_names(stage, {name for name in reuse.listed if name not in keep})
     base = len(str(fresh)) + 1
     for path, _, filenames in os.walk(fresh):
         rel = path[base:]
@@ -934,25 +1055,6 @@ def assemble(stage: Path, reuse: Reuse, keep: set[str]) -> bool:
             os.replace(os.path.join(path, name), os.path.join(target, name))
     shutil.rmtree(fresh, ignore_errors=True)
     return True
-
-
-def _prune(folder: str, rel: str, keep: set[str]) -> bool:
-    """Remove every file under ``folder`` that ``keep`` does not name, and the folders left
-    empty; returns whether ``folder`` is empty."""
-    empty = True
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            key = rel + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if _prune(entry.path, key + "/", keep):
-                    os.rmdir(entry.path)
-                else:
-                    empty = False
-            elif key in keep:
-                empty = False
-            else:
-                os.unlink(entry.path)
-    return empty
 
 
 def _link_kept(site_dir: Path, cached: Path, keep: set[str]) -> None:

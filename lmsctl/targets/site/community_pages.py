@@ -15,7 +15,7 @@ import uuid
 from urllib.parse import quote, urlsplit
 
 from lmsctl import __version__
-from lmsctl.content.community import RECENT_DAYS, published, updates
+from lmsctl.content.community import RECENT_DAYS, Update, published, updates
 from lmsctl.core.history import Contribution, History
 from lmsctl.core.model import Recognition, Repository
 from lmsctl.targets.site.i18n import _, ngettext, render
@@ -63,12 +63,15 @@ def contributors_page(repo: Repository, history: History, today: dt.date, *,
 
 
 def whats_new_page(repo: Repository, history: History, base_url: str, *, limit: int = 50,
-                   include_drafts: bool = False) -> str:
+                   include_drafts: bool = False, items: list[Update] | None = None) -> str:
     """The /whats-new/ fragment: new and updated courses, newest first, with the commit
-    subjects as the summary; course links are ``<base_url>courses/<id>/``."""
+    subjects as the summary; course links are ``<base_url>courses/<id>/``. ``items``: the
+    updates when already known (``updates``, which reads every course's history: the build
+    finds them once for this page and the feed, issue 14)."""
+    if items is None:
+        items = updates(repo, history, limit=limit, include_drafts=include_drafts)
     return render(
-        "whats_new.html.j2", history=history,
-        items=updates(repo, history, limit=limit, include_drafts=include_drafts),
+        "whats_new.html.j2", history=history, items=items,
         course_href=lambda cid: _course_href(base_url, cid)) + "\n"
 
 
@@ -90,13 +93,16 @@ def _entry_id(site_url: str, course_id: str, day: dt.date, fallback: str) -> str
 
 
 def atom_feed(repo: Repository, history: History, site_url: str, now: dt.datetime, *,
-              limit: int = 50, include_drafts: bool = False) -> str:
+              limit: int = 50, include_drafts: bool = False,
+              items: list[Update] | None = None) -> str:
     """``/feed.xml``: the what's-new entries as an Atom 1.0 feed. Ids are stable, links
     absolute when ``site_url`` is set; ``updated`` is the newest entry's time (``now`` only
-    when there is none), so rebuilding the same history gives the same feed."""
+    when there is none), so rebuilding the same history gives the same feed. ``items``: as
+    for ``whats_new_page``."""
     config = repo.config
     base = site_url if not site_url or site_url.endswith("/") else site_url + "/"
-    items = updates(repo, history, limit=limit, include_drafts=include_drafts)
+    if items is None:
+        items = updates(repo, history, limit=limit, include_drafts=include_drafts)
     fallback = config.repo_url or config.site_title
     feed_id = (base + "feed.xml") if base else (
         f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'lmsctl:{fallback}:feed')}")

@@ -33,6 +33,7 @@ import yaml
 
 from lmsctl.checks.references import is_local, published_files
 from lmsctl.checks.validate import course_digest, document_urls, link_urls, question_keys
+from lmsctl.content.community import updates
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
 from lmsctl.core.cache import digest
@@ -285,14 +286,30 @@ def _link_or_copy(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
-def copy_assets(repo: Repository, course: Course, writer: DocsWriter) -> None:
+def real_folder(path: str, parents: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, with the real path of each parent folder kept in
+    ``parents``: a course folder that is not a symlink costs one ``lstat``, not one per part
+    of its path (this runs for every course on every build, issue 14)."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    parent, name = os.path.split(path)
+    real = parents.get(parent)
+    if real is None:
+        real = parents[parent] = os.path.realpath(parent)
+    return os.path.join(real, name)
+
+
+def copy_assets(repo: Repository, course: Course, writer: DocsWriter,
+                parents: dict[str, str] | None = None) -> None:
     """``assets/`` of the course, plus any other file of the course folder its lessons link
     to (downloads), into the docs tree at the same place (``published_files``). With strings,
-    not Paths: this runs for every course on every build (issue 14)."""
+    not Paths: this runs for every course on every build (issue 14). ``parents``: the real
+    paths of course folders' parents known so far (``real_folder``)."""
     files = published_files(repo, course)
     if not files:
         return
-    course_dir = os.path.realpath(os.path.join(repo.root, course.rel_dir)) + os.sep
+    course_dir = real_folder(os.path.join(repo.root, course.rel_dir),
+                             {} if parents is None else parents) + os.sep
     into = course.rel_dir + "/"
     for real, rel in files:
         writer.link_file(course_dir + real, into + rel.replace(os.sep, "/"))
@@ -525,11 +542,17 @@ class CourseKeys:
     options, the translations)."""
 
     def __init__(self, ctx: pages.SiteContext, lesson_pages: LessonPages, options: Options,
-                 shared: str) -> None:
+                 shared: str, kept_shown: dict[str, str] | None = None,
+                 found_shown: dict[str, str] | None = None) -> None:
         self.ctx = ctx
         self.lesson_pages = lesson_pages
         self.shared = shared
         self._shown: dict[str, str] = {}
+        #: ``shown`` by ``course_digest`` (which says all it reads): as the last build found
+        #: it (``BuildCache.shown_kept``), and as this one does, for the next
+        #: (``BuildCache.shown_found``): an unchanged course's is a look-up (issue 14)
+        self.kept_shown = kept_shown if kept_shown is not None else {}
+        self.found_shown = found_shown if found_shown is not None else {}
         #: course id -> the paths holding it, in order
         self._holding: dict[str, list[LearningPath]] = {}
         for p in ctx.paths:
@@ -539,7 +562,11 @@ class CourseKeys:
     def shown(self, course: Course) -> str:
         found = self._shown.get(course.id)
         if found is None:
-            found = self._shown[course.id] = shown(course)
+            known = course_digest(course)
+            found = self.kept_shown.get(known)
+            if not isinstance(found, str):
+                found = shown(course)
+            self._shown[course.id] = self.found_shown[known] = found
         return found
 
     def key(self, course: Course) -> str:
@@ -604,7 +631,8 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             build_cache.translations_fingerprint(options.translations), repr(config),
             repr((options.drafts, options.course, options.package)), repr(bool(ctx.paths)),
             repr(sorted(pages.people_names(config, history).items())),
-            selection.preview.id if selection.preview else ""))
+            selection.preview.id if selection.preview else ""),
+            cache.shown_kept, cache.shown_found)
 
     html = _site_pages(ctx, selection, cache, keys)
     writer.page("index.md", config.site_title, html["index.md"], hide=("toc", "navigation"),
@@ -623,6 +651,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
         writer.page(urls.path_doc(path.id), path.title, html[urls.path_doc(path.id)],
                     description=path.summary)
 
+    parents: dict[str, str] = {}  # ``real_folder``
     for course in selection.built:
         if cache is None or keys is None:
             manifest_courses[course.id], more = _compile_course(ctx, course, writer,
@@ -631,7 +660,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
         else:
             warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
                                        lesson_pages, manifest_courses, known)
-        copy_assets(repo, course, writer)
+        copy_assets(repo, course, writer, parents)
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
     extra_nav = _community_pages(repo, writer, options, history, selection,
@@ -809,14 +838,16 @@ def _page_digests(writer: DocsWriter, manifest: dict[str, Any],
     out: dict[str, str] = {}
     for doc, d in writer.digests.items():
         entry = writer.pages.get(doc) or {}
-        cid = str(entry.get("course") or "")
+        # a stored course's entries say their course and kind without a dict made for each
+        cid, kind = (str(entry.get("course") or ""), entry.get("kind")) \
+            if isinstance(entry, dict) else (entry.course, entry.kind)
         if cid:
             # a lesson's page keeps its repository path (``urls.lesson_doc``)
             version = lessons.get(f"{cid}/{lesson_id(posixpath.basename(doc))}", "") \
-                if entry.get("kind") == "lesson" else ""
+                if kind == "lesson" else ""
             out[doc] = digest(d, scopes.get(cid, ""), version)
         else:
-            out[doc] = digest(d, every_page) if entry.get("kind") == "document" else d
+            out[doc] = digest(d, every_page) if kind == "document" else d
     return out
 
 
@@ -871,11 +902,13 @@ def _community_pages(repo: Repository, writer: DocsWriter, options: Options, his
     # pages keep their classes (badges, the phone layout), like every other generated page.
     writer.page("contributors.md", _("Contributors"),
                 _contributors(repo, history, options, cache, shared))
+    items = updates(repo, history, include_drafts=drafts)  # the page's and the feed's
     writer.page("whats-new.md", _("What's new"),
-                pages.feed_link("../") + community.whats_new_page(repo, history, "../",
-                                                                  include_drafts=drafts))
+                pages.feed_link("../") + community.whats_new_page(
+                    repo, history, "../", include_drafts=drafts, items=items))
     writer.write(urls.FEED, community.atom_feed(repo, history, repo.config.site_url,
-                                                options.now, include_drafts=drafts))
+                                                options.now, include_drafts=drafts,
+                                                items=items))
     return [{_("What's new"): "whats-new.md"}, {_("Contributors"): "contributors.md"}]
 
 

@@ -371,6 +371,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         raise _fail(report, fmt, stdout, f"{report.counts()['warning']} warning(s) under "
                     "--strict", unchanged)
 
+    if cache is not None:  # read while the courses are compiled (issue 14); not before:
+        cache.prefetch_docs()  # reading lessons forks only a process with no other thread
     t = time.perf_counter()
     history = _history(repo, cache, inputs) if with_history \
         else History.unavailable("not read")
