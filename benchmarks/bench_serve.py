@@ -4,10 +4,13 @@ at 1,000 courses).
     python -m benchmarks.bench_serve                 # 1,000 courses, 5 edits
     python -m benchmarks.bench_serve --courses 200   # a quicker look
     python -m benchmarks.bench_serve --course        # serve --course (the edited lesson's)
+    python -m benchmarks.bench_serve --built-site    # the repository holds its built site/
 
 A synthetic catalog (``benchmarks.synth``) is generated in a git repository, then
 ``lmsctl serve`` is started on it in its own process, on a free port of 127.0.0.1, as a user
-runs it. It prints:
+runs it (with ``--built-site``, after an ``lmsctl build`` that leaves the site in the
+repository's site/, as an author's repository usually holds it: serve builds elsewhere, and
+every rebuild looks at the repository's files). It prints:
 
 - the time to first serve: from the start of the process to its "Serving ..." line (Python's
   start, lmsctl's imports, the first build: the preview has its own build cache, cold the
@@ -58,6 +61,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def author_env() -> dict[str, str]:
+    """This environment as on an author's machine, whose Python writes bytecode (the first
+    start writes it)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 class Server:
     """``lmsctl serve`` in its own process; its output lines, each with when it was read."""
 
@@ -66,12 +75,10 @@ class Server:
         self.lines: list[tuple[float, str]] = []
         self.changed = threading.Condition()
         self.started = time.perf_counter()
-        # as on an author's machine, whose Python writes bytecode (the first start writes it)
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "lmsctl", "serve", "--repo", str(repo), "--port",
              str(self.port), *(["--course", course] if course else [])],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=author_env())
         threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
 
     def _read(self, stream: IO[str]) -> None:
@@ -144,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="serve --course: a preview of the edited lesson's course only")
     parser.add_argument("--keep", type=Path, default=None,
                         help="work here and keep it (a catalog already there is reused)")
+    parser.add_argument("--built-site", action="store_true",
+                        help="run `lmsctl build` first, so the repository holds its site/ as "
+                             "an author's does after a build (serve builds elsewhere)")
     args = parser.parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="lmsctl-serve-")) if args.keep is None else args.keep
     base.mkdir(parents=True, exist_ok=True)
@@ -155,10 +165,14 @@ def main(argv: list[str] | None = None) -> int:
             generate(repo, args.courses)
             for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "catalog"]):
                 git(repo, *step)
+        if args.built_site and not (repo / "site").is_dir():
+            subprocess.run([sys.executable, "-m", "lmsctl", "build", "--repo", str(repo)],
+                           env=author_env(), check=True, capture_output=True)
         courses = len(list((repo / "courses").iterdir()))
         files = sum(len(f) for _, _, f in os.walk(repo / "courses"))
         load = os.getloadavg()
-        print(f"{courses} courses, {files} files under courses/; cores: "
+        site = "a built site/" if (repo / "site").is_dir() else "no site/"
+        print(f"{courses} courses, {files} files under courses/, {site}; cores: "
               f"{len(os.sched_getaffinity(0))}; load average {load[0]:.1f} {load[1]:.1f} "
               f"{load[2]:.1f}; work folder {base}", flush=True)
         lesson = sorted((repo / "courses").glob("*/lessons/*.md"))[courses // 2 * 6]
