@@ -548,6 +548,8 @@ class CourseKeys:
         self.lesson_pages = lesson_pages
         self.shared = shared
         self._shown: dict[str, str] = {}
+        #: ``course_digest`` by course id: ``shown`` and ``key`` both read it (one per course)
+        self._digests: dict[str, str] = {}
         #: ``shown`` by ``course_digest`` (which says all it reads): as the last build found
         #: it (``BuildCache.shown_kept``), and as this one does, for the next
         #: (``BuildCache.shown_found``): an unchanged course's is a look-up (issue 14)
@@ -562,11 +564,17 @@ class CourseKeys:
     def shown(self, course: Course) -> str:
         found = self._shown.get(course.id)
         if found is None:
-            known = course_digest(course)
+            known = self.course_digest(course)
             found = self.kept_shown.get(known)
             if not isinstance(found, str):
                 found = shown(course)
             self._shown[course.id] = self.found_shown[known] = found
+        return found
+
+    def course_digest(self, course: Course) -> str:
+        found = self._digests.get(course.id)
+        if found is None:
+            found = self._digests[course.id] = course_digest(course)
         return found
 
     def key(self, course: Course) -> str:
@@ -591,7 +599,7 @@ class CourseKeys:
             members = [(m.id, self.shown(b) if (b := ctx.built(m.id)) is not None
                         else None) for m in p.courses]
             paths.append(repr(p) + repr(members))
-        return digest(self.shared, course_digest(course),
+        return digest(self.shared, self.course_digest(course),
                                   repr(ctx.facts.get(course.id)), repr(prereqs),
                                   repr(sorted(set(targets))), repr(paths))
 
