@@ -4,10 +4,11 @@ A build's output depends on the files of the repository, on git's ``HEAD`` (the 
 lmsctl's code and the libraries' versions (``build_cache.code_fingerprint``), on the options
 and translations, and on the day (freshness). ``scan`` takes all of that without reading the
 files: the ``lmsctl.core.inputs`` snapshot of the whole repository (every file's type, size,
-modification and change time, inode; except ``.git/``, lmsctl's cache, the output folder and a
-build's temporary folders), the one the checks take, under its one rule for files written
-just before (``RACY_SECONDS``: such a snapshot is not ``settled``, and a build that starts
-from it records nothing to replay), plus a key of everything else.
+modification and change time, inode; except ``.git/``, lmsctl's cache, the output folder, a
+site lmsctl published at the root and a build's temporary folders), the one the checks take,
+under its one rule for files written just before (``RACY_SECONDS``: such a snapshot is not
+``settled``, and a build that starts from it records nothing to replay), plus a key of
+everything else.
 
 The build cache keeps the stamp of the last good build (one digest) with what it reported
 (``BuildCache.commit``); a build whose stamp is the same, into an output folder that still holds
@@ -84,7 +85,12 @@ def scan(root: Path, out: Path, settings: list[str], with_history: bool) -> Inpu
 
     def skip(rel: str) -> bool:
         return (rel in _SKIP_ROOT or (inside and rel == where)
-                or publish.TEMPORARY.match(os.path.basename(rel)) is not None)
+                or publish.TEMPORARY.match(os.path.basename(rel)) is not None
+                # a site lmsctl published at the root (``site/`` while serve builds
+                # elsewhere) is an output, never an input: not walked (17,500 entries at
+                # 1,000 courses)
+                or ("/" not in rel and os.path.lexists(os.path.join(root, rel,
+                                                                   publish.MARKER))))
 
     return Inputs(key=digest(*settings, history, where),
                   files=snapshot(root, only=None, skip=skip), history=history)

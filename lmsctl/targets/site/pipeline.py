@@ -425,19 +425,25 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         # documents), so they do not carry a copy of it (issue 14: a cold build's memory)
         stand_ins = len(kept.standing) if kept is not None else 0
         del repo, history, selection, kept, known
-        gc.collect()
+        # only a render that forks needs the collection and the freeze (a rebuild of a few
+        # pages renders in this process: ~0.1 s saved on every such build, serve's too)
+        forks = not same and render.forks(compiled, reuse)
+        if forks:
+            gc.collect()
         t = time.perf_counter()
         if same:  # out already holds exactly this site
             result = render.RenderResult(processes=0)
         else:
             # what is left is frozen while the render forks: its processes' collections never
             # touch (and so never copy) the pages of the objects they inherit (a build's memory)
-            gc.freeze()
+            if forks:
+                gc.freeze()
             try:
                 result = render.render(compiled, space.stage, reuse,
                                        cache.templates if cache is not None else None)
             finally:
-                gc.unfreeze()
+                if forks:
+                    gc.unfreeze()
         timings["render"] = time.perf_counter() - t + docs_written
         lesson_warnings = list(compiled.warnings)
         if preview_prefix := (f"courses/{course}/" if course else ""):

@@ -245,13 +245,30 @@ def skipped(reuse: build_cache.Reuse | None) -> set[str] | frozenset[str]:
     return reuse.skip_pages | set(reuse.skip_statics) if reuse is not None else frozenset()
 
 
+def _shards(compiled: Compiled, reuse: build_cache.Reuse | None) -> list[list[str]]:
+    """The courses of each render process: ``compile``'s plan, or one process when the reuse
+    plan leaves few pages to render."""
+    shards = compiled.shards
+    if reuse is not None:
+        todo = compiled.pages - len(reuse.skip_pages)
+        if todo < MIN_PAGES_PER_SHARD * max(2, len(shards)):
+            return [sorted(c for s in shards for c in s)]
+    return shards
+
+
+def forks(compiled: Compiled, reuse: build_cache.Reuse | None) -> bool:
+    """Whether ``render`` starts processes of its own (more than one shard): a rebuild of a
+    few pages renders in this process."""
+    return len(_shards(compiled, reuse)) > 1
+
+
 def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None = None,
            templates: Path | None = None) -> RenderResult:
     """Render ``compiled`` into ``site_dir`` (created; must not exist), one process per shard
     that ``compile`` planned (one process when the reuse plan leaves few pages to render)."""
     start = time.perf_counter()
     compiled.write_docs(skipped(reuse))
-    shards = compiled.shards
+    shards = _shards(compiled, reuse)
     config_file = str(compiled.config_file)
     plan: str | None = None
     todo = compiled.pages
@@ -259,8 +276,6 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
         plan = build_cache.REUSE_FILE
         (compiled.folder / plan).write_text(json.dumps(reuse.hooks_file()), encoding="utf-8")
         todo = compiled.pages - len(reuse.skip_pages)
-        if todo < MIN_PAGES_PER_SHARD * max(2, len(shards)):
-            shards = [sorted(c for s in shards for c in s)]
     outs = [compiled.folder / f"site-{k}" for k in range(1, len(shards))]
     warnings: list[str] = []
     jinja = str(templates) if templates is not None else None
