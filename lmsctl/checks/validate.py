@@ -25,7 +25,7 @@ from lmsctl.content.loader import (
     load_course,
     load_repository,
 )
-from lmsctl.core.cache import Disabled, Namespace, digest, lazy, open_namespace, pickled
+from lmsctl.core.cache import Disabled, Namespace, digest, lazy, open_namespace, pickled, unlazied
 from lmsctl.core.diagnostics import Diagnostic, Report
 from lmsctl.core.document import Heading, LessonDocument
 from lmsctl.core.files import inside, one_reading
@@ -352,10 +352,10 @@ def _facts(course: Course, files: list[str], problems: list[Diagnostic],
     of it."""
     lessons = tuple((*(getattr(x, n) for n in _KEPT), x.document.ids, pickled({
         name: getattr(doc, name) for name in _DOCUMENT_FIELDS}),
-        x.version, pickled({"quizzes": x.quizzes, "links": x.links}),
+        x.version, pickled({"quizzes": tuple(unlazied(q) for q in x.quizzes), "links": x.links}),
         (link_urls(x), document_urls(x), question_keys(x), page_links(x)))
         for x in course.lessons for doc in [LessonDocument(headings=tuple(
-            _textless(h) for h in x.document.headings))])
+            _textless(h) for h in unlazied(x.document).headings))])
     eager = {name: getattr(course, name) for name in Course.__dataclass_fields__
              if name not in ("doc", "lessons")}
     return (eager, pickled({"doc": course.doc}), files, lessons, problems,

@@ -171,6 +171,22 @@ def lazy(cls: type[T], eager: dict[str, Any], later: bytes) -> T:
     return obj
 
 
+def unlazied(obj: T) -> T:
+    """``obj`` with every field at hand, its unread fields (if ``lazy`` made it) unpickled
+    for the copy returned only: reading all of a lazy instance once (to keep it elsewhere)
+    does not leave it holding all its fields for the rest of the run. Any other object is
+    returned as it is."""
+    state = obj.__dict__
+    later = state.get("_lmsctl_later")
+    if later is None:
+        return obj
+    copy: T = object.__new__(type(obj).__mro__[1])
+    copy.__dict__.update(state)
+    del copy.__dict__["_lmsctl_later"]
+    copy.__dict__.update(unpickle(later))
+    return copy
+
+
 def _lazy_field(name: str) -> property:
     def get(self: Any) -> Any:
         state = self.__dict__
