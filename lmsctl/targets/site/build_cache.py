@@ -349,6 +349,8 @@ class BuildCache:
         #: ``heads-<hash>.json`` file of the state, read once when first needed (``kept``)
         self.heads: dict[str, bytes] | None = None
         self._forgotten: set[str] = set()
+        #: the heads file the state names was missing or damaged (``_heads``)
+        self._heads_damaged = False
         self._complaints: set[str] = set()
         #: the search documents checked by ``plan``: part -> (file, SHA-256, each page's
         #: number of documents per scope, the file's bytes), read when asked (``part_docs``)
@@ -466,6 +468,7 @@ class BuildCache:
             heads: Any = None
             if isinstance(found, list) and len(found) == 2:
                 heads = self._read_checked(str(found[0]), str(found[1]), decode=decode_heads)
+                self._heads_damaged = not isinstance(heads, dict)
             self.heads = heads if isinstance(heads, dict) else {}
         return self.heads
 
@@ -550,6 +553,9 @@ class BuildCache:
         """What can be taken from the cached site: pages whose digest (``pages``: docs/ path
         -> digest) is the cached one and whose cached output file is intact, and the same for
         the other files of docs/ (``statics``: path -> digest)."""
+        # the read-ahead thread is waited for whatever the plan: no thread runs once it is
+        # made (the render forks), and what it read is not kept when the plan does not use it
+        read = self._prefetched()
         state = self.state
         if not state or not state.get("site"):
             return None
@@ -569,7 +575,7 @@ class BuildCache:
         if len(intact) < len(state["outputs"]):
             self.complain(f"has {len(state['outputs']) - len(intact)} missing or altered "
                           "file(s) in its site copy")
-        sizes = self._read_docs_parts(state.get("docs"))
+        sizes = self._read_docs_parts(state.get("docs"), read)
         if sizes is None:
             return None
         skip: set[str] = set()
@@ -590,17 +596,15 @@ class BuildCache:
                      gone=sorted(gone), sizes=sizes, cache=self, skip_statics=skip_statics,
                      listed=state["outputs"].keys())
 
-    def _read_docs_parts(self, parts: Any) -> dict[str, list[int]] | None:
+    def _read_docs_parts(self, parts: Any, read: Mapping[str, tuple[bytes, str]]
+                         ) -> dict[str, list[int]] | None:
         """Check every file of search documents the state names (its SHA-256; its JSON is
         read only when asked, ``part_docs``: a build needs the documents of the index groups
         it writes again, not all of them); returns how many documents each page has in each
-        scope, or None when a file is missing or damaged."""
+        scope, or None when a file is missing or damaged. ``read``: the files the read-ahead
+        thread read, with their SHA-256 (``_prefetched``)."""
         if not isinstance(parts, dict):
             return None
-        read: dict[str, tuple[bytes, str]] = {}
-        if self._prefetch is not None:
-            self._prefetch[0].join()
-            read = self._prefetch[1]
         sizes: dict[str, list[int]] = {}
         for part, found in parts.items():
             if not (isinstance(found, list) and len(found) == 3 and isinstance(found[2], dict)):
@@ -633,6 +637,15 @@ class BuildCache:
         thread = threading.Thread(target=run, name="lmsctl-search-documents", daemon=True)
         self._prefetch = (thread, read)
         thread.start()
+
+    def _prefetched(self) -> dict[str, tuple[bytes, str]]:
+        """What ``prefetch_docs``' thread read (once it has ended), given once."""
+        if self._prefetch is None:
+            return {}
+        thread, read = self._prefetch
+        thread.join()
+        self._prefetch = None
+        return read
 
     def part_docs(self, part: str) -> dict[str, Any]:
         """The search documents of ``part`` that ``plan`` checked (empty when it has none)."""
@@ -671,6 +684,12 @@ class BuildCache:
     def save_record(self) -> None:
         """Keep ``record`` with the state as it is (a build that published nothing new)."""
         if self.state and self.record:
+            compiled = self.state.get("compiled")
+            if self._heads_damaged and isinstance(compiled, dict) and self.heads is not None \
+                    and compiled.keys() <= self.heads.keys():
+                # every course was read whole: their heads are kept again (else each build
+                # would read them whole until a course changes)
+                self.state["heads"] = self._write_heads(compiled)
             write_atomic(self.folder / STATE, json.dumps({**self.state, "record": self.record},
                                                          separators=(",", ":")))
 
@@ -758,8 +777,7 @@ class BuildCache:
         raw = encode_heads({key: known[key] for key in compiled if key in known})
         sha = hashlib.sha256(raw).hexdigest()
         name = f"heads-{sha[:32]}.json"
-        if not (self.folder / name).is_file():  # else the same bytes (checked when read)
-            (self.folder / name).write_bytes(raw)
+        _write_named(self.folder / name, raw)
         return [name, sha]
 
     def _published(self, site: Path, listed: Iterable[str]) -> bool:
@@ -792,8 +810,7 @@ class BuildCache:
             raw = json.dumps(group, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             sha = hashlib.sha256(raw).hexdigest()
             name = f"docs-{sha[:32]}.json"
-            if not (self.folder / name).is_file():  # else the same bytes (checked when read)
-                (self.folder / name).write_bytes(raw)
+            _write_named(self.folder / name, raw)
             parts[part] = [name, sha, {src: scope_sizes(d) for src, d in group.items()}]
         return parts
 
@@ -862,6 +879,26 @@ def _change(data: Any) -> Change:
         author_date=dt.date.fromisoformat(author_date) if author_date is not None else None,
         reviewers=tuple(_person(p) for p in data[8]),
         stats=tuple((str(x[0]), x[1], x[2]) for x in data[9]))
+
+
+def _write_named(path: Path, raw: bytes) -> None:
+    """Write ``raw`` to ``path``, a file named by a hash of its content, unless it is there
+    with as many bytes (the same bytes, checked when read). Written under another name, then
+    renamed: a build interrupted while writing leaves no file of that name that a later build
+    would keep (one cut short is written again). Not synced: a file lost with the power is
+    found damaged when read, and built again."""
+    try:
+        if os.stat(path).st_size == len(raw):
+            return
+    except OSError:
+        pass
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(raw)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _marker(site: Path) -> list[int] | None:
