@@ -247,12 +247,7 @@ def page_links(lesson: Lesson) -> list[tuple[str, int, int]]:
 def linked_course(lesson_rel: str, url: str) -> str | None:
     """The folder name of the course a page link of the lesson at ``lesson_rel`` leads into
     or to (as ``links.target`` resolves it, ``/courses/<id>/...`` included), or None."""
-    parts = urlsplit(url.strip())
-    path = unquote(parts.path)
-    if parts.scheme or parts.netloc or not path:
-        return None
-    pieces = ([p for p in path.split("/") if p] if path.startswith("/") else
-              posixpath.normpath(posixpath.join(posixpath.dirname(lesson_rel), path)).split("/"))
+    pieces = [p for p in links.target(lesson_rel, url, (), ()).path.split("/") if p]
     return pieces[1] if len(pieces) >= 2 and pieces[0] == "courses" else None
 
 

@@ -148,7 +148,7 @@ def _read(root: Path, names: Iterable[str]
 
 def _linked(root: Path, names: set[str], cache: bool) -> list[Course]:
     """The courses of the folders ``names`` (``validate_within``)."""
-    facts = Facts.within(root, names) if cache and len(names) > FEW_LINKED else None
+    facts = Facts.open(root, names) if cache and len(names) > FEW_LINKED else None
     found: list[Course] = []
     unknown: list[str] = []
     for name in names:
@@ -190,16 +190,10 @@ class Facts:
         self.assets: dict[str, list[Diagnostic]] = {}
 
     @classmethod
-    def open(cls, root: Path) -> Facts | None:
-        before = snapshot_before(root)
-        if before is None:
-            return None
-        return cls(root, Namespace.open(root, FACTS, recent=True), before)
-
-    @classmethod
-    def within(cls, root: Path, names: Iterable[str]) -> Facts | None:
-        """The facts of the course folders ``names`` alone (the others are not looked at)."""
-        before = _folders_snapshot(root, names)
+    def open(cls, root: Path, names: Iterable[str] | None = None) -> Facts | None:
+        """The facts of the repository's courses, or with ``names`` of those course folders
+        alone (the others are not looked at)."""
+        before = snapshot_before(root) if names is None else _folders_snapshot(root, names)
         if before is None:
             return None
         return cls(root, Namespace.open(root, FACTS, recent=True), before)

@@ -159,6 +159,10 @@ T = TypeVar("T")
 _MISSING = object()
 
 
+#: Where a ``lazy`` instance keeps its unread fields (``pickled``) until one is used.
+_LATER = "_lmsctl_later"
+
+
 def lazy(cls: type[T], eager: dict[str, Any], later: bytes) -> T:
     """An instance of the dataclass ``cls`` with the fields in ``eager`` set now and the others
     read from ``later`` (``pickled`` ``{field: value}``) when one of them is first used: most
@@ -167,7 +171,7 @@ def lazy(cls: type[T], eager: dict[str, Any], later: bytes) -> T:
     later_names = _later_names(cls, tuple(eager))  # type: ignore[arg-type]
     obj: T = object.__new__(_lazy_class(cls, later_names))  # type: ignore[arg-type]
     obj.__dict__.update(eager)
-    obj.__dict__["_lmsctl_later"] = later
+    obj.__dict__[_LATER] = later
     return obj
 
 
@@ -177,12 +181,12 @@ def unlazied(obj: T) -> T:
     does not leave it holding all its fields for the rest of the run. Any other object is
     returned as it is."""
     state = obj.__dict__
-    later = state.get("_lmsctl_later")
+    later = state.get(_LATER)
     if later is None:
         return obj
-    copy: T = object.__new__(type(obj).__mro__[1])
+    copy: T = object.__new__(type(obj).__mro__[1])  # the dataclass ``_lazy_class`` derives
     copy.__dict__.update(state)
-    del copy.__dict__["_lmsctl_later"]
+    del copy.__dict__[_LATER]
     copy.__dict__.update(unpickle(later))
     return copy
 
@@ -192,10 +196,10 @@ def _lazy_field(name: str) -> property:
         state = self.__dict__
         value = state.get(name, _MISSING)
         if value is _MISSING:  # (two threads may both unpickle: the same values either way)
-            later = state.get("_lmsctl_later")
+            later = state.get(_LATER)
             if later is not None:
                 state.update(unpickle(later))
-                state.pop("_lmsctl_later", None)
+                state.pop(_LATER, None)
             value = state[name]
         return value
 

@@ -442,12 +442,14 @@ def write_index(site_dir: Path, docs: Mapping[str, PageDocs], cached: Path | Non
         if not all(name in intact for name in (*term_names, *doc_names)):
             return None
         total = sum(size(src, scope) for src in srcs)
+        if found.get("docs") != total:
+            return None
         # the same pages (each has documents in the scope): none removed since
-        if found.get("docs") == total and all(src in same for src in srcs):
+        if all(src in same for src in srcs):
             kept.update(term_names)
             kept.update(doc_names)
             return found
-        if before is None or found.get("docs") != total:
+        if before is None:
             return None
         if scope not in earlier:
             earlier[scope] = _grouped(before, scope, before_size)

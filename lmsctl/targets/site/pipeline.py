@@ -16,7 +16,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -330,6 +330,18 @@ def _replay(cache: build_cache.BuildCache, inputs: build_inputs.Inputs, out: Pat
                        report=report, warnings=warnings, preview=course)
 
 
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """What is left collected, then frozen while the render forks: its processes' collections
+    never touch (and so never copy) the pages of the objects they inherit (a build's memory)."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
            inputs: build_inputs.Inputs | None, *, strict: bool, course: str | None,
            drafts: bool, workers: int | None, stdout: TextIO, with_history: bool, fmt: str,
@@ -425,25 +437,15 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         # documents), so they do not carry a copy of it (issue 14: a cold build's memory)
         stand_ins = len(kept.standing) if kept is not None else 0
         del repo, history, selection, kept, known
-        # only a render that forks needs the collection and the freeze (a rebuild of a few
-        # pages renders in this process: ~0.1 s saved on every such build, serve's too)
-        forks = not same and render.forks(compiled, reuse)
-        if forks:
-            gc.collect()
         t = time.perf_counter()
         if same:  # out already holds exactly this site
             result = render.RenderResult(processes=0)
         else:
-            # what is left is frozen while the render forks: its processes' collections never
-            # touch (and so never copy) the pages of the objects they inherit (a build's memory)
-            if forks:
-                gc.freeze()
-            try:
+            # only a render that forks needs the collection and the freeze (a rebuild of a
+            # few pages renders in this process: ~0.1 s saved on every such build, serve's too)
+            with _frozen() if render.forks(compiled, reuse) else contextlib.nullcontext():
                 result = render.render(compiled, space.stage, reuse,
                                        cache.templates if cache is not None else None)
-            finally:
-                if forks:
-                    gc.unfreeze()
         timings["render"] = time.perf_counter() - t + docs_written
         lesson_warnings = list(compiled.warnings)
         if preview_prefix := (f"courses/{course}/" if course else ""):
