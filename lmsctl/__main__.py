@@ -8,6 +8,7 @@ Python and these lmsctl files (``lmsctl.core.resident``)."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -114,9 +115,24 @@ def main() -> None:
     code = _resident()
     if code is not None:
         sys.exit(code)
-    from lmsctl.cli import main as cli_main  # restores the usual Ctrl+C handling first
-
-    cli_main()
+    # What importing the command line makes lives as long as the process (modules, classes,
+    # functions): the garbage collector would walk it some twenty times looking for garbage.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from lmsctl.cli import main as cli_main  # restores the usual Ctrl+C handling first
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    try:
+        cli_main()
+    finally:
+        # Python's exit walks every object left (the modules, what the command read) for
+        # garbage cycles, to free memory the system takes back anyway: 0.06 s of a
+        # `lint <file>` (issue 14). Frozen objects are not walked; the rest of the exit
+        # (atexit functions, flushing the output) is as always.
+        gc.freeze()
 
 
 if __name__ == "__main__":

@@ -111,3 +111,15 @@ def test_a_crash_log_without_a_temporary_folder_is_none(monkeypatch: pytest.Monk
     monkeypatch.delenv("LMSCTL_LOG_DIR", raising=False)
     monkeypatch.setattr(tempfile, "gettempdir", no_folder)
     assert _crash_log(ValueError("boom")) is None
+
+
+def test_the_lint_engine_imports_git_and_freshness_only_when_used() -> None:
+    """``lint --changed-since`` runs git (``lmsctl.core.git``, ``subprocess``); the freshness
+    of courses (``lmsctl.content.freshness``: ``stale``'s) is read for a ``reviewed:`` date:
+    importing the lint engine imports neither."""
+    code = ("import sys, lmsctl.checks.lint; print(' '.join(m for m in sys.argv[1:] "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, "subprocess", "lmsctl.core.git",
+                           "lmsctl.content.freshness"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from lmsctl.checks.lint_report import CourseChange, LintReport
 from lmsctl.checks.paths import course_files
@@ -43,13 +42,15 @@ from lmsctl.checks.validate import validate_repository, validate_within
 from lmsctl.content.ahead import found_ahead, working_ahead
 from lmsctl.content.loader import load_config
 from lmsctl.content.placeholders import find_placeholders, template_texts
-from lmsctl.core import git
 from lmsctl.core.cache import Namespace, open_namespace, settings_hash
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity
 from lmsctl.core.errors import UsageError
 from lmsctl.core.files import write_atomic
 from lmsctl.core.model import Course, Lesson, Repository
 from lmsctl.core.yamlstrict import YamlDoc, parse_yaml
+
+if TYPE_CHECKING:  # git runs with --changed-since alone: imported then (issue 14)
+    import subprocess
 
 LEVELS = ("error", "warning", "info", "off")
 RULES_PAGE = "contributing/rules/"
@@ -102,6 +103,8 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Override:
+    """A ``lint.overrides`` entry: rule levels for the files its globs match."""
+
     patterns: tuple[str, ...]
     rules: dict[str, str]
 
@@ -111,6 +114,8 @@ class Override:
 
 @dataclass
 class LintConfig:
+    """The ``lint:`` section of lmsctl.yml: settings, rule levels, overrides."""
+
     settings: Settings = field(default_factory=Settings)
     rules: dict[str, str] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
@@ -303,6 +308,10 @@ def course_folders(rels: list[str]) -> frozenset[str] | None:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    import subprocess
+
+    from lmsctl.core import git
+
     try:
         return git.run_text(root, args)
     except git.GitNotFound as exc:
@@ -346,6 +355,8 @@ def changed_files(root: Path, ref: str) -> tuple[str, list[str]]:
 
 @dataclass(frozen=True)
 class _Before:
+    """A course as it was at the ``--changed-since`` ref (``status`` None: absent)."""
+
     status: str | None  # None: the file did not exist at the ref
     title: str = ""
     owners: tuple[str, ...] = ()

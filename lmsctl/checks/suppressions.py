@@ -34,6 +34,8 @@ RULE_ID = re.compile(r"LMS\d{3}\Z")
 
 @dataclass
 class Directive:
+    """A suppression comment (``lmsctl-disable`` and the like) and what it covers."""
+
     kind: str  # one of KINDS
     rules: tuple[str, ...]  # empty: every lint rule
     path: str

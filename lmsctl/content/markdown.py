@@ -1796,6 +1796,8 @@ def mask_code_spans(text: str) -> str:
 
 @dataclass(frozen=True)
 class FrontMatter:
+    """The YAML block at the top of a lesson and where it and the body start."""
+
     text: str  # the YAML between the --- lines
     start_line: int  # 1-based line of the first YAML line
     body_line: int  # 1-based line where the body starts

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading of the lesson body."""
+
     level: int
     text: str  # the heading's text as written (inline Markdown kept, attribute list removed)
     line: int
@@ -38,6 +40,8 @@ class MdLink:
 
 @dataclass(frozen=True)
 class HtmlTag:
+    """An opening or closing raw HTML tag the author wrote."""
+
     name: str  # lowercase
     closing: bool
     attrs: tuple[tuple[str, str | None], ...]  # lowercase name, unescaped value (None: bare)
@@ -54,6 +58,8 @@ class HtmlTag:
 
 @dataclass(frozen=True)
 class Comment:
+    """An HTML comment (``<!-- ... -->``), where suppression directives are written."""
+
     text: str  # between <!-- and -->
     line: int
     column: int
@@ -62,6 +68,8 @@ class Comment:
 
 @dataclass(frozen=True)
 class Table:
+    """A Markdown table, with its header cells."""
+
     line: int
     column: int
     header: tuple[str, ...]
@@ -94,6 +102,8 @@ class CodeBlock:
 
 @dataclass(frozen=True)
 class LessonDocument:
+    """Everything the one Markdown reader found in a lesson body."""
+
     headings: tuple[Heading, ...] = ()
     links: tuple[MdLink, ...] = ()  # links, images and reference definitions, in order
     tags: tuple[HtmlTag, ...] = ()  # raw HTML tags the author wrote

@@ -20,6 +20,8 @@ WORDS_PER_MINUTE = 200
 
 @dataclass(frozen=True)
 class Choice:
+    """One answer of a quiz question, at its place in the lesson file."""
+
     text: str
     correct: bool
     explanation: str
@@ -37,6 +39,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Question:
+    """A quiz question with its choices, at its place in the lesson file."""
+
     index: int  # 0-based position in its lesson, over all the lesson's quiz blocks
     id: str | None
     question: str
@@ -83,6 +87,8 @@ class Link:
 
 @dataclass(frozen=True)
 class Lesson:
+    """A lesson file: its front matter, its Markdown body and what reading it found."""
+
     id: str
     course_id: str
     file_name: str
@@ -124,6 +130,8 @@ class Lesson:
 
 @dataclass(frozen=True)
 class Course:
+    """A course folder: its course.yml and its lessons, in order."""
+
     id: str
     rel_dir: str  # courses/<id>
     title: str
@@ -162,6 +170,8 @@ class Course:
 
 @dataclass(frozen=True)
 class PathMember:
+    """A course of a learning path, at its place in the path's file."""
+
     id: str
     optional: bool
     line: int
@@ -170,6 +180,8 @@ class PathMember:
 
 @dataclass(frozen=True)
 class LearningPath:
+    """A learning path file (``paths/<id>.yml``): its courses, in order."""
+
     id: str
     rel: str
     title: str
@@ -184,6 +196,8 @@ class LearningPath:
 
 @dataclass(frozen=True)
 class Skill:
+    """A skill declared in lmsctl.yml (``skills:``), which courses name."""
+
     id: str
     title: str
     description: str
@@ -231,6 +245,8 @@ class Recognition:
 
 @dataclass(frozen=True)
 class Config:
+    """``lmsctl.yml``, with a default for every setting it leaves out."""
+
     site_title: str = "Learning"
     site_url: str = ""
     site_description: str = ""
@@ -262,6 +278,8 @@ class Config:
 
 @dataclass(frozen=True)
 class Repository:
+    """A course repository as read: its settings, courses, paths and files."""
+
     root: Path
     config: Config
     courses: tuple[Course, ...]

@@ -49,6 +49,8 @@ class LessonAhead:
 
 @dataclass
 class Context:
+    """What every check of a run reads: the repository, the settings, the scope."""
+
     repo: Repository
     settings: Settings = field(default_factory=Settings)
     #: (path, line, column) of every validation finding, so lint does not say it twice

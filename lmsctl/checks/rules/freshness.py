@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 from lmsctl.checks.rules.checks import CheckList, Context
-from lmsctl.content.freshness import parse_date
 from lmsctl.core.diagnostics import Diagnostic, Rule, Severity, diag_from
 from lmsctl.core.model import Course
 
@@ -58,6 +57,9 @@ for _rule in [
 def reviewed_date(ctx: Context, course: Course) -> Iterator[Diagnostic]:
     if not ctx.in_scope(course) or course.reviewed is None:
         return
+    # (with the rest of what ``stale`` needs: a course without a date does without it)
+    from lmsctl.content.freshness import parse_date
+
     line, col = course.doc.pos(("reviewed",))
     day = parse_date(course.reviewed)
     if day is None:
