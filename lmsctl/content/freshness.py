@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # the history (and git) is imported by what reads it: lint ne
 
 @dataclass(frozen=True)
 class Freshness:
+    """How fresh a course is: its last change, its review date and what they say."""
+
     course_id: str
     last_change: dt.date | None
     reviewed: dt.date | None

@@ -25,6 +25,8 @@ FILE = "file"  # anything else (assets, downloads, folders inside a course)
 
 @dataclass(frozen=True)
 class Target:
+    """Where a link in a lesson goes (a lesson, a course folder or a file) and its anchor."""
+
     kind: str
     path: str  # repository path: the lesson file, the course folder or the file
     fragment: str

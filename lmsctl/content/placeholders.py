@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importlib.resources (tempfile, zipfile, ...) only when read: issue 14
+    from importlib.resources.abc import Traversable
 
 MARKER = "lmsctl:placeholder"
 MD_MARKER = f"<!-- {MARKER} -->"
@@ -86,6 +88,8 @@ def _texts_of(folder: Traversable) -> set[str]:
 
 @lru_cache(maxsize=1)
 def builtin_texts() -> frozenset[str]:
+    from importlib import resources
+
     root = resources.files("lmsctl").joinpath("templates")
     return frozenset(_texts_of(root))
 

@@ -28,6 +28,8 @@ _KEY_NO_SPACE = re.compile(r"(?P<key>[A-Za-z_]+):(?P<value>\S.*)")
 
 @dataclass(frozen=True)
 class ShapeProblem:
+    """A quiz block whose shape is wrong, where (0-based) and what to do."""
+
     line: int  # 0-based line of the block
     column: int  # 0-based
     message: str

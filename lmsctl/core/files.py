@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -134,6 +133,8 @@ def write_atomic(path: Path, data: str | bytes, *, root: Path | None = None) -> 
     remove_stale_temporaries(path.parent)
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    import secrets  # a run that writes nothing does without it (issue 14)
+
     tmp = path.parent / f".{path.name}.lmsctl-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)

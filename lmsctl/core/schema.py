@@ -16,7 +16,6 @@ import importlib
 import json
 import sys
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +40,8 @@ COMPILED_PACKAGE = "lmsctl.core.compiled_schemas"
 
 @cache
 def schema_text(name: str) -> str:
+    from importlib import resources  # not on a warm run's path (issue 14)
+
     return resources.files("lmsctl").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
 
 
