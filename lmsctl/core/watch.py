@@ -1,12 +1,17 @@
 """A repository's ``lmsctl.core.inputs`` snapshot kept current from the kernel's file-system
-events (Linux inotify, through ctypes), for a long-running process (``lmsctl resident``): a run
-then starts from the snapshot of now without walking every folder (about 0.08 s at 1,000
-courses), and only the folders that changed are listed again.
+events (Linux inotify, through ctypes), for a long-running process (``lmsctl resident``, and
+``lmsctl serve`` for its builds' stamp): a run then starts from the snapshot of now without
+walking every folder (about 0.08 s at 1,000 courses), and only the folders that changed are
+listed again.
 
     watcher = Watcher.start(root)        # None: no inotify here; OSError: the system's limits
     ...
     watcher.refresh()                    # on each wake-up of its ``fd``: the changes read
     before = watcher.snapshot()          # what ``snapshot(root)`` would give now
+
+``Watcher.start(root, only=None, skip=...)`` keeps what ``snapshot(root, only=None, skip=...)``
+gives instead: every folder at the root but the skipped ones is watched (a build's stamp,
+``targets.site.build_inputs.watch``).
 
 Exactness: the kernel queues an event before the system call that changed a folder's entry or a
 file (write, truncate, rename, unlink, chmod, utime) returns, so by the time a console script
@@ -15,11 +20,13 @@ and lists again each folder an event names (an edited file, a file renamed over 
 deleted one: all are events of the folder that holds them). Whatever the events cannot describe
 exactly starts the watcher over with a full walk: a folder deleted, renamed or moved (git
 switching branches, a course deleted), an overflowing queue, ``courses/`` or ``paths/``
-themselves replaced. The files at the repository's root that checks read (``lmsctl.yml``...) are
-looked at (``lstat``) on every call, and so are the folders holding a file with another hard link
-(a write through the other name raises no event in this folder). Not seen: a second hard link
-made to a file while it is watched, from outside the watched folders, then written through (the
-link raises no event in the file's folder); and a file changed through a memory map. A folder
+themselves replaced (or, with ``only=None``, any folder at the root made, removed or skipped
+now). The files at the repository's root that checks read (``lmsctl.yml``...; with
+``only=None`` the root is listed) are looked at (``lstat``) on every call, and so are the
+folders holding a file with another hard link (a write through the other name raises no event
+in this folder). Not seen: a second hard link made to a file while it is watched, from outside
+the watched folders, then written through (the link raises no event in the file's folder); and a
+file changed through a memory map. A folder
 that cannot be listed or holds a symlink makes the snapshot None, as a walk would, until it is
 listed again without one. Changes made from another machine to a network file system raise no
 event: a resident is for a local working copy.
@@ -34,13 +41,14 @@ import os
 import stat
 import struct
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 from lmsctl.core.inputs import (
     _FOLDER,
+    CHECKED,
     RACY_SECONDS,
-    ROOT_FILES,
     ROOT_TREES,
     Entry,
     Snapshot,
@@ -103,9 +111,14 @@ def _libc() -> ctypes.CDLL | None:
 class Watcher:
     """The snapshot of the repository at ``root`` kept current (see the module's docstring)."""
 
-    def __init__(self, root: Path, libc: ctypes.CDLL) -> None:
+    def __init__(self, root: Path, libc: ctypes.CDLL, only: tuple[str, ...] | None = CHECKED,
+                 skip: Callable[[str], bool] | None = None) -> None:
         self.root = root
         self.libc = libc
+        #: what ``inputs.snapshot`` is given: the names at the root looked at (None: all of
+        #: them), and the folders left out
+        self.only = only
+        self.skip = skip
         self.fd = -1
         #: watch descriptor -> repository-relative folder
         self.folders: dict[int, str] = {}
@@ -124,19 +137,27 @@ class Watcher:
         #: folders holding a file with more than one link (listed again on every call: a
         #: write through a link elsewhere raises no event here)
         self.linked: set[str] = set()
-        #: the (type, inode) of each of ``ROOT_TREES`` when last walked
-        self.trees: dict[str, tuple[int, int] | None] = {}
+        #: the inode of each folder at the root whose content is watched (``ROOT_TREES``, or
+        #: every folder not skipped when ``only`` is None), when last walked
+        self.trees: dict[str, int] = {}
+        #: the entries of the root's other names, looked at (``lstat``) on every call, and
+        #: whether they could be told apart by time stamps (no symlink, all could be read)
+        self.top: dict[str, Entry] = {}
+        self.trusted = True
         #: why the watcher stopped (``fd`` < 0 after a start over the system refused)
         self.error: OSError | None = None
 
     @classmethod
-    def start(cls, root: Path) -> Watcher | None:
-        """A watcher of the repository at ``root``, or None when there is no inotify here.
-        Raises OSError when the system refuses one (a limit of the user's reached: ``why``)."""
+    def start(cls, root: Path, only: tuple[str, ...] | None = CHECKED,
+              skip: Callable[[str], bool] | None = None) -> Watcher | None:
+        """A watcher of the repository at ``root`` (``only`` and ``skip``: as for
+        ``inputs.snapshot``, whose result ``snapshot`` gives), or None when there is no
+        inotify here. Raises OSError when the system refuses one (a limit of the user's
+        reached: ``why``)."""
         libc = _libc()
         if libc is None:
             return None
-        watcher = cls(root, libc)
+        watcher = cls(root, libc, only, skip)
         if not watcher.refresh():
             raise watcher.error or OSError(errno.EAGAIN, "its folders changed while walked")
         return watcher
@@ -157,21 +178,43 @@ class Watcher:
         self.watches.clear()
         self.listed.clear()
         self.entries.clear()
-        self.groups = {tree: {} for tree in ROOT_TREES}
-        self.stamps = {tree: {} for tree in ROOT_TREES}
         self.bad.clear()
         self.linked.clear()
-        self.trees = {name: self._tree(name) for name in ROOT_TREES}
-        for name, found in self.trees.items():
-            if found is not None and stat.S_ISDIR(found[0]):
-                self._add(name)
+        self.trees = self._look_at_top()
+        self.groups = {tree: {} for tree in (*ROOT_TREES, *self.trees)}
+        self.stamps = {tree: {} for tree in self.groups}
+        for name in self.trees:
+            self._add(name)
 
-    def _tree(self, name: str) -> tuple[int, int] | None:
-        try:
-            st = os.lstat(os.path.join(self.root, name))
-        except OSError:
-            return None
-        return stat.S_IFMT(st.st_mode), st.st_ino
+    def _look_at_top(self) -> dict[str, int]:
+        """Look at the names at the root (``lstat``; ``top`` and ``trusted`` then say what
+        ``inputs.snapshot`` takes of them); the folders whose content it walks, with their
+        inodes (a change of them starts the watcher over)."""
+        base = os.fspath(self.root)
+        names = self.only
+        self.top, self.trusted = {}, True
+        if names is None:
+            try:
+                with os.scandir(base) as it:
+                    names = tuple(item.name for item in it)
+            except OSError:
+                self.trusted = False
+                return {}
+        trees: dict[str, int] = {}
+        for name in names:
+            try:
+                st = root_stat(base, name)
+            except Untrusted:
+                self.trusted = False
+                continue
+            if st is None:
+                continue
+            if stat.S_ISDIR(st.st_mode) and (self.only is None or name in ROOT_TREES):
+                if self.skip is None or not self.skip(name):
+                    trees[name] = st.st_ino
+                continue
+            self.top[name] = _entry(st)
+        return trees
 
     def _add(self, rel: str) -> None:
         """Watch the folder ``rel`` (new to the watcher), then list it and its folders."""
@@ -203,12 +246,15 @@ class Watcher:
         names = []
         for item in found:
             sub = f"{rel}/{item.name}"
-            names.append(item.name)
             if item.is_dir(follow_symlinks=False):
+                if self.skip is not None and self.skip(sub):
+                    continue  # left out, as a walk leaves it out
+                names.append(item.name)
                 self._put(sub, _FOLDER)
                 if sub not in self.watches:
                     self._add(sub)  # a new folder (a folder gone or moved starts over)
                 continue
+            names.append(item.name)
             try:
                 st = item.stat(follow_symlinks=False)
             except OSError:
@@ -273,7 +319,7 @@ class Watcher:
         walk when they cannot tell what changed); False when the watcher stopped: a walk
         failed (``fd`` closed, ``error`` says why when the system refused)."""
         try:
-            if self.fd < 0 or any(self._tree(name) != found for name, found in self.trees.items()):
+            if self.fd < 0 or self._look_at_top() != self.trees:
                 raise _Lost
             for rel in sorted(self._changed() | self.bad | self.linked):
                 if rel in self.watches:
@@ -295,17 +341,9 @@ class Watcher:
         start = time.time_ns()
         if not self.refresh():
             return None
-        if self.bad:
+        if self.bad or not self.trusted:
             return None
-        entries = dict(self.entries)
-        for name in (*ROOT_FILES, *(n for n, found in self.trees.items()
-                                    if found is not None and not stat.S_ISDIR(found[0]))):
-            try:
-                st = root_stat(os.fspath(self.root), name)
-            except Untrusted:
-                return None
-            if st is not None:
-                entries[name] = _entry(st)
+        entries = {**self.entries, **self.top}
         young = start - int(RACY_SECONDS * 1e9)
         settled = all(e[2] < young for e in entries.values())
         for tree, known in self.stamps.items():
@@ -314,5 +352,5 @@ class Watcher:
                     known[name] = group_stamps(list(items.items()))
         return Snapshot.known(
             entries, settled, start, {tree: dict(known) for tree, known in self.stamps.items()},
-            {tree: {name: len(items) for name, items in self.groups[tree].items()}
-             for tree in ROOT_TREES})
+            {tree: {name: len(items) for name, items in groups.items()}
+             for tree, groups in self.groups.items()})

@@ -10,6 +10,10 @@ under its one rule for files written just before (``RACY_SECONDS``: such a snaps
 ``settled``, and a build that starts from it records nothing to replay), plus a key of
 everything else.
 
+A long-lived process that builds again and again (``lmsctl serve``) keeps that snapshot current
+from the kernel's file-system events instead (``watch``: a ``core.watch.Watcher`` of what
+``scan`` would walk) and hands it to ``scan``: the stamp is the same, and no folder is walked.
+
 The build cache keeps the stamp of the last good build (one digest) with what it reported
 (``BuildCache.commit``); a build whose stamp is the same, into an output folder that still holds
 exactly what that build published, prints the same report and is done.
@@ -21,12 +25,17 @@ import contextlib
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lmsctl.core import git
 from lmsctl.core.cache import digest
 from lmsctl.core.inputs import Snapshot, snapshot
+
+if TYPE_CHECKING:
+    from lmsctl.core.watch import Watcher
 
 #: Folders at the repository's root that are never a build's input.
 _SKIP_ROOT = frozenset({".git", ".lmsctl"})
@@ -72,19 +81,21 @@ def history_key(root: Path) -> str:
                   proc.stderr.decode("utf-8", "replace"))
 
 
-def scan(root: Path, out: Path, settings: list[str], with_history: bool) -> Inputs:
-    """The stamp of a build of ``root`` into ``out`` with ``settings`` (the options, the code
-    fingerprint, the day: strings that change the output)."""
+def _where(root: Path, out: Path) -> str:
+    """Where the site goes, relative to the repository when inside it (a copy of the
+    repository with its site and cache is the same build)."""
+    return out.relative_to(root).as_posix() if out.is_relative_to(root) else str(out)
+
+
+def left_out(root: Path, out: Path) -> Callable[[str], bool]:
+    """Which folders (repository-relative POSIX paths) of ``root`` a build into ``out`` does not
+    take as inputs: its own output and temporary folders, ``.git/``, lmsctl's cache."""
     from lmsctl.targets.site import publish
 
-    history = history_key(root) if with_history else "no history"
-    # where the site goes, relative to the repository when inside it (a copy of the
-    # repository with its site and cache is the same build)
-    inside = out.is_relative_to(root)
-    where = out.relative_to(root).as_posix() if inside else str(out)
+    where = _where(root, out) if out.is_relative_to(root) else None
 
     def skip(rel: str) -> bool:
-        return (rel in _SKIP_ROOT or (inside and rel == where)
+        return (rel in _SKIP_ROOT or rel == where
                 or publish.TEMPORARY.match(os.path.basename(rel)) is not None
                 # a site lmsctl published at the root (``site/`` while serve builds
                 # elsewhere) is an output, never an input: not walked (17,500 entries at
@@ -92,8 +103,28 @@ def scan(root: Path, out: Path, settings: list[str], with_history: bool) -> Inpu
                 or ("/" not in rel and os.path.lexists(os.path.join(root, rel,
                                                                    publish.MARKER))))
 
-    return Inputs(key=digest(*settings, history, where),
-                  files=snapshot(root, only=None, skip=skip), history=history)
+    return skip
+
+
+def watch(root: Path, out: Path) -> Watcher | None:
+    """A watcher whose ``snapshot()`` is the ``files`` of ``scan(root, out, ...)``, kept current
+    by the kernel's events (None: no inotify here; OSError: the system's limits, see
+    ``core.watch``)."""
+    from lmsctl.core.watch import Watcher
+
+    return Watcher.start(root, only=None, skip=left_out(root, out))
+
+
+def scan(root: Path, out: Path, settings: list[str], with_history: bool,
+         files: Snapshot | None = None) -> Inputs:
+    """The stamp of a build of ``root`` into ``out`` with ``settings`` (the options, the code
+    fingerprint, the day: strings that change the output). ``files``: the snapshot of now of
+    a watcher made by ``watch(root, out)`` (None: the folders are walked)."""
+    history = history_key(root) if with_history else "no history"
+    if files is None:
+        files = snapshot(root, only=None, skip=left_out(root, out))
+    return Inputs(key=digest(*settings, history, _where(root, out)), files=files,
+                  history=history)
 
 
 def mailmaps(root: Path) -> list[bytes]:

@@ -29,6 +29,7 @@ from lmsctl.targets.site import build_cache, build_inputs, publish
 if TYPE_CHECKING:
     from lmsctl.checks.validate import Facts
     from lmsctl.core.history import History
+    from lmsctl.core.inputs import Snapshot
     from lmsctl.core.model import Course, Repository
     from lmsctl.targets.site import compile as compiler
 
@@ -261,14 +262,17 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                fmt: str = "text",
                translations: gettext.NullTranslations | None = None,
                use_cache: bool = True,
-               published: Callable[[], None] | None = None) -> BuildResult:
+               published: Callable[[], None] | None = None,
+               files: Snapshot | None = None) -> BuildResult:
     """Build the site of the repository at ``root`` into ``out`` (default ``<root>/site``).
     Every finding (validation, a shallow clone, links the site cannot resolve) is one report,
     written to ``stdout`` in ``fmt`` (any lint format) when the build ends or fails.
     ``translations``: the message catalog of the pages (default: English). ``use_cache``:
     reuse and keep the build cache (``build_cache``, in ``.lmsctl/cache/build/``).
     ``published``: called as soon as the new site is in ``out`` (``serve`` reloads the open
-    pages then; the build still writes its cache)."""
+    pages then; the build still writes its cache). ``files``: the repository's files as of
+    now, from a watcher of ``build_inputs.watch(root, out)`` kept by the caller (``serve``):
+    the build walks no folder (None: it walks them)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     stdout = stdout or sys.stdout
@@ -293,7 +297,7 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
                 build_cache.code_fingerprint(), core_cache.LMSCTL_VERSION,
                 build_cache.translations_fingerprint(
                     translations), repr((strict, drafts, course, with_history)),
-                today.isoformat()], with_history)
+                today.isoformat()], with_history, files)
             done = _replay(cache, inputs, out, now, fmt, stdout, course)
             timings["inputs"] = time.perf_counter() - t
             if done is not None:

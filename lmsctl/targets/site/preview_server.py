@@ -32,16 +32,21 @@ import time
 from collections.abc import Callable, Iterator
 from html import escape
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from lmsctl.content.loader import load_config
 from lmsctl.core.errors import LmsctlError
 from lmsctl.core.inputs import ROOT_TREES
 from lmsctl.core.watch import why
+from lmsctl.targets.site import build_inputs
 from lmsctl.targets.site import compile as compiler
 from lmsctl.targets.site.pipeline import build_site, load_preview
 from lmsctl.targets.site.publish import MARKER
+
+if TYPE_CHECKING:
+    from lmsctl.core.inputs import Snapshot
+    from lmsctl.core.watch import Watcher
 
 HOST = "127.0.0.1"
 
@@ -210,6 +215,13 @@ def _server_class() -> Any:
             self._watched_paths[str(root)] = 1  # MkDocs injects its reload script
             self.observer = self._watch.start(stream, poll)
 
+        @property
+        def polling(self) -> bool:
+            """Whether the files are polled (or not watched yet): the kernel here is not
+            told of their changes."""
+            watch = getattr(self, "_watch", None)
+            return watch is None or bool(watch.polling)
+
         def rewatch(self) -> None:
             """Before each rebuild: watch courses/ and paths/ again where they were removed
             and made anew (a branch switch), or made for the first time."""
@@ -346,6 +358,53 @@ class _Watch:
         return self.observer
 
 
+class _Files:
+    """What a build walks of the repository (``build_inputs.scan``), kept current by a
+    watcher (``build_inputs.watch``) while the system tells of changes: a rebuild then walks
+    no folder (0.1-0.3 s of CPU per save at 1,000 courses). Never while the files are polled
+    (``--poll``, or no watch to be had): the kernel here does not hear of those changes, so
+    what it kept would be stale. The watcher starts once the first build is done, in the
+    background (its first walk, about 0.4 s of CPU at 1,000 courses, is not on the way to the
+    first page); the first build walks."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root, self.out = root, out
+        self.watcher: Watcher | None = None
+        self.starting: threading.Thread | None = None
+
+    def start(self, polling: bool) -> None:
+        """Start the watcher in the background (once; never while polling)."""
+        if self.starting is None and not polling:
+            self.starting = threading.Thread(target=self._start, daemon=True,
+                                             name="lmsctl-serve-files")
+            self.starting.start()
+
+    def _start(self) -> None:
+        with contextlib.suppress(OSError):  # the system's limits: the builds walk
+            self.watcher = build_inputs.watch(self.root, self.out)
+
+    def now(self, polling: bool) -> Snapshot | None:
+        """The snapshot of now to build from (None: the build walks the folders)."""
+        if polling:
+            self.close()
+        if self.starting is None:
+            return None
+        self.starting.join()
+        if self.watcher is None:
+            return None
+        found = self.watcher.snapshot()
+        if self.watcher.fd < 0:  # it could not start over (the system's limits): walk
+            self.close()
+        return found
+
+    def close(self) -> None:
+        if self.starting is not None:
+            self.starting.join()
+        if self.watcher is not None:
+            self.watcher.close()
+            self.watcher = None
+
+
 @contextlib.contextmanager
 def _collecting_after() -> Iterator[None]:
     """No collection of cyclic garbage while a rebuild runs, one collection once it is over
@@ -448,6 +507,7 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
     root = root.resolve()
     folder = _serve_folder(root)
     out = folder / "site"
+    files = _Files(root, out)
     status = BuildStatus()
     watched_ids: list[frozenset[str] | None] = [None]
 
@@ -465,6 +525,7 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
                 build_once(workers)
         finally:
             update_watched_ids()
+            files.start(server.polling)  # (after the first build: the next ones walk nothing)
 
     def build_once(workers: int | None) -> None:
         log = io.StringIO()
@@ -476,7 +537,8 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
 
         try:
             result = build_site(root, out, course=course, drafts=drafts, workers=workers,
-                                stdout=log, published=swapped)
+                                stdout=log, published=swapped,
+                                files=files.now(server.polling))
         except LmsctlError as exc:
             text = log.getvalue() + f"error: {exc.message}\n" + (f"  hint: {exc.hint}\n"
                                                              if exc.hint else "")
@@ -516,6 +578,7 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
         stream.write("Stopped.\n")
     finally:
         close()
+        files.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
