@@ -445,6 +445,8 @@ class DocsWriter:
         self.statics: dict[str, str] = {}
         #: (docs/ path, its text or the file it links)
         self._pending: list[tuple[str, str | Path]] = []
+        #: the pages of repository documents (kind "document": ``_page_digests``)
+        self.documents: list[str] = []
 
     def write(self, doc: str, text: str, entry: dict[str, Any] | None = None,
               page_digest: str | None = None) -> None:
@@ -454,6 +456,8 @@ class DocsWriter:
             self._write(self.docs / doc, text)
         if entry is not None:
             self.pages[doc] = entry
+            if isinstance(entry, dict) and entry.get("kind") == "document":
+                self.documents.append(doc)
             if self.track:
                 self.digests[doc] = page_digest or digest(
                     doc, text, build_cache.canonical(entry))
@@ -659,6 +663,8 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
         writer.page(urls.path_doc(path.id), path.title, html[urls.path_doc(path.id)],
                     description=path.summary)
 
+    runtime_facts = analytics_config.manifest_facts(selection.built, selection.paths,
+                                                    SITE_LANGUAGE)
     parents: dict[str, str] = {}  # ``real_folder``
     for course in selection.built:
         if cache is None or keys is None:
@@ -667,7 +673,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             warnings += more
         else:
             warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
-                                       lesson_pages, manifest_courses, known)
+                                       lesson_pages, manifest_courses, runtime_facts, known)
         copy_assets(repo, course, writer, parents)
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
@@ -678,8 +684,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     shards = plan_shards(selection.built, options.shards)
     manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses,
                 "shards": shards,
-                "config": analytics_config.manifest_facts(selection.built, selection.paths,
-                                                          SITE_LANGUAGE),
+                "config": runtime_facts,
                 "nonce": nonce}
     if cache is None:
         write_manifest(folder, manifest)
@@ -694,7 +699,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     digests: dict[str, str] = {}
     render_key = ""
     if cache is not None:
-        digests = _page_digests(writer, manifest, manifest_courses)
+        digests = _page_digests(writer)
         render_key = digest(
             build_cache.code_fingerprint(),
             build_cache.translations_fingerprint(options.translations),
@@ -797,10 +802,11 @@ def _compile_course(ctx: pages.SiteContext, course: Course, writer: DocsWriter,
 
 def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteContext,
                    course: Course, writer: DocsWriter, lesson_pages: LessonPages,
-                   manifest_courses: dict[str, Any], known: Known | None = None
-                   ) -> list[Diagnostic]:
+                   manifest_courses: dict[str, Any], runtime_facts: dict[str, Any],
+                   known: Known | None = None) -> list[Diagnostic]:
     """One course's pages from the cache, or compiled (a stand-in read first) and remembered
-    for it."""
+    for it, with their final digests (``course_digests``): a kept course's are read, not
+    computed again (issue 14)."""
     # by its head alone (its pages read when rendered), or read whole
     found = cache.kept(key)
     stored = found[0] if found is not None and all(
@@ -815,47 +821,52 @@ def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteConte
     if known is not None and course.id in known.standing:
         course = known.read(course)
     writer.log = []
-    before = set(writer.digests)
     # the nonce by the course, not its key: an edit leaves its other lessons' pages as they were
     member, warnings = _compile_course(ctx, course, writer, lesson_pages,
                                        cache.nonce(f"course {course.id}"))
     written, writer.log = writer.log, None
     manifest_courses[course.id] = member
+    final = course_digests(course.id, member, runtime_facts,
+                           {doc: (writer.digests[doc], entry.get("kind"))
+                            for doc, _text, entry in written if entry is not None})
+    writer.digests.update(final)
     cache.remember_compiled(key, build_cache.Stored(
         writes=written, course=member,
         warnings=[[d.rule, str(d.severity), d.path, d.line, d.column, d.message, d.hint]
                   for d in warnings],
-        digests={doc: d for doc, d in writer.digests.items() if doc not in before}))
+        digests=final))
     return warnings
 
 
-def _page_digests(writer: DocsWriter, manifest: dict[str, Any],
-                  manifest_courses: dict[str, Any]) -> dict[str, str]:
-    """Each page's digest: its Markdown and manifest entry, and for a course's pages what
-    the hooks read of the course (its sidebar, its facts for the runtime configuration: the
-    course's language and paths, and a lesson page's own lesson version,
-    ``analytics_config.page_config``)."""
-    facts = manifest["config"]
-    lessons: dict[str, str] = facts["lessons"]
-    scopes: dict[str, str] = {}
-    for course_id, member in manifest_courses.items():
-        scopes[course_id] = digest(
-            build_cache.canonical(member), build_cache.canonical(facts["courses"].get(course_id)))
-    # MkDocs resolves the links of repository documents (CONTRIBUTING.md) to other pages
-    every_page = digest(*sorted(writer.pages))
+def course_digests(course_id: str, member: dict[str, Any], runtime_facts: dict[str, Any],
+                   pages: dict[str, tuple[str, str | None]]) -> dict[str, str]:
+    """The final digest of each page of a course (``pages``: docs/ path -> (digest of its
+    Markdown and manifest entry, its kind)): with what the hooks read of the course (its
+    manifest member: the sidebar; its facts for the runtime configuration: the course's
+    language and paths; and a lesson page's own lesson version, ``analytics_config.page_config``).
+    All of it is read by the course's key (``CourseKeys.key``: the course, lesson texts and
+    language included, and the paths holding it), so a kept course's are kept with it."""
+    scope = digest(build_cache.canonical(member),
+                   build_cache.canonical(runtime_facts["courses"].get(course_id)))
+    lessons: dict[str, str] = runtime_facts["lessons"]
     out: dict[str, str] = {}
-    for doc, d in writer.digests.items():
-        entry = writer.pages.get(doc) or {}
-        # a stored course's entries say their course and kind without a dict made for each
-        cid, kind = (str(entry.get("course") or ""), entry.get("kind")) \
-            if isinstance(entry, dict) else (entry.course, entry.kind)
-        if cid:
-            # a lesson's page keeps its repository path (``urls.lesson_doc``)
-            version = lessons.get(f"{cid}/{lesson_id(posixpath.basename(doc))}", "") \
-                if kind == "lesson" else ""
-            out[doc] = digest(d, scopes.get(cid, ""), version)
-        else:
-            out[doc] = digest(d, every_page) if kind == "document" else d
+    for doc, (d, kind) in pages.items():
+        # a lesson's page keeps its repository path (``urls.lesson_doc``)
+        version = lessons.get(f"{course_id}/{lesson_id(posixpath.basename(doc))}", "") \
+            if kind == "lesson" else ""
+        out[doc] = digest(d, scope, version)
+    return out
+
+
+def _page_digests(writer: DocsWriter) -> dict[str, str]:
+    """Each page's digest: its Markdown and manifest entry (a course's pages: their final
+    digests already, ``course_digests``), and for a repository document (CONTRIBUTING.md) the
+    pages of the site, to which MkDocs resolves its links."""
+    out = dict(writer.digests)
+    if writer.documents:
+        every_page = digest(*sorted(writer.pages))
+        for doc in writer.documents:
+            out[doc] = digest(out[doc], every_page)
     return out
 
 
