@@ -370,6 +370,12 @@ class BuildCache:
         #: this build finds it (kept in the state: ``compile.CourseKeys``)
         self.shown_kept: dict[str, str] = {}
         self.shown_found: dict[str, str] = {}
+        #: what the history says of each course (``compile.course_facts``, as its repr) by its
+        #: ``course_digest``, under the key of all else it reads (``facts_scope``): as the last
+        #: build found it (``facts_kept``), and as this one does, for the next (kept in the
+        #: state: ``compile.CourseKeys``)
+        self.facts_scope = ""
+        self.facts_found: dict[str, str] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -400,6 +406,21 @@ class BuildCache:
         if isinstance(shown, list) and len(shown) == 2 and shown[0] == code_fingerprint() \
                 and isinstance(shown[1], dict):
             self.shown_kept = shown[1]
+
+    def history_key(self) -> str | None:
+        """The key of the history this build read (``history``, ``remember_history``): None
+        when it is neither the cache's nor kept for the next build."""
+        found = self.history_kept or self.new_history
+        return found[0] if found is not None else None
+
+    def facts_kept(self, scope: str) -> dict[str, str]:
+        """The courses' facts the last build found (``facts_found``) under ``scope`` (empty
+        under another)."""
+        found = self.state.get("facts")
+        if isinstance(found, list) and len(found) == 2 and found[0] == scope \
+                and isinstance(found[1], dict):
+            return found[1]
+        return {}
 
     def _read_checked(self, name: str, expected: str, folder: Path | None = None,
                       decode: Callable[[bytes], Any] = json.loads,
@@ -752,6 +773,7 @@ class BuildCache:
             "history": history,
             "published": _marker(out),
             "shown": [code_fingerprint(), self.shown_found],
+            "facts": [self.facts_scope, self.facts_found],
             "folders": folders_stamp(out, outputs),
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))

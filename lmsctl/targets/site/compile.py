@@ -22,7 +22,7 @@ import posixpath
 import re
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -204,6 +204,33 @@ def course_facts(repo: Repository, course: Course, history: History,
         reviewers=tuple(p for p in ch.reviewers if not p.is_bot)[:12],
         freshness=freshness(course, repo.config, ch, today),
     )
+
+
+class LazyFacts(Mapping[str, CourseFacts]):
+    """``course_facts`` of each course built, made when first read: a rebuild whose course
+    keys find them in the cache (``CourseKeys.facts``) makes only those of the pages it
+    compiles (issue 14)."""
+
+    def __init__(self, repo: Repository, courses: list[Course], history: History,
+                 today: dt.date) -> None:
+        self.repo = repo
+        self.courses = {c.id: c for c in courses}
+        self.history = history
+        self.today = today
+        self._made: dict[str, CourseFacts] = {}
+
+    def __getitem__(self, course_id: str) -> CourseFacts:
+        found = self._made.get(course_id)
+        if found is None:
+            found = self._made[course_id] = course_facts(
+                self.repo, self.courses[course_id], self.history, self.today)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.courses)
+
+    def __len__(self) -> int:
+        return len(self.courses)
 
 
 def _front_matter(meta: dict[str, Any]) -> str:
@@ -547,7 +574,9 @@ class CourseKeys:
 
     def __init__(self, ctx: pages.SiteContext, lesson_pages: LessonPages, options: Options,
                  shared: str, kept_shown: dict[str, str] | None = None,
-                 found_shown: dict[str, str] | None = None) -> None:
+                 found_shown: dict[str, str] | None = None,
+                 kept_facts: dict[str, str] | None = None,
+                 found_facts: dict[str, str] | None = None) -> None:
         self.ctx = ctx
         self.lesson_pages = lesson_pages
         self.shared = shared
@@ -559,6 +588,12 @@ class CourseKeys:
         #: (``BuildCache.shown_found``): an unchanged course's is a look-up (issue 14)
         self.kept_shown = kept_shown if kept_shown is not None else {}
         self.found_shown = found_shown if found_shown is not None else {}
+        #: what the history says of each course (its ``course_facts``' repr) by its
+        #: ``course_digest``, the same way (``BuildCache.facts_kept``, ``facts_found``): kept
+        #: under the key of all else they read (the history, the day, lmsctl.yml, the code)
+        self.kept_facts = kept_facts if kept_facts is not None else {}
+        self.found_facts = found_facts if found_facts is not None else {}
+        self._facts: dict[str, str] = {}
         #: course id -> the paths holding it, in order
         self._holding: dict[str, list[LearningPath]] = {}
         for p in ctx.paths:
@@ -573,6 +608,17 @@ class CourseKeys:
             if not isinstance(found, str):
                 found = shown(course)
             self._shown[course.id] = self.found_shown[known] = found
+        return found
+
+    def facts(self, course: Course) -> str:
+        """What the history says of a course built (``course_facts``), as its repr."""
+        found = self._facts.get(course.id)
+        if found is None:
+            known = self.course_digest(course)
+            found = self.kept_facts.get(known)
+            if not isinstance(found, str):
+                found = repr(self.ctx.facts[course.id])
+            self._facts[course.id] = self.found_facts[known] = found
         return found
 
     def course_digest(self, course: Course) -> str:
@@ -604,16 +650,15 @@ class CourseKeys:
                         else None) for m in p.courses]
             paths.append(repr(p) + repr(members))
         return digest(self.shared, self.course_digest(course),
-                                  repr(ctx.facts.get(course.id)), repr(prereqs),
+                                  self.facts(course), repr(prereqs),
                                   repr(sorted(set(targets))), repr(paths))
 
     def site_key(self, selection: Selection) -> str:
         """The key of the site's own pages (home, catalog, skills, certificate, courses index,
         paths): what they show of every course built, with its history facts, and the paths."""
-        facts = self.ctx.facts
         return digest("site pages", self.shared, repr(selection.paths),
                       repr(selection.listed_paths), repr([c.id for c in selection.listed]),
-                      *(self.shown(c) + repr(facts.get(c.id)) for c in selection.built))
+                      *(self.shown(c) + self.facts(c) for c in selection.built))
 
 
 def _compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
@@ -623,7 +668,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     docs.mkdir(parents=True)
     writer = DocsWriter(docs, track=cache is not None)
     config = repo.config
-    facts = {c.id: course_facts(repo, c, history, options.today) for c in selection.built}
+    facts = LazyFacts(repo, selection.built, history, options.today)
     ctx = pages.SiteContext(repo=repo, selection_built=selection.built_ids,
                             listed=selection.listed, paths=selection.paths,
                             listed_paths=selection.listed_paths, facts=facts,
@@ -644,7 +689,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             repr((options.drafts, options.course, options.package)), repr(bool(ctx.paths)),
             repr(sorted(pages.people_names(config, history).items())),
             selection.preview.id if selection.preview else ""),
-            cache.shown_kept, cache.shown_found)
+            cache.shown_kept, cache.shown_found, *_kept_facts(cache, history, options, config))
 
     html = _site_pages(ctx, selection, cache, keys)
     writer.page("index.md", config.site_title, html["index.md"], hide=("toc", "navigation"),
@@ -714,6 +759,20 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     with open(folder / MANIFEST, "w", encoding="utf-8") as f:
         f.writelines(_manifest_chunks(manifest))
+
+
+def _kept_facts(cache: build_cache.BuildCache, history: History, options: Options,
+                config: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The courses' facts the cache kept for this build (``CourseKeys.facts``), and where this
+    build keeps them for the next: under the key of all that ``course_facts`` reads but the
+    course (the history, by the key it has in the cache; the day; lmsctl.yml; the code).
+    Nothing is kept for a history the cache does not know by a key."""
+    history_key = cache.history_key() if history.available else "no history"
+    if history_key is None:
+        return {}, {}
+    cache.facts_scope = digest("course facts", build_cache.code_fingerprint(), history_key,
+                               options.today.isoformat(), repr(config))
+    return cache.facts_kept(cache.facts_scope), cache.facts_found
 
 
 def _site_pages(ctx: pages.SiteContext, selection: Selection,
