@@ -370,7 +370,7 @@ class BuildCache:
         #: this build finds it (kept in the state: ``compile.CourseKeys``)
         self.shown_kept: dict[str, str] = {}
         self.shown_found: dict[str, str] = {}
-        #: what the history says of each course (``compile.course_facts``, as its repr) by its
+        #: what the history says of each course (``compile.course_facts``, a hash) by its
         #: ``course_digest``, under the key of all else it reads (``facts_scope``): as the last
         #: build found it (``facts_kept``), and as this one does, for the next (kept in the
         #: state: ``compile.CourseKeys``)

@@ -588,7 +588,7 @@ class CourseKeys:
         #: (``BuildCache.shown_found``): an unchanged course's is a look-up (issue 14)
         self.kept_shown = kept_shown if kept_shown is not None else {}
         self.found_shown = found_shown if found_shown is not None else {}
-        #: what the history says of each course (its ``course_facts``' repr) by its
+        #: what the history says of each course (a hash of its ``course_facts``) by its
         #: ``course_digest``, the same way (``BuildCache.facts_kept``, ``facts_found``): kept
         #: under the key of all else they read (the history, the day, lmsctl.yml, the code)
         self.kept_facts = kept_facts if kept_facts is not None else {}
@@ -611,13 +611,14 @@ class CourseKeys:
         return found
 
     def facts(self, course: Course) -> str:
-        """What the history says of a course built (``course_facts``), as its repr."""
+        """What the history says of a course built (``course_facts``), as a hash of its
+        repr."""
         found = self._facts.get(course.id)
         if found is None:
             known = self.course_digest(course)
             found = self.kept_facts.get(known)
             if not isinstance(found, str):
-                found = repr(self.ctx.facts[course.id])
+                found = digest(repr(self.ctx.facts[course.id]))
             self._facts[course.id] = self.found_facts[known] = found
         return found
 
