@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from lmsctl import __version__
+from lmsctl.commands import few_collections
 from lmsctl.core import cache as core_cache
 from lmsctl.core.cache import code_files_hash, digest
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
@@ -714,6 +715,7 @@ class BuildCache:
             write_atomic(self.folder / STATE, json.dumps({**self.state, "record": self.record},
                                                          separators=(",", ":")))
 
+    @few_collections()  # what it makes is walked, seldom, not the whole build's objects
     def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
                docs: Mapping[str, Any], statics: dict[str, str],
                replaced: Path | None = None, keep: set[str] | frozenset[str] = frozenset(),
