@@ -79,3 +79,24 @@ def test_compile_render_and_commit_run_with_few_collections(
     for name, (threshold, frozen) in seen.items():
         assert threshold[0] > before[0] and frozen > 0, name
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_rebuild_keeps_the_news_pages_and_a_feed_of_no_update_shows_its_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What's new and the feed read every change of every course: a lesson body edit takes
+    them from the cache; but a feed with no update shows the time of its build (no history
+    here), which another time makes again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    _edited(tmp_path)
+    with mock.patch.object(compiler, "updates", wraps=compiler.updates) as spy:
+        _build(tmp_path)
+    assert spy.call_count == 0
+    assert "2026-01-01T00:00:00Z" in (tmp_path / "site/feed.xml").read_text(encoding="utf-8")
+    other = sorted(tmp_path.glob("courses/*/lessons/*.md"))[1]
+    stamp = other.stat().st_mtime_ns + 10**9
+    other.write_text(other.read_text(encoding="utf-8") + "\nMore.\n",
+                             encoding="utf-8")
+    os.utime(other, ns=(stamp, stamp))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 3600))
+    _build(tmp_path)
+    assert "2026-01-01T01:00:00Z" in (tmp_path / "site/feed.xml").read_text(encoding="utf-8")

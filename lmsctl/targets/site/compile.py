@@ -797,16 +797,7 @@ def _site_pages(ctx: pages.SiteContext, selection: Selection,
 
     if cache is None or keys is None:
         return make()
-    key = keys.site_key(selection)
-    stored = cache.compiled(key)
-    if stored is not None:
-        found = {str(doc): text for doc, text, _entry in stored.writes if isinstance(text, str)}
-        if len(found) == len(stored.writes) and "index.md" in found:
-            return found
-    html = make()
-    cache.remember_compiled(key, build_cache.Stored(
-        writes=[[doc, text, None] for doc, text in html.items()], course={}, warnings=[]))
-    return html
+    return _kept_texts(cache, keys.site_key(selection), "index.md", make)
 
 
 def _manifest_chunks(manifest: dict[str, Any]) -> Iterator[str]:
@@ -950,47 +941,65 @@ def _lang(course: Course) -> dict[str, str]:
     return {"lang": language}
 
 
-def _contributors(repo: Repository, history: History, options: Options,
-                  cache: build_cache.BuildCache | None, shared: str) -> str:
-    """The contributors page's HTML; with a cache, kept by a key of the history, the courses'
-    and lessons' names and statuses, and the day (it reads every change of every course)."""
-    def make() -> str:
-        return community.contributors_page(repo, history, options.today, base_url="../",
-                                           include_drafts=options.drafts)
-
+def _kept_texts(cache: build_cache.BuildCache | None, key: str, required: str,
+                make: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """Texts made from the whole catalog (name -> text, ``required`` among them), kept in the
+    cache by ``key`` (a stored course of [name, text, None] writes): made only when the cache
+    has none for the key."""
     if cache is None:
         return make()
-    names = [(c.id, c.title, c.status, c.summary, [(x.rel, x.id, x.title) for x in c.lessons])
-             for c in repo.courses]
-    key = digest("contributors", shared, repr(history.available),
-                             repr(history.changes), repr(names), options.today.isoformat())
     stored = cache.compiled(key)
-    if stored is not None and stored.writes and isinstance(stored.writes[0][1], str):
-        return stored.writes[0][1]
-    html = make()
-    cache.remember_compiled(key, build_cache.Stored(writes=[["contributors", html, None]],
-                                                    course={}, warnings=[]))
-    return html
+    if stored is not None:
+        found = {str(name): text for name, text, _entry in stored.writes if isinstance(text, str)}
+        if len(found) == len(stored.writes) and required in found:
+            return found
+    texts = make()
+    cache.remember_compiled(key, build_cache.Stored(
+        writes=[[name, text, None] for name, text in texts.items()], course={}, warnings=[]))
+    return texts
+
+
+def _community_key(repo: Repository, history: History, shared: str) -> str:
+    """What the community pages read but the day and the time: the history, and the courses'
+    and lessons' names, files and statuses."""
+    names = [(c.id, c.title, c.status, c.summary, c.rel_dir,
+              [(x.rel, x.file_name, x.id, x.title) for x in c.lessons]) for c in repo.courses]
+    return digest("community", shared, repr(history.available), history.reason,
+                  repr(history.shallow), repr(history.changes), repr(names))
 
 
 def _community_pages(repo: Repository, writer: DocsWriter, options: Options, history: History,
                      selection: Selection, cache: build_cache.BuildCache | None = None,
                      shared: str = "") -> list[dict[str, str]]:
-    """/contributors/, /whats-new/ and /feed.xml from the history (skipped in previews)."""
+    """/contributors/, /whats-new/ and /feed.xml from the history (skipped in previews); with
+    a cache, kept by ``_community_key`` (they read every change of every course, issue 14):
+    the contributors page with the day, the feed with the time when it shows it (no update)."""
     if selection.preview is not None:
         return []
     drafts = options.drafts
+    key = _community_key(repo, history, shared) if cache is not None else ""
     # Our templates (autoescaped: names and titles from git and course files are text), so the
     # pages keep their classes (badges, the phone layout), like every other generated page.
-    writer.page("contributors.md", _("Contributors"),
-                _contributors(repo, history, options, cache, shared))
-    items = updates(repo, history, include_drafts=drafts)  # the page's and the feed's
-    writer.page("whats-new.md", _("What's new"),
-                pages.feed_link("../") + community.whats_new_page(
-                    repo, history, "../", include_drafts=drafts, items=items))
-    writer.write(urls.FEED, community.atom_feed(repo, history, repo.config.site_url,
-                                                options.now, include_drafts=drafts,
-                                                items=items))
+    contributors = _kept_texts(cache, digest(key, options.today.isoformat()), "contributors",
+                               lambda: {"contributors": community.contributors_page(
+                                   repo, history, options.today, base_url="../",
+                                   include_drafts=drafts)})
+    writer.page("contributors.md", _("Contributors"), contributors["contributors"])
+    now = options.now.isoformat()
+
+    def news() -> dict[str, str]:
+        items = updates(repo, history, include_drafts=drafts)  # the page's and the feed's
+        return {"whats-new": pages.feed_link("../") + community.whats_new_page(
+                    repo, history, "../", include_drafts=drafts, items=items),
+                "feed": community.atom_feed(repo, history, repo.config.site_url, options.now,
+                                            include_drafts=drafts, items=items),
+                "now": "" if items else now}
+
+    found = _kept_texts(cache, digest(key, "news"), "feed", news)
+    if found.get("now", now) not in ("", now):  # a feed of no update, made at another time
+        found = news()
+    writer.page("whats-new.md", _("What's new"), found["whats-new"])
+    writer.write(urls.FEED, found["feed"])
     return [{_("What's new"): "whats-new.md"}, {_("Contributors"): "contributors.md"}]
 
 
