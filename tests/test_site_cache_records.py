@@ -100,3 +100,33 @@ def test_a_rebuild_keeps_the_news_pages_and_a_feed_of_no_update_shows_its_time(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 3600))
     _build(tmp_path)
     assert "2026-01-01T01:00:00Z" in (tmp_path / "site/feed.xml").read_text(encoding="utf-8")
+
+
+def test_the_render_gives_mkdocs_the_settings_compile_wrote_unless_the_file_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs is given mkdocs.yml's settings as compile made them (not the file to parse with
+    PyYAML again, 0.04 s per render); a file changed since is read."""
+    from mkdocs.config import defaults
+
+    from lmsctl.checks.validate import validate_repository
+    from lmsctl.core.history import History
+    from tests.site_support import copy_sample
+
+    repo, _ = validate_repository(copy_sample(tmp_path / "repo"))
+    compiled = compiler.compile_site(repo, compiler.select(repo, drafts=False),
+                                     tmp_path / "work", compiler.Options(),
+                                     History.unavailable("test"))
+    read: list[str] = []
+    real = defaults.yaml_load
+
+    def spy(source: Any, *args: Any) -> Any:
+        read.append(str(getattr(source, "name", "")))
+        return real(source, *args)
+
+    monkeypatch.setattr(defaults, "yaml_load", spy)
+    render.render(compiled, tmp_path / "site")
+    assert read == [""]  # settings given, the file not read
+    text = compiled.config_file.read_text(encoding="utf-8")
+    compiled.config_file.write_text(text + "# changed by hand\n", encoding="utf-8")
+    render.render(compiled, tmp_path / "again")
+    assert read[1:] == [str(compiled.config_file)]
