@@ -130,3 +130,16 @@ def test_the_render_gives_mkdocs_the_settings_compile_wrote_unless_the_file_chan
     compiled.config_file.write_text(text + "# changed by hand\n", encoding="utf-8")
     render.render(compiled, tmp_path / "again")
     assert read[1:] == [str(compiled.config_file)]
+
+
+def test_the_heads_of_stored_courses_leave_their_sidebars_to_their_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild reads every course's head: the sidebar (most of a course's manifest member,
+    needed only when its pages are rendered) stays in the course's own file."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    _edited(tmp_path)
+    _build(tmp_path)
+    slot = tmp_path / build_cache.CACHE_DIR / build_cache.variant(False, None)
+    [heads] = slot.glob("heads-*.json")
+    assert b'"sidebar"' not in heads.read_bytes()
+    assert any(b'"sidebar"' in path.read_bytes() for path in slot.glob("compile-*.json"))

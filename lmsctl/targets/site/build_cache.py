@@ -187,15 +187,19 @@ class Stored:
     """One course's compile output, as ``compile`` replays it."""
 
     writes: list[list[Any]]  # [doc, text, entry (a dict, a RawEntry once stored) or None]
-    course: dict[str, Any]  # its manifest "courses" member
+    #: its manifest "courses" member (a ``LaterMember`` when read by its head alone)
+    course: dict[str, Any] | LaterMember
     warnings: list[list[Any]]  # [rule, severity, path, line, column, message, hint]
     digests: dict[str, str] = field(default_factory=dict)  # doc -> digest of text + entry
 
 
-#: The first line of a stored course: a JSON head (the member, warnings, digests and each
-#: page's doc, sizes, course and kind) on the second, then each page's text and entry as UTF-8,
-#: one after the other: decoding JSON was most of reading a catalog's courses (issue 14).
-COMPILED_MAGIC = b"lmsctl-compiled 2\n"
+#: The first line of a stored course: a JSON head (the warnings, digests and each page's doc,
+#: sizes, course and kind) on the second, its manifest member (JSON) on the third, then each
+#: page's text and entry as UTF-8, one after the other: decoding JSON was most of reading a
+#: catalog's courses (issue 14). The member (its sidebar) is not in the head: the heads of a
+#: catalog's courses (``heads-<hash>.json``) were 5 MB at 1,000 courses, 73% sidebars, which
+#: a rebuild needs only for the courses it renders.
+COMPILED_MAGIC = b"lmsctl-compiled 3\n"
 
 
 def encode_stored(stored: Stored) -> bytes:
@@ -208,10 +212,10 @@ def encode_stored(stored: Stored) -> bytes:
                       "" if entry is None else str(entry.get("course") or ""),
                       "" if entry is None else str(entry.get("kind") or "")])
         body += (raw_text, raw_entry)
-    head = json.dumps({"course": stored.course, "warnings": stored.warnings,
-                       "digests": stored.digests, "pages": pages},
+    head = json.dumps({"warnings": stored.warnings, "digests": stored.digests, "pages": pages},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return b"".join([COMPILED_MAGIC, head, b"\n", *body])
+    member = json.dumps(stored.course, ensure_ascii=False, separators=(",", ":"))
+    return b"".join([COMPILED_MAGIC, head, b"\n", member.encode("utf-8"), b"\n", *body])
 
 
 def decode_stored(raw: bytes) -> Stored:
@@ -220,7 +224,9 @@ def decode_stored(raw: bytes) -> Stored:
         raise ValueError("not a stored course")
     end = raw.index(b"\n", len(COMPILED_MAGIC))
     head = json.loads(raw[len(COMPILED_MAGIC):end])
-    at = end + 1
+    member_end = raw.index(b"\n", end + 1)
+    member = json.loads(raw[end + 1:member_end])
+    at = member_end + 1
     writes: list[list[Any]] = []
     for doc, text_size, entry_size, course, kind in head["pages"]:
         text = raw[at:at + text_size].decode("utf-8")
@@ -233,7 +239,7 @@ def decode_stored(raw: bytes) -> Stored:
         writes.append([str(doc), text, entry])
     if at != len(raw):
         raise ValueError("a stored course of another size")
-    return Stored(writes=writes, course=dict(head["course"]), warnings=list(head["warnings"]),
+    return Stored(writes=writes, course=dict(member), warnings=list(head["warnings"]),
                   digests=dict(head["digests"]))
 
 
@@ -276,19 +282,42 @@ class KeptPages:
     def __init__(self, cache: BuildCache, key: str) -> None:
         self.cache = cache
         self.key = key
-        self._writes: list[list[Any]] | None = None
+        self._stored: Stored | None = None
 
-    def writes(self) -> list[list[Any]]:
-        if self._writes is None:
+    def stored(self) -> Stored:
+        if self._stored is None:
             stored = self.cache.compiled(self.key)
             if stored is None:
                 self.cache.forget(self.key)
                 raise Damaged(self.key)
-            self._writes = stored.writes
-        return self._writes
+            self._stored = stored
+        return self._stored
+
+    def writes(self) -> list[list[Any]]:
+        return self.stored().writes
 
     def text(self, index: int) -> str:
         return str(self.writes()[index][1])
+
+
+class LaterMember:
+    """The manifest member of a ``KeptPages``' course, read when the manifest names it (a
+    page of the course is rendered: ``member``)."""
+
+    __slots__ = ("pages",)
+
+    def __init__(self, pages: KeptPages) -> None:
+        self.pages = pages
+
+    def value(self) -> dict[str, Any]:
+        course = self.pages.stored().course
+        assert isinstance(course, dict)
+        return course
+
+
+def member(value: dict[str, Any] | LaterMember) -> dict[str, Any]:
+    """A course's manifest member, read now if it was left to read (``LaterMember``)."""
+    return value.value() if isinstance(value, LaterMember) else value
 
 
 class LaterText:
@@ -459,8 +488,9 @@ class BuildCache:
 
     def kept(self, key: str) -> tuple[Stored, KeptPages] | None:
         """A stored course by its head alone (from ``heads-<hash>.json``, read once): its
-        member, warnings, digests, and its pages as ``KeptPages`` (their docs/ paths, courses
-        and kinds in ``Stored.writes``, texts and entries left to read). None when the state
+        warnings, digests, its member as a ``LaterMember``, and its pages as ``KeptPages``
+        (their docs/ paths, courses and kinds in ``Stored.writes``, texts and entries left to
+        read). None when the state
         keeps no head for it, or the heads are missing or damaged (``compiled`` then)."""
         if key in self.new_compiled or key in self._forgotten \
                 or not isinstance((self.state.get("compiled") or {}).get(key), str):
@@ -475,7 +505,7 @@ class BuildCache:
                 [str(doc), LaterText(pages, i), None if size < 0 else
                  LaterEntry(pages, i, str(course), str(kind))]
                 for i, (doc, _text_size, size, course, kind) in enumerate(head["pages"])]
-            stored = Stored(writes=writes, course=dict(head["course"]),
+            stored = Stored(writes=writes, course=LaterMember(pages),
                             warnings=list(head["warnings"]), digests=dict(head["digests"]))
         except (ValueError, TypeError, KeyError, IndexError):
             return None  # read whole (``compiled``), which says what is wrong

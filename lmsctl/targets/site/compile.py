@@ -149,6 +149,9 @@ class Compiled:
                 used = {e.get("course") for e in pages.values()}
                 manifest = {**manifest, "pages": pages, "courses": {
                     cid: m for cid, m in manifest["courses"].items() if cid in used}}
+            # a kept course's member is read now (``build_cache.LaterMember``)
+            manifest = {**manifest, "courses": {
+                cid: build_cache.member(m) for cid, m in manifest["courses"].items()}}
             write_manifest(self.folder, manifest)
 
 
