@@ -8,9 +8,11 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
   the Markdown libraries' versions, the translations, mkdocs.yml without the render shard
   plan), every page's digest (its Markdown, its manifest entry and the per-course facts the
   hooks read), every output file with its size and modification time, and the files below
-  with their SHA-256;
-- ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings:
-  ``encode_stored``, a JSON head and the texts as they are),
+  with their SHA-256; and what the history says of each course (``compile.CourseKeys.facts``)
+  and what each course shows to other pages (``compile.shown``), by its digest;
+- ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings,
+  each page's final digest: ``encode_stored``, a JSON head, the course's manifest member, and
+  the texts as they are),
   keyed by a hash of everything compiling the course reads (``CourseKeys.key``; the state
   keeps the SHA-256 of the whole file); a build writes
   each course it compiles to its own workspace (``BuildCache.pending``) as soon as it is
@@ -19,7 +21,7 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
 - ``heads-<hash>.json``: the heads of every stored course, one line each (its key, then its
   head), in one file (named and checked by its SHA-256, ``heads`` in the state): a rebuild
   reads it once and each unchanged course's head from it, not 1,000 files, and that course's
-  pages only when it renders them (``kept``, issue 14);
+  pages and member (its sidebar) only when it renders them (``kept``, issue 14);
 - ``docs-<hash>.json``: every page's search documents, one file per course (and one for the
   other pages), named by a hash of its content: a build rewrites only the parts it rendered,
   and reads only those of the search index groups it writes again;
