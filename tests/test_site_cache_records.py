@@ -55,10 +55,11 @@ def test_a_rebuild_reads_the_history_of_the_edited_course_only(
     assert [call.args[1].id for call in spy.call_args_list] == [edited]
 
 
-def test_compile_render_and_commit_run_with_few_collections(
+def test_compile_and_commit_run_with_few_collections(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The collector walks only what each of them makes, seldom (a full walk of a catalog's
-    objects cost a rebuild 0.05 s each time), and is left as it was after the build."""
+    objects cost a rebuild 0.05 s each time), and is left as it was after the build. (Not the
+    one-process render: no time saved was measured there, and MkDocs makes cyclic garbage.)"""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     _edited(tmp_path)
     seen: dict[str, tuple[tuple[int, int, int], int]] = {}
@@ -70,12 +71,11 @@ def test_compile_render_and_commit_run_with_few_collections(
         return call
 
     monkeypatch.setattr(compiler, "_compile_site", spy("compile", compiler._compile_site))
-    monkeypatch.setattr(render, "render_shard", spy("render", render.render_shard))
     monkeypatch.setattr(build_cache.BuildCache, "_write_heads",
                         spy("commit", build_cache.BuildCache._write_heads))
     before = gc.get_threshold()
     _build(tmp_path)
-    assert sorted(seen) == ["commit", "compile", "render"]
+    assert sorted(seen) == ["commit", "compile"]
     for name, (threshold, frozen) in seen.items():
         assert threshold[0] > before[0] and frozen > 0, name
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lmsctl.commands import few_collections
 from lmsctl.core.errors import BuildError
 from lmsctl.targets.site import build_cache, learner_search
 from lmsctl.targets.site.compile import Compiled
@@ -295,11 +294,7 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     warnings: list[str] = []
     jinja = str(templates) if templates is not None else None
     if len(shards) <= 1:
-        # the collector walks only what MkDocs makes, seldom (a forking render: the caller
-        # freezes what its processes inherit, ``pipeline._frozen``)
-        with few_collections():
-            warnings += render_shard(config_file, str(site_dir), None, plan, jinja,
-                                     settings)
+        warnings += render_shard(config_file, str(site_dir), None, plan, jinja, settings)
     else:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=len(outs), mp_context=context) as pool:
