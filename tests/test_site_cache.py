@@ -859,9 +859,9 @@ def test_the_quiz_slot_marker_stays_secret(repo: Path) -> None:
 
 
 def test_a_stored_course_reads_back_as_it_was_written() -> None:
-    """``compile-<key>.json``: a JSON head, then each page's text and entry as they are; the
-    manifest written with the entries read back (never decoded) is the manifest of the
-    entries themselves."""
+    """``compile-<key>.json``: a JSON head, the course's manifest member, then each page's
+    text and entry as they are; the manifest written with the entries read back (never
+    decoded) is the manifest of the entries themselves."""
     from lmsctl.targets.site.compile import _manifest_json
 
     entry = {"kind": "lesson", "course": "c", "html": True, "toc": [[2, "why", "Why “now” ✓"]],
@@ -887,7 +887,8 @@ def test_a_stored_course_reads_back_as_it_was_written() -> None:
     assert _manifest_json(manifest) == json.dumps(plain, ensure_ascii=False,
                                                   separators=(",", ":"))
     raw = build_cache.encode_stored(stored)
-    for broken in (raw[:-1], raw + b"x", raw.replace(b"lmsctl-compiled 2", b"lmsctl-compiled 1")):
+    older = raw.replace(build_cache.COMPILED_MAGIC, b"lmsctl-compiled 2\n")
+    for broken in (raw[:-1], raw + b"x", older):
         with pytest.raises((ValueError, KeyError, TypeError)):
             build_cache.decode_stored(broken)
 

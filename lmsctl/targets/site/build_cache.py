@@ -8,9 +8,11 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
   the Markdown libraries' versions, the translations, mkdocs.yml without the render shard
   plan), every page's digest (its Markdown, its manifest entry and the per-course facts the
   hooks read), every output file with its size and modification time, and the files below
-  with their SHA-256;
-- ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings:
-  ``encode_stored``, a JSON head and the texts as they are),
+  with their SHA-256; and what the history says of each course (``compile.CourseKeys.facts``)
+  and what each course shows to other pages (``compile.shown``), by its digest;
+- ``compile-<key>.json``: one course's compiled pages (Markdown, manifest entries, warnings,
+  each page's final digest: ``encode_stored``, a JSON head, the course's manifest member, and
+  the texts as they are),
   keyed by a hash of everything compiling the course reads (``CourseKeys.key``; the state
   keeps the SHA-256 of the whole file); a build writes
   each course it compiles to its own workspace (``BuildCache.pending``) as soon as it is
@@ -19,7 +21,7 @@ of build (the options that change every page: drafts, a ``--course`` preview), a
 - ``heads-<hash>.json``: the heads of every stored course, one line each (its key, then its
   head), in one file (named and checked by its SHA-256, ``heads`` in the state): a rebuild
   reads it once and each unchanged course's head from it, not 1,000 files, and that course's
-  pages only when it renders them (``kept``, issue 14);
+  pages and member (its sidebar) only when it renders them (``kept``, issue 14);
 - ``docs-<hash>.json``: every page's search documents, one file per course (and one for the
   other pages), named by a hash of its content: a build rewrites only the parts it rendered,
   and reads only those of the search index groups it writes again;
@@ -61,6 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from lmsctl import __version__
+from lmsctl.commands import few_collections
 from lmsctl.core import cache as core_cache
 from lmsctl.core.cache import code_files_hash, digest
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
@@ -186,15 +189,19 @@ class Stored:
     """One course's compile output, as ``compile`` replays it."""
 
     writes: list[list[Any]]  # [doc, text, entry (a dict, a RawEntry once stored) or None]
-    course: dict[str, Any]  # its manifest "courses" member
+    #: its manifest "courses" member (a ``LaterMember`` when read by its head alone)
+    course: dict[str, Any] | LaterMember
     warnings: list[list[Any]]  # [rule, severity, path, line, column, message, hint]
     digests: dict[str, str] = field(default_factory=dict)  # doc -> digest of text + entry
 
 
-#: The first line of a stored course: a JSON head (the member, warnings, digests and each
-#: page's doc, sizes, course and kind) on the second, then each page's text and entry as UTF-8,
-#: one after the other: decoding JSON was most of reading a catalog's courses (issue 14).
-COMPILED_MAGIC = b"lmsctl-compiled 2\n"
+#: The first line of a stored course: a JSON head (the warnings, digests and each page's doc,
+#: sizes, course and kind) on the second, its manifest member (JSON) on the third, then each
+#: page's text and entry as UTF-8, one after the other: decoding JSON was most of reading a
+#: catalog's courses (issue 14). The member (its sidebar) is not in the head: the heads of a
+#: catalog's courses (``heads-<hash>.json``) were 5 MB at 1,000 courses, 73% sidebars, which
+#: a rebuild needs only for the courses it renders.
+COMPILED_MAGIC = b"lmsctl-compiled 3\n"
 
 
 def encode_stored(stored: Stored) -> bytes:
@@ -207,10 +214,10 @@ def encode_stored(stored: Stored) -> bytes:
                       "" if entry is None else str(entry.get("course") or ""),
                       "" if entry is None else str(entry.get("kind") or "")])
         body += (raw_text, raw_entry)
-    head = json.dumps({"course": stored.course, "warnings": stored.warnings,
-                       "digests": stored.digests, "pages": pages},
+    head = json.dumps({"warnings": stored.warnings, "digests": stored.digests, "pages": pages},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return b"".join([COMPILED_MAGIC, head, b"\n", *body])
+    member = json.dumps(stored.course, ensure_ascii=False, separators=(",", ":"))
+    return b"".join([COMPILED_MAGIC, head, b"\n", member.encode("utf-8"), b"\n", *body])
 
 
 def decode_stored(raw: bytes) -> Stored:
@@ -219,7 +226,9 @@ def decode_stored(raw: bytes) -> Stored:
         raise ValueError("not a stored course")
     end = raw.index(b"\n", len(COMPILED_MAGIC))
     head = json.loads(raw[len(COMPILED_MAGIC):end])
-    at = end + 1
+    member_end = raw.index(b"\n", end + 1)
+    member = json.loads(raw[end + 1:member_end])
+    at = member_end + 1
     writes: list[list[Any]] = []
     for doc, text_size, entry_size, course, kind in head["pages"]:
         text = raw[at:at + text_size].decode("utf-8")
@@ -232,7 +241,7 @@ def decode_stored(raw: bytes) -> Stored:
         writes.append([str(doc), text, entry])
     if at != len(raw):
         raise ValueError("a stored course of another size")
-    return Stored(writes=writes, course=dict(head["course"]), warnings=list(head["warnings"]),
+    return Stored(writes=writes, course=dict(member), warnings=list(head["warnings"]),
                   digests=dict(head["digests"]))
 
 
@@ -275,19 +284,42 @@ class KeptPages:
     def __init__(self, cache: BuildCache, key: str) -> None:
         self.cache = cache
         self.key = key
-        self._writes: list[list[Any]] | None = None
+        self._stored: Stored | None = None
 
-    def writes(self) -> list[list[Any]]:
-        if self._writes is None:
+    def stored(self) -> Stored:
+        if self._stored is None:
             stored = self.cache.compiled(self.key)
             if stored is None:
                 self.cache.forget(self.key)
                 raise Damaged(self.key)
-            self._writes = stored.writes
-        return self._writes
+            self._stored = stored
+        return self._stored
+
+    def writes(self) -> list[list[Any]]:
+        return self.stored().writes
 
     def text(self, index: int) -> str:
         return str(self.writes()[index][1])
+
+
+class LaterMember:
+    """The manifest member of a ``KeptPages``' course, read when the manifest names it (a
+    page of the course is rendered: ``member``)."""
+
+    __slots__ = ("pages",)
+
+    def __init__(self, pages: KeptPages) -> None:
+        self.pages = pages
+
+    def value(self) -> dict[str, Any]:
+        course = self.pages.stored().course
+        assert isinstance(course, dict)
+        return course
+
+
+def member(value: dict[str, Any] | LaterMember) -> dict[str, Any]:
+    """A course's manifest member, read now if it was left to read (``LaterMember``)."""
+    return value.value() if isinstance(value, LaterMember) else value
 
 
 class LaterText:
@@ -370,6 +402,12 @@ class BuildCache:
         #: this build finds it (kept in the state: ``compile.CourseKeys``)
         self.shown_kept: dict[str, str] = {}
         self.shown_found: dict[str, str] = {}
+        #: what the history says of each course (``compile.course_facts``, a hash) by its
+        #: ``course_digest``, under the key of all else it reads (``facts_scope``): as the last
+        #: build found it (``facts_kept``), and as this one does, for the next (kept in the
+        #: state: ``compile.CourseKeys``)
+        self.facts_scope = ""
+        self.facts_found: dict[str, str] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -400,6 +438,21 @@ class BuildCache:
         if isinstance(shown, list) and len(shown) == 2 and shown[0] == code_fingerprint() \
                 and isinstance(shown[1], dict):
             self.shown_kept = shown[1]
+
+    def history_key(self) -> str | None:
+        """The key of the history this build read (``history``, ``remember_history``): None
+        when it is neither the cache's nor kept for the next build."""
+        found = self.history_kept or self.new_history
+        return found[0] if found is not None else None
+
+    def facts_kept(self, scope: str) -> dict[str, str]:
+        """The courses' facts the last build found (``facts_found``) under ``scope`` (empty
+        under another)."""
+        found = self.state.get("facts")
+        if isinstance(found, list) and len(found) == 2 and found[0] == scope \
+                and isinstance(found[1], dict):
+            return found[1]
+        return {}
 
     def _read_checked(self, name: str, expected: str, folder: Path | None = None,
                       decode: Callable[[bytes], Any] = json.loads,
@@ -437,8 +490,9 @@ class BuildCache:
 
     def kept(self, key: str) -> tuple[Stored, KeptPages] | None:
         """A stored course by its head alone (from ``heads-<hash>.json``, read once): its
-        member, warnings, digests, and its pages as ``KeptPages`` (their docs/ paths, courses
-        and kinds in ``Stored.writes``, texts and entries left to read). None when the state
+        warnings, digests, its member as a ``LaterMember``, and its pages as ``KeptPages``
+        (their docs/ paths, courses and kinds in ``Stored.writes``, texts and entries left to
+        read). None when the state
         keeps no head for it, or the heads are missing or damaged (``compiled`` then)."""
         if key in self.new_compiled or key in self._forgotten \
                 or not isinstance((self.state.get("compiled") or {}).get(key), str):
@@ -453,7 +507,7 @@ class BuildCache:
                 [str(doc), LaterText(pages, i), None if size < 0 else
                  LaterEntry(pages, i, str(course), str(kind))]
                 for i, (doc, _text_size, size, course, kind) in enumerate(head["pages"])]
-            stored = Stored(writes=writes, course=dict(head["course"]),
+            stored = Stored(writes=writes, course=LaterMember(pages),
                             warnings=list(head["warnings"]), digests=dict(head["digests"]))
         except (ValueError, TypeError, KeyError, IndexError):
             return None  # read whole (``compiled``), which says what is wrong
@@ -693,6 +747,7 @@ class BuildCache:
             write_atomic(self.folder / STATE, json.dumps({**self.state, "record": self.record},
                                                          separators=(",", ":")))
 
+    @few_collections()  # what it makes is walked, seldom, not the whole build's objects
     def commit(self, out: Path, pages: dict[str, str], static: dict[str, list[int]],
                docs: Mapping[str, Any], statics: dict[str, str],
                replaced: Path | None = None, keep: set[str] | frozenset[str] = frozenset(),
@@ -752,6 +807,7 @@ class BuildCache:
             "history": history,
             "published": _marker(out),
             "shown": [code_fingerprint(), self.shown_found],
+            "facts": [self.facts_scope, self.facts_found],
             "folders": folders_stamp(out, outputs),
         }
         write_atomic(folder / STATE, json.dumps(state, separators=(",", ":")))

@@ -22,7 +22,7 @@ import posixpath
 import re
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -33,6 +33,7 @@ import yaml
 
 from lmsctl.checks.references import is_local, published_files
 from lmsctl.checks.validate import course_digest, document_urls, link_urls, question_keys
+from lmsctl.commands import few_collections
 from lmsctl.content.community import updates
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
@@ -121,6 +122,10 @@ class Compiled:
     #: the key of the inputs every page shares (mkdocs.yml without the shard plan, the code)
     digests: dict[str, str] = field(default_factory=dict)
     render_key: str = ""
+    #: mkdocs.yml's text as compile wrote it, and its settings: while the file still holds
+    #: that text, the render gives MkDocs the settings as they are, without parsing the file
+    #: again (PyYAML, in Python: 0.04 s per render, issue 14)
+    written_config: tuple[str, dict[str, Any]] | None = None
     #: with a build cache: every other file of docs/ (path -> digest of its content or of the
     #: file it links), and the writer holding the docs/ files until ``write_docs``
     statics: dict[str, str] = field(default_factory=dict)
@@ -144,6 +149,9 @@ class Compiled:
                 used = {e.get("course") for e in pages.values()}
                 manifest = {**manifest, "pages": pages, "courses": {
                     cid: m for cid, m in manifest["courses"].items() if cid in used}}
+            # a kept course's member is read now (``build_cache.LaterMember``)
+            manifest = {**manifest, "courses": {
+                cid: build_cache.member(m) for cid, m in manifest["courses"].items()}}
             write_manifest(self.folder, manifest)
 
 
@@ -204,6 +212,33 @@ def course_facts(repo: Repository, course: Course, history: History,
         reviewers=tuple(p for p in ch.reviewers if not p.is_bot)[:12],
         freshness=freshness(course, repo.config, ch, today),
     )
+
+
+class LazyFacts(Mapping[str, CourseFacts]):
+    """``course_facts`` of each course built, made when first read: a rebuild whose course
+    keys find them in the cache (``CourseKeys.facts``) makes only those of the pages it
+    compiles (issue 14)."""
+
+    def __init__(self, repo: Repository, courses: list[Course], history: History,
+                 today: dt.date) -> None:
+        self.repo = repo
+        self.courses = {c.id: c for c in courses}
+        self.history = history
+        self.today = today
+        self._made: dict[str, CourseFacts] = {}
+
+    def __getitem__(self, course_id: str) -> CourseFacts:
+        found = self._made.get(course_id)
+        if found is None:
+            found = self._made[course_id] = course_facts(
+                self.repo, self.courses[course_id], self.history, self.today)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.courses)
+
+    def __len__(self) -> int:
+        return len(self.courses)
 
 
 def _front_matter(meta: dict[str, Any]) -> str:
@@ -445,6 +480,8 @@ class DocsWriter:
         self.statics: dict[str, str] = {}
         #: (docs/ path, its text or the file it links)
         self._pending: list[tuple[str, str | Path]] = []
+        #: the pages of repository documents (kind "document": ``_page_digests``)
+        self.documents: list[str] = []
 
     def write(self, doc: str, text: str, entry: dict[str, Any] | None = None,
               page_digest: str | None = None) -> None:
@@ -454,6 +491,8 @@ class DocsWriter:
             self._write(self.docs / doc, text)
         if entry is not None:
             self.pages[doc] = entry
+            if isinstance(entry, dict) and entry.get("kind") == "document":
+                self.documents.append(doc)
             if self.track:
                 self.digests[doc] = page_digest or digest(
                     doc, text, build_cache.canonical(entry))
@@ -512,8 +551,10 @@ def compile_site(repo: Repository, selection: Selection, folder: Path, options: 
                  known: Known | None = None) -> Compiled:
     """Write the MkDocs project for ``selection`` into ``folder`` (which must be empty).
     With ``cache``, courses whose inputs did not change are taken from it; ``known`` says
-    which courses are stand-ins (read only when their pages are not in the cache)."""
-    with (i18n.translations(options.translations),
+    which courses are stand-ins (read only when their pages are not in the cache). The
+    garbage collector walks only what compiling makes, seldom (``few_collections``: a full
+    collection of the repository's objects cost a rebuild 0.05 s each, issue 14)."""
+    with (few_collections(), i18n.translations(options.translations),
           i18n.display_names(pages.people_names(repo.config, history))):
         return _compile_site(repo, selection, folder, options, history, cache, known)
 
@@ -543,7 +584,9 @@ class CourseKeys:
 
     def __init__(self, ctx: pages.SiteContext, lesson_pages: LessonPages, options: Options,
                  shared: str, kept_shown: dict[str, str] | None = None,
-                 found_shown: dict[str, str] | None = None) -> None:
+                 found_shown: dict[str, str] | None = None,
+                 kept_facts: dict[str, str] | None = None,
+                 found_facts: dict[str, str] | None = None) -> None:
         self.ctx = ctx
         self.lesson_pages = lesson_pages
         self.shared = shared
@@ -555,6 +598,12 @@ class CourseKeys:
         #: (``BuildCache.shown_found``): an unchanged course's is a look-up (issue 14)
         self.kept_shown = kept_shown if kept_shown is not None else {}
         self.found_shown = found_shown if found_shown is not None else {}
+        #: what the history says of each course (a hash of its ``course_facts``) by its
+        #: ``course_digest``, the same way (``BuildCache.facts_kept``, ``facts_found``): kept
+        #: under the key of all else they read (the history, the day, lmsctl.yml, the code)
+        self.kept_facts = kept_facts if kept_facts is not None else {}
+        self.found_facts = found_facts if found_facts is not None else {}
+        self._facts: dict[str, str] = {}
         #: course id -> the paths holding it, in order
         self._holding: dict[str, list[LearningPath]] = {}
         for p in ctx.paths:
@@ -569,6 +618,18 @@ class CourseKeys:
             if not isinstance(found, str):
                 found = shown(course)
             self._shown[course.id] = self.found_shown[known] = found
+        return found
+
+    def facts(self, course: Course) -> str:
+        """What the history says of a course built (``course_facts``), as a hash of its
+        repr."""
+        found = self._facts.get(course.id)
+        if found is None:
+            known = self.course_digest(course)
+            found = self.kept_facts.get(known)
+            if not isinstance(found, str):
+                found = digest(repr(self.ctx.facts[course.id]))
+            self._facts[course.id] = self.found_facts[known] = found
         return found
 
     def course_digest(self, course: Course) -> str:
@@ -586,13 +647,13 @@ class CourseKeys:
                             other.title if other is not None else None])
         targets: list[str] = []
         for lesson in course.lessons:
-            folder = posixpath.dirname(lesson.rel)
             for url in [*link_urls(lesson), *document_urls(lesson)]:
                 if ".md" not in url and "%" not in url:
                     continue  # its path cannot end with .md
                 part = unquote(urlsplit(url).path)
                 if part.endswith(".md"):
-                    target = posixpath.normpath(posixpath.join(folder, part))
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(lesson.rel),
+                                                               part))
                     targets.append(f"{target} {target in self.lesson_pages.urls}")
         paths: list[str] = []  # with what the course page shows of each path's courses
         for p in self._holding.get(course.id, ()):
@@ -600,16 +661,15 @@ class CourseKeys:
                         else None) for m in p.courses]
             paths.append(repr(p) + repr(members))
         return digest(self.shared, self.course_digest(course),
-                                  repr(ctx.facts.get(course.id)), repr(prereqs),
+                                  self.facts(course), repr(prereqs),
                                   repr(sorted(set(targets))), repr(paths))
 
     def site_key(self, selection: Selection) -> str:
         """The key of the site's own pages (home, catalog, skills, certificate, courses index,
         paths): what they show of every course built, with its history facts, and the paths."""
-        facts = self.ctx.facts
         return digest("site pages", self.shared, repr(selection.paths),
                       repr(selection.listed_paths), repr([c.id for c in selection.listed]),
-                      *(self.shown(c) + repr(facts.get(c.id)) for c in selection.built))
+                      *(self.shown(c) + self.facts(c) for c in selection.built))
 
 
 def _compile_site(repo: Repository, selection: Selection, folder: Path, options: Options,
@@ -619,7 +679,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     docs.mkdir(parents=True)
     writer = DocsWriter(docs, track=cache is not None)
     config = repo.config
-    facts = {c.id: course_facts(repo, c, history, options.today) for c in selection.built}
+    facts = LazyFacts(repo, selection.built, history, options.today)
     ctx = pages.SiteContext(repo=repo, selection_built=selection.built_ids,
                             listed=selection.listed, paths=selection.paths,
                             listed_paths=selection.listed_paths, facts=facts,
@@ -640,7 +700,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             repr((options.drafts, options.course, options.package)), repr(bool(ctx.paths)),
             repr(sorted(pages.people_names(config, history).items())),
             selection.preview.id if selection.preview else ""),
-            cache.shown_kept, cache.shown_found)
+            cache.shown_kept, cache.shown_found, *_kept_facts(cache, history, options, config))
 
     html = _site_pages(ctx, selection, cache, keys)
     writer.page("index.md", config.site_title, html["index.md"], hide=("toc", "navigation"),
@@ -659,6 +719,8 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
         writer.page(urls.path_doc(path.id), path.title, html[urls.path_doc(path.id)],
                     description=path.summary)
 
+    runtime_facts = analytics_config.manifest_facts(selection.built, selection.paths,
+                                                    SITE_LANGUAGE)
     parents: dict[str, str] = {}  # ``real_folder``
     for course in selection.built:
         if cache is None or keys is None:
@@ -667,7 +729,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
             warnings += more
         else:
             warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
-                                       lesson_pages, manifest_courses, known)
+                                       lesson_pages, manifest_courses, runtime_facts, known)
         copy_assets(repo, course, writer, parents)
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
@@ -678,23 +740,20 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     shards = plan_shards(selection.built, options.shards)
     manifest = {"version": 1, "pages": writer.pages, "courses": manifest_courses,
                 "shards": shards,
-                "config": analytics_config.manifest_facts(selection.built, selection.paths,
-                                                          SITE_LANGUAGE),
+                "config": runtime_facts,
                 "nonce": nonce}
     if cache is None:
         write_manifest(folder, manifest)
     config_file = folder / CONFIG
     settings = mkdocs_config(repo, selection, extra_nav, options.package)
-    config_file.write_text(
-        "# Generated by lmsctl build: do not edit (it is rebuilt from the course repository).\n"
-        + yaml.safe_dump(settings,
-                         allow_unicode=True,
-                         sort_keys=False, width=100),
-        encoding="utf-8")
+    config_text = ("# Generated by lmsctl build: do not edit (it is rebuilt from the course "
+                   "repository).\n" + yaml.safe_dump(settings, allow_unicode=True,
+                                                    sort_keys=False, width=100))
+    config_file.write_text(config_text, encoding="utf-8")
     digests: dict[str, str] = {}
     render_key = ""
     if cache is not None:
-        digests = _page_digests(writer, manifest, manifest_courses)
+        digests = _page_digests(writer)
         render_key = digest(
             build_cache.code_fingerprint(),
             build_cache.translations_fingerprint(options.translations),
@@ -702,6 +761,7 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     return Compiled(folder=folder, config_file=config_file, docs_dir=docs,
                     pages=len(writer.pages), shards=shards,
                     warnings=warnings, digests=digests, render_key=render_key,
+                    written_config=(config_text, settings),
                     statics=writer.statics, writer=writer if cache is not None else None,
                     manifest=manifest if cache is not None else None)
 
@@ -709,6 +769,20 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     with open(folder / MANIFEST, "w", encoding="utf-8") as f:
         f.writelines(_manifest_chunks(manifest))
+
+
+def _kept_facts(cache: build_cache.BuildCache, history: History, options: Options,
+                config: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The courses' facts the cache kept for this build (``CourseKeys.facts``), and where this
+    build keeps them for the next: under the key of all that ``course_facts`` reads but the
+    course (the history, by the key it has in the cache; the day; lmsctl.yml; the code).
+    Nothing is kept for a history the cache does not know by a key."""
+    history_key = cache.history_key() if history.available else "no history"
+    if history_key is None:
+        return {}, {}
+    cache.facts_scope = digest("course facts", build_cache.code_fingerprint(), history_key,
+                               options.today.isoformat(), repr(config))
+    return cache.facts_kept(cache.facts_scope), cache.facts_found
 
 
 def _site_pages(ctx: pages.SiteContext, selection: Selection,
@@ -729,16 +803,7 @@ def _site_pages(ctx: pages.SiteContext, selection: Selection,
 
     if cache is None or keys is None:
         return make()
-    key = keys.site_key(selection)
-    stored = cache.compiled(key)
-    if stored is not None:
-        found = {str(doc): text for doc, text, _entry in stored.writes if isinstance(text, str)}
-        if len(found) == len(stored.writes) and "index.md" in found:
-            return found
-    html = make()
-    cache.remember_compiled(key, build_cache.Stored(
-        writes=[[doc, text, None] for doc, text in html.items()], course={}, warnings=[]))
-    return html
+    return _kept_texts(cache, keys.site_key(selection), "index.md", make)
 
 
 def _manifest_chunks(manifest: dict[str, Any]) -> Iterator[str]:
@@ -797,10 +862,11 @@ def _compile_course(ctx: pages.SiteContext, course: Course, writer: DocsWriter,
 
 def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteContext,
                    course: Course, writer: DocsWriter, lesson_pages: LessonPages,
-                   manifest_courses: dict[str, Any], known: Known | None = None
-                   ) -> list[Diagnostic]:
+                   manifest_courses: dict[str, Any], runtime_facts: dict[str, Any],
+                   known: Known | None = None) -> list[Diagnostic]:
     """One course's pages from the cache, or compiled (a stand-in read first) and remembered
-    for it."""
+    for it, with their final digests (``course_digests``): a kept course's are read, not
+    computed again (issue 14)."""
     # by its head alone (its pages read when rendered), or read whole
     found = cache.kept(key)
     stored = found[0] if found is not None and all(
@@ -815,47 +881,52 @@ def _cached_course(cache: build_cache.BuildCache, key: str, ctx: pages.SiteConte
     if known is not None and course.id in known.standing:
         course = known.read(course)
     writer.log = []
-    before = set(writer.digests)
     # the nonce by the course, not its key: an edit leaves its other lessons' pages as they were
     member, warnings = _compile_course(ctx, course, writer, lesson_pages,
                                        cache.nonce(f"course {course.id}"))
     written, writer.log = writer.log, None
     manifest_courses[course.id] = member
+    final = course_digests(course.id, member, runtime_facts,
+                           {doc: (writer.digests[doc], entry.get("kind"))
+                            for doc, _text, entry in written if entry is not None})
+    writer.digests.update(final)
     cache.remember_compiled(key, build_cache.Stored(
         writes=written, course=member,
         warnings=[[d.rule, str(d.severity), d.path, d.line, d.column, d.message, d.hint]
                   for d in warnings],
-        digests={doc: d for doc, d in writer.digests.items() if doc not in before}))
+        digests=final))
     return warnings
 
 
-def _page_digests(writer: DocsWriter, manifest: dict[str, Any],
-                  manifest_courses: dict[str, Any]) -> dict[str, str]:
-    """Each page's digest: its Markdown and manifest entry, and for a course's pages what
-    the hooks read of the course (its sidebar, its facts for the runtime configuration: the
-    course's language and paths, and a lesson page's own lesson version,
-    ``analytics_config.page_config``)."""
-    facts = manifest["config"]
-    lessons: dict[str, str] = facts["lessons"]
-    scopes: dict[str, str] = {}
-    for course_id, member in manifest_courses.items():
-        scopes[course_id] = digest(
-            build_cache.canonical(member), build_cache.canonical(facts["courses"].get(course_id)))
-    # MkDocs resolves the links of repository documents (CONTRIBUTING.md) to other pages
-    every_page = digest(*sorted(writer.pages))
+def course_digests(course_id: str, member: dict[str, Any], runtime_facts: dict[str, Any],
+                   pages: dict[str, tuple[str, str | None]]) -> dict[str, str]:
+    """The final digest of each page of a course (``pages``: docs/ path -> (digest of its
+    Markdown and manifest entry, its kind)): with what the hooks read of the course (its
+    manifest member: the sidebar; its facts for the runtime configuration: the course's
+    language and paths; and a lesson page's own lesson version, ``analytics_config.page_config``).
+    All of it is read by the course's key (``CourseKeys.key``: the course, lesson texts and
+    language included, and the paths holding it), so a kept course's are kept with it."""
+    scope = digest(build_cache.canonical(member),
+                   build_cache.canonical(runtime_facts["courses"].get(course_id)))
+    lessons: dict[str, str] = runtime_facts["lessons"]
     out: dict[str, str] = {}
-    for doc, d in writer.digests.items():
-        entry = writer.pages.get(doc) or {}
-        # a stored course's entries say their course and kind without a dict made for each
-        cid, kind = (str(entry.get("course") or ""), entry.get("kind")) \
-            if isinstance(entry, dict) else (entry.course, entry.kind)
-        if cid:
-            # a lesson's page keeps its repository path (``urls.lesson_doc``)
-            version = lessons.get(f"{cid}/{lesson_id(posixpath.basename(doc))}", "") \
-                if kind == "lesson" else ""
-            out[doc] = digest(d, scopes.get(cid, ""), version)
-        else:
-            out[doc] = digest(d, every_page) if kind == "document" else d
+    for doc, (d, kind) in pages.items():
+        # a lesson's page keeps its repository path (``urls.lesson_doc``)
+        version = lessons.get(f"{course_id}/{lesson_id(posixpath.basename(doc))}", "") \
+            if kind == "lesson" else ""
+        out[doc] = digest(d, scope, version)
+    return out
+
+
+def _page_digests(writer: DocsWriter) -> dict[str, str]:
+    """Each page's digest: its Markdown and manifest entry (a course's pages: their final
+    digests already, ``course_digests``), and for a repository document (CONTRIBUTING.md) the
+    pages of the site, to which MkDocs resolves its links."""
+    out = dict(writer.digests)
+    if writer.documents:
+        every_page = digest(*sorted(writer.pages))
+        for doc in writer.documents:
+            out[doc] = digest(out[doc], every_page)
     return out
 
 
@@ -876,47 +947,65 @@ def _lang(course: Course) -> dict[str, str]:
     return {"lang": language}
 
 
-def _contributors(repo: Repository, history: History, options: Options,
-                  cache: build_cache.BuildCache | None, shared: str) -> str:
-    """The contributors page's HTML; with a cache, kept by a key of the history, the courses'
-    and lessons' names and statuses, and the day (it reads every change of every course)."""
-    def make() -> str:
-        return community.contributors_page(repo, history, options.today, base_url="../",
-                                           include_drafts=options.drafts)
-
+def _kept_texts(cache: build_cache.BuildCache | None, key: str, required: str,
+                make: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """Texts made from the whole catalog (name -> text, ``required`` among them), kept in the
+    cache by ``key`` (a stored course of [name, text, None] writes): made only when the cache
+    has none for the key."""
     if cache is None:
         return make()
-    names = [(c.id, c.title, c.status, c.summary, [(x.rel, x.id, x.title) for x in c.lessons])
-             for c in repo.courses]
-    key = digest("contributors", shared, repr(history.available),
-                             repr(history.changes), repr(names), options.today.isoformat())
     stored = cache.compiled(key)
-    if stored is not None and stored.writes and isinstance(stored.writes[0][1], str):
-        return stored.writes[0][1]
-    html = make()
-    cache.remember_compiled(key, build_cache.Stored(writes=[["contributors", html, None]],
-                                                    course={}, warnings=[]))
-    return html
+    if stored is not None:
+        found = {str(name): text for name, text, _entry in stored.writes if isinstance(text, str)}
+        if len(found) == len(stored.writes) and required in found:
+            return found
+    texts = make()
+    cache.remember_compiled(key, build_cache.Stored(
+        writes=[[name, text, None] for name, text in texts.items()], course={}, warnings=[]))
+    return texts
+
+
+def _community_key(repo: Repository, history: History, shared: str) -> str:
+    """What the community pages read but the day and the time: the history, and the courses'
+    and lessons' names, files and statuses."""
+    names = [(c.id, c.title, c.status, c.summary, c.rel_dir,
+              [(x.rel, x.file_name, x.id, x.title) for x in c.lessons]) for c in repo.courses]
+    return digest("community", shared, repr(history.available), history.reason,
+                  repr(history.shallow), repr(history.changes), repr(names))
 
 
 def _community_pages(repo: Repository, writer: DocsWriter, options: Options, history: History,
                      selection: Selection, cache: build_cache.BuildCache | None = None,
                      shared: str = "") -> list[dict[str, str]]:
-    """/contributors/, /whats-new/ and /feed.xml from the history (skipped in previews)."""
+    """/contributors/, /whats-new/ and /feed.xml from the history (skipped in previews); with
+    a cache, kept by ``_community_key`` (they read every change of every course, issue 14):
+    the contributors page with the day, the feed with the time when it shows it (no update)."""
     if selection.preview is not None:
         return []
     drafts = options.drafts
+    key = _community_key(repo, history, shared) if cache is not None else ""
     # Our templates (autoescaped: names and titles from git and course files are text), so the
     # pages keep their classes (badges, the phone layout), like every other generated page.
-    writer.page("contributors.md", _("Contributors"),
-                _contributors(repo, history, options, cache, shared))
-    items = updates(repo, history, include_drafts=drafts)  # the page's and the feed's
-    writer.page("whats-new.md", _("What's new"),
-                pages.feed_link("../") + community.whats_new_page(
-                    repo, history, "../", include_drafts=drafts, items=items))
-    writer.write(urls.FEED, community.atom_feed(repo, history, repo.config.site_url,
-                                                options.now, include_drafts=drafts,
-                                                items=items))
+    contributors = _kept_texts(cache, digest(key, options.today.isoformat()), "contributors",
+                               lambda: {"contributors": community.contributors_page(
+                                   repo, history, options.today, base_url="../",
+                                   include_drafts=drafts)})
+    writer.page("contributors.md", _("Contributors"), contributors["contributors"])
+    now = options.now.isoformat()
+
+    def news() -> dict[str, str]:
+        items = updates(repo, history, include_drafts=drafts)  # the page's and the feed's
+        return {"whats-new": pages.feed_link("../") + community.whats_new_page(
+                    repo, history, "../", include_drafts=drafts, items=items),
+                "feed": community.atom_feed(repo, history, repo.config.site_url, options.now,
+                                            include_drafts=drafts, items=items),
+                "now": "" if items else now}
+
+    found = _kept_texts(cache, digest(key, "news"), "feed", news)
+    if found.get("now", now) not in ("", now):  # a feed of no update, made at another time
+        found = news()
+    writer.page("whats-new.md", _("What's new"), found["whats-new"])
+    writer.write(urls.FEED, found["feed"])
     return [{_("What's new"): "whats-new.md"}, {_("Contributors"): "contributors.md"}]
 
 

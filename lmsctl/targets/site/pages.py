@@ -11,7 +11,7 @@ attributes are what the runtime (``lmsctl/runtime/``) reads to show progress kep
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +59,7 @@ class SiteContext:
     listed: list[Course]
     paths: list[LearningPath]
     listed_paths: list[LearningPath]
-    facts: dict[str, CourseFacts]
+    facts: Mapping[str, CourseFacts]  # made when first read (``compile.LazyFacts``)
     drafts: bool
     preview: Course | None
     request_url: str | None

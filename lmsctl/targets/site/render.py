@@ -16,7 +16,9 @@ the same bytes as rendering everything.
 
 from __future__ import annotations
 
+import copy
 import gzip
+import io
 import json
 import logging
 import multiprocessing
@@ -28,6 +30,7 @@ from collections.abc import Container, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lmsctl.core.errors import BuildError
 from lmsctl.targets.site import build_cache, learner_search
@@ -108,11 +111,13 @@ def default_workers() -> int:
 
 
 def render_shard(config_file: str, site_dir: str, shard: int | None,
-                 reuse: str | None = None, templates: str | None = None) -> list[str]:
+                 reuse: str | None = None, templates: str | None = None,
+                 settings: dict[str, Any] | None = None) -> list[str]:
     """Run one MkDocs build; returns its warnings. MkDocs' own log output is captured (its
     warnings are reported by lmsctl with the author's file). ``reuse``: the build cache's
     plan (a file beside mkdocs.yml): a dirty build of what changed. ``templates``: a folder
-    that keeps the theme's compiled templates between builds."""
+    that keeps the theme's compiled templates between builds. ``settings``: what
+    ``config_file`` holds (``Compiled.written_config``), given to MkDocs instead of the file."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
@@ -124,7 +129,11 @@ def render_shard(config_file: str, site_dir: str, shard: int | None,
     logger.setLevel(logging.WARNING)
     logger.propagate = False
     try:
-        config = load_config(config_file=config_file, site_dir=site_dir)
+        if settings:  # a copy: MkDocs' validation may change what it is given
+            config = load_config(io.BytesIO(b"{}"), config_file_path=config_file,
+                                 site_dir=site_dir, **copy.deepcopy(settings))
+        else:
+            config = load_config(config_file=config_file, site_dir=site_dir)
         if shard is not None:
             config.extra["lmsctl"] = {**config.extra.get("lmsctl", {}), "shard": shard}
         if reuse is not None:
@@ -270,6 +279,11 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     compiled.write_docs(skipped(reuse))
     shards = _shards(compiled, reuse)
     config_file = str(compiled.config_file)
+    settings: dict[str, Any] | None = None
+    if compiled.written_config is not None:  # (unless the file was changed since)
+        text, values = compiled.written_config
+        if compiled.config_file.read_text(encoding="utf-8") == text:
+            settings = values
     plan: str | None = None
     todo = compiled.pages
     if reuse is not None:
@@ -280,15 +294,17 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     warnings: list[str] = []
     jinja = str(templates) if templates is not None else None
     if len(shards) <= 1:
-        warnings += render_shard(config_file, str(site_dir), None, plan, jinja)
+        warnings += render_shard(config_file, str(site_dir), None, plan, jinja, settings)
     else:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=len(outs), mp_context=context) as pool:
             futures: list[Future[list[str]]] = [
-                pool.submit(render_shard, config_file, str(out), k, plan, jinja)
+                pool.submit(render_shard, config_file, str(out), k, plan, jinja,
+                            settings)
                 for k, out in enumerate(outs, start=1)]
             try:
-                warnings += render_shard(config_file, str(site_dir), 0, plan, jinja)
+                warnings += render_shard(config_file, str(site_dir), 0, plan, jinja,
+                                         settings)
             finally:
                 wait(futures)  # never leave a process writing while the caller cleans up
             for future in futures:
