@@ -1,0 +1,107 @@
+"""What a build that fills the cache holds: each namespace file once (written and read), one
+copy of each cached lesson's text, and the values the facts work out left for the build."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lmsctl.checks import references, validate
+from lmsctl.checks.validate import validate_repository
+from lmsctl.content import loader
+from lmsctl.core import cache
+from lmsctl.core.model import Lesson
+from tests.test_checks_cache import age
+
+#: a payload large enough that a copy of it stands out from everything else allocated
+BIG = 8 << 20
+
+
+def _peak(work: Callable[[], Any]) -> tuple[Any, int]:
+    """What ``work`` returns and the most memory it held at once (Python's allocations)."""
+    tracemalloc.start()
+    try:
+        return work(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_namespace_file_is_held_once_written_and_read() -> None:
+    """``encode`` pickles into the file's buffer (no payload, then header + payload: twice
+    the file at once) and ``decode`` unpickles from the file's bytes (no copy of the
+    payload): the most either holds is the file, not two."""
+    entries = {"big": os.urandom(BIG), "small": ("a", 1)}
+    raw, peak = _peak(lambda: cache.encode(entries))
+    assert peak < 1.5 * len(raw)
+    back, peak = _peak(lambda: cache.decode(raw))
+    assert back == entries
+    assert peak < 1.5 * BIG  # the entries themselves, once
+
+
+def test_the_header_is_written_in_the_room_left_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header line has the same length whatever the payload (room for a SHA-256 and a
+    64-bit size, padded), also for a long version; the file reads back, and a payload one byte
+    longer or shorter than its header says is refused."""
+    monkeypatch.setattr(cache, "LMSCTL_VERSION", "1.2.3.dev456+" + "local" * 20)
+    small, large = cache.encode({}), cache.encode({"k": "v" * 100_000})
+    assert small.index(b"\n", len(cache.MAGIC)) == large.index(b"\n", len(cache.MAGIC))
+    assert cache.decode(small) == {} and cache.decode(large) == {"k": "v" * 100_000}
+    for damaged in (large[:-1], large + b"."):
+        with pytest.raises(cache.CacheUnreadable, match="truncated or damaged"):
+            cache.decode(damaged)
+
+
+LESSON = "courses/first-week-onboarding/lessons/01-tools-and-accounts.md"
+
+
+@pytest.mark.parametrize("text", [
+    "---\ntitle: Welcome\n---\n# Welcome\n\nHello there.\n",
+    "---\r\ntitle: Welcome\r\n---\r\n# Welcome\r\n\r\nHello\rthere.\r\n",  # CRLF and lone CR
+    "# No front matter\n\nHello there.\n",
+])
+def test_a_restored_lesson_holds_its_text_once(sample_repo: Path, text: str) -> None:
+    """A lesson restored from the cache works out its body (most of its text) from its text
+    when it is used, not keeping both: it is the lesson read afresh all the same (body,
+    equality, ``dataclasses.replace``, pickling)."""
+    path = sample_repo / LESSON
+    path.write_text(text, newline="")
+    fresh, _ = loader.load_lesson(sample_repo, path, "first-week-onboarding")
+    store = cache.Namespace.open(sample_repo, validate.NAMESPACE)
+    loader.load_lesson(sample_repo, path, "first-week-onboarding", store)  # read and kept
+    restored, _ = loader.load_lesson(sample_repo, path, "first-week-onboarding", store)
+    assert fresh is not None and restored is not None
+    assert type(restored) is not Lesson  # from the cache (lazy)
+    assert "body" not in restored.__dict__
+    assert restored.body == fresh.body and restored.text == fresh.text
+    assert restored == fresh and pickle.loads(pickle.dumps(restored)) == fresh
+    assert dataclasses.replace(restored, title="Other").body == fresh.body
+    assert cache.unlazied(restored.document) == fresh.document
+    assert "body" not in restored.__dict__  # (worked out each time, never kept)
+
+
+def test_the_facts_of_a_cold_build_leave_their_digests_for_the_build(
+        sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that keeps the facts of courses read afresh (a cold build) works out each
+    course's digest and published files once: the build's cache keys and its copy of the
+    files find them on the course, as on a stand-in."""
+    repo, _ = validate_repository(sample_repo, cache=False)
+    expected = {c.id: (validate.course_digest(c), references.published_files(repo, c))
+                for c in repo.courses}
+    assert any(published for _, published in expected.values())
+    age(sample_repo)
+    repo, _ = validate_repository(sample_repo, kept=validate.Facts.open(sample_repo))
+
+    def again(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(validate, "digest", again)
+    monkeypatch.setattr(references, "_safe_asset", again)
+    assert {c.id: (validate.course_digest(c), references.published_files(repo, c))
+            for c in repo.courses} == expected
