@@ -19,6 +19,7 @@ from lmsctl.content import loader
 from lmsctl.core import cache
 from lmsctl.core.model import Lesson
 from tests.test_checks_cache import age
+from tests.test_parallel_reading import _catalog, _parallel, _serial, needs_fork
 
 #: a payload large enough that a copy of it stands out from everything else allocated
 BIG = 8 << 20
@@ -105,3 +106,29 @@ def test_the_facts_of_a_cold_build_leave_their_digests_for_the_build(
     monkeypatch.setattr(references, "_safe_asset", again)
     assert {c.id: (validate.course_digest(c), references.published_files(repo, c))
             for c in repo.courses} == expected
+
+
+@needs_fork
+def test_a_cache_filled_from_nothing_reads_each_lesson_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an empty cache the workers read every lesson file (its text comes back with its
+    reading): the run does not read each one twice more to look it up and to compare, and
+    finds what a run without the cache finds; the next run's cache gives the same again."""
+    root = _catalog(tmp_path / "catalog")
+    _serial(monkeypatch)
+    expected = validate_repository(root, cache=False)
+    _parallel(monkeypatch)
+    read: list[str] = []
+    read_text = loader.read_text
+
+    def counting(root: Path, path: Path, max_bytes: int) -> Any:
+        read.append(path.name)
+        return read_text(root, path, max_bytes)
+
+    monkeypatch.setattr(loader, "read_text", counting)
+    assert validate_repository(root) == expected
+    # (only the empty file and the one not UTF-8, which no worker could read: read to say why)
+    assert len([name for name in read if name.endswith(".md")]) == 2
+    read.clear()
+    assert validate_repository(root) == expected  # from the cache the run filled
+    assert len([name for name in read if name.endswith(".md")]) > 40  # (read, looked up)

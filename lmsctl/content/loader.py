@@ -573,15 +573,17 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
     """Read one lesson. With ``cache``: the reading of the same text at the same path is
     reused (the file is still read, and its place checked, every time)."""
     rel = _rel(root, path)
-    if cache is None or isinstance(cache, Disabled):  # --no-cache: nothing to store
-        read = _preread_text(rel, course_id)
-        if read is not None:  # a worker read the file: its text, reading and problems
-            read_as, problems, stored, more, done = read
-            return _remembered(rel, _restored(stored, read_as), done), [*problems, *more]
+    cached = cache is not None and not isinstance(cache, Disabled)
+    read = _preread_text(rel, course_id)
+    if read is not None:  # a worker read the file: its text, reading and problems
+        read_as, problems, stored, more, done = read
+        if cache is not None and cached:  # (a cache filled from nothing: each file read once)
+            cache.put(cache.key("lesson", rel, course_id, read_as), (stored, more))
+        return _remembered(rel, _restored(stored, read_as), done), [*problems, *more]
     text, problems = read_text(root, path, MAX_LESSON_BYTES)
     if text is None:
         return None, problems
-    if cache is None or isinstance(cache, Disabled):
+    if cache is None or not cached:
         lesson, more = _read_lesson(rel, path.name, course_id, text)
         return lesson, [*problems, *more]
     key = cache.key("lesson", rel, course_id, text)
@@ -629,6 +631,8 @@ class _Preread:
 
     def __init__(self, count: int) -> None:
         self.where: dict[tuple[str, str], int] = {}
+        #: the lessons sent with their text (the cache looked them up): ``_preread`` takes them
+        self.given: set[tuple[str, str]] = set()
         self.work = work_ahead()
         self.results: Batches[Batch, list[Reading]] = Batches(_read_batch, count)
         self.pending: list[Job] = []
@@ -637,6 +641,8 @@ class _Preread:
     def add(self, job: Job) -> None:
         """Send ``job`` (in a batch of ``_BATCH``, or at ``flush``)."""
         self.where[job[1], job[3]] = len(self.where)
+        if job[4] is not None:
+            self.given.add((job[1], job[3]))
         self.pending.append(job)
         if len(self.pending) >= _BATCH:
             self.flush()
@@ -671,10 +677,12 @@ def _preread(rel: str, course_id: str, text: str
 
 
 def _preread_text(rel: str, course_id: str) -> Reading:
-    """A worker's reading of the lesson, the text it read included: the file need not be read
-    again (None: read it here)."""
+    """A worker's reading of the lesson whose file it read, the text it read included: the
+    file need not be read again (None: read it here, or it was sent with its text)."""
     preread = _PREREAD.get()
-    return preread.take(rel, course_id) if preread is not None else None
+    if preread is None or (rel, course_id) in preread.given:
+        return None
+    return preread.take(rel, course_id)
 
 
 def _read_batch(batch: Batch) -> list[Reading]:
@@ -703,7 +711,9 @@ def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None,
     hold; with their text when a cache was looked at (files that cannot be read are then left
     to ``load_lesson``). Folders in ``skip`` are not read at all; those in ``fresh`` are read
     without looking at the cache."""
-    cached = cache is not None and not isinstance(cache, Disabled)
+    # (a cache that holds nothing, as when a build fills it, is not looked at: the workers
+    # read the files, and each is read once)
+    cached = cache is not None and not isinstance(cache, Disabled) and not cache.empty()
     base = str(root)
     for folder in content_folders(courses_dir):
         lessons_dir = folder / "lessons"

@@ -447,6 +447,11 @@ class Namespace:
         self._new[key] = value
         self._changed = True
 
+    def empty(self) -> bool:
+        """True when it held no entry before this run's (a cache filled from nothing: no
+        use looking anything up)."""
+        return not self._old
+
     def save(self, prune: bool = True, keep: int | None = None) -> None:
         """Write the entries used or added in this run (with ``prune=False`` also the older
         ones not used, for a run that looked at part of the repository; with ``keep`` only
@@ -523,6 +528,9 @@ class Deferred(Namespace):
 
     def put(self, key: str, value: Any) -> None:
         self._open().put(key, value)
+
+    def empty(self) -> bool:
+        return self._open().empty()
 
     def save(self, prune: bool = True, keep: int | None = None) -> None:
         if self._opened is not None:
