@@ -17,7 +17,7 @@ from lmsctl.checks import references, validate
 from lmsctl.checks.validate import validate_repository
 from lmsctl.content import loader
 from lmsctl.core import cache
-from lmsctl.core.model import Lesson
+from lmsctl.core.model import Lesson, Quiz
 from tests.test_checks_cache import age
 from tests.test_parallel_reading import _catalog, _parallel, _serial, needs_fork
 
@@ -132,3 +132,26 @@ def test_a_cache_filled_from_nothing_reads_each_lesson_once(
     read.clear()
     assert validate_repository(root) == expected  # from the cache the run filled
     assert len([name for name in read if name.endswith(".md")]) > 40  # (read, looked up)
+
+
+def test_an_unread_lazy_instance_pickles_as_one_with_its_bytes() -> None:
+    """A ``lazy`` instance none of whose unread fields was used pickles with those bytes as
+    they are and comes back lazy (the facts of a course keep its cached quizzes without
+    unpickling and pickling them again); once read, it pickles as the plain dataclass. Only
+    allowed classes are made so."""
+    quiz = Quiz(start_line=3, end_line=9, questions=(), doc=None)
+    later = cache.pickled({"doc": None})
+    unread = cache.lazy(Quiz, {"start_line": 3, "end_line": 9, "questions": ()}, later)
+    raw = cache.pickled({"quizzes": (unread,)})
+    assert later in raw
+    back = cache.unpickle(raw)["quizzes"][0]
+    assert back.__dict__["_lmsctl_later"] == later and back == quiz
+    assert back.doc is None and "_lmsctl_later" not in back.__dict__  # (read: now plain)
+    assert type(cache.unpickle(cache.pickled(back))) is Quiz
+
+    class Planted:
+        def __reduce__(self) -> Any:
+            return (cache._relazied, ("os", "system", {}, later))
+
+    with pytest.raises(pickle.UnpicklingError, match="os.system is not allowed"):
+        cache.unpickle(pickle.dumps(Planted()))

@@ -346,7 +346,7 @@ def _facts(course: Course, files: list[str], problems: list[Diagnostic],
     of it."""
     lessons = tuple((*(getattr(x, n) for n in _KEPT), x.document.ids, pickled({
         name: getattr(doc, name) for name in _DOCUMENT_FIELDS}),
-        x.version, pickled({"quizzes": tuple(unlazied(q) for q in x.quizzes), "links": x.links}),
+        x.version, pickled({"quizzes": x.quizzes, "links": x.links}),
         (link_urls(x), document_urls(x), question_keys(x), page_links(x)))
         for x in course.lessons for doc in [LessonDocument(headings=tuple(
             _textless(h) for h in unlazied(x.document).headings))])

@@ -132,6 +132,8 @@ class _Unpickler(pickle.Unpickler):
     or function, so a cache file cannot make lmsctl call anything."""
 
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, _relazied.__name__):
+            return _relazied
         found = _allowed(module, name)
         if found is None:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
@@ -179,7 +181,8 @@ def lazy(cls: type[T], eager: dict[str, Any], later: bytes, derived: Derived = (
     runs never look at most of a cached reading. The fields in ``derived`` are worked out from
     the others each time they are used and never kept (a lesson's body, a part of its text:
     the text is held once, not twice). It behaves as a ``cls`` (``isinstance``,
-    ``dataclasses.replace``, equality) and pickles as one."""
+    ``dataclasses.replace``, equality) and pickles as one (as a lazy one while no field was
+    read: ``_reduce_to_base``)."""
     later_names = _later_names(cls, (*eager, *(name for name, _ in derived)))  # type: ignore[arg-type]
     obj: T = object.__new__(_lazy_class(cls, later_names, derived))  # type: ignore[arg-type]
     obj.__dict__.update(eager)
@@ -236,9 +239,25 @@ def _setter(name: str) -> Callable[[Any, Any], None]:
 
 
 def _reduce_to_base(self: Any, protocol: Any = None) -> Any:
-    """Pickle (and copy) as the plain dataclass, built by its own constructor."""
+    """Pickle (and copy) as the plain dataclass, built by its own constructor; or, while its
+    unread fields are still bytes (and none is ``derived``), as a lazy one again with those
+    bytes (``_relazied``): keeping a cached reading elsewhere (a course's facts) does not
+    unpickle and pickle again what nobody read."""
     base = type(self).__mro__[1]
+    state = self.__dict__
+    later = state.get(_LATER)
+    if later is not None and not getattr(type(self), _DERIVED):
+        return (_relazied, (base.__module__, base.__qualname__,
+                            {k: v for k, v in state.items() if k != _LATER}, later))
     return (base, tuple(getattr(self, f.name) for f in dataclasses.fields(base) if f.init))
+
+
+def _relazied(module: str, name: str, eager: dict[str, Any], later: bytes) -> Any:
+    """A ``lazy`` instance of the allowed class ``module.name`` (``_reduce_to_base``)."""
+    cls = _allowed(module, name)
+    if cls is None:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
+    return lazy(cls, eager, later)
 
 
 def _equal_as_base(self: Any, other: Any) -> Any:
