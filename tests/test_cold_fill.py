@@ -150,8 +150,14 @@ def test_an_unread_lazy_instance_pickles_as_one_with_its_bytes() -> None:
     assert type(cache.unpickle(cache.pickled(back))) is Quiz
 
     class Planted:
-        def __reduce__(self) -> Any:
-            return (cache._relazied, ("os", "system", {}, later))
+        def __init__(self, *args: Any) -> None:
+            self.args = args
 
-    with pytest.raises(pickle.UnpicklingError, match="os.system is not allowed"):
-        cache.unpickle(pickle.dumps(Planted()))
+        def __reduce__(self) -> Any:
+            return (cache._relazied, self.args)
+
+    for args, refused in ((("os", "system", {}, later), "os.system is not allowed"),
+                          (("lmsctl.core.model", "Quiz", {1: 2}, later), "wrong shape"),
+                          (("lmsctl.core.model", "Quiz", {}, "text"), "wrong shape")):
+        with pytest.raises(pickle.UnpicklingError, match=refused):
+            cache.unpickle(pickle.dumps(Planted(*args)))

@@ -257,6 +257,9 @@ def _relazied(module: str, name: str, eager: dict[str, Any], later: bytes) -> An
     cls = _allowed(module, name)
     if cls is None:
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
+    if not (isinstance(eager, dict) and all(isinstance(k, str) for k in eager)
+            and isinstance(later, bytes)):
+        raise pickle.UnpicklingError(f"a lazy {name} of the wrong shape")
     return lazy(cls, eager, later)
 
 
