@@ -109,12 +109,17 @@ def test_the_facts_of_a_cold_build_leave_their_digests_for_the_build(
 
 
 @needs_fork
+@pytest.mark.parametrize("kept", [False, True])
 def test_a_cache_filled_from_nothing_reads_each_lesson_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bool) -> None:
     """With an empty cache the workers read every lesson file (its text comes back with its
     reading): the run does not read each one twice more to look it up and to compare, and
-    finds what a run without the cache finds; the next run's cache gives the same again."""
+    finds what a run without the cache finds; the next run's cache gives the same again. So
+    too for a build's run (``kept``: facts, the readings' namespace read when first needed)."""
     root = _catalog(tmp_path / "catalog")
+    if kept:
+        age(root)
+        monkeypatch.setattr(validate, "FRESH", 0)  # courses without facts: through the cache
     _serial(monkeypatch)
     expected = validate_repository(root, cache=False)
     _parallel(monkeypatch)
@@ -126,7 +131,9 @@ def test_a_cache_filled_from_nothing_reads_each_lesson_once(
         return read_text(root, path, max_bytes)
 
     monkeypatch.setattr(loader, "read_text", counting)
-    assert validate_repository(root) == expected
+    facts = validate.Facts.open(root) if kept else None
+    assert facts is not None or not kept
+    assert validate_repository(root, kept=facts) == expected
     # (only the empty file and the one not UTF-8, which no worker could read: read to say why)
     assert len([name for name in read if name.endswith(".md")]) == 2
     read.clear()

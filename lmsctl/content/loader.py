@@ -711,15 +711,17 @@ def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None,
     hold; with their text when a cache was looked at (files that cannot be read are then left
     to ``load_lesson``). Folders in ``skip`` are not read at all; those in ``fresh`` are read
     without looking at the cache."""
-    # (a cache that holds nothing, as when a build fills it, is not looked at: the workers
-    # read the files, and each is read once)
-    cached = cache is not None and not isinstance(cache, Disabled) and not cache.empty()
+    cached = cache is not None and not isinstance(cache, Disabled)
     base = str(root)
     for folder in content_folders(courses_dir):
         lessons_dir = folder / "lessons"
         if folder.name in skip or not lessons_dir.is_dir():
             continue
         check = cached and folder.name not in fresh
+        # a cache that held nothing (a build filling it) is not looked at: the workers read
+        # the files, each once (asked here, where a lookup would read a deferred one anyway)
+        if check and cache is not None and cache.empty():
+            cached = check = False
         for path in _lesson_files(lessons_dir):
             rel = _rel(root, path)
             if not check:
