@@ -168,3 +168,28 @@ def test_an_unread_lazy_instance_pickles_as_one_with_its_bytes() -> None:
                           (("lmsctl.core.model", "Quiz", {}, "text"), "wrong shape")):
         with pytest.raises(pickle.UnpicklingError, match=refused):
             cache.unpickle(pickle.dumps(Planted(*args)))
+
+
+@needs_fork
+def test_lessons_looked_up_and_missing_are_read_by_the_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cache that holds other readings, the lessons it does not hold are sent to the
+    workers with their text, and their readings are taken: none is read again here."""
+    root = _catalog(tmp_path / "catalog")
+    validate_repository(root)  # the cache holds these readings
+    for path in root.glob("courses/*/lessons/*.md"):
+        if path.stat().st_size > 0:
+            path.write_bytes(path.read_bytes() + b"\nOne more line.\n")
+    _serial(monkeypatch)
+    expected = validate_repository(root, cache=False)
+    _parallel(monkeypatch)
+    read: list[str] = []
+    read_lesson = loader._read_lesson
+
+    def counting(rel: str, *args: Any) -> Any:
+        read.append(rel)
+        return read_lesson(rel, *args)
+
+    monkeypatch.setattr(loader, "_read_lesson", counting)
+    assert validate_repository(root) == expected
+    assert read == []  # (in this process: the workers read them all)

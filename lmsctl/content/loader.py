@@ -670,7 +670,8 @@ def _preread(rel: str, course_id: str, text: str
              ) -> tuple[tuple[Any, ...], list[Diagnostic], Any] | None:
     """A worker's reading of the lesson whose text is ``text`` (None: read it here: not sent,
     unreadable, or changed since)."""
-    found = _preread_text(rel, course_id)
+    preread = _PREREAD.get()
+    found = preread.take(rel, course_id) if preread is not None else None
     if found is None or found[0] != text:
         return None
     return found[2], found[3], found[4]
