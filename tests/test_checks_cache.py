@@ -5,6 +5,7 @@ foreign or planted cache file is a note and a rebuild, never a traceback or a wr
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import subprocess
 import sys
@@ -233,7 +234,8 @@ def test_a_planted_pickle_runs_nothing(sample_repo: Path, tmp_path: Path) -> Non
     folder = sample_repo / ".lmsctl" / "cache"
     folder.mkdir(parents=True)
     # a well-formed header with the right version and checksum: only the allow-list stops it
-    (folder / "files.bin").write_bytes(cache._header(payload) + payload)
+    header = cache._header(hashlib.sha256(payload).hexdigest(), len(payload))
+    (folder / "files.bin").write_bytes(cache.MAGIC + header + b"\n" + payload)
     result = CliRunner().invoke(cli, ["validate", "--repo", str(sample_repo)])
     assert result.exit_code == 0, result.output
     assert not marker.exists()

@@ -346,14 +346,17 @@ def _facts(course: Course, files: list[str], problems: list[Diagnostic],
     of it."""
     lessons = tuple((*(getattr(x, n) for n in _KEPT), x.document.ids, pickled({
         name: getattr(doc, name) for name in _DOCUMENT_FIELDS}),
-        x.version, pickled({"quizzes": tuple(unlazied(q) for q in x.quizzes), "links": x.links}),
+        x.version, pickled({"quizzes": x.quizzes, "links": x.links}),
         (link_urls(x), document_urls(x), question_keys(x), page_links(x)))
         for x in course.lessons for doc in [LessonDocument(headings=tuple(
             _textless(h) for h in unlazied(x.document).headings))])
     eager = {name: getattr(course, name) for name in Course.__dataclass_fields__
              if name not in ("doc", "lessons")}
-    return (eager, pickled({"doc": course.doc}), files, lessons, problems,
-            course_digest(course), published)
+    whole = course_digest(course)
+    # kept on the course as on a stand-in: the build that fills the facts reads both again
+    # (its cache keys, the files it publishes) and finds them here, not worked out twice
+    course.__dict__.update({_DIGEST: whole, PUBLISHED: published})
+    return (eager, pickled({"doc": course.doc}), files, lessons, problems, whole, published)
 
 
 def _textless(heading: Heading) -> Heading:

@@ -573,15 +573,17 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
     """Read one lesson. With ``cache``: the reading of the same text at the same path is
     reused (the file is still read, and its place checked, every time)."""
     rel = _rel(root, path)
-    if cache is None or isinstance(cache, Disabled):  # --no-cache: nothing to store
-        read = _preread_text(rel, course_id)
-        if read is not None:  # a worker read the file: its text, reading and problems
-            read_as, problems, stored, more, done = read
-            return _remembered(rel, _restored(stored, read_as), done), [*problems, *more]
+    cached = cache is not None and not isinstance(cache, Disabled)
+    read = _preread_text(rel, course_id)
+    if read is not None:  # a worker read the file: its text, reading and problems
+        read_as, problems, stored, more, done = read
+        if cache is not None and cached:  # (a cache filled from nothing: each file read once)
+            cache.put(cache.key("lesson", rel, course_id, read_as), (stored, more))
+        return _remembered(rel, _restored(stored, read_as), done), [*problems, *more]
     text, problems = read_text(root, path, MAX_LESSON_BYTES)
     if text is None:
         return None, problems
-    if cache is None or isinstance(cache, Disabled):
+    if cache is None or not cached:
         lesson, more = _read_lesson(rel, path.name, course_id, text)
         return lesson, [*problems, *more]
     key = cache.key("lesson", rel, course_id, text)
@@ -629,6 +631,8 @@ class _Preread:
 
     def __init__(self, count: int) -> None:
         self.where: dict[tuple[str, str], int] = {}
+        #: the lessons sent with their text (the cache looked them up): ``_preread`` takes them
+        self.given: set[tuple[str, str]] = set()
         self.work = work_ahead()
         self.results: Batches[Batch, list[Reading]] = Batches(_read_batch, count)
         self.pending: list[Job] = []
@@ -637,6 +641,8 @@ class _Preread:
     def add(self, job: Job) -> None:
         """Send ``job`` (in a batch of ``_BATCH``, or at ``flush``)."""
         self.where[job[1], job[3]] = len(self.where)
+        if job[4] is not None:
+            self.given.add((job[1], job[3]))
         self.pending.append(job)
         if len(self.pending) >= _BATCH:
             self.flush()
@@ -664,17 +670,20 @@ def _preread(rel: str, course_id: str, text: str
              ) -> tuple[tuple[Any, ...], list[Diagnostic], Any] | None:
     """A worker's reading of the lesson whose text is ``text`` (None: read it here: not sent,
     unreadable, or changed since)."""
-    found = _preread_text(rel, course_id)
+    preread = _PREREAD.get()
+    found = preread.take(rel, course_id) if preread is not None else None
     if found is None or found[0] != text:
         return None
     return found[2], found[3], found[4]
 
 
 def _preread_text(rel: str, course_id: str) -> Reading:
-    """A worker's reading of the lesson, the text it read included: the file need not be read
-    again (None: read it here)."""
+    """A worker's reading of the lesson whose file it read, the text it read included: the
+    file need not be read again (None: read it here, or it was sent with its text)."""
     preread = _PREREAD.get()
-    return preread.take(rel, course_id) if preread is not None else None
+    if preread is None or (rel, course_id) in preread.given:
+        return None
+    return preread.take(rel, course_id)
 
 
 def _read_batch(batch: Batch) -> list[Reading]:
@@ -710,6 +719,10 @@ def _uncached_lessons(root: Path, courses_dir: Path, cache: Namespace | None,
         if folder.name in skip or not lessons_dir.is_dir():
             continue
         check = cached and folder.name not in fresh
+        # a cache that held nothing (a build filling it) is not looked at: the workers read
+        # the files, each once (asked here, where a lookup would read a deferred one anyway)
+        if check and cache is not None and cache.empty():
+            cached = check = False
         for path in _lesson_files(lessons_dir):
             rel = _rel(root, path)
             if not check:
@@ -774,14 +787,26 @@ def _stored(lesson: Lesson) -> tuple[Any, ...]:
 
 
 def _restored(stored: tuple[Any, ...], text: str) -> Lesson:
+    """The lesson of a ``_stored`` reading and its text: its body is worked out from the text
+    when used (``_BODY``)."""
     now, doc_now, doc_later, quizzes, lesson_later = stored
     full = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-    body = full.split("\n", now["body_line"] - 1)[-1] if now["body_line"] > 1 else full
     return lazy(Lesson, {
-        **now, "text": full, "body": body,
+        **now, "text": full,
         "document": lazy(LessonDocument, doc_now, doc_later),
         "quizzes": tuple(lazy(Quiz, q_now, q_later) for q_now, q_later in quizzes),
-    }, lesson_later)
+    }, lesson_later, _BODY)
+
+
+def _body_of(text: str, body_line: int) -> str:
+    """The part of a lesson's ``text`` from line ``body_line`` on (its body)."""
+    return text.split("\n", body_line - 1)[-1] if body_line > 1 else text
+
+
+#: A restored lesson's body, a copy of most of its text, is worked out when used, not kept:
+#: a build reads it twice (the placeholder check, the page), and at 1,000 courses the main
+#: process of a --no-cache build entered the render's fork 15 MB larger with every body kept.
+_BODY = (("body", lambda lesson: _body_of(lesson.text, lesson.body_line)),)
 
 
 def _read_lesson(rel: str, file_name: str, course_id: str, text: str
@@ -798,8 +823,7 @@ def _read_lesson(rel: str, file_name: str, course_id: str, text: str
         problems.append(diag("LMS111", rel, 1, 1, "lesson has no front matter"))
         body, body_line = text, 1
     else:
-        body = text.split("\n", fm.body_line - 1)[-1] if fm.body_line > 1 else text
-        body_line = fm.body_line
+        body, body_line = _body_of(text, fm.body_line), fm.body_line
         if not fm.text.strip():
             problems.append(diag("LMS111", rel, 1, 1, "front matter is empty"))
         else:
