@@ -5,8 +5,10 @@ that way shows every save, never a stale page. Real files, real inotify, real bu
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -14,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from lmsctl.core import watch
 from lmsctl.core.inputs import Snapshot
-from lmsctl.core.watch import Watcher
+from lmsctl.core.watch import Watcher, why
 from lmsctl.targets.site import build_inputs, preview_server
 from lmsctl.targets.site.publish import MARKER
 from tests.conftest import MINIMAL_LESSON
@@ -78,13 +81,26 @@ def watched(sample_repo: Path) -> Iterator[tuple[Path, Path, Watcher]]:
     watcher.close()
 
 
-def _same_stamp(root: Path, out: Path, watcher: Watcher) -> None:
+def _same_stamp(root: Path, out: Path, watcher: Watcher, symlink: bool = False) -> None:
     """The stamp from the watcher's snapshot is the walk's (key, files, history; and so its
-    digest and whether it may be replayed)."""
+    digest and whether it may be replayed), and so are what a build reads of its files
+    beyond the entries: each root folder's stamps and sizes, and whether all are settled.
+    Not None unless a symlink is there (then None, as the walk's)."""
     walked = build_inputs.scan(root, out, SETTINGS, True)
     given = build_inputs.scan(root, out, SETTINGS, True, files=watcher.snapshot())
     assert given == walked
     assert (given.digest, given.usable) == (walked.digest, walked.usable)
+    if symlink:
+        return
+    assert given.files is not None and walked.files is not None
+    assert given.files.settled == walked.files.settled
+    trees = {rel for rel in walked.files.entries if "/" not in rel
+             and walked.files.entries[rel] == (stat.S_IFDIR, 0, 0, 0, 0)}
+    assert {"courses", "paths"} <= trees
+    for tree in trees:
+        assert given.files.stamps(tree) == walked.files.stamps(tree), tree
+        for name in walked.files.stamps(tree):
+            assert given.files.size(tree, name) == walked.files.size(tree, name), (tree, name)
 
 
 @pytest.mark.parametrize("change", sorted({**CHANGES, **AT_THE_ROOT}))
@@ -95,11 +111,11 @@ def test_the_stamp_from_a_watcher_is_the_walks(
     assert "site/index.html" not in watcher.snapshot().entries  # type: ignore[union-attr]
     assert "docs/notes.md" in watcher.snapshot().entries  # type: ignore[union-attr]
     {**CHANGES, **AT_THE_ROOT}[change](root)
-    _same_stamp(root, out, watcher)
+    _same_stamp(root, out, watcher, symlink="symlink" in change)
     # and the next change after it (the watcher may have started over)
     _write(root / SALES / "lessons" / "late.md", "late")
     _write(root / "TODO.txt", "late too")
-    _same_stamp(root, out, watcher)
+    _same_stamp(root, out, watcher, symlink="symlink" in change)
 
 
 def test_a_build_from_a_watchers_snapshot_is_the_walking_build(
@@ -223,3 +239,85 @@ def test_serve_polling_never_builds_from_a_watcher(make_repo: Callable[..., Path
         (repo / LESSON).write_text(MINIMAL_LESSON + "\nPolled words.\n", encoding="utf-8")
         assert wait_for(lambda: "Polled words" in get(url + PAGE)), stream.getvalue()
     assert len(given) >= 2 and all(files is None for files in given)
+
+
+def _files(tmp_path: Path) -> tuple[Path, io.StringIO, preview_server._Files]:
+    """What serve holds of a repository's files, telling ``stream``."""
+    root = copy_sample(tmp_path / "repo").resolve()
+    stream = io.StringIO()
+    return root, stream, preview_server._Files(root, root / ".lmsctl" / "serve-1" / "site",
+                                               stream)
+
+
+def test_a_watcher_that_fails_is_let_go_and_the_builds_walk(tmp_path: Path) -> None:
+    """A fault of the watcher's own (here its queue gives a torn event) does not cost the
+    save its build: that build walks, and so do the next, after one note."""
+    root, stream, files = _files(tmp_path)
+    files.start(polling=False)
+    assert files.now(polling=False) is not None
+    assert files.watcher is not None
+    torn, writer = os.pipe()
+    os.write(writer, b"torn")
+    os.dup2(torn, files.watcher.fd)  # what the kernel queued is not an event
+    os.close(torn)
+    try:
+        assert files.now(polling=False) is None
+        assert files.watcher is None
+        assert files.now(polling=False) is None
+    finally:
+        os.close(writer)
+    notes = stream.getvalue().splitlines()
+    assert len(notes) == 1 and notes[0].startswith("note: the watch of the files for the "
+                                                    "builds stopped (error: "), notes
+    assert notes[0].endswith("the builds walk the folders.")
+
+
+def test_no_watcher_is_started_once_serve_is_closing(tmp_path: Path) -> None:
+    """Ctrl+C: ``close`` first, and a ``start`` after it (on the way out) walks nothing."""
+    _, stream, files = _files(tmp_path)
+    files.close()
+    files.start(polling=False)
+    assert files.starting is None
+    assert files.now(polling=False) is None and files.watcher is None
+    assert stream.getvalue() == ""
+
+
+def test_a_watcher_stops_past_its_budget_of_folders(tmp_path: Path) -> None:
+    """More folders than its budget: refused at the start, and stopped (saying why) when
+    they grow past it; the system's watches are left to the others."""
+    root = copy_sample(tmp_path / "repo").resolve()
+    out = root / ".lmsctl" / "serve-1" / "site"
+    skip = build_inputs.left_out(root, out)
+    folders = sum(1 + sum(len(dirs) for _, dirs, _ in os.walk(root / tree))
+                  for tree in ("courses", "paths", "schemas") if (root / tree).is_dir())
+    with pytest.raises(OSError, match=f"more than {folders - 1} folders to watch"):
+        Watcher.start(root, only=None, skip=skip, budget=folders - 1)
+    watcher = Watcher.start(root, only=None, skip=skip, budget=folders)
+    assert watcher is not None
+    try:
+        assert watcher.snapshot() is not None
+        _write(root / SALES / "lessons" / "more" / "x.md", "one folder more")
+        assert watcher.snapshot() is None
+        assert watcher.fd < 0 and watcher.error is not None
+        assert f"more than {folders} folders" in why(watcher.error)
+    finally:
+        watcher.close()
+
+
+def test_serve_says_when_its_files_are_too_many_to_watch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the budget the builds walk, after one note saying why."""
+    monkeypatch.setattr(watch, "MOST_WATCHES", 2)
+    _, stream, files = _files(tmp_path)
+    files.start(polling=False)
+    assert files.now(polling=False) is None
+    assert files.now(polling=False) is None
+    assert stream.getvalue() == ("note: the files cannot be watched for the builds (more "
+                                 "than 2 folders to watch); the builds walk the folders.\n")
+
+
+def test_the_budget_is_a_quarter_of_the_users_watches() -> None:
+    limit = Path("/proc/sys/fs/inotify/max_user_watches")
+    expected = min(watch.MOST_WATCHES, int(limit.read_text()) // 4) if limit.exists() \
+        else watch.MOST_WATCHES
+    assert watch.watch_budget() == expected

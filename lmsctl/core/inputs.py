@@ -149,6 +149,42 @@ def root_stat(base: str, name: str) -> os.stat_result | None:
     return st
 
 
+def look_at_root(base: str, only: tuple[str, ...] | None,
+                 skip: Callable[[str], bool] | None
+                 ) -> tuple[dict[str, os.stat_result], dict[str, os.stat_result], bool] | None:
+    """What a snapshot takes of the names at the root ``base`` (``only`` and ``skip``: as for
+    ``snapshot``): the folders whose whole content it walks and the other names (files; every
+    folder when ``only`` is given but ``ROOT_TREES``), each with its ``lstat``, and whether all
+    could be told apart by time stamps (no symlink, none that could not be read). None: the
+    root could not be listed. The one rule of ``snapshot`` and of a watcher
+    (``lmsctl.core.watch``), which must give the same."""
+    if only is None:
+        try:
+            with os.scandir(base) as it:
+                names: tuple[str, ...] = tuple(sorted(item.name for item in it))
+        except OSError:
+            return None
+    else:
+        names = only
+    trees: dict[str, os.stat_result] = {}
+    others: dict[str, os.stat_result] = {}
+    trusted = True
+    for name in names:
+        try:
+            st = root_stat(base, name)
+        except Untrusted:
+            trusted = False
+            continue
+        if st is None:
+            continue
+        if stat.S_ISDIR(st.st_mode) and (only is None or name in ROOT_TREES):
+            if skip is None or not skip(name):
+                trees[name] = st
+            continue
+        others[name] = st
+    return trees, others, trusted
+
+
 def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
              skip: Callable[[str], bool] | None = None) -> Snapshot | None:
     """The inputs of a run on the repository at ``root`` now, or None when they cannot be
@@ -164,27 +200,14 @@ def snapshot(root: Path, only: tuple[str, ...] | None = CHECKED,
     base = os.fspath(root)
     settled = True
     stack: list[tuple[str, str]] = []
-    if only is None:
-        try:
-            with os.scandir(base) as it:
-                names: tuple[str, ...] = tuple(sorted(item.name for item in it))
-        except OSError:
-            return None
-    else:
-        names = only
-    for name in names:
-        try:
-            st = root_stat(base, name)
-        except Untrusted:
-            return None
-        if st is None:
-            continue
-        if stat.S_ISDIR(st.st_mode) and (only is None or name in ROOT_TREES):
-            if skip is not None and skip(name):
-                continue
-            entries[name] = _FOLDER
-            stack.append((name, os.path.join(base, name)))
-            continue
+    at_root = look_at_root(base, only, skip)
+    if at_root is None or not at_root[2]:
+        return None
+    trees, others, _ = at_root
+    for name in trees:
+        entries[name] = _FOLDER
+        stack.append((name, os.path.join(base, name)))
+    for name, st in others.items():
         entries[name] = _entry(st)
         settled = settled and st.st_mtime_ns < young
     islnk = stat.S_ISLNK

@@ -52,10 +52,9 @@ from lmsctl.core.inputs import (
     ROOT_TREES,
     Entry,
     Snapshot,
-    Untrusted,
     _entry,
     group_stamps,
-    root_stat,
+    look_at_root,
 )
 
 _IN_MODIFY, _IN_ATTRIB, _IN_CLOSE_WRITE = 0x2, 0x4, 0x8
@@ -95,6 +94,25 @@ def why(exc: OSError) -> str:
     return f"{exc.strerror or exc}; {hint}" if hint else f"{exc.strerror or exc}"
 
 
+#: The most folders a watcher watches, whatever the system allows.
+MOST_WATCHES = 20000
+#: The user's inotify watches, shared by every program of theirs (Linux).
+_MAX_USER_WATCHES = "/proc/sys/fs/inotify/max_user_watches"
+
+
+def watch_budget() -> int:
+    """How many folders a watcher that may watch everything at the root (``only=None``) watches
+    before it gives up: a quarter of the user's inotify watches, at most ``MOST_WATCHES``. The
+    others are left to the editor and to the watch that tells a preview of a save (which would
+    fall back to polling without one); a root holding ``node_modules/`` or a ``.venv/`` could
+    otherwise take them all."""
+    try:
+        with open(_MAX_USER_WATCHES, encoding="ascii") as limit:
+            return min(MOST_WATCHES, int(limit.read()) // 4)
+    except (OSError, ValueError):  # not Linux's /proc
+        return MOST_WATCHES
+
+
 @cache
 def _libc() -> ctypes.CDLL | None:
     """The C library, once per process (finding it may start a program)."""
@@ -112,13 +130,16 @@ class Watcher:
     """The snapshot of the repository at ``root`` kept current (see the module's docstring)."""
 
     def __init__(self, root: Path, libc: ctypes.CDLL, only: tuple[str, ...] | None = CHECKED,
-                 skip: Callable[[str], bool] | None = None) -> None:
+                 skip: Callable[[str], bool] | None = None, budget: int | None = None) -> None:
         self.root = root
         self.libc = libc
         #: what ``inputs.snapshot`` is given: the names at the root looked at (None: all of
         #: them), and the folders left out
         self.only = only
         self.skip = skip
+        #: the most folders watched (None: as many as the system gives); past it the watcher
+        #: stops (``error`` says so)
+        self.budget = budget
         self.fd = -1
         #: watch descriptor -> repository-relative folder
         self.folders: dict[int, str] = {}
@@ -149,15 +170,17 @@ class Watcher:
 
     @classmethod
     def start(cls, root: Path, only: tuple[str, ...] | None = CHECKED,
-              skip: Callable[[str], bool] | None = None) -> Watcher | None:
+              skip: Callable[[str], bool] | None = None,
+              budget: int | None = None) -> Watcher | None:
         """A watcher of the repository at ``root`` (``only`` and ``skip``: as for
-        ``inputs.snapshot``, whose result ``snapshot`` gives), or None when there is no
-        inotify here. Raises OSError when the system refuses one (a limit of the user's
-        reached: ``why``)."""
+        ``inputs.snapshot``, whose result ``snapshot`` gives; ``budget``: the most folders it
+        watches), or None when there is no inotify here. Raises OSError when the system
+        refuses one (a limit of the user's reached: ``why``) or the folders are more than
+        ``budget``."""
         libc = _libc()
         if libc is None:
             return None
-        watcher = cls(root, libc, only, skip)
+        watcher = cls(root, libc, only, skip, budget)
         if not watcher.refresh():
             raise watcher.error or OSError(errno.EAGAIN, "its folders changed while walked")
         return watcher
@@ -190,34 +213,18 @@ class Watcher:
         """Look at the names at the root (``lstat``; ``top`` and ``trusted`` then say what
         ``inputs.snapshot`` takes of them); the folders whose content it walks, with their
         inodes (a change of them starts the watcher over)."""
-        base = os.fspath(self.root)
-        names = self.only
-        self.top, self.trusted = {}, True
-        if names is None:
-            try:
-                with os.scandir(base) as it:
-                    names = tuple(item.name for item in it)
-            except OSError:
-                self.trusted = False
-                return {}
-        trees: dict[str, int] = {}
-        for name in names:
-            try:
-                st = root_stat(base, name)
-            except Untrusted:
-                self.trusted = False
-                continue
-            if st is None:
-                continue
-            if stat.S_ISDIR(st.st_mode) and (self.only is None or name in ROOT_TREES):
-                if self.skip is None or not self.skip(name):
-                    trees[name] = st.st_ino
-                continue
-            self.top[name] = _entry(st)
-        return trees
+        at_root = look_at_root(os.fspath(self.root), self.only, self.skip)
+        if at_root is None:
+            self.top, self.trusted = {}, False
+            return {}
+        trees, others, self.trusted = at_root
+        self.top = {name: _entry(st) for name, st in others.items()}
+        return {name: st.st_ino for name, st in trees.items()}
 
     def _add(self, rel: str) -> None:
         """Watch the folder ``rel`` (new to the watcher), then list it and its folders."""
+        if self.budget is not None and len(self.watches) >= self.budget:
+            raise _Lost(OSError(f"more than {self.budget} folders to watch"))
         path = os.fsencode(os.path.join(self.root, rel))
         wd = self.libc.inotify_add_watch(self.fd, path, _MASK)
         if wd < 0:

@@ -108,11 +108,11 @@ def left_out(root: Path, out: Path) -> Callable[[str], bool]:
 
 def watch(root: Path, out: Path) -> Watcher | None:
     """A watcher whose ``snapshot()`` is the ``files`` of ``scan(root, out, ...)``, kept current
-    by the kernel's events (None: no inotify here; OSError: the system's limits, see
-    ``core.watch``)."""
-    from lmsctl.core.watch import Watcher
+    by the kernel's events (None: no inotify here; OSError: the system's limits, or more
+    folders than ``core.watch.watch_budget``)."""
+    from lmsctl.core.watch import Watcher, watch_budget
 
-    return Watcher.start(root, only=None, skip=left_out(root, out))
+    return Watcher.start(root, only=None, skip=left_out(root, out), budget=watch_budget())
 
 
 def scan(root: Path, out: Path, settings: list[str], with_history: bool,

@@ -367,39 +367,74 @@ class _Files:
     background (its first walk, about 0.4 s of CPU at 1,000 courses, is not on the way to the
     first page); the first build walks."""
 
-    def __init__(self, root: Path, out: Path) -> None:
-        self.root, self.out = root, out
+    def __init__(self, root: Path, out: Path, stream: TextIO) -> None:
+        self.root, self.out, self.stream = root, out, stream
         self.watcher: Watcher | None = None
         self.starting: threading.Thread | None = None
+        #: set by ``close``: no watcher is started (or kept) after it
+        self.closed = False
+        self.lock = threading.Lock()
+        #: why the watcher could not start (told by the next ``now``, from the build's thread)
+        self.refused: str | None = None
 
     def start(self, polling: bool) -> None:
-        """Start the watcher in the background (once; never while polling)."""
-        if self.starting is None and not polling:
-            self.starting = threading.Thread(target=self._start, daemon=True,
-                                             name="lmsctl-serve-files")
-            self.starting.start()
+        """Start the watcher in the background (once; never while polling, nor once closed)."""
+        with self.lock:
+            if self.starting is None and not polling and not self.closed:
+                self.starting = threading.Thread(target=self._start, daemon=True,
+                                                 name="lmsctl-serve-files")
+                self.starting.start()
 
     def _start(self) -> None:
-        with contextlib.suppress(OSError):  # the system's limits: the builds walk
-            self.watcher = build_inputs.watch(self.root, self.out)
+        try:
+            watcher = build_inputs.watch(self.root, self.out)
+        except OSError as exc:  # the system's limits, or too many folders: the builds walk
+            self.refused = why(exc)
+            return
+        with self.lock:
+            if not self.closed:
+                self.watcher, watcher = watcher, None
+        if watcher is not None:  # closed meanwhile
+            watcher.close()
+
+    def join(self) -> None:
+        """Wait for the watcher to be started (its watches made: taken from what the system
+        gives before the preview's own watch asks again)."""
+        if self.starting is not None:
+            self.starting.join()
 
     def now(self, polling: bool) -> Snapshot | None:
         """The snapshot of now to build from (None: the build walks the folders)."""
         if polling:
             self.close()
-        if self.starting is None:
-            return None
-        self.starting.join()
+        self.join()
+        if self.refused is not None:
+            self._note(f"the files cannot be watched for the builds ({self.refused})")
+            self.refused = None
         if self.watcher is None:
             return None
-        found = self.watcher.snapshot()
+        try:
+            found = self.watcher.snapshot()
+        except Exception as exc:  # noqa: BLE001 - a fault of the watcher: walk, build the save
+            self._stop(f"{type(exc).__name__}: {exc}")
+            return None
         if self.watcher.fd < 0:  # it could not start over (the system's limits): walk
-            self.close()
+            self._stop(why(self.watcher.error) if self.watcher.error else "its walk failed")
         return found
 
+    def _stop(self, reason: str) -> None:
+        """Close the watcher that failed, and say so: the builds walk from now on."""
+        self.close()
+        self._note(f"the watch of the files for the builds stopped ({reason})")
+
+    def _note(self, text: str) -> None:
+        self.stream.write(f"note: {text}; the builds walk the folders.\n")
+        self.stream.flush()
+
     def close(self) -> None:
-        if self.starting is not None:
-            self.starting.join()
+        with self.lock:
+            self.closed = True
+        self.join()
         if self.watcher is not None:
             self.watcher.close()
             self.watcher = None
@@ -507,7 +542,7 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
     root = root.resolve()
     folder = _serve_folder(root)
     out = folder / "site"
-    files = _Files(root, out)
+    files = _Files(root, out, stream)
     status = BuildStatus()
     watched_ids: list[frozenset[str] | None] = [None]
 
@@ -525,10 +560,12 @@ def serve(root: Path, course: str | None, port: int, drafts: bool, stream: TextI
                 build_once(workers)
         finally:
             update_watched_ids()
-            files.start(server.polling)  # (after the first build: the next ones walk nothing)
+        # after a build that ran to its end (not Ctrl+C): the next ones walk nothing
+        files.start(server.polling)
 
     def build_once(workers: int | None) -> None:
         log = io.StringIO()
+        files.join()  # its watches made before the preview's watch asks the system again
         server.rewatch()
 
         def swapped() -> None:
