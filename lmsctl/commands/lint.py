@@ -11,7 +11,7 @@ from lmsctl.checks.lint_report import LintReport
 from lmsctl.checks.paths import course_files, rel_paths
 from lmsctl.checks.report_formats import FORMATTERS, append_step_summary, emit
 from lmsctl.checks.runs import remembered
-from lmsctl.commands import few_collections
+from lmsctl.core.collector import few_collections
 from lmsctl.core.errors import UsageError
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from lmsctl.checks.report_formats import emit
 from lmsctl.checks.runs import remembered
-from lmsctl.commands import few_collections
+from lmsctl.core.collector import few_collections
 from lmsctl.core.diagnostics import Report
 
 

@@ -63,9 +63,9 @@ from pathlib import Path
 from typing import Any
 
 from lmsctl import __version__
-from lmsctl.commands import few_collections
 from lmsctl.core import cache as core_cache
 from lmsctl.core.cache import code_files_hash, digest
+from lmsctl.core.collector import few_collections
 from lmsctl.core.diagnostics import Diagnostic, Fix, Report, Severity, TextEdit
 from lmsctl.core.files import write_atomic
 from lmsctl.core.history import Change, History, Person

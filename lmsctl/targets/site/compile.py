@@ -33,11 +33,11 @@ import yaml
 
 from lmsctl.checks.references import is_local, published_files
 from lmsctl.checks.validate import course_digest, document_urls, link_urls, question_keys
-from lmsctl.commands import few_collections
 from lmsctl.content.community import updates
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
 from lmsctl.core.cache import digest
+from lmsctl.core.collector import few_collections
 from lmsctl.core.diagnostics import Diagnostic, Severity
 from lmsctl.core.history import History
 from lmsctl.core.html_policy import slot
