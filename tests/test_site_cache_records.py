@@ -37,22 +37,26 @@ def _edited(root: Path) -> str:
     return lesson.parts[-3]
 
 
+def _rebuild_calls(root: Path, monkeypatch: pytest.MonkeyPatch,
+                   name: str) -> tuple[str, list[Any]]:
+    """The edited course's id, and the calls of compile's ``name`` in the rebuild after it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    edited = _edited(root)
+    with mock.patch.object(compiler, name, wraps=getattr(compiler, name)) as spy:
+        _build(root)
+    return edited, spy.call_args_list
+
+
 def test_a_rebuild_computes_the_page_digests_of_the_edited_course_only(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    edited = _edited(tmp_path)
-    with mock.patch.object(compiler, "course_digests", wraps=compiler.course_digests) as spy:
-        _build(tmp_path)
-    assert [call.args[0] for call in spy.call_args_list] == [edited]
+    edited, calls = _rebuild_calls(tmp_path, monkeypatch, "course_digests")
+    assert [call.args[0] for call in calls] == [edited]
 
 
 def test_a_rebuild_reads_the_history_of_the_edited_course_only(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    edited = _edited(tmp_path)
-    with mock.patch.object(compiler, "course_facts", wraps=compiler.course_facts) as spy:
-        _build(tmp_path)
-    assert [call.args[1].id for call in spy.call_args_list] == [edited]
+    edited, calls = _rebuild_calls(tmp_path, monkeypatch, "course_facts")
+    assert [call.args[1].id for call in calls] == [edited]
 
 
 def test_compile_and_commit_run_with_few_collections(
