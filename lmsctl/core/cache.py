@@ -134,10 +134,15 @@ class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) == (__name__, _relazied.__name__):
             return _relazied
-        found = _allowed(module, name)
-        if found is None:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
-        return found
+        return _allowed_or_refused(module, name)
+
+
+def _allowed_or_refused(module: str, name: str) -> Any:
+    """The allowed class ``module.name``; any other refuses the whole cache file."""
+    found = _allowed(module, name)
+    if found is None:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
+    return found
 
 
 def unpickle(data: bytes, start: int = 0) -> Any:
@@ -254,9 +259,7 @@ def _reduce_to_base(self: Any, protocol: Any = None) -> Any:
 
 def _relazied(module: str, name: str, eager: dict[str, Any], later: bytes) -> Any:
     """A ``lazy`` instance of the allowed class ``module.name`` (``_reduce_to_base``)."""
-    cls = _allowed(module, name)
-    if cls is None:
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
+    cls = _allowed_or_refused(module, name)
     if not (isinstance(eager, dict) and all(isinstance(k, str) for k in eager)
             and isinstance(later, bytes)):
         raise pickle.UnpicklingError(f"a lazy {name} of the wrong shape")

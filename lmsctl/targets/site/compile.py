@@ -144,14 +144,15 @@ class Compiled:
             self.writer = None
         manifest, self.manifest = self.manifest, None
         if manifest is not None:
+            used: set[Any] = set()
             if skip:
                 pages = {doc: e for doc, e in manifest["pages"].items() if doc not in skip}
                 used = {e.get("course") for e in pages.values()}
-                manifest = {**manifest, "pages": pages, "courses": {
-                    cid: m for cid, m in manifest["courses"].items() if cid in used}}
+                manifest = {**manifest, "pages": pages}
             # a kept course's member is read now (``build_cache.LaterMember``)
             manifest = {**manifest, "courses": {
-                cid: build_cache.member(m) for cid, m in manifest["courses"].items()}}
+                cid: build_cache.member(m) for cid, m in manifest["courses"].items()
+                if not skip or cid in used}}
             write_manifest(self.folder, manifest)
 
 
