@@ -21,15 +21,3 @@ def few_collections() -> Iterator[None]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
-
-
-@contextlib.contextmanager
-def frozen() -> Iterator[None]:
-    """What is left collected, then frozen while the render forks: its processes' collections
-    never touch (and so never copy) the pages of the objects they inherit (a build's memory)."""
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()

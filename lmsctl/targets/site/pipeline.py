@@ -10,18 +10,18 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import gettext
 import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from lmsctl.core import cache as core_cache
-from lmsctl.core.collector import frozen
 from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from lmsctl.core.errors import BuildError, UsageError
 from lmsctl.targets.site import build_cache, build_inputs, publish
@@ -334,6 +334,18 @@ def _replay(cache: build_cache.BuildCache, inputs: build_inputs.Inputs, out: Pat
                        report=report, warnings=warnings, preview=course)
 
 
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """What is left collected, then frozen while the render forks: its processes' collections
+    never touch (and so never copy) the pages of the objects they inherit (a build's memory)."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
            inputs: build_inputs.Inputs | None, *, strict: bool, course: str | None,
            drafts: bool, workers: int | None, stdout: TextIO, with_history: bool, fmt: str,
@@ -435,7 +447,7 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
         else:
             # only a render that forks needs the collection and the freeze (a rebuild of a
             # few pages renders in this process: ~0.1 s saved on every such build, serve's too)
-            with frozen() if render.forks(compiled, reuse) else contextlib.nullcontext():
+            with _frozen() if render.forks(compiled, reuse) else contextlib.nullcontext():
                 result = render.render(compiled, space.stage, reuse,
                                        cache.templates if cache is not None else None)
         timings["render"] = time.perf_counter() - t + docs_written
