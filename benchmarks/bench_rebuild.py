@@ -87,8 +87,9 @@ def _memory_mb(pid: int, field: str) -> float:
 
 
 def run(repo: Path, out: Path, use_cache: bool) -> dict[str, object]:
-    """One build in a fresh process; its figures, plus the largest memory the build's processes
-    held at one moment (``together``: the sum of their proportional set sizes, PSS, which counts
+    """One build in a fresh process; its figures (``cpu``: the CPU seconds of all its
+    processes), plus the largest memory the build's processes held at one moment
+    (``together``: the sum of their proportional set sizes, PSS, which counts
     a page that forked processes share once; sampled every 20 ms)."""
     # as on a user's machine, Python writes the bytecode of lmsctl's modules (the first, cold
     # build does): a set PYTHONDONTWRITEBYTECODE would add their compiling to every build
@@ -97,6 +98,7 @@ def run(repo: Path, out: Path, use_cache: bool) -> dict[str, object]:
     cmd = [sys.executable, "-m", "benchmarks.bench_rebuild", "--child", str(repo), str(out),
            "1" if use_cache else "0"]
     together = 0.0
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=stderr, text=True)
@@ -112,6 +114,10 @@ def run(repo: Path, out: Path, use_cache: bool) -> dict[str, object]:
     data: dict[str, object] = json.loads(output.strip().splitlines()[-1])
     data["wall"] = wall
     data["together"] = together
+    # CPU time of the build's processes (user + system, all of them): the work done, which a
+    # busy machine changes less than the wall time
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    data["cpu"] = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
     return data
 
 
@@ -152,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         t = data["timings"]
         assert isinstance(t, dict)
         phases = " ".join(f"{k}={v:.2f}" for k, v in t.items())
-        print(f"  {what:<28} wall {data['wall']:6.2f} s  build {data['seconds']:6.2f} s  "
+        print(f"  {what:<28} wall {data['wall']:6.2f} s  CPU {float(data['cpu']):6.2f} s  "
+              f"build {data['seconds']:6.2f} s  "
               f"without validate {float(data['seconds']) - t.get('validate', 0.0):6.2f} s  "
               f"rendered {data['rendered']}/{data['pages']}  rss {data['rss']:.0f} MB "
               f"(+ render processes {data['rss_children']:.0f} MB)  [{phases}]", flush=True)
@@ -194,11 +201,12 @@ def main(argv: list[str] | None = None) -> int:
         return "met" if ok else "NOT met"
 
     print()
-    print("| build | wall s | build_site s | without validate s | pages rendered "
+    print("| build | wall s | CPU s | build_site s | without validate s | pages rendered "
           "| peak RSS MB (main + largest render) | together PSS MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for what, d in rows:
-        print(f"| {what} | {d['wall']:.2f} | {d['seconds']:.2f} | {net(d):.2f} | "
+        print(f"| {what} | {d['wall']:.2f} | {float(d['cpu']):.2f} | {d['seconds']:.2f} | "
+              f"{net(d):.2f} | "
               f"{d['rendered']}/{d['pages']} | {d['rss']:.0f} + {d['rss_children']:.0f} | "
               f"{float(d['together']):.0f} |")
     print()
@@ -216,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
               f"< {aim:g} s: {verdict(net(d) < aim)}")
     print(f"cold build filling the cache: {filling['seconds']:.1f} s vs {cold['seconds']:.1f} s "
           f"without the cache - target no slower: "
-          f"{verdict(float(filling['seconds']) <= float(cold['seconds']) * 1.05)} (5% noise)")
+          f"{verdict(float(filling['seconds']) <= float(cold['seconds']) * 1.05)} (5% noise); "
+          f"CPU of all its processes {float(filling['cpu']):.1f} s vs {float(cold['cpu']):.1f} s")
     print(f"peak memory of a cold build: largest process {peak:.0f} MB (main process "
           f"{cold['rss']:.0f} MB, largest render process {cold['rss_children']:.0f} MB, peak RSS "
           f"each) - target < 500 MB: {verdict(peak < 500)}; all its processes together at most "

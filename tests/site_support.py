@@ -8,6 +8,7 @@ import html.parser
 import io
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -35,6 +36,16 @@ def build(repo: Path, out: Path, **options: object) -> tuple[BuildResult, str]:
     printed = io.StringIO()
     result = build_site(repo, out, stdout=printed, **options)  # type: ignore[arg-type]
     return result, printed.getvalue()
+
+
+def wait_for_trash(root: Path, seconds: float = 60) -> None:
+    """Wait (at most ``seconds``) until the build cache's trash of ``root``, deleted by a
+    process of its own, is empty: a copy of the repository or a commit must not see it
+    shrink."""
+    trash = root / ".lmsctl/trash"
+    deadline = time.monotonic() + seconds
+    while trash.is_dir() and any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def tree_hash(folder: Path) -> str:

@@ -306,14 +306,34 @@ def test_a_watcher_stops_past_its_budget_of_folders(tmp_path: Path) -> None:
 
 def test_serve_says_when_its_files_are_too_many_to_watch(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the budget the builds walk, after one note saying why."""
+    """Past the budget the builds walk, after one note saying why and what would mend it:
+    (at ``MOST_WATCHES``, however high the system's limit) fewer folders."""
     monkeypatch.setattr(watch, "MOST_WATCHES", 2)
     _, stream, files = _files(tmp_path)
     files.start(polling=False)
     assert files.now(polling=False) is None
     assert files.now(polling=False) is None
-    assert stream.getvalue() == ("note: the files cannot be watched for the builds (more "
-                                 "than 2 folders to watch); the builds walk the folders.\n")
+    assert stream.getvalue() == (
+        "note: the files cannot be watched for the builds (more than 2 folders to watch; move "
+        "the large folders lmsctl does not read (node_modules/, copies of a site) out of the "
+        "repository); the builds walk the folders.\n")
+
+
+def test_serve_says_to_raise_the_limit_that_made_its_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A budget the system's limit made (a quarter of it) grows with it: the note says how."""
+    limit = tmp_path / "max_user_watches"
+    limit.write_text("8\n", encoding="ascii")
+    monkeypatch.setattr(watch, "_MAX_USER_WATCHES", str(limit))
+    _, stream, files = _files(tmp_path)
+    files.start(polling=False)
+    assert files.now(polling=False) is None
+    assert stream.getvalue() == (
+        "note: the files cannot be watched for the builds (more than 2 folders to watch; raise "
+        "fs.inotify.max_user_watches (serve takes a quarter of it: sudo sysctl "
+        "fs.inotify.max_user_watches=524288) or move the large folders lmsctl does not read "
+        "(node_modules/, copies of a site) out of the repository); the builds walk the "
+        "folders.\n")
 
 
 def test_the_budget_is_a_quarter_of_the_users_watches() -> None:

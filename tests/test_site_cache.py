@@ -23,7 +23,7 @@ from lmsctl.core.errors import BuildError
 from lmsctl.core.model import Course
 from lmsctl.targets.site import build_cache
 from tests.gitrepo import BOB, GitRepo
-from tests.site_support import build, copy_sample
+from tests.site_support import build, copy_sample, wait_for_trash
 
 EPOCH = "1767225600"  # 2026-01-01
 
@@ -54,9 +54,7 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         repo.commit("Add the sample", date="2025-06-01")
         result, _ = build(root, root / "site")
         assert result.rendered == result.pages
-        trash = root / ".lmsctl/trash"  # copied by each test: wait for the deletion to end
-        while trash.is_dir() and any(trash.iterdir()):
-            time.sleep(0.1)
+        wait_for_trash(root)  # copied by each test: wait for the deletion to end
         yield root
 
 
@@ -224,9 +222,7 @@ def test_a_build_with_stand_ins_after_a_change_equals_a_cold_build(
     first, _ = build(repo, repo / "site")  # the copy's files are new to the checks' cache
     assert first.stand_ins == 0
     assert {d.rule for d in first.report.diagnostics} == {"LMS212", "LMS309"}
-    trash = repo / ".lmsctl/trash"  # (``git add -A`` of new_commit must not see it shrink)
-    while trash.is_dir() and any(trash.iterdir()):
-        time.sleep(0.1)
+    wait_for_trash(repo)  # (``git add -A`` of new_commit must not see it shrink)
     change(repo)
     _settle(repo)
     result, printed = build(repo, repo / "site")
@@ -400,9 +396,7 @@ def test_old_trees_are_deleted_in_the_background(repo: Path, tmp_path: Path) -> 
     trash = repo / ".lmsctl/trash"
     assert trash.is_dir()  # the old site, the build folder, the cache's old copy went here
     assert not [p for p in repo.iterdir() if p.name.startswith((".site-", ".lmsctl-build"))]
-    deadline = time.monotonic() + 60
-    while any(trash.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for_trash(repo)
     assert not any(trash.iterdir())
 
 

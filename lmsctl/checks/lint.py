@@ -564,19 +564,18 @@ def _lesson_ahead(texts: frozenset[str], settings: Settings, lesson: Lesson) -> 
 def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | None,
                      extra: ExtraFindings | None, cache: bool, texts: frozenset[str]
                      ) -> tuple[Repository, LintReport]:
-    # Reporting on some files only (paths, no --changed-since, which keeps validation findings
-    # everywhere): the other courses' lesson references cannot reach the report; files within
-    # course folders need those folders and the courses they link to alone (but for insights,
-    # ``extra``, which are given the repository whole).
-    within = course_files(paths) if paths and not changed_since and extra is None else None
+    # Reporting on some files only (``alone``: paths, no --changed-since, which keeps
+    # validation findings everywhere): the other courses' lesson references cannot reach the
+    # report; files within course folders need those folders and the courses they link to
+    # alone (but for insights, ``extra``, which are given the repository whole).
+    alone = paths if paths and not changed_since else None
+    within = course_files(alone) if alone and extra is None else None
     if within is not None:
         repo, validation = validate_within(root, within, cache)
     else:
-        only = (lambda repo: scope_for_paths(repo, paths).courses) \
-            if paths and not changed_since else None
+        only = (lambda repo: scope_for_paths(repo, alone).courses) if alone else None
         repo, validation = validate_repository(
-            root, cache, only, only=course_folders(paths) if paths and not changed_since
-            else None, facts=True)
+            root, cache, only, only=course_folders(alone) if alone else None, facts=True)
     config, problems = read_config(repo)
     changes: list[CourseChange] = []
     if changed_since:
@@ -591,7 +590,7 @@ def _lint_repository(root: Path, paths: list[str] | None, changed_since: str | N
         scope = Scope()
     # a run on some paths reads their courses afresh (the other courses stand in): their own
     # findings are found again too, cheaper than restoring everyone's (or making their keys)
-    lasting = cache and not (paths and not changed_since)
+    lasting = cache and not alone
     store = open_namespace(repo.root, NAMESPACE, lasting)
     ctx = Context(repo, config.settings,
                   validated=frozenset((d.path, d.line, d.column) for d in validation.diagnostics),

@@ -41,7 +41,9 @@ FACTS = "facts"
 def validate_repository(root: Path, cache: bool = True,
                         scope: Callable[[Repository], frozenset[str] | None] | None = None,
                         only: frozenset[str] | None = None, facts: bool = False,
-                        kept: Facts | None = None) -> tuple[Repository, Report]:
+                        kept: Facts | None = None,
+                        saving: Callable[[Callable[[], None]], None] | None = None
+                        ) -> tuple[Repository, Report]:
     """Read the repository and check it. With ``cache`` (``--no-cache`` turns it off) each
     file's reading and its own findings are reused while its text, path and lmsctl are the
     same; everything that spans files (references, cycles, assets, links) is checked again on
@@ -55,7 +57,10 @@ def validate_repository(root: Path, cache: bool = True,
 
     ``kept`` (a build, ``Facts.whole``): every course whose facts are known is a stand-in, its
     own findings taken from its facts, and every reference is checked: the report of a full
-    run, reading only the files of the courses without facts."""
+    run, reading only the files of the courses without facts.
+
+    ``saving``: given the saving of the caches, it does it when it will (a build: while it
+    compiles, ``lmsctl.core.background``); without it they are saved before this returns."""
     root = root.resolve()
     whole = kept is not None
     if kept is None:
@@ -80,9 +85,16 @@ def validate_repository(root: Path, cache: bool = True,
     report.extend(check_references(repo, scope(repo) if scope is not None else None,
                                    frozenset(kept.standing) if whole and kept else frozenset(),
                                    kept.assets if kept is not None else None))
-    store.save(prune=stand_in is None)
-    if kept is not None:
-        kept.save(repo, everything=only is None or whole, problems=problems)
+
+    def save() -> None:
+        store.save(prune=stand_in is None)
+        if kept is not None:
+            kept.save(repo, everything=only is None or whole, problems=problems)
+
+    if saving is None:
+        save()
+    else:
+        saving(save)
     return repo, report
 
 

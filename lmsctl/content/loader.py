@@ -573,17 +573,18 @@ def load_lesson(root: Path, path: Path, course_id: str, cache: Namespace | None 
     """Read one lesson. With ``cache``: the reading of the same text at the same path is
     reused (the file is still read, and its place checked, every time)."""
     rel = _rel(root, path)
-    cached = cache is not None and not isinstance(cache, Disabled)
+    if isinstance(cache, Disabled):
+        cache = None
     read = _preread_text(rel, course_id)
     if read is not None:  # a worker read the file: its text, reading and problems
         read_as, problems, stored, more, done = read
-        if cache is not None and cached:  # (a cache filled from nothing: each file read once)
+        if cache is not None:  # (a cache filled from nothing: each file read once)
             cache.put(cache.key("lesson", rel, course_id, read_as), (stored, more))
         return _remembered(rel, _restored(stored, read_as), done), [*problems, *more]
     text, problems = read_text(root, path, MAX_LESSON_BYTES)
     if text is None:
         return None, problems
-    if cache is None or not cached:
+    if cache is None:
         lesson, more = _read_lesson(rel, path.name, course_id, text)
         return lesson, [*problems, *more]
     key = cache.key("lesson", rel, course_id, text)

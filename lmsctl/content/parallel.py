@@ -18,10 +18,10 @@ this module: a run that reads a few lessons (``lint <file>``) never needs them.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+from lmsctl.core.background import cores_to_fork
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -32,13 +32,7 @@ R = TypeVar("R")
 
 def workers() -> int:
     """How many worker processes ``map_batches`` would start (1: work in-process)."""
-    if not hasattr(os, "fork"):  # no "fork" start method (Windows); os tells without importing
-        return 1                 # multiprocessing
-    if threading.active_count() > 1:
-        return 1
-    affinity = getattr(os, "sched_getaffinity", None)
-    count = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
-    return max(1, count)
+    return cores_to_fork()
 
 
 class Batches(Generic[B, R]):

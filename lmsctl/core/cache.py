@@ -16,7 +16,8 @@ with an allow-list of lmsctl's own model classes (nothing else can be constructe
 a planted file cannot run code); any problem is a miss for every entry, one ``note:`` line on
 stderr, and the file is rewritten by the next ``save``. Files are written atomically
 (``write_atomic``), so two processes (``serve`` and ``lint``) never see half a file; the last
-writer wins, and the other's new entries are recomputed next time.
+writer wins, and the other's new entries are recomputed next time. They are not flushed to disk
+(the checksum finds a file the power cut short: it is a miss, and written again).
 
 ``save`` is for the end of a run that succeeded: a run that fails internally never calls it,
 so its results are never reused.
@@ -511,7 +512,7 @@ class Namespace:
 
     def _write(self, path: Path, entries: dict[str, Any]) -> bool:
         try:
-            write_atomic(path, encode(entries), root=self.root)
+            write_atomic(path, encode(entries), root=self.root, durable=False)
         except (OSError, OutsideRepository, pickle.PicklingError) as exc:
             why = getattr(exc, "strerror", None) or str(exc)
             self.note(f"cannot write the cache {CACHE_DIR}/{path.name} ({why}); the "

@@ -113,6 +113,17 @@ def watch_budget() -> int:
         return MOST_WATCHES
 
 
+def _past_budget(budget: int) -> OSError:
+    """The error of a watcher past its budget of folders, saying what would mend it: fewer
+    folders in the repository, or a higher limit of the system's when that made the budget
+    (``watch_budget``: a quarter of it; past ``MOST_WATCHES`` a higher one changes nothing)."""
+    limit = ("raise fs.inotify.max_user_watches (serve takes a quarter of it: sudo sysctl "
+             "fs.inotify.max_user_watches=524288) or " if budget < MOST_WATCHES else "")
+    return OSError(f"more than {budget} folders to watch; {limit}move the large folders "
+                   "lmsctl does not read (node_modules/, copies of a site) out of the "
+                   "repository")
+
+
 @cache
 def _libc() -> ctypes.CDLL | None:
     """The C library, once per process (finding it may start a program)."""
@@ -224,7 +235,7 @@ class Watcher:
     def _add(self, rel: str) -> None:
         """Watch the folder ``rel`` (new to the watcher), then list it and its folders."""
         if self.budget is not None and len(self.watches) >= self.budget:
-            raise _Lost(OSError(f"more than {self.budget} folders to watch"))
+            raise _Lost(_past_budget(self.budget))
         path = os.fsencode(os.path.join(self.root, rel))
         wd = self.libc.inotify_add_watch(self.fd, path, _MASK)
         if wd < 0:

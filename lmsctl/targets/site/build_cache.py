@@ -72,7 +72,14 @@ from lmsctl.core.history import Change, History, Person
 from lmsctl.core.ids import lesson_id
 from lmsctl.targets.site import publish
 from lmsctl.targets.site.build_inputs import Inputs
-from lmsctl.targets.site.learner_search import SCOPES, scope_sizes
+from lmsctl.targets.site.learner_search import (
+    SCOPES,
+    docs_part,
+    group_parts,
+    part_bytes,
+    part_name,
+    scope_sizes,
+)
 
 #: Where the cache lives, relative to the repository root (a folder of lmsctl's cache).
 CACHE_DIR = Path(core_cache.CACHE_DIR) / "build"
@@ -434,10 +441,7 @@ class BuildCache:
             return
         self.state = state
         self.secret = state["secret"]
-        shown = state.get("shown")
-        if isinstance(shown, list) and len(shown) == 2 and shown[0] == code_fingerprint() \
-                and isinstance(shown[1], dict):
-            self.shown_kept = shown[1]
+        self.shown_kept = self._scoped("shown", code_fingerprint())
 
     def history_key(self) -> str | None:
         """The key of the history this build read (``history``, ``remember_history``): None
@@ -447,8 +451,13 @@ class BuildCache:
 
     def facts_kept(self, scope: str) -> dict[str, str]:
         """The courses' facts the last build found (``facts_found``) under ``scope`` (empty
-        under another)."""
-        found = self.state.get("facts")
+        under another); this build keeps those it finds under ``scope`` too."""
+        self.facts_scope = scope
+        return self._scoped("facts", scope)
+
+    def _scoped(self, name: str, scope: str) -> dict[str, str]:
+        """The state's ``name``, [scope, {...}], when written under ``scope`` (else empty)."""
+        found = self.state.get(name)
         if isinstance(found, list) and len(found) == 2 and found[0] == scope \
                 and isinstance(found[1], dict):
             return found[1]
@@ -849,25 +858,31 @@ class BuildCache:
     def _docs_parts(self, docs: Mapping[str, Any]) -> dict[str, list[Any]]:
         """Write the search documents of each part (a course's pages, the other pages) that
         differ from the part ``plan`` checked (``docs.same``: the pages whose documents are
-        the cached ones); returns part -> [file, SHA-256, each page's number of documents per
+        the cached ones): the file the render wrote of a part whose pages it all rendered
+        (``docs.parts``, ``learner_search.save_docs``: the same bytes) is moved here, not
+        written again; returns part -> [file, SHA-256, each page's number of documents per
         scope]."""
         same: set[str] | frozenset[str] = getattr(docs, "same", frozenset())
-        groups: dict[str, list[str]] = {}
-        for src in docs:
-            groups.setdefault(docs_part(src), []).append(src)
+        rendered: Mapping[str, tuple[Path, str, dict[str, list[int]]]] = \
+            getattr(docs, "parts", {})
         parts: dict[str, list[Any]] = {}
-        for part, srcs in sorted(groups.items()):
+        for part, srcs in sorted(group_parts(docs).items()):
             known = self.docs_parts.get(part)
             if known is not None and known[2].keys() == set(srcs) \
                     and all(src in same for src in srcs):
                 parts[part] = [known[0], known[1], known[2]]
                 continue
-            group = {src: docs[src] for src in sorted(srcs)}
-            raw = json.dumps(group, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            found = rendered.get(part)
+            if found is not None and found[2].keys() == set(srcs):
+                path, sha, sizes = found
+                _take_named(path, self.folder / path.name)
+                parts[part] = [path.name, sha, sizes]
+                continue
+            group = {src: docs[src] for src in srcs}
+            raw = part_bytes(group)
             sha = hashlib.sha256(raw).hexdigest()
-            name = f"docs-{sha[:32]}.json"
-            _write_named(self.folder / name, raw)
-            parts[part] = [name, sha, {src: scope_sizes(d) for src, d in group.items()}]
+            _write_named(self.folder / part_name(sha), raw)
+            parts[part] = [part_name(sha), sha, {src: scope_sizes(d) for src, d in group.items()}]
         return parts
 
 
@@ -876,10 +891,14 @@ class SiteDocs(Mapping[str, Any]):
     rendered (``fresh``), the others read from the cache part by part when asked. ``same``:
     the pages whose documents are the cached ones."""
 
-    def __init__(self, reuse: Reuse, fresh: dict[str, Any]) -> None:
+    def __init__(self, reuse: Reuse, fresh: dict[str, Any],
+                 parts: Mapping[str, tuple[Path, str, dict[str, list[int]]]]) -> None:
         self.reuse = reuse
         self.fresh = fresh
-        self.fresh_sizes = {src: scope_sizes(docs) for src, docs in fresh.items()}
+        self.parts = parts  # the files of the rendered documents (``_docs_parts``)
+        # (the render processes worked out the sizes of the pages they rendered)
+        self.fresh_sizes = {src: size for _file, _sha, sizes in parts.values()
+                            for src, size in sizes.items()}
         self.keys_ = {src for src in reuse.skip_pages if src in reuse.sizes} | set(fresh)
         self.same = {src for src in self.keys_ if src in reuse.sizes and (
             src not in fresh or fresh[src] == reuse.cached(src))}
@@ -943,11 +962,8 @@ def _write_named(path: Path, raw: bytes) -> None:
     renamed: a build interrupted while writing leaves no file of that name that a later build
     would keep (one cut short is written again). Not synced: a file lost with the power is
     found damaged when read, and built again."""
-    try:
-        if os.stat(path).st_size == len(raw):
-            return
-    except OSError:
-        pass
+    if _there(path, len(raw)):
+        return
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         temporary.write_bytes(raw)
@@ -955,6 +971,27 @@ def _write_named(path: Path, raw: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _there(path: Path, size: int) -> bool:
+    """Whether the file ``path`` (named by a hash of its content) is there with ``size``
+    bytes: the same bytes, checked when read."""
+    try:
+        return os.stat(path).st_size == size
+    except OSError:
+        return False
+
+
+def _take_named(source: Path, path: Path) -> None:
+    """Move ``source``, a file named by a hash of its content, to ``path`` (of the same name)
+    unless it is there with as many bytes (as ``_write_named``); written there on another
+    file system. A rename: no build ever finds a file of that name cut short."""
+    if _there(path, source.stat().st_size):
+        return
+    try:
+        os.replace(source, path)
+    except OSError:  # another file system
+        _write_named(path, source.read_bytes())
 
 
 def _marker(site: Path) -> list[int] | None:
@@ -985,12 +1022,6 @@ def folders_stamp(site: Path, names: Iterable[str]) -> str | None:
             f"{folder} {os.stat(base + folder).st_mtime_ns}" for folder in folders))
     except OSError:
         return None
-
-
-def docs_part(src: str) -> str:
-    """The part of the search documents a page of docs/ belongs to: its course, or ""."""
-    pieces = src.split("/", 2)
-    return pieces[1] if len(pieces) == 3 and pieces[0] == "courses" else ""
 
 
 def site_matches(out: Path, outputs: dict[str, list[int]]) -> bool:
@@ -1032,21 +1063,30 @@ def page_dest(src: str) -> str:
 
 def link_tree(src: Path, dest: Path) -> dict[str, list[int]]:
     """Hard-link every file under ``src`` into ``dest`` (created); returns each file's
-    [size, mtime_ns] by its path relative to ``src`` (with /)."""
+    [size, mtime_ns] by its path relative to ``src`` (with /). Every folder is made first,
+    then every file linked: at 1,000 courses (some 9,500 files in 8,000 folders, most of the
+    time the file system's) about an eighth faster than folder by folder (issue 14)."""
     outputs: dict[str, list[int]] = {}
-    base = len(str(src)) + 1
+    folders: list[str] = []
+
+    def walk(folder: str, rel: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                key = rel + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(key)
+                    walk(entry.path, key + "/")
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    outputs[key] = [st.st_size, st.st_mtime_ns]
+
+    walk(str(src), "")
     dest.mkdir(parents=True)
-    for folder, dirnames, filenames in os.walk(src):
-        rel = folder[base:]
-        target = os.path.join(dest, rel) if rel else str(dest)
-        for d in dirnames:
-            os.mkdir(os.path.join(target, d))
-        for name in filenames:
-            path = os.path.join(folder, name)
-            os.link(path, os.path.join(target, name), follow_symlinks=False)
-            st = os.lstat(path)
-            key = (rel.replace(os.sep, "/") + "/" + name) if rel else name
-            outputs[key] = [st.st_size, st.st_mtime_ns]
+    source, target = str(src) + os.sep, str(dest) + os.sep
+    for key in folders:
+        os.mkdir(target + key)
+    for key in outputs:
+        os.link(source + key, target + key, follow_symlinks=False)
     return outputs
 
 

@@ -92,7 +92,7 @@ def left_out(root: Path, out: Path) -> Callable[[str], bool]:
     take as inputs: its own output and temporary folders, ``.git/``, lmsctl's cache."""
     from lmsctl.targets.site import publish
 
-    where = out.relative_to(root).as_posix() if out.is_relative_to(root) else None
+    where = _where(root, out)  # (outside the repository: a path no folder of it is)
 
     def skip(rel: str) -> bool:
         return (rel in _SKIP_ROOT or rel == where

@@ -695,13 +695,14 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     nonce = "lmsctl" + secrets.token_hex(16) if cache is None else cache.nonce("site")
     keys: CourseKeys | None = None
     if cache is not None:
+        config_key = repr(config)
         keys = CourseKeys(ctx, lesson_pages, options, digest(
             build_cache.code_fingerprint(),
-            build_cache.translations_fingerprint(options.translations), repr(config),
+            build_cache.translations_fingerprint(options.translations), config_key,
             repr((options.drafts, options.course, options.package)), repr(bool(ctx.paths)),
             repr(sorted(pages.people_names(config, history).items())),
             selection.preview.id if selection.preview else ""),
-            cache.shown_kept, cache.shown_found, *_kept_facts(cache, history, options, config))
+            cache.shown_kept, cache.shown_found, *_kept_facts(cache, history, options, config_key))
 
     html = _site_pages(ctx, selection, cache, keys)
     writer.page("index.md", config.site_title, html["index.md"], hide=("toc", "navigation"),
@@ -773,17 +774,16 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 
 def _kept_facts(cache: build_cache.BuildCache, history: History, options: Options,
-                config: Any) -> tuple[dict[str, str], dict[str, str]]:
+                settings: str) -> tuple[dict[str, str], dict[str, str]]:
     """The courses' facts the cache kept for this build (``CourseKeys.facts``), and where this
     build keeps them for the next: under the key of all that ``course_facts`` reads but the
-    course (the history, by the key it has in the cache; the day; lmsctl.yml; the code).
-    Nothing is kept for a history the cache does not know by a key."""
+    course (the history, by the key it has in the cache; the day; lmsctl.yml, ``settings``;
+    the code). Nothing is kept for a history the cache does not know by a key."""
     history_key = cache.history_key() if history.available else "no history"
     if history_key is None:
         return {}, {}
-    cache.facts_scope = digest("course facts", build_cache.code_fingerprint(), history_key,
-                               options.today.isoformat(), repr(config))
-    return cache.facts_kept(cache.facts_scope), cache.facts_found
+    return cache.facts_kept(digest("course facts", build_cache.code_fingerprint(), history_key,
+                                   options.today.isoformat(), settings)), cache.facts_found
 
 
 def _site_pages(ctx: pages.SiteContext, selection: Selection,

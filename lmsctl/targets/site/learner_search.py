@@ -51,7 +51,7 @@ import shutil
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -61,9 +61,15 @@ from lmsctl.targets.site import search_index
 #: Documents of one page: JSON-serializable dicts (see ``page_docs``).
 PageDocs = list[dict[str, str]]
 
-#: Where each render process leaves the documents of the pages it rendered (in the build's
-#: private folder): ``search-docs-<shard>.json``.
+#: Where each render process lists the files of search documents it wrote (in the build's
+#: private folder): ``search-docs-<shard>.json``, part -> [file name, SHA-256, each page's
+#: number of documents per scope].
 DOCS_FILE = "search-docs-{shard}.json"
+#: The folder of those files (beside them): one per part of the pages a process rendered (a
+#: course's pages, or the other pages: ``docs_part``), in the bytes the build cache keeps a
+#: part in (``part_bytes``) and under its name (``part_name``): a build that fills the cache
+#: moves them there rather than writing the documents again (issue 14).
+PARTS_DIR = "search-docs"
 #: The folder of the index in the site, and the script that reads it (copied from the theme;
 #: a site without it, an exported package, gets no index).
 FOLDER = "search"
@@ -137,18 +143,66 @@ def page_docs(html: str, url: str, title: str, course: str = "",
     return docs
 
 
+def docs_part(src: str) -> str:
+    """The part of the search documents a page of docs/ belongs to: its course, or ""."""
+    pieces = src.split("/", 2)
+    return pieces[1] if len(pieces) == 3 and pieces[0] == "courses" else ""
+
+
+def group_parts(srcs: Iterable[str]) -> dict[str, list[str]]:
+    """The pages ``srcs`` by the part of the search documents they belong to (``docs_part``)."""
+    groups: dict[str, list[str]] = {}
+    for src in srcs:
+        groups.setdefault(docs_part(src), []).append(src)
+    return groups
+
+
+def part_bytes(group: Mapping[str, PageDocs]) -> bytes:
+    """The file of a part's search documents (page -> documents, in the order of the pages)."""
+    return _dump({src: group[src] for src in sorted(group)}).encode("utf-8")
+
+
+def part_name(sha: str) -> str:
+    """The name of a part's file, by its SHA-256."""
+    return f"docs-{sha[:32]}.json"
+
+
 def save_docs(folder: str, shard: int | None, docs: dict[str, PageDocs]) -> None:
-    """Called by the hooks after a render: the documents of the pages this process rendered."""
+    """Called by the hooks after a render: the documents of the pages this process rendered,
+    a file per part (each course is rendered whole by one process: ``compile.plan_shards``),
+    listed in ``DOCS_FILE``."""
+    parts = os.path.join(folder, PARTS_DIR)
+    os.makedirs(parts, exist_ok=True)
+    listed: dict[str, list[Any]] = {}
+    for part, srcs in group_parts(docs).items():
+        group = {src: docs[src] for src in srcs}
+        raw = part_bytes(group)
+        sha = hashlib.sha256(raw).hexdigest()
+        with open(os.path.join(parts, part_name(sha)), "wb") as f:
+            f.write(raw)
+        listed[part] = [part_name(sha), sha, {src: scope_sizes(d) for src, d in group.items()}]
     path = os.path.join(folder, DOCS_FILE.format(shard=0 if shard is None else shard))
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(docs, f, ensure_ascii=False, separators=(",", ":"))
+        f.write(_dump(listed))
 
 
-def load_docs(folder: Path) -> dict[str, PageDocs]:
+class RenderedDocs(dict[str, PageDocs]):
+    """The documents of the pages a build rendered, and the files they were read from:
+    ``parts``, part -> (its file, its SHA-256, each page's number of documents per scope)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: dict[str, tuple[Path, str, dict[str, list[int]]]] = {}
+
+
+def load_docs(folder: Path) -> RenderedDocs:
     """The documents every render process of a build left in ``folder``."""
-    docs: dict[str, PageDocs] = {}
+    docs = RenderedDocs()
     for path in sorted(folder.glob(DOCS_FILE.format(shard="*"))):
-        docs.update(json.loads(path.read_text(encoding="utf-8")))
+        for part, (name, sha, sizes) in json.loads(path.read_bytes()).items():
+            file = folder / PARTS_DIR / name
+            docs.update(json.loads(file.read_bytes()))
+            docs.parts[part] = (file, sha, sizes)
     return docs
 
 
@@ -215,8 +269,7 @@ def group_of(src: str, groups: int) -> int:
     of its id, so a course stays in its group whatever else changes."""
     if groups == 1:
         return 0
-    pieces = src.split("/", 2)
-    return _part_hash(pieces[1] if len(pieces) == 3 and pieces[0] == "courses" else "") % groups
+    return _part_hash(docs_part(src)) % groups
 
 
 @functools.lru_cache(maxsize=65536)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from lmsctl.core import background
 from lmsctl.core import cache as core_cache
 from lmsctl.core.diagnostics import Diagnostic, Report, Severity
 from lmsctl.core.errors import BuildError, UsageError
@@ -307,7 +308,8 @@ def build_site(root: Path, out: Path | None = None, *, strict: bool = False,
         return _build(root, out, cache, inputs, strict=strict, course=course, drafts=drafts,
                       workers=workers, stdout=stdout, with_history=with_history, fmt=fmt,
                       translations=translations, use_cache=use_cache, today=today, now=now,
-                      note=note, started=started, timings=timings, published=published)
+                      note=note, started=started, timings=timings, published=published,
+                      cleanups=stack)
     raise AssertionError("unreachable")  # pragma: no cover - the with block returns
 
 
@@ -351,8 +353,8 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
            drafts: bool, workers: int | None, stdout: TextIO, with_history: bool, fmt: str,
            translations: gettext.NullTranslations | None, use_cache: bool, today: dt.date,
            now: dt.datetime, note: Callable[[str], None], started: float,
-           timings: dict[str, float], published: Callable[[], None] | None = None
-           ) -> BuildResult:
+           timings: dict[str, float], cleanups: contextlib.ExitStack,
+           published: Callable[[], None] | None = None) -> BuildResult:
     from lmsctl.checks.report_formats import emit
     from lmsctl.checks.validate import Facts, validate_repository
     from lmsctl.core.history import History
@@ -367,12 +369,19 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
     if course is not None:
         repo, report = load_preview(root, course)
     else:
+        def in_background(save: Callable[[], None]) -> None:
+            # while the site compiles (a cold build: 2-3 s at 1,000 courses), waited for before
+            # the cache's lock is let go; nothing here holds ``save`` (every lesson's reading)
+            # on to the render
+            cleanups.callback(background.start(save, "saving the checks' cache", note).wait)
+
         with contextlib.ExitStack() as given:
             if inputs is not None and inputs.files is not None:  # one walk of the files
                 given.enter_context(taken_before(root, inputs.files))
                 # the courses whose files are unchanged are stand-ins (issue 14)
                 kept = Facts.open(root) if use_cache else None
-            repo, report = validate_repository(root, cache=use_cache, kept=kept)
+            repo, report = validate_repository(root, cache=use_cache, kept=kept,
+                                               saving=in_background if use_cache else None)
     if kept is not None:
         known = compiler.Known(frozenset(kept.standing), _stand_in_reader(root))
     report.extend(_placeholders(repo, course, drafts, strict, use_cache, kept, known))

@@ -129,7 +129,7 @@ def render_shard(config_file: str, site_dir: str, shard: int | None,
     logger.setLevel(logging.WARNING)
     logger.propagate = False
     try:
-        if settings:  # a copy: MkDocs' validation may change what it is given
+        if settings is not None:  # a copy: MkDocs' validation may change what it is given
             config = load_config(io.BytesIO(b"{}"), config_file_path=config_file,
                                  site_dir=site_dir, **copy.deepcopy(settings))
         else:
@@ -315,10 +315,11 @@ def render(compiled: Compiled, site_dir: Path, reuse: build_cache.Reuse | None =
     outputs: dict[str, list[int] | None] = {}
     if outputs_file.is_file():
         outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
-    docs: Mapping[str, learner_search.PageDocs] = learner_search.load_docs(compiled.folder)
+    rendered = learner_search.load_docs(compiled.folder)
+    docs: Mapping[str, learner_search.PageDocs] = rendered
     keep: set[str] = set()
     if reuse is not None:
-        docs = cached = build_cache.SiteDocs(reuse, dict(docs))
+        docs = cached = build_cache.SiteDocs(reuse, dict(rendered), rendered.parts)
         # the index groups of pages whose documents are the cached ones are kept too
         keep = learner_search.write_index(site_dir, docs, reuse.site, cached.same,
                                           reuse.outputs, learner_search.SCRIPT in outputs,
