@@ -165,3 +165,49 @@ def test_the_render_does_not_carry_the_checks_caches(
     monkeypatch.setattr(render, "render", looking)
     build(root, root / "site")
     assert alive == [[]]
+
+
+@forks
+def test_shared_work_returns_what_the_forked_process_computed(tmp_path: Path) -> None:
+    shared = background.share(lambda: {"pid": os.getpid(), "text": "é" * 100_000}, tmp_path)
+    assert shared is not None
+    found = shared.result()
+    assert found is not None and found["text"] == "é" * 100_000
+    assert found["pid"] != os.getpid()
+    assert not list(tmp_path.iterdir())  # a nameless file: nothing left in the folder
+
+
+def _raises() -> None:
+    raise ValueError("bad")
+
+
+@forks
+@pytest.mark.parametrize("work", [_raises, lambda: os.kill(os.getpid(), signal.SIGKILL),
+                                  lambda: os._exit(3)], ids=["raises", "killed", "exits"])
+def test_shared_work_that_fails_gives_none_and_says_nothing(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str], work: object) -> None:
+    shared = background.share(work, tmp_path)  # type: ignore[arg-type]
+    assert shared is not None
+    assert shared.result() is None  # the caller does that work itself
+    out, err = capfd.readouterr()
+    assert not out and not err
+
+
+@forks
+def test_stopping_shared_work_ends_its_process(tmp_path: Path) -> None:
+    import time
+
+    shared = background.share(lambda: time.sleep(60), tmp_path)
+    assert shared is not None
+    pid = shared._pid
+    assert pid is not None
+    started = time.monotonic()
+    shared.stop()
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):  # ended and waited for
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_with_another_thread_no_work_is_shared(tmp_path: Path) -> None:
+    with another_thread():
+        assert background.share(lambda: 1, tmp_path) is None

@@ -5,7 +5,10 @@ A cold build at 1,000 courses spends 2-3 s saving what its checks found (the che
 then. ``start`` forks a process for such work (``wait`` joins it before the run ends), where
 forking is safe: ``fork`` exists, the process has no other thread (forking a threaded process
 can copy a lock another thread holds: ``serve`` runs its builds beside its server's threads),
-and there is a second core. Elsewhere the work is done at once, in the caller.
+and there is a second core. Elsewhere the work is done at once, in the caller. ``share`` forks
+one for half of a job whose result the caller needs (the courses a cold build compiles): the
+caller does the other half meanwhile, then takes the forked half's result, or does it itself
+when that process failed.
 
 The forked process shares the caller's memory until either writes to it; it does no garbage
 collection (which would touch, and so copy, every object), never runs the caller's exit
@@ -17,11 +20,17 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import pickle
+import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Generic, TypeVar
 
 Note = Callable[[str], None]
+T = TypeVar("T")
 
 
 def cores_to_fork() -> int:
@@ -69,6 +78,79 @@ class Work:
                       "does without it")
 
 
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
+class Share(Generic[T]):
+    """Work ``share`` gave a forked process: ``result`` waits for it and gives what it
+    returned; ``stop`` ends it unread (the caller failed meanwhile)."""
+
+    def __init__(self, pid: int, into: IO[bytes]) -> None:
+        self._pid: int | None = pid
+        self._into = into
+
+    def _reap(self) -> int:
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return -1
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+    def result(self) -> T | None:
+        """What the work returned; None when it raised, was killed or left nothing readable:
+        the caller then does that work itself (it finds the error again, if it is one, and
+        reports it)."""
+        try:
+            if self._reap() != 0:
+                return None
+            self._into.seek(0)
+            try:
+                found: T = pickle.load(self._into)
+            except Exception:  # noqa: BLE001 - cut short: done again by the caller
+                return None
+            return found
+        finally:
+            self._into.close()
+
+    def stop(self) -> None:
+        if self._pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+        self._into.close()
+
+
+def share(work: Callable[[], T], folder: Path) -> Share[T] | None:
+    """``work()`` in a forked process, while the caller does the rest of a job, when forking
+    is safe (``can_fork``); None otherwise (the caller does it all). What it returns comes back
+    pickled through a nameless file in ``folder`` (the build's own: nothing else can open it,
+    and nothing waits on a full pipe). The forked process keeps what it inherits out of its
+    garbage collections (``gc.freeze``: never copied), says nothing of its failures (the caller
+    does the work again, and reports what it finds) and never runs the caller's exit handlers."""
+    if not can_fork():
+        return None
+    into = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed by Share
+    _flush()
+    pid = os.fork()
+    if pid:
+        return Share(pid, into)
+    code = 1
+    try:  # the forked process
+        gc.freeze()
+        value = work()
+        pickle.dump(value, into, protocol=pickle.HIGHEST_PROTOCOL)
+        into.flush()
+        code = 0
+    except BaseException:  # noqa: BLE001, S110 - the caller does this work again
+        pass
+    finally:
+        _flush()
+        os._exit(code)
+
+
 def start(work: Callable[[], None], what: str, note: Note) -> Work:
     """Do ``work`` in a forked process when forking is safe (``can_fork``), else now. ``what``
     names it in a note if it fails (an exception in a forked process is noted, never raised:
@@ -76,8 +158,7 @@ def start(work: Callable[[], None], what: str, note: Note) -> Work:
     if not can_fork():
         work()
         return Work(None, what, note)
-    for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
-        stream.flush()
+    _flush()
     pid = os.fork()
     if pid:
         return Work(pid, what, note)
@@ -91,7 +172,5 @@ def start(work: Callable[[], None], what: str, note: Note) -> Work:
             note(f"note: {what} failed ({type(exc).__name__}: {exc}); the next run does "
                  "without it")
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):  # exiting anyway
-                stream.flush()
+        _flush()  # exiting anyway
         os._exit(code)

@@ -579,6 +579,26 @@ class BuildCache:
         self.new_compiled[key] = hashlib.sha256(raw).hexdigest()
         self._heads()[key] = _head(raw)
 
+    def holds(self, key: str) -> bool:
+        """Whether the state names a stored course by ``key`` (``kept`` or ``compiled`` would
+        look for it) that this build neither wrote nor forgot."""
+        return key not in self._forgotten and key not in self.new_compiled and isinstance(
+            (self.state.get("compiled") or {}).get(key), str)
+
+    def compiled_record(self, key: str) -> tuple[str, str, bytes] | None:
+        """What this build's ``remember_compiled`` recorded of ``key`` (None: nothing was
+        kept): for ``adopt_compiled`` in the process that goes on (a course compiled in
+        another, ``compile._Halves``)."""
+        sha = self.new_compiled.get(key)
+        head = self._heads().get(key)
+        return None if sha is None or head is None else (key, sha, head)
+
+    def adopt_compiled(self, key: str, sha: str, head: bytes) -> None:
+        """Keep the course another process of this build wrote to ``pending``
+        (``remember_compiled`` there, ``compiled_record``)."""
+        self.new_compiled[key] = sha
+        self._heads()[key] = head
+
     def history(self, key: str) -> History | None:
         """The history the last good build read under ``key`` (``history-<key>.json``, its
         SHA-256 in the state), or None."""
@@ -700,6 +720,12 @@ class BuildCache:
         thread = threading.Thread(target=run, name="lmsctl-search-documents", daemon=True)
         self._prefetch = (thread, read)
         thread.start()
+
+    def settle(self) -> None:
+        """Wait for ``prefetch_docs``' thread (what it read is kept for ``plan``): a process
+        with no other thread may fork."""
+        if self._prefetch is not None:
+            self._prefetch[0].join()
 
     def _prefetched(self) -> dict[str, tuple[bytes, str]]:
         """What ``prefetch_docs``' thread read (once it has ended), given once."""

@@ -36,6 +36,7 @@ from lmsctl.checks.validate import course_digest, document_urls, link_urls, ques
 from lmsctl.content.community import updates
 from lmsctl.content.freshness import freshness, parse_date
 from lmsctl.content.markdown import render as render_markdown
+from lmsctl.core import background
 from lmsctl.core.cache import digest
 from lmsctl.core.collector import few_collections
 from lmsctl.core.diagnostics import Diagnostic, Severity
@@ -132,6 +133,8 @@ class Compiled:
     writer: DocsWriter | None = None
     #: with a build cache: the manifest, written by ``write_docs``
     manifest: dict[str, Any] | None = None
+    #: courses compiled by a second process (``_Halves``)
+    forked: int = 0
 
     def write_docs(self, skip: set[str] | frozenset[str] = frozenset()) -> None:
         """Write the docs/ files a build cache held back (once; a no-op otherwise), but for
@@ -480,14 +483,14 @@ class DocsWriter:
         #: anyway, and a cold build does not hold the whole site's Markdown (issue 14)
         self.statics: dict[str, str] = {}
         #: (docs/ path, its text or the file it links)
-        self._pending: list[tuple[str, str | Path]] = []
+        self.pending_files: list[tuple[str, str | Path]] = []
         #: the pages of repository documents (kind "document": ``_page_digests``)
         self.documents: list[str] = []
 
     def write(self, doc: str, text: str, entry: dict[str, Any] | None = None,
               page_digest: str | None = None) -> None:
         if self.track and self.log is None:
-            self._pending.append((doc, text))
+            self.pending_files.append((doc, text))
         else:
             self._write(self.docs / doc, text)
         if entry is not None:
@@ -513,7 +516,7 @@ class DocsWriter:
             return
         st = os.stat(src)
         self.statics[doc] = f"{st.st_size} {st.st_mtime_ns} {st.st_ino} {st.st_dev}"
-        self._pending.append((doc, Path(src)))
+        self.pending_files.append((doc, Path(src)))
 
     def _write(self, path: Path, text: str) -> None:
         if path.parent not in self._folders:
@@ -522,14 +525,14 @@ class DocsWriter:
         path.write_text(text, encoding="utf-8")
 
     def flush(self, skip: set[str] | frozenset[str] = frozenset()) -> None:
-        for doc, what in self._pending:
+        for doc, what in self.pending_files:
             if doc in skip:
                 continue
             if isinstance(what, Path):
                 _link_or_copy(what, self.docs / doc)
             else:  # a kept course's text is read now (``build_cache.LaterText``)
                 self._write(self.docs / doc, str(what))
-        self._pending = []
+        self.pending_files = []
 
     def page(self, doc: str, title: str, body_html: str, *, trusted: bool = True,
              hide: tuple[str, ...] = ("toc", "navigation"), extra: dict[str, Any] | None = None,
@@ -724,15 +727,24 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
     runtime_facts = analytics_config.manifest_facts(selection.built, selection.paths,
                                                     SITE_LANGUAGE)
     parents: dict[str, str] = {}  # ``real_folder``
-    for course in selection.built:
+
+    def one(course: Course, into: DocsWriter, members: dict[str, Any]) -> list[Diagnostic]:
         if cache is None or keys is None:
-            manifest_courses[course.id], more = _compile_course(ctx, course, writer,
-                                                                lesson_pages, nonce)
-            warnings += more
+            members[course.id], more = _compile_course(ctx, course, into, lesson_pages, nonce)
         else:
-            warnings += _cached_course(cache, keys.key(course), ctx, course, writer,
-                                       lesson_pages, manifest_courses, runtime_facts, known)
-        copy_assets(repo, course, writer, parents)
+            more = _cached_course(cache, keys.key(course), ctx, course, into, lesson_pages,
+                                  members, runtime_facts, known)
+        copy_assets(repo, course, into, parents)
+        return more
+
+    with _Halves(selection.built, one, writer, folder, cache, keys) as halves:
+        for course in selection.built:
+            done = halves.done(course.id)
+            if done is not None:
+                warnings += done.apply(writer, manifest_courses, cache)
+            else:
+                warnings += one(course, writer, manifest_courses)
+        forked = halves.forked
 
     copy_runtime(docs / RUNTIME_URL, xapi=config.analytics.recording, place=writer.link)
     extra_nav = _community_pages(repo, writer, options, history, selection,
@@ -765,7 +777,113 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
                     warnings=warnings, digests=digests, render_key=render_key,
                     written_config=(config_text, settings),
                     statics=writer.statics, writer=writer if cache is not None else None,
-                    manifest=manifest if cache is not None else None)
+                    manifest=manifest if cache is not None else None, forked=forked)
+
+
+#: Lessons to compile from which a build compiles in two processes (``_Halves``): below,
+#: forking and bringing the pages' entries back would cost about what it saves.
+SPLIT_LESSONS = 300
+
+
+@dataclass
+class _Done:
+    """One course compiled by the other process of ``_Halves``: what this one's writer, the
+    manifest and the build cache learn of it, as if it had compiled it."""
+
+    course: str
+    pages: dict[str, Any]
+    digests: dict[str, str]
+    statics: dict[str, str]
+    pending: list[tuple[str, str | Path]]
+    member: Any
+    warnings: list[Diagnostic]
+    #: the build cache's record of the course's file in ``pending``: key, SHA-256, head
+    stored: tuple[str, str, bytes] | None
+
+    def apply(self, writer: DocsWriter, members: dict[str, Any],
+              cache: build_cache.BuildCache | None) -> list[Diagnostic]:
+        writer.pages.update(self.pages)
+        writer.digests.update(self.digests)
+        writer.statics.update(self.statics)
+        writer.pending_files.extend(self.pending)
+        members[self.course] = self.member
+        if cache is not None and self.stored is not None:
+            cache.adopt_compiled(*self.stored)
+        return self.warnings
+
+
+class _Halves:
+    """A cold build's courses compiled in two processes (issue 14: compiling 1,000 courses
+    took 11-16 s on one core while the other was idle). With ``SPLIT_LESSONS`` lessons or
+    more to compile, and where forking is safe (``background.share``), a forked process
+    compiles the last courses to compile (half the lessons) into the same ``docs/`` and the
+    build cache's ``pending`` folder, while this one compiles the others, in order; ``done``
+    gives each of the forked process's courses when the loop reaches it, as compiled here
+    (``_Done``). When that process failed, ``done`` gives None and the course is compiled
+    here (a user's error is found again and reported the same way). Elsewhere, or with fewer
+    lessons, ``done`` is always None."""
+
+    def __init__(self, courses: list[Course],
+                 one: Callable[[Course, DocsWriter, dict[str, Any]], list[Diagnostic]],
+                 writer: DocsWriter, folder: Path, cache: build_cache.BuildCache | None,
+                 keys: CourseKeys | None) -> None:
+        self._found: dict[str, _Done] | None = None
+        self._theirs: set[str] = set()
+        self._share: background.Share[list[_Done]] | None = None
+        todo = courses if cache is None or keys is None \
+            else [c for c in courses if not cache.holds(keys.key(c))]
+        total = sum(len(c.lessons) + 1 for c in todo)
+        if total < SPLIT_LESSONS:
+            return
+        theirs: list[Course] = []
+        lessons = 0
+        for course in reversed(todo):
+            if lessons * 2 >= total:
+                break
+            theirs.append(course)
+            lessons += len(course.lessons) + 1
+        theirs.reverse()
+
+        def work() -> list[_Done]:
+            out: list[_Done] = []
+            for course in theirs:
+                into = DocsWriter(writer.docs, track=writer.track)
+                members: dict[str, Any] = {}
+                more = one(course, into, members)
+                stored = None
+                if cache is not None and keys is not None:
+                    stored = cache.compiled_record(keys.key(course))
+                out.append(_Done(course.id, into.pages, into.digests, into.statics,
+                                 into.pending_files, members.get(course.id), more, stored))
+            return out
+
+        if cache is not None:
+            cache.settle()  # its reading thread: a process with no other thread may fork
+        self._share = background.share(work, folder)
+        if self._share is not None:
+            self._theirs = {c.id for c in theirs}
+
+    @property
+    def forked(self) -> int:
+        """How many courses the other process was given."""
+        return len(self._theirs)
+
+    def done(self, course_id: str) -> _Done | None:
+        if course_id not in self._theirs:
+            return None
+        if self._found is None:
+            share, self._share = self._share, None
+            found = share.result() if share is not None else None
+            self._found = {d.course: d for d in found} if found is not None else {}
+        return self._found.get(course_id)
+
+    def __enter__(self) -> _Halves:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._share is not None:  # the loop failed before it needed that process
+            self._share.stop()
+            self._share = None
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:

@@ -52,6 +52,8 @@ class BuildResult:
     rendered: int = 0  # pages rendered (the others were taken from the build cache)
     #: courses whose files were not read: unchanged since the checks' cache kept their facts
     stand_ins: int = 0
+    #: courses compiled by a second process (``compile._Halves``)
+    forked: int = 0
 
 
 def _today() -> tuple[dt.date, dt.datetime]:
@@ -501,4 +503,4 @@ def _build(root: Path, out: Path, cache: build_cache.BuildCache | None,
                        seconds=time.perf_counter() - started, processes=result.processes,
                        report=report, warnings=lesson_warnings, preview=course,
                        timings=timings, rendered=result.rendered,
-                       stand_ins=stand_ins)
+                       stand_ins=stand_ins, forked=compiled.forked)
