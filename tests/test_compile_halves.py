@@ -17,6 +17,7 @@ import pytest
 from lmsctl.core import background
 from lmsctl.targets.site import build_cache
 from lmsctl.targets.site import compile as compiler
+from tests import test_site_cache as site_cache
 from tests.gitrepo import GitRepo
 from tests.site_support import build, copy_sample
 from tests.test_site_cache import (
@@ -25,7 +26,10 @@ from tests.test_site_cache import (
     config_changed,
     course_added,
     lesson_edited,
+    new_commit,
 )
+
+warm, repo = site_cache.warm, site_cache.repo  # its fixtures, for the stand-ins' case
 
 forks = pytest.mark.skipif(not background.can_fork(),
                            reason="needs fork and two cores (Linux, 2+ CPUs)")
@@ -152,3 +156,15 @@ def test_a_user_error_found_by_the_second_process_is_reported_as_by_one(
         two, _ = build(sample, tmp_path / f"two-{use_cache}", use_cache=use_cache)
         assert two.forked > 0
         assert [(w.rule, w.path, w.line, w.column) for w in two.warnings] == found
+
+
+@forks
+@pytest.mark.parametrize("change", [config_changed, new_commit], ids=lambda f: f.__name__)
+def test_stand_ins_compiled_by_the_second_process_equal_a_cold_build(
+        change: Callable[[Path], None], repo: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Courses whose files the build did not read (stand-ins): the second process reads those
+    it compiles; the site, the report and the warnings are a cold build's."""
+    _split(monkeypatch)
+    site_cache.test_a_build_with_stand_ins_after_a_change_equals_a_cold_build(change, repo,
+                                                                              tmp_path)

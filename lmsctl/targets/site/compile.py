@@ -783,6 +783,8 @@ def _compile_site(repo: Repository, selection: Selection, folder: Path, options:
 #: Lessons to compile from which a build compiles in two processes (``_Halves``): below,
 #: forking and bringing the pages' entries back would cost about what it saves.
 SPLIT_LESSONS = 300
+#: The forked process's share of the lessons to compile.
+SPLIT_SHARE = 0.5
 
 
 @dataclass
@@ -838,7 +840,7 @@ class _Halves:
         theirs: list[Course] = []
         lessons = 0
         for course in reversed(todo):
-            if lessons * 2 >= total:
+            if lessons >= total * SPLIT_SHARE:
                 break
             theirs.append(course)
             lessons += len(course.lessons) + 1
