@@ -174,7 +174,18 @@ def test_shared_work_returns_what_the_forked_process_computed(tmp_path: Path) ->
     found = shared.result()
     assert found is not None and found["text"] == "é" * 100_000
     assert found["pid"] != os.getpid()
-    assert not list(tmp_path.iterdir())  # a nameless file: nothing left in the folder
+
+
+@forks
+def test_when_no_process_can_be_forked_no_work_is_shared(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    before = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", refused)
+    assert background.share(lambda: 1, tmp_path) is None  # the caller does it all
+    assert len(os.listdir("/proc/self/fd")) == before  # its file closed
 
 
 def _raises() -> None:

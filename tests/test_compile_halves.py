@@ -137,6 +137,66 @@ def test_when_the_second_process_fails_this_one_compiles_its_courses(
 
 
 @forks
+@pytest.mark.parametrize("use_cache", [False, True], ids=["no-cache", "cache"])
+def test_what_a_failed_second_process_left_is_made_again(
+        sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool) -> None:
+    """It compiled a course (its pages, its assets linked) and failed on the next: this
+    process compiles both over what it left."""
+    build(sample, tmp_path / "one", use_cache=False)
+    _split(monkeypatch)
+    here = os.getpid()
+    calls = [0]
+    compile_course = compiler._compile_course
+
+    def second_fails(ctx: Any, course: Any, *args: Any) -> Any:
+        calls[0] += 1
+        if os.getpid() != here and calls[0] == 2:
+            raise RuntimeError("the second process fails on its second course")
+        return compile_course(ctx, course, *args)
+
+    monkeypatch.setattr(compiler, "_compile_course", second_fails)
+    result, printed = build(sample, tmp_path / "two", use_cache=use_cache)
+    assert result.forked >= 2
+    assert "note:" not in printed
+    assert_same_tree(tmp_path / "two", tmp_path / "one")
+
+
+def _children() -> bool:
+    """Whether this process has a child process (ended or not) it has not waited for."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return True
+
+
+@forks
+def test_a_build_that_fails_while_the_second_process_works_stops_it(
+        sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lmsctl.core.errors import BuildError
+    from tests.site_support import leftovers
+
+    _split(monkeypatch)
+    here = os.getpid()
+    compile_course = compiler._compile_course
+
+    def slow_there_failing_here(ctx: Any, course: Any, *args: Any) -> Any:
+        if os.getpid() != here:
+            time.sleep(30)  # still compiling when this process fails
+            return compile_course(ctx, course, *args)
+        raise BuildError("stopped here", "")
+
+    monkeypatch.setattr(compiler, "_compile_course", slow_there_failing_here)
+    assert not _children()
+    started = time.monotonic()
+    with pytest.raises(BuildError, match="stopped here"):
+        build(sample, tmp_path / "site", use_cache=False)
+    assert time.monotonic() - started < 20  # not waited for: stopped
+    assert not _children()  # and waited for: no process left behind
+    assert not leftovers(tmp_path) and not (tmp_path / "site").exists()
+
+
+@forks
 def test_a_user_error_found_by_the_second_process_is_reported_as_by_one(
         sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A link to a lesson of a draft course (LMS212, a warning at its place) is found while

@@ -67,15 +67,15 @@ class Work:
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
-        while True:
-            try:
-                _, status = os.waitpid(pid, 0)
-                break
-            except InterruptedError:  # pragma: no cover - PEP 475 retries it already
-                continue
+        status = _waited(pid)
         if os.WIFSIGNALED(status):
             self.note(f"note: {self.what} stopped (signal {os.WTERMSIG(status)}); the next run "
                       "does without it")
+
+
+def _waited(pid: int) -> int:
+    """The wait status of forked process ``pid``, once it has ended."""
+    return os.waitpid(pid, 0)[1]
 
 
 def _flush() -> None:
@@ -86,25 +86,23 @@ def _flush() -> None:
 
 class Share(Generic[T]):
     """Work ``share`` gave a forked process: ``result`` waits for it and gives what it
-    returned; ``stop`` ends it unread (the caller failed meanwhile)."""
+    returned; ``stop`` ends it unread (the caller failed meanwhile). Whatever stops the caller
+    while it waits (Ctrl+C) stops the forked process too: it never goes on alone."""
 
     def __init__(self, pid: int, into: IO[bytes]) -> None:
         self._pid: int | None = pid
         self._into = into
-
-    def _reap(self) -> int:
-        pid, self._pid = self._pid, None
-        if pid is None:
-            return -1
-        _, status = os.waitpid(pid, 0)
-        return os.waitstatus_to_exitcode(status)
 
     def result(self) -> T | None:
         """What the work returned; None when it raised, was killed or left nothing readable:
         the caller then does that work itself (it finds the error again, if it is one, and
         reports it)."""
         try:
-            if self._reap() != 0:
+            if self._pid is None:
+                return None
+            status = _waited(self._pid)
+            self._pid = None  # ended and waited for: not before (``stop`` kills it then)
+            if os.waitstatus_to_exitcode(status) != 0:
                 return None
             self._into.seek(0)
             try:
@@ -113,13 +111,15 @@ class Share(Generic[T]):
                 return None
             return found
         finally:
-            self._into.close()
+            self.stop()
 
     def stop(self) -> None:
-        if self._pid is not None:
+        pid, self._pid = self._pid, None
+        if pid is not None:
             with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-            self._reap()
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                _waited(pid)
         self._into.close()
 
 
@@ -134,7 +134,11 @@ def share(work: Callable[[], T], folder: Path) -> Share[T] | None:
         return None
     into = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed by Share
     _flush()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to be had (a limit, memory): the caller does it all
+        into.close()
+        return None
     if pid:
         return Share(pid, into)
     code = 1

@@ -580,10 +580,20 @@ class BuildCache:
         self._heads()[key] = _head(raw)
 
     def holds(self, key: str) -> bool:
-        """Whether the state names a stored course by ``key`` (``kept`` or ``compiled`` would
-        look for it) that this build neither wrote nor forgot."""
-        return key not in self._forgotten and key not in self.new_compiled and isinstance(
-            (self.state.get("compiled") or {}).get(key), str)
+        """Whether a stored course by ``key`` is there to take (``kept`` or ``compiled`` find
+        it: in the state, or written by this build), not forgotten."""
+        return key not in self._forgotten and (key in self.new_compiled or isinstance(
+            (self.state.get("compiled") or {}).get(key), str))
+
+    def muted(self) -> set[str]:
+        """In a forked process of this build: its complaints are kept, not printed (the
+        process that goes on prints each once, ``complaints``); returns those made before."""
+        self.note = _silent
+        return set(self._complaints)
+
+    def complaints(self) -> set[str]:
+        """What this build complained of (``complain``)."""
+        return set(self._complaints)
 
     def compiled_record(self, key: str) -> tuple[str, str, bytes] | None:
         """What this build's ``remember_compiled`` recorded of ``key`` (None: nothing was
@@ -723,9 +733,10 @@ class BuildCache:
 
     def settle(self) -> None:
         """Wait for ``prefetch_docs``' thread (what it read is kept for ``plan``): a process
-        with no other thread may fork."""
+        with no other thread may fork; and read the heads, once for both processes."""
         if self._prefetch is not None:
             self._prefetch[0].join()
+        self._heads()
 
     def _prefetched(self) -> dict[str, tuple[bytes, str]]:
         """What ``prefetch_docs``' thread read (once it has ended), given once."""
@@ -946,6 +957,10 @@ class SiteDocs(Mapping[str, Any]):
         """How many documents page ``src`` has in ``scope`` (without reading them)."""
         sizes = self.fresh_sizes[src] if src in self.fresh_sizes else self.reuse.sizes[src]
         return int(sizes[SCOPES.index(scope)])
+
+
+def _silent(_message: str) -> None:
+    """A note not printed (``BuildCache.muted``)."""
 
 
 def _person_json(p: Person) -> list[str]:

@@ -319,10 +319,15 @@ def _link_or_copy(src: Path, dest: Path) -> None:
     file a new change time (so the next build's stamp would never match); a copy where
     symlinks cannot be made."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.symlink(os.path.abspath(src), dest)
-    except OSError:
-        shutil.copyfile(src, dest)
+    for _attempt in range(2):
+        try:
+            os.symlink(os.path.abspath(src), dest)
+            return
+        except FileExistsError:  # made by a forked process that failed (``_Halves``)
+            dest.unlink()
+        except OSError:
+            break
+    shutil.copyfile(src, dest)
 
 
 def real_folder(path: str, parents: dict[str, str]) -> str:
@@ -831,7 +836,8 @@ class _Halves:
                  keys: CourseKeys | None) -> None:
         self._found: dict[str, _Done] | None = None
         self._theirs: set[str] = set()
-        self._share: background.Share[list[_Done]] | None = None
+        self._share: background.Share[tuple[list[_Done], set[str]]] | None = None
+        self._cache = cache
         todo = courses if cache is None or keys is None \
             else [c for c in courses if not cache.holds(keys.key(c))]
         total = sum(len(c.lessons) + 1 for c in todo)
@@ -839,14 +845,17 @@ class _Halves:
             return
         theirs: list[Course] = []
         lessons = 0
-        for course in reversed(todo):
+        for course in reversed(todo[1:]):  # this process compiles one course at least
             if lessons >= total * SPLIT_SHARE:
                 break
             theirs.append(course)
             lessons += len(course.lessons) + 1
         theirs.reverse()
+        if not theirs:
+            return
 
-        def work() -> list[_Done]:
+        def work() -> tuple[list[_Done], set[str]]:
+            told = cache.muted() if cache is not None else set()
             out: list[_Done] = []
             for course in theirs:
                 into = DocsWriter(writer.docs, track=writer.track)
@@ -857,7 +866,7 @@ class _Halves:
                     stored = cache.compiled_record(keys.key(course))
                 out.append(_Done(course.id, into.pages, into.digests, into.statics,
                                  into.pending_files, members.get(course.id), more, stored))
-            return out
+            return out, (cache.complaints() - told if cache is not None else set())
 
         if cache is not None:
             cache.settle()  # its reading thread: a process with no other thread may fork
@@ -874,9 +883,12 @@ class _Halves:
         if course_id not in self._theirs:
             return None
         if self._found is None:
-            share, self._share = self._share, None
-            found = share.result() if share is not None else None
-            self._found = {d.course: d for d in found} if found is not None else {}
+            found = self._share.result() if self._share is not None else None
+            self._share = None
+            self._found = {d.course: d for d in found[0]} if found is not None else {}
+            if found is not None and self._cache is not None:
+                for what in sorted(found[1]):
+                    self._cache.complain(what)  # once, as one process would
         return self._found.get(course_id)
 
     def __enter__(self) -> _Halves:
