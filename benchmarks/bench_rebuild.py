@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
               f"noise); CPU of all its processes {float(filling['cpu']):.1f} s vs "
               f"{float(earlier['cpu']):.1f} s")
     print(f"cold build filling the cache: process wall {fill:.1f} s vs {nocache:.1f} s with "
-          f"--no-cache (+{(fill / nocache - 1) * 100:.0f}%: the cache's own cost)"
+          f"--no-cache ({(fill / nocache - 1) * 100:+.0f}%: the cache's own cost)"
           + ("" if earlier is not None else
              f" - target no slower: {verdict(fill <= nocache * 1.05)} (5% noise)")
           + f"; CPU of all its processes {float(filling['cpu']):.1f} s vs "
