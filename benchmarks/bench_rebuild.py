@@ -48,8 +48,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.synth import generate
-
 EPOCH = "1767225600"
 
 
@@ -57,33 +55,29 @@ def child(repo: Path, out: Path, use_cache: bool) -> None:
     """One build in this process; prints its figures as JSON on the last line."""
     import io
 
+    import lmsctl
     import lmsctl.cli  # noqa: F401 - what `lmsctl build` imports, in the process's time
     from lmsctl.targets.site.pipeline import build_site
 
     start = time.perf_counter()
-    result = build_site(repo, out, stdout=io.StringIO(), use_cache=use_cache)
+    # (an lmsctl from before the cache, ``--before``, knows no use_cache, timings, rendered)
+    result = build_site(repo, out, stdout=io.StringIO(),
+                        **({} if use_cache else {"use_cache": False}))
     seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     forked = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "timings": result.timings, "pages": result.pages,
-                      "rendered": result.rendered, "rss": own, "rss_children": forked}))
+    print(json.dumps({"seconds": seconds, "timings": getattr(result, "timings", {}),
+                      "pages": result.pages,
+                      "rendered": getattr(result, "rendered", result.pages), "rss": own,
+                      "rss_children": forked, "lmsctl": lmsctl.__file__}))
 
 
-#: The build as ``child`` runs it, for an lmsctl from before the cache (no ``use_cache``,
-#: no timings); run with ``python -c`` in the work folder, so it imports that lmsctl.
-BEFORE_CHILD = """
-import io, json, resource, sys, time
-from pathlib import Path
-import lmsctl.cli
-from lmsctl.targets.site.pipeline import build_site
-start = time.perf_counter()
-result = build_site(Path(sys.argv[1]), Path(sys.argv[2]), stdout=io.StringIO())
-seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "timings": getattr(result, "timings", {}),
-                  "pages": result.pages, "rendered": getattr(result, "rendered", result.pages),
-                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
-"""
+#: ``child`` run by the interpreter of ``--before``, this file loaded by its path (in the work
+#: folder: the only lmsctl it can import is its own).
+BEFORE_CHILD = ("import importlib.util, sys; "
+                "spec = importlib.util.spec_from_file_location('bench_rebuild', sys.argv.pop(1)); "
+                "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module); "
+                "module.main()")
 
 
 def _tree(pid: int) -> list[int]:
@@ -131,7 +125,8 @@ def run(repo: Path, out: Path, use_cache: bool,
         if not copy.is_dir():
             shutil.copytree(repo, copy, symlinks=True,
                             ignore=shutil.ignore_patterns(".lmsctl", "site"))
-        cmd, cwd = [str(before), "-c", BEFORE_CHILD, str(copy), str(out)], repo.parent
+        cmd, cwd = [str(before), "-c", BEFORE_CHILD, str(Path(__file__).resolve()),
+                    "--child", str(copy), str(out), "1"], repo.parent
     together = 0.0
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
@@ -175,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "--child":
         child(Path(argv[1]), Path(argv[2]), argv[3] == "1")
         return 0
+    from benchmarks.synth import generate  # (not in a child: ``--before``'s has no benchmarks)
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--courses", type=int, default=1000)
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep it")
@@ -217,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         earlier = None
         if args.before is not None:
             earlier = step("cold, before issue 14", base / "before", False, args.before)
+            if earlier["lmsctl"] == cold["lmsctl"]:
+                raise SystemExit(f"--before {args.before} imports this lmsctl "
+                                 f"({earlier['lmsctl']}), not one from before issue 14: give "
+                                 "the python of a virtual environment holding that checkout")
             shutil.rmtree(base / "before", ignore_errors=True)
         unchanged = step("unchanged", site)
         lesson = sorted((repo / "courses").glob("*/lessons/*.md"))[len(

@@ -5,6 +5,7 @@ the second process fails."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -70,10 +71,8 @@ def test_two_processes_build_the_site_one_builds(sample: Path, tmp_path: Path,
 
 
 def _state(root: Path) -> dict[str, Any]:
-    import json
-
-    [state] = (root / build_cache.CACHE_DIR).glob(f"*/{build_cache.STATE}")
-    found: dict[str, Any] = json.loads(state.read_text("utf-8"))
+    found: dict[str, Any] = json.loads((site_cache._slot(root) / build_cache.STATE).read_text(
+        "utf-8"))
     return found
 
 
@@ -87,7 +86,7 @@ def test_the_cache_keeps_the_courses_the_second_process_compiled(
     first, _ = build(sample, sample / "site")
     assert first.forked > 0
     state = _state(sample)
-    folder = next((sample / build_cache.CACHE_DIR).iterdir())
+    folder = site_cache._slot(sample)
     # every course's pages are kept, those of the second process too
     assert len(state["compiled"]) >= first.courses
     assert all((folder / f"compile-{key}.json").is_file() for key in state["compiled"])

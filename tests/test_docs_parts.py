@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,13 +37,13 @@ Filled = tuple[Path, list[str], dict[str, set[str]]]
 def _count_encoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the part of every group of documents the commit encodes itself (its list)."""
     encoded: list[str] = []
-    real = build_cache.part_bytes
+    real = build_cache.part_file
 
-    def counting(group: dict[str, PageDocs]) -> bytes:
+    def counting(group: dict[str, PageDocs]) -> tuple[bytes, list[Any]]:
         encoded.append(docs_part(next(iter(group))))
         return real(group)
 
-    monkeypatch.setattr(build_cache, "part_bytes", counting)
+    monkeypatch.setattr(build_cache, "part_file", counting)
     return encoded
 
 

@@ -10,9 +10,10 @@ one for half of a job whose result the caller needs (the courses a cold build co
 caller does the other half meanwhile, then takes the forked half's result, or does it itself
 when that process failed.
 
-The forked process shares the caller's memory until either writes to it; it does no garbage
-collection (which would touch, and so copy, every object), never runs the caller's exit
-handlers or flushes its buffers (``os._exit``), and says what went wrong in one note.
+A forked process shares the caller's memory until either writes to it; its garbage
+collections never walk what it inherits (which would touch, and so copy, every object); it
+never runs the caller's exit handlers (``os._exit``, ``_forked``). ``start``'s says what went
+wrong in one note; ``share``'s says nothing (the caller does that work again).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def cores_to_fork() -> int:
 
 
 def can_fork() -> bool:
-    """Whether ``start`` would fork (see the module's docstring)."""
+    """Whether ``start`` and ``share`` would fork (see the module's docstring)."""
     return cores_to_fork() > 1
 
 
@@ -123,58 +124,70 @@ class Share(Generic[T]):
         self._into.close()
 
 
-def share(work: Callable[[], T], folder: Path) -> Share[T] | None:
-    """``work()`` in a forked process, while the caller does the rest of a job, when forking
-    is safe (``can_fork``); None otherwise (the caller does it all). What it returns comes back
-    pickled through a nameless file in ``folder`` (the build's own: nothing else can open it,
-    and nothing waits on a full pipe). The forked process keeps what it inherits out of its
-    garbage collections (``gc.freeze``: never copied), says nothing of its failures (the caller
-    does the work again, and reports what it finds) and never runs the caller's exit handlers."""
+def _forked(child: Callable[[], int]) -> int | None:
+    """Fork where it is safe (``can_fork``): the forked process's pid; None when it is not safe
+    or the system gives no process (a limit, memory). The forked process runs ``child`` and
+    exits with the code it returns (1 if it raises), with nothing buffered written twice and
+    none of the caller's exit handlers run (``os._exit``)."""
     if not can_fork():
         return None
-    into = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed by Share
     _flush()
     try:
         pid = os.fork()
-    except OSError:  # no process to be had (a limit, memory): the caller does it all
-        into.close()
+    except OSError:
         return None
     if pid:
-        return Share(pid, into)
+        return pid
     code = 1
     try:  # the forked process
-        gc.freeze()
-        value = work()
-        pickle.dump(value, into, protocol=pickle.HIGHEST_PROTOCOL)
-        into.flush()
-        code = 0
-    except BaseException:  # noqa: BLE001, S110 - the caller does this work again
+        code = child()
+    except BaseException:  # noqa: BLE001, S110 - ``child`` says what it will
         pass
     finally:
         _flush()
         os._exit(code)
 
 
+def share(work: Callable[[], T], folder: Path) -> Share[T] | None:
+    """``work()`` in a forked process, while the caller does the rest of a job, when forking
+    is safe (``can_fork``); None otherwise (the caller does it all). What it returns comes back
+    pickled through a nameless file in ``folder`` (the build's own: nothing else can open it,
+    and nothing waits on a full pipe). The forked process keeps what it inherits out of its
+    garbage collections (``gc.freeze``: never copied) and says nothing of its failures (the
+    caller does the work again, and reports what it finds)."""
+    if not can_fork():
+        return None
+    into = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed by Share
+
+    def child() -> int:
+        gc.freeze()
+        pickle.dump(work(), into, protocol=pickle.HIGHEST_PROTOCOL)
+        into.flush()
+        return 0
+
+    pid = _forked(child)
+    if pid is None:
+        into.close()
+        return None
+    return Share(pid, into)
+
+
 def start(work: Callable[[], None], what: str, note: Note) -> Work:
     """Do ``work`` in a forked process when forking is safe (``can_fork``), else now. ``what``
     names it in a note if it fails (an exception in a forked process is noted, never raised:
     nothing waits for its result; done at once, it is raised)."""
-    if not can_fork():
-        work()
-        return Work(None, what, note)
-    _flush()
-    pid = os.fork()
-    if pid:
-        return Work(pid, what, note)
-    code = 0
-    try:  # the forked process
+    def child() -> int:
         gc.disable()
+        try:
+            work()
+        except BaseException as exc:  # a note, never a traceback, in the fork
+            if not isinstance(exc, KeyboardInterrupt):
+                note(f"note: {what} failed ({type(exc).__name__}: {exc}); the next run does "
+                     "without it")
+            return 1
+        return 0
+
+    pid = _forked(child)
+    if pid is None:
         work()
-    except BaseException as exc:  # a note, never a traceback, in the fork
-        code = 1
-        if not isinstance(exc, KeyboardInterrupt):
-            note(f"note: {what} failed ({type(exc).__name__}: {exc}); the next run does "
-                 "without it")
-    finally:
-        _flush()  # exiting anyway
-        os._exit(code)
+    return Work(pid, what, note)

@@ -76,9 +76,7 @@ from lmsctl.targets.site.learner_search import (
     SCOPES,
     docs_part,
     group_parts,
-    part_bytes,
-    part_name,
-    scope_sizes,
+    part_file,
 )
 
 #: Where the cache lives, relative to the repository root (a folder of lmsctl's cache).
@@ -915,11 +913,8 @@ class BuildCache:
                 _take_named(path, self.folder / path.name)
                 parts[part] = [path.name, sha, sizes]
                 continue
-            group = {src: docs[src] for src in srcs}
-            raw = part_bytes(group)
-            sha = hashlib.sha256(raw).hexdigest()
-            _write_named(self.folder / part_name(sha), raw)
-            parts[part] = [part_name(sha), sha, {src: scope_sizes(d) for src, d in group.items()}]
+            raw, parts[part] = part_file({src: docs[src] for src in srcs})
+            _write_named(self.folder / parts[part][0], raw)
         return parts
 
 

@@ -613,6 +613,7 @@ class CourseKeys:
         self.kept_facts = kept_facts if kept_facts is not None else {}
         self.found_facts = found_facts if found_facts is not None else {}
         self._facts: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
         #: course id -> the paths holding it, in order
         self._holding: dict[str, list[LearningPath]] = {}
         for p in ctx.paths:
@@ -648,6 +649,14 @@ class CourseKeys:
         return found
 
     def key(self, course: Course) -> str:
+        """The key of ``course`` (made once: ``_Halves`` asks for every course before it is
+        compiled)."""
+        found = self._keys.get(course.id)
+        if found is None:
+            found = self._keys[course.id] = self._key(course)
+        return found
+
+    def _key(self, course: Course) -> str:
         ctx = self.ctx
         prereqs = []
         for pre in course.prerequisites:

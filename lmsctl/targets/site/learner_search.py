@@ -167,6 +167,14 @@ def part_name(sha: str) -> str:
     return f"docs-{sha[:32]}.json"
 
 
+def part_file(group: Mapping[str, PageDocs]) -> tuple[bytes, list[Any]]:
+    """A part's file (``part_bytes``) and what the build cache records of it: [its name, its
+    SHA-256, each page's number of documents per scope]."""
+    raw = part_bytes(group)
+    sha = hashlib.sha256(raw).hexdigest()
+    return raw, [part_name(sha), sha, {src: scope_sizes(d) for src, d in group.items()}]
+
+
 def save_docs(folder: str, shard: int | None, docs: dict[str, PageDocs]) -> None:
     """Called by the hooks after a render: the documents of the pages this process rendered,
     a file per part (each course is rendered whole by one process: ``compile.plan_shards``),
@@ -175,12 +183,9 @@ def save_docs(folder: str, shard: int | None, docs: dict[str, PageDocs]) -> None
     os.makedirs(parts, exist_ok=True)
     listed: dict[str, list[Any]] = {}
     for part, srcs in group_parts(docs).items():
-        group = {src: docs[src] for src in srcs}
-        raw = part_bytes(group)
-        sha = hashlib.sha256(raw).hexdigest()
-        with open(os.path.join(parts, part_name(sha)), "wb") as f:
+        raw, listed[part] = part_file({src: docs[src] for src in srcs})
+        with open(os.path.join(parts, listed[part][0]), "wb") as f:
             f.write(raw)
-        listed[part] = [part_name(sha), sha, {src: scope_sizes(d) for src, d in group.items()}]
     path = os.path.join(folder, DOCS_FILE.format(shard=0 if shard is None else shard))
     with open(path, "w", encoding="utf-8") as f:
         f.write(_dump(listed))
